@@ -1,0 +1,78 @@
+/**
+ * The audit trail: every change to a case, service or API key is appended here in the same
+ * transaction as the change. Each entry's hash covers the previous entry's hash, so editing,
+ * removing or reordering any entry breaks the chain from that point on.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { dialectOf, type DB } from '../db/connection.js';
+import type { AuditLogRow } from '../db/schema.js';
+import { nowIso } from '../platform/time.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+/** Serialises writers to the chain across every app process on PostgreSQL. */
+const AUDIT_LOCK_KEY = 7_261_311;
+
+export interface AuditEntry {
+  /** Who did it: "api_key:3", "cli", "system", later "user:42". */
+  actor: string;
+  action: string;
+  entityType: 'service_request' | 'service' | 'service_group' | 'api_key';
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends one entry. Must be called inside the transaction that makes the change. */
+export async function appendAudit(trx: DB, entry: AuditEntry): Promise<void> {
+  if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row = {
+    seq: (last?.seq ?? 0) + 1,
+    at: nowIso(),
+    actor: entry.actor,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId,
+    before: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
+}
+
+export function entryHash(row: Omit<AuditLogRow, 'hash'>): string {
+  const content = JSON.stringify([row.seq, row.at, row.actor, row.action, row.entity_type, row.entity_id, row.before, row.after]);
+  return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
+}
+
+export type VerifyResult =
+  | { ok: true; entries: number; lastHash: string }
+  | { ok: false; entries: number; firstBadSeq: number; problem: string };
+
+/** Walks the whole chain in order and names the first entry that does not check out. */
+export async function verifyAuditChain(db: DB, batchSize = 5000): Promise<VerifyResult> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq)
+      .orderBy('seq').limit(batchSize).execute();
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) {
+        return fail(expectedSeq, `entry ${expectedSeq} is missing: entries ${expectedSeq}–${row.seq - 1} were removed`);
+      }
+      if (row.prev_hash !== prevHash) {
+        return fail(row.seq, `entry ${row.seq} does not follow entry ${row.seq - 1}: entries were reordered or replaced, or entry ${row.seq - 1} was edited and its hash recomputed`);
+      }
+      if (entryHash(row) !== row.hash) {
+        return fail(row.seq, `entry ${row.seq} (${row.action} on ${row.entity_type} ${row.entity_id}) was edited after it was written`);
+      }
+      prevHash = row.hash;
+      expectedSeq++;
+    }
+    if (rows.length < batchSize) return { ok: true, entries: expectedSeq - 1, lastHash: prevHash };
+  }
+  function fail(firstBadSeq: number, problem: string): VerifyResult {
+    return { ok: false, entries: expectedSeq - 1, firstBadSeq, problem };
+  }
+}

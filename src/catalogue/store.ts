@@ -1,0 +1,106 @@
+/** SQL for the service catalogue. Nothing else touches these tables. */
+import type { DB } from '../db/connection.js';
+import type { ServiceAttributeRow } from '../db/schema.js';
+import type { Service, ServiceAttribute, ServiceGroup, ServiceInput } from './types.js';
+
+export async function upsertGroupRow(trx: DB, jurisdictionId: string, group: ServiceGroup, sortOrder: number): Promise<void> {
+  await trx.insertInto('service_groups')
+    .values({ jurisdiction_id: jurisdictionId, code: group.code, name: group.name, sort_order: sortOrder })
+    .onConflict((oc) => oc.columns(['jurisdiction_id', 'code']).doUpdateSet({ name: group.name, sort_order: sortOrder }))
+    .execute();
+}
+
+export async function findGroup(db: DB, jurisdictionId: string, code: string): Promise<ServiceGroup | undefined> {
+  return db.selectFrom('service_groups').select(['code', 'name'])
+    .where('jurisdiction_id', '=', jurisdictionId).where('code', '=', code).executeTakeFirst();
+}
+
+export async function insertServiceRows(trx: DB, jurisdictionId: string, input: ServiceInput, at: string): Promise<void> {
+  await trx.insertInto('services').values({
+    jurisdiction_id: jurisdictionId,
+    code: input.code,
+    name: input.name,
+    description: input.description,
+    group_code: input.groupCode,
+    keywords: JSON.stringify(input.keywords),
+    type: input.type,
+    active: input.active === false ? 0 : 1,
+    agency_responsible: input.agencyResponsible,
+    service_notice: input.serviceNotice,
+    expected_days: input.expectedDays,
+    created_at: at,
+    updated_at: at,
+  }).execute();
+  if (input.attributes.length === 0) return;
+  await trx.insertInto('service_attributes').values(input.attributes.map((a) => ({
+    jurisdiction_id: jurisdictionId,
+    service_code: input.code,
+    code: a.code,
+    datatype: a.datatype,
+    variable: a.variable === false ? 0 : 1,
+    required: a.required ? 1 : 0,
+    sort_order: a.order,
+    description: a.description,
+    help_text: a.helpText ?? null,
+    allowed_values: JSON.stringify(a.values ?? []),
+  }))).execute();
+}
+
+export async function selectServices(db: DB, jurisdictionId: string, filter: { code?: string; activeOnly?: boolean } = {}): Promise<Service[]> {
+  let query = db.selectFrom('services')
+    .innerJoin('service_groups', (join) => join
+      .onRef('service_groups.jurisdiction_id', '=', 'services.jurisdiction_id')
+      .onRef('service_groups.code', '=', 'services.group_code'))
+    .selectAll('services')
+    .select('service_groups.name as group_name')
+    .where('services.jurisdiction_id', '=', jurisdictionId)
+    .orderBy('service_groups.sort_order').orderBy('services.name');
+  if (filter.code !== undefined) query = query.where('services.code', '=', filter.code);
+  if (filter.activeOnly) query = query.where('services.active', '=', 1);
+  const rows = await query.execute();
+  if (rows.length === 0) return [];
+
+  let attributeQuery = db.selectFrom('service_attributes').selectAll()
+    .where('jurisdiction_id', '=', jurisdictionId).orderBy('service_code').orderBy('sort_order');
+  if (filter.code !== undefined) attributeQuery = attributeQuery.where('service_code', '=', filter.code);
+  const attributesByService = new Map<string, ServiceAttribute[]>();
+  for (const row of await attributeQuery.execute()) {
+    const list = attributesByService.get(row.service_code) ?? [];
+    list.push(toAttribute(row));
+    attributesByService.set(row.service_code, list);
+  }
+
+  return rows.map((row) => ({
+    code: row.code,
+    name: row.name,
+    description: row.description,
+    groupCode: row.group_code,
+    groupName: row.group_name,
+    keywords: JSON.parse(row.keywords) as string[],
+    type: row.type as Service['type'],
+    active: row.active === 1,
+    agencyResponsible: row.agency_responsible,
+    serviceNotice: row.service_notice,
+    expectedDays: row.expected_days,
+    attributes: attributesByService.get(row.code) ?? [],
+  }));
+}
+
+function toAttribute(row: ServiceAttributeRow): ServiceAttribute {
+  return {
+    code: row.code,
+    datatype: row.datatype as ServiceAttribute['datatype'],
+    variable: row.variable === 1,
+    required: row.required === 1,
+    order: row.sort_order,
+    description: row.description,
+    helpText: row.help_text,
+    values: JSON.parse(row.allowed_values) as ServiceAttribute['values'],
+  };
+}
+
+export async function countServices(db: DB, jurisdictionId: string): Promise<number> {
+  const row = await db.selectFrom('services').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('jurisdiction_id', '=', jurisdictionId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

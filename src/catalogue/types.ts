@@ -1,0 +1,60 @@
+/** The Open311 attribute datatypes, exactly as GeoReport v2 names them. */
+export const attributeDatatypes = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+export type AttributeDatatype = (typeof attributeDatatypes)[number];
+
+export const serviceTypes = ['realtime', 'batch', 'blackbox'] as const;
+export type ServiceType = (typeof serviceTypes)[number];
+
+export interface AttributeValue {
+  key: string;
+  name: string;
+}
+
+/** A question a service asks the reporter (an Open311 "attribute"). */
+export interface ServiceAttribute {
+  code: string;
+  datatype: AttributeDatatype;
+  /** false for an informational attribute that only shows text and takes no answer. */
+  variable: boolean;
+  required: boolean;
+  order: number;
+  /** The question shown to the reporter (Open311 "description"). */
+  description: string;
+  /** Help text (Open311 "datatype_description"). */
+  helpText: string | null;
+  /** Allowed values for the list datatypes, empty otherwise. */
+  values: AttributeValue[];
+}
+
+export interface ServiceGroup {
+  code: string;
+  name: string;
+}
+
+export interface Service {
+  code: string;
+  name: string;
+  description: string;
+  groupCode: string;
+  groupName: string;
+  keywords: string[];
+  type: ServiceType;
+  active: boolean;
+  /** Which department or agency deals with it (Open311 agency_responsible). */
+  agencyResponsible: string | null;
+  /** Shown to reporters after they submit, e.g. typical response time (Open311 service_notice). */
+  serviceNotice: string | null;
+  /** Working days the council usually takes to resolve it; drives the expected date. */
+  expectedDays: number | null;
+  attributes: ServiceAttribute[];
+}
+
+/** What it takes to define a service (used by the demo seed and, later, the admin UI). */
+export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active'> & {
+  active?: boolean;
+  attributes: Array<Omit<ServiceAttribute, 'helpText' | 'values' | 'variable'> & {
+    helpText?: string | null;
+    values?: AttributeValue[];
+    variable?: boolean;
+  }>;
+};

@@ -1,0 +1,156 @@
+/**
+ * The townhall command: every subcommand parses its arguments, loads the configuration and
+ * calls the same domain functions the web application uses.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createApiKey, listApiKeys, revokeApiKey } from './apikeys/apikeys.js';
+import { verifyAuditChain } from './audit/audit.js';
+import { ConfigError, configVariables, loadConfig, type Config } from './config.js';
+import { describeDatabase, openDatabase, type DB } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemo, seedDemoIfEmpty } from './demo/seed.js';
+import { serve } from './main.js';
+import { DomainError } from './platform/errors.js';
+
+interface Command {
+  usage: string;
+  summary: string;
+  options?: ParseArgsConfig['options'];
+  positionals?: boolean;
+  run(args: { values: Record<string, string | boolean | Array<string | boolean> | undefined>; positionals: string[] }): Promise<number>;
+}
+
+const CLI_ACTOR = 'cli';
+
+const commands: Record<string, Command> = {
+  serve: {
+    usage: 'townhall serve [--demo]',
+    summary: 'Migrate the database and serve Townhall. With --demo, load the demo city when the database is empty.',
+    options: { demo: { type: 'boolean' } },
+    async run({ values }) {
+      await serve(loadConfig(), { demo: values.demo === true });
+      return new Promise<number>(() => { /* runs until a signal stops the server */ });
+    },
+  },
+  migrate: {
+    usage: 'townhall migrate',
+    summary: 'Bring the database schema up to date (records each migration that ran).',
+    run: () => withDatabase(async (db, config) => {
+      const ran = await migrateToLatest(db);
+      console.error(ran.length > 0 ? `Ran ${ran.join(', ')} on the ${describeDatabase(config.databaseUrl)}.` : 'The database is already up to date.');
+      return 0;
+    }),
+  },
+  seed: {
+    usage: 'townhall seed --demo [--force]',
+    summary: 'Load the demo city (services and a year of requests). Refuses a database that already has services unless --force.',
+    options: { demo: { type: 'boolean' }, force: { type: 'boolean' } },
+    run: ({ values }) => withDatabase(async (db, config) => {
+      if (values.demo !== true) return usageError('seed', 'Say which data to load: --demo is the only data set for now.');
+      await migrateToLatest(db);
+      const result = values.force === true ? await seedDemo(db, config) : await seedDemoIfEmpty(db, config);
+      if (!result) {
+        console.error('The database already has services, so the demo was not loaded. Use --force to add it anyway.');
+        return 1;
+      }
+      console.error(`Loaded ${result.services} services and ${result.requests} historic requests for ${config.jurisdiction.name}.`);
+      return 0;
+    }),
+  },
+  'api-key': {
+    usage: 'townhall api-key create --name NAME [--scope open311:submit --scope open311:update]\n       townhall api-key list [--json]\n       townhall api-key revoke ID',
+    summary: 'Manage API keys for systems that post to Townhall. "create" prints the new key alone on stdout; it is shown only once.',
+    options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    positionals: true,
+    run: ({ values, positionals }) => withDatabase(async (db) => {
+      const [action, id] = positionals;
+      if (action === 'create') {
+        if (typeof values.name !== 'string') return usageError('api-key', 'Give the key a name with --name, e.g. --name "Highways back office".');
+        const scopes = values.scope as string[] | undefined;
+        const created = await createApiKey(db, { name: values.name, ...(scopes ? { scopes: scopes as never } : {}) }, CLI_ACTOR);
+        console.log(created.key);
+        console.error(`Created API key ${created.id} "${values.name}". Store it now: Townhall keeps only a hash of it.`);
+        return 0;
+      }
+      if (action === 'list') {
+        const keys = await listApiKeys(db);
+        if (values.json) console.log(JSON.stringify(keys, null, 2));
+        else if (keys.length === 0) console.error('There are no API keys yet. Create one with: townhall api-key create --name NAME');
+        else for (const k of keys) console.log([k.id, k.prefix + '…', k.revokedAt ? `revoked ${k.revokedAt}` : 'active', `last used ${k.lastUsedAt ?? 'never'}`, k.name].join('\t'));
+        return 0;
+      }
+      if (action === 'revoke') {
+        if (!id) return usageError('api-key', 'Say which key to revoke: townhall api-key revoke ID ("townhall api-key list" shows ids).');
+        await revokeApiKey(db, id, CLI_ACTOR);
+        console.error(`API key ${id} is revoked: it can no longer be used.`);
+        return 0;
+      }
+      return usageError('api-key', action ? `Unknown action "${action}".` : 'Say what to do: create, list or revoke.');
+    }),
+  },
+  audit: {
+    usage: 'townhall audit verify',
+    summary: 'Walk the audit trail from its first entry and name the first one that was edited, removed or reordered.',
+    positionals: true,
+    run: ({ positionals }) => withDatabase(async (db) => {
+      if (positionals[0] !== 'verify') return usageError('audit', 'The only audit action is "verify".');
+      const result = await verifyAuditChain(db);
+      if (result.ok) {
+        console.log(`Audit trail intact: ${result.entries} entries, last hash ${result.lastHash}.`);
+        return 0;
+      }
+      console.log(`Audit trail BROKEN at entry ${result.firstBadSeq}: ${result.problem}. The ${result.entries} entries before it check out.`);
+      return 1;
+    }),
+  },
+};
+
+function usageError(command: string, message: string): number {
+  console.error(`${message}\nUsage: ${commands[command]?.usage ?? 'townhall --help'}`);
+  return 2;
+}
+
+async function withDatabase(work: (db: DB, config: Config) => Promise<number>): Promise<number> {
+  const config = loadConfig();
+  const db = openDatabase(config.databaseUrl, { poolSize: 2 });
+  try {
+    return await work(db, config);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function help(): string {
+  const lines = ['Townhall: digital public services for councils and agencies.', '', 'Usage: townhall COMMAND [options]   (townhall COMMAND --help for more)', '', 'Commands:'];
+  for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${command.summary}`);
+  lines.push('', 'Configuration (environment variables):');
+  for (const [name, meaning] of configVariables) lines.push(`  ${name.padEnd(27)} ${meaning}`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${command.summary}\n\nUsage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: command.positionals ?? false, strict: true });
+    return await command.run({ values, positionals });
+  } catch (error) {
+    if (error instanceof ConfigError) console.error(error.message);
+    else if (error instanceof DomainError) console.error(error.message);
+    else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return usageError(name, error.message);
+    else throw error;
+    return 1;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * One typed configuration object, read from the environment and validated at start, so a
+ * mistake in a council's deployment is reported in plain words before anything listens.
+ */
+import { demoCity } from './demo/city.js';
+
+export interface Bounds {
+  minLat: number;
+  minLong: number;
+  maxLat: number;
+  maxLong: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  publicUrl: string;
+  jurisdiction: { id: string; name: string; timeZone: string; bounds: Bounds };
+  logLevel: string;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Townhall cannot start because its configuration is wrong:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The variables Townhall reads, with their meaning: used by --help and the README. */
+export const configVariables: Array<[name: string, meaning: string]> = [
+  ['PORT', 'TCP port to listen on (default 3000)'],
+  ['HOST', 'address to listen on (default 0.0.0.0)'],
+  ['DATABASE_URL', 'sqlite:<path> (default sqlite:data/townhall.db) or postgres://user:pass@host/db'],
+  ['PUBLIC_URL', 'the address residents and API clients use (default http://localhost:PORT)'],
+  ['TOWNHALL_JURISDICTION_ID', `the jurisdiction id used by Open311 (default ${demoCity.id})`],
+  ['TOWNHALL_JURISDICTION_NAME', `the council's name (default ${demoCity.name})`],
+  ['TOWNHALL_TIME_ZONE', `the jurisdiction's IANA time zone (default ${demoCity.timeZone})`],
+  ['TOWNHALL_BOUNDS', 'minLat,minLong,maxLat,maxLong: where reports are accepted (default: the demo city)'],
+  ['LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
+  ['TOWNHALL_BODY_LIMIT', 'largest request body in bytes (default 1048576)'],
+];
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+
+  const port = integer(value('PORT') ?? '3000', 'PORT', 0, 65535, problems);
+  const host = value('HOST') ?? '0.0.0.0';
+  const databaseUrl = value('DATABASE_URL') ?? 'sqlite:data/townhall.db';
+  if (!/^sqlite:.+/.test(databaseUrl) && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with "sqlite:" followed by a file path, or "postgres://"; got "${databaseUrl}"`);
+  }
+  const publicUrl = (value('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!isHttpUrl(publicUrl)) problems.push(`PUBLIC_URL must be an http:// or https:// address; got "${publicUrl}"`);
+
+  const timeZone = value('TOWNHALL_TIME_ZONE') ?? demoCity.timeZone;
+  if (!isTimeZone(timeZone)) problems.push(`TOWNHALL_TIME_ZONE must be an IANA time zone such as Europe/London; got "${timeZone}"`);
+  const jurisdictionId = value('TOWNHALL_JURISDICTION_ID') ?? demoCity.id;
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(jurisdictionId)) {
+    problems.push(`TOWNHALL_JURISDICTION_ID may contain only letters, digits, dots, dashes and underscores; got "${jurisdictionId}"`);
+  }
+  const bounds = parseBounds(value('TOWNHALL_BOUNDS'), problems) ?? demoCity.bounds;
+  const logLevel = value('LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+  const bodyLimit = integer(value('TOWNHALL_BODY_LIMIT') ?? '1048576', 'TOWNHALL_BODY_LIMIT', 1024, 100 * 1024 * 1024, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    databaseUrl,
+    publicUrl,
+    jurisdiction: { id: jurisdictionId, name: value('TOWNHALL_JURISDICTION_NAME') ?? demoCity.name, timeZone, bounds },
+    logLevel,
+    bodyLimit,
+  };
+}
+
+function integer(text: string, name: string, min: number, max: number, problems: string[]): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}; got "${text}"`);
+    return min;
+  }
+  return n;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseBounds(text: string | undefined, problems: string[]): Bounds | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  const [minLat, minLong, maxLat, maxLong] = parts;
+  if (
+    parts.length !== 4 || parts.some((p) => !Number.isFinite(p)) ||
+    minLat === undefined || minLong === undefined || maxLat === undefined || maxLong === undefined ||
+    minLat >= maxLat || minLong >= maxLong || minLat < -90 || maxLat > 90 || minLong < -180 || maxLong > 180
+  ) {
+    problems.push(`TOWNHALL_BOUNDS must be "minLat,minLong,maxLat,maxLong" in degrees, south-west corner first; got "${text}"`);
+    return undefined;
+  }
+  return { minLat, minLong, maxLat, maxLong };
+}

@@ -1,0 +1,80 @@
+/**
+ * Opens the database named by DATABASE_URL: embedded SQLite (one file, the default) or
+ * PostgreSQL (for several app processes). This is the one place where the two differ at run
+ * time: both hand times back as ISO 8601 UTC strings and counts as numbers.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+export type DB = Kysely<Database>;
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface OpenOptions {
+  /** PostgreSQL only: run in this schema (tests give each file its own). */
+  schema?: string;
+  /** PostgreSQL only: most connections in the pool. */
+  poolSize?: number;
+}
+
+const TIMESTAMPTZ = 1184;
+const TIMESTAMP = 1114;
+const INT8 = 20;
+const NUMERIC = 1700;
+
+export function openDatabase(databaseUrl: string, options: OpenOptions = {}): DB {
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  return openPostgres(databaseUrl, options);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Kysely instance, whatever its tables
+export function dialectOf(db: Kysely<any>): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/** A safe description of where the data is, for logs: never the password. */
+export function describeDatabase(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:')) return `SQLite file ${resolve(databaseUrl.slice(7))}`;
+  const url = new URL(databaseUrl);
+  return `PostgreSQL database ${url.pathname.slice(1)} on ${url.hostname}${url.port ? `:${url.port}` : ''}`;
+}
+
+function openSqlite(path: string): DB {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openPostgres(url: string, options: OpenOptions): DB {
+  const isoTime = (text: string) => new Date(text.includes('+') || text.endsWith('Z') ? text : `${text}Z`).toISOString();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === TIMESTAMPTZ || oid === TIMESTAMP) return isoTime;
+        if (oid === INT8 || oid === NUMERIC) return Number;
+        return pg.types.getTypeParser(oid, format as 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** True when the database answers a trivial query (used by /readyz). */
+export async function isReachable(db: DB): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

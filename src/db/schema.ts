@@ -1,0 +1,155 @@
+/**
+ * The typed shape of every table, as Kysely sees it. Both databases store the same columns:
+ * times as ISO 8601 UTC text on SQLite and timestamptz on PostgreSQL (both read back as ISO
+ * strings, see connection.ts), booleans as 0/1 integers, JSON as text.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface ServiceGroupTable {
+  jurisdiction_id: string;
+  code: string;
+  name: string;
+  sort_order: number;
+}
+
+export interface ServiceTable {
+  jurisdiction_id: string;
+  code: string;
+  name: string;
+  description: string;
+  group_code: string;
+  /** JSON array of strings. */
+  keywords: string;
+  type: string;
+  active: number;
+  agency_responsible: string | null;
+  service_notice: string | null;
+  expected_days: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceAttributeTable {
+  jurisdiction_id: string;
+  service_code: string;
+  code: string;
+  datatype: string;
+  variable: number;
+  required: number;
+  sort_order: number;
+  description: string;
+  help_text: string | null;
+  /** JSON array of {key, name}. */
+  allowed_values: string;
+}
+
+/**
+ * A case: anything the council works on for a resident. A 311 service request is the first
+ * kind; permit applications will be another. The row is the current state; every change is
+ * also an appended case_actions row.
+ */
+export interface CaseTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  kind: string;
+  service_code: string;
+  description: string | null;
+  lat: number | null;
+  long: number | null;
+  address_string: string | null;
+  address_id: string | null;
+  zipcode: string | null;
+  /** JSON object: attribute code -> string or string[]. */
+  attributes: string;
+  /** JSON array of URLs. */
+  media_urls: string;
+  status: string;
+  /** The detailed internal state; the workflow engine will drive it. */
+  state: string;
+  status_notes: string | null;
+  agency_responsible: string | null;
+  channel: string;
+  token: string;
+  requested_at: string;
+  updated_at: string;
+  expected_at: string | null;
+  closed_at: string | null;
+  /** The API key that submitted it, if any. */
+  api_key_id: number | null;
+}
+
+/** Personal data about the person who reported a case: never in public output. */
+export interface CaseReporterTable {
+  case_id: number;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  device_id: string | null;
+  account_id: string | null;
+}
+
+/** The append-only history of a case. */
+export interface CaseActionTable {
+  id: Generated<number>;
+  case_id: number;
+  action: string;
+  actor: string;
+  /** Set by outside systems (Open311 update_id) or clients, so a retry is not applied twice. */
+  idempotency_key: string | null;
+  status: string | null;
+  state: string | null;
+  /** Public text for this update (status notes). */
+  description: string | null;
+  media_url: string | null;
+  /** JSON object with the action's other details. */
+  details: string;
+  public: number;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  /** JSON or null. */
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ApiKeyTable {
+  id: Generated<number>;
+  name: string;
+  /** The first characters of the key, so staff can tell keys apart without the secret. */
+  prefix: string;
+  key_hash: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface Database {
+  service_groups: ServiceGroupTable;
+  services: ServiceTable;
+  service_attributes: ServiceAttributeTable;
+  cases: CaseTable;
+  case_reporters: CaseReporterTable;
+  case_actions: CaseActionTable;
+  audit_log: AuditLogTable;
+  api_keys: ApiKeyTable;
+}
+
+export type CaseRow = Selectable<CaseTable>;
+export type NewCase = Insertable<CaseTable>;
+export type CaseUpdate = Updateable<CaseTable>;
+export type ServiceRow = Selectable<ServiceTable>;
+export type ServiceAttributeRow = Selectable<ServiceAttributeTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;

@@ -1,0 +1,37 @@
+/**
+ * Loads the demo city: its service catalogue and a year of historic requests based on a real
+ * San Francisco 311 sample (public domain), shifted to end today.
+ */
+import { fileURLToPath } from 'node:url';
+import { createService, countServices, saveServiceGroup } from '../catalogue/catalogue.js';
+import type { Config } from '../config.js';
+import type { DB } from '../db/connection.js';
+import { importHistoricRequests } from '../requests/requests.js';
+import { demoServiceGroups, demoServices } from './catalogue-data.js';
+import { loadDemoHistory } from './history.js';
+
+const SEED_ACTOR = 'seed';
+export const demoHistoryFile = fileURLToPath(new URL('../../demo-data/san-francisco-311-cases-sample10k.csv.gz', import.meta.url));
+
+export interface SeedResult {
+  services: number;
+  requests: number;
+}
+
+/** Seeds only an empty database, so restarting the demo never duplicates it. */
+export async function seedDemoIfEmpty(db: DB, config: Config): Promise<SeedResult | null> {
+  if ((await countServices(db, config.jurisdiction.id)) > 0) return null;
+  return seedDemo(db, config);
+}
+
+export async function seedDemo(db: DB, config: Config, now = new Date()): Promise<SeedResult> {
+  await seedDemoCatalogue(db, config.jurisdiction.id);
+  const history = loadDemoHistory(demoHistoryFile, now);
+  const requests = await importHistoricRequests(db, config.jurisdiction.id, history, { id: SEED_ACTOR });
+  return { services: demoServices.length, requests };
+}
+
+export async function seedDemoCatalogue(db: DB, jurisdictionId: string): Promise<void> {
+  for (const [index, group] of demoServiceGroups.entries()) await saveServiceGroup(db, jurisdictionId, group, index, SEED_ACTOR);
+  for (const service of demoServices) await createService(db, jurisdictionId, service, SEED_ACTOR);
+}

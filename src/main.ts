@@ -1,0 +1,44 @@
+/**
+ * Starts the web server: migrate, optionally seed the demo, listen, and on SIGTERM or SIGINT
+ * stop accepting, finish the requests in flight and close the database.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { describeDatabase, openDatabase } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemoIfEmpty } from './demo/seed.js';
+
+export async function serve(config: Config, options: { demo: boolean }): Promise<FastifyInstance> {
+  const db = openDatabase(config.databaseUrl);
+  const app = await buildApp({ config, db });
+  const ran = await migrateToLatest(db);
+  if (ran.length > 0) app.log.info({ migrations: ran }, 'database migrated');
+  if (options.demo) {
+    const seeded = await seedDemoIfEmpty(db, config);
+    if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');
+  }
+  app.addHook('onClose', async () => {
+    await db.destroy();
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    app.close().then(
+      () => app.log.info('stopped cleanly'),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'error while stopping');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`${config.jurisdiction.name} is served at ${config.publicUrl} from the ${describeDatabase(config.databaseUrl)}`);
+  return app;
+}

@@ -1,0 +1,178 @@
+/**
+ * Open311 GeoReport v2 under /open311/v2, plus FixMyStreet's servicerequestupdates extension
+ * and the discovery document. Thin: parse -> authorise -> domain -> present.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { authenticateApiKey } from '../apikeys/apikeys.js';
+import { getService, listServices } from '../catalogue/catalogue.js';
+import type { Config } from '../config.js';
+import type { DB } from '../db/connection.js';
+import { DomainError, httpStatusOf, notFound } from '../platform/errors.js';
+import {
+  applyStatusUpdate, findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests, submitServiceRequest,
+} from '../requests/requests.js';
+import { discoveryDocument } from './discovery.js';
+import { parseNewRequest, parseRequestSearch, parseStatusUpdate, parseUpdateRange, single, type Params } from './parse.js';
+import {
+  contentType, renderErrors, renderList, renderObject, requestRow, serviceDefinition, serviceRow, updateRow, type Format,
+} from './presenters.js';
+
+interface Deps {
+  db: DB;
+  config: Config;
+}
+
+const format = Type.Union([Type.Literal('json'), Type.Literal('xml')], { description: 'Response format' });
+const jurisdiction = Type.Optional(Type.String({ description: 'Ignored when it names this server; refused otherwise.' }));
+const tags = ['Open311 GeoReport v2'];
+
+export function formatOf(url: string): Format {
+  return /\.xml(\?|$)/.test(url) ? 'xml' : 'json';
+}
+
+export async function open311Routes(app: FastifyInstance, { db, config }: Deps): Promise<void> {
+  const zone = config.jurisdiction.timeZone;
+  const jurisdictionId = config.jurisdiction.id;
+
+  const send = (reply: FastifyReply, fmt: Format, body: string, status = 200) =>
+    reply.code(status).header('content-type', contentType(fmt)).send(body);
+
+  /** The spec lets a server serve several jurisdictions; this one serves exactly one. */
+  const checkJurisdiction = (params: Params) => {
+    const given = single(params, 'jurisdiction_id');
+    if (given !== undefined && given !== jurisdictionId) throw notFound(`This server serves jurisdiction "${jurisdictionId}", not "${given.slice(0, 100)}".`);
+  };
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
+    const fmt = formatOf(request.url);
+    if (error instanceof DomainError) {
+      const status = error.kind === 'conflict' ? 400 : httpStatusOf[error.kind];
+      return send(reply, fmt, renderErrors(fmt, status, error.problems), status);
+    }
+    // A format other than json or xml in the path: there is no such resource.
+    if ((error as { validationContext?: string }).validationContext === 'params') {
+      return send(reply, fmt, renderErrors(fmt, 404, [`There is no ${request.url.split('?')[0]}: Open311 resources end in .json or .xml.`]), 404);
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'unexpected error in Open311 API');
+    const message = status === 500 ? 'Something went wrong on our side; the request was not saved. Please try again later.'
+      : status === 413 ? `The request is too large; send at most ${config.bodyLimit} bytes.`
+        : status === 415 ? 'Send the request as application/x-www-form-urlencoded, as Open311 GeoReport v2 asks.'
+          : error.message;
+    return send(reply, fmt, renderErrors(fmt, status, [message]), status);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const fmt = formatOf(request.url);
+    const message = `There is no ${request.method} ${request.url.split('?')[0]}. Open311 endpoints end in .json or .xml; see /open311/discovery.json.`;
+    return send(reply, fmt, renderErrors(fmt, 404, [message]), 404);
+  });
+
+  app.get('/discovery.:format', { schema: { tags, summary: 'Discovery document', params: Type.Object({ format }) } },
+    async (request, reply) => {
+      const fmt = (request.params as { format: Format }).format;
+      return send(reply, fmt, discoveryDocument(fmt, config));
+    });
+
+  app.get('/v2/services.:format', {
+    schema: { tags, summary: 'List services', params: Type.Object({ format }), querystring: Type.Object({ jurisdiction_id: jurisdiction }) },
+  }, async (request, reply) => {
+    const fmt = (request.params as { format: Format }).format;
+    checkJurisdiction(request.query as Params);
+    const services = await listServices(db, jurisdictionId);
+    return send(reply, fmt, renderList(fmt, 'services', 'service', services.map(serviceRow)));
+  });
+
+  app.get('/v2/services/:service_code.:format', {
+    schema: { tags, summary: 'Service definition (attributes)', params: Type.Object({ service_code: Type.String(), format }) },
+  }, async (request, reply) => {
+    const { service_code, format: fmt } = request.params as { service_code: string; format: Format };
+    checkJurisdiction(request.query as Params);
+    const service = await getService(db, jurisdictionId, service_code);
+    if (!service.active) throw notFound(`The service "${service_code}" no longer takes reports.`);
+    return send(reply, fmt, renderObject(fmt, 'service_definition', serviceDefinition(service)));
+  });
+
+  app.get('/v2/requests.:format', {
+    schema: {
+      tags, summary: 'Search service requests', params: Type.Object({ format }),
+      querystring: Type.Object({
+        service_request_id: Type.Optional(Type.String({ description: 'Comma-separated ids; overrides every other filter' })),
+        service_code: Type.Optional(Type.String({ description: 'Comma-separated service codes' })),
+        status: Type.Optional(Type.String({ description: 'open, closed or open,closed' })),
+        start_date: Type.Optional(Type.String({ description: 'ISO 8601 with zone' })),
+        end_date: Type.Optional(Type.String({ description: 'ISO 8601 with zone; at most 90 days after start_date' })),
+        page: Type.Optional(Type.String({ description: 'Page number from 1 (extension)' })),
+        page_size: Type.Optional(Type.String({ description: 'Results per page, at most 1000 (extension)' })),
+        jurisdiction_id: jurisdiction,
+      }),
+    },
+  }, async (request, reply) => {
+    const fmt = (request.params as { format: Format }).format;
+    const params = request.query as Params;
+    checkJurisdiction(params);
+    const results = await searchServiceRequests(db, jurisdictionId, parseRequestSearch(params));
+    return send(reply, fmt, renderList(fmt, 'service_requests', 'request', results.map((r) => requestRow(r, zone))));
+  });
+
+  app.post('/v2/requests.:format', {
+    schema: { tags, summary: 'Submit a service request (form-encoded; attribute[code]=value)', params: Type.Object({ format }) },
+  }, async (request, reply) => {
+    const fmt = (request.params as { format: Format }).format;
+    const body = bodyParams(request);
+    checkJurisdiction(body);
+    const key = await authenticateApiKey(db, single(body, 'api_key'), 'open311:submit');
+    const created = await submitServiceRequest(db, config.jurisdiction, { ...parseNewRequest(body), channel: 'api' }, { id: `api_key:${key.id}`, apiKeyId: key.id });
+    const row = { service_request_id: created.id, token: created.token, service_notice: created.serviceNotice, account_id: null };
+    return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [row]), 201);
+  });
+
+  app.get('/v2/requests/:service_request_id.:format', {
+    schema: { tags, summary: 'One service request', params: Type.Object({ service_request_id: Type.String(), format }) },
+  }, async (request, reply) => {
+    const { service_request_id, format: fmt } = request.params as { service_request_id: string; format: Format };
+    checkJurisdiction(request.query as Params);
+    const found = await getServiceRequest(db, jurisdictionId, service_request_id);
+    return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [requestRow(found, zone)]));
+  });
+
+  app.get('/v2/tokens/:token.:format', {
+    schema: { tags, summary: 'Service request id from a token', params: Type.Object({ token: Type.String(), format }) },
+  }, async (request, reply) => {
+    const { token, format: fmt } = request.params as { token: string; format: Format };
+    checkJurisdiction(request.query as Params);
+    const id = await findRequestIdByToken(db, jurisdictionId, token);
+    return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [{ service_request_id: id, token }]));
+  });
+
+  app.get('/v2/servicerequestupdates.:format', {
+    schema: {
+      tags, summary: 'Status updates in a date range (FixMyStreet extension)', params: Type.Object({ format }),
+      querystring: Type.Object({ start_date: Type.Optional(Type.String()), end_date: Type.Optional(Type.String()), page: Type.Optional(Type.String()), page_size: Type.Optional(Type.String()), jurisdiction_id: jurisdiction }),
+    },
+  }, async (request, reply) => {
+    const fmt = (request.params as { format: Format }).format;
+    const params = request.query as Params;
+    checkJurisdiction(params);
+    const updates = await listStatusUpdates(db, jurisdictionId, parseUpdateRange(params));
+    return send(reply, fmt, renderList(fmt, 'service_request_updates', 'request_update', updates.map((u) => updateRow(u, zone))));
+  });
+
+  app.post('/v2/servicerequestupdates.:format', {
+    schema: { tags, summary: 'A back office posts a status update (FixMyStreet extension)', params: Type.Object({ format }) },
+  }, async (request, reply) => {
+    const fmt = (request.params as { format: Format }).format;
+    const body = bodyParams(request);
+    checkJurisdiction(body);
+    const key = await authenticateApiKey(db, single(body, 'api_key'), 'open311:update');
+    const applied = await applyStatusUpdate(db, jurisdictionId, parseStatusUpdate(body), { id: `api_key:${key.id}`, apiKeyId: key.id });
+    return send(reply, fmt, renderList(fmt, 'service_request_updates', 'request_update', [{ update_id: applied.updateId }]), 201);
+  });
+}
+
+function bodyParams(request: FastifyRequest): Params {
+  const body = request.body;
+  if (body === undefined || body === null || typeof body !== 'object') return {};
+  return body as Params;
+}

@@ -1,0 +1,44 @@
+/**
+ * A small XML writer for standards output (Open311 now, CAP later): escapes every text node
+ * and attribute, so no caller can produce malformed or injected XML.
+ */
+export type XmlValue = string | number | boolean | null | undefined | XmlElement[] | XmlElement;
+
+export interface XmlElement {
+  name: string;
+  value: XmlValue;
+}
+
+export const el = (name: string, value: XmlValue): XmlElement => ({ name, value });
+
+export function escapeXml(text: string): string {
+  // Characters XML 1.0 forbids cannot be escaped, only dropped.
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+export function xmlDocument(root: XmlElement): string {
+  const parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  write(root, parts);
+  parts.push('\n');
+  return parts.join('');
+}
+
+function write(node: XmlElement, out: string[]): void {
+  const { name, value } = node;
+  if (value === null || value === undefined || value === '') {
+    out.push(`<${name}/>`);
+  } else if (Array.isArray(value)) {
+    out.push(`<${name}>`);
+    for (const child of value) write(child, out);
+    out.push(`</${name}>`);
+  } else if (typeof value === 'object') {
+    out.push(`<${name}>`);
+    write(value, out);
+    out.push(`</${name}>`);
+  } else {
+    out.push(`<${name}>${escapeXml(String(value))}</${name}>`);
+  }
+}

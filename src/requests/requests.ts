@@ -1,0 +1,336 @@
+/**
+ * Service requests: a resident's report of a problem, the first kind of case. A case changes
+ * only by appending an action, in one transaction with the audit entry and the new state.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/audit.js';
+import { getService } from '../catalogue/catalogue.js';
+import type { Service } from '../catalogue/types.js';
+import type { Bounds } from '../config.js';
+import type { DB } from '../db/connection.js';
+import { conflict, DomainError, invalid, notFound } from '../platform/errors.js';
+import { addDays, nowIso } from '../platform/time.js';
+import { checkAnswers } from './answers.js';
+import * as store from './store.js';
+import type { AttributeAnswers, Channel, HistoricRequest, PublicStatus, ReporterContact } from './types.js';
+
+export const MAX_DESCRIPTION = 4_000;
+export const MAX_MEDIA_URLS = 5;
+
+export interface Jurisdiction {
+  id: string;
+  bounds: Bounds;
+}
+
+export interface ServiceRequest {
+  id: string;
+  serviceCode: string;
+  serviceName: string;
+  description: string | null;
+  lat: number | null;
+  long: number | null;
+  addressString: string | null;
+  addressId: string | null;
+  zipcode: string | null;
+  attributes: AttributeAnswers;
+  mediaUrls: string[];
+  status: PublicStatus;
+  state: string;
+  statusNotes: string | null;
+  agencyResponsible: string | null;
+  serviceNotice: string | null;
+  channel: Channel;
+  token: string;
+  requestedAt: string;
+  updatedAt: string;
+  expectedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface NewServiceRequest {
+  serviceCode: string;
+  description?: string | null;
+  lat?: number | null;
+  long?: number | null;
+  addressString?: string | null;
+  addressId?: string | null;
+  zipcode?: string | null;
+  attributes: AttributeAnswers;
+  mediaUrls: string[];
+  channel: Channel;
+  contact: ReporterContact;
+}
+
+export interface Actor {
+  /** "api_key:3", "cli", "seed", later "user:42". */
+  id: string;
+  apiKeyId?: number;
+}
+
+/** Checks a new request fully (every problem at once) and stores it with its first action and audit entry. */
+export async function submitServiceRequest(db: DB, jurisdiction: Jurisdiction, input: NewServiceRequest, actor: Actor): Promise<ServiceRequest> {
+  const service = await findServiceForReport(db, jurisdiction.id, input.serviceCode);
+  const problems: string[] = [];
+  const description = input.description?.trim() || null;
+  if (description && [...description].length > MAX_DESCRIPTION) problems.push(`The description must be at most ${MAX_DESCRIPTION} characters; it has ${[...description].length}.`);
+  problems.push(...checkLocation(input, jurisdiction.bounds));
+  problems.push(...checkMediaUrls(input.mediaUrls));
+  problems.push(...checkContact(input.contact));
+  const { answers, problems: answerProblems } = checkAnswers(service, input.attributes);
+  problems.push(...answerProblems.map((p) => p.message));
+  if (problems.length > 0) throw invalid(problems[0] as string, problems);
+
+  const at = nowIso();
+  const created = await db.transaction().execute(async (trx) => {
+    const row = await store.insertCase(trx, {
+      jurisdiction_id: jurisdiction.id,
+      kind: 'service_request',
+      service_code: service.code,
+      description,
+      lat: input.lat ?? null,
+      long: input.long ?? null,
+      address_string: input.addressString?.trim() || null,
+      address_id: input.addressId?.trim() || null,
+      zipcode: input.zipcode?.trim() || null,
+      attributes: JSON.stringify(answers),
+      media_urls: JSON.stringify(input.mediaUrls),
+      status: 'open',
+      state: 'submitted',
+      status_notes: null,
+      agency_responsible: service.agencyResponsible,
+      channel: input.channel,
+      token: randomUUID(),
+      requested_at: at,
+      updated_at: at,
+      expected_at: service.expectedDays === null ? null : addDays(at, service.expectedDays),
+      closed_at: null,
+      api_key_id: actor.apiKeyId ?? null,
+    }, input.contact);
+    await store.insertAction(trx, {
+      caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: null, status: 'open', state: 'submitted',
+      description: null, mediaUrl: null, details: { channel: input.channel }, isPublic: true, at,
+    });
+    await appendAudit(trx, { actor: actor.id, action: 'service_request.submitted', entityType: 'service_request', entityId: String(row.id), after: publicAuditView(row) });
+    return row;
+  });
+  return toServiceRequest({ ...created, service_name: service.name, service_notice: service.serviceNotice });
+}
+
+async function findServiceForReport(db: DB, jurisdictionId: string, code: string): Promise<Service> {
+  let service: Service;
+  try {
+    service = await getService(db, jurisdictionId, code);
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'not_found') throw invalid(`There is no service with code "${code}". GET services lists the codes.`);
+    throw error;
+  }
+  if (!service.active) throw invalid(`The service "${code}" no longer takes new reports.`);
+  return service;
+}
+
+function checkLocation(input: NewServiceRequest, bounds: Bounds): string[] {
+  const hasLat = input.lat !== undefined && input.lat !== null;
+  const hasLong = input.long !== undefined && input.long !== null;
+  if (hasLat !== hasLong) return ['Give both lat and long, or neither.'];
+  if (!hasLat && !input.addressString?.trim() && !input.addressId?.trim()) {
+    return ['Say where the problem is: give lat and long, an address_string or an address_id.'];
+  }
+  if (hasLat && hasLong) {
+    const lat = input.lat as number;
+    const long = input.long as number;
+    if (!Number.isFinite(lat) || !Number.isFinite(long) || Math.abs(lat) > 90 || Math.abs(long) > 180) {
+      return ['lat must be a number from -90 to 90 and long a number from -180 to 180 (WGS84 degrees).'];
+    }
+    if (lat < bounds.minLat || lat > bounds.maxLat || long < bounds.minLong || long > bounds.maxLong) {
+      return [`The location ${lat}, ${long} is outside the area this council covers (lat ${bounds.minLat} to ${bounds.maxLat}, long ${bounds.minLong} to ${bounds.maxLong}).`];
+    }
+  }
+  const problems: string[] = [];
+  if ((input.addressString?.length ?? 0) > 500) problems.push('address_string must be at most 500 characters.');
+  if ((input.addressId?.length ?? 0) > 200) problems.push('address_id must be at most 200 characters.');
+  if ((input.zipcode?.length ?? 0) > 20) problems.push('zipcode must be at most 20 characters.');
+  return problems;
+}
+
+function checkMediaUrls(urls: string[]): string[] {
+  if (urls.length > MAX_MEDIA_URLS) return [`At most ${MAX_MEDIA_URLS} media URLs can be attached.`];
+  for (const url of urls) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch { /* reported below */ }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || url.length > 2000) {
+      return [`media_url must be an http or https address of at most 2,000 characters; got "${url.slice(0, 100)}".`];
+    }
+  }
+  return [];
+}
+
+function checkContact(contact: ReporterContact): string[] {
+  const problems: string[] = [];
+  if (contact.email && (contact.email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contact.email))) problems.push(`"${contact.email.slice(0, 100)}" is not an email address.`);
+  if (contact.phone && !/^[+0-9 ().-]{3,30}$/.test(contact.phone)) problems.push('phone may contain only digits, spaces, brackets, dots, dashes and a leading +, at most 30 characters.');
+  for (const [name, value] of [['first_name', contact.firstName], ['last_name', contact.lastName], ['device_id', contact.deviceId], ['account_id', contact.accountId]] as const) {
+    if (value && value.length > 200) problems.push(`${name} must be at most 200 characters.`);
+  }
+  return problems;
+}
+
+/** What the audit trail keeps of a case: its public fields, never the reporter's details. */
+function publicAuditView(row: store.CaseWithService | Omit<store.CaseWithService, 'service_name' | 'service_notice'>) {
+  const { status, state, status_notes, service_code, description, lat, long, address_string, attributes, expected_at, closed_at } = row;
+  return { status, state, status_notes, service_code, description, lat, long, address_string, attributes: JSON.parse(attributes) as unknown, expected_at, closed_at };
+}
+
+export async function getServiceRequest(db: DB, jurisdictionId: string, id: string): Promise<ServiceRequest> {
+  const row = /^\d{1,15}$/.test(id) ? await store.findCase(db, jurisdictionId, Number(id)) : undefined;
+  if (!row) throw notFound(`There is no service request with id "${id}".`);
+  return toServiceRequest(row);
+}
+
+export async function findRequestIdByToken(db: DB, jurisdictionId: string, token: string): Promise<string> {
+  const row = await store.findCaseByToken(db, jurisdictionId, token);
+  if (!row) throw notFound(`There is no service request with token "${token}".`);
+  return String(row.id);
+}
+
+export interface RequestSearch {
+  ids?: string[];
+  serviceCodes?: string[];
+  statuses?: PublicStatus[];
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function searchServiceRequests(db: DB, jurisdictionId: string, search: RequestSearch): Promise<ServiceRequest[]> {
+  const ids = search.ids?.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  const rows = await store.searchCases(db, jurisdictionId, {
+    ...(ids ? { ids } : {}),
+    ...(search.serviceCodes ? { serviceCodes: search.serviceCodes } : {}),
+    ...(search.statuses ? { statuses: search.statuses } : {}),
+    ...(search.from ? { requestedFrom: search.from } : {}),
+    ...(search.to ? { requestedTo: search.to } : {}),
+    limit: search.limit,
+    offset: search.offset,
+  });
+  return rows.map(toServiceRequest);
+}
+
+export interface StatusUpdate {
+  /** The back office's own id for this update: applied once, a repeat is refused. */
+  updateId: string;
+  requestId: string;
+  status: PublicStatus;
+  /** The detailed state, e.g. "action_scheduled", "fixed", "duplicate". */
+  state: string;
+  updatedAt: string;
+  description: string | null;
+  mediaUrl: string | null;
+}
+
+export interface AppliedUpdate {
+  updateId: string;
+  requestId: string;
+  status: PublicStatus;
+  state: string;
+  updatedAt: string;
+  description: string | null;
+  mediaUrl: string | null;
+}
+
+/** Applies a status update from an outside system (an Open311 back office) as an appended action. */
+export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: StatusUpdate, actor: Actor): Promise<AppliedUpdate> {
+  const idempotencyKey = `open311-update:${update.updateId}`;
+  return db.transaction().execute(async (trx) => {
+    const current = /^\d{1,15}$/.test(update.requestId) ? await store.findCase(trx, jurisdictionId, Number(update.requestId)) : undefined;
+    if (!current) throw notFound(`There is no service request with id "${update.requestId}".`);
+    if (await store.actionByIdempotencyKey(trx, idempotencyKey)) throw conflict(`The update with update_id "${update.updateId}" was already received; it was not applied again.`);
+    const receivedAt = nowIso();
+    const changes = {
+      status: update.status,
+      state: update.state,
+      status_notes: update.description ?? current.status_notes,
+      updated_at: update.updatedAt > current.updated_at ? update.updatedAt : current.updated_at,
+      closed_at: update.status === 'closed' ? current.closed_at ?? update.updatedAt : null,
+    };
+    const actionId = await store.insertAction(trx, {
+      caseId: current.id, action: 'status_update', actor: actor.id, idempotencyKey, status: update.status, state: update.state,
+      description: update.description, mediaUrl: update.mediaUrl, details: { updateId: update.updateId, receivedAt }, isPublic: true, at: update.updatedAt,
+    });
+    const after = await store.updateCase(trx, current.id, changes);
+    await appendAudit(trx, {
+      actor: actor.id, action: 'service_request.status_updated', entityType: 'service_request', entityId: String(current.id),
+      before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId, update_id: update.updateId },
+    });
+    return { ...update, updateId: String(actionId) };
+  });
+}
+
+export async function listStatusUpdates(db: DB, jurisdictionId: string, range: { from: string; to: string; limit: number; offset: number }): Promise<AppliedUpdate[]> {
+  const rows = await store.selectPublicUpdates(db, jurisdictionId, range);
+  return rows.map((row) => ({
+    updateId: String(row.id),
+    requestId: String(row.case_id),
+    status: (row.status ?? 'open') as PublicStatus,
+    state: row.state ?? '',
+    updatedAt: row.created_at,
+    description: row.description,
+    mediaUrl: row.media_url,
+  }));
+}
+
+export function toServiceRequest(row: store.CaseWithService): ServiceRequest {
+  return {
+    id: String(row.id),
+    serviceCode: row.service_code,
+    serviceName: row.service_name,
+    description: row.description,
+    lat: row.lat,
+    long: row.long,
+    addressString: row.address_string,
+    addressId: row.address_id,
+    zipcode: row.zipcode,
+    attributes: JSON.parse(row.attributes) as AttributeAnswers,
+    mediaUrls: JSON.parse(row.media_urls) as string[],
+    status: row.status as PublicStatus,
+    state: row.state,
+    statusNotes: row.status_notes,
+    agencyResponsible: row.agency_responsible,
+    serviceNotice: row.service_notice,
+    channel: row.channel as Channel,
+    token: row.token,
+    requestedAt: row.requested_at,
+    updatedAt: row.updated_at,
+    expectedAt: row.expected_at,
+    closedAt: row.closed_at,
+  };
+}
+
+/** Loads the demo's history: each request with its submission, its closing update and audit entries. */
+export async function importHistoricRequests(db: DB, jurisdictionId: string, history: HistoricRequest[], actor: Actor): Promise<number> {
+  const services = new Map<string, Service>();
+  await db.transaction().execute(async (trx) => {
+    for (const item of history) {
+      let service = services.get(item.serviceCode);
+      if (!service) services.set(item.serviceCode, service = await getService(trx, jurisdictionId, item.serviceCode));
+      const row = await store.insertCase(trx, {
+        jurisdiction_id: jurisdictionId, kind: 'service_request', service_code: item.serviceCode, description: item.description,
+        lat: item.lat, long: item.long, address_string: item.addressString, address_id: null, zipcode: null,
+        attributes: JSON.stringify(item.attributes), media_urls: '[]',
+        status: item.closedAt ? 'closed' : 'open', state: item.closedAt ? 'closed' : 'submitted',
+        status_notes: item.closedAt ? item.statusNotes : null, agency_responsible: item.agencyResponsible ?? service.agencyResponsible,
+        channel: item.channel, token: randomUUID(), requested_at: item.requestedAt, updated_at: item.closedAt ?? item.requestedAt,
+        expected_at: service.expectedDays === null ? null : addDays(item.requestedAt, service.expectedDays),
+        closed_at: item.closedAt, api_key_id: null,
+      }, null);
+      await store.insertAction(trx, { caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: null, status: 'open', state: 'submitted', description: null, mediaUrl: null, details: { channel: item.channel }, isPublic: true, at: item.requestedAt });
+      if (item.closedAt) {
+        await store.insertAction(trx, { caseId: row.id, action: 'status_update', actor: actor.id, idempotencyKey: null, status: 'closed', state: 'closed', description: item.statusNotes, mediaUrl: null, details: {}, isPublic: true, at: item.closedAt });
+      }
+      await appendAudit(trx, { actor: actor.id, action: 'service_request.imported', entityType: 'service_request', entityId: String(row.id), after: publicAuditView(row) });
+    }
+  });
+  return history.length;
+}

@@ -1,0 +1,114 @@
+/** SQL for cases (service requests), their reporters and their actions. Nothing else touches these tables. */
+import type { DB } from '../db/connection.js';
+import type { CaseRow, CaseUpdate, NewCase } from '../db/schema.js';
+import type { PublicStatus, ReporterContact } from './types.js';
+
+export interface CaseWithService extends CaseRow {
+  service_name: string;
+  service_notice: string | null;
+}
+
+export interface CaseFilter {
+  ids?: number[];
+  serviceCodes?: string[];
+  statuses?: PublicStatus[];
+  requestedFrom?: string;
+  requestedTo?: string;
+  limit: number;
+  offset: number;
+}
+
+function selectCases(db: DB, jurisdictionId: string) {
+  return db.selectFrom('cases')
+    .innerJoin('services', (join) => join
+      .onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id')
+      .onRef('services.code', '=', 'cases.service_code'))
+    .selectAll('cases')
+    .select(['services.name as service_name', 'services.service_notice'])
+    .where('cases.jurisdiction_id', '=', jurisdictionId);
+}
+
+export async function insertCase(trx: DB, row: NewCase, reporter: ReporterContact | null): Promise<CaseRow> {
+  const inserted = await trx.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
+  if (reporter && Object.values(reporter).some((v) => v)) {
+    await trx.insertInto('case_reporters').values({
+      case_id: inserted.id,
+      email: reporter.email ?? null,
+      first_name: reporter.firstName ?? null,
+      last_name: reporter.lastName ?? null,
+      phone: reporter.phone ?? null,
+      device_id: reporter.deviceId ?? null,
+      account_id: reporter.accountId ?? null,
+    }).execute();
+  }
+  return inserted;
+}
+
+export async function updateCase(trx: DB, id: number, changes: CaseUpdate): Promise<CaseRow> {
+  return trx.updateTable('cases').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertAction(trx: DB, action: {
+  caseId: number; action: string; actor: string; idempotencyKey: string | null; status: string | null; state: string | null;
+  description: string | null; mediaUrl: string | null; details: Record<string, unknown>; isPublic: boolean; at: string;
+}): Promise<number> {
+  const row = await trx.insertInto('case_actions').values({
+    case_id: action.caseId,
+    action: action.action,
+    actor: action.actor,
+    idempotency_key: action.idempotencyKey,
+    status: action.status,
+    state: action.state,
+    description: action.description,
+    media_url: action.mediaUrl,
+    details: JSON.stringify(action.details),
+    public: action.isPublic ? 1 : 0,
+    created_at: action.at,
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function actionByIdempotencyKey(db: DB, key: string) {
+  return db.selectFrom('case_actions').select(['id', 'case_id']).where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+export async function findCase(db: DB, jurisdictionId: string, id: number): Promise<CaseWithService | undefined> {
+  return selectCases(db, jurisdictionId).where('cases.id', '=', id).executeTakeFirst();
+}
+
+export async function findCaseByToken(db: DB, jurisdictionId: string, token: string) {
+  return db.selectFrom('cases').select(['id', 'token']).where('jurisdiction_id', '=', jurisdictionId).where('token', '=', token).executeTakeFirst();
+}
+
+export async function searchCases(db: DB, jurisdictionId: string, filter: CaseFilter): Promise<CaseWithService[]> {
+  let query = selectCases(db, jurisdictionId);
+  if (filter.ids) {
+    query = query.where('cases.id', 'in', filter.ids.length > 0 ? filter.ids : [-1]);
+  } else {
+    if (filter.serviceCodes) query = query.where('cases.service_code', 'in', filter.serviceCodes);
+    if (filter.statuses) query = query.where('cases.status', 'in', filter.statuses);
+    if (filter.requestedFrom) query = query.where('cases.requested_at', '>=', filter.requestedFrom);
+    if (filter.requestedTo) query = query.where('cases.requested_at', '<=', filter.requestedTo);
+  }
+  return query.orderBy('cases.requested_at', 'desc').orderBy('cases.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}
+
+export async function selectPublicUpdates(db: DB, jurisdictionId: string, range: { from: string; to: string; limit: number; offset: number }) {
+  return db.selectFrom('case_actions')
+    .innerJoin('cases', 'cases.id', 'case_actions.case_id')
+    .select(['case_actions.id', 'case_actions.case_id', 'case_actions.status', 'case_actions.state', 'case_actions.description',
+      'case_actions.media_url', 'case_actions.created_at', 'case_actions.details'])
+    .where('cases.jurisdiction_id', '=', jurisdictionId)
+    .where('case_actions.action', '=', 'status_update')
+    .where('case_actions.public', '=', 1)
+    .where('case_actions.created_at', '>=', range.from)
+    .where('case_actions.created_at', '<=', range.to)
+    .orderBy('case_actions.created_at').orderBy('case_actions.id')
+    .limit(range.limit).offset(range.offset)
+    .execute();
+}
+
+export async function countCases(db: DB, jurisdictionId: string): Promise<number> {
+  const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,82 @@
+/**
+ * Starts a real Townhall HTTP server on a fresh, migrated database for end-to-end tests, once
+ * per database under test (SQLite always; PostgreSQL when TOWNHALL_TEST_POSTGRES_URL is set).
+ */
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../src/app.js';
+import { createApiKey, revokeApiKey } from '../src/apikeys/apikeys.js';
+import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
+import type { ServiceInput } from '../src/catalogue/types.js';
+import { loadConfig, type Config } from '../src/config.js';
+import type { DB } from '../src/db/connection.js';
+import { createTestDatabase, databasesUnderTest, type DatabaseUnderTest } from './database.js';
+
+export { databasesUnderTest, type DatabaseUnderTest };
+
+export const testJurisdiction = {
+  id: 'test.townhall.example',
+  name: 'Test Borough Council',
+  timeZone: 'Europe/London',
+  bounds: { minLat: 51.3, minLong: -0.5, maxLat: 51.7, maxLong: 0.3 },
+};
+
+export interface RunningTownhall {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash) */
+  baseUrl: string;
+  /** The jurisdiction the server runs for (requests outside bounds are refused). */
+  jurisdiction: typeof testJurisdiction;
+  /** A valid, unrevoked API key for POST endpoints. */
+  apiKey: string;
+  db: DB;
+  config: Config;
+  /** Creates an API key through the same function the CLI uses. */
+  createApiKey(name: string): Promise<{ id: string; key: string }>;
+  revokeApiKey(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Services to create before the server starts. */
+  services: ServiceInput[];
+  /** Groups referenced by those services. */
+  groups: Array<{ code: string; name: string }>;
+  /** Extra environment for loadConfig, e.g. TOWNHALL_BODY_LIMIT. */
+  env?: Record<string, string>;
+}
+
+export async function startTownhall(database: DatabaseUnderTest, options: StartOptions): Promise<RunningTownhall> {
+  const testDb = await createTestDatabase(database);
+  const { db } = testDb;
+  const b = testJurisdiction.bounds;
+  const config = loadConfig({
+    DATABASE_URL: testDb.url,
+    TOWNHALL_JURISDICTION_ID: testJurisdiction.id,
+    TOWNHALL_JURISDICTION_NAME: testJurisdiction.name,
+    TOWNHALL_TIME_ZONE: testJurisdiction.timeZone,
+    TOWNHALL_BOUNDS: `${b.minLat},${b.minLong},${b.maxLat},${b.maxLong}`,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...options.env,
+  });
+  for (const [index, group] of options.groups.entries()) await saveServiceGroup(db, testJurisdiction.id, group, index, 'test');
+  for (const service of options.services) await createService(db, testJurisdiction.id, service, 'test');
+  const { key } = await createApiKey(db, { name: 'test client' }, 'test');
+
+  const app = await buildApp({ config, db, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  config.publicUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl: config.publicUrl,
+    jurisdiction: testJurisdiction,
+    apiKey: key,
+    db,
+    config,
+    createApiKey: (name) => createApiKey(db, { name }, 'test'),
+    revokeApiKey: (id) => revokeApiKey(db, id, 'test'),
+    close: async () => {
+      await app.close();
+      await testDb.cleanup();
+    },
+  };
+}
