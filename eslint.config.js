@@ -16,5 +16,7 @@ export default tseslint.config(
       eqeqeq: 'error',
     },
   },
+  // node:test's test() and describe() return promises that the runner itself awaits.
+  { files: ['**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { isReachable, type DB } from './db/connection.js';
 import { open311Routes } from './open311/routes.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
+import { addSecurityHeaders } from './platform/security-headers.js';
 
 export interface AppDeps {
   config: Config;
@@ -21,12 +22,13 @@ export async function buildApp({ config, db, logger }: AppDeps): Promise<Fastify
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
     // Leave no request hanging forever on a slow client.
     requestTimeout: 30_000,
   });
 
+  addSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(swagger, {
     openapi: {

@@ -28,8 +28,9 @@ const commands: Record<string, Command> = {
     summary: 'Migrate the database and serve Townhall. With --demo, load the demo city when the database is empty.',
     options: { demo: { type: 'boolean' } },
     async run({ values }) {
-      await serve(loadConfig(), { demo: values.demo === true });
-      return new Promise<number>(() => { /* runs until a signal stops the server */ });
+      const { stopped } = await serve(loadConfig(), { demo: values.demo === true });
+      await stopped;
+      return Number(process.exitCode ?? 0);
     },
   },
   migrate: {

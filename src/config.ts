@@ -20,6 +20,10 @@ export interface Config {
   logLevel: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Most API writes (POSTs) per client address per minute; 0 turns the limit off. */
+  apiRateLimit: number;
+  /** Believe X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +44,8 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_BOUNDS', 'minLat,minLong,maxLat,maxLong: where reports are accepted (default: the demo city)'],
   ['LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
   ['TOWNHALL_BODY_LIMIT', 'largest request body in bytes (default 1048576)'],
+  ['TOWNHALL_API_RATE_LIMIT', 'most API writes per client address per minute, 0 for no limit (default 1200)'],
+  ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
 ];
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +79,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const bodyLimit = integer(value('TOWNHALL_BODY_LIMIT') ?? '1048576', 'TOWNHALL_BODY_LIMIT', 1024, 100 * 1024 * 1024, problems);
 
+  const apiRateLimit = integer(value('TOWNHALL_API_RATE_LIMIT') ?? '1200', 'TOWNHALL_API_RATE_LIMIT', 0, 1_000_000_000, problems);
+  const trustProxyText = (value('TOWNHALL_TRUST_PROXY') ?? 'false').toLowerCase();
+  if (!['true', 'false'].includes(trustProxyText)) problems.push(`TOWNHALL_TRUST_PROXY must be true or false; got "${trustProxyText}"`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -82,6 +92,8 @@ export function loadConfig(env: Env = process.env): Config {
     jurisdiction: { id: jurisdictionId, name: value('TOWNHALL_JURISDICTION_NAME') ?? demoCity.name, timeZone, bounds },
     logLevel,
     bodyLimit,
+    apiRateLimit,
+    trustProxy: trustProxyText === 'true',
   };
 }
 

@@ -9,7 +9,13 @@ import { describeDatabase, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
 
-export async function serve(config: Config, options: { demo: boolean }): Promise<FastifyInstance> {
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Settles when a signal has stopped the server and the database is closed. */
+  stopped: Promise<void>;
+}
+
+export async function serve(config: Config, options: { demo: boolean }): Promise<RunningServer> {
   const db = openDatabase(config.databaseUrl);
   const app = await buildApp({ config, db });
   const ran = await migrateToLatest(db);
@@ -23,6 +29,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   });
 
   let closing = false;
+  let markStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => { markStopped = resolve; });
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
@@ -33,12 +41,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
         app.log.error({ err: error }, 'error while stopping');
         process.exitCode = 1;
       },
-    );
+    ).finally(markStopped);
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`${config.jurisdiction.name} is served at ${config.publicUrl} from the ${describeDatabase(config.databaseUrl)}`);
-  return app;
+  return { app, stopped };
 }

@@ -26,7 +26,8 @@ export async function seedDemoIfEmpty(db: DB, config: Config): Promise<SeedResul
 
 export async function seedDemo(db: DB, config: Config, now = new Date()): Promise<SeedResult> {
   await seedDemoCatalogue(db, config.jurisdiction.id);
-  const history = loadDemoHistory(demoHistoryFile, now);
+  // 3,000 requests a year is a realistic load for a town of about 100,000 people, and seeds in seconds.
+  const history = loadDemoHistory(demoHistoryFile, now, { limit: 3000 });
   const requests = await importHistoricRequests(db, config.jurisdiction.id, history, { id: SEED_ACTOR });
   return { services: demoServices.length, requests };
 }

@@ -3,12 +3,13 @@
  * and the discovery document. Thin: parse -> authorise -> domain -> present.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
 import { authenticateApiKey } from '../apikeys/apikeys.js';
 import { getService, listServices } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
-import { DomainError, httpStatusOf, notFound } from '../platform/errors.js';
+import { DomainError, httpStatusOf, invalid, notFound } from '../platform/errors.js';
 import {
   applyStatusUpdate, findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests, submitServiceRequest,
 } from '../requests/requests.js';
@@ -58,6 +59,7 @@ export async function open311Routes(app: FastifyInstance, { db, config }: Deps):
     if (status === 500) request.log.error({ err: error }, 'unexpected error in Open311 API');
     const message = status === 500 ? 'Something went wrong on our side; the request was not saved. Please try again later.'
       : status === 413 ? `The request is too large; send at most ${config.bodyLimit} bytes.`
+        : status === 429 ? `Too many requests from this address; wait ${reply.getHeader('retry-after') ?? 60} seconds and try again.`
         : status === 415 ? 'Send the request as application/x-www-form-urlencoded, as Open311 GeoReport v2 asks.'
           : error.message;
     return send(reply, fmt, renderErrors(fmt, status, [message]), status);
@@ -68,6 +70,10 @@ export async function open311Routes(app: FastifyInstance, { db, config }: Deps):
     const message = `There is no ${request.method} ${request.url.split('?')[0]}. Open311 endpoints end in .json or .xml; see /open311/discovery.json.`;
     return send(reply, fmt, renderErrors(fmt, 404, [message]), 404);
   });
+
+  // Writes are limited per client address; reads are cheap and cacheable.
+  await app.register(rateLimit, { global: false });
+  const writeLimit = { rateLimit: config.apiRateLimit > 0 ? { max: config.apiRateLimit, timeWindow: 60_000 } : false as const };
 
   app.get('/discovery.:format', { schema: { tags, summary: 'Discovery document', params: Type.Object({ format }) } },
     async (request, reply) => {
@@ -117,6 +123,7 @@ export async function open311Routes(app: FastifyInstance, { db, config }: Deps):
   });
 
   app.post('/v2/requests.:format', {
+    config: writeLimit,
     schema: { tags, summary: 'Submit a service request (form-encoded; attribute[code]=value)', params: Type.Object({ format }) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
@@ -160,6 +167,7 @@ export async function open311Routes(app: FastifyInstance, { db, config }: Deps):
   });
 
   app.post('/v2/servicerequestupdates.:format', {
+    config: writeLimit,
     schema: { tags, summary: 'A back office posts a status update (FixMyStreet extension)', params: Type.Object({ format }) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
@@ -171,8 +179,19 @@ export async function open311Routes(app: FastifyInstance, { db, config }: Deps):
   });
 }
 
+/** Form bodies give strings; a JSON body is accepted too, as long as its values are plain. */
 function bodyParams(request: FastifyRequest): Params {
   const body = request.body;
-  if (body === undefined || body === null || typeof body !== 'object') return {};
-  return body as Params;
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw invalid('Send the parameters as a form (application/x-www-form-urlencoded).');
+  const params: Params = {};
+  const scalar = (name: string, value: unknown): string => {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    throw invalid(`${name} must be text, not ${value === null ? 'null' : typeof value}.`);
+  };
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    params[name] = Array.isArray(value) ? value.map((v) => scalar(name, v)) : scalar(name, value);
+  }
+  return params;
 }

@@ -1,0 +1,57 @@
+/**
+ * The two servers bench/intake.ts compares, each started in its own process so the load
+ * generator does not share its event loop:
+ *   townhall  the real app (validation, api key, audit entry, one transaction per request)
+ *   bare      Fastify and the same SQLite library doing one insert / one select per request
+ * Prints "READY <port> <api key>" when listening.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import formbody from '@fastify/formbody';
+import SQLite from 'better-sqlite3';
+import { buildApp } from '../src/app.js';
+import { createApiKey } from '../src/apikeys/apikeys.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { seedDemoCatalogue } from '../src/demo/seed.js';
+
+const mode = process.argv[2];
+const dir = mkdtempSync(join(tmpdir(), 'townhall-bench-'));
+
+if (mode === 'townhall') {
+  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'townhall.db')}`, LOG_LEVEL: 'silent' });
+  const db = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  await seedDemoCatalogue(db, config.jurisdiction.id);
+  const { key } = await createApiKey(db, { name: 'bench' }, 'bench');
+  const app = await buildApp({ config, db, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(`READY ${(app.server.address() as AddressInfo).port} ${key}`);
+} else if (mode === 'bare') {
+  const sqlite = new SQLite(join(dir, 'bare.db'));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.exec('create table requests (id integer primary key autoincrement, service_code text, description text, lat real, long real, attributes text, requested_at text)');
+  const insert = sqlite.prepare('insert into requests (service_code, description, lat, long, attributes, requested_at) values (?, ?, ?, ?, ?, ?) returning id');
+  const select = sqlite.prepare('select * from requests where id = ?');
+  const app = Fastify({ logger: false });
+  await app.register(formbody);
+  app.post('/open311/v2/requests.json', async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const row = insert.get(body.service_code, body.description, Number(body.lat), Number(body.long), JSON.stringify(body), new Date().toISOString()) as { id: number };
+    return reply.code(201).send([{ service_request_id: String(row.id) }]);
+  });
+  app.get('/open311/v2/requests/:id.json', async (request, reply) => {
+    const row = select.get(Number((request.params as { id: string }).id));
+    return row ? [row] : reply.code(404).send([{ code: 404, description: 'not found' }]);
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(`READY ${(app.server.address() as AddressInfo).port} bare`);
+} else {
+  console.error('usage: intake-servers.ts townhall|bare');
+  process.exit(2);
+}

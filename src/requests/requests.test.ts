@@ -1,0 +1,88 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
+import { dialectOf } from '../db/connection.js';
+import { DomainError } from '../platform/errors.js';
+import { applyStatusUpdate, getServiceRequest, submitServiceRequest, type NewServiceRequest } from './requests.js';
+
+const jurisdiction = { id: 'unit.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
+const report: NewServiceRequest = {
+  serviceCode: 'pothole', description: 'Deep hole', lat: 51, long: 0, attributes: { depth: '12' }, mediaUrls: [],
+  channel: 'api', contact: { email: 'resident@example.org', firstName: 'Ada' },
+};
+
+for (const database of databasesUnderTest()) {
+  describe(`service requests on ${database.name}`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await createTestDatabase(database);
+      await saveServiceGroup(t.db, jurisdiction.id, { code: 'roads', name: 'Roads' }, 0, 'test');
+      await createService(t.db, jurisdiction.id, {
+        code: 'pothole', name: 'Pothole', description: 'A hole in the road', groupCode: 'roads', keywords: [], type: 'realtime',
+        agencyResponsible: 'Highways', serviceNotice: null, expectedDays: 5,
+        attributes: [{ code: 'depth', datatype: 'number', required: true, order: 1, description: 'Depth in cm' }],
+      }, 'test');
+    });
+    after(() => t.cleanup());
+
+    const counts = async () => {
+      const count = async (table: 'cases' | 'case_actions' | 'case_reporters' | 'audit_log') =>
+        Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      return { cases: await count('cases'), actions: await count('case_actions'), reporters: await count('case_reporters'), audit: await count('audit_log') };
+    };
+
+    test('a submission writes the case, its reporter, its first action and an audit entry together', async () => {
+      const before = await counts();
+      const created = await submitServiceRequest(t.db, jurisdiction, report, { id: 'test' });
+      assert.equal(created.status, 'open');
+      assert.equal(created.agencyResponsible, 'Highways');
+      assert.deepEqual(await counts(), { cases: before.cases + 1, actions: before.actions + 1, reporters: before.reporters + 1, audit: before.audit + 1 });
+      const entry = await t.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+      assert.equal(entry.entity_id, created.id);
+      assert.ok(!JSON.stringify(entry).includes('resident@example.org'), 'the audit trail keeps no contact details');
+    });
+
+    test('every problem with a submission is reported at once, and nothing is written', async () => {
+      const before = await counts();
+      await assert.rejects(
+        submitServiceRequest(t.db, jurisdiction, { ...report, lat: 60, description: 'x'.repeat(4001), attributes: {}, contact: { email: 'not-an-email' } }, { id: 'test' }),
+        (error: unknown) => error instanceof DomainError && error.kind === 'invalid' && error.problems.length === 4,
+      );
+      assert.deepEqual(await counts(), before);
+    });
+
+    test('when the audit entry cannot be written, the whole change is rolled back', async () => {
+      const before = await counts();
+      if (dialectOf(t.db) === 'postgres') {
+        await sql`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit store unavailable'; end $$`.execute(t.db);
+        await sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`.execute(t.db);
+      } else {
+        await sql`create trigger refuse_audit before insert on audit_log begin select raise(abort, 'audit store unavailable'); end`.execute(t.db);
+      }
+      try {
+        await assert.rejects(submitServiceRequest(t.db, jurisdiction, report, { id: 'test' }), /audit store unavailable/);
+        assert.deepEqual(await counts(), before);
+      } finally {
+        await sql`drop trigger refuse_audit${dialectOf(t.db) === 'postgres' ? sql` on audit_log` : sql``}`.execute(t.db);
+      }
+    });
+
+    test('a status update is applied once: a repeat of the same update id is refused and changes nothing', async () => {
+      const created = await submitServiceRequest(t.db, jurisdiction, report, { id: 'test' });
+      const update = { updateId: `bo-${created.id}`, requestId: created.id, status: 'closed' as const, state: 'fixed', updatedAt: new Date().toISOString(), description: 'Filled in', mediaUrl: null };
+      await applyStatusUpdate(t.db, jurisdiction.id, update, { id: 'test' });
+      const closed = await getServiceRequest(t.db, jurisdiction.id, created.id);
+      assert.equal(closed.status, 'closed');
+      assert.equal(closed.state, 'fixed');
+      assert.equal(closed.statusNotes, 'Filled in');
+      assert.ok(closed.closedAt);
+      const before = await counts();
+      await assert.rejects(applyStatusUpdate(t.db, jurisdiction.id, { ...update, status: 'open', state: 'reopen' }, { id: 'test' }),
+        (error: unknown) => error instanceof DomainError && error.kind === 'conflict');
+      assert.deepEqual(await counts(), before);
+      assert.equal((await getServiceRequest(t.db, jurisdiction.id, created.id)).status, 'closed');
+    });
+  });
+}

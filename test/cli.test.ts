@@ -1,0 +1,113 @@
+/** The townhall command, run as a council's script would run it: a separate process per call. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
+
+const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function townhall(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('--help works on the command and on every subcommand', async () => {
+  const top = await townhall(['--help']);
+  assert.equal(top.code, 0);
+  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'audit']) {
+    assert.match(top.stdout, new RegExp(`\\b${command}\\b`));
+    const run = await townhall([command, '--help']);
+    assert.equal(run.code, 0, `${command} --help`);
+    assert.match(run.stdout, /Usage: townhall/);
+  }
+  assert.match(top.stdout, /DATABASE_URL/);
+});
+
+test('an unknown command or option is a usage error, not a crash', async () => {
+  const unknown = await townhall(['frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown command "frobnicate"/);
+  const badOption = await townhall(['api-key', 'create', '--nmae', 'x']);
+  assert.equal(badOption.code, 2);
+  assert.match(badOption.stderr, /Usage: townhall api-key/);
+});
+
+test('a wrong configuration is reported in plain words', async () => {
+  const run = await townhall(['migrate'], { DATABASE_URL: 'mysql://nope', PORT: 'eighty', TOWNHALL_TIME_ZONE: 'Mars/Olympus' });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /DATABASE_URL must start with "sqlite:"/);
+  assert.match(run.stderr, /PORT must be a whole number/);
+  assert.match(run.stderr, /TOWNHALL_TIME_ZONE must be an IANA time zone/);
+});
+
+for (const database of databasesUnderTest()) {
+  describe(`townhall CLI on ${database.name}`, () => {
+    let t: TestDatabase;
+    let env: Record<string, string>;
+    before(async () => {
+      t = await createTestDatabase(database, { migrate: false });
+      env = { DATABASE_URL: t.url };
+    });
+    after(() => t.cleanup());
+
+    test('migrate runs once and records it', async () => {
+      const first = await townhall(['migrate'], env);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stderr, /Ran 001_foundation/);
+      const second = await townhall(['migrate'], env);
+      assert.match(second.stderr, /already up to date/);
+    });
+
+    test('api-key create prints the key alone; list and revoke manage it', async () => {
+      const created = await townhall(['api-key', 'create', '--name', 'Highways back office'], env);
+      assert.equal(created.code, 0, created.stderr);
+      assert.match(created.stdout, /^th_[A-Za-z0-9_-]{32}\n$/);
+      const key = created.stdout.trim();
+      const stored = await t.db.selectFrom('api_keys').selectAll().execute();
+      assert.equal(stored.length, 1);
+      assert.ok(!JSON.stringify(stored).includes(key), 'the key itself is not stored');
+
+      const listed = await townhall(['api-key', 'list', '--json'], env);
+      const keys = JSON.parse(listed.stdout) as Array<{ id: string; name: string; revokedAt: string | null }>;
+      assert.equal(keys[0]?.name, 'Highways back office');
+      assert.equal(keys[0]?.revokedAt, null);
+
+      const revoked = await townhall(['api-key', 'revoke', keys[0]?.id ?? ''], env);
+      assert.equal(revoked.code, 0, revoked.stderr);
+      const after = JSON.parse((await townhall(['api-key', 'list', '--json'], env)).stdout) as Array<{ revokedAt: string | null }>;
+      assert.ok(after[0]?.revokedAt);
+
+      const missing = await townhall(['api-key', 'revoke', '999'], env);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /no API key with id "999"/);
+      const nameless = await townhall(['api-key', 'create'], env);
+      assert.equal(nameless.code, 2);
+    });
+
+    test('audit verify passes, then catches a hand-edited row', async () => {
+      const good = await townhall(['audit', 'verify'], env);
+      assert.equal(good.code, 0, good.stdout + good.stderr);
+      assert.match(good.stdout, /Audit trail intact: 2 entries/);
+
+      await t.db.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 1).execute();
+      const bad = await townhall(['audit', 'verify'], env);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stdout, /BROKEN at entry 1/);
+    });
+
+    test('seed --demo refuses a database that has services, unless forced', async () => {
+      const seeded = await townhall(['seed', '--demo'], env);
+      assert.equal(seeded.code, 0, seeded.stderr);
+      assert.match(seeded.stderr, /Loaded \d+ services and \d+ historic requests/);
+      const again = await townhall(['seed', '--demo'], env);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /already has services/);
+    });
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The server as an operator runs it: `townhall serve` in its own process, health checks, the
+ * demo on an empty database, and a graceful stop on SIGTERM that finishes requests in flight.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request, type IncomingMessage } from 'node:http';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
+
+const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
+
+interface Server { process: ChildProcess; url: string; output: () => string }
+
+async function startServer(env: Record<string, string>, args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+    if (match?.[1]) return { process: child, url: match[1], output: () => output };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+for (const database of databasesUnderTest()) {
+  describe(`townhall serve on ${database.name}`, () => {
+    let t: TestDatabase;
+    let server: Server;
+    before(async () => {
+      t = await createTestDatabase(database, { migrate: false });
+      server = await startServer({ DATABASE_URL: t.url, LOG_LEVEL: 'info' }, ['--demo']);
+    });
+    after(async () => {
+      if (server.process.exitCode === null) server.process.kill('SIGKILL');
+      await t.cleanup();
+    });
+
+    test('health checks answer, with security headers on the response', async () => {
+      const health = await fetch(`${server.url}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(health.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(health.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+      assert.doesNotMatch(health.headers.get('content-security-policy') ?? '', /unsafe-inline/);
+      assert.equal(health.headers.get('strict-transport-security'), null, 'no HSTS over plain http');
+      const ready = await fetch(`${server.url}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), { status: 'ready' });
+    });
+
+    test('--demo loads the demo city into the empty database', async () => {
+      const services = (await (await fetch(`${server.url}/open311/v2/services.json`)).json()) as Array<{ group: string }>;
+      assert.ok(services.length >= 12, `${services.length} services`);
+      assert.ok(new Set(services.map((s) => s.group)).size >= 5);
+      const recent = (await (await fetch(`${server.url}/open311/v2/requests.json`)).json()) as unknown[];
+      assert.ok(recent.length > 0, 'requests in the last 90 days');
+    });
+
+    test('an unknown path gets a JSON 404, not a crash', async () => {
+      const response = await fetch(`${server.url}/no/such/page`);
+      assert.equal(response.status, 404);
+      assert.match(((await response.json()) as { message: string }).message, /There is no GET \/no\/such\/page/);
+    });
+
+    test('SIGTERM stops accepting, finishes the request in flight, and exits cleanly', async () => {
+      const { hostname, port } = new URL(server.url);
+      // Send half a request, stop the server, then send the rest: it must still be answered.
+      const pending = request({ host: hostname, port, method: 'POST', path: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': 24 } });
+      const answered = once(pending, 'response');
+      pending.write('service_code=pothole');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      server.process.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      pending.end('&x=1');
+      const [response] = (await answered) as [IncomingMessage];
+      let body = '';
+      for await (const chunk of response) body += String(chunk);
+      assert.equal(response.statusCode, 403, body);
+      assert.match(body, /api_key is required/);
+      const [code] = (await once(server.process, 'exit')) as [number];
+      assert.equal(code, 0);
+      assert.match(server.output(), /stopped cleanly/);
+    });
+  });
+}
