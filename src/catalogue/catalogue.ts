@@ -11,6 +11,26 @@ import { attributeDatatypes, serviceTypes, type Service, type ServiceGroup, type
 
 export const codePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/**
+ * Service definitions are read on every report but change rarely, so each process keeps them
+ * for a few seconds. A change made in this process is seen at once; one made by another process
+ * (PostgreSQL deployments) within CACHE_SECONDS.
+ */
+const CACHE_SECONDS = 5;
+const definitionCache = new Map<string, { service: Service; until: number }>();
+const forgetDefinitions = () => definitionCache.clear();
+
+/** The service as reports are checked against it, from the short-lived cache when fresh. */
+export async function getServiceForReport(db: DB, jurisdictionId: string, code: string): Promise<Service> {
+  const key = `${jurisdictionId}\u0000${code}`;
+  const cached = definitionCache.get(key);
+  if (cached && cached.until > Date.now()) return cached.service;
+  const service = await getService(db, jurisdictionId, code);
+  if (definitionCache.size > 10_000) definitionCache.clear();
+  definitionCache.set(key, { service, until: Date.now() + CACHE_SECONDS * 1000 });
+  return service;
+}
+
 export async function saveServiceGroup(db: DB, jurisdictionId: string, group: ServiceGroup, sortOrder: number, actor: string): Promise<void> {
   if (!codePattern.test(group.code)) throw invalid(`Group code "${group.code}" may only contain letters, digits, dots, dashes and underscores.`);
   if (group.name.trim() === '') throw invalid(`Group "${group.code}" needs a name.`);
@@ -19,6 +39,7 @@ export async function saveServiceGroup(db: DB, jurisdictionId: string, group: Se
     await store.upsertGroupRow(trx, jurisdictionId, group, sortOrder);
     await appendAudit(trx, { actor, action: before ? 'service_group.updated' : 'service_group.created', entityType: 'service_group', entityId: group.code, before, after: group });
   });
+  forgetDefinitions();
 }
 
 export async function createService(db: DB, jurisdictionId: string, input: ServiceInput, actor: string): Promise<Service> {
@@ -30,6 +51,7 @@ export async function createService(db: DB, jurisdictionId: string, input: Servi
     await store.insertServiceRows(trx, jurisdictionId, input, nowIso());
     await appendAudit(trx, { actor, action: 'service.created', entityType: 'service', entityId: input.code, after: input });
   });
+  forgetDefinitions();
   return getService(db, jurisdictionId, input.code);
 }
 

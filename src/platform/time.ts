@@ -21,24 +21,36 @@ export function parseZonedDateTime(text: string): string | null {
 export const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Offsets by zone and quarter hour: zones only change offset on quarter-hour boundaries. */
+const offsetCache = new Map<string, number>();
+const QUARTER_HOUR = 900_000;
 
-/** Writes a UTC instant as ISO 8601 in the jurisdiction's local time with its offset, e.g. 2026-03-01T09:30:00-08:00. */
-export function formatInZone(iso: string, timeZone: string): string {
+/** Minutes the zone is ahead of UTC at the given instant. */
+function offsetMinutes(instantMs: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(instantMs / QUARTER_HOUR)}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
   let formatter = offsetFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
     });
     offsetFormatters.set(timeZone, formatter);
   }
-  const instant = new Date(iso);
   const parts: Record<string, string> = {};
-  for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
+  for (const part of formatter.formatToParts(new Date(instantMs))) parts[part.type] = part.value;
   const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  const offsetMinutes = Math.round((local - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
+  const offset = Math.round((local - Math.floor(instantMs / 1000) * 1000) / 60_000);
+  if (offsetCache.size > 50_000) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+/** Writes a UTC instant as ISO 8601 in the jurisdiction's local time with its offset, e.g. 2026-03-01T09:30:00-08:00. */
+export function formatInZone(iso: string, timeZone: string): string {
+  const instantMs = Math.floor(Date.parse(iso) / 1000) * 1000;
+  const offset = offsetMinutes(instantMs, timeZone);
+  const local = new Date(instantMs + offset * 60_000).toISOString().slice(0, 19);
+  const abs = Math.abs(offset);
+  return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
-import { getService } from '../catalogue/catalogue.js';
+import { getService, getServiceForReport } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import type { Bounds } from '../config.js';
 import type { DB } from '../db/connection.js';
@@ -119,7 +119,7 @@ export async function submitServiceRequest(db: DB, jurisdiction: Jurisdiction, i
 async function findServiceForReport(db: DB, jurisdictionId: string, code: string): Promise<Service> {
   let service: Service;
   try {
-    service = await getService(db, jurisdictionId, code);
+    service = await getServiceForReport(db, jurisdictionId, code);
   } catch (error) {
     if (error instanceof DomainError && error.kind === 'not_found') throw invalid(`There is no service with code "${code}". GET services lists the codes.`);
     throw error;
