@@ -4,29 +4,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
+import { startServer, type Server } from './server-process.js';
 
-const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
-
-interface Server { process: ChildProcess; url: string; output: () => string }
-
-async function startServer(env: Record<string, string>, args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (match?.[1]) return { process: child, url: match[1], output: () => output };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 for (const database of databasesUnderTest()) {
   describe(`townhall serve on ${database.name}`, () => {
