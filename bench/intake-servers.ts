@@ -17,6 +17,7 @@ import { createApiKey } from '../src/apikeys/apikeys.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { loadKeys } from '../src/platform/keys.js';
 import { seedDemoCatalogue } from '../src/demo/seed.js';
 
 const mode = process.argv[2];
@@ -26,10 +27,11 @@ if (mode === 'townhall') {
   // The write limit stays on (its cost is part of the figure) but high enough never to refuse.
   const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'townhall.db')}`, LOG_LEVEL: 'silent', TOWNHALL_API_RATE_LIMIT: '1000000000' });
   const db = openDatabase(config.databaseUrl);
+  const { keyring } = loadKeys(config.databaseUrl);
   await migrateToLatest(db);
   await seedDemoCatalogue(db, config.jurisdiction.id);
   const { key } = await createApiKey(db, { name: 'bench' }, 'bench');
-  const app = await buildApp({ config, db, logger: false });
+  const app = await buildApp({ config, db, keyring, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(`READY ${(app.server.address() as AddressInfo).port} ${key}`);
 } else if (mode === 'bare') {

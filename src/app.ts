@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
 import { isReachable, type DB } from './db/connection.js';
+import type { Keyring } from './platform/crypto.js';
 import { open311Routes } from './open311/routes.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
 import { addSecurityHeaders } from './platform/security-headers.js';
@@ -15,10 +16,12 @@ import { addSecurityHeaders } from './platform/security-headers.js';
 export interface AppDeps {
   config: Config;
   db: DB;
+  /** Seals and opens personal data (see platform/keys.ts for where it comes from). */
+  keyring: Keyring;
   logger?: FastifyServerOptions['logger'];
 }
 
-export async function buildApp({ config, db, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, keyring, logger }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -60,6 +63,6 @@ export async function buildApp({ config, db, logger }: AppDeps): Promise<Fastify
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(async (scope) => open311Routes(scope, { db, config }), { prefix: '/open311' });
+  await app.register(async (scope) => open311Routes(scope, { db, config, keyring }), { prefix: '/open311' });
   return app;
 }

@@ -4,13 +4,15 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikeys/apikeys.js';
-import { verifyAuditChain } from './audit/audit.js';
+import { appendAudit, verifyAuditChain } from './audit/audit.js';
 import { ConfigError, configVariables, loadConfig, type Config } from './config.js';
 import { describeDatabase, openDatabase, type DB } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemo, seedDemoIfEmpty } from './demo/seed.js';
 import { serve } from './main.js';
 import { DomainError } from './platform/errors.js';
+import { addKeyToFile, KeyConfigError, loadKeys } from './platform/keys.js';
+import { resealReporters } from './requests/reporters.js';
 
 interface Command {
   usage: string;
@@ -89,6 +91,23 @@ const commands: Record<string, Command> = {
       return usageError('api-key', action ? `Unknown action "${action}".` : 'Say what to do: create, list or revoke.');
     }),
   },
+  keys: {
+    usage: 'townhall keys rotate',
+    summary: 'Seal residents\' personal data under a new key. With a key file, adds a new key to it; with TOWNHALL_ENCRYPTION_KEY, re-seals under that key (put the old one in TOWNHALL_ENCRYPTION_PREVIOUS_KEYS). Restart the app processes afterwards.',
+    positionals: true,
+    run: ({ positionals }) => withDatabase(async (db, config) => {
+      if (positionals[0] !== 'rotate') return usageError('keys', 'The only keys action is "rotate".');
+      await migrateToLatest(db);
+      const loaded = loadKeys(config.databaseUrl);
+      const keyring = loaded.file ? addKeyToFile(loaded.file) : loaded.keyring;
+      const resealed = await resealReporters(db, keyring);
+      await db.transaction().execute((trx) => appendAudit(trx, {
+        actor: CLI_ACTOR, action: 'encryption_key.rotated', entityType: 'encryption_key', entityId: keyring.current.id, after: { resealed, keyFile: loaded.file !== null },
+      }));
+      console.error(`Personal data is now sealed under key ${keyring.current.id}: ${resealed} reporters re-sealed.${loaded.file ? ` The key file ${loaded.file} keeps the old keys for backups.` : ''} Restart every app process so it uses the new key.`);
+      return 0;
+    }),
+  },
   audit: {
     usage: 'townhall audit verify',
     summary: 'Walk the audit trail from its first entry and name the first one that was edited, removed or reordered.',
@@ -148,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: command.positionals ?? false, strict: true });
     return await command.run({ values, positionals });
   } catch (error) {
-    if (error instanceof ConfigError) console.error(error.message);
+    if (error instanceof ConfigError || error instanceof KeyConfigError) console.error(error.message);
     else if (error instanceof DomainError) console.error(error.message);
     else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return usageError(name, error.message);
     else throw error;

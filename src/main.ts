@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { describeDatabase, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
+import { loadKeys } from './platform/keys.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -16,8 +17,10 @@ export interface RunningServer {
 }
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<RunningServer> {
+  const keys = loadKeys(config.databaseUrl);
   const db = openDatabase(config.databaseUrl);
-  const app = await buildApp({ config, db });
+  const app = await buildApp({ config, db, keyring: keys.keyring });
+  if (keys.created) app.log.warn(`Created a new encryption key file at ${keys.file}. Back it up: without it, residents' contact details cannot be read.`);
   const ran = await migrateToLatest(db);
   if (ran.length > 0) app.log.info({ migrations: ran }, 'database migrated');
   if (options.demo) {

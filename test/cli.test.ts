@@ -3,6 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../src/config.js';
+import { makeKeyring } from '../src/platform/crypto.js';
+import { loadKeys } from '../src/platform/keys.js';
+import { openReporter } from '../src/requests/reporters.js';
+import { submitServiceRequest } from '../src/requests/requests.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
 
 const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
@@ -20,7 +26,7 @@ function townhall(args: string[], env: Record<string, string> = {}): Promise<Run
 test('--help works on the command and on every subcommand', async () => {
   const top = await townhall(['--help']);
   assert.equal(top.code, 0);
-  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'audit']) {
+  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'keys', 'audit']) {
     assert.match(top.stdout, new RegExp(`\\b${command}\\b`));
     const run = await townhall([command, '--help']);
     assert.equal(run.code, 0, `${command} --help`);
@@ -52,7 +58,7 @@ for (const database of databasesUnderTest()) {
     let env: Record<string, string>;
     before(async () => {
       t = await createTestDatabase(database, { migrate: false });
-      env = { DATABASE_URL: t.url };
+      env = t.env;
     });
     after(() => t.cleanup());
 
@@ -108,6 +114,28 @@ for (const database of databasesUnderTest()) {
       const again = await townhall(['seed', '--demo'], env);
       assert.equal(again.code, 1);
       assert.match(again.stderr, /already has services/);
+    });
+
+    test('keys rotate re-seals reporters under a new key, which alone then opens them', async () => {
+      const { keyring } = loadKeys(t.url, t.env);
+      const jurisdiction = { id: loadConfig(t.env).jurisdiction.id, bounds: loadConfig(t.env).jurisdiction.bounds };
+      const created = await submitServiceRequest(t.db, { jurisdiction, keyring }, {
+        serviceCode: 'pothole', lat: 37.77, long: -122.42, attributes: { size: 'small' }, mediaUrls: [], channel: 'phone', contact: { email: 'rotate@example.org' },
+      }, { id: 'test' });
+      let rotateEnv = env;
+      if (database.name === 'postgres') {
+        // Keys from the environment: the operator sets the new key and lists the old one as previous.
+        rotateEnv = { ...env, TOWNHALL_ENCRYPTION_KEY: randomBytes(32).toString('base64'), TOWNHALL_ENCRYPTION_PREVIOUS_KEYS: env.TOWNHALL_ENCRYPTION_KEY ?? '' };
+      }
+      const rotated = await townhall(['keys', 'rotate'], rotateEnv);
+      assert.equal(rotated.code, 0, rotated.stderr);
+      assert.match(rotated.stderr, /re-sealed/);
+      const fresh = loadKeys(t.url, rotateEnv).keyring;
+      assert.notEqual(fresh.current.id, keyring.current.id);
+      const row = await t.db.selectFrom('case_reporters').selectAll().where('case_id', '=', Number(created.id)).executeTakeFirstOrThrow();
+      assert.equal(openReporter(makeKeyring(fresh.current.key), row).email, 'rotate@example.org');
+      const verify = await townhall(['audit', 'verify'], env);
+      assert.match(verify.stdout, /BROKEN at entry 1/, 'still broken from the hand edit above, and still said so');
     });
   });
 }

@@ -19,6 +19,8 @@ export interface TestDatabase {
   db: DB;
   /** A DATABASE_URL that reaches this same database (for a CLI or a second app process). */
   url: string;
+  /** Environment for a townhall process on this database (PostgreSQL needs its key given). */
+  env: Record<string, string>;
   /** PostgreSQL schema, passed to openDatabase by anything else that connects. */
   schema?: string;
   cleanup(): Promise<void>;
@@ -36,7 +38,7 @@ export async function createTestDatabase(database: DatabaseUnderTest, options: {
     const dir = mkdtempSync(join(tmpdir(), 'townhall-test-'));
     const url = `sqlite:${join(dir, 'townhall.db')}`;
     const db = openDatabase(url);
-    result = { db, url, cleanup: async () => { await db.destroy(); rmSync(dir, { recursive: true, force: true }); } };
+    result = { db, url, env: { DATABASE_URL: url }, cleanup: async () => { await db.destroy(); rmSync(dir, { recursive: true, force: true }); } };
   } else {
     if (!postgresUrl) throw new Error('TOWNHALL_TEST_POSTGRES_URL is not set');
     const schema = `test_${randomBytes(6).toString('hex')}`;
@@ -49,6 +51,7 @@ export async function createTestDatabase(database: DatabaseUnderTest, options: {
     url.searchParams.set('options', `-c search_path=${schema}`);
     result = {
       db, url: url.toString(), schema,
+      env: { DATABASE_URL: url.toString(), TOWNHALL_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
       cleanup: async () => {
         await db.destroy();
         const client = new pg.Client({ connectionString: postgresUrl });

@@ -9,6 +9,7 @@ import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
 import type { ServiceInput } from '../src/catalogue/types.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { DB } from '../src/db/connection.js';
+import { makeKeyring, newKey, type Keyring } from '../src/platform/crypto.js';
 import { createTestDatabase, databasesUnderTest, type DatabaseUnderTest } from './database.js';
 
 export { databasesUnderTest, type DatabaseUnderTest };
@@ -29,6 +30,8 @@ export interface RunningTownhall {
   apiKey: string;
   db: DB;
   config: Config;
+  /** The keys that seal personal data in this server's database. */
+  keyring: Keyring;
   /** Creates an API key through the same function the CLI uses. */
   createApiKey(name: string): Promise<{ id: string; key: string }>;
   revokeApiKey(id: string): Promise<void>;
@@ -61,8 +64,9 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
   for (const [index, group] of options.groups.entries()) await saveServiceGroup(db, testJurisdiction.id, group, index, 'test');
   for (const service of options.services) await createService(db, testJurisdiction.id, service, 'test');
   const { key } = await createApiKey(db, { name: 'test client' }, 'test');
+  const keyring = makeKeyring(newKey());
 
-  const app = await buildApp({ config, db, logger: false });
+  const app = await buildApp({ config, db, keyring, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   config.publicUrl = `http://127.0.0.1:${port}`;
@@ -72,6 +76,7 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
     apiKey: key,
     db,
     config,
+    keyring,
     createApiKey: (name) => createApiKey(db, { name }, 'test'),
     revokeApiKey: (id) => revokeApiKey(db, id, 'test'),
     close: async () => {

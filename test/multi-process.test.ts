@@ -17,10 +17,10 @@ describe('two app processes on one PostgreSQL', { skip: postgresUrl ? false : 'n
   let apiKey = '';
   before(async () => {
     t = await createTestDatabase({ name: 'postgres' }, { migrate: false });
-    const env = { ...process.env, DATABASE_URL: t.url };
+    const env = { ...process.env, ...t.env };
     execFileSync(process.execPath, [bin, 'seed', '--demo'], { env, stdio: 'ignore' });
     apiKey = execFileSync(process.execPath, [bin, 'api-key', 'create', '--name', 'load test'], { env }).toString().trim();
-    servers = await Promise.all([startServer({ DATABASE_URL: t.url }, []), startServer({ DATABASE_URL: t.url }, [])]);
+    servers = await Promise.all([startServer(t.env, []), startServer(t.env, [])]);
   });
   after(async () => {
     for (const server of servers) server.process.kill('SIGTERM');
@@ -38,7 +38,7 @@ describe('two app processes on one PostgreSQL', { skip: postgresUrl ? false : 'n
     assert.deepEqual(new Set(statuses), new Set([201]));
     const after = Number((await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     assert.equal(after - before, 2 * perServer);
-    const verify = execFileSync(process.execPath, [bin, 'audit', 'verify'], { env: { ...process.env, DATABASE_URL: t.url } }).toString();
+    const verify = execFileSync(process.execPath, [bin, 'audit', 'verify'], { env: { ...process.env, ...t.env } }).toString();
     assert.match(verify, /Audit trail intact/);
   });
 });

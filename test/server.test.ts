@@ -16,7 +16,7 @@ for (const database of databasesUnderTest()) {
     let server: Server;
     before(async () => {
       t = await createTestDatabase(database, { migrate: false });
-      server = await startServer({ DATABASE_URL: t.url, LOG_LEVEL: 'info' }, ['--demo']);
+      server = await startServer({ ...t.env, LOG_LEVEL: 'info' }, ['--demo']);
     });
     after(async () => {
       if (server.process.exitCode === null) server.process.kill('SIGKILL');

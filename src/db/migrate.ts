@@ -2,16 +2,23 @@
  * Runs the migrations that have not run yet, recording each in kysely_migration, so every
  * council's database reaches the same schema whatever version it started from.
  */
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
-import type { DB } from './connection.js';
+import { Migrator, sql, type Migration, type MigrationResultSet } from 'kysely';
+import { dialectOf, type DB } from './connection.js';
 import * as foundation from './migrations/001_foundation.js';
+import * as reporterLookup from './migrations/002_reporter_lookup.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
+  '002_reporter_lookup': reporterLookup,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Name the schema on PostgreSQL: Kysely otherwise finds its bookkeeping tables in any schema,
+  // which misleads it when several Townhall databases share one server (as the tests do).
+  const schema = dialectOf(db) === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

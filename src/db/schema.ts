@@ -78,9 +78,13 @@ export interface CaseTable {
   api_key_id: number | null;
 }
 
-/** Personal data about the person who reported a case: never in public output. */
+/**
+ * Personal data about the person who reported a case: never in public output. Every value is
+ * sealed (AES-256-GCM, see platform/crypto.ts); email_hash is a keyed hash for lookups.
+ */
 export interface CaseReporterTable {
   case_id: number;
+  email_hash: string | null;
   email: string | null;
   first_name: string | null;
   last_name: string | null;

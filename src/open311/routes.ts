@@ -9,6 +9,7 @@ import { authenticateApiKey } from '../apikeys/apikeys.js';
 import { getService, listServices } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
+import type { Keyring } from '../platform/crypto.js';
 import { DomainError, httpStatusOf, invalid, notFound } from '../platform/errors.js';
 import {
   applyStatusUpdate, findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests, submitServiceRequest,
@@ -22,6 +23,7 @@ import {
 interface Deps {
   db: DB;
   config: Config;
+  keyring: Keyring;
 }
 
 const format = Type.Union([Type.Literal('json'), Type.Literal('xml')], { description: 'Response format' });
@@ -32,7 +34,7 @@ export function formatOf(url: string): Format {
   return /\.xml(\?|$)/.test(url) ? 'xml' : 'json';
 }
 
-export async function open311Routes(app: FastifyInstance, { db, config }: Deps): Promise<void> {
+export async function open311Routes(app: FastifyInstance, { db, config, keyring }: Deps): Promise<void> {
   const zone = config.jurisdiction.timeZone;
   const jurisdictionId = config.jurisdiction.id;
 
@@ -130,7 +132,7 @@ export async function open311Routes(app: FastifyInstance, { db, config }: Deps):
     const body = bodyParams(request);
     checkJurisdiction(body);
     const key = await authenticateApiKey(db, single(body, 'api_key'), 'open311:submit');
-    const created = await submitServiceRequest(db, config.jurisdiction, { ...parseNewRequest(body), channel: 'api' }, { id: `api_key:${key.id}`, apiKeyId: key.id });
+    const created = await submitServiceRequest(db, { jurisdiction: config.jurisdiction, keyring }, { ...parseNewRequest(body), channel: 'api' }, { id: `api_key:${key.id}`, apiKeyId: key.id });
     const row = { service_request_id: created.id, token: created.token, service_notice: created.serviceNotice, account_id: null };
     return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [row]), 201);
   });

@@ -8,9 +8,11 @@ import { getService, getServiceForReport } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import type { Bounds } from '../config.js';
 import type { DB } from '../db/connection.js';
+import type { Keyring } from '../platform/crypto.js';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.js';
 import { addDays, nowIso } from '../platform/time.js';
 import { checkAnswers } from './answers.js';
+import { hasContact, sealReporter } from './reporters.js';
 import * as store from './store.js';
 import type { AttributeAnswers, Channel, HistoricRequest, PublicStatus, ReporterContact } from './types.js';
 
@@ -20,6 +22,12 @@ export const MAX_MEDIA_URLS = 5;
 export interface Jurisdiction {
   id: string;
   bounds: Bounds;
+}
+
+/** What submitting a request needs besides the request: where, and the keys that seal personal data. */
+export interface SubmissionContext {
+  jurisdiction: Jurisdiction;
+  keyring: Keyring;
 }
 
 export interface ServiceRequest {
@@ -68,7 +76,7 @@ export interface Actor {
 }
 
 /** Checks a new request fully (every problem at once) and stores it with its first action and audit entry. */
-export async function submitServiceRequest(db: DB, jurisdiction: Jurisdiction, input: NewServiceRequest, actor: Actor): Promise<ServiceRequest> {
+export async function submitServiceRequest(db: DB, { jurisdiction, keyring }: SubmissionContext, input: NewServiceRequest, actor: Actor): Promise<ServiceRequest> {
   const service = await findServiceForReport(db, jurisdiction.id, input.serviceCode);
   const problems: string[] = [];
   const description = input.description?.trim() || null;
@@ -105,7 +113,7 @@ export async function submitServiceRequest(db: DB, jurisdiction: Jurisdiction, i
       expected_at: service.expectedDays === null ? null : addDays(at, service.expectedDays),
       closed_at: null,
       api_key_id: actor.apiKeyId ?? null,
-    }, input.contact);
+    }, hasContact(input.contact) ? sealReporter(keyring, input.contact) : null);
     await store.insertAction(trx, {
       caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: null, status: 'open', state: 'submitted',
       description: null, mediaUrl: null, details: { channel: input.channel }, isPublic: true, at,

@@ -1,7 +1,8 @@
 /** SQL for cases (service requests), their reporters and their actions. Nothing else touches these tables. */
 import type { DB } from '../db/connection.js';
 import type { CaseRow, CaseUpdate, NewCase } from '../db/schema.js';
-import type { PublicStatus, ReporterContact } from './types.js';
+import type { SealedReporter } from './reporters.js';
+import type { PublicStatus } from './types.js';
 
 export interface CaseWithService extends CaseRow {
   service_name: string;
@@ -28,19 +29,9 @@ function selectCases(db: DB, jurisdictionId: string) {
     .where('cases.jurisdiction_id', '=', jurisdictionId);
 }
 
-export async function insertCase(trx: DB, row: NewCase, reporter: ReporterContact | null): Promise<CaseRow> {
+export async function insertCase(trx: DB, row: NewCase, reporter: SealedReporter | null): Promise<CaseRow> {
   const inserted = await trx.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
-  if (reporter && Object.values(reporter).some((v) => v)) {
-    await trx.insertInto('case_reporters').values({
-      case_id: inserted.id,
-      email: reporter.email ?? null,
-      first_name: reporter.firstName ?? null,
-      last_name: reporter.lastName ?? null,
-      phone: reporter.phone ?? null,
-      device_id: reporter.deviceId ?? null,
-      account_id: reporter.accountId ?? null,
-    }).execute();
-  }
+  if (reporter) await trx.insertInto('case_reporters').values({ case_id: inserted.id, ...reporter }).execute();
   return inserted;
 }
 

@@ -1,0 +1,67 @@
+/**
+ * Reporters' contact details, sealed before they reach the database and opened only for those
+ * who need them. Rotation re-seals every stored value under the current key.
+ */
+import type { DB } from '../db/connection.js';
+import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
+import type { ReporterContact } from './types.js';
+
+const fields = {
+  email: 'email', first_name: 'firstName', last_name: 'lastName', phone: 'phone', device_id: 'deviceId', account_id: 'accountId',
+} as const;
+type Column = keyof typeof fields;
+const columns = Object.keys(fields) as Column[];
+const context = (column: Column) => `case_reporters.${column}`;
+
+export type SealedReporter = Record<Column, string | null> & { email_hash: string | null };
+
+export function hasContact(contact: ReporterContact | null): contact is ReporterContact {
+  return contact !== null && columns.some((column) => contact[fields[column]]);
+}
+
+export function sealReporter(keyring: Keyring, contact: ReporterContact): SealedReporter {
+  const row = { email_hash: contact.email ? lookupHash(keyring, 'email', contact.email) : null } as SealedReporter;
+  for (const column of columns) {
+    const value = contact[fields[column]];
+    row[column] = value ? seal(keyring, context(column), value) : null;
+  }
+  return row;
+}
+
+export function openReporter(keyring: Keyring, row: Record<Column, string | null>): ReporterContact {
+  const contact: ReporterContact = {};
+  for (const column of columns) {
+    const value = row[column];
+    contact[fields[column]] = value === null ? null : open(keyring, context(column), value);
+  }
+  return contact;
+}
+
+/**
+ * Re-seals every reporter's details under the keyring's current key (and seals any left in
+ * clear by an older version), in batches, each batch in its own transaction.
+ * Returns how many rows changed.
+ */
+export async function resealReporters(db: DB, keyring: Keyring, batchSize = 500): Promise<number> {
+  let changed = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await db.selectFrom('case_reporters').selectAll().where('case_id', '>', after).orderBy('case_id').limit(batchSize).execute();
+    if (rows.length === 0) return changed;
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        const stale = columns.some((column) => row[column] !== null && sealedWith(row[column] as string) !== keyring.current.id);
+        if (!stale) continue;
+        const clear: Record<Column, string | null> = { ...row };
+        for (const column of columns) {
+          const value = row[column];
+          clear[column] = value === null ? null : sealedWith(value) === null ? value : open(keyring, context(column), value);
+        }
+        const contact = Object.fromEntries(columns.map((column) => [fields[column], clear[column]])) as ReporterContact;
+        await trx.updateTable('case_reporters').set(sealReporter(keyring, contact)).where('case_id', '=', row.case_id).execute();
+        changed++;
+      }
+    });
+    after = rows[rows.length - 1]?.case_id ?? after;
+  }
+}
