@@ -11,6 +11,7 @@ import { isReachable, type DB } from './db/connection.js';
 import type { Keyring } from './platform/crypto.js';
 import { open311Routes } from './open311/routes.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
+import { refuseNulCharacters } from './platform/nul-guard.js';
 import { addSecurityHeaders } from './platform/security-headers.js';
 
 export interface AppDeps {
@@ -32,6 +33,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   });
 
   addSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  refuseNulCharacters(app);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(swagger, {
     openapi: {

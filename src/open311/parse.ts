@@ -11,6 +11,8 @@ export type Params = Record<string, string | string[] | undefined>;
 
 export const MAX_RESULTS = 1000;
 export const MAX_RANGE_DAYS = 90;
+/** How far ahead of our clock a back office's clock may be. */
+const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
 /** One value of a parameter; an empty value counts as absent, as the spec asks. */
 export function single(params: Params, name: string): string | undefined {
@@ -164,6 +166,7 @@ export function parseStatusUpdate(body: Params) {
   const updatedText = required('updated_datetime');
   const updatedAt = parseZonedDateTime(updatedText);
   if (!updatedAt) throw invalid(`updated_datetime must be an ISO 8601 date and time with a time zone; got "${updatedText.slice(0, 50)}".`);
+  if (Date.parse(updatedAt) > Date.now() + MAX_CLOCK_SKEW_MS) throw invalid(`updated_datetime ${updatedText.slice(0, 50)} is in the future; send the time the update was made.`);
   const description = single(body, 'description') ?? null;
   if (description && [...description].length > 4000) throw invalid('description must be at most 4,000 characters.');
   const mediaUrl = single(body, 'media_url') ?? null;

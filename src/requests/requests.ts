@@ -129,7 +129,7 @@ async function findServiceForReport(db: DB, jurisdictionId: string, code: string
   try {
     service = await getServiceForReport(db, jurisdictionId, code);
   } catch (error) {
-    if (error instanceof DomainError && error.kind === 'not_found') throw invalid(`There is no service with code "${code}". GET services lists the codes.`);
+    if (error instanceof DomainError && error.kind === 'not_found') throw notFound(`There is no service with code "${code}". GET services lists the codes.`);
     throw error;
   }
   if (!service.active) throw invalid(`The service "${code}" no longer takes new reports.`);
@@ -260,8 +260,9 @@ export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: 
       status: update.status,
       state: update.state,
       status_notes: update.description ?? current.status_notes,
-      updated_at: update.updatedAt > current.updated_at ? update.updatedAt : current.updated_at,
-      closed_at: update.status === 'closed' ? current.closed_at ?? update.updatedAt : null,
+      // The back office's time of its latest update: for a closed request, when it was closed.
+      updated_at: update.updatedAt,
+      closed_at: update.status === 'closed' ? (current.status === 'closed' ? current.closed_at : update.updatedAt) : null,
     };
     const actionId = await store.insertAction(trx, {
       caseId: current.id, action: 'status_update', actor: actor.id, idempotencyKey, status: update.status, state: update.state,
