@@ -56,8 +56,17 @@ export const sealedWith = (sealed: string): string | null => (sealed.startsWith(
  * The hash key is derived from the current key, so rotation re-computes these too.
  */
 export function lookupHash(keyring: Keyring, purpose: string, value: string): string {
-  const hashKey = Buffer.from(hkdfSync('sha256', keyring.current.key, Buffer.alloc(0), `townhall lookup ${purpose}`, 32));
-  return createHmac('sha256', hashKey).update(value.trim().toLowerCase()).digest('hex');
+  return createHmac('sha256', hashKeyFor(keyring.current.key, purpose)).update(value.trim().toLowerCase()).digest('hex');
+}
+
+/** Derived hash keys, kept per key and purpose: deriving one costs more than the hash itself. */
+const hashKeys = new WeakMap<Buffer, Map<string, Buffer>>();
+function hashKeyFor(key: Buffer, purpose: string): Buffer {
+  let byPurpose = hashKeys.get(key);
+  if (!byPurpose) hashKeys.set(key, byPurpose = new Map());
+  let hashKey = byPurpose.get(purpose);
+  if (!hashKey) byPurpose.set(purpose, hashKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `townhall lookup ${purpose}`, 32)));
+  return hashKey;
 }
 
 export const newKey = (): Buffer => randomBytes(32);
