@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { isReachable, type DB } from './db/connection.js';
 import type { Keyring } from './platform/crypto.js';
 import { open311Routes } from './open311/routes.js';
+import { enforceAccess, publicAccess } from './platform/access.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
 import { refuseNulCharacters } from './platform/nul-guard.js';
 import { addSecurityHeaders } from './platform/security-headers.js';
@@ -33,6 +34,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   });
 
   addSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  enforceAccess(app, db);
   refuseNulCharacters(app);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(swagger, {
@@ -58,12 +60,12 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]} on this server.` }));
 
-  app.get('/healthz', { schema: { tags: ['Operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['Operations'], summary: 'The database is reachable' } }, async (_request, reply) => {
+  app.get('/healthz', { config: { access: publicAccess }, schema: { tags: ['Operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: publicAccess }, schema: { tags: ['Operations'], summary: 'The database is reachable' } }, async (_request, reply) => {
     const ready = await isReachable(db);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unreachable' });
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { access: publicAccess }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => open311Routes(scope, { db, config, keyring }), { prefix: '/open311' });
   return app;

@@ -9,6 +9,7 @@ import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
 import type { ServiceInput } from '../src/catalogue/types.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { DB } from '../src/db/connection.js';
+import { registeredRoutes, type RouteSummary } from '../src/platform/access.js';
 import { makeKeyring, newKey, type Keyring } from '../src/platform/crypto.js';
 import { createTestDatabase, databasesUnderTest, type DatabaseUnderTest } from './database.js';
 
@@ -30,6 +31,8 @@ export interface RunningTownhall {
   apiKey: string;
   db: DB;
   config: Config;
+  /** Every route the app registered, with its access rule. */
+  routes: RouteSummary[];
   /** The keys that seal personal data in this server's database. */
   keyring: Keyring;
   /** Creates an API key through the same function the CLI uses. */
@@ -77,6 +80,7 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
     db,
     config,
     keyring,
+    routes: registeredRoutes(app),
     createApiKey: (name) => createApiKey(db, { name }, 'test'),
     revokeApiKey: (id) => revokeApiKey(db, id, 'test'),
     close: async () => {

@@ -5,10 +5,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
-import { authenticateApiKey } from '../apikeys/apikeys.js';
 import { getService, listServices } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
+import { apiKeyAccess, authorisedKey, publicAccess } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { DomainError, httpStatusOf, invalid, notFound } from '../platform/errors.js';
 import {
@@ -75,15 +75,17 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   // Writes are limited per client address; reads are cheap and cacheable.
   await app.register(rateLimit, { global: false });
-  const writeLimit = { rateLimit: config.apiRateLimit > 0 ? { max: config.apiRateLimit, timeWindow: 60_000 } : false as const };
+  const writeLimit = config.apiRateLimit > 0 ? { max: config.apiRateLimit, timeWindow: 60_000 } : false as const;
+  const readable = { access: publicAccess };
 
-  app.get('/discovery.:format', { schema: { tags, summary: 'Discovery document', params: Type.Object({ format }) } },
+  app.get('/discovery.:format', { config: readable, schema: { tags, summary: 'Discovery document', params: Type.Object({ format }) } },
     async (request, reply) => {
       const fmt = (request.params as { format: Format }).format;
       return send(reply, fmt, discoveryDocument(fmt, config));
     });
 
   app.get('/v2/services.:format', {
+    config: readable,
     schema: { tags, summary: 'List services', params: Type.Object({ format }), querystring: Type.Object({ jurisdiction_id: jurisdiction }) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
@@ -93,6 +95,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   });
 
   app.get('/v2/services/:service_code.:format', {
+    config: readable,
     schema: { tags, summary: 'Service definition (attributes)', params: Type.Object({ service_code: Type.String(), format }) },
   }, async (request, reply) => {
     const { service_code, format: fmt } = request.params as { service_code: string; format: Format };
@@ -103,6 +106,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   });
 
   app.get('/v2/requests.:format', {
+    config: readable,
     schema: {
       tags, summary: 'Search service requests', params: Type.Object({ format }),
       querystring: Type.Object({
@@ -125,19 +129,20 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   });
 
   app.post('/v2/requests.:format', {
-    config: writeLimit,
+    config: { rateLimit: writeLimit, access: apiKeyAccess('open311:submit') },
     schema: { tags, summary: 'Submit a service request (form-encoded; attribute[code]=value)', params: Type.Object({ format }) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
     const body = bodyParams(request);
     checkJurisdiction(body);
-    const key = await authenticateApiKey(db, single(body, 'api_key'), 'open311:submit');
+    const key = authorisedKey(request);
     const created = await submitServiceRequest(db, { jurisdiction: config.jurisdiction, keyring }, { ...parseNewRequest(body), channel: 'api' }, { id: `api_key:${key.id}`, apiKeyId: key.id });
     const row = { service_request_id: created.id, token: created.token, service_notice: created.serviceNotice, account_id: null };
     return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [row]), 201);
   });
 
   app.get('/v2/requests/:service_request_id.:format', {
+    config: readable,
     schema: { tags, summary: 'One service request', params: Type.Object({ service_request_id: Type.String(), format }) },
   }, async (request, reply) => {
     const { service_request_id, format: fmt } = request.params as { service_request_id: string; format: Format };
@@ -147,6 +152,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   });
 
   app.get('/v2/tokens/:token.:format', {
+    config: readable,
     schema: { tags, summary: 'Service request id from a token', params: Type.Object({ token: Type.String(), format }) },
   }, async (request, reply) => {
     const { token, format: fmt } = request.params as { token: string; format: Format };
@@ -156,6 +162,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   });
 
   app.get('/v2/servicerequestupdates.:format', {
+    config: readable,
     schema: {
       tags, summary: 'Status updates in a date range (FixMyStreet extension)', params: Type.Object({ format }),
       querystring: Type.Object({ start_date: Type.Optional(Type.String()), end_date: Type.Optional(Type.String()), page: Type.Optional(Type.String()), page_size: Type.Optional(Type.String()), jurisdiction_id: jurisdiction }),
@@ -169,13 +176,13 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   });
 
   app.post('/v2/servicerequestupdates.:format', {
-    config: writeLimit,
+    config: { rateLimit: writeLimit, access: apiKeyAccess('open311:update') },
     schema: { tags, summary: 'A back office posts a status update (FixMyStreet extension)', params: Type.Object({ format }) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
     const body = bodyParams(request);
     checkJurisdiction(body);
-    const key = await authenticateApiKey(db, single(body, 'api_key'), 'open311:update');
+    const key = authorisedKey(request);
     const applied = await applyStatusUpdate(db, jurisdictionId, parseStatusUpdate(body), { id: `api_key:${key.id}`, apiKeyId: key.id });
     return send(reply, fmt, renderList(fmt, 'service_request_updates', 'request_update', [{ update_id: applied.updateId }]), 201);
   });
