@@ -15,6 +15,7 @@ import {
   applyStatusUpdate, findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests, submitServiceRequest,
 } from '../requests/requests.js';
 import { discoveryDocument } from './discovery.js';
+import { requestSchema, responses, serviceDefinitionSchema, serviceSchema, submittedSchema, tokenSchema, updateSchema } from './schemas.js';
 import { parseNewRequest, parseRequestSearch, parseStatusUpdate, parseUpdateRange, single, type Params } from './parse.js';
 import {
   contentType, renderErrors, renderList, renderObject, requestRow, serviceDefinition, serviceRow, updateRow, type Format,
@@ -86,7 +87,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   app.get('/v2/services.:format', {
     config: readable,
-    schema: { tags, summary: 'List services', params: Type.Object({ format }), querystring: Type.Object({ jurisdiction_id: jurisdiction }) },
+    schema: { tags, summary: 'List services', params: Type.Object({ format }), response: responses(Type.Array(serviceSchema)), querystring: Type.Object({ jurisdiction_id: jurisdiction }) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
     checkJurisdiction(request.query as Params);
@@ -96,7 +97,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   app.get('/v2/services/:service_code.:format', {
     config: readable,
-    schema: { tags, summary: 'Service definition (attributes)', params: Type.Object({ service_code: Type.String(), format }) },
+    schema: { tags, summary: 'Service definition (attributes)', params: Type.Object({ service_code: Type.String(), format }), response: responses(serviceDefinitionSchema) },
   }, async (request, reply) => {
     const { service_code, format: fmt } = request.params as { service_code: string; format: Format };
     checkJurisdiction(request.query as Params);
@@ -108,7 +109,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   app.get('/v2/requests.:format', {
     config: readable,
     schema: {
-      tags, summary: 'Search service requests', params: Type.Object({ format }),
+      tags, summary: 'Search service requests', params: Type.Object({ format }), response: responses(Type.Array(requestSchema)),
       querystring: Type.Object({
         service_request_id: Type.Optional(Type.String({ description: 'Comma-separated ids; overrides every other filter' })),
         service_code: Type.Optional(Type.String({ description: 'Comma-separated service codes' })),
@@ -130,7 +131,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   app.post('/v2/requests.:format', {
     config: { rateLimit: writeLimit, access: apiKeyAccess('open311:submit') },
-    schema: { tags, summary: 'Submit a service request (form-encoded; attribute[code]=value)', params: Type.Object({ format }) },
+    schema: { tags, summary: 'Submit a service request (form-encoded; attribute[code]=value)', params: Type.Object({ format }), response: responses(Type.Array(submittedSchema), 201) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
     const body = bodyParams(request);
@@ -143,7 +144,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   app.get('/v2/requests/:service_request_id.:format', {
     config: readable,
-    schema: { tags, summary: 'One service request', params: Type.Object({ service_request_id: Type.String(), format }) },
+    schema: { tags, summary: 'One service request', params: Type.Object({ service_request_id: Type.String(), format }), response: responses(Type.Array(requestSchema)) },
   }, async (request, reply) => {
     const { service_request_id, format: fmt } = request.params as { service_request_id: string; format: Format };
     checkJurisdiction(request.query as Params);
@@ -153,7 +154,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   app.get('/v2/tokens/:token.:format', {
     config: readable,
-    schema: { tags, summary: 'Service request id from a token', params: Type.Object({ token: Type.String(), format }) },
+    schema: { tags, summary: 'Service request id from a token', params: Type.Object({ token: Type.String(), format }), response: responses(Type.Array(tokenSchema)) },
   }, async (request, reply) => {
     const { token, format: fmt } = request.params as { token: string; format: Format };
     checkJurisdiction(request.query as Params);
@@ -164,7 +165,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   app.get('/v2/servicerequestupdates.:format', {
     config: readable,
     schema: {
-      tags, summary: 'Status updates in a date range (FixMyStreet extension)', params: Type.Object({ format }),
+      tags, summary: 'Status updates in a date range (FixMyStreet extension)', params: Type.Object({ format }), response: responses(Type.Array(updateSchema)),
       querystring: Type.Object({ start_date: Type.Optional(Type.String()), end_date: Type.Optional(Type.String()), page: Type.Optional(Type.String()), page_size: Type.Optional(Type.String()), jurisdiction_id: jurisdiction }),
     },
   }, async (request, reply) => {
@@ -177,7 +178,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   app.post('/v2/servicerequestupdates.:format', {
     config: { rateLimit: writeLimit, access: apiKeyAccess('open311:update') },
-    schema: { tags, summary: 'A back office posts a status update (FixMyStreet extension)', params: Type.Object({ format }) },
+    schema: { tags, summary: 'A back office posts a status update (FixMyStreet extension)', params: Type.Object({ format }), response: responses(Type.Array(Type.Object({ update_id: Type.String() })), 201) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
     const body = bodyParams(request);
