@@ -13,6 +13,7 @@ import { serve } from './main.js';
 import { DomainError } from './platform/errors.js';
 import { addKeyToFile, KeyConfigError, loadKeys } from './platform/keys.js';
 import { resealReporters } from './requests/reporters.js';
+import { anonymiseExpiredReporters } from './requests/retention.js';
 
 interface Command {
   usage: string;
@@ -105,6 +106,18 @@ const commands: Record<string, Command> = {
         actor: CLI_ACTOR, action: 'encryption_key.rotated', entityType: 'encryption_key', entityId: keyring.current.id, after: { resealed, keyFile: loaded.file !== null },
       }));
       console.error(`Personal data is now sealed under key ${keyring.current.id}: ${resealed} reporters re-sealed.${loaded.file ? ` The key file ${loaded.file} keeps the old keys for backups.` : ''} Restart every app process so it uses the new key.`);
+      return 0;
+    }),
+  },
+  retention: {
+    usage: 'townhall retention run',
+    summary: 'Delete reporters\' contact details from requests closed longer than their service\'s retention period (the server also does this hourly).',
+    positionals: true,
+    run: ({ positionals }) => withDatabase(async (db, config) => {
+      if (positionals[0] !== 'run') return usageError('retention', 'The only retention action is "run".');
+      await migrateToLatest(db);
+      const result = await anonymiseExpiredReporters(db, config.jurisdiction.id, { actor: CLI_ACTOR });
+      console.error(result.ran ? `Deleted the contact details of ${result.anonymised} reporters whose retention period had ended.` : 'Another process is running retention now; nothing was done.');
       return 0;
     }),
   },

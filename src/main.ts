@@ -9,6 +9,9 @@ import { describeDatabase, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
 import { loadKeys } from './platform/keys.js';
+import { anonymiseExpiredReporters } from './requests/retention.js';
+
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,7 +30,16 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     const seeded = await seedDemoIfEmpty(db, config);
     if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');
   }
+  // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
+  const retentionTimer = setInterval(() => {
+    anonymiseExpiredReporters(db, config.jurisdiction.id).then(
+      (result) => { if (result.anonymised > 0) app.log.info(result, 'retention: reporters\' contact details deleted'); },
+      (error: unknown) => app.log.error({ err: error }, 'retention run failed; it will be tried again'),
+    );
+  }, RETENTION_INTERVAL_MS);
+  retentionTimer.unref();
   app.addHook('onClose', async () => {
+    clearInterval(retentionTimer);
     await db.destroy();
   });
 

@@ -26,7 +26,7 @@ function townhall(args: string[], env: Record<string, string> = {}): Promise<Run
 test('--help works on the command and on every subcommand', async () => {
   const top = await townhall(['--help']);
   assert.equal(top.code, 0);
-  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'keys', 'audit']) {
+  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'keys', 'retention', 'audit']) {
     assert.match(top.stdout, new RegExp(`\\b${command}\\b`));
     const run = await townhall([command, '--help']);
     assert.equal(run.code, 0, `${command} --help`);
@@ -136,6 +136,12 @@ for (const database of databasesUnderTest()) {
       assert.equal(openReporter(makeKeyring(fresh.current.key), row).email, 'rotate@example.org');
       const verify = await townhall(['audit', 'verify'], env);
       assert.match(verify.stdout, /BROKEN at entry 1/, 'still broken from the hand edit above, and still said so');
+    });
+
+    test('retention run reports what it deleted', async () => {
+      const run = await townhall(['retention', 'run'], env);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /Deleted the contact details of \d+ reporters/);
     });
   });
 }

@@ -74,6 +74,7 @@ function checkServiceInput(input: ServiceInput): string[] {
   if (input.name.trim() === '') problems.push('It needs a name.');
   if (!serviceTypes.includes(input.type)) problems.push(`Its type must be one of ${serviceTypes.join(', ')}.`);
   if (input.expectedDays !== null && (!Number.isInteger(input.expectedDays) || input.expectedDays < 0)) problems.push('Expected days must be a whole number of days, 0 or more.');
+  if (input.retentionDays !== undefined && input.retentionDays !== null && (!Number.isInteger(input.retentionDays) || input.retentionDays < 0)) problems.push('Retention must be a whole number of days, 0 or more, or none to keep details until erased.');
   const seen = new Set<string>();
   for (const attribute of input.attributes) {
     const label = `Attribute "${attribute.code}"`;

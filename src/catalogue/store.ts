@@ -3,6 +3,9 @@ import type { DB } from '../db/connection.js';
 import type { ServiceAttributeRow } from '../db/schema.js';
 import type { Service, ServiceAttribute, ServiceGroup, ServiceInput } from './types.js';
 
+/** A year after closure: time to deal with complaints and appeals, then the details go. */
+export const DEFAULT_RETENTION_DAYS = 365;
+
 export async function upsertGroupRow(trx: DB, jurisdictionId: string, group: ServiceGroup, sortOrder: number): Promise<void> {
   await trx.insertInto('service_groups')
     .values({ jurisdiction_id: jurisdictionId, code: group.code, name: group.name, sort_order: sortOrder })
@@ -28,6 +31,7 @@ export async function insertServiceRows(trx: DB, jurisdictionId: string, input: 
     agency_responsible: input.agencyResponsible,
     service_notice: input.serviceNotice,
     expected_days: input.expectedDays,
+    retention_days: input.retentionDays === undefined ? DEFAULT_RETENTION_DAYS : input.retentionDays,
     created_at: at,
     updated_at: at,
   }).execute();
@@ -82,6 +86,7 @@ export async function selectServices(db: DB, jurisdictionId: string, filter: { c
     agencyResponsible: row.agency_responsible,
     serviceNotice: row.service_notice,
     expectedDays: row.expected_days,
+    retentionDays: row.retention_days,
     attributes: attributesByService.get(row.code) ?? [],
   }));
 }

@@ -46,12 +46,16 @@ export interface Service {
   serviceNotice: string | null;
   /** Working days the council usually takes to resolve it; drives the expected date. */
   expectedDays: number | null;
+  /** Days after a request closes that its reporter's contact details are kept; null: until erased. */
+  retentionDays: number | null;
   attributes: ServiceAttribute[];
 }
 
 /** What it takes to define a service (used by the demo seed and, later, the admin UI). */
-export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active'> & {
+export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active' | 'retentionDays'> & {
   active?: boolean;
+  /** Default 365 days. */
+  retentionDays?: number | null;
   attributes: Array<Omit<ServiceAttribute, 'helpText' | 'values' | 'variable'> & {
     helpText?: string | null;
     values?: AttributeValue[];

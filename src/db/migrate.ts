@@ -6,10 +6,12 @@ import { Migrator, sql, type Migration, type MigrationResultSet } from 'kysely';
 import { dialectOf, type DB } from './connection.js';
 import * as foundation from './migrations/001_foundation.js';
 import * as reporterLookup from './migrations/002_reporter_lookup.js';
+import * as retention from './migrations/003_retention.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_reporter_lookup': reporterLookup,
+  '003_retention': retention,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -25,6 +25,8 @@ export interface ServiceTable {
   agency_responsible: string | null;
   service_notice: string | null;
   expected_days: number | null;
+  /** Days after closure that the reporter's personal data is kept; null: until erased. */
+  retention_days: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -22,6 +22,7 @@ function asService(input: ServiceInput): Service {
     ...input,
     groupName: demoServiceGroups.find((g) => g.code === input.groupCode)?.name ?? '',
     active: input.active ?? true,
+    retentionDays: input.retentionDays ?? null,
     attributes: input.attributes.map((a) => ({ ...a, helpText: a.helpText ?? null, values: a.values ?? [], variable: a.variable ?? true })),
   };
 }

@@ -238,15 +238,8 @@ export interface StatusUpdate {
   mediaUrl: string | null;
 }
 
-export interface AppliedUpdate {
-  updateId: string;
-  requestId: string;
-  status: PublicStatus;
-  state: string;
-  updatedAt: string;
-  description: string | null;
-  mediaUrl: string | null;
-}
+/** An update as Townhall lists it: the same fields, with Townhall's own update id. */
+export type AppliedUpdate = StatusUpdate;
 
 /** Applies a status update from an outside system (an Open311 back office) as an appended action. */
 export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: StatusUpdate, actor: Actor): Promise<AppliedUpdate> {

@@ -1,0 +1,71 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { verifyAuditChain } from '../audit/audit.js';
+import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
+import { makeKeyring, newKey } from '../platform/crypto.js';
+import { applyStatusUpdate, getServiceRequest, submitServiceRequest } from './requests.js';
+import { anonymiseExpiredReporters } from './retention.js';
+
+const jurisdiction = { id: 'retention.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
+const context = { jurisdiction, keyring: makeKeyring(newKey()) };
+const DAY = 86_400_000;
+
+for (const database of databasesUnderTest()) {
+  describe(`retention on ${database.name}`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await createTestDatabase(database);
+      await saveServiceGroup(t.db, jurisdiction.id, { code: 'streets', name: 'Streets' }, 0, 'test');
+      const service = { name: 'x', description: 'x', groupCode: 'streets', keywords: [], type: 'realtime' as const, agencyResponsible: null, serviceNotice: null, expectedDays: null, attributes: [] };
+      await createService(t.db, jurisdiction.id, { ...service, code: 'litter', retentionDays: 30 }, 'test');
+      await createService(t.db, jurisdiction.id, { ...service, code: 'statutory', retentionDays: null }, 'test');
+    });
+    after(() => t.cleanup());
+
+    const report = async (serviceCode: string, closedDaysAgo: number | null) => {
+      const created = await submitServiceRequest(t.db, context, {
+        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], channel: 'web', contact: { email: 'someone@example.org', phone: '0123 456789' },
+      }, { id: 'test' });
+      if (closedDaysAgo !== null) {
+        await applyStatusUpdate(t.db, jurisdiction.id, {
+          updateId: `close-${created.id}`, requestId: created.id, status: 'closed', state: 'fixed',
+          updatedAt: new Date(Date.now() - closedDaysAgo * DAY).toISOString(), description: 'Cleared', mediaUrl: null,
+        }, { id: 'test' });
+      }
+      return created.id;
+    };
+    const hasReporter = async (id: string) => (await t.db.selectFrom('case_reporters').select('case_id').where('case_id', '=', Number(id)).executeTakeFirst()) !== undefined;
+
+    test('details go once the period after closure ends; open, recent and keep-until-erased cases keep them', async () => {
+      const expired = await report('litter', 31);
+      const recent = await report('litter', 29);
+      const open = await report('litter', null);
+      const statutory = await report('statutory', 400);
+
+      const result = await anonymiseExpiredReporters(t.db, jurisdiction.id);
+      assert.deepEqual(result, { anonymised: 1, ran: true });
+      assert.equal(await hasReporter(expired), false);
+      for (const kept of [recent, open, statutory]) assert.equal(await hasReporter(kept), true, `case ${kept} keeps its reporter`);
+
+      const stillThere = await getServiceRequest(t.db, jurisdiction.id, expired);
+      assert.equal(stillThere.status, 'closed', 'the case itself stays for the statistics');
+      const action = await t.db.selectFrom('case_actions').selectAll().where('case_id', '=', Number(expired)).where('action', '=', 'reporter_anonymised').executeTakeFirst();
+      assert.ok(action, 'the anonymisation is recorded on the case');
+      const audit = await t.db.selectFrom('audit_log').selectAll().where('entity_id', '=', expired).where('action', '=', 'service_request.reporter_anonymised').executeTakeFirst();
+      assert.ok(audit);
+      assert.equal((await verifyAuditChain(t.db)).ok, true);
+
+      assert.deepEqual(await anonymiseExpiredReporters(t.db, jurisdiction.id), { anonymised: 0, ran: true }, 'a second run has nothing to do');
+      const later = await anonymiseExpiredReporters(t.db, jurisdiction.id, { now: new Date(Date.now() + 2 * DAY) });
+      assert.equal(later.anonymised, 1, 'the recent one expires in its turn');
+      assert.equal(await hasReporter(recent), false);
+    });
+
+    test('works through more expired cases than one batch', async () => {
+      for (let n = 0; n < 7; n++) await report('litter', 60);
+      const result = await anonymiseExpiredReporters(t.db, jurisdiction.id, { batchSize: 3 });
+      assert.equal(result.anonymised, 7);
+    });
+  });
+}

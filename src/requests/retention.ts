@@ -1,0 +1,80 @@
+/**
+ * Retention: once a request has been closed for its service's retention period, the reporter's
+ * contact details are deleted. The case itself stays (its service, place, times and outcome are
+ * the council's statistics), and the anonymisation is recorded on the case and in the audit trail.
+ */
+import { sql } from 'kysely';
+import { appendAudit } from '../audit/audit.js';
+import { dialectOf, type DB } from '../db/connection.js';
+
+/** Serialises retention runs across app processes on PostgreSQL. */
+const RETENTION_LOCK_KEY = 7_261_312;
+
+export interface RetentionResult {
+  anonymised: number;
+  /** False when another process was already running retention (PostgreSQL). */
+  ran: boolean;
+}
+
+export async function anonymiseExpiredReporters(db: DB, jurisdictionId: string, options: { now?: Date; actor?: string; batchSize?: number } = {}): Promise<RetentionResult> {
+  const now = options.now ?? new Date();
+  const actor = options.actor ?? 'retention';
+  const batchSize = options.batchSize ?? 200;
+  if (dialectOf(db) === 'postgres') {
+    return db.connection().execute(async (connection) => {
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${RETENTION_LOCK_KEY}) as locked`.execute(connection);
+      if (!rows[0]?.locked) return { anonymised: 0, ran: false };
+      try {
+        return { anonymised: await anonymise(connection, jurisdictionId, now, actor, batchSize), ran: true };
+      } finally {
+        await sql`select pg_advisory_unlock(${RETENTION_LOCK_KEY})`.execute(connection);
+      }
+    });
+  }
+  return { anonymised: await anonymise(db, jurisdictionId, now, actor, batchSize), ran: true };
+}
+
+async function anonymise(db: DB, jurisdictionId: string, now: Date, actor: string, batchSize: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const expired = await findExpired(db, jurisdictionId, now, batchSize);
+    if (expired.length === 0) return total;
+    await db.transaction().execute(async (trx) => {
+      for (const item of expired) {
+        await trx.deleteFrom('case_reporters').where('case_id', '=', item.id).execute();
+        await trx.insertInto('case_actions').values({
+          case_id: item.id, action: 'reporter_anonymised', actor, idempotency_key: null, status: null, state: null, description: null,
+          media_url: null, details: JSON.stringify({ reason: `retention: ${item.retention_days} days after closure` }), public: 0, created_at: now.toISOString(),
+        }).execute();
+        await appendAudit(trx, {
+          actor, action: 'service_request.reporter_anonymised', entityType: 'service_request', entityId: String(item.id),
+          after: { reason: 'retention period ended', retention_days: item.retention_days, closed_at: item.closed_at },
+        });
+      }
+    });
+    total += expired.length;
+  }
+}
+
+async function findExpired(db: DB, jurisdictionId: string, now: Date, limit: number) {
+  const services = await db.selectFrom('services').select(['code', 'retention_days'])
+    .where('jurisdiction_id', '=', jurisdictionId).where('retention_days', 'is not', null).execute();
+  const expired: Array<{ id: number; closed_at: string | null; retention_days: number }> = [];
+  for (const service of services) {
+    const days = service.retention_days as number;
+    const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+    const rows = await db.selectFrom('cases')
+      .innerJoin('case_reporters', 'case_reporters.case_id', 'cases.id')
+      .select(['cases.id', 'cases.closed_at'])
+      .where('cases.jurisdiction_id', '=', jurisdictionId)
+      .where('cases.service_code', '=', service.code)
+      .where('cases.status', '=', 'closed')
+      .where('cases.closed_at', '<=', cutoff)
+      .orderBy('cases.closed_at')
+      .limit(limit - expired.length)
+      .execute();
+    expired.push(...rows.map((row) => ({ ...row, retention_days: days })));
+    if (expired.length >= limit) break;
+  }
+  return expired;
+}
