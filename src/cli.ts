@@ -14,6 +14,7 @@ import { DomainError } from './platform/errors.js';
 import { addKeyToFile, KeyConfigError, loadKeys } from './platform/keys.js';
 import { resealReporters } from './requests/reporters.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
+import { erasePersonalData, exportPersonalData } from './privacy/privacy.js';
 
 interface Command {
   usage: string;
@@ -107,6 +108,29 @@ const commands: Record<string, Command> = {
       }));
       console.error(`Personal data is now sealed under key ${keyring.current.id}: ${resealed} reporters re-sealed.${loaded.file ? ` The key file ${loaded.file} keeps the old keys for backups.` : ''} Restart every app process so it uses the new key.`);
       return 0;
+    }),
+  },
+  privacy: {
+    usage: 'townhall privacy export --email E\n       townhall privacy erase --email E --reason "why"',
+    summary: 'A person\'s data rights: "export" prints, as JSON, everything held about the person who reported with that email; "erase" deletes their details except where a service names a legal duty to keep them.',
+    options: { email: { type: 'string' }, reason: { type: 'string' } },
+    positionals: true,
+    run: ({ values, positionals }) => withDatabase(async (db, config) => {
+      const [action] = positionals;
+      if (typeof values.email !== 'string') return usageError('privacy', 'Give the person\'s email with --email.');
+      const { keyring } = loadKeys(config.databaseUrl);
+      if (action === 'export') {
+        console.log(JSON.stringify(await exportPersonalData(db, keyring, config.jurisdiction.id, values.email, CLI_ACTOR), null, 2));
+        return 0;
+      }
+      if (action === 'erase') {
+        if (typeof values.reason !== 'string') return usageError('privacy', 'Say why with --reason, e.g. --reason "request by email of 3 March".');
+        const result = await erasePersonalData(db, keyring, config.jurisdiction.id, values.email, values.reason, CLI_ACTOR);
+        console.log(JSON.stringify(result, null, 2));
+        console.error(`Erased the details on ${result.erased.length} requests; kept ${result.kept.length} that the law requires keeping (reasons above).`);
+        return 0;
+      }
+      return usageError('privacy', action ? `Unknown action "${action}".` : 'Say what to do: export or erase.');
     }),
   },
   retention: {

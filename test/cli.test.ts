@@ -26,7 +26,7 @@ function townhall(args: string[], env: Record<string, string> = {}): Promise<Run
 test('--help works on the command and on every subcommand', async () => {
   const top = await townhall(['--help']);
   assert.equal(top.code, 0);
-  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'keys', 'retention', 'audit']) {
+  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'keys', 'privacy', 'retention', 'audit']) {
     assert.match(top.stdout, new RegExp(`\\b${command}\\b`));
     const run = await townhall([command, '--help']);
     assert.equal(run.code, 0, `${command} --help`);
@@ -56,6 +56,8 @@ for (const database of databasesUnderTest()) {
   describe(`townhall CLI on ${database.name}`, () => {
     let t: TestDatabase;
     let env: Record<string, string>;
+    /** PostgreSQL: the environment after the operator changed keys in the rotation test. */
+    let rotatedEnv: Record<string, string> = {};
     before(async () => {
       t = await createTestDatabase(database, { migrate: false });
       env = t.env;
@@ -126,6 +128,7 @@ for (const database of databasesUnderTest()) {
       if (database.name === 'postgres') {
         // Keys from the environment: the operator sets the new key and lists the old one as previous.
         rotateEnv = { ...env, TOWNHALL_ENCRYPTION_KEY: randomBytes(32).toString('base64'), TOWNHALL_ENCRYPTION_PREVIOUS_KEYS: env.TOWNHALL_ENCRYPTION_KEY ?? '' };
+        rotatedEnv = rotateEnv;
       }
       const rotated = await townhall(['keys', 'rotate'], rotateEnv);
       assert.equal(rotated.code, 0, rotated.stderr);
@@ -142,6 +145,21 @@ for (const database of databasesUnderTest()) {
       const run = await townhall(['retention', 'run'], env);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /Deleted the contact details of \d+ reporters/);
+    });
+
+    test('privacy export and erase find the person by email after a key rotation', async () => {
+      // rotate@example.org reported a pothole in the key rotation test above.
+      const envNow = database.name === 'postgres' ? rotatedEnv : env;
+      const exported = await townhall(['privacy', 'export', '--email', 'ROTATE@example.org'], envNow);
+      assert.equal(exported.code, 0, exported.stderr);
+      const data = JSON.parse(exported.stdout) as { serviceRequests: Array<{ contact: { email: string } }> };
+      assert.equal(data.serviceRequests.length, 1);
+      assert.equal(data.serviceRequests[0]?.contact.email, 'rotate@example.org');
+      const erased = await townhall(['privacy', 'erase', '--email', 'rotate@example.org', '--reason', 'asked by phone'], envNow);
+      assert.equal(erased.code, 0, erased.stderr);
+      assert.equal((JSON.parse(erased.stdout) as { erased: string[] }).erased.length, 1);
+      const again = JSON.parse((await townhall(['privacy', 'export', '--email', 'rotate@example.org'], envNow)).stdout) as { serviceRequests: unknown[] };
+      assert.equal(again.serviceRequests.length, 0);
     });
   });
 }

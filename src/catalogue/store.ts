@@ -32,6 +32,7 @@ export async function insertServiceRows(trx: DB, jurisdictionId: string, input: 
     service_notice: input.serviceNotice,
     expected_days: input.expectedDays,
     retention_days: input.retentionDays === undefined ? DEFAULT_RETENTION_DAYS : input.retentionDays,
+    erasure_exemption: input.erasureExemption ?? null,
     created_at: at,
     updated_at: at,
   }).execute();
@@ -87,6 +88,7 @@ export async function selectServices(db: DB, jurisdictionId: string, filter: { c
     serviceNotice: row.service_notice,
     expectedDays: row.expected_days,
     retentionDays: row.retention_days,
+    erasureExemption: row.erasure_exemption,
     attributes: attributesByService.get(row.code) ?? [],
   }));
 }

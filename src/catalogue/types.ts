@@ -48,12 +48,15 @@ export interface Service {
   expectedDays: number | null;
   /** Days after a request closes that its reporter's contact details are kept; null: until erased. */
   retentionDays: number | null;
+  /** Why the law requires keeping reporters' details even when they ask for erasure; null: no such duty. */
+  erasureExemption: string | null;
   attributes: ServiceAttribute[];
 }
 
 /** What it takes to define a service (used by the demo seed and, later, the admin UI). */
-export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active' | 'retentionDays'> & {
+export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active' | 'retentionDays' | 'erasureExemption'> & {
   active?: boolean;
+  erasureExemption?: string | null;
   /** Default 365 days. */
   retentionDays?: number | null;
   attributes: Array<Omit<ServiceAttribute, 'helpText' | 'values' | 'variable'> & {

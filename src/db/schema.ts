@@ -27,6 +27,8 @@ export interface ServiceTable {
   expected_days: number | null;
   /** Days after closure that the reporter's personal data is kept; null: until erased. */
   retention_days: number | null;
+  /** The legal reason reporters' details must be kept even on an erasure request; null: none. */
+  erasure_exemption: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -3,7 +3,8 @@
  * who need them. Rotation re-seals every stored value under the current key.
  */
 import type { DB } from '../db/connection.js';
-import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
+import { appendAudit } from '../audit/audit.js';
+import { lookupHash, makeKeyring, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import type { ReporterContact } from './types.js';
 
 const fields = {
@@ -64,4 +65,38 @@ export async function resealReporters(db: DB, keyring: Keyring, batchSize = 500)
     });
     after = rows[rows.length - 1]?.case_id ?? after;
   }
+}
+
+/**
+ * Deletes a case's reporter details and records why, on the case (a non-public action) and in
+ * the audit trail. Call inside a transaction.
+ */
+export async function removeReporter(trx: DB, caseId: number, removal: { action: 'reporter_anonymised' | 'reporter_erased'; reason: string; actor: string; at: string }): Promise<void> {
+  await trx.deleteFrom('case_reporters').where('case_id', '=', caseId).execute();
+  await trx.insertInto('case_actions').values({
+    case_id: caseId, action: removal.action, actor: removal.actor, idempotency_key: null, status: null, state: null, description: null,
+    media_url: null, details: JSON.stringify({ reason: removal.reason }), public: 0, created_at: removal.at,
+  }).execute();
+  await appendAudit(trx, {
+    actor: removal.actor, action: `service_request.${removal.action}`, entityType: 'service_request', entityId: String(caseId), after: { reason: removal.reason },
+  });
+}
+
+export interface ReportedCase {
+  caseId: number;
+  serviceCode: string;
+  contact: ReporterContact;
+}
+
+/** The cases a person reported, found by the keyed hash of their email, with their details opened. */
+export async function casesReportedBy(db: DB, keyring: Keyring, jurisdictionId: string, email: string): Promise<ReportedCase[]> {
+  const hashes = [...new Set([...keyring.keys.values()].map((key) => lookupHash(makeKeyring(key), 'email', email)))];
+  const rows = await db.selectFrom('case_reporters')
+    .innerJoin('cases', 'cases.id', 'case_reporters.case_id')
+    .selectAll('case_reporters').select('cases.service_code')
+    .where('cases.jurisdiction_id', '=', jurisdictionId)
+    .where('case_reporters.email_hash', 'in', hashes)
+    .orderBy('case_reporters.case_id')
+    .execute();
+  return rows.map((row) => ({ caseId: row.case_id, serviceCode: row.service_code, contact: openReporter(keyring, row) }));
 }

@@ -336,3 +336,19 @@ export async function importHistoricRequests(db: DB, jurisdictionId: string, his
   });
   return history.length;
 }
+
+export interface CaseHistoryEntry {
+  action: string;
+  actor: string;
+  status: string | null;
+  state: string | null;
+  description: string | null;
+  at: string;
+  public: boolean;
+}
+
+/** Every action appended to a case, oldest first. */
+export async function caseHistory(db: DB, caseId: number): Promise<CaseHistoryEntry[]> {
+  const rows = await store.selectActions(db, caseId);
+  return rows.map((row) => ({ action: row.action, actor: row.actor, status: row.status, state: row.state, description: row.description, at: row.created_at, public: row.public === 1 }));
+}

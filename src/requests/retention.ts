@@ -4,8 +4,8 @@
  * the council's statistics), and the anonymisation is recorded on the case and in the audit trail.
  */
 import { sql } from 'kysely';
-import { appendAudit } from '../audit/audit.js';
 import { dialectOf, type DB } from '../db/connection.js';
+import { removeReporter } from './reporters.js';
 
 /** Serialises retention runs across app processes on PostgreSQL. */
 const RETENTION_LOCK_KEY = 7_261_312;
@@ -41,14 +41,9 @@ async function anonymise(db: DB, jurisdictionId: string, now: Date, actor: strin
     if (expired.length === 0) return total;
     await db.transaction().execute(async (trx) => {
       for (const item of expired) {
-        await trx.deleteFrom('case_reporters').where('case_id', '=', item.id).execute();
-        await trx.insertInto('case_actions').values({
-          case_id: item.id, action: 'reporter_anonymised', actor, idempotency_key: null, status: null, state: null, description: null,
-          media_url: null, details: JSON.stringify({ reason: `retention: ${item.retention_days} days after closure` }), public: 0, created_at: now.toISOString(),
-        }).execute();
-        await appendAudit(trx, {
-          actor, action: 'service_request.reporter_anonymised', entityType: 'service_request', entityId: String(item.id),
-          after: { reason: 'retention period ended', retention_days: item.retention_days, closed_at: item.closed_at },
+        await removeReporter(trx, item.id, {
+          action: 'reporter_anonymised', actor, at: now.toISOString(),
+          reason: `retention period of ${item.retention_days} days after closure (closed ${item.closed_at}) ended`,
         });
       }
     });

@@ -103,3 +103,7 @@ export async function countCases(db: DB, jurisdictionId: string): Promise<number
   const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export async function selectActions(db: DB, caseId: number) {
+  return db.selectFrom('case_actions').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
+}

@@ -1,0 +1,54 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { verifyAuditChain } from '../audit/audit.js';
+import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
+import { makeKeyring, newKey } from '../platform/crypto.js';
+import { submitServiceRequest } from '../requests/requests.js';
+import { erasePersonalData, exportPersonalData } from './privacy.js';
+
+const jurisdiction = { id: 'privacy.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
+const keyring = makeKeyring(newKey());
+const EXEMPTION = 'Building safety records are kept 15 years by law.';
+
+for (const database of databasesUnderTest()) {
+  describe(`a person's data rights on ${database.name}`, () => {
+    let t: TestDatabase;
+    const ids: Record<string, string> = {};
+    before(async () => {
+      t = await createTestDatabase(database);
+      await saveServiceGroup(t.db, jurisdiction.id, { code: 'g', name: 'G' }, 0, 'test');
+      const service = { name: 'x', description: 'x', groupCode: 'g', keywords: [], type: 'realtime' as const, agencyResponsible: null, serviceNotice: null, expectedDays: null, attributes: [] };
+      await createService(t.db, jurisdiction.id, { ...service, code: 'litter' }, 'test');
+      await createService(t.db, jurisdiction.id, { ...service, code: 'dangerous-building', erasureExemption: EXEMPTION }, 'test');
+      const submit = (serviceCode: string, email: string) => submitServiceRequest(t.db, { jurisdiction, keyring }, {
+        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], channel: 'web', contact: { email, firstName: 'Ada' },
+      }, { id: 'test' });
+      ids.litter = (await submit('litter', 'Ada@Example.org')).id;
+      ids.building = (await submit('dangerous-building', 'ada@example.org')).id;
+      ids.other = (await submit('litter', 'someone-else@example.org')).id;
+    });
+    after(() => t.cleanup());
+
+    test('an export holds every request the person reported, with their details and history, and is audited', async () => {
+      const data = await exportPersonalData(t.db, keyring, jurisdiction.id, 'ada@example.org', 'staff:1');
+      assert.deepEqual(data.serviceRequests.map((r) => r.serviceRequest.id).sort(), [ids.litter, ids.building].sort());
+      assert.equal(data.serviceRequests[0]?.contact.firstName, 'Ada');
+      assert.ok(data.serviceRequests.every((r) => r.history.some((h) => h.action === 'submitted')));
+      const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'personal_data.exported').executeTakeFirstOrThrow();
+      assert.ok(!JSON.stringify(entry).includes('ada@example.org'), 'the audit trail names the person by hash only');
+    });
+
+    test('erasure removes the details except where the law requires keeping them, and says why', async () => {
+      const result = await erasePersonalData(t.db, keyring, jurisdiction.id, 'ada@example.org', 'request by email of 3 March', 'staff:1');
+      assert.deepEqual(result, { erased: [ids.litter], kept: [{ serviceRequestId: ids.building, reason: EXEMPTION }] });
+      const remaining = await exportPersonalData(t.db, keyring, jurisdiction.id, 'ada@example.org', 'staff:1');
+      assert.deepEqual(remaining.serviceRequests.map((r) => r.serviceRequest.id), [ids.building]);
+      const other = await exportPersonalData(t.db, keyring, jurisdiction.id, 'someone-else@example.org', 'staff:1');
+      assert.equal(other.serviceRequests.length, 1, 'nobody else is touched');
+      assert.equal((await verifyAuditChain(t.db)).ok, true);
+      await assert.rejects(erasePersonalData(t.db, keyring, jurisdiction.id, 'ada@example.org', '', 'staff:1'), /Say why/);
+      await assert.rejects(exportPersonalData(t.db, keyring, jurisdiction.id, 'not an email', 'staff:1'), /not an email address/);
+    });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * A person's rights over their data (GDPR articles 15 and 17): staff can export everything held
+ * about a reporter, and erase it, except where the law requires the council to keep it (each
+ * service can name that duty), in which case the reason is given. Both are audited; the audit
+ * entry names the person only by a keyed hash.
+ */
+import { appendAudit } from '../audit/audit.js';
+import { listServices } from '../catalogue/catalogue.js';
+import type { DB } from '../db/connection.js';
+import { lookupHash, type Keyring } from '../platform/crypto.js';
+import { invalid } from '../platform/errors.js';
+import { nowIso } from '../platform/time.js';
+import { casesReportedBy, removeReporter } from '../requests/reporters.js';
+import { caseHistory, getServiceRequest, type CaseHistoryEntry, type ServiceRequest } from '../requests/requests.js';
+import type { ReporterContact } from '../requests/types.js';
+
+export interface PersonalDataExport {
+  subject: { email: string };
+  generatedAt: string;
+  serviceRequests: Array<{ serviceRequest: ServiceRequest; contact: ReporterContact; history: CaseHistoryEntry[] }>;
+}
+
+export interface ErasureResult {
+  erased: string[];
+  kept: Array<{ serviceRequestId: string; reason: string }>;
+}
+
+function checkEmail(email: string): string {
+  const trimmed = email.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) throw invalid(`"${trimmed.slice(0, 100)}" is not an email address.`);
+  return trimmed;
+}
+
+export async function exportPersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, actor: string): Promise<PersonalDataExport> {
+  const subject = checkEmail(email);
+  const reported = await casesReportedBy(db, keyring, jurisdictionId, subject);
+  const serviceRequests = [];
+  for (const item of reported) {
+    serviceRequests.push({
+      serviceRequest: await getServiceRequest(db, jurisdictionId, String(item.caseId)),
+      contact: item.contact,
+      history: await caseHistory(db, item.caseId),
+    });
+  }
+  await db.transaction().execute((trx) => appendAudit(trx, {
+    actor, action: 'personal_data.exported', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
+    after: { service_requests: reported.map((r) => String(r.caseId)) },
+  }));
+  return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests };
+}
+
+export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, reason: string, actor: string): Promise<ErasureResult> {
+  const subject = checkEmail(email);
+  if (reason.trim().length < 3) throw invalid('Say why the data is erased (e.g. "request by email of 3 March"), for the record.');
+  const exemptions = new Map((await listServices(db, jurisdictionId, { includeInactive: true })).map((s) => [s.code, s.erasureExemption]));
+  const reported = await casesReportedBy(db, keyring, jurisdictionId, subject);
+  const result: ErasureResult = { erased: [], kept: [] };
+  const at = nowIso();
+  await db.transaction().execute(async (trx) => {
+    for (const item of reported) {
+      const exemption = exemptions.get(item.serviceCode);
+      if (exemption) {
+        result.kept.push({ serviceRequestId: String(item.caseId), reason: exemption });
+        continue;
+      }
+      await removeReporter(trx, item.caseId, { action: 'reporter_erased', actor, at, reason: `erasure requested: ${reason.trim()}` });
+      result.erased.push(String(item.caseId));
+    }
+    await appendAudit(trx, {
+      actor, action: 'personal_data.erased', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
+      after: { reason: reason.trim(), erased: result.erased, kept: result.kept },
+    });
+  });
+  return result;
+}
