@@ -23,7 +23,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const keys = loadKeys(config.databaseUrl);
   const db = openDatabase(config.databaseUrl);
   const app = await buildApp({ config, db, keyring: keys.keyring });
-  if (keys.created) app.log.warn(`Created a new encryption key file at ${keys.file}. Back it up: without it, residents' contact details cannot be read.`);
+  if (keys.created) app.log.warn(`Created a new encryption key file at ${keys.file}. Back it up, apart from the database: without it, residents' contact details cannot be read. Every app process must use this file or the same TOWNHALL_ENCRYPTION_KEY.`);
   const ran = await migrateToLatest(db);
   if (ran.length > 0) app.log.info({ migrations: ran }, 'database migrated');
   if (options.demo) {

@@ -1,7 +1,8 @@
 /**
  * Where the encryption keys come from: TOWNHALL_ENCRYPTION_KEY (base64, 32 bytes; previous keys
- * in TOWNHALL_ENCRYPTION_PREVIOUS_KEYS), or a key file. With neither, a SQLite deployment gets a
- * key file created beside its database on first start, so the demo still starts with one command.
+ * in TOWNHALL_ENCRYPTION_PREVIOUS_KEYS), or a key file. With neither, the first start creates a
+ * key file (beside a SQLite database; data/townhall.keys.json for PostgreSQL) and says so, so a
+ * demo still starts with one command. Every app process must then share that file.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -35,12 +36,9 @@ export function loadKeys(databaseUrl: string, env: Env = process.env): LoadedKey
     if (!existsSync(configured)) throw new KeyConfigError(`TOWNHALL_ENCRYPTION_KEY_FILE names ${resolve(configured)}, which does not exist.`);
     return { keyring: readKeyFile(configured), file: resolve(configured), created: false };
   }
-  if (!databaseUrl.startsWith('sqlite:')) {
-    throw new KeyConfigError('Personal data is encrypted at rest: set TOWNHALL_ENCRYPTION_KEY (32 random bytes in base64, e.g. from "openssl rand -base64 32") or TOWNHALL_ENCRYPTION_KEY_FILE, the same on every app process.');
-  }
-  const databasePath = databaseUrl.slice('sqlite:'.length);
+  const databasePath = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : null;
   if (databasePath === ':memory:') return { keyring: makeKeyring(newKey()), file: null, created: false };
-  const file = defaultKeyFile(databasePath);
+  const file = databasePath === null ? resolve('data', 'townhall.keys.json') : defaultKeyFile(databasePath);
   if (existsSync(file)) return { keyring: readKeyFile(file), file, created: false };
   const key = newKey();
   writeKeyFile(file, { current: keyId(key), keys: [{ id: keyId(key), key: key.toString('base64'), created: new Date().toISOString() }] });
