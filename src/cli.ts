@@ -15,6 +15,8 @@ import { addKeyToFile, KeyConfigError, loadKeys } from './platform/keys.js';
 import { resealReporters } from './requests/reporters.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
 import { erasePersonalData, exportPersonalData } from './privacy/privacy.js';
+import { roles } from './identity/roles.js';
+import { createUser, disableUser, listUsers, resealUsers } from './identity/users.js';
 
 interface Command {
   usage: string;
@@ -102,12 +104,43 @@ const commands: Record<string, Command> = {
       await migrateToLatest(db);
       const loaded = loadKeys(config.databaseUrl);
       const keyring = loaded.file ? addKeyToFile(loaded.file) : loaded.keyring;
-      const resealed = await resealReporters(db, keyring);
+      const resealed = await resealReporters(db, keyring) + await resealUsers(db, keyring);
       await db.transaction().execute((trx) => appendAudit(trx, {
         actor: CLI_ACTOR, action: 'encryption_key.rotated', entityType: 'encryption_key', entityId: keyring.current.id, after: { resealed, keyFile: loaded.file !== null },
       }));
-      console.error(`Personal data is now sealed under key ${keyring.current.id}: ${resealed} reporters re-sealed.${loaded.file ? ` The key file ${loaded.file} keeps the old keys for backups.` : ''} Restart every app process so it uses the new key.`);
+      console.error(`Personal data is now sealed under key ${keyring.current.id}: ${resealed} reporters records re-sealed.${loaded.file ? ` The key file ${loaded.file} keeps the old keys for backups.` : ''} Restart every app process so it uses the new key.`);
       return 0;
+    }),
+  },
+  users: {
+    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID',
+    summary: `Manage accounts. "create" prints JSON with the user id, a one-time link to set a password and, for staff, the TOTP otpauth URI. Roles: ${roles.join(', ')}.`,
+    options: { email: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: true,
+    run: ({ values, positionals }) => withDatabase(async (db, config) => {
+      const [action, id] = positionals;
+      await migrateToLatest(db);
+      const { keyring } = loadKeys(config.databaseUrl);
+      if (action === 'create') {
+        if (typeof values.email !== 'string' || typeof values.role !== 'string') return usageError('users', 'Give --email and --role.');
+        const created = await createUser(db, keyring, { email: values.email, role: values.role, departmentCode: typeof values.department === 'string' ? values.department : null },
+          { publicUrl: config.publicUrl, issuer: `Townhall ${config.jurisdiction.name}` }, CLI_ACTOR);
+        console.log(JSON.stringify(created, null, 2));
+        return 0;
+      }
+      if (action === 'list') {
+        const users = await listUsers(db, keyring);
+        if (values.json) console.log(JSON.stringify(users, null, 2));
+        else for (const u of users) console.log([u.id, u.status, u.role, u.department ?? '-', u.email].join('\t'));
+        return 0;
+      }
+      if (action === 'disable') {
+        if (!id) return usageError('users', 'Say which user: townhall users disable ID.');
+        await disableUser(db, id, CLI_ACTOR);
+        console.error(`User ${id} is disabled and can no longer sign in.`);
+        return 0;
+      }
+      return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list or disable.');
     }),
   },
   privacy: {

@@ -26,7 +26,7 @@ function townhall(args: string[], env: Record<string, string> = {}): Promise<Run
 test('--help works on the command and on every subcommand', async () => {
   const top = await townhall(['--help']);
   assert.equal(top.code, 0);
-  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'keys', 'privacy', 'retention', 'audit']) {
+  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'users', 'keys', 'privacy', 'retention', 'audit']) {
     assert.match(top.stdout, new RegExp(`\\b${command}\\b`));
     const run = await townhall([command, '--help']);
     assert.equal(run.code, 0, `${command} --help`);
@@ -160,6 +160,23 @@ for (const database of databasesUnderTest()) {
       assert.equal((JSON.parse(erased.stdout) as { erased: string[] }).erased.length, 1);
       const again = JSON.parse((await townhall(['privacy', 'export', '--email', 'rotate@example.org'], envNow)).stdout) as { serviceRequests: unknown[] };
       assert.equal(again.serviceRequests.length, 0);
+    });
+
+    test('users create prints JSON with the id, a one-time link and, for staff, a TOTP URI; list and disable', async () => {
+      const envNow = database.name === 'postgres' ? rotatedEnv : env;
+      const created = await townhall(['users', 'create', '--email', 'officer@council.example', '--role', 'supervisor', '--department', 'highways'], envNow);
+      assert.equal(created.code, 0, created.stderr);
+      const user = JSON.parse(created.stdout) as { id: string; setPasswordLink: string; totpUri: string | null; department: string };
+      assert.match(user.id, /^\d+$/);
+      assert.match(user.setPasswordLink, /\/account\/set-password\?token=/);
+      assert.match(user.totpUri ?? '', /^otpauth:\/\/totp\//);
+      assert.equal(user.department, 'highways');
+      const missing = await townhall(['users', 'create', '--email', 'x@council.example', '--role', 'case_worker'], envNow);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /--department/);
+      assert.equal((await townhall(['users', 'disable', user.id], envNow)).code, 0);
+      const listed = JSON.parse((await townhall(['users', 'list', '--json'], envNow)).stdout) as Array<{ id: string; status: string }>;
+      assert.equal(listed.find((u) => u.id === user.id)?.status, 'disabled');
     });
   });
 }

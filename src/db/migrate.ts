@@ -7,11 +7,13 @@ import { dialectOf, type DB } from './connection.js';
 import * as foundation from './migrations/001_foundation.js';
 import * as reporterLookup from './migrations/002_reporter_lookup.js';
 import * as retention from './migrations/003_retention.js';
+import * as identity from './migrations/004_identity.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_reporter_lookup': reporterLookup,
   '003_retention': retention,
+  '004_identity': identity,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

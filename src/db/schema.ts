@@ -143,7 +143,42 @@ export interface ApiKeyTable {
   last_used_at: string | null;
 }
 
+export interface DepartmentTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  created_at: string;
+}
+
+/** Someone who signs in. Email and TOTP secret are sealed; email_hash finds a person by email. */
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  email_hash: string;
+  role: string;
+  department_id: number | null;
+  /** argon2id; null until the person sets a password through their one-time link. */
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_confirmed: number;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One-time links (only their SHA-256 hash is stored). */
+export interface UserTokenTable {
+  token_hash: string;
+  user_id: number;
+  purpose: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
+  departments: DepartmentTable;
+  users: UserTable;
+  user_tokens: UserTokenTable;
   service_groups: ServiceGroupTable;
   services: ServiceTable;
   service_attributes: ServiceAttributeTable;

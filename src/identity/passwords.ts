@@ -1,0 +1,30 @@
+/**
+ * Passwords, as NIST SP 800-63B and OWASP ASVS ask: at least 8 characters, long ones allowed,
+ * no composition rules, the commonest passwords refused; stored as argon2id hashes.
+ */
+import { hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+export const MIN_PASSWORD = 8;
+export const MAX_PASSWORD = 256;
+
+/** About 49,000 passwords seen most often in breaches. */
+const common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+
+/** OWASP's recommended argon2id settings: 19 MiB, 2 passes, 1 lane. */
+// algorithm 2 is argon2id (the package's const enum cannot be imported under isolated modules).
+const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+/** Returns what is wrong with a new password, in words a person can act on, or null. */
+export function passwordProblem(password: string, context: { email?: string } = {}): string | null {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD) return `Use at least ${MIN_PASSWORD} characters; a few unusual words together make a strong password.`;
+  if (length > MAX_PASSWORD) return `Use at most ${MAX_PASSWORD} characters.`;
+  const lower = password.toLowerCase();
+  if (common.has(lower)) return 'That password is one of the most common ones, so it is easy to guess. Choose another.';
+  if (context.email && lower === context.email.toLowerCase()) return 'Do not use your email address as your password.';
+  return null;
+}
+
+export const hashPassword = (password: string) => hash(password, ARGON2);
+export const verifyPassword = (stored: string, password: string) => verify(stored, password);

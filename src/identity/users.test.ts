@@ -1,0 +1,67 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { makeKeyring, newKey } from '../platform/crypto.js';
+import { DomainError } from '../platform/errors.js';
+import { verifyPassword } from './passwords.js';
+import { createUser, disableUser, listUsers, resealUsers, setPasswordWithLink } from './users.js';
+
+const options = { publicUrl: 'https://council.example', issuer: 'Townhall Test' };
+const tokenOf = (link: string) => new URL(link).searchParams.get('token') ?? '';
+
+for (const database of databasesUnderTest()) {
+  describe(`user accounts on ${database.name}`, () => {
+    let t: TestDatabase;
+    const keyring = makeKeyring(newKey());
+    before(async () => { t = await createTestDatabase(database); });
+    after(() => t.cleanup());
+
+    test('staff get a department, a one-time link and a TOTP URI; residents no TOTP', async () => {
+      const worker = await createUser(t.db, keyring, { email: 'Case.Worker@council.example', role: 'case_worker', departmentCode: 'highways' }, options, 'cli');
+      assert.equal(worker.department, 'highways');
+      assert.match(worker.setPasswordLink, /^https:\/\/council\.example\/account\/set-password\?token=[A-Za-z0-9_-]{43}$/);
+      assert.match(worker.totpUri ?? '', /^otpauth:\/\/totp\/Townhall%20Test:Case\.Worker%40council\.example\?secret=[A-Z2-7]+&issuer=Townhall%20Test$/);
+      const resident = await createUser(t.db, keyring, { email: 'resident@example.org', role: 'resident' }, options, 'cli');
+      assert.equal(resident.totpUri, null);
+      const listed = await listUsers(t.db, keyring);
+      assert.deepEqual(listed.map((u) => [u.email, u.role, u.department, u.secondFactor]), [
+        ['Case.Worker@council.example', 'case_worker', 'highways', 'pending'], ['resident@example.org', 'resident', null, 'none'],
+      ]);
+      const raw = JSON.stringify(await t.db.selectFrom('users').selectAll().execute());
+      assert.ok(!raw.toLowerCase().includes('case.worker@council.example'), 'emails are sealed at rest');
+    });
+
+    test('mistakes are refused with a clear message', async () => {
+      const refused = async (input: Parameters<typeof createUser>[2], pattern: RegExp) =>
+        assert.rejects(createUser(t.db, keyring, input, options, 'cli'), (e: unknown) => e instanceof DomainError && pattern.test(e.message));
+      await refused({ email: 'CASE.WORKER@council.example', role: 'resident' }, /already an account/);
+      await refused({ email: 'x@example.org', role: 'mayor' }, /not a role/);
+      await refused({ email: 'x@example.org', role: 'supervisor' }, /--department/);
+      await refused({ email: 'not-an-email', role: 'resident' }, /not an email address/);
+    });
+
+    test('the set-password link works once, with an acceptable password, for an active account', async () => {
+      const created = await createUser(t.db, keyring, { email: 'analyst@council.example', role: 'analyst' }, options, 'cli');
+      const token = tokenOf(created.setPasswordLink);
+      await assert.rejects(setPasswordWithLink(t.db, keyring, token, 'password'), /most common/);
+      await setPasswordWithLink(t.db, keyring, token, 'a long and unusual passphrase');
+      const row = await t.db.selectFrom('users').selectAll().where('id', '=', Number(created.id)).executeTakeFirstOrThrow();
+      assert.equal(await verifyPassword(row.password_hash ?? '', 'a long and unusual passphrase'), true);
+      await assert.rejects(setPasswordWithLink(t.db, keyring, token, 'another long passphrase'), /already been used/);
+      await assert.rejects(setPasswordWithLink(t.db, keyring, 'forged-token', 'another long passphrase'), /expired or has already been used/);
+
+      const disabled = await createUser(t.db, keyring, { email: 'leaver@council.example', role: 'analyst' }, options, 'cli');
+      await disableUser(t.db, disabled.id, 'cli');
+      await assert.rejects(setPasswordWithLink(t.db, keyring, tokenOf(disabled.setPasswordLink), 'a long and unusual passphrase'), /disabled/);
+      assert.equal((await listUsers(t.db, keyring)).find((u) => u.id === disabled.id)?.status, 'disabled');
+    });
+
+    test('rotation re-seals emails and secrets; the person is still found by email', async () => {
+      const rotated = makeKeyring(newKey(), [keyring.current.key]);
+      assert.ok((await resealUsers(t.db, rotated)) >= 4);
+      const onlyNew = makeKeyring(rotated.current.key);
+      assert.equal((await listUsers(t.db, onlyNew)).length, 4);
+      await assert.rejects(createUser(t.db, onlyNew, { email: 'analyst@council.example', role: 'analyst' }, options, 'cli'), /already an account/);
+    });
+  });
+}

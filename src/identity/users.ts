@@ -1,0 +1,143 @@
+/**
+ * People who sign in. Staff are created by an administrator (or the CLI) with a role and, for
+ * case work, a department; they get a one-time link to set their password and, being staff, a
+ * TOTP secret to enrol in their authenticator app. Emails and TOTP secrets are sealed at rest.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { generateSecret, generateURI } from 'otplib';
+import { appendAudit } from '../audit/audit.js';
+import type { DB } from '../db/connection.js';
+import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
+import { conflict, invalid, notFound } from '../platform/errors.js';
+import { nowIso } from '../platform/time.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+import { isRole, isStaff, needsDepartment, roles, type Role } from './roles.js';
+import * as store from './store.js';
+
+/** How long a password-set link works. */
+export const SET_PASSWORD_LINK_HOURS = 72;
+
+export interface NewUser {
+  email: string;
+  role: string;
+  departmentCode?: string | null;
+}
+
+export interface CreatedUser {
+  id: string;
+  email: string;
+  role: Role;
+  department: string | null;
+  /** Shown once: the person opens it to choose their password. */
+  setPasswordLink: string;
+  /** Staff only: the otpauth:// URI to add to an authenticator app. */
+  totpUri: string | null;
+}
+
+export interface UserSummary {
+  id: string;
+  email: string;
+  role: Role;
+  department: string | null;
+  status: 'active' | 'disabled';
+  hasPassword: boolean;
+  secondFactor: 'enrolled' | 'pending' | 'none';
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createUser(db: DB, keyring: Keyring, input: NewUser, options: { publicUrl: string; issuer: string }, actor: string): Promise<CreatedUser> {
+  const email = input.email.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw invalid(`"${email.slice(0, 100)}" is not an email address.`);
+  if (!isRole(input.role)) throw invalid(`"${input.role}" is not a role; roles are ${roles.join(', ')}.`);
+  const role = input.role;
+  const departmentCode = input.departmentCode?.trim() || null;
+  if (needsDepartment(role) && !departmentCode) throw invalid(`A ${role} works a department's cases: say which with --department.`);
+  if (departmentCode && !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(departmentCode)) throw invalid('A department code is lower-case letters, digits, dashes and underscores, e.g. highways.');
+
+  const emailHash = lookupHash(keyring, 'email', email);
+  const token = randomBytes(32).toString('base64url');
+  const totpSecret = isStaff(role) ? generateSecret() : null;
+  const at = nowIso();
+  const created = await db.transaction().execute(async (trx) => {
+    if (await store.findUserByEmailHash(trx, emailHash)) throw conflict(`There is already an account for ${email}.`);
+    let departmentId: number | null = null;
+    if (departmentCode) {
+      let department = await store.findDepartment(trx, departmentCode);
+      if (!department) {
+        department = await store.insertDepartment(trx, departmentCode, departmentCode, at);
+        await appendAudit(trx, { actor, action: 'department.created', entityType: 'department', entityId: departmentCode, after: { code: departmentCode } });
+      }
+      departmentId = department.id;
+    }
+    const row = await store.insertUser(trx, {
+      email: seal(keyring, 'users.email', email), email_hash: emailHash, role, department_id: departmentId, password_hash: null,
+      totp_secret: totpSecret ? seal(keyring, 'users.totp_secret', totpSecret) : null, totp_confirmed: 0, status: 'active', created_at: at, updated_at: at,
+    });
+    await store.insertToken(trx, { token_hash: tokenHash(token), user_id: row.id, purpose: 'set_password', expires_at: new Date(Date.parse(at) + SET_PASSWORD_LINK_HOURS * 3_600_000).toISOString() });
+    await appendAudit(trx, { actor, action: 'user.created', entityType: 'user', entityId: String(row.id), after: { role, department: departmentCode, status: 'active' } });
+    return row;
+  });
+  return {
+    id: String(created.id), email, role, department: departmentCode,
+    setPasswordLink: `${options.publicUrl}/account/set-password?token=${token}`,
+    totpUri: totpSecret ? generateURI({ issuer: options.issuer, label: email, secret: totpSecret }) : null,
+  };
+}
+
+export async function listUsers(db: DB, keyring: Keyring): Promise<UserSummary[]> {
+  const rows = await store.selectUsers(db);
+  return rows.map((row) => ({
+    id: String(row.id), email: open(keyring, 'users.email', row.email), role: row.role as Role, department: row.department_code,
+    status: row.status as UserSummary['status'], hasPassword: row.password_hash !== null,
+    secondFactor: row.totp_secret === null ? 'none' : row.totp_confirmed === 1 ? 'enrolled' : 'pending',
+  }));
+}
+
+export async function disableUser(db: DB, id: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    if (!user) throw notFound(`There is no user with id "${id}". "townhall users list" shows the ids.`);
+    if (user.status === 'disabled') return;
+    await store.updateUser(trx, user.id, { status: 'disabled', updated_at: nowIso() });
+    await appendAudit(trx, { actor, action: 'user.disabled', entityType: 'user', entityId: id, before: { status: 'active' }, after: { status: 'disabled' } });
+  });
+}
+
+/** Sets a password through a one-time link: the link works once, before it expires, for an active account. */
+export async function setPasswordWithLink(db: DB, keyring: Keyring, token: string, password: string): Promise<void> {
+  const hashOfToken = tokenHash(token);
+  const link = await store.findToken(db, hashOfToken);
+  if (!link || link.purpose !== 'set_password' || link.used_at !== null || Date.parse(link.expires_at) < Date.now()) {
+    throw invalid('This link has expired or has already been used. Ask for a new one.');
+  }
+  const user = await store.findUser(db, link.user_id);
+  if (!user || user.status !== 'active') throw invalid('This account is disabled. Ask your administrator.');
+  const problem = passwordProblem(password, { email: open(keyring, 'users.email', user.email) });
+  if (problem) throw invalid(problem);
+  const passwordHash = await hashPassword(password);
+  const at = nowIso();
+  await db.transaction().execute(async (trx) => {
+    if (!(await store.markTokenUsed(trx, hashOfToken, at))) throw invalid('This link has already been used. Ask for a new one.');
+    await store.updateUser(trx, user.id, { password_hash: passwordHash, updated_at: at });
+    await appendAudit(trx, { actor: `user:${user.id}`, action: 'user.password_set', entityType: 'user', entityId: String(user.id) });
+  });
+}
+
+/** Re-seals every user's email and TOTP secret under the current key, and re-computes email hashes. */
+export async function resealUsers(db: DB, keyring: Keyring): Promise<number> {
+  const rows = await db.selectFrom('users').select(['id', 'email', 'totp_secret']).execute();
+  let changed = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const row of rows) {
+      if (sealedWith(row.email) === keyring.current.id && (row.totp_secret === null || sealedWith(row.totp_secret) === keyring.current.id)) continue;
+      const email = open(keyring, 'users.email', row.email);
+      await store.updateUser(trx, row.id, {
+        email: seal(keyring, 'users.email', email), email_hash: lookupHash(keyring, 'email', email),
+        totp_secret: row.totp_secret === null ? null : seal(keyring, 'users.totp_secret', open(keyring, 'users.totp_secret', row.totp_secret)),
+      });
+      changed++;
+    }
+  });
+  return changed;
+}
