@@ -179,14 +179,18 @@ const commands: Record<string, Command> = {
     }),
   },
   audit: {
-    usage: 'townhall audit verify',
-    summary: 'Walk the audit trail from its first entry and name the first one that was edited, removed or reordered.',
+    usage: 'townhall audit verify [--anchor SEQ:HASH]',
+    summary: 'Walk the audit trail from its first entry and name the first one that was edited, removed or reordered. It prints an anchor (last entry and hash): keep it somewhere else, and pass it to a later verify with --anchor to catch entries cut from the end as well.',
+    options: { anchor: { type: 'string' } },
     positionals: true,
-    run: ({ positionals }) => withDatabase(async (db) => {
+    run: ({ values, positionals }) => withDatabase(async (db) => {
       if (positionals[0] !== 'verify') return usageError('audit', 'The only audit action is "verify".');
-      const result = await verifyAuditChain(db);
+      const anchor = typeof values.anchor === 'string' ? parseAnchor(values.anchor) : undefined;
+      if (anchor === null) return usageError('audit', '--anchor is SEQ:HASH, as printed by an earlier verify (e.g. 4711:9f86d0…).');
+      const result = await verifyAuditChain(db, { ...(anchor ? { anchor } : {}) });
       if (result.ok) {
-        console.log(`Audit trail intact: ${result.entries} entries, last hash ${result.lastHash}.`);
+        console.log(`Audit trail intact: ${result.entries} entries, last hash ${result.lastHash}.${anchor ? ` It still holds entry ${anchor.seq} as anchored.` : ''}`);
+        console.log(`Anchor: ${result.entries}:${result.lastHash}`);
         return 0;
       }
       console.log(`Audit trail BROKEN at entry ${result.firstBadSeq}: ${result.problem}. The ${result.entries} entries before it check out.`);
@@ -194,6 +198,11 @@ const commands: Record<string, Command> = {
     }),
   },
 };
+
+function parseAnchor(text: string): { seq: number; hash: string } | null {
+  const match = /^(\d+):([0-9a-f]{64})$/.exec(text.trim());
+  return match ? { seq: Number(match[1]), hash: match[2] as string } : null;
+}
 
 function usageError(command: string, message: string): number {
   console.error(`${message}\nUsage: ${commands[command]?.usage ?? 'townhall --help'}`);

@@ -102,6 +102,9 @@ for (const database of databasesUnderTest()) {
       const good = await townhall(['audit', 'verify'], env);
       assert.equal(good.code, 0, good.stdout + good.stderr);
       assert.match(good.stdout, /Audit trail intact: 2 entries/);
+      const anchor = /Anchor: (\d+:[0-9a-f]{64})/.exec(good.stdout)?.[1] ?? '';
+      assert.equal((await townhall(['audit', 'verify', '--anchor', anchor], env)).code, 0);
+      assert.equal((await townhall(['audit', 'verify', '--anchor', 'nonsense'], env)).code, 2);
 
       await t.db.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 1).execute();
       const bad = await townhall(['audit', 'verify'], env);

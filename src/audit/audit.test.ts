@@ -22,7 +22,7 @@ for (const database of databasesUnderTest()) {
 
     test('an untouched chain verifies', async () => {
       await reset();
-      const result = await verifyAuditChain(t.db, 4);
+      const result = await verifyAuditChain(t.db, { batchSize: 4 });
       assert.deepEqual({ ok: result.ok, entries: result.entries }, { ok: true, entries: 6 });
     });
 
@@ -61,6 +61,24 @@ for (const database of databasesUnderTest()) {
       await t.db.updateTable('audit_log').set({ actor: forged.actor, hash: entryHash(forged) }).where('seq', '=', 2).execute();
       const result = await verifyAuditChain(t.db);
       assert.equal(!result.ok && result.firstBadSeq, 3);
+    });
+
+    test('an anchor kept elsewhere catches entries cut from the end, and a rewritten trail', async () => {
+      await reset();
+      const good = await verifyAuditChain(t.db);
+      assert.ok(good.ok);
+      const anchor = { seq: good.entries, hash: good.lastHash };
+      assert.equal((await verifyAuditChain(t.db, { anchor })).ok, true);
+      await append(7);
+      assert.equal((await verifyAuditChain(t.db, { anchor })).ok, true, 'growth after the anchor is fine');
+      await t.db.deleteFrom('audit_log').where('seq', '>=', 5).execute();
+      const cut = await verifyAuditChain(t.db, { anchor });
+      assert.equal(!cut.ok && cut.firstBadSeq, 5);
+      assert.match(!cut.ok ? cut.problem : '', /cut from the end/);
+      await t.db.deleteFrom('audit_log').execute();
+      for (let n = 10; n < 16; n++) await append(n);
+      const rewritten = await verifyAuditChain(t.db, { anchor });
+      assert.equal(!rewritten.ok && rewritten.firstBadSeq, 6);
     });
 
     test('concurrent writers keep one unbroken chain', async () => {

@@ -50,8 +50,16 @@ export type VerifyResult =
   | { ok: true; entries: number; lastHash: string }
   | { ok: false; entries: number; firstBadSeq: number; problem: string };
 
+export interface VerifyOptions {
+  batchSize?: number;
+  /** An entry and hash recorded earlier, outside the database: the chain must still hold it. */
+  anchor?: { seq: number; hash: string };
+}
+
 /** Walks the whole chain in order and names the first entry that does not check out. */
-export async function verifyAuditChain(db: DB, batchSize = 5000): Promise<VerifyResult> {
+export async function verifyAuditChain(db: DB, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const batchSize = options.batchSize ?? 5000;
+  const anchor = options.anchor;
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   for (;;) {
@@ -67,10 +75,18 @@ export async function verifyAuditChain(db: DB, batchSize = 5000): Promise<Verify
       if (entryHash(row) !== row.hash) {
         return fail(row.seq, `entry ${row.seq} (${row.action} on ${row.entity_type} ${row.entity_id}) was edited after it was written`);
       }
+      if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash) {
+        return fail(row.seq, `entry ${row.seq} is not the one anchored: the trail was rewritten from here or earlier`);
+      }
       prevHash = row.hash;
       expectedSeq++;
     }
-    if (rows.length < batchSize) return { ok: true, entries: expectedSeq - 1, lastHash: prevHash };
+    if (rows.length < batchSize) {
+      if (anchor && expectedSeq - 1 < anchor.seq) {
+        return fail(expectedSeq, `the trail ends at entry ${expectedSeq - 1}, but entry ${anchor.seq} was anchored: entries ${expectedSeq}–${anchor.seq} were cut from the end`);
+      }
+      return { ok: true, entries: expectedSeq - 1, lastHash: prevHash };
+    }
   }
   function fail(firstBadSeq: number, problem: string): VerifyResult {
     return { ok: false, entries: expectedSeq - 1, firstBadSeq, problem };
