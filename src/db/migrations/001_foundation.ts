@@ -91,7 +91,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addCheckConstraint('cases_closed_time', sql`(status = 'closed') = (closed_at is not null)`)
     .execute();
   await db.schema.createIndex('cases_requested_at').on('cases').columns(['jurisdiction_id', 'requested_at']).execute();
-  await db.schema.createIndex('cases_updated_at').on('cases').columns(['jurisdiction_id', 'updated_at']).execute();
   await db.schema.createIndex('cases_service_status').on('cases').columns(['jurisdiction_id', 'service_code', 'status']).execute();
 
   await db.schema
