@@ -60,7 +60,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unexpected error in Open311 API');
-    const message = status === 500 ? 'Something went wrong on our side; the request was not saved. Please try again later.'
+    const message = status === 500 ? 'Something went wrong on our side and nothing was changed. Please try again later.'
       : status === 413 ? `The request is too large; send at most ${config.bodyLimit} bytes.`
         : status === 429 ? `Too many requests from this address; wait ${reply.getHeader('retry-after') ?? 60} seconds and try again.`
         : status === 415 ? 'Send the request as application/x-www-form-urlencoded, as Open311 GeoReport v2 asks.'
