@@ -50,12 +50,20 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
     if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} has no access rule: set config.access (see platform/access.ts).`);
     for (const method of methods) routes.push({ method, url: route.url, access });
   });
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const access = request.routeOptions.config.access;
-    if (access?.kind === 'api_key') {
-      const body = request.body as Record<string, unknown> | undefined;
-      const given = body?.api_key ?? (request.query as Record<string, unknown> | undefined)?.api_key;
-      keysByRequest.set(request, await authenticateApiKey(db, typeof given === 'string' && given !== '' ? given : undefined, access.scope));
+    if (access?.kind !== 'api_key') {
+      done();
+      return;
     }
+    const body = request.body as Record<string, unknown> | undefined;
+    const given = body?.api_key ?? (request.query as Record<string, unknown> | undefined)?.api_key;
+    authenticateApiKey(db, typeof given === 'string' && given !== '' ? given : undefined, access.scope).then(
+      (key) => {
+        keysByRequest.set(request, key);
+        done();
+      },
+      (error: Error) => done(error),
+    );
   });
 }

@@ -13,9 +13,11 @@ function carriesNul(value: unknown, depth = 0): boolean {
 }
 
 export function refuseNulCharacters(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (carriesNul(request.params) || carriesNul(request.query) || carriesNul(request.body)) {
-      throw invalid('The request contains a NUL character (U+0000), which text may not contain. Remove it and try again.');
+      done(invalid('The request contains a NUL character (U+0000), which text may not contain. Remove it and try again.'));
+      return;
     }
+    done();
   });
 }
