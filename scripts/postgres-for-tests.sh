@@ -3,6 +3,9 @@
 # prints its URL. Needs Debian's postgresql package and root (as in CI); prints nothing if
 # PostgreSQL cannot be had, so the caller can say so.
 set -euo pipefail
+# Only the URL goes to stdout: whatever the PostgreSQL tools print goes to stderr, so that a
+# message from pg_ctlcluster cannot end up inside the URL the caller captures.
+exec 3>&1 1>&2
 command -v pg_ctlcluster >/dev/null 2>&1 || exit 0
 [ "$(id -u)" = 0 ] || exit 0
 version=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
@@ -28,4 +31,4 @@ set client_min_messages = warning;
 drop database if exists townhall_test;
 create database townhall_test owner townhall_test;
 SQL
-echo "postgres://townhall_test:townhall_test@127.0.0.1:$port/townhall_test"
+echo "postgres://townhall_test:townhall_test@127.0.0.1:$port/townhall_test" >&3
