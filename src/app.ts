@@ -10,10 +10,18 @@ import type { Config } from './config.js';
 import { isReachable, type DB } from './db/connection.js';
 import type { Keyring } from './platform/crypto.js';
 import { open311Routes } from './open311/routes.js';
-import { enforceAccess, publicAccess } from './platform/access.js';
+import { identityRoutes } from './identity/routes.js';
+import { oidcRoutes } from './identity/oidc-routes.js';
+import { identifyPeople } from './identity/web-session.js';
+import { enforceAccess, publicAccess, SignInNeeded } from './platform/access.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
 import { refuseNulCharacters } from './platform/nul-guard.js';
 import { addSecurityHeaders } from './platform/security-headers.js';
+import { protectForms } from './web/csrf.js';
+import { renderErrorPage } from './web/error-page.js';
+import { wantsPage } from './web/page.js';
+import { webRoutes } from './web/routes.js';
+import { staffRoutes } from './staff/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -33,8 +41,13 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
     requestTimeout: 30_000,
   });
 
-  addSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  const secure = config.publicUrl.startsWith('https:');
+  app.decorate('site', { council: config.jurisdiction.name, secure });
+  addSecurityHeaders(app, { https: secure });
+  // Order matters: who is asking, then may they, then did the form come from us.
+  identifyPeople(app, { db, secure });
   enforceAccess(app, db);
+  protectForms(app, { publicUrl: () => config.publicUrl, secure });
   refuseNulCharacters(app);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(swagger, {
@@ -46,19 +59,31 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const page = wantsPage(request);
+    if (error instanceof SignInNeeded && page) {
+      if (error.secondFactorOnly) return reply.redirect('/sign-in/second-factor', 303);
+      if (request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    }
     if (error instanceof DomainError) {
       const status = httpStatusOf[error.kind];
+      if (page) return renderErrorPage(request, reply, status, error.message);
       return reply.code(status).send({ error: error.kind, message: error.message, problems: error.problems });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unexpected error');
+    if (page) {
+      return renderErrorPage(request, reply, status, status === 500
+        ? 'Something went wrong on our side and nothing was changed. Please try again later.'
+        : status === 429 ? 'You have tried too many times. Wait a few minutes, then try again.' : error.message);
+    }
     return reply.code(status).send({
       error: status === 500 ? 'server_error' : 'bad_request',
       message: status === 500 ? 'Something went wrong on our side and nothing was changed. Please try again later.' : error.message,
     });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]} on this server.` }));
+  app.setNotFoundHandler((request, reply) => wantsPage(request)
+    ? renderErrorPage(request, reply, 404, 'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.')
+    : reply.code(404).send({ error: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]} on this server.` }));
 
   app.get('/healthz', { config: { access: publicAccess }, schema: { tags: ['Operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: publicAccess }, schema: { tags: ['Operations'], summary: 'The database is reachable' } }, async (_request, reply) => {
@@ -68,5 +93,9 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   app.get('/openapi.json', { config: { access: publicAccess }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => open311Routes(scope, { db, config, keyring }), { prefix: '/open311' });
+  webRoutes(app);
+  await identityRoutes(app, { db, config, keyring });
+  await staffRoutes(app, { db, config, keyring });
+  await oidcRoutes(app, { db, config, keyring });
   return app;
 }

@@ -3,6 +3,8 @@
  * mistake in a council's deployment is reported in plain words before anything listens.
  */
 import { demoCity } from './demo/city.js';
+import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc.js';
+import { loadMailConfig, type MailConfig } from './notifications/mailer.js';
 
 export interface Bounds {
   minLat: number;
@@ -24,6 +26,12 @@ export interface Config {
   apiRateLimit: number;
   /** Believe X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /** Most sign-in, code and reset attempts per client address per minute; 0 turns the limit off. */
+  signInRateLimit: number;
+  /** Single sign-on providers for staff and for residents (OpenID Connect); each optional. */
+  oidc: OidcProviders;
+  /** The mail server for emails to residents; both null: not configured, emails wait in the outbox. */
+  mail: MailConfig;
 }
 
 export class ConfigError extends Error {
@@ -48,7 +56,9 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
   ['TOWNHALL_BODY_LIMIT', 'largest request body in bytes (default 1048576)'],
   ['TOWNHALL_API_RATE_LIMIT', 'most API writes per client address per minute, 0 for no limit (default 1200)'],
+  ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts per client address per minute, 0 for no limit (default 10)'],
   ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
+  ...oidcVariables,
 ];
 
 type Env = Record<string, string | undefined>;
@@ -83,8 +93,12 @@ export function loadConfig(env: Env = process.env): Config {
   const bodyLimit = integer(value('TOWNHALL_BODY_LIMIT') ?? '1048576', 'TOWNHALL_BODY_LIMIT', 1024, 100 * 1024 * 1024, problems);
 
   const apiRateLimit = integer(value('TOWNHALL_API_RATE_LIMIT') ?? '1200', 'TOWNHALL_API_RATE_LIMIT', 0, 1_000_000_000, problems);
+  const signInRateLimit = integer(value('TOWNHALL_SIGN_IN_RATE_LIMIT') ?? '10', 'TOWNHALL_SIGN_IN_RATE_LIMIT', 0, 1_000_000, problems);
   const trustProxyText = (value('TOWNHALL_TRUST_PROXY') ?? 'false').toLowerCase();
   if (!['true', 'false'].includes(trustProxyText)) problems.push(`TOWNHALL_TRUST_PROXY must be true or false; got "${trustProxyText}"`);
+
+  const oidc = loadOidcProviders(env, problems);
+  const mail = loadMailConfig(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -96,7 +110,10 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     bodyLimit,
     apiRateLimit,
+    signInRateLimit,
     trustProxy: trustProxyText === 'true',
+    oidc,
+    mail,
   };
 }
 

@@ -1,14 +1,22 @@
 /**
  * Who may call what: every registered route must appear in this table with the rule it
- * enforces, and every caller is tried against every route. A new route without a rule cannot
- * be registered at all (platform/access.ts); one whose rule is not listed here fails this test.
+ * enforces, and every caller (anonymous, API keys of each scope, residents, each staff role,
+ * staff who gave only their password) is tried against every route. A new route without a rule
+ * cannot be registered at all (platform/access.ts); one whose rule is not listed here fails
+ * this test. Record- and field-level rules (whose case, whose contact details) follow.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApiKey, revokeApiKey } from '../src/apikeys/apikeys.js';
+import type { Role } from '../src/identity/roles.js';
+import { limitsFor, startSession } from '../src/identity/sessions.js';
+import { createUser } from '../src/identity/users.js';
 import type { Access } from '../src/platform/access.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
-import { fixture, POTHOLE } from './open311/fixture-catalogue.js';
+import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
+
+const staffRoles: Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin', 'emergency_officer', 'analyst'];
+const signedIn = (roles: Role[] | 'any'): Access => ({ kind: 'signed_in', roles });
 
 const expectedRules: Record<string, Access> = {
   'GET /healthz': { kind: 'public' },
@@ -23,17 +31,68 @@ const expectedRules: Record<string, Access> = {
   'GET /open311/v2/servicerequestupdates.:format': { kind: 'public' },
   'POST /open311/v2/requests.:format': { kind: 'api_key', scope: 'open311:submit' },
   'POST /open311/v2/servicerequestupdates.:format': { kind: 'api_key', scope: 'open311:update' },
+  'GET /': { kind: 'public' },
+  'GET /assets/townhall.css': { kind: 'public' },
+  'GET /sign-in': { kind: 'public' },
+  'POST /sign-in': { kind: 'public' },
+  'GET /sign-in/second-factor': { kind: 'second_factor_pending' },
+  'POST /sign-in/second-factor': { kind: 'second_factor_pending' },
+  'GET /sign-in/oidc/:audience': { kind: 'public' },
+  'GET /sign-in/oidc/:audience/callback': { kind: 'public' },
+  'POST /sign-out': { kind: 'public' },
+  'GET /account': signedIn('any'),
+  'POST /account/sessions/end': signedIn('any'),
+  'GET /account/data.json': signedIn('any'),
+  'GET /account/close': signedIn(['resident']),
+  'POST /account/close': signedIn(['resident']),
+  'GET /account/set-password': { kind: 'public' },
+  'POST /account/set-password': { kind: 'public' },
+  'GET /admin': signedIn(['system_admin', 'department_admin']),
+  'POST /admin/users': signedIn(['system_admin', 'department_admin']),
+  'POST /admin/users/:id/disable': signedIn(['system_admin', 'department_admin']),
+  'GET /admin/privacy': signedIn(['system_admin']),
+  'POST /admin/privacy/export': signedIn(['system_admin']),
+  'GET /staff': signedIn(staffRoles),
+  'GET /staff/requests/:id': signedIn(staffRoles),
+  'GET /staff/requests/:id/contact': signedIn(staffRoles),
 };
 
-interface Caller { name: string; key: string | null; scopes: string[] }
+interface Caller {
+  name: string;
+  key: string | null;
+  scopes: string[];
+  /** A browser session: its cookie and CSRF token. */
+  session?: { cookie: string; csrf: string; role: Role; secondFactor: boolean };
+}
+
+/** What a caller should get from a route, by the rule alone. */
+function expectedOutcome(rule: Access, caller: Caller): 'allowed' | 'sign_in' | 'second_factor' | 'forbidden' {
+  switch (rule.kind) {
+    case 'public': return 'allowed';
+    case 'api_key': return caller.scopes.includes(rule.scope) ? 'allowed' : 'forbidden';
+    case 'second_factor_pending': return caller.session ? 'allowed' : 'sign_in';
+    case 'signed_in':
+      if (!caller.session) return 'sign_in';
+      if (!caller.session.secondFactor) return 'second_factor';
+      return rule.roles === 'any' || rule.roles.includes(caller.session.role) ? 'allowed' : 'forbidden';
+  }
+}
 
 for (const database of databasesUnderTest()) {
   describe(`access matrix on ${database.name}`, () => {
     let t: RunningTownhall;
     let callers: Caller[] = [];
-    let sample = { requestId: '', token: '' };
+    let sample = { requestId: '', token: '', userId: '' };
+
+    async function person(name: string, role: Role, department: string | null, secondFactor = true): Promise<Caller> {
+      const created = await createUser(t.db, t.keyring, { email: `${name.replace(/\W+/g, '.')}@example.org`, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const { token, session } = await startSession(t.db, Number(created.id), { limits: limitsFor(role), secondFactor });
+      return { name, key: null, scopes: [], session: { cookie: `townhall_session=${token}`, csrf: session.csrfToken, role, secondFactor } };
+    }
+
     before(async () => {
-      t = await startTownhall(database, fixture);
+      t = await startTownhall(database, { ...fixture, env: { TOWNHALL_SIGN_IN_RATE_LIMIT: '0' } });
+      await t.db.updateTable('services').set({ department_code: 'public-works' }).where('code', '=', GRAFFITI).execute();
       const submitOnly = await createApiKey(t.db, { name: 'submit only', scopes: ['open311:submit'] }, 'test');
       const updateOnly = await createApiKey(t.db, { name: 'update only', scopes: ['open311:update'] }, 'test');
       const revoked = await createApiKey(t.db, { name: 'revoked' }, 'test');
@@ -45,12 +104,23 @@ for (const database of databasesUnderTest()) {
         { name: 'submit-only key', key: submitOnly.key, scopes: ['open311:submit'] },
         { name: 'update-only key', key: updateOnly.key, scopes: ['open311:update'] },
         { name: 'full key', key: t.apiKey, scopes: ['open311:submit', 'open311:update'] },
+        await person('resident A', 'resident', null),
+        await person('resident B', 'resident', null),
+        await person('case worker', 'case_worker', 'public-works'),
+        await person('case worker of another department', 'case_worker', 'parks'),
+        await person('supervisor', 'supervisor', 'public-works'),
+        await person('department admin', 'department_admin', 'public-works'),
+        await person('system admin', 'system_admin', null),
+        await person('emergency officer', 'emergency_officer', null),
+        await person('analyst', 'analyst', null),
+        await person('staff with only a password', 'case_worker', 'public-works', false),
       ];
       const created = await fetch(`${t.baseUrl}/open311/v2/requests.json`, {
-        method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: 'graffiti', address_string: '1 High Street' }),
+        method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '1 High Street', email: 'reporter@example.org', first_name: 'Rita' }),
       });
       const [row] = (await created.json()) as Array<{ service_request_id: string; token: string }>;
-      sample = { requestId: row?.service_request_id ?? '', token: row?.token ?? '' };
+      const target = await createUser(t.db, t.keyring, { email: 'target@example.org', role: 'case_worker', departmentCode: 'public-works' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      sample = { requestId: row?.service_request_id ?? '', token: row?.token ?? '', userId: target.id };
     });
     after(() => t.close());
 
@@ -62,22 +132,92 @@ for (const database of databasesUnderTest()) {
       }
     });
 
-    test('every caller gets exactly the access its key allows, on every route', async () => {
+    test('every caller gets exactly the access its key or role allows, on every route', async () => {
       for (const [route, rule] of Object.entries(expectedRules)) {
         const [method, pattern] = route.split(' ') as [string, string];
-        const path = pattern.replace(':format', 'json').replace(':service_code', POTHOLE)
-          .replace(':service_request_id', sample.requestId).replace(':token', sample.token);
+        const path = pattern.replace(':format', 'json').replace(':service_code', POTHOLE).replace(':service_request_id', sample.requestId)
+          .replace(':token', sample.token).replace(':audience', 'staff').replace(':id', pattern.startsWith('/admin') ? sample.userId : sample.requestId);
         for (const caller of callers) {
           const params = new URLSearchParams(caller.key ? { api_key: caller.key } : {});
+          // Browsers send a CSRF token, but a wrong one: a request that passes the access rule
+          // stops at the CSRF check, so the matrix changes nothing (no one is signed out or disabled).
+          if (method === 'POST' && rule.kind !== 'api_key') params.set('_csrf', 'not-the-token');
+          const headers: Record<string, string> = { accept: 'text/html' };
+          if (caller.session) headers.cookie = caller.session.cookie;
           const response = method === 'GET'
-            ? await fetch(`${t.baseUrl}${path}?${params}`)
-            : await fetch(`${t.baseUrl}${path}`, { method, body: params });
-          const allowed = rule.kind === 'public' || caller.scopes.includes(rule.scope);
-          if (allowed) assert.notEqual(response.status, 403, `${caller.name} may call ${route}`);
-          else assert.equal(response.status, 403, `${caller.name} may not call ${route}`);
-          assert.ok(response.status < 500, `${caller.name} on ${route}: ${response.status}`);
+            ? await fetch(`${t.baseUrl}${path}?${params}`, { headers, redirect: 'manual' })
+            : await fetch(`${t.baseUrl}${path}`, { method, body: params, headers, redirect: 'manual' });
+          const body = await response.text();
+          const who = `${caller.name} on ${route}`;
+          assert.ok(response.status < 500, `${who}: ${response.status}`);
+          const outcome = expectedOutcome(rule, caller);
+          const page = !path.endsWith('.json');
+          if (outcome === 'sign_in' || (outcome === 'second_factor' && !page)) {
+            if (method === 'GET' && page) assert.match(response.headers.get('location') ?? '', /^\/sign-in\?next=/, `${who}: sent to sign in`);
+            else assert.equal(response.status, 401, `${who}: must sign in`);
+          } else if (outcome === 'second_factor') {
+            assert.equal(response.headers.get('location'), '/sign-in/second-factor', `${who}: sent to the second factor`);
+          } else if (outcome === 'forbidden') {
+            assert.equal(response.status, 403, `${who} is refused`);
+            if (rule.kind === 'signed_in') assert.match(body, /You do not have access to this page/, `${who} is refused by the access rule, not the CSRF check`);
+          } else if (method === 'POST' && rule.kind !== 'api_key') {
+            assert.equal(response.status, 403, `${who}: passes the access rule and stops at the CSRF check`);
+            assert.match(body, /form has expired/, `${who}: the CSRF check, not the access rule`);
+          } else {
+            // Allowed by the route's rule; a record-level refusal (another department's case) is
+            // checked in the next test, so here only the route-level refusal must be absent.
+            if (rule.kind === 'signed_in') assert.doesNotMatch(body, /You do not have access to this page/, `${who} is allowed`);
+            else assert.notEqual(response.status, 403, `${who} is allowed`);
+            assert.notEqual(response.status, 401, `${who} is allowed`);
+            assert.doesNotMatch(response.headers.get('location') ?? '', /^\/sign-in/, `${who} is not sent to sign in`);
+          }
         }
       }
+    });
+
+    test('record and field level: a case is seen by its department and overseers; contact details only by its department', async () => {
+      const get = async (name: string, path: string) => {
+        const caller = callers.find((c) => c.name === name)!;
+        return fetch(`${t.baseUrl}${path}`, { headers: { accept: 'text/html', cookie: caller.session!.cookie }, redirect: 'manual' });
+      };
+      const casePath = `/staff/requests/${sample.requestId}`;
+      const viewsOfContact = async () => (await t.db.selectFrom('audit_log').select('seq')
+        .where('entity_id', '=', sample.requestId).where('action', '=', 'personal_data.viewed').execute()).length;
+      const viewedBefore = await viewsOfContact();
+      const expectations: Array<[string, number, number]> = [
+        // caller, case page, contact page
+        ['case worker', 200, 200],
+        ['supervisor', 200, 200],
+        ['department admin', 200, 200],
+        ['case worker of another department', 403, 403],
+        ['analyst', 200, 403],
+        ['system admin', 200, 403],
+        ['emergency officer', 200, 403],
+      ];
+      for (const [name, casePage, contactPage] of expectations) {
+        const page = await get(name, casePath);
+        assert.equal(page.status, casePage, `${name}: case page`);
+        const html = await page.text();
+        assert.ok(!html.includes('reporter@example.org'), `${name}: the case page itself never shows contact details`);
+        const contact = await get(name, `${casePath}/contact`);
+        assert.equal(contact.status, contactPage, `${name}: contact page`);
+        const contactHtml = await contact.text();
+        assert.equal(contactHtml.includes('reporter@example.org'), contactPage === 200, `${name}: contact details shown only when allowed`);
+      }
+      const list = await (await get('case worker of another department', '/staff')).text();
+      assert.ok(!list.includes(`/staff/requests/${sample.requestId}"`), 'another department does not even list the case');
+      assert.ok((await (await get('case worker', '/staff')).text()).includes(`/staff/requests/${sample.requestId}"`));
+
+      const views = await t.db.selectFrom('audit_log').select(['actor', 'action']).where('entity_id', '=', sample.requestId).execute();
+      assert.equal(await viewsOfContact() - viewedBefore, 3, 'each view of contact details is audited');
+      assert.ok(views.some((v) => v.action === 'access.denied'), 'refusals are audited');
+    });
+
+    test('a resident sees only their own account and data', async () => {
+      const a = callers.find((c) => c.name === 'resident A')!;
+      const page = await (await fetch(`${t.baseUrl}/account/data.json`, { headers: { cookie: a.session!.cookie } })).text();
+      assert.match(page, /resident\.A@example\.org/);
+      assert.doesNotMatch(page, /resident\.B@example\.org/);
     });
   });
 }

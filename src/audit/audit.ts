@@ -17,7 +17,7 @@ export interface AuditEntry {
   /** Who did it: "api_key:3", "cli", "system", later "user:42". */
   actor: string;
   action: string;
-  entityType: 'service_request' | 'service' | 'service_group' | 'api_key' | 'encryption_key' | 'person' | 'user' | 'department';
+  entityType: 'service_request' | 'service' | 'service_group' | 'api_key' | 'encryption_key' | 'person' | 'user' | 'department' | 'route';
   entityId: string;
   before?: unknown;
   after?: unknown;

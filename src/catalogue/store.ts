@@ -33,6 +33,7 @@ export async function insertServiceRows(trx: DB, jurisdictionId: string, input: 
     expected_days: input.expectedDays,
     retention_days: input.retentionDays === undefined ? DEFAULT_RETENTION_DAYS : input.retentionDays,
     erasure_exemption: input.erasureExemption ?? null,
+    department_code: input.department ?? null,
     created_at: at,
     updated_at: at,
   }).execute();
@@ -89,6 +90,7 @@ export async function selectServices(db: DB, jurisdictionId: string, filter: { c
     expectedDays: row.expected_days,
     retentionDays: row.retention_days,
     erasureExemption: row.erasure_exemption,
+    department: row.department_code,
     attributes: attributesByService.get(row.code) ?? [],
   }));
 }

@@ -50,12 +50,15 @@ export interface Service {
   retentionDays: number | null;
   /** Why the law requires keeping reporters' details even when they ask for erasure; null: no such duty. */
   erasureExemption: string | null;
+  /** Code of the department whose staff work these cases (record-level access); null: none yet. */
+  department: string | null;
   attributes: ServiceAttribute[];
 }
 
 /** What it takes to define a service (used by the demo seed and, later, the admin UI). */
-export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active' | 'retentionDays' | 'erasureExemption'> & {
+export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active' | 'retentionDays' | 'erasureExemption' | 'department'> & {
   active?: boolean;
+  department?: string | null;
   erasureExemption?: string | null;
   /** Default 365 days. */
   retentionDays?: number | null;

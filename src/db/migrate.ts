@@ -8,12 +8,18 @@ import * as foundation from './migrations/001_foundation.js';
 import * as reporterLookup from './migrations/002_reporter_lookup.js';
 import * as retention from './migrations/003_retention.js';
 import * as identity from './migrations/004_identity.js';
+import * as sessions from './migrations/005_sessions.js';
+import * as signIn from './migrations/006_sign_in.js';
+import * as oidc from './migrations/007_oidc.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_reporter_lookup': reporterLookup,
   '003_retention': retention,
   '004_identity': identity,
+  '005_sessions': sessions,
+  '006_sign_in': signIn,
+  '007_oidc': oidc,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

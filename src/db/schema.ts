@@ -29,6 +29,8 @@ export interface ServiceTable {
   retention_days: number | null;
   /** The legal reason reporters' details must be kept even on an erasure request; null: none. */
   erasure_exemption: string | null;
+  /** The department whose staff work this service's cases; null: any staff with access to all. */
+  department_code: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -164,6 +166,31 @@ export interface UserTable {
   status: string;
   created_at: string;
   updated_at: string;
+  email_verified_at: string | null;
+  /** Wrong passwords or codes in a row; reaching the limit locks the account for a while. */
+  failed_sign_ins: Generated<number>;
+  locked_until: string | null;
+  /** The last TOTP time step accepted, so a code cannot be used twice. */
+  totp_last_step: number | null;
+}
+
+/** Single-use codes for a staff member who has lost their authenticator (SHA-256 hashes). */
+export interface RecoveryCodeTable {
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+}
+
+/** Messages leaving Townhall (emails now), written in the same transaction as the change. */
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  /** JSON; personal parts sealed. */
+  payload: string;
+  created_at: string;
+  sent_at: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
 }
 
 /** One-time links (only their SHA-256 hash is stored). */
@@ -175,7 +202,36 @@ export interface UserTokenTable {
   used_at: string | null;
 }
 
+/** A signed-in browser. The cookie carries the token; only its SHA-256 hash is stored. */
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  /** Synchroniser token for forms posted in this session. */
+  csrf_token: string;
+  /** 1 once the second factor has been checked (staff must, before anything else). */
+  second_factor: number;
+  /** What the person sees in their list of sessions, e.g. "Firefox on Windows". */
+  device: string | null;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end, however active the session. */
+  expires_at: string;
+}
+
+/** Links a person at an OpenID Connect provider (issuer + subject) to their Townhall account. */
+export interface UserIdentityTable {
+  issuer: string;
+  /** The provider's stable identifier for the person (the ID token's "sub"). */
+  subject: string;
+  user_id: number;
+  created_at: string;
+}
+
 export interface Database {
+  sessions: SessionTable;
+  user_identities: UserIdentityTable;
+  recovery_codes: RecoveryCodeTable;
+  outbox: OutboxTable;
   departments: DepartmentTable;
   users: UserTable;
   user_tokens: UserTokenTable;

@@ -39,7 +39,7 @@ function ask(code: string, order: number, datatype: 'string' | 'number' | 'datet
 
 const yesNo: Array<[string, string]> = [['yes', 'Yes'], ['no', 'No']];
 
-export const demoServices: ServiceInput[] = [
+const services: ServiceInput[] = [
   // Roads, sidewalks and signs
   {
     code: 'pothole', name: 'Pothole or damaged road', groupCode: 'roads-and-pavements', type: 'realtime',
@@ -313,3 +313,13 @@ export const demoServices: ServiceInput[] = [
     ],
   },
 ];
+
+/** Each agency is one department in the demo: its staff see its cases and no one else's. */
+export const demoDepartments: Record<string, string> = {
+  [PUBLIC_WORKS]: 'public-works', [CLEANSING]: 'cleansing', [LIGHTING]: 'lighting', [PARKS]: 'parks',
+  [WATER]: 'water', [PARKING]: 'parking', [ANIMALS]: 'animals',
+};
+
+export const demoServices: ServiceInput[] = services.map((service) => ({
+  ...service, department: service.agencyResponsible ? demoDepartments[service.agencyResponsible] ?? null : null,
+}));

@@ -23,6 +23,7 @@ function asService(input: ServiceInput): Service {
     groupName: demoServiceGroups.find((g) => g.code === input.groupCode)?.name ?? '',
     active: input.active ?? true,
     retentionDays: input.retentionDays ?? null,
+    department: input.department ?? null,
     erasureExemption: input.erasureExemption ?? null,
     attributes: input.attributes.map((a) => ({ ...a, helpText: a.helpText ?? null, values: a.values ?? [], variable: a.variable ?? true })),
   };

@@ -12,6 +12,7 @@ import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { isRole, isStaff, needsDepartment, roles, type Role } from './roles.js';
+import { endAllSessions } from './sessions.js';
 import * as store from './store.js';
 
 /** How long a password-set link works. */
@@ -100,7 +101,8 @@ export async function disableUser(db: DB, id: string, actor: string): Promise<vo
     if (!user) throw notFound(`There is no user with id "${id}". "townhall users list" shows the ids.`);
     if (user.status === 'disabled') return;
     await store.updateUser(trx, user.id, { status: 'disabled', updated_at: nowIso() });
-    await appendAudit(trx, { actor, action: 'user.disabled', entityType: 'user', entityId: id, before: { status: 'active' }, after: { status: 'disabled' } });
+    const ended = await endAllSessions(trx, user.id);
+    await appendAudit(trx, { actor, action: 'user.disabled', entityType: 'user', entityId: id, before: { status: 'active' }, after: { status: 'disabled', sessions_ended: ended } });
   });
 }
 
@@ -140,4 +142,70 @@ export async function resealUsers(db: DB, keyring: Keyring): Promise<number> {
     }
   });
   return changed;
+}
+
+export interface Account {
+  id: number;
+  email: string;
+  role: Role;
+  department: string | null;
+  emailVerified: boolean;
+  createdAt: string;
+  secondFactor: 'enrolled' | 'pending' | 'none';
+}
+
+/** A person's own account, opened for them (their email is theirs to see). */
+export async function accountOf(db: DB, keyring: Keyring, userId: number): Promise<Account> {
+  const row = await store.findUserWithDepartment(db, userId);
+  if (!row) throw notFound('This account no longer exists.');
+  return {
+    id: row.id, email: open(keyring, 'users.email', row.email), role: row.role as Role, department: row.department_code,
+    emailVerified: row.email_verified_at !== null, createdAt: row.created_at,
+    secondFactor: row.totp_secret === null ? 'none' : row.totp_confirmed === 1 ? 'enrolled' : 'pending',
+  };
+}
+
+/**
+ * Closes a resident's account at their request (GDPR article 17): the email is replaced, the
+ * password, second factor and sessions go, and the row stays only so the audit trail's
+ * "user:N" still points somewhere. Reports are handled by privacy.erasePersonalData.
+ */
+export async function closeAccount(db: DB, keyring: Keyring, userId: number, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const user = await store.findUser(trx, userId);
+    if (!user) throw notFound('This account no longer exists.');
+    if (isStaff(user.role as Role)) throw invalid('Staff accounts are closed by an administrator, not from the account page.');
+    await store.updateUser(trx, userId, {
+      email: seal(keyring, 'users.email', `closed-account-${userId}@invalid`), email_hash: `closed:${userId}`,
+      password_hash: null, totp_secret: null, totp_confirmed: 0, status: 'disabled', email_verified_at: null, updated_at: nowIso(),
+    });
+    await store.deleteLinks(trx, userId);
+    const ended = await endAllSessions(trx, userId);
+    await appendAudit(trx, { actor, action: 'user.closed', entityType: 'user', entityId: String(userId), after: { sessions_ended: ended } });
+  });
+}
+
+/** Gives a person another role (and department); their sessions end so the change applies at once. */
+export async function changeRole(db: DB, id: string, change: { role: string; departmentCode?: string | null }, actor: string): Promise<void> {
+  if (!isRole(change.role)) throw invalid(`"${change.role}" is not a role; roles are ${roles.join(', ')}.`);
+  const role = change.role;
+  const departmentCode = change.departmentCode?.trim() || null;
+  if (needsDepartment(role) && !departmentCode) throw invalid(`A ${role} works a department's cases: choose the department.`);
+  await db.transaction().execute(async (trx) => {
+    const user = /^\d+$/.test(id) ? await store.findUserWithDepartment(trx, Number(id)) : undefined;
+    if (!user) throw notFound(`There is no user with id "${id}".`);
+    if (isStaff(role) !== isStaff(user.role as Role)) throw invalid('A resident account cannot become a staff account or the other way round: create a new account.');
+    let departmentId: number | null = null;
+    if (departmentCode) {
+      const department = await store.findDepartment(trx, departmentCode);
+      if (!department) throw invalid(`There is no department "${departmentCode}".`);
+      departmentId = department.id;
+    }
+    await store.updateUser(trx, user.id, { role, department_id: departmentId, updated_at: nowIso() });
+    const ended = await endAllSessions(trx, user.id);
+    await appendAudit(trx, {
+      actor, action: 'user.role_changed', entityType: 'user', entityId: id,
+      before: { role: user.role, department: user.department_code }, after: { role, department: departmentCode, sessions_ended: ended },
+    });
+  });
 }

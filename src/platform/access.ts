@@ -1,20 +1,37 @@
 /**
  * Every route states who may call it, as `config.access`, and a route without one cannot even
  * be registered. The rules are enforced here, before the handler runs, so handlers never forget.
- * (Residents' and staff roles join this when identity arrives.)
+ * People in a browser are known by their session (identity/web-session.ts sets request.person
+ * first); systems by their API key.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type ApiKeyScope, type AuthenticatedKey } from '../apikeys/apikeys.js';
+import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
+import type { Role } from '../identity/roles.js';
+import { DomainError, forbidden } from './errors.js';
 
 export type Access =
   /** Anyone, signed in or not: public information only. */
   | { kind: 'public' }
   /** A system holding an API key with this scope, sent as the api_key parameter (Open311 style). */
-  | { kind: 'api_key'; scope: ApiKeyScope };
+  | { kind: 'api_key'; scope: ApiKeyScope }
+  /** A signed-in person in one of these roles (staff: with the second factor checked). */
+  | { kind: 'signed_in'; roles: readonly Role[] | 'any' }
+  /** Staff between their password and their second factor: only the second-factor pages. */
+  | { kind: 'second_factor_pending' };
 
 export const publicAccess: Access = { kind: 'public' };
 export const apiKeyAccess = (scope: ApiKeyScope): Access => ({ kind: 'api_key', scope });
+export const signedIn = (roles: readonly Role[] | 'any' = 'any'): Access => ({ kind: 'signed_in', roles });
+export const secondFactorPending: Access = { kind: 'second_factor_pending' };
+
+/** Not signed in, or the second factor is still to come: pages send the person to sign in. */
+export class SignInNeeded extends DomainError {
+  constructor(public readonly secondFactorOnly: boolean) {
+    super('unauthenticated', secondFactorOnly ? 'Enter the code from your authenticator app to go on.' : 'Sign in to see this page.');
+  }
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -52,6 +69,10 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
   });
   app.addHook('preHandler', (request, _reply, done) => {
     const access = request.routeOptions.config.access;
+    if (access?.kind === 'signed_in' || access?.kind === 'second_factor_pending') {
+      checkPerson(db, request, access).then(() => done(), (error: Error) => done(error));
+      return;
+    }
     if (access?.kind !== 'api_key') {
       done();
       return;
@@ -66,4 +87,18 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
       (error: Error) => done(error),
     );
   });
+}
+
+async function checkPerson(db: DB, request: FastifyRequest, access: Extract<Access, { kind: 'signed_in' | 'second_factor_pending' }>): Promise<void> {
+  const person = request.person;
+  if (!person) throw new SignInNeeded(false);
+  if (access.kind === 'second_factor_pending') return;
+  if (!person.secondFactorDone) throw new SignInNeeded(true);
+  if (access.roles === 'any' || access.roles.includes(person.role)) return;
+  // A refusal of a signed-in person is worth knowing about: it is how probing shows up.
+  await db.transaction().execute((trx) => appendAudit(trx, {
+    actor: `user:${person.userId}`, action: 'access.denied', entityType: 'route',
+    entityId: `${request.method} ${request.routeOptions.url ?? ''}`, after: { role: person.role },
+  }));
+  throw forbidden('You do not have access to this page. If you need it for your work, ask your administrator.');
 }

@@ -5,7 +5,7 @@ import { checkAnswers } from './answers.js';
 
 const service: Service = {
   code: 'dumping', name: 'Dumped rubbish', description: '', groupCode: 'waste', groupName: 'Waste', keywords: [], type: 'realtime',
-  active: true, agencyResponsible: null, serviceNotice: null, expectedDays: 3, retentionDays: 365, erasureExemption: null,
+  active: true, agencyResponsible: null, serviceNotice: null, expectedDays: 3, retentionDays: 365, erasureExemption: null, department: null,
   attributes: [
     { code: 'note', datatype: 'text', variable: false, required: false, order: 1, description: 'We cannot collect hazardous waste.', helpText: null, values: [] },
     { code: 'what', datatype: 'singlevaluelist', variable: true, required: true, order: 2, description: 'What was dumped?', helpText: null, values: [{ key: 'furniture', name: 'Furniture' }, { key: 'bags', name: 'Bags' }] },

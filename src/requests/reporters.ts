@@ -85,6 +85,7 @@ export async function removeReporter(trx: DB, caseId: number, removal: { action:
 export interface ReportedCase {
   caseId: number;
   serviceCode: string;
+  requestedAt: string;
   contact: ReporterContact;
 }
 
@@ -93,10 +94,18 @@ export async function casesReportedBy(db: DB, keyring: Keyring, jurisdictionId: 
   const hashes = [...new Set([...keyring.keys.values()].map((key) => lookupHash(makeKeyring(key), 'email', email)))];
   const rows = await db.selectFrom('case_reporters')
     .innerJoin('cases', 'cases.id', 'case_reporters.case_id')
-    .selectAll('case_reporters').select('cases.service_code')
+    .selectAll('case_reporters').select(['cases.service_code', 'cases.requested_at'])
     .where('cases.jurisdiction_id', '=', jurisdictionId)
     .where('case_reporters.email_hash', 'in', hashes)
     .orderBy('case_reporters.case_id')
     .execute();
-  return rows.map((row) => ({ caseId: row.case_id, serviceCode: row.service_code, contact: openReporter(keyring, row) }));
+  return rows.map((row) => ({ caseId: row.case_id, serviceCode: row.service_code, requestedAt: row.requested_at, contact: openReporter(keyring, row) }));
+}
+
+/** A case's reporter details, opened; null when there are none (a guest gave none, or they were erased). */
+export async function contactForCase(db: DB, keyring: Keyring, caseId: number): Promise<ReporterContact | null> {
+  const row = await db.selectFrom('case_reporters').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+  if (!row) return null;
+  const contact = openReporter(keyring, row);
+  return hasContact(contact) ? contact : null;
 }

@@ -1,0 +1,98 @@
+/**
+ * A person's own account: see it, end sessions elsewhere, download their data, close the
+ * account (residents), and set a password from a one-time link. Every page is no-store.
+ */
+import type { FastifyInstance } from 'fastify';
+import { publicAccess, signedIn } from '../platform/access.js';
+import { DomainError } from '../platform/errors.js';
+import { formatInZone, nowIso } from '../platform/time.js';
+import { erasePersonalData, exportPersonalData } from '../privacy/privacy.js';
+import { casesReportedBy } from '../requests/reporters.js';
+import { csrfToken } from '../web/csrf.js';
+import { ErrorSummary, Field, PostForm } from '../web/forms.js';
+import { renderPage } from '../web/page.js';
+import type { IdentityDeps } from './routes.js';
+import { endOtherSessions, listSessions } from './sessions.js';
+import { accountOf, closeAccount, setPasswordWithLink } from './users.js';
+import { AccountClosedPage, AccountPage, CloseAccountPage } from './views/account.js';
+import { endCurrentSession } from './web-session.js';
+
+const field = (body: unknown, name: string) => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+export async function accountRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
+  const anyone = { access: signedIn('any') };
+  const formatTime = (iso: string) => formatInZone(iso, config.jurisdiction.timeZone);
+
+  app.get('/account', { config: anyone, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const account = await accountOf(db, keyring, person.userId);
+    const sessions = await listSessions(db, person.userId, person.sessionToken);
+    const reports = account.role === 'resident' ? await casesReportedBy(db, keyring, config.jurisdiction.id, account.email) : null;
+    const ended = (request.query as Record<string, string>).ended;
+    return renderPage(request, reply, {
+      title: 'Your account',
+      body: <AccountPage account={account} sessions={sessions} reports={reports} csrf={csrfToken(request, reply, app.site.secure)} formatTime={formatTime}
+        notice={ended ? `Signed out of ${ended === '1' ? 'one other session' : `${Number(ended) || 0} other sessions`}.` : undefined} />,
+    });
+  });
+
+  app.post('/account/sessions/end', { config: anyone, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const which = field(request.body, 'session');
+    const ended = await endOtherSessions(db, person.userId, person.sessionToken, which === 'others' ? 'others' : which);
+    return reply.redirect(`/account?ended=${ended}`, 303);
+  });
+
+  app.get('/account/data.json', { config: anyone, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const account = await accountOf(db, keyring, person.userId);
+    const reports = await exportPersonalData(db, keyring, config.jurisdiction.id, account.email, `user:${person.userId}`);
+    const sessions = (await listSessions(db, person.userId)).map(({ device, createdAt, lastSeenAt, expiresAt }) => ({ device, createdAt, lastSeenAt, expiresAt }));
+    return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="townhall-my-data.json"')
+      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports.serviceRequests });
+  });
+
+  const residents = { access: signedIn(['resident']) };
+  app.get('/account/close', { config: residents, schema: { hide: true } }, async (request, reply) =>
+    renderPage(request, reply, { title: 'Close your account', body: <CloseAccountPage csrf={csrfToken(request, reply, app.site.secure)} /> }));
+
+  app.post('/account/close', { config: residents, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const account = await accountOf(db, keyring, person.userId);
+    const actor = `user:${person.userId}`;
+    const result = await erasePersonalData(db, keyring, config.jurisdiction.id, account.email, 'the resident closed their account', actor);
+    await closeAccount(db, keyring, person.userId, actor);
+    await endCurrentSession(db, request, reply);
+    return renderPage(request, reply, { title: 'Your account is closed', body: <AccountClosedPage erased={result.erased} kept={result.kept} /> });
+  });
+
+  // The one-time link printed by `townhall users create` or sent by email.
+  const setPasswordPage = (csrf: string, token: string, error?: string) => (
+    <>
+      {error && <ErrorSummary errors={{ password: error }} />}
+      <h1>Choose your password</h1>
+      <p>Use at least 8 characters. A few unusual words together make a password that is easy to remember and hard to guess.</p>
+      <PostForm action={`/account/set-password?token=${encodeURIComponent(token)}`} csrf={csrf}>
+        <Field name="password" label="New password" type="password" autocomplete="new-password" error={error} />
+        <button type="submit">Save password</button>
+      </PostForm>
+    </>
+  );
+  app.get('/account/set-password', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+    const token = (request.query as Record<string, string>).token ?? '';
+    return renderPage(request, reply, { title: 'Choose your password', body: setPasswordPage(csrfToken(request, reply, app.site.secure), token) });
+  });
+  app.post('/account/set-password', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+    const token = (request.query as Record<string, string>).token ?? '';
+    try {
+      await setPasswordWithLink(db, keyring, token, field(request.body, 'password'));
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
+      return renderPage(request, reply, { title: 'Choose your password', status: 400, body: setPasswordPage(csrfToken(request, reply, app.site.secure), token, error.message) });
+    }
+    return renderPage(request, reply, { title: 'Password saved', body: <><h1>Your password is saved</h1><p><a href="/sign-in">Sign in</a></p></> });
+  });
+}

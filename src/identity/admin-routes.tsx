@@ -1,0 +1,82 @@
+/**
+ * Administration: people who can sign in (system administrators: everyone; department
+ * administrators: their own department's case workers and supervisors), and subject access
+ * exports. Each change is audited by the functions it calls.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { signedIn } from '../platform/access.js';
+import { DomainError, forbidden } from '../platform/errors.js';
+import { exportPersonalData } from '../privacy/privacy.js';
+import { csrfToken } from '../web/csrf.js';
+import { renderPage } from '../web/page.js';
+import { may, subjectAccessRoles, userAdminRoles } from './policy.js';
+import { isRole, roles, type Role } from './roles.js';
+import type { IdentityDeps } from './routes.js';
+import { createUser, disableUser, listUsers, type CreatedUser } from './users.js';
+import { SubjectAccessPage, UsersPage } from './views/admin.js';
+
+const field = (body: unknown, name: string) => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+};
+
+export async function adminRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
+  const admins = { access: signedIn(userAdminRoles) };
+  const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
+
+  const showUsers = async (request: FastifyRequest, reply: FastifyReply, extra: { created?: CreatedUser; errors?: Record<string, string>; status?: number } = {}) => {
+    const person = request.person!;
+    const users = (await listUsers(db, keyring)).filter((u) => u.role !== 'resident' && may(person, { action: 'user.manage', record: { department: u.department, role: u.role } }));
+    const grantable = roles.filter((r) => r !== 'resident' && may(person, { action: 'user.grant_role', record: { role: r, department: person.department } }));
+    return renderPage(request, reply, {
+      title: 'Administration', wide: true, status: extra.status ?? 200,
+      body: <UsersPage users={users} csrf={csrf(request, reply)} grantable={grantable} created={extra.created} errors={extra.errors ?? {}} canExport={may(person, { action: 'person.export' })} />,
+    });
+  };
+
+  app.get('/admin', { config: admins, schema: { hide: true } }, async (request, reply) => showUsers(request, reply));
+
+  app.post('/admin/users', { config: admins, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const role = field(request.body, 'role');
+    // A department administrator adds people to their own department only.
+    const department = person.role === 'department_admin' ? person.department : field(request.body, 'department') || null;
+    if (!isRole(role) || role === 'resident' || !may(person, { action: 'user.grant_role', record: { role: role as Role, department } })) {
+      return showUsers(request, reply, { errors: { role: 'Choose a role you are allowed to give' }, status: 400 });
+    }
+    try {
+      const created = await createUser(db, keyring, { email: field(request.body, 'email'), role, departmentCode: department }, { publicUrl: config.publicUrl, issuer: config.jurisdiction.name }, `user:${person.userId}`);
+      return showUsers(request, reply, { created });
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.kind !== 'invalid' && error.kind !== 'conflict')) throw error;
+      const key = /department/i.test(error.message) ? 'department' : 'email';
+      return showUsers(request, reply, { errors: { [key]: error.message }, status: error.kind === 'conflict' ? 409 : 400 });
+    }
+  });
+
+  app.post('/admin/users/:id/disable', { config: admins, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const id = (request.params as { id: string }).id;
+    const target = (await listUsers(db, keyring)).find((u) => u.id === id);
+    if (!target || !may(person, { action: 'user.manage', record: { department: target.department, role: target.role } })) {
+      throw forbidden('You cannot disable this account. Ask a system administrator.');
+    }
+    if (target.id === String(person.userId)) throw forbidden('You cannot disable your own account.');
+    await disableUser(db, id, `user:${person.userId}`);
+    return reply.redirect('/admin', 303);
+  });
+
+  const exporters = { access: signedIn(subjectAccessRoles) };
+  app.get('/admin/privacy', { config: exporters, schema: { hide: true } }, async (request, reply) =>
+    renderPage(request, reply, { title: 'Subject access request', body: <SubjectAccessPage csrf={csrf(request, reply)} /> }));
+
+  app.post('/admin/privacy/export', { config: exporters, schema: { hide: true } }, async (request, reply) => {
+    try {
+      const data = await exportPersonalData(db, keyring, config.jurisdiction.id, field(request.body, 'email'), `user:${request.person!.userId}`);
+      return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="subject-access-export.json"').send(data);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
+      return renderPage(request, reply, { title: 'Subject access request', status: 400, body: <SubjectAccessPage csrf={csrf(request, reply)} error={error.message} /> });
+    }
+  });
+}

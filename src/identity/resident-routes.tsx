@@ -1,0 +1,135 @@
+/**
+ * The pages of residents' own accounts: register, confirm the email address, reset a forgotten
+ * password, sign in by emailed link. Thin handlers: read the form, call resident-accounts.ts,
+ * answer. Every POST is rate-limited per address like sign-in; GETs change nothing (a link's
+ * page only shows the button that uses it).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Sender } from '../notifications/email.js';
+import { publicAccess } from '../platform/access.js';
+import { csrfToken } from '../web/csrf.js';
+import { renderPage } from '../web/page.js';
+import {
+  FormProblems, linkIsUsable, LinkNotUsable, registerResident, requestEmailSignIn, requestPasswordReset, resetPassword, useEmailSignIn,
+  verifyEmail, type LinkPurpose,
+} from './resident-accounts.js';
+import type { IdentityDeps } from './routes.js';
+import {
+  AskForEmailPage, CheckYourEmailPage, ChoosePasswordPage, ConfirmLinkPage, DonePage, LinkNotUsablePage, RegisterPage,
+} from './views/resident.js';
+import { beginSession, homeFor } from './web-session.js';
+
+const field = (source: unknown, name: string) => {
+  const value = (source as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+export async function residentRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
+  const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
+  const open = { config: { access: publicAccess }, schema: { hide: true } };
+  const limited = { config: { access: publicAccess, rateLimit: attempts }, schema: { hide: true } };
+  const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
+  // Read when answering: the public address may be settled after the routes are (as in tests).
+  const sender = (): Sender => ({ publicUrl: config.publicUrl, council: config.jurisdiction.name });
+  const linkGone = (request: FastifyRequest, reply: FastifyReply, purpose: LinkPurpose) =>
+    renderPage(request, reply, { title: 'This link has expired', status: 400, body: <LinkNotUsablePage purpose={purpose} /> });
+
+  app.get('/register', open, async (request, reply) => {
+    if (request.person?.secondFactorDone) return reply.redirect(homeFor(request.person.role), 303);
+    return renderPage(request, reply, { title: 'Create an account', body: <RegisterPage csrf={csrf(request, reply)} errors={{}} /> });
+  });
+
+  app.post('/register', limited, async (request, reply) => {
+    const email = field(request.body, 'email').trim();
+    try {
+      await registerResident(db, keyring, { email, password: field(request.body, 'password') }, sender());
+    } catch (error) {
+      if (!(error instanceof FormProblems)) throw error;
+      return renderPage(request, reply, { title: 'Create an account', status: 400, body: <RegisterPage csrf={csrf(request, reply)} email={email} errors={error.fields} /> });
+    }
+    return renderPage(request, reply, { title: 'Check your email', body: <CheckYourEmailPage purpose="register" email={email} /> });
+  });
+
+  // The link in the confirmation email.
+  app.get('/account/verify-email', open, async (request, reply) => {
+    const token = field(request.query, 'token');
+    if (!(await linkIsUsable(db, token, 'verify_email'))) return linkGone(request, reply, 'verify_email');
+    return renderPage(request, reply, { title: 'Confirm your email address', body: <ConfirmLinkPage purpose="verify_email" csrf={csrf(request, reply)} token={token} /> });
+  });
+
+  app.post('/account/verify-email', limited, async (request, reply) => {
+    try {
+      await verifyEmail(db, field(request.body, 'token'));
+    } catch (error) {
+      if (!(error instanceof LinkNotUsable)) throw error;
+      return linkGone(request, reply, 'verify_email');
+    }
+    return renderPage(request, reply, { title: 'Email address confirmed', body: <DonePage what="email_verified" /> });
+  });
+
+  // Forgotten password: ask for the address, then choose a new password from the emailed link.
+  const askForEmail = (purpose: 'reset_password' | 'email_sign_in', title: string) => ({
+    show: (request: FastifyRequest, reply: FastifyReply) =>
+      renderPage(request, reply, { title, body: <AskForEmailPage purpose={purpose} csrf={csrf(request, reply)} /> }),
+    send: async (request: FastifyRequest, reply: FastifyReply) => {
+      const email = field(request.body, 'email').trim();
+      try {
+        await (purpose === 'reset_password' ? requestPasswordReset : requestEmailSignIn)(db, keyring, email, sender());
+      } catch (error) {
+        if (!(error instanceof FormProblems)) throw error;
+        return renderPage(request, reply, { title, status: 400, body: <AskForEmailPage purpose={purpose} csrf={csrf(request, reply)} email={email} error={error.fields.email} /> });
+      }
+      return renderPage(request, reply, { title: 'Check your email', body: <CheckYourEmailPage purpose={purpose} email={email} /> });
+    },
+  });
+
+  const reset = askForEmail('reset_password', 'Reset your password');
+  app.get('/account/reset-password', open, reset.show);
+  app.post('/account/reset-password', limited, reset.send);
+
+  app.get('/account/reset-password/choose', open, async (request, reply) => {
+    const token = field(request.query, 'token');
+    if (!(await linkIsUsable(db, token, 'reset_password'))) return linkGone(request, reply, 'reset_password');
+    return renderPage(request, reply, { title: 'Choose a new password', body: <ChoosePasswordPage csrf={csrf(request, reply)} token={token} /> });
+  });
+
+  app.post('/account/reset-password/choose', limited, async (request, reply) => {
+    const token = field(request.body, 'token');
+    try {
+      await resetPassword(db, keyring, token, field(request.body, 'password'));
+    } catch (error) {
+      if (error instanceof LinkNotUsable) return linkGone(request, reply, 'reset_password');
+      if (!(error instanceof FormProblems)) throw error;
+      return renderPage(request, reply, { title: 'Choose a new password', status: 400, body: <ChoosePasswordPage csrf={csrf(request, reply)} token={token} error={error.fields.password} /> });
+    }
+    // Every session ended with the reset, this browser's too: it is no longer signed in.
+    request.person = null;
+    return renderPage(request, reply, { title: 'Password changed', body: <DonePage what="password_reset" /> });
+  });
+
+  // Passwordless sign-in, for residents: ask for a link, then open it and press the button.
+  const emailLink = askForEmail('email_sign_in', 'Sign in with a link sent to your email');
+  app.get('/sign-in/email-link', open, async (request, reply) => {
+    if (request.person?.secondFactorDone) return reply.redirect(homeFor(request.person.role), 303);
+    return emailLink.show(request, reply);
+  });
+  app.post('/sign-in/email-link', limited, emailLink.send);
+
+  app.get('/sign-in/email-link/confirm', open, async (request, reply) => {
+    const token = field(request.query, 'token');
+    if (!(await linkIsUsable(db, token, 'email_sign_in'))) return linkGone(request, reply, 'email_sign_in');
+    return renderPage(request, reply, { title: 'Sign in', body: <ConfirmLinkPage purpose="email_sign_in" csrf={csrf(request, reply)} token={token} /> });
+  });
+
+  app.post('/sign-in/email-link/confirm', limited, async (request, reply) => {
+    let user;
+    try {
+      user = await useEmailSignIn(db, field(request.body, 'token'));
+    } catch (error) {
+      if (!(error instanceof LinkNotUsable)) throw error;
+      return linkGone(request, reply, 'email_sign_in');
+    }
+    await beginSession(db, request, reply, user, { method: 'email_link', secondFactor: false });
+    return reply.redirect(homeFor(user.role), 303);
+  });
+}

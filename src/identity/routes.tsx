@@ -1,0 +1,132 @@
+/**
+ * Sign-in and sign-out. Thin handlers: read the form, call sign-in.ts, start or upgrade the
+ * session, send the person on. Attempts are rate-limited per address here and counted per
+ * account in the database (lockout).
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit } from '../audit/audit.js';
+import type { Config } from '../config.js';
+import type { DB } from '../db/connection.js';
+import { publicAccess, secondFactorPending } from '../platform/access.js';
+import type { Keyring } from '../platform/crypto.js';
+import { csrfToken } from '../web/csrf.js';
+import { renderPage } from '../web/page.js';
+import { accountRoutes } from './account-routes.js';
+import { residentRoutes } from './resident-routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { isStaff } from './roles.js';
+import { upgradeSession } from './sessions.js';
+import { checkPassword, checkSecondFactor, confirmTotp, totpEnrolment } from './sign-in.js';
+import { RecoveryCodes, SecondFactorForm, SignInForm, type SignInProvider } from './views/sign-in.js';
+import { beginSession, endCurrentSession, homeFor, setSessionCookie } from './web-session.js';
+
+export interface IdentityDeps {
+  db: DB;
+  config: Config;
+  keyring: Keyring;
+}
+
+/** Only a path on this site: never another host (an open redirect would help phishing). */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : '';
+}
+
+type Form = Record<string, unknown>;
+const text = (form: unknown, name: string) => {
+  const value = (form as Form | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, { global: false });
+    signInRoutes(scope, deps);
+    await accountRoutes(scope, deps);
+    await residentRoutes(scope, deps);
+    await adminRoutes(scope, deps);
+  });
+}
+
+function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): void {
+  const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
+  const providers = (): SignInProvider[] => [];
+  const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
+
+  app.get('/sign-in', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+    const next = safeNext((request.query as Form).next);
+    if (request.person?.secondFactorDone) return reply.redirect(next || homeFor(request.person.role), 303);
+    return renderPage(request, reply, { title: 'Sign in', body: <SignInForm csrf={csrf(request, reply)} next={next} errors={{}} providers={providers()} /> });
+  });
+
+  app.post('/sign-in', { config: { access: publicAccess, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
+    const next = safeNext((request.query as Form).next);
+    const email = text(request.body, 'email').trim();
+    const password = text(request.body, 'password');
+    const show = (errors: Record<string, string>, status: number) =>
+      renderPage(request, reply, { title: 'Sign in', status, body: <SignInForm csrf={csrf(request, reply)} next={next} email={email} errors={errors} providers={providers()} /> });
+    const errors: Record<string, string> = {};
+    if (!email) errors.email = 'Enter your email address';
+    if (!password) errors.password = 'Enter your password';
+    if (Object.keys(errors).length) return show(errors, 400);
+    const result = await checkPassword(db, keyring, email, password, request.ip);
+    if (!result.ok) {
+      if (result.reason === 'locked') {
+        reply.header('retry-after', String(result.retryAfterSeconds ?? 900));
+        return show({ email: `Too many wrong attempts. For your security, wait ${Math.ceil((result.retryAfterSeconds ?? 900) / 60)} minutes, then try again.` }, 429);
+      }
+      return show({ email: 'Enter a correct email address and password. Both may be case-sensitive.' }, 400);
+    }
+    const staff = isStaff(result.user.role);
+    await beginSession(db, request, reply, result.user, { method: 'password', secondFactor: false });
+    if (staff) return reply.redirect(`/sign-in/second-factor${next ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
+    return reply.redirect(next || homeFor(result.user.role), 303);
+  });
+
+  app.get('/sign-in/second-factor', { config: { access: secondFactorPending }, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    if (person.secondFactorDone) return reply.redirect(homeFor(person.role), 303);
+    const enrolment = await enrolmentFor(person.userId);
+    return renderPage(request, reply, { title: enrolment ? 'Set up your authenticator app' : 'Enter your code', body: <SecondFactorForm csrf={csrf(request, reply)} errors={{}} enrolment={enrolment} /> });
+  });
+
+  app.post('/sign-in/second-factor', { config: { access: secondFactorPending, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const next = safeNext((request.query as Form).next) || homeFor(person.role);
+    if (person.secondFactorDone) return reply.redirect(next, 303);
+    const enrolment = await enrolmentFor(person.userId);
+    const show = (message: string, status: number) =>
+      renderPage(request, reply, { title: 'Enter your code', status, body: <SecondFactorForm csrf={csrf(request, reply)} errors={{ code: message }} enrolment={enrolment} /> });
+    const code = text(request.body, 'code').trim();
+    if (!code) return show('Enter the code from your authenticator app', 400);
+    const result = await checkSecondFactor(db, keyring, person.userId, code, request.ip);
+    if (!result.ok) {
+      if (result.reason === 'locked') {
+        await endCurrentSession(db, request, reply);
+        reply.header('retry-after', String(result.retryAfterSeconds ?? 900));
+        return renderPage(request, reply, { title: 'Too many attempts', status: 429, body: <><h1>Too many attempts</h1><p>For your security, wait {Math.ceil((result.retryAfterSeconds ?? 900) / 60)} minutes, then sign in again.</p></> });
+      }
+      return show(enrolment ? 'That code did not work. Check the time on your phone is right and enter the newest code.' : 'That code did not work. Enter the newest code from your app, or a recovery code.', 400);
+    }
+    const upgraded = await upgradeSession(db, person.sessionToken);
+    if (!upgraded) return reply.redirect('/sign-in', 303);
+    setSessionCookie(request, reply, upgraded.token);
+    const codes = enrolment ? await confirmTotp(db, person.userId, request.ip) : null;
+    await db.transaction().execute((trx) => appendAudit(trx, {
+      actor: `user:${person.userId}`, action: 'user.signed_in', entityType: 'user', entityId: String(person.userId),
+      after: { method: 'password', second_factor: result.recoveryCodeUsed ? 'recovery_code' : 'totp', address: request.ip },
+    }));
+    if (codes) {
+      request.person = { ...person, secondFactorDone: true, sessionToken: upgraded.token, csrfToken: upgraded.csrfToken };
+      return renderPage(request, reply, { title: 'Your recovery codes', body: <RecoveryCodes codes={codes} next={next} /> });
+    }
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/sign-out', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+    await endCurrentSession(db, request, reply);
+    return renderPage(request, reply, { title: 'You are signed out', body: <><h1>You are signed out</h1><p><a href="/sign-in">Sign in again</a></p></> });
+  });
+
+  const enrolmentFor = (userId: number) => totpEnrolment(db, keyring, userId, config.jurisdiction.name);
+}

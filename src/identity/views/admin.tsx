@@ -1,0 +1,67 @@
+/** Administration pages: the people who can sign in, and a subject access export. */
+import { ErrorSummary, Field, PostForm, type FieldErrors } from '../../web/forms.js';
+import type { CreatedUser, UserSummary } from '../users.js';
+import { roleName } from './account.js';
+
+export function UsersPage({ users, csrf, grantable, created, errors, canExport }: {
+  users: UserSummary[]; csrf: string; grantable: readonly string[]; created?: CreatedUser; errors: FieldErrors; canExport: boolean;
+}) {
+  return (
+    <>
+      <ErrorSummary errors={errors} />
+      <h1>Administration</h1>
+      {created && (
+        <div class="notice" role="status">
+          <h2>Account created for {created.email}</h2>
+          <p>Give them this one-time link to choose a password. It works once, for 72 hours, and is not shown again:</p>
+          <p><code>{created.setPasswordLink}</code></p>
+          {created.totpUri && <p>They will set up their authenticator app the first time they sign in.</p>}
+        </div>
+      )}
+      <h2>People who can sign in</h2>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Status</th><th scope="col">Second factor</th><th scope="col"><span class="hint">Actions</span></th></tr></thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td>{u.email}</td><td>{roleName(u.role)}</td><td>{u.department ?? ''}</td><td>{u.status}</td><td>{u.secondFactor}</td>
+                <td>{u.status === 'active' && (
+                  <PostForm action={`/admin/users/${u.id}/disable`} csrf={csrf}>
+                    <button type="submit" class="secondary">Disable<span class="skip-link"> {u.email}</span></button>
+                  </PostForm>
+                )}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Add a staff member</h2>
+      <PostForm action="/admin/users" csrf={csrf}>
+        <Field name="email" label="Email address" type="email" error={errors.email} />
+        <div class={errors.role ? 'field-error' : undefined}>
+          <label for="role">Role</label>
+          {errors.role && <span class="error-message" id="role-error">Error: {errors.role}</span>}
+          <select id="role" name="role">{grantable.map((r) => <option key={r} value={r}>{roleName(r)}</option>)}</select>
+        </div>
+        <Field name="department" label="Department code" hint="For case workers, supervisors and department administrators, for example public-works" error={errors.department} />
+        <button type="submit">Create account</button>
+      </PostForm>
+      {canExport && <p><a href="/admin/privacy">Export everything held about a person (subject access request)</a></p>}
+    </>
+  );
+}
+
+export function SubjectAccessPage({ csrf, error }: { csrf: string; error?: string }) {
+  return (
+    <>
+      <ErrorSummary errors={error ? { email: error } : {}} />
+      <h1>Subject access request</h1>
+      <p>Download, as JSON, every report a person made and the details held about them. The export is recorded in the audit trail.</p>
+      <PostForm action="/admin/privacy/export" csrf={csrf}>
+        <Field name="email" label="The person's email address" type="email" error={error} />
+        <button type="submit">Download their data</button>
+      </PostForm>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * Cross-site request forgery protection for every form (OWASP synchroniser token pattern): a
+ * signed-in person's forms carry their session's token; forms shown before sign-in carry a
+ * token that must match a cookie (double submit), which also stops login CSRF. Requests whose
+ * Origin is another site are refused outright. API-key routes carry no cookies and are exempt.
+ */
+import { timingSafeEqual, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../platform/errors.js';
+import { cookieName, readCookie, setCookie } from './cookies.js';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const tokensByRequest = new WeakMap<FastifyRequest, string>();
+
+/** The token to put in a form's hidden `_csrf` field. */
+export function csrfToken(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
+  if (request.person) return request.person.csrfToken;
+  const known = tokensByRequest.get(request) ?? readCookie(request, cookieName('townhall_csrf', secure));
+  if (known) return known;
+  const token = randomBytes(32).toString('base64url');
+  tokensByRequest.set(request, token);
+  setCookie(reply, cookieName('townhall_csrf', secure), token, { secure });
+  return token;
+}
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function protectForms(app: FastifyInstance, options: { publicUrl: () => string; secure: boolean }): void {
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (SAFE.has(request.method) || request.routeOptions.config.access?.kind === 'api_key') {
+      done();
+      return;
+    }
+    const origin = request.headers.origin;
+    if (origin && origin !== 'null' && origin !== new URL(options.publicUrl()).origin && origin !== `${request.protocol}://${request.host}`) {
+      done(new DomainError('forbidden', 'This form was sent from another website, so it was refused. Go back to the page, reload it and try again.'));
+      return;
+    }
+    const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
+    const expected = request.person?.csrfToken ?? readCookie(request, cookieName('townhall_csrf', options.secure));
+    if (typeof sent !== 'string' || !expected || !same(sent, expected)) {
+      done(new DomainError('forbidden', 'This form has expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.'));
+      return;
+    }
+    done();
+  });
+}

@@ -1,0 +1,50 @@
+/** Form parts in the GOV.UK pattern: an error summary first, then each field with its own message. */
+import type { ComponentChildren } from 'preact';
+
+export type FieldErrors = Record<string, string>;
+
+export function ErrorSummary({ errors }: { errors: FieldErrors }) {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+      <h2 id="error-summary-title">There is a problem</h2>
+      <ul>{entries.map(([field, message]) => <li key={field}><a href={`#${field}`}>{message}</a></li>)}</ul>
+    </div>
+  );
+}
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  type?: 'text' | 'email' | 'password';
+  hint?: string;
+  value?: string;
+  error?: string;
+  autocomplete?: string;
+  inputmode?: 'numeric' | 'text';
+  className?: string;
+}
+
+export function Field({ name, label, type = 'text', hint, value, error, autocomplete, inputmode, className }: FieldProps) {
+  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field-error' : undefined}>
+      <label for={name}>{label}</label>
+      {hint && <span class="hint" id={`${name}-hint`}>{hint}</span>}
+      {error && <span class="error-message" id={`${name}-error`}>Error: {error}</span>}
+      <input id={name} name={name} type={type as 'text'} value={type === 'password' ? undefined : value} autocomplete={autocomplete}
+        inputmode={inputmode} class={className} aria-describedby={describedBy} aria-invalid={error ? 'true' : undefined} spellcheck={false} />
+    </div>
+  );
+}
+
+/** A POST form with its CSRF token; every state change in the browser goes through one. */
+export function PostForm({ action, csrf, children }: { action: string; csrf: string; children: ComponentChildren }) {
+  return (
+    <form method="post" action={action} novalidate>
+      <input type="hidden" name="_csrf" value={csrf} />
+      {children}
+    </form>
+  );
+}
