@@ -1,0 +1,108 @@
+/**
+ * A resident's rights from their own account page: download everything held about them, and
+ * close the account, which erases their details except where a service must keep them by law
+ * (and says why). Also: cookies and headers when Townhall is served over https.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createUser, setPasswordWithLink } from '../src/identity/users.js';
+import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
+import { fixture, GRAFFITI, inside, services } from './open311/fixture-catalogue.js';
+import { WebClient } from './web-client.js';
+
+const EXEMPTION = 'Building Act 1984 s.77: dangerous structure reports are kept for 6 years.';
+const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
+
+for (const database of databasesUnderTest()) {
+  describe(`a resident's own account on ${database.name}`, () => {
+    let t: RunningTownhall;
+    before(async () => {
+      const exempt = { ...services.find((s) => s.code === GRAFFITI)!, code: 'dangerous-building', name: 'Dangerous building', erasureExemption: EXEMPTION };
+      t = await startTownhall(database, { ...fixture, services: [...fixture.services, exempt] });
+    });
+    after(() => t.close());
+
+    async function residentWithReports(email: string) {
+      const created = await createUser(t.db, t.keyring, { email, role: 'resident' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      await setPasswordWithLink(t.db, t.keyring, tokenOf(created.setPasswordLink), 'a long enough resident password');
+      const ids: string[] = [];
+      for (const code of [GRAFFITI, 'dangerous-building']) {
+        const response = await fetch(`${t.baseUrl}/open311/v2/requests.json`, {
+          method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: code, ...inside, email, first_name: 'Rosa', phone: '01632 960123' }),
+        });
+        ids.push(((await response.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id);
+      }
+      const browser = new WebClient(t.baseUrl);
+      await browser.get('/sign-in');
+      const signedIn = await browser.post('/sign-in', { email, password: 'a long enough resident password' });
+      assert.equal(signedIn.location, '/account');
+      return { browser, ids, userId: created.id };
+    }
+
+    test('the account page lists their reports and sessions; the download holds their account and reports, and is audited', async () => {
+      const { browser, ids, userId } = await residentWithReports('rosa@example.org');
+      const page = await browser.get('/account');
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('cache-control'), 'no-store');
+      for (const id of ids) assert.match(page.html, new RegExp(`<td>${id}</td>`));
+      assert.match(page.html, /this device/);
+      const download = await fetch(`${t.baseUrl}/account/data.json`, { headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}` } });
+      assert.equal(download.status, 200);
+      assert.equal(download.headers.get('cache-control'), 'no-store');
+      assert.match(download.headers.get('content-disposition') ?? '', /attachment/);
+      const data = (await download.json()) as { account: { email: string }; sessions: unknown[]; serviceRequests: Array<{ serviceRequest: { id: string }; contact: { phone: string } }> };
+      assert.equal(data.account.email, 'rosa@example.org');
+      assert.equal(data.sessions.length, 1);
+      assert.deepEqual(data.serviceRequests.map((r) => r.serviceRequest.id).sort(), [...ids].sort());
+      assert.equal(data.serviceRequests[0]!.contact.phone, '01632 960123');
+      const audit = await t.db.selectFrom('audit_log').select(['actor', 'action']).where('action', '=', 'personal_data.exported').execute();
+      assert.ok(audit.some((a) => a.actor === `user:${userId}`));
+    });
+
+    test('closing the account erases their details, keeps what the law requires with the reason, and signs them out', async () => {
+      const { browser, ids, userId } = await residentWithReports('mae@example.org');
+      await browser.get('/account/close');
+      const closed = await browser.post('/account/close');
+      assert.equal(closed.status, 200, closed.html);
+      assert.match(closed.html, /Your account is closed/);
+      assert.ok(closed.html.includes(EXEMPTION.replace(/'/g, '&#39;')) || closed.html.includes(EXEMPTION), 'the reason for keeping is shown');
+      assert.equal((await browser.get('/account')).status, 303, 'signed out');
+
+      const reporters = await t.db.selectFrom('case_reporters').selectAll().where('case_id', 'in', ids.map(Number)).orderBy('case_id').execute();
+      const graffiti = reporters.find((r) => r.case_id === Number(ids[0]));
+      assert.ok(!graffiti || graffiti.email === null, 'the graffiti report lost the details');
+      assert.notEqual(reporters.find((r) => r.case_id === Number(ids[1]))?.email, null, 'the dangerous-building report keeps them by law');
+      const account = await t.db.selectFrom('users').selectAll().where('id', '=', Number(userId)).executeTakeFirstOrThrow();
+      assert.equal(account.status, 'disabled');
+      assert.equal(account.password_hash, null);
+      const again = new WebClient(t.baseUrl);
+      await again.get('/sign-in');
+      assert.equal((await again.post('/sign-in', { email: 'mae@example.org', password: 'a long enough resident password' })).status, 400);
+      const actions = (await t.db.selectFrom('audit_log').select('action').where('actor', '=', `user:${userId}`).execute()).map((a) => a.action);
+      assert.ok(actions.includes('personal_data.erased') && actions.includes('user.closed'));
+    });
+  });
+
+  describe(`served over https on ${database.name}`, () => {
+    let t: RunningTownhall;
+    before(async () => {
+      t = await startTownhall(database, { services: [], groups: [], env: { PUBLIC_URL: 'https://townhall.example' } });
+      t.config.publicUrl = 'https://townhall.example';
+    });
+    after(() => t.close());
+
+    test('cookies are __Host- prefixed and Secure, and HSTS is sent', async () => {
+      const created = await createUser(t.db, t.keyring, { email: 'sam@example.org', role: 'resident' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      await setPasswordWithLink(t.db, t.keyring, tokenOf(created.setPasswordLink), 'a long enough resident password');
+      const browser = new WebClient(t.baseUrl);
+      const form = await browser.get('/sign-in');
+      assert.match(form.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
+      assert.match(form.headers.getSetCookie().join('\n'), /^__Host-townhall_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/m);
+      const signedIn = await browser.post('/sign-in', { email: 'sam@example.org', password: 'a long enough resident password' }, { origin: 'https://townhall.example' });
+      assert.equal(signedIn.status, 303);
+      assert.match(signedIn.headers.getSetCookie().join('\n'), /^__Host-townhall_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/m);
+      assert.equal(browser.cookie('townhall_session'), undefined, 'no plain-named cookie over https');
+      assert.equal((await browser.get('/account')).status, 200);
+    });
+  });
+}
