@@ -16,7 +16,7 @@ import { resealReporters } from './requests/reporters.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
 import { erasePersonalData, exportPersonalData } from './privacy/privacy.js';
 import { roles } from './identity/roles.js';
-import { createUser, disableUser, listUsers, resealUsers } from './identity/users.js';
+import { changeRole, createUser, disableUser, listUsers, resealUsers } from './identity/users.js';
 
 interface Command {
   usage: string;
@@ -55,12 +55,13 @@ const commands: Record<string, Command> = {
     run: ({ values }) => withDatabase(async (db, config) => {
       if (values.demo !== true) return usageError('seed', 'Say which data to load: --demo is the only data set for now.');
       await migrateToLatest(db);
-      const result = values.force === true ? await seedDemo(db, config) : await seedDemoIfEmpty(db, config);
+      const { keyring } = loadKeys(config.databaseUrl);
+      const result = values.force === true ? await seedDemo(db, config, keyring) : await seedDemoIfEmpty(db, config, keyring);
       if (!result) {
         console.error('The database already has services, so the demo was not loaded. Use --force to add it anyway.');
         return 1;
       }
-      console.error(`Loaded ${result.services} services and ${result.requests} historic requests for ${config.jurisdiction.name}.`);
+      console.error(`Loaded ${result.services} services, ${result.requests} historic requests and ${result.people} demo accounts for ${config.jurisdiction.name}.`);
       return 0;
     }),
   },
@@ -113,7 +114,7 @@ const commands: Record<string, Command> = {
     }),
   },
   users: {
-    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID',
+    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]',
     summary: `Manage accounts. "create" prints JSON with the user id, a one-time link to set a password and, for staff, the TOTP otpauth URI. Roles: ${roles.join(', ')}.`,
     options: { email: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, json: { type: 'boolean' } },
     positionals: true,
@@ -140,7 +141,13 @@ const commands: Record<string, Command> = {
         console.error(`User ${id} is disabled and can no longer sign in.`);
         return 0;
       }
-      return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list or disable.');
+      if (action === 'set-role') {
+        if (!id || typeof values.role !== 'string') return usageError('users', 'Say who and which role: townhall users set-role ID --role R [--department D].');
+        await changeRole(db, id, { role: values.role, departmentCode: typeof values.department === 'string' ? values.department : null }, CLI_ACTOR);
+        console.error(`User ${id} is now ${values.role}; their sessions were ended so the change applies at once.`);
+        return 0;
+      }
+      return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list, disable or set-role.');
     }),
   },
   privacy: {

@@ -27,7 +27,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const ran = await migrateToLatest(db);
   if (ran.length > 0) app.log.info({ migrations: ran }, 'database migrated');
   if (options.demo) {
-    const seeded = await seedDemoIfEmpty(db, config);
+    const seeded = await seedDemoIfEmpty(db, config, keys.keyring);
     if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');
   }
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.

@@ -115,7 +115,7 @@ for (const database of databasesUnderTest()) {
     test('seed --demo refuses a database that has services, unless forced', async () => {
       const seeded = await townhall(['seed', '--demo'], env);
       assert.equal(seeded.code, 0, seeded.stderr);
-      assert.match(seeded.stderr, /Loaded \d+ services and \d+ historic requests/);
+      assert.match(seeded.stderr, /Loaded \d+ services, \d+ historic requests and \d+ demo accounts/);
       const again = await townhall(['seed', '--demo'], env);
       assert.equal(again.code, 1);
       assert.match(again.stderr, /already has services/);

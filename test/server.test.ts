@@ -8,6 +8,10 @@ import { request, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
 import { startServer, type Server } from './server-process.js';
+import { readFileSync } from 'node:fs';
+import { generate } from 'otplib';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../src/demo/people.js';
+import { WebClient } from './web-client.js';
 
 
 for (const database of databasesUnderTest()) {
@@ -41,6 +45,22 @@ for (const database of databasesUnderTest()) {
       assert.ok(new Set(services.map((s) => s.group)).size >= 5);
       const recent = (await (await fetch(`${server.url}/open311/v2/requests.json`)).json()) as unknown[];
       assert.ok(recent.length > 0, 'requests in the last 90 days');
+    });
+
+    test('the demo case worker signs in with the password and authenticator key in the README, and sees their department\'s cases', async () => {
+      const browser = new WebClient(server.url);
+      await browser.get('/sign-in');
+      const password = await browser.post('/sign-in', { email: 'caseworker@demo.townhall.example', password: DEMO_PASSWORD });
+      assert.equal(password.location, '/sign-in/second-factor');
+      await browser.get('/sign-in/second-factor');
+      const code = await browser.post('/sign-in/second-factor', { code: await generate({ secret: DEMO_TOTP_SECRET }) });
+      assert.equal(code.status, 200, 'first sign-in: the recovery codes page');
+      const workspace = await browser.get('/staff');
+      assert.equal(workspace.status, 200);
+      assert.match(workspace.html, /Department: public-works/);
+      assert.match(workspace.html, /\/staff\/requests\/\d+/, 'the demo history gives the department cases');
+      const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+      assert.ok(readme.includes(DEMO_PASSWORD) && readme.includes(DEMO_TOTP_SECRET) && readme.includes('caseworker@demo.townhall.example'), 'the README documents the demo accounts');
     });
 
     test('an unknown path gets a JSON 404, not a crash', async () => {

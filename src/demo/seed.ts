@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { createService, countServices, saveServiceGroup } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
+import type { Keyring } from '../platform/crypto.js';
 import { importHistoricRequests } from '../requests/requests.js';
 import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { loadDemoHistory } from './history.js';
+import { seedDemoPeople } from './people.js';
 
 const SEED_ACTOR = 'seed';
 export const demoHistoryFile = fileURLToPath(new URL('../../demo-data/san-francisco-311-cases-sample10k.csv.gz', import.meta.url));
@@ -16,20 +18,22 @@ export const demoHistoryFile = fileURLToPath(new URL('../../demo-data/san-franci
 export interface SeedResult {
   services: number;
   requests: number;
+  people: number;
 }
 
 /** Seeds only an empty database, so restarting the demo never duplicates it. */
-export async function seedDemoIfEmpty(db: DB, config: Config): Promise<SeedResult | null> {
+export async function seedDemoIfEmpty(db: DB, config: Config, keyring: Keyring): Promise<SeedResult | null> {
   if ((await countServices(db, config.jurisdiction.id)) > 0) return null;
-  return seedDemo(db, config);
+  return seedDemo(db, config, keyring);
 }
 
-export async function seedDemo(db: DB, config: Config, now = new Date()): Promise<SeedResult> {
+export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = new Date()): Promise<SeedResult> {
   await seedDemoCatalogue(db, config.jurisdiction.id);
+  const people = await seedDemoPeople(db, keyring, config);
   // 3,000 requests a year is a realistic load for a town of about 100,000 people, and seeds in seconds.
   const history = loadDemoHistory(demoHistoryFile, now, { limit: 3000 });
   const requests = await importHistoricRequests(db, config.jurisdiction.id, history, { id: SEED_ACTOR });
-  return { services: demoServices.length, requests };
+  return { services: demoServices.length, requests, people };
 }
 
 export async function seedDemoCatalogue(db: DB, jurisdictionId: string): Promise<void> {

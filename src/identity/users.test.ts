@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
-import { makeKeyring, newKey } from '../platform/crypto.js';
+import { lookupHash, makeKeyring, newKey } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
 import { verifyPassword } from './passwords.js';
-import { createUser, disableUser, listUsers, resealUsers, setPasswordWithLink } from './users.js';
+import { changeRole, createUser, disableUser, listUsers, resealUsers, setPasswordWithLink } from './users.js';
+import { findSession, limitsFor, startSession } from './sessions.js';
 
 const options = { publicUrl: 'https://council.example', issuer: 'Townhall Test' };
 const tokenOf = (link: string) => new URL(link).searchParams.get('token') ?? '';
@@ -54,6 +55,25 @@ for (const database of databasesUnderTest()) {
       await disableUser(t.db, disabled.id, 'cli');
       await assert.rejects(setPasswordWithLink(t.db, keyring, tokenOf(disabled.setPasswordLink), 'a long and unusual passphrase'), /disabled/);
       assert.equal((await listUsers(t.db, keyring)).find((u) => u.id === disabled.id)?.status, 'disabled');
+    });
+
+    test('a role change is checked, audited with before and after, and ends the person\'s sessions', async () => {
+      const created = await createUser(t.db, keyring, { email: 'mover@council.example', role: 'case_worker', departmentCode: 'highways' }, options, 'cli');
+      await createUser(t.db, keyring, { email: 'parks.lead@council.example', role: 'supervisor', departmentCode: 'parks' }, options, 'cli');
+      const { token } = await startSession(t.db, Number(created.id), { limits: limitsFor('case_worker'), secondFactor: true });
+      await assert.rejects(changeRole(t.db, created.id, { role: 'supervisor' }, 'cli'), /choose the department/);
+      await assert.rejects(changeRole(t.db, created.id, { role: 'resident' }, 'cli'), /cannot become/);
+      await assert.rejects(changeRole(t.db, created.id, { role: 'supervisor', departmentCode: 'nowhere' }, 'cli'), /no department "nowhere"/);
+      await assert.rejects(changeRole(t.db, created.id, { role: 'wizard' }, 'cli'), /not a role/);
+      assert.ok(await findSession(t.db, token), 'refused changes change nothing');
+      await changeRole(t.db, created.id, { role: 'supervisor', departmentCode: 'parks' }, 'user:1');
+      assert.equal(await findSession(t.db, token), null, 'the new role applies from the next sign-in');
+      const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.role_changed').where('entity_id', '=', created.id).executeTakeFirstOrThrow();
+      assert.equal(entry.actor, 'user:1');
+      assert.deepEqual(JSON.parse(entry.before ?? ''), { role: 'case_worker', department: 'highways' });
+      assert.deepEqual(JSON.parse(entry.after ?? ''), { role: 'supervisor', department: 'parks', sessions_ended: 1 });
+      await t.db.deleteFrom('users').where('id', 'in', [Number(created.id)]).execute();
+      await t.db.deleteFrom('users').where('email_hash', '=', lookupHash(keyring, 'email', 'parks.lead@council.example')).execute();
     });
 
     test('rotation re-seals emails and secrets; the person is still found by email', async () => {

@@ -22,6 +22,8 @@ export interface NewUser {
   email: string;
   role: string;
   departmentCode?: string | null;
+  /** Demo accounts only: a known password and authenticator key instead of a link to choose them. */
+  demo?: { password: string; totpSecret: string };
 }
 
 export interface CreatedUser {
@@ -58,7 +60,8 @@ export async function createUser(db: DB, keyring: Keyring, input: NewUser, optio
 
   const emailHash = lookupHash(keyring, 'email', email);
   const token = randomBytes(32).toString('base64url');
-  const totpSecret = isStaff(role) ? generateSecret() : null;
+  const totpSecret = isStaff(role) ? input.demo?.totpSecret ?? generateSecret() : null;
+  const passwordHash = input.demo ? await hashPassword(input.demo.password) : null;
   const at = nowIso();
   const created = await db.transaction().execute(async (trx) => {
     if (await store.findUserByEmailHash(trx, emailHash)) throw conflict(`There is already an account for ${email}.`);
@@ -72,7 +75,7 @@ export async function createUser(db: DB, keyring: Keyring, input: NewUser, optio
       departmentId = department.id;
     }
     const row = await store.insertUser(trx, {
-      email: seal(keyring, 'users.email', email), email_hash: emailHash, role, department_id: departmentId, password_hash: null,
+      email: seal(keyring, 'users.email', email), email_hash: emailHash, role, department_id: departmentId, password_hash: passwordHash,
       totp_secret: totpSecret ? seal(keyring, 'users.totp_secret', totpSecret) : null, totp_confirmed: 0, status: 'active', created_at: at, updated_at: at,
     });
     await store.insertToken(trx, { token_hash: tokenHash(token), user_id: row.id, purpose: 'set_password', expires_at: new Date(Date.parse(at) + SET_PASSWORD_LINK_HOURS * 3_600_000).toISOString() });
