@@ -1,4 +1,5 @@
 /** Staff workspace pages. Contact details appear only on their own page, shown on purpose. */
+import { TableWrap } from '../web/forms.js';
 import type { ReporterContact } from '../requests/types.js';
 import type { ServiceRequest } from '../requests/requests.js';
 
@@ -8,7 +9,7 @@ export function CaseList({ heading, cases, formatTime }: { heading: string; case
       <h1>Staff workspace</h1>
       <p class="hint">{heading}: the 50 newest cases.</p>
       {cases.length === 0 ? <p>There are no cases for you to see yet.</p> : (
-        <div class="table-wrap">
+        <TableWrap label="Cases">
           <table>
             <thead><tr><th scope="col">Case</th><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Reported</th><th scope="col">Where</th></tr></thead>
             <tbody>
@@ -23,7 +24,7 @@ export function CaseList({ heading, cases, formatTime }: { heading: string; case
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </>
   );

@@ -48,3 +48,8 @@ export function PostForm({ action, csrf, children }: { action: string; csrf: str
     </form>
   );
 }
+
+/** A wide table that scrolls sideways on a small screen, reachable and named for keyboard users. */
+export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return <div class="table-wrap" role="region" aria-label={label} tabindex={0}>{children}</div>;
+}

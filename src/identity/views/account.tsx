@@ -1,6 +1,6 @@
 /** A person's own account: who they are to the council, their sessions, their reports, their data. */
 import type { ReportedCase } from '../../requests/reporters.js';
-import { PostForm } from '../../web/forms.js';
+import { PostForm, TableWrap } from '../../web/forms.js';
 import type { SessionListing } from '../sessions.js';
 import type { Account } from '../users.js';
 
@@ -30,19 +30,19 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
         <>
           <h2>Your reports</h2>
           {reports.length === 0 ? <p>You have not reported anything while signed in with this email address.</p> : (
-            <div class="table-wrap">
+            <TableWrap label="Your reports">
               <table>
                 <caption class="hint">Problems you reported, newest first</caption>
                 <thead><tr><th scope="col">Reference</th><th scope="col">Service</th><th scope="col">Reported</th></tr></thead>
                 <tbody>{[...reports].reverse().map((r) => <tr key={r.caseId}><td>{r.caseId}</td><td>{r.serviceCode}</td><td>{formatTime(r.requestedAt)}</td></tr>)}</tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
         </>
       )}
 
       <h2>Where you are signed in</h2>
-      <div class="table-wrap">
+      <TableWrap label="Where you are signed in">
         <table>
           <thead><tr><th scope="col">Device</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col"><span class="hint">Action</span></th></tr></thead>
           <tbody>
@@ -61,7 +61,7 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {others.length > 1 && (
         <PostForm action="/account/sessions/end" csrf={csrf}>
           <input type="hidden" name="session" value="others" />

@@ -1,5 +1,5 @@
 /** Administration pages: the people who can sign in, and a subject access export. */
-import { ErrorSummary, Field, PostForm, type FieldErrors } from '../../web/forms.js';
+import { ErrorSummary, Field, PostForm, type FieldErrors, TableWrap } from '../../web/forms.js';
 import type { CreatedUser, UserSummary } from '../users.js';
 import { roleName } from './account.js';
 
@@ -19,7 +19,7 @@ export function UsersPage({ users, csrf, grantable, created, errors, canExport }
         </div>
       )}
       <h2>People who can sign in</h2>
-      <div class="table-wrap">
+      <TableWrap label="People who can sign in">
         <table>
           <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Status</th><th scope="col">Second factor</th><th scope="col"><span class="hint">Actions</span></th></tr></thead>
           <tbody>
@@ -35,7 +35,7 @@ export function UsersPage({ users, csrf, grantable, created, errors, canExport }
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <h2>Add a staff member</h2>
       <PostForm action="/admin/users" csrf={csrf}>
         <Field name="email" label="Email address" type="email" error={errors.email} />

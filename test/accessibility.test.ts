@@ -1,0 +1,90 @@
+/**
+ * Every web page, in a real browser: axe finds no WCAG 2.2 A/AA violations, the page works at
+ * 320 CSS pixels wide without sideways scrolling, and it runs no script of its own. Pages
+ * render the same on either database, so this runs on SQLite only.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser } from 'playwright-core';
+import type { Role } from '../src/identity/roles.js';
+import { limitsFor, startSession } from '../src/identity/sessions.js';
+import { createUser } from '../src/identity/users.js';
+import { launchBrowser } from './browser.js';
+import { startTownhall, type RunningTownhall } from './harness.js';
+import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+interface AxeResult { violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }
+
+describe('web pages are accessible and work on a small screen', () => {
+  let t: RunningTownhall;
+  let browser: Browser;
+  let caseId = '';
+  const sessions = new Map<Role, string>();
+
+  before(async () => {
+    t = await startTownhall({ name: 'sqlite' }, fixture);
+    await t.db.updateTable('services').set({ department_code: 'public-works' }).where('code', '=', GRAFFITI).execute();
+    const created = await fetch(`${t.baseUrl}/open311/v2/requests.json`, {
+      method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '1 High Street', email: 'rita@example.org', first_name: 'Rita' }),
+    });
+    caseId = ((await created.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    for (const [role, department] of [['resident', null], ['case_worker', 'public-works'], ['system_admin', null]] as const) {
+      const user = await createUser(t.db, t.keyring, { email: `${role}@example.org`, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const { token } = await startSession(t.db, Number(user.id), { limits: limitsFor(role), secondFactor: true, device: 'Chrome on Linux' });
+      sessions.set(role, token);
+    }
+    const pending = await createUser(t.db, t.keyring, { email: 'new.staff@example.org', role: 'analyst' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+    sessions.set('analyst', (await startSession(t.db, Number(pending.id), { limits: limitsFor('analyst'), secondFactor: false })).token);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await t.close();
+  });
+
+  const pages: Array<{ path: string; as?: Role; name: string; post?: Record<string, string> }> = [
+    { name: 'home page', path: '/' },
+    { name: 'sign-in', path: '/sign-in' },
+    { name: 'sign-in with errors', path: '/sign-in', post: { email: '', password: '' } },
+    { name: 'authenticator enrolment (QR code)', path: '/sign-in/second-factor', as: 'analyst' },
+    { name: 'set a password', path: '/account/set-password?token=x' },
+    { name: 'page not found', path: '/no/such/page' },
+    { name: 'resident account', path: '/account', as: 'resident' },
+    { name: 'close account', path: '/account/close', as: 'resident' },
+    { name: 'staff workspace', path: '/staff', as: 'case_worker' },
+    { name: 'a case', path: '/staff/requests/CASE', as: 'case_worker' },
+    { name: 'a reporter\'s contact details', path: '/staff/requests/CASE/contact', as: 'case_worker' },
+    { name: 'administration', path: '/admin', as: 'system_admin' },
+    { name: 'subject access request', path: '/admin/privacy', as: 'system_admin' },
+    { name: 'refused (403)', path: '/admin', as: 'resident' },
+  ];
+
+  for (const page of pages) {
+    test(`${page.name}: no WCAG 2.2 AA violations, fits 320 px, no scripts`, async () => {
+      // axe is injected by the test; the page's own CSP would (rightly) refuse it.
+      const context = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 640 } });
+      if (page.as) await context.addCookies([{ name: 'townhall_session', value: sessions.get(page.as)!, url: t.baseUrl }]);
+      const tab = await context.newPage();
+      const path = page.path.replace('CASE', caseId);
+      await tab.goto(`${t.baseUrl}${path}`);
+      if (page.post) {
+        for (const [name, value] of Object.entries(page.post)) await tab.fill(`[name="${name}"]`, value);
+        await tab.click('main button[type="submit"]');
+        await tab.waitForLoadState();
+      }
+      assert.equal(await tab.locator('script').count(), 0, 'the page carries no script');
+      const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at 320px wide`);
+      await tab.evaluate(axeSource);
+      const result = await tab.evaluate(async (tags) => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
+      const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      assert.deepEqual(problems, [], `${path}`);
+      await context.close();
+    });
+  }
+});
