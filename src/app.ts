@@ -15,6 +15,7 @@ import { oidcRoutes } from './identity/oidc-routes.js';
 import { identifyPeople } from './identity/web-session.js';
 import { enforceAccess, publicAccess, SignInNeeded } from './platform/access.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
+import { requestSerializer } from './platform/log-redaction.js';
 import { refuseNulCharacters } from './platform/nul-guard.js';
 import { addSecurityHeaders } from './platform/security-headers.js';
 import { protectForms } from './web/csrf.js';
@@ -33,7 +34,7 @@ export interface AppDeps {
 
 export async function buildApp({ config, db, keyring, logger }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: logger ?? { level: config.logLevel, serializers: { req: requestSerializer } },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,

@@ -63,13 +63,18 @@ for (const database of databasesUnderTest()) {
       return { callbackStatus: answer.status() };
     }
 
+    /** A round trip that never comes back fails its test instead of hanging the run. */
+    const roundTrip = { timeout: 30_000 };
     const auditOf = (action: string) => townhall.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq').execute();
 
-    test('a staff member with an account signs in through the council provider and lands in the staff workspace', async () => {
+    test('a staff member with an account signs in through the council provider and lands in the staff workspace', roundTrip, async () => {
       const created = await createUser(townhall.db, townhall.keyring, { email: staffMember.email, role: 'case_worker', departmentCode: 'highways' }, { publicUrl: townhall.baseUrl, issuer: 'Townhall' }, 'test');
       const context = await freshContext(browser);
       const page = await context.newPage();
-      await page.goto(`${townhall.baseUrl}/sign-in/oidc/staff`);
+      // From Townhall's own sign-in page, by its single sign-on button.
+      await page.goto(`${townhall.baseUrl}/sign-in`);
+      await page.click('a[href="/sign-in/oidc/staff"]');
+      await page.waitForURL((url) => url.origin === provider.issuer);
       assert.equal(new URL(page.url()).origin, provider.issuer, 'the browser is at the provider, not Townhall');
 
       const { callbackStatus } = await signInAtProvider(page, staffMember);
@@ -77,7 +82,9 @@ for (const database of databasesUnderTest()) {
       assert.equal(new URL(page.url()).pathname, '/staff');
       const cookies = await context.cookies(townhall.baseUrl);
       assert.ok(cookies.some((c) => c.name === 'townhall_session' && c.httpOnly), 'a Townhall session cookie');
-      assert.ok(!cookies.some((c) => c.name === 'townhall_oidc'), 'the one-use sign-in cookie is gone');
+      const workspace = await context.request.get(`${townhall.baseUrl}/staff`, { maxRedirects: 0, headers: { accept: 'text/html' } });
+      assert.equal(workspace.status(), 200, 'the session opens the staff workspace, no TOTP code asked');
+      assert.ok(!(await context.cookies(`${townhall.baseUrl}/sign-in/oidc/staff/callback`)).some((c) => c.name === 'townhall_oidc'), 'the one-use sign-in cookie is gone');
 
       const userId = Number(created.id);
       const session = await townhall.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).executeTakeFirst();
@@ -90,7 +97,7 @@ for (const database of databasesUnderTest()) {
       await context.close();
     });
 
-    test('a resident without an account signs in through the resident provider and gets a resident account', async () => {
+    test('a resident without an account signs in through the resident provider and gets a resident account', roundTrip, async () => {
       const emailHash = lookupHash(townhall.keyring, 'email', newResident.email);
       assert.equal(await townhall.db.selectFrom('users').select('id').where('email_hash', '=', emailHash).executeTakeFirst(), undefined);
       const context = await freshContext(browser);
@@ -100,6 +107,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(callbackStatus, 303);
       assert.equal(new URL(page.url()).pathname, '/account');
       assert.ok((await context.cookies(townhall.baseUrl)).some((c) => c.name === 'townhall_session'));
+      assert.equal((await context.request.get(`${townhall.baseUrl}/account`, { maxRedirects: 0, headers: { accept: 'text/html' } })).status(), 200);
 
       const user = await townhall.db.selectFrom('users').selectAll().where('email_hash', '=', emailHash).executeTakeFirstOrThrow();
       assert.deepEqual({ role: user.role, status: user.status, password: user.password_hash }, { role: 'resident', status: 'active', password: null });
@@ -110,7 +118,7 @@ for (const database of databasesUnderTest()) {
       await context.close();
     });
 
-    test('someone the provider knows but Townhall has no staff account for is refused, with no session', async () => {
+    test('someone the provider knows but Townhall has no staff account for is refused, with no session', roundTrip, async () => {
       const before = (await auditOf('user.sign_in_failed')).length;
       const context = await freshContext(browser);
       const page = await context.newPage();
@@ -130,7 +138,7 @@ for (const database of databasesUnderTest()) {
       await context.close();
     });
 
-    test('an email the provider has not verified neither finds nor makes an account', async () => {
+    test('an email the provider has not verified neither finds nor makes an account', roundTrip, async () => {
       const context = await freshContext(browser);
       const page = await context.newPage();
       await page.goto(`${townhall.baseUrl}/sign-in/oidc/resident`);
@@ -142,16 +150,19 @@ for (const database of databasesUnderTest()) {
       await context.close();
     });
 
-    test('a genuine code is refused with the wrong state, and accepted with the right one', async () => {
+    test('a genuine code is refused with the wrong state, and accepted with the right one', roundTrip, async () => {
       const created = await createUser(townhall.db, townhall.keyring, { email: supervisor.email, role: 'supervisor', departmentCode: 'highways' }, { publicUrl: townhall.baseUrl, issuer: 'Townhall' }, 'test');
       const context = await freshContext(browser);
       const page = await context.newPage();
-      // Catch the provider's answer before it reaches Townhall, to replay it with changes.
-      let caught: (url: URL) => void = () => undefined;
-      const answered = new Promise<URL>((resolve) => { caught = resolve; });
-      await page.route((url) => url.origin === townhall.baseUrl && url.pathname === '/sign-in/oidc/staff/callback', async (route) => {
-        caught(new URL(route.request().url()));
-        await route.abort();
+      // Catch the provider's answer before it reaches Townhall, to replay it with changes. It comes
+      // as a redirect, which page.route does not see, so this asks Chromium itself (DevTools protocol).
+      const devtools = await context.newCDPSession(page);
+      await devtools.send('Fetch.enable', { patterns: [{ urlPattern: `${townhall.baseUrl}/sign-in/oidc/staff/callback?*`, requestStage: 'Request' }] });
+      const answered = new Promise<URL>((resolve) => {
+        devtools.on('Fetch.requestPaused', (event) => {
+          resolve(new URL(event.request.url));
+          void devtools.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'Aborted' });
+        });
       });
       await page.goto(`${townhall.baseUrl}/sign-in/oidc/staff`);
       await page.locator('input[name="login"]').fill(supervisor.login);
@@ -160,7 +171,7 @@ for (const database of databasesUnderTest()) {
       await page.getByRole('button', { name: 'Continue' }).click();
       const answer = await answered;
       assert.ok(answer.searchParams.get('code'), 'the provider sent a code');
-      const attempt = (await context.cookies(townhall.baseUrl)).find((c) => c.name === 'townhall_oidc');
+      const attempt = (await context.cookies(`${townhall.baseUrl}/sign-in/oidc/staff/callback`)).find((c) => c.name === 'townhall_oidc');
       assert.ok(attempt, 'the browser holds the sealed attempt');
       const replay = (url: URL) => fetch(url, { redirect: 'manual', headers: { cookie: `townhall_oidc=${attempt.value}` } });
 

@@ -15,6 +15,7 @@ import { renderPage } from '../web/page.js';
 import { accountRoutes } from './account-routes.js';
 import { residentRoutes } from './resident-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { audiences } from './oidc.js';
 import { isStaff } from './roles.js';
 import { upgradeSession } from './sessions.js';
 import { checkPassword, checkSecondFactor, confirmTotp, totpEnrolment } from './sign-in.js';
@@ -50,13 +51,19 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): 
 
 function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): void {
   const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
-  const providers = (): SignInProvider[] => [];
+  // Single sign-on buttons for the providers the council configured (see oidc.ts).
+  const providers = (next = ''): SignInProvider[] => audiences.flatMap((audience) => {
+    const provider = config.oidc[audience];
+    if (!provider) return [];
+    const label = audience === 'staff' ? `${provider.name} (staff)` : provider.name;
+    return [{ href: `/sign-in/oidc/${audience}${next ? `?next=${encodeURIComponent(next)}` : ''}`, label }];
+  });
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
 
   app.get('/sign-in', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
     const next = safeNext((request.query as Form).next);
     if (request.person?.secondFactorDone) return reply.redirect(next || homeFor(request.person.role), 303);
-    return renderPage(request, reply, { title: 'Sign in', body: <SignInForm csrf={csrf(request, reply)} next={next} errors={{}} providers={providers()} /> });
+    return renderPage(request, reply, { title: 'Sign in', body: <SignInForm csrf={csrf(request, reply)} next={next} errors={{}} providers={providers(next)} /> });
   });
 
   app.post('/sign-in', { config: { access: publicAccess, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
@@ -64,7 +71,7 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
     const email = text(request.body, 'email').trim();
     const password = text(request.body, 'password');
     const show = (errors: Record<string, string>, status: number) =>
-      renderPage(request, reply, { title: 'Sign in', status, body: <SignInForm csrf={csrf(request, reply)} next={next} email={email} errors={errors} providers={providers()} /> });
+      renderPage(request, reply, { title: 'Sign in', status, body: <SignInForm csrf={csrf(request, reply)} next={next} email={email} errors={errors} providers={providers(next)} /> });
     const errors: Record<string, string> = {};
     if (!email) errors.email = 'Enter your email address';
     if (!password) errors.password = 'Enter your password';
