@@ -230,7 +230,8 @@ function help(): string {
   const lines = ['Townhall: digital public services for councils and agencies.', '', 'Usage: townhall COMMAND [options]   (townhall COMMAND --help for more)', '', 'Commands:'];
   for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${command.summary}`);
   lines.push('', 'Configuration (environment variables):');
-  for (const [name, meaning] of configVariables) lines.push(`  ${name.padEnd(27)} ${meaning}`);
+  const width = Math.max(...configVariables.map(([name]) => name.length));
+  for (const [name, meaning] of configVariables) lines.push(`  ${name.padEnd(width)} ${meaning}`);
   return lines.join('\n');
 }
 

@@ -85,7 +85,7 @@ export async function markFailed(db: DB, message: Pick<OutboxMessage, 'id' | 'at
 }
 
 /** An error text with every email address in it replaced: mail servers like to quote the recipient. */
-export const withoutAddresses = (text: string): string => text.replace(/[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g, '[address]');
+export const withoutAddresses = (text: string): string => text.replace(/[^\s<>"(),;:[\]]+@[^\s<>"(),;:[\]]+/g, '[address]');
 
 /** Messages not sent yet and still to be tried, of one kind or all (for health pages and tests). */
 export async function countPending(db: DB, kind?: string): Promise<number> {
