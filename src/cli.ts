@@ -16,7 +16,7 @@ import { resealReporters } from './requests/reporters.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
 import { erasePersonalData, exportPersonalData } from './privacy/privacy.js';
 import { roles } from './identity/roles.js';
-import { changeRole, createUser, disableUser, listUsers, resealUsers } from './identity/users.js';
+import { changeRole, createUser, disableUser, listUsers, resealUsers, resetSecondFactor } from './identity/users.js';
 
 interface Command {
   usage: string;
@@ -114,7 +114,7 @@ const commands: Record<string, Command> = {
     }),
   },
   users: {
-    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]',
+    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]\n       townhall users reset-mfa ID',
     summary: `Manage accounts. "create" prints JSON with the user id, a one-time link to set a password and, for staff, the TOTP otpauth URI. Roles: ${roles.join(', ')}.`,
     options: { email: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, json: { type: 'boolean' } },
     positionals: true,
@@ -147,7 +147,13 @@ const commands: Record<string, Command> = {
         console.error(`User ${id} is now ${values.role}; their sessions were ended so the change applies at once.`);
         return 0;
       }
-      return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list, disable or set-role.');
+      if (action === 'reset-mfa') {
+        if (!id) return usageError('users', 'Say who: townhall users reset-mfa ID.');
+        console.log(JSON.stringify(await resetSecondFactor(db, keyring, id, { issuer: `Townhall ${config.jurisdiction.name}` }, CLI_ACTOR), null, 2));
+        console.error(`User ${id} sets up their authenticator again at their next sign-in; their recovery codes and sessions have ended.`);
+        return 0;
+      }
+      return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list, disable, set-role or reset-mfa.');
     }),
   },
   privacy: {

@@ -50,6 +50,7 @@ const expectedRules: Record<string, Access> = {
   'GET /admin': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users/:id/disable': signedIn(['system_admin', 'department_admin']),
+  'POST /admin/users/:id/reset-second-factor': signedIn(['system_admin', 'department_admin']),
   'GET /admin/privacy': signedIn(['system_admin']),
   'POST /admin/privacy/export': signedIn(['system_admin']),
   'GET /staff': signedIn(staffRoles),

@@ -12,7 +12,7 @@ import { renderPage } from '../web/page.js';
 import { may, subjectAccessRoles, userAdminRoles } from './policy.js';
 import { isRole, roles, type Role } from './roles.js';
 import type { IdentityDeps } from './routes.js';
-import { createUser, disableUser, listUsers, type CreatedUser } from './users.js';
+import { createUser, disableUser, listUsers, resetSecondFactor, type CreatedUser } from './users.js';
 import { SubjectAccessPage, UsersPage } from './views/admin.js';
 
 const field = (body: unknown, name: string) => {
@@ -24,13 +24,13 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
   const admins = { access: signedIn(userAdminRoles) };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
 
-  const showUsers = async (request: FastifyRequest, reply: FastifyReply, extra: { created?: CreatedUser; errors?: Record<string, string>; status?: number } = {}) => {
+  const showUsers = async (request: FastifyRequest, reply: FastifyReply, extra: { created?: CreatedUser; errors?: Record<string, string>; status?: number; notice?: string } = {}) => {
     const person = request.person!;
     const users = (await listUsers(db, keyring)).filter((u) => u.role !== 'resident' && may(person, { action: 'user.manage', record: { department: u.department, role: u.role } }));
     const grantable = roles.filter((r) => r !== 'resident' && may(person, { action: 'user.grant_role', record: { role: r, department: person.department } }));
     return renderPage(request, reply, {
       title: 'Administration', wide: true, status: extra.status ?? 200,
-      body: <UsersPage users={users} csrf={csrf(request, reply)} grantable={grantable} created={extra.created} errors={extra.errors ?? {}} canExport={may(person, { action: 'person.export' })} />,
+      body: <UsersPage users={users} csrf={csrf(request, reply)} grantable={grantable} created={extra.created} notice={extra.notice} errors={extra.errors ?? {}} canExport={may(person, { action: 'person.export' })} />,
     });
   };
 
@@ -64,6 +64,17 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
     if (target.id === String(person.userId)) throw forbidden('You cannot disable your own account.');
     await disableUser(db, id, `user:${person.userId}`);
     return reply.redirect('/admin', 303);
+  });
+
+  app.post('/admin/users/:id/reset-second-factor', { config: admins, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const id = (request.params as { id: string }).id;
+    const target = (await listUsers(db, keyring)).find((u) => u.id === id);
+    if (!target || !may(person, { action: 'user.manage', record: { department: target.department, role: target.role } })) {
+      throw forbidden('You cannot reset this person\'s authenticator. Ask a system administrator.');
+    }
+    await resetSecondFactor(db, keyring, id, { issuer: config.jurisdiction.name }, `user:${person.userId}`);
+    return showUsers(request, reply, { notice: `${target.email} will set up their authenticator app again when they next sign in. Their recovery codes no longer work.` });
   });
 
   const exporters = { access: signedIn(subjectAccessRoles) };

@@ -4,7 +4,7 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../..
 import { lookupHash, makeKeyring, newKey } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
 import { verifyPassword } from './passwords.js';
-import { changeRole, createUser, disableUser, listUsers, resealUsers, setPasswordWithLink } from './users.js';
+import { changeRole, createUser, disableUser, listUsers, resealUsers, resetSecondFactor, setPasswordWithLink } from './users.js';
 import { findSession, limitsFor, startSession } from './sessions.js';
 
 const options = { publicUrl: 'https://council.example', issuer: 'Townhall Test' };
@@ -74,6 +74,21 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(JSON.parse(entry.after ?? ''), { role: 'supervisor', department: 'parks', sessions_ended: 1 });
       await t.db.deleteFrom('users').where('id', 'in', [Number(created.id)]).execute();
       await t.db.deleteFrom('users').where('email_hash', '=', lookupHash(keyring, 'email', 'parks.lead@council.example')).execute();
+    });
+
+    test('resetting a lost authenticator gives a new key to enrol, and ends recovery codes and sessions', async () => {
+      const created = await createUser(t.db, keyring, { email: 'lost@council.example', role: 'case_worker', departmentCode: 'highways' }, options, 'cli');
+      await t.db.updateTable('users').set({ totp_confirmed: 1, totp_last_step: 5 }).where('id', '=', Number(created.id)).execute();
+      const { token } = await startSession(t.db, Number(created.id), { limits: limitsFor('case_worker'), secondFactor: true });
+      const { totpUri } = await resetSecondFactor(t.db, keyring, created.id, { issuer: 'Townhall Test' }, 'cli');
+      assert.notEqual(new URL(totpUri).searchParams.get('secret'), new URL(created.totpUri!).searchParams.get('secret'));
+      const row = await t.db.selectFrom('users').selectAll().where('id', '=', Number(created.id)).executeTakeFirstOrThrow();
+      assert.equal(row.totp_confirmed, 0);
+      assert.equal(row.totp_last_step, null);
+      assert.equal(await findSession(t.db, token), null);
+      const resident = await createUser(t.db, keyring, { email: 'nokey@example.org', role: 'resident' }, options, 'cli');
+      await assert.rejects(resetSecondFactor(t.db, keyring, resident.id, { issuer: 'x' }, 'cli'), /no authenticator/);
+      await t.db.deleteFrom('users').where('id', 'in', [Number(created.id), Number(resident.id)]).execute();
     });
 
     test('rotation re-seals emails and secrets; the person is still found by email', async () => {

@@ -212,3 +212,22 @@ export async function changeRole(db: DB, id: string, change: { role: string; dep
     });
   });
 }
+
+/**
+ * For a staff member who lost both their authenticator and their recovery codes: a new key,
+ * enrolled again at their next sign-in; old recovery codes and all sessions end. Audited.
+ */
+export async function resetSecondFactor(db: DB, keyring: Keyring, id: string, options: { issuer: string }, actor: string): Promise<{ totpUri: string }> {
+  const secret = generateSecret();
+  const email = await db.transaction().execute(async (trx) => {
+    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    if (!user) throw notFound(`There is no user with id "${id}".`);
+    if (!isStaff(user.role as Role)) throw invalid('Residents have no authenticator to reset.');
+    await store.updateUser(trx, user.id, { totp_secret: seal(keyring, 'users.totp_secret', secret), totp_confirmed: 0, totp_last_step: null, updated_at: nowIso() });
+    await store.replaceRecoveryCodes(trx, user.id, []);
+    const ended = await endAllSessions(trx, user.id);
+    await appendAudit(trx, { actor, action: 'user.mfa_reset', entityType: 'user', entityId: id, after: { sessions_ended: ended } });
+    return open(keyring, 'users.email', user.email);
+  });
+  return { totpUri: generateURI({ issuer: options.issuer, label: email, secret }) };
+}

@@ -3,13 +3,14 @@ import { ErrorSummary, Field, PostForm, type FieldErrors, TableWrap } from '../.
 import type { CreatedUser, UserSummary } from '../users.js';
 import { roleName } from './account.js';
 
-export function UsersPage({ users, csrf, grantable, created, errors, canExport }: {
-  users: UserSummary[]; csrf: string; grantable: readonly string[]; created?: CreatedUser; errors: FieldErrors; canExport: boolean;
+export function UsersPage({ users, csrf, grantable, created, notice, errors, canExport }: {
+  users: UserSummary[]; csrf: string; grantable: readonly string[]; created?: CreatedUser; notice?: string; errors: FieldErrors; canExport: boolean;
 }) {
   return (
     <>
       <ErrorSummary errors={errors} />
       <h1>Administration</h1>
+      {notice && <div class="notice" role="status"><p>{notice}</p></div>}
       {created && (
         <div class="notice" role="status">
           <h2>Account created for {created.email}</h2>
@@ -27,9 +28,16 @@ export function UsersPage({ users, csrf, grantable, created, errors, canExport }
               <tr key={u.id}>
                 <td>{u.email}</td><td>{roleName(u.role)}</td><td>{u.department ?? ''}</td><td>{u.status}</td><td>{u.secondFactor}</td>
                 <td>{u.status === 'active' && (
-                  <PostForm action={`/admin/users/${u.id}/disable`} csrf={csrf}>
-                    <button type="submit" class="secondary">Disable<span class="skip-link"> {u.email}</span></button>
-                  </PostForm>
+                  <>
+                    <PostForm action={`/admin/users/${u.id}/disable`} csrf={csrf}>
+                      <button type="submit" class="secondary">Disable<span class="skip-link"> {u.email}</span></button>
+                    </PostForm>
+                    {u.secondFactor === 'enrolled' && (
+                      <PostForm action={`/admin/users/${u.id}/reset-second-factor`} csrf={csrf}>
+                        <button type="submit" class="secondary">Reset authenticator<span class="skip-link"> of {u.email}</span></button>
+                      </PostForm>
+                    )}
+                  </>
                 )}</td>
               </tr>
             ))}
