@@ -5,7 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hashPassword } from '../src/identity/passwords.js';
 import { createUser, setPasswordWithLink } from '../src/identity/users.js';
+import { lookupHash } from '../src/platform/crypto.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, inside, services } from './open311/fixture-catalogue.js';
 import { WebClient } from './web-client.js';
@@ -80,6 +82,26 @@ for (const database of databasesUnderTest()) {
       assert.equal((await again.post('/sign-in', { email: 'mae@example.org', password: 'a long enough resident password' })).status, 400);
       const actions = (await t.db.selectFrom('audit_log').select('action').where('actor', '=', `user:${userId}`).execute()).map((a) => a.action);
       assert.ok(actions.includes('personal_data.erased') && actions.includes('user.closed'));
+    });
+
+    test('an account whose email is not confirmed sees, downloads and erases none of the reports made with that address', async () => {
+      const { ids } = await residentWithReports('victim@example.org');
+      // Someone else registers the victim's address elsewhere: simulate an unconfirmed account.
+      await t.db.deleteFrom('users').where('email_hash', '=', lookupHash(t.keyring, 'email', 'victim@example.org')).execute();
+      const intruder = await createUser(t.db, t.keyring, { email: 'victim@example.org', role: 'resident' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      await t.db.updateTable('users').set({ password_hash: await hashPassword('the intruder password') }).where('id', '=', Number(intruder.id)).execute();
+      const browser = new WebClient(t.baseUrl);
+      await browser.get('/sign-in');
+      assert.equal((await browser.post('/sign-in', { email: 'victim@example.org', password: 'the intruder password' })).status, 303);
+      const page = await browser.get('/account');
+      assert.match(page.html, /Confirm your email address/);
+      for (const id of ids) assert.doesNotMatch(page.html, new RegExp(`<td>${id}</td>`));
+      const data = await (await fetch(`${t.baseUrl}/account/data.json`, { headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}` } })).json() as { serviceRequests: unknown[] };
+      assert.deepEqual(data.serviceRequests, []);
+      await browser.get('/account/close');
+      await browser.post('/account/close');
+      const kept = await t.db.selectFrom('case_reporters').select(['case_id', 'email']).where('case_id', 'in', ids.map(Number)).execute();
+      assert.equal(kept.filter((r) => r.email !== null).length, 2, 'the real reporter\'s details are untouched');
     });
   });
 

@@ -13,7 +13,7 @@ import { ErrorSummary, Field, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import type { IdentityDeps } from './routes.js';
 import { endOtherSessions, listSessions } from './sessions.js';
-import { accountOf, closeAccount, setPasswordWithLink } from './users.js';
+import { accountOf, closeAccount, setPasswordWithLink, type Account } from './users.js';
 import { AccountClosedPage, AccountPage, CloseAccountPage } from './views/account.js';
 import { endCurrentSession } from './web-session.js';
 
@@ -24,13 +24,16 @@ const field = (body: unknown, name: string) => {
 
 export async function accountRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
   const anyone = { access: signedIn('any') };
+  // Reports are found by email, so only a confirmed email finds them: otherwise anyone could
+  // register with a reporter's address and read (or erase) what that reporter gave the council.
+  const reportsOf = async (account: Account) => (account.emailVerified ? casesReportedBy(db, keyring, config.jurisdiction.id, account.email) : []);
   const formatTime = (iso: string) => formatInZone(iso, config.jurisdiction.timeZone);
 
   app.get('/account', { config: anyone, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const account = await accountOf(db, keyring, person.userId);
     const sessions = await listSessions(db, person.userId, person.sessionToken);
-    const reports = account.role === 'resident' ? await casesReportedBy(db, keyring, config.jurisdiction.id, account.email) : null;
+    const reports = account.role === 'resident' ? await reportsOf(account) : null;
     const ended = (request.query as Record<string, string>).ended;
     return renderPage(request, reply, {
       title: 'Your account',
@@ -49,10 +52,10 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
   app.get('/account/data.json', { config: anyone, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const account = await accountOf(db, keyring, person.userId);
-    const reports = await exportPersonalData(db, keyring, config.jurisdiction.id, account.email, `user:${person.userId}`);
+    const reports = account.emailVerified ? (await exportPersonalData(db, keyring, config.jurisdiction.id, account.email, `user:${person.userId}`)).serviceRequests : [];
     const sessions = (await listSessions(db, person.userId)).map(({ device, createdAt, lastSeenAt, expiresAt }) => ({ device, createdAt, lastSeenAt, expiresAt }));
     return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="townhall-my-data.json"')
-      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports.serviceRequests });
+      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports });
   });
 
   const residents = { access: signedIn(['resident']) };
@@ -63,7 +66,9 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const person = request.person!;
     const account = await accountOf(db, keyring, person.userId);
     const actor = `user:${person.userId}`;
-    const result = await erasePersonalData(db, keyring, config.jurisdiction.id, account.email, 'the resident closed their account', actor);
+    const result = account.emailVerified
+      ? await erasePersonalData(db, keyring, config.jurisdiction.id, account.email, 'the resident closed their account', actor)
+      : { erased: [], kept: [] };
     await closeAccount(db, keyring, person.userId, actor);
     await endCurrentSession(db, request, reply);
     return renderPage(request, reply, { title: 'Your account is closed', body: <AccountClosedPage erased={result.erased} kept={result.kept} /> });

@@ -19,7 +19,8 @@ import { isStaff } from './roles.js';
 import { beginSession, homeFor } from './web-session.js';
 
 /** Holds the sealed sign-in attempt between leaving for the provider and coming back. */
-const ATTEMPT_COOKIE = 'townhall_oidc';
+// Over https the __Secure- prefix (not __Host-: the cookie is kept to the sign-in path).
+const attemptCookie = (secure: boolean) => (secure ? '__Secure-townhall_oidc' : 'townhall_oidc');
 const ATTEMPT_COOKIE_PATH = '/sign-in/oidc';
 
 interface AudienceParams {
@@ -40,7 +41,7 @@ export async function oidcRoutes(app: FastifyInstance, deps: { db: DB; config: C
       const configuration = await discover(provider);
       const { redirectTo, attempt } = await startSignIn(configuration, provider.audience, { publicUrl: config.publicUrl, next: safeNextPath(request.query.next) });
       // Nothing is stored on the server for a GET anyone can send: the attempt rides in the cookie.
-      setCookie(reply, ATTEMPT_COOKIE, sealAttempt(keyring, attempt), { secure: secure(), path: ATTEMPT_COOKIE_PATH, maxAge: ATTEMPT_MINUTES * 60 });
+      setCookie(reply, attemptCookie(secure()), sealAttempt(keyring, attempt), { secure: secure(), path: ATTEMPT_COOKIE_PATH, maxAge: ATTEMPT_MINUTES * 60 });
       return reply.header('cache-control', 'no-store').redirect(redirectTo.href, 303);
     } catch (error) {
       return refusalPage(request, reply, error);
@@ -50,9 +51,9 @@ export async function oidcRoutes(app: FastifyInstance, deps: { db: DB; config: C
   app.get<{ Params: AudienceParams }>('/sign-in/oidc/:audience/callback', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
     const provider = providerFor(request.params.audience);
     if (!provider) return reply.callNotFound();
-    const attempt = openAttempt(keyring, readCookie(request, ATTEMPT_COOKIE), provider.audience);
+    const attempt = openAttempt(keyring, readCookie(request, attemptCookie(secure())), provider.audience);
     // One use only, whatever happens next.
-    setCookie(reply, ATTEMPT_COOKIE, '', { secure: secure(), path: ATTEMPT_COOKIE_PATH, maxAge: 0 });
+    setCookie(reply, attemptCookie(secure()), '', { secure: secure(), path: ATTEMPT_COOKIE_PATH, maxAge: 0 });
     try {
       if (!attempt) {
         throw new SignInRefused('attempt_missing', 'This sign-in has expired or was started in another browser, so you are not signed in. Start again from the sign-in page.', 400);

@@ -15,6 +15,7 @@ import { lookupHash, open, seal, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
 import { findLinkedUser, insertLink } from './oidc-store.js';
 import { isRole, isStaff, type Role } from './roles.js';
+import { endAllSessions } from './sessions.js';
 import * as store from './store.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -154,8 +155,10 @@ export function providerDiscovery(): Discover {
       const issuer = new URL(provider.issuer);
       const configuration = client.discovery(issuer, provider.clientId, undefined, client.ClientSecretBasic(provider.clientSecret), {
         timeout: PROVIDER_TIMEOUT_SECONDS,
-        // Plain http only when the council configured it so (a provider on this machine, as in tests).
-        ...(issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
+        // The ID token's signature is checked against the provider's published keys too, not only
+        // trusted because it came over TLS. Plain http only when the council configured it so (a
+        // provider on this machine, as in tests).
+        execute: issuer.protocol === 'http:' ? [client.allowInsecureRequests, client.enableNonRepudiationChecks] : [client.enableNonRepudiationChecks],
       });
       entry = { fetchedAt: Date.now(), configuration };
       known.set(key, entry);
@@ -336,9 +339,20 @@ export async function accountFor(db: DB, keyring: Keyring, audience: Audience, i
   const existing = await store.findUserByEmailHash(db, emailHash);
   if (existing) {
     const account = await check(existing);
+    // A resident account whose email was never confirmed may have been made by someone else with
+    // this person's address. The provider has just proved who owns it: the owner takes the
+    // account over, and the password the unconfirmed registrant chose stops working.
+    const takeOver = existing.role === 'resident' && existing.email_verified_at === null;
     await db.transaction().execute(async (trx) => {
       await insertLink(trx, { issuer: identity.issuer, subject: identity.subject, userId: existing.id, at: nowIso() });
-      await appendAudit(trx, { actor: `user:${existing.id}`, action: 'user.identity_linked', entityType: 'user', entityId: String(existing.id), after: { issuer: identity.issuer } });
+      if (takeOver) {
+        await store.updateUser(trx, existing.id, { email_verified_at: nowIso(), password_hash: null, updated_at: nowIso() });
+        await endAllSessions(trx, existing.id);
+      }
+      await appendAudit(trx, {
+        actor: `user:${existing.id}`, action: 'user.identity_linked', entityType: 'user', entityId: String(existing.id),
+        after: { issuer: identity.issuer, ...(takeOver ? { email_verified: true, unconfirmed_password_removed: true } : {}) },
+      });
     });
     return account;
   }

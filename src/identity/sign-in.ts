@@ -43,7 +43,7 @@ export async function checkPassword(db: DB, keyring: Keyring, email: string, pas
     return { ok: false, reason: 'wrong' };
   }
   const locked = lockedFor(user, Date.now());
-  if (locked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: locked };
+  if (locked > 0) return refusedWhileLocked(db, user, locked, from);
   if (!(await verifyPassword(user.password_hash, password))) return recordFailure(db, user, 'wrong password', from);
   await clearFailures(db, user);
   return { ok: true, user: { id: user.id, role: user.role as Role, secondFactorEnrolled: user.totp_confirmed === 1 } };
@@ -54,7 +54,7 @@ export async function checkSecondFactor(db: DB, keyring: Keyring, userId: number
   const user = await store.findUser(db, userId);
   if (!user || user.status !== 'active' || !user.totp_secret) return { ok: false, reason: 'wrong' };
   const locked = lockedFor(user, Date.now());
-  if (locked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: locked };
+  if (locked > 0) return refusedWhileLocked(db, user, locked, from);
   const compact = code.replace(/[\s-]/g, '');
   if (/^\d{6}$/.test(compact)) {
     const secret = open(keyring, 'users.totp_secret', user.totp_secret);
@@ -132,6 +132,14 @@ async function recordFailure(db: DB, user: UserRow, reason: string, from: string
     if (lock) await appendAudit(trx, { actor: 'system', action: 'user.locked', entityType: 'user', entityId: String(user.id), after: { minutes: LOCK_MINUTES } });
   });
   return lock ? { ok: false, reason: 'locked', retryAfterSeconds: LOCK_MINUTES * 60 } : { ok: false, reason: 'wrong' };
+}
+
+/** Attempts on a locked account are not checked at all, but recorded (rate limits bound how many). */
+async function refusedWhileLocked(db: DB, user: UserRow, seconds: number, from: string): Promise<CheckResult> {
+  await db.transaction().execute((trx) => appendAudit(trx, {
+    actor: 'anonymous', action: 'user.sign_in_failed', entityType: 'user', entityId: String(user.id), after: { reason: 'account locked', address: from },
+  }));
+  return { ok: false, reason: 'locked', retryAfterSeconds: seconds };
 }
 
 async function clearFailures(db: DB, user: UserRow): Promise<void> {

@@ -77,6 +77,7 @@ export async function createUser(db: DB, keyring: Keyring, input: NewUser, optio
     const row = await store.insertUser(trx, {
       email: seal(keyring, 'users.email', email), email_hash: emailHash, role, department_id: departmentId, password_hash: passwordHash,
       totp_secret: totpSecret ? seal(keyring, 'users.totp_secret', totpSecret) : null, totp_confirmed: 0, status: 'active', created_at: at, updated_at: at,
+      email_verified_at: input.demo ? at : null,
     });
     await store.insertToken(trx, { token_hash: tokenHash(token), user_id: row.id, purpose: 'set_password', expires_at: new Date(Date.parse(at) + SET_PASSWORD_LINK_HOURS * 3_600_000).toISOString() });
     await appendAudit(trx, { actor, action: 'user.created', entityType: 'user', entityId: String(row.id), after: { role, department: departmentCode, status: 'active' } });
@@ -124,7 +125,9 @@ export async function setPasswordWithLink(db: DB, keyring: Keyring, token: strin
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     if (!(await store.markTokenUsed(trx, hashOfToken, at))) throw invalid('This link has already been used. Ask for a new one.');
-    await store.updateUser(trx, user.id, { password_hash: passwordHash, updated_at: at });
+    // The link went to this address (by email, or handed over by an administrator): using it shows
+    // the person holds the address, which is what a confirmed email means.
+    await store.updateUser(trx, user.id, { password_hash: passwordHash, updated_at: at, email_verified_at: user.email_verified_at ?? at });
     await appendAudit(trx, { actor: `user:${user.id}`, action: 'user.password_set', entityType: 'user', entityId: String(user.id) });
   });
 }

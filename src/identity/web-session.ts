@@ -6,29 +6,36 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { cookieName, readCookie, setCookie } from '../web/cookies.js';
+import '../web/page.js';
 import type { Person } from './person.js';
 import { isStaff, type Role } from './roles.js';
 import { endSession, findSession, limitsFor, startSession } from './sessions.js';
 
 export type SignInMethod = 'password' | 'email_link' | 'oidc';
 
-const secureByRequest = new WeakMap<FastifyRequest, boolean>();
 const sessionCookie = (secure: boolean) => cookieName('townhall_session', secure);
-const isSecure = (request: FastifyRequest) => secureByRequest.get(request) ?? false;
+/** Served over https (see web/page.ts `site`): cookies are then Secure and __Host- prefixed. */
+const isSecure = (request: FastifyRequest) => request.server.site.secure;
 
 /** Finds the person behind each request before any access rule runs. */
 export function identifyPeople(app: FastifyInstance, options: { db: DB; secure: boolean }): void {
   app.decorateRequest('person', null);
-  app.addHook('onRequest', async (request) => {
-    secureByRequest.set(request, options.secure);
+  // Callback style, and nothing at all for requests without a session cookie (API clients).
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = readCookie(request, sessionCookie(options.secure));
-    if (!token) return;
-    const session = await findSession(options.db, token);
-    if (!session) return;
-    request.person = {
-      userId: session.userId, role: session.role, department: session.department,
-      secondFactorDone: !isStaff(session.role) || session.secondFactor, csrfToken: session.csrfToken, sessionToken: token,
-    } satisfies Person;
+    if (!token) {
+      done();
+      return;
+    }
+    findSession(options.db, token).then((session) => {
+      if (session) {
+        request.person = {
+          userId: session.userId, role: session.role, department: session.department,
+          secondFactorDone: !isStaff(session.role) || session.secondFactor, csrfToken: session.csrfToken, sessionToken: token,
+        } satisfies Person;
+      }
+      done();
+    }, (error: Error) => done(error));
   });
 }
 

@@ -1,6 +1,7 @@
 /**
- * Reading and writing cookies, small enough to own: Townhall sets only a session cookie and a
- * CSRF cookie for forms shown before sign-in, always HttpOnly and SameSite=Lax.
+ * Reading and writing cookies, small enough to own: Townhall sets a session cookie, a CSRF cookie
+ * for forms shown before sign-in, and a short-lived cookie during single sign-on; always HttpOnly
+ * and SameSite=Lax, and over https Secure with a __Host- (or __Secure-) prefix.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 

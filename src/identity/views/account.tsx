@@ -29,7 +29,8 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
       {reports && (
         <>
           <h2>Your reports</h2>
-          {reports.length === 0 ? <p>You have not reported anything while signed in with this email address.</p> : (
+          {!account.emailVerified ? <p>Confirm your email address, with the link we emailed you, to see the reports made with it.</p>
+            : reports.length === 0 ? <p>You have not reported anything with this email address.</p> : (
             <TableWrap label="Your reports">
               <table>
                 <caption class="hint">Problems you reported, newest first</caption>
