@@ -29,6 +29,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (options.demo) {
     const seeded = await seedDemoIfEmpty(db, config, keys.keyring);
     if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');
+    if (seeded?.people === 0) app.log.warn('Served over https, so the demo accounts (whose password is public) were not created.');
   }
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {

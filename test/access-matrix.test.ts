@@ -43,6 +43,8 @@ const expectedRules: Record<string, Access> = {
   'GET /account': signedIn('any'),
   'POST /account/sessions/end': signedIn('any'),
   'GET /account/data.json': signedIn('any'),
+  'GET /account/password': signedIn('any'),
+  'POST /account/password': signedIn('any'),
   'GET /account/close': signedIn(['resident']),
   'POST /account/close': signedIn(['resident']),
   'GET /account/set-password': { kind: 'public' },

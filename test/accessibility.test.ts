@@ -56,6 +56,7 @@ describe('web pages are accessible and work on a small screen', () => {
     { name: 'page not found', path: '/no/such/page' },
     { name: 'resident account', path: '/account', as: 'resident' },
     { name: 'close account', path: '/account/close', as: 'resident' },
+    { name: 'change password', path: '/account/password', as: 'resident' },
     { name: 'staff workspace', path: '/staff', as: 'case_worker' },
     { name: 'a case', path: '/staff/requests/CASE', as: 'case_worker' },
     { name: 'a reporter\'s contact details', path: '/staff/requests/CASE/contact', as: 'case_worker' },

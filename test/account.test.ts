@@ -103,6 +103,33 @@ for (const database of databasesUnderTest()) {
       const kept = await t.db.selectFrom('case_reporters').select(['case_id', 'email']).where('case_id', 'in', ids.map(Number)).execute();
       assert.equal(kept.filter((r) => r.email !== null).length, 2, 'the real reporter\'s details are untouched');
     });
+
+    test('changing the password needs the current one and an acceptable new one, and signs out everywhere else', async () => {
+      const { browser, userId } = await residentWithReports('june@example.org');
+      const elsewhere = new WebClient(t.baseUrl);
+      await elsewhere.get('/sign-in');
+      await elsewhere.post('/sign-in', { email: 'june@example.org', password: 'a long enough resident password' });
+      assert.equal((await elsewhere.get('/account')).status, 200);
+
+      await browser.get('/account/password');
+      const wrong = await browser.post('/account/password', { current: 'not my password', next: 'a brand new passphrase' });
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.html, /Your current password is not right/);
+      const weak = await browser.post('/account/password', { current: 'a long enough resident password', next: 'password1' });
+      assert.equal(weak.status, 400);
+      assert.match(weak.html, /most common/);
+      const changed = await browser.post('/account/password', { current: 'a long enough resident password', next: 'a brand new passphrase' });
+      assert.equal(changed.location, '/account?changed=password');
+      assert.equal((await browser.get('/account')).status, 200, 'this session stays');
+      assert.equal((await elsewhere.get('/account')).status, 303, 'the other session ended');
+      const fresh = new WebClient(t.baseUrl);
+      await fresh.get('/sign-in');
+      assert.equal((await fresh.post('/sign-in', { email: 'june@example.org', password: 'a long enough resident password' })).status, 400);
+      assert.equal((await fresh.post('/sign-in', { email: 'june@example.org', password: 'a brand new passphrase' })).status, 303);
+      const trail = await t.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', userId).execute();
+      assert.ok(trail.some((e) => e.action === 'user.password_changed'));
+      assert.ok(!JSON.stringify(trail).includes('brand new'), 'no password in the audit trail');
+    });
   });
 
   describe(`served over https on ${database.name}`, () => {

@@ -29,12 +29,18 @@ export async function seedDemoIfEmpty(db: DB, config: Config, keyring: Keyring):
 
 export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = new Date()): Promise<SeedResult> {
   await seedDemoCatalogue(db, config.jurisdiction.id);
-  const people = await seedDemoPeople(db, keyring, config);
+  const people = demoAccountsAllowed(config) ? await seedDemoPeople(db, keyring, config) : 0;
   // 3,000 requests a year is a realistic load for a town of about 100,000 people, and seeds in seconds.
   const history = loadDemoHistory(demoHistoryFile, now, { limit: 3000 });
   const requests = await importHistoricRequests(db, config.jurisdiction.id, history, { id: SEED_ACTOR });
   return { services: demoServices.length, requests, people };
 }
+
+/**
+ * Demo accounts have a published password: only where Townhall is being tried (plain http),
+ * never on a site served over https, where real people could reach them.
+ */
+export const demoAccountsAllowed = (config: Pick<Config, 'publicUrl'>) => !config.publicUrl.startsWith('https:');
 
 export async function seedDemoCatalogue(db: DB, jurisdictionId: string): Promise<void> {
   for (const [index, group] of demoServiceGroups.entries()) await saveServiceGroup(db, jurisdictionId, group, index, SEED_ACTOR);

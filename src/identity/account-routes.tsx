@@ -13,7 +13,7 @@ import { ErrorSummary, Field, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import type { IdentityDeps } from './routes.js';
 import { endOtherSessions, listSessions } from './sessions.js';
-import { accountOf, closeAccount, setPasswordWithLink, type Account } from './users.js';
+import { accountOf, changePassword, closeAccount, setPasswordWithLink, type Account } from './users.js';
 import { AccountClosedPage, AccountPage, CloseAccountPage } from './views/account.js';
 import { endCurrentSession } from './web-session.js';
 
@@ -24,6 +24,7 @@ const field = (body: unknown, name: string) => {
 
 export async function accountRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
   const anyone = { access: signedIn('any') };
+  const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
   // Reports are found by email, so only a confirmed email finds them: otherwise anyone could
   // register with a reporter's address and read (or erase) what that reporter gave the council.
   const reportsOf = async (account: Account) => (account.emailVerified ? casesReportedBy(db, keyring, config.jurisdiction.id, account.email) : []);
@@ -34,11 +35,12 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const account = await accountOf(db, keyring, person.userId);
     const sessions = await listSessions(db, person.userId, person.sessionToken);
     const reports = account.role === 'resident' ? await reportsOf(account) : null;
-    const ended = (request.query as Record<string, string>).ended;
+    const { ended, changed } = request.query as Record<string, string | undefined>;
     return renderPage(request, reply, {
       title: 'Your account',
       body: <AccountPage account={account} sessions={sessions} reports={reports} csrf={csrfToken(request, reply, app.site.secure)} formatTime={formatTime}
-        notice={ended ? `Signed out of ${ended === '1' ? 'one other session' : `${Number(ended) || 0} other sessions`}.` : undefined} />,
+        notice={changed === 'password' ? 'Your password is changed, and you are signed out everywhere else.'
+          : ended ? `Signed out of ${ended === '1' ? 'one other session' : `${Number(ended) || 0} other sessions`}.` : undefined} />,
     });
   });
 
@@ -72,6 +74,29 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     await closeAccount(db, keyring, person.userId, actor);
     await endCurrentSession(db, request, reply);
     return renderPage(request, reply, { title: 'Your account is closed', body: <AccountClosedPage erased={result.erased} kept={result.kept} /> });
+  });
+
+  const passwordPage = (csrf: string, errors: Record<string, string> = {}) => (
+    <>
+      <ErrorSummary errors={errors} />
+      <h1>Change your password</h1>
+      <PostForm action="/account/password" csrf={csrf}>
+        <Field name="current" label="Current password" type="password" autocomplete="current-password" error={errors.current} />
+        <Field name="next" label="New password" type="password" autocomplete="new-password" hint="At least 8 characters. A few unusual words together are easy to remember and hard to guess." error={errors.next} />
+        <button type="submit">Change password</button>
+      </PostForm>
+      <p>Changing it signs you out everywhere else.</p>
+    </>
+  );
+  app.get('/account/password', { config: anyone, schema: { hide: true } }, async (request, reply) =>
+    renderPage(request, reply, { title: 'Change your password', body: passwordPage(csrfToken(request, reply, app.site.secure)) }));
+  app.post('/account/password', { config: { ...anyone, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const problem = await changePassword(db, keyring, person.userId, { current: field(request.body, 'current'), next: field(request.body, 'next'), keepSession: person.sessionToken });
+    if (problem) {
+      return renderPage(request, reply, { title: 'Change your password', status: 400, body: passwordPage(csrfToken(request, reply, app.site.secure), { [problem.field]: problem.message }) });
+    }
+    return reply.redirect('/account?changed=password', 303);
   });
 
   // The one-time link printed by `townhall users create` or sent by email.

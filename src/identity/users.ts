@@ -10,9 +10,9 @@ import type { DB } from '../db/connection.js';
 import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
-import { hashPassword, passwordProblem } from './passwords.js';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { isRole, isStaff, needsDepartment, roles, type Role } from './roles.js';
-import { endAllSessions } from './sessions.js';
+import { endAllSessions, endOtherSessions } from './sessions.js';
 import * as store from './store.js';
 
 /** How long a password-set link works. */
@@ -233,4 +233,25 @@ export async function resetSecondFactor(db: DB, keyring: Keyring, id: string, op
     return open(keyring, 'users.email', user.email);
   });
   return { totpUri: generateURI({ issuer: options.issuer, label: email, secret }) };
+}
+
+/**
+ * A signed-in person changes their password (ASVS 6.2.2, 6.2.3): the current one is needed, the
+ * new one must be acceptable, and every other session of theirs ends. Audited, without either.
+ * Returns what to correct, by field, or null once changed.
+ */
+export async function changePassword(db: DB, keyring: Keyring, userId: number, change: { current: string; next: string; keepSession: string }): Promise<{ field: 'current' | 'next'; message: string } | null> {
+  const user = await store.findUser(db, userId);
+  if (!user || user.status !== 'active') throw notFound('This account no longer exists.');
+  if (user.password_hash === null) return { field: 'current', message: 'Your account has no password yet: use "I have forgotten my password" on the sign-in page to choose one.' };
+  if (!(await verifyPassword(user.password_hash, change.current))) return { field: 'current', message: 'Your current password is not right.' };
+  const problem = passwordProblem(change.next, { email: open(keyring, 'users.email', user.email) });
+  if (problem) return { field: 'next', message: problem };
+  const passwordHash = await hashPassword(change.next);
+  await db.transaction().execute(async (trx) => {
+    await store.updateUser(trx, userId, { password_hash: passwordHash, updated_at: nowIso() });
+    const ended = await endOtherSessions(trx, userId, change.keepSession, 'others');
+    await appendAudit(trx, { actor: `user:${userId}`, action: 'user.password_changed', entityType: 'user', entityId: String(userId), after: { other_sessions_ended: ended } });
+  });
+  return null;
 }

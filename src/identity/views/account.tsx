@@ -70,6 +70,8 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
         </PostForm>
       )}
 
+      <p><a href="/account/password">Change your password</a></p>
+
       <h2>Your data</h2>
       <p><a href="/account/data.json" download="townhall-my-data.json">Download everything we hold about you</a> (a JSON file).</p>
       {account.role === 'resident' && <p><a href="/account/close">Close your account and delete your personal data</a></p>}
