@@ -4,7 +4,7 @@
  */
 import { demoCity } from './demo/city.js';
 import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc.js';
-import { loadMailConfig, type MailConfig } from './notifications/mailer.js';
+import { loadMailConfig, mailVariables, type MailConfig } from './notifications/mailer.js';
 
 export interface Bounds {
   minLat: number;
@@ -59,6 +59,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts per client address per minute, 0 for no limit (default 10)'],
   ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
   ...oidcVariables,
+  ...mailVariables,
 ];
 
 type Env = Record<string, string | undefined>;

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { describeDatabase, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
+import { startEmailDelivery } from './notifications/mailer.js';
 import { loadKeys } from './platform/keys.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
 
@@ -31,6 +32,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');
     if (seeded?.people === 0) app.log.warn('Served over https, so the demo accounts (whose password is public) were not created.');
   }
+  // Emails leave through the outbox (sent over SMTP when configured; otherwise they wait there).
+  const emailDelivery = startEmailDelivery({ db, keyring: keys.keyring, config, log: app.log });
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
     anonymiseExpiredReporters(db, config.jurisdiction.id).then(
@@ -41,6 +44,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   retentionTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(retentionTimer);
+    await emailDelivery.stop();
     await db.destroy();
   });
 
