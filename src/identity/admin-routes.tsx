@@ -54,26 +54,25 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
     }
   });
 
-  app.post('/admin/users/:id/disable', { config: admins, schema: { hide: true } }, async (request, reply) => {
-    const person = request.person!;
+  /** The account named in the path, if this administrator may manage it (record level). */
+  const manageable = async (request: FastifyRequest, refusal: string) => {
     const id = (request.params as { id: string }).id;
     const target = (await listUsers(db, keyring)).find((u) => u.id === id);
-    if (!target || !may(person, { action: 'user.manage', record: { department: target.department, role: target.role } })) {
-      throw forbidden('You cannot disable this account. Ask a system administrator.');
-    }
+    if (!target || !may(request.person, { action: 'user.manage', record: { department: target.department, role: target.role } })) throw forbidden(refusal);
+    return target;
+  };
+
+  app.post('/admin/users/:id/disable', { config: admins, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const target = await manageable(request, 'You cannot disable this account. Ask a system administrator.');
     if (target.id === String(person.userId)) throw forbidden('You cannot disable your own account.');
-    await disableUser(db, id, `user:${person.userId}`);
+    await disableUser(db, target.id, `user:${person.userId}`);
     return reply.redirect('/admin', 303);
   });
 
   app.post('/admin/users/:id/reset-second-factor', { config: admins, schema: { hide: true } }, async (request, reply) => {
-    const person = request.person!;
-    const id = (request.params as { id: string }).id;
-    const target = (await listUsers(db, keyring)).find((u) => u.id === id);
-    if (!target || !may(person, { action: 'user.manage', record: { department: target.department, role: target.role } })) {
-      throw forbidden('You cannot reset this person\'s authenticator. Ask a system administrator.');
-    }
-    await resetSecondFactor(db, keyring, id, { issuer: config.jurisdiction.name }, `user:${person.userId}`);
+    const target = await manageable(request, 'You cannot reset this person\'s authenticator. Ask a system administrator.');
+    await resetSecondFactor(db, keyring, target.id, { issuer: config.jurisdiction.name }, `user:${request.person!.userId}`);
     return showUsers(request, reply, { notice: `${target.email} will set up their authenticator app again when they next sign in. Their recovery codes no longer work.` });
   });
 
