@@ -2,6 +2,8 @@
  * Single sign-on, end to end: a real OpenID Connect provider (oidc-provider) and a real browser
  * (Chromium) go through the whole round trip against a running Townhall, on each database.
  */
+import { hashPassword } from '../src/identity/passwords.js';
+import { findSession, limitsFor, startSession } from '../src/identity/sessions.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -20,6 +22,7 @@ const newResident: TestAccount = { login: 'rui.resident', email: 'rui@home.examp
 const stranger: TestAccount = { login: 'sam.stranger', email: 'sam@elsewhere.example', name: 'Sam Stranger' };
 const supervisor: TestAccount = { login: 'lee.supervisor', email: 'lee@council.example', name: 'Lee Supervisor' };
 const unverified: TestAccount = { login: 'una.unverified', email: 'una@home.example', name: 'Una Unverified', emailVerified: false };
+const squatted: TestAccount = { login: 'olu.owner', email: 'olu@home.example', name: 'Olu Owner' };
 
 const oidcEnv = (issuer: string) => ({
   TOWNHALL_STAFF_OIDC_ISSUER: issuer, TOWNHALL_STAFF_OIDC_CLIENT_ID: clientId, TOWNHALL_STAFF_OIDC_CLIENT_SECRET: clientSecret,
@@ -37,7 +40,7 @@ for (const database of databasesUnderTest()) {
     before(async () => {
       // The provider listens first so Townhall can be configured with its issuer; it learns
       // Townhall's redirect URIs once Townhall is listening. Townhall discovers lazily.
-      provider = await startOidcProvider({ accounts: [staffMember, newResident, stranger, supervisor, unverified] });
+      provider = await startOidcProvider({ accounts: [staffMember, newResident, stranger, supervisor, unverified, squatted] });
       townhall = await startTownhall(database, { services: [], groups: [], env: oidcEnv(provider.issuer) });
       await provider.registerClient({
         clientId, clientSecret, redirectUris: ['staff', 'resident'].map((audience) => `${townhall.baseUrl}/sign-in/oidc/${audience}/callback`),
@@ -115,6 +118,25 @@ for (const database of databasesUnderTest()) {
       assert.ok(user.email_verified_at, 'the provider verified the email');
       assert.ok((await auditOf('user.created')).some((entry) => entry.entity_id === String(user.id)));
       assert.ok((await auditOf('user.signed_in')).some((entry) => entry.entity_id === String(user.id)));
+      await context.close();
+    });
+
+    test('the verified owner of an address takes back an account someone else registered with it, unconfirmed', roundTrip, async () => {
+      // Someone registered the owner's address and chose a password, but never confirmed it.
+      const squatter = await createUser(townhall.db, townhall.keyring, { email: squatted.email, role: 'resident' }, { publicUrl: townhall.baseUrl, issuer: 'Townhall' }, 'test');
+      await townhall.db.updateTable('users').set({ password_hash: await hashPassword('the squatter password') }).where('id', '=', Number(squatter.id)).execute();
+      const { token } = await startSession(townhall.db, Number(squatter.id), { limits: limitsFor('resident') });
+
+      const context = await freshContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${townhall.baseUrl}/sign-in/oidc/resident`);
+      const { callbackStatus } = await signInAtProvider(page, squatted);
+      assert.equal(callbackStatus, 303);
+      assert.equal(new URL(page.url()).pathname, '/account');
+      const account = await townhall.db.selectFrom('users').selectAll().where('id', '=', Number(squatter.id)).executeTakeFirstOrThrow();
+      assert.equal(account.password_hash, null, 'the unconfirmed password no longer works');
+      assert.ok(account.email_verified_at, 'the address is now confirmed, by the provider');
+      assert.equal(await findSession(townhall.db, token), null, 'the squatter is signed out');
       await context.close();
     });
 
