@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
 import { lookupHash, makeKeyring, newKey } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
@@ -29,7 +31,13 @@ for (const database of databasesUnderTest()) {
         ['Case.Worker@council.example', 'case_worker', 'highways', 'pending'], ['resident@example.org', 'resident', null, 'none'],
       ]);
       const raw = JSON.stringify(await t.db.selectFrom('users').selectAll().execute());
-      assert.ok(!raw.toLowerCase().includes('case.worker@council.example'), 'emails are sealed at rest');
+      assert.ok(!raw.toLowerCase().includes('case.worker@council.example') && !raw.includes('resident@example.org'), 'emails are sealed at rest');
+      if (database.name === 'sqlite') {
+        await sql`pragma wal_checkpoint(truncate)`.execute(t.db);
+        const file = readFileSync(t.url.slice('sqlite:'.length)).toString('latin1').toLowerCase();
+        assert.ok(!file.includes('resident@example.org') && !file.includes('case.worker@council.example'), 'the raw database file holds no email in clear');
+        assert.ok(!file.includes(new URL(worker.totpUri!).searchParams.get('secret')!.toLowerCase()), 'nor a TOTP secret');
+      }
     });
 
     test('mistakes are refused with a clear message', async () => {
