@@ -76,6 +76,8 @@ for (const database of databasesUnderTest()) {
       assert.match(enrolled.html, /Your recovery codes/);
       const codes = [...enrolled.html.matchAll(/<li>([a-z0-9]{5}-[a-z0-9]{5})<\/li>/g)].map((m) => m[1]!);
       assert.equal(codes.length, 10);
+      const stored = await t.db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', Number(staff.id)).execute();
+      assert.ok(stored.length === 10 && stored.every((r) => r.code_hash.startsWith('$argon2id$')), 'recovery codes are kept as salted argon2id hashes');
       assert.notEqual(browser.cookie('townhall_session'), sessionBefore, 'the session gets a new id once the second factor is checked');
 
       const account = await browser.get('/account');

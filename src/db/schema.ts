@@ -174,7 +174,7 @@ export interface UserTable {
   totp_last_step: number | null;
 }
 
-/** Single-use codes for a staff member who has lost their authenticator (SHA-256 hashes). */
+/** Single-use codes for a staff member who has lost their authenticator (argon2id hashes). */
 export interface RecoveryCodeTable {
   user_id: number;
   code_hash: string;

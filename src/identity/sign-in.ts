@@ -4,7 +4,7 @@
  * since the count lives in the database. Every failure and lockout goes into the audit trail;
  * passwords and codes never do.
  */
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { generateURI, verify as verifyTotp } from 'otplib';
 import QRCode from 'qrcode';
 import { appendAudit } from '../audit/audit.js';
@@ -70,8 +70,9 @@ export async function checkSecondFactor(db: DB, keyring: Keyring, userId: number
     return { ok: true, user: { id: user.id, role: user.role as Role, secondFactorEnrolled: true } };
   }
   if (/^[a-z0-9]{10}$/i.test(compact) && user.totp_confirmed === 1) {
-    const used = await db.transaction().execute(async (trx) => {
-      if (!(await store.useRecoveryCode(trx, user.id, recoveryHash(compact), nowIso()))) return false;
+    const match = await matchingRecoveryCode(db, user.id, compact);
+    const used = match !== null && await db.transaction().execute(async (trx) => {
+      if (!(await store.useRecoveryCode(trx, user.id, match, nowIso()))) return false;
       await store.updateUser(trx, user.id, { failed_sign_ins: 0, locked_until: null });
       await appendAudit(trx, { actor: `user:${user.id}`, action: 'user.recovery_code_used', entityType: 'user', entityId: String(user.id), after: { address: from } });
       return true;
@@ -100,9 +101,10 @@ export async function totpEnrolment(db: DB, keyring: Keyring, userId: number, is
 /** After a first good code: the authenticator is enrolled and the person gets recovery codes, shown once. */
 export async function confirmTotp(db: DB, userId: number, from: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+  const hashes = await Promise.all(codes.map((code) => hashPassword(normalise(code))));
   await db.transaction().execute(async (trx) => {
     await store.updateUser(trx, userId, { totp_confirmed: 1, updated_at: nowIso() });
-    await store.replaceRecoveryCodes(trx, userId, codes.map((c) => recoveryHash(c)));
+    await store.replaceRecoveryCodes(trx, userId, hashes);
     await appendAudit(trx, { actor: `user:${userId}`, action: 'user.mfa_enrolled', entityType: 'user', entityId: String(userId), after: { method: 'totp', recovery_codes: RECOVERY_CODES, address: from } });
   });
   return codes;
@@ -118,7 +120,19 @@ function newRecoveryCode(): string {
   for (let i = 0; i < 10; i++) out += ALPHABET[randomInt(ALPHABET.length)];
   return `${out.slice(0, 5)}-${out.slice(5)}`;
 }
-const recoveryHash = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex');
+const normalise = (code: string) => code.replace(/[\s-]/g, '').toLowerCase();
+
+/**
+ * Recovery codes have about 50 bits, too few for a plain hash (ASVS 6.5.2): each is stored as
+ * a salted argon2id hash like a password, so a code is found by trying the person's unused ones
+ * (ten at most, and only when someone types a recovery code).
+ */
+async function matchingRecoveryCode(db: DB, userId: number, code: string): Promise<string | null> {
+  for (const stored of await store.unusedRecoveryCodes(db, userId)) {
+    if (await verifyPassword(stored, normalise(code))) return stored;
+  }
+  return null;
+}
 
 async function recordFailure(db: DB, user: UserRow, reason: string, from: string): Promise<CheckResult> {
   const failures = user.failed_sign_ins + 1;

@@ -92,3 +92,8 @@ export async function markEmailVerified(trx: DB, userId: number, at: string): Pr
     .where('id', '=', userId).where('email_verified_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export async function unusedRecoveryCodes(db: DB, userId: number): Promise<string[]> {
+  const rows = await db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', userId).where('used_at', 'is', null).execute();
+  return rows.map((r) => r.code_hash);
+}
