@@ -65,6 +65,7 @@ const expectedRules: Record<string, Access> = {
   'POST /admin/users': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users/:id/disable': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users/:id/reset-second-factor': signedIn(['system_admin', 'department_admin']),
+  'POST /admin/users/:id/sign-out': signedIn(['system_admin', 'department_admin']),
   'GET /admin/privacy': signedIn(['system_admin']),
   'POST /admin/privacy/export': signedIn(['system_admin']),
   'GET /staff': signedIn(staffRoles),

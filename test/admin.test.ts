@@ -75,11 +75,18 @@ for (const database of databasesUnderTest()) {
       assert.equal(after.totp_confirmed, 0);
       assert.equal(await findSession(t.db, token), null, 'their sessions ended');
 
+      const again = await startSession(t.db, Number(worker.id), { limits: limitsFor('case_worker'), secondFactor: true });
+      const signedOut = await browser.post(`/admin/users/${worker.id}/sign-out`);
+      assert.equal(signedOut.status, 200, signedOut.html);
+      assert.match(signedOut.html, /signed out everywhere \(1 session ended\)/);
+      assert.equal(await findSession(t.db, again.token), null);
+
       const disabled = await browser.post(`/admin/users/${worker.id}/disable`);
       assert.equal(disabled.status, 303);
       const actions = (await t.db.selectFrom('audit_log').select(['action', 'actor']).where('entity_id', '=', worker.id).execute());
       assert.ok(actions.some((a) => a.action === 'user.mfa_reset' && a.actor.startsWith('user:')));
       assert.ok(actions.some((a) => a.action === 'user.disabled' && a.actor.startsWith('user:')));
+      assert.ok(actions.some((a) => a.action === 'user.sessions_ended' && a.actor.startsWith('user:')));
     });
 
     test('a subject access export by a system administrator downloads the person\'s data, audited', async () => {

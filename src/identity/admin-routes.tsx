@@ -12,7 +12,7 @@ import { renderPage } from '../web/page.js';
 import { may, subjectAccessRoles, userAdminRoles } from './policy.js';
 import { isRole, roles, type Role } from './roles.js';
 import type { IdentityDeps } from './routes.js';
-import { createUser, disableUser, listUsers, resetSecondFactor, type CreatedUser } from './users.js';
+import { createUser, disableUser, endSessionsOf, listUsers, resetSecondFactor, type CreatedUser } from './users.js';
 import { SubjectAccessPage, UsersPage } from './views/admin.js';
 
 const field = (body: unknown, name: string) => {
@@ -74,6 +74,12 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
     const target = await manageable(request, 'You cannot reset this person\'s authenticator. Ask a system administrator.');
     await resetSecondFactor(db, keyring, target.id, { issuer: config.jurisdiction.name }, `user:${request.person!.userId}`);
     return showUsers(request, reply, { notice: `${target.email} will set up their authenticator app again when they next sign in. Their recovery codes no longer work.` });
+  });
+
+  app.post('/admin/users/:id/sign-out', { config: admins, schema: { hide: true } }, async (request, reply) => {
+    const target = await manageable(request, 'You cannot sign this person out. Ask a system administrator.');
+    const ended = await endSessionsOf(db, target.id, `user:${request.person!.userId}`);
+    return showUsers(request, reply, { notice: `${target.email} is signed out everywhere (${ended} session${ended === 1 ? '' : 's'} ended).` });
   });
 
   const exporters = { access: signedIn(subjectAccessRoles) };

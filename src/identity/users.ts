@@ -255,3 +255,14 @@ export async function changePassword(db: DB, keyring: Keyring, userId: number, c
   });
   return null;
 }
+
+/** An administrator signs a person out everywhere (a lost laptop, a suspected break-in). Audited. */
+export async function endSessionsOf(db: DB, id: string, actor: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    if (!user) throw notFound(`There is no user with id "${id}".`);
+    const ended = await endAllSessions(trx, user.id);
+    await appendAudit(trx, { actor, action: 'user.sessions_ended', entityType: 'user', entityId: id, after: { sessions_ended: ended } });
+    return ended;
+  });
+}

@@ -32,6 +32,9 @@ export function UsersPage({ users, csrf, grantable, created, notice, errors, can
                     <PostForm action={`/admin/users/${u.id}/disable`} csrf={csrf}>
                       <button type="submit" class="secondary">Disable<span class="skip-link"> {u.email}</span></button>
                     </PostForm>
+                    <PostForm action={`/admin/users/${u.id}/sign-out`} csrf={csrf}>
+                      <button type="submit" class="secondary">Sign out everywhere<span class="skip-link"> {u.email}</span></button>
+                    </PostForm>
                     {u.secondFactor === 'enrolled' && (
                       <PostForm action={`/admin/users/${u.id}/reset-second-factor`} csrf={csrf}>
                         <button type="submit" class="secondary">Reset authenticator<span class="skip-link"> of {u.email}</span></button>
