@@ -1,4 +1,5 @@
 /** The townhall command, run as a council's script would run it: a separate process per call. */
+import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -180,6 +181,22 @@ for (const database of databasesUnderTest()) {
       assert.equal((await townhall(['users', 'disable', user.id], envNow)).code, 0);
       const listed = JSON.parse((await townhall(['users', 'list', '--json'], envNow)).stdout) as Array<{ id: string; status: string }>;
       assert.equal(listed.find((u) => u.id === user.id)?.status, 'disabled');
+
+      const worker = JSON.parse((await townhall(['users', 'create', '--email', 'mover@council.example', '--role', 'case_worker', '--department', 'highways'], envNow)).stdout) as { id: string; totpUri: string };
+      const moved = await townhall(['users', 'set-role', worker.id, '--role', 'supervisor', '--department', 'highways'], envNow);
+      assert.equal(moved.code, 0, moved.stderr);
+      const reset = await townhall(['users', 'reset-mfa', worker.id], envNow);
+      assert.equal(reset.code, 0, reset.stderr);
+      assert.notEqual((JSON.parse(reset.stdout) as { totpUri: string }).totpUri, worker.totpUri);
+      await startSession(t.db, Number(worker.id), { limits: limitsFor('supervisor'), secondFactor: true });
+      const one = await townhall(['users', 'sign-out', worker.id], envNow);
+      assert.match(one.stderr, /signed out everywhere: 1 sessions ended/);
+      await startSession(t.db, Number(worker.id), { limits: limitsFor('supervisor'), secondFactor: true });
+      const everyone = await townhall(['users', 'sign-out', '--all'], envNow);
+      assert.equal(everyone.code, 0, everyone.stderr);
+      assert.equal((await t.db.selectFrom('sessions').select('token_hash').execute()).length, 0);
+      const roles = JSON.parse((await townhall(['users', 'list', '--json'], envNow)).stdout) as Array<{ id: string; role: string }>;
+      assert.equal(roles.find((u) => u.id === worker.id)?.role, 'supervisor');
     });
   });
 }

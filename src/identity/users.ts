@@ -266,3 +266,13 @@ export async function endSessionsOf(db: DB, id: string, actor: string): Promise<
     return ended;
   });
 }
+
+/** Everyone signed out at once (after a suspected breach, or a change of keys). Audited. */
+export async function endEverySession(db: DB, actor: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('sessions').executeTakeFirst();
+    const ended = Number(result.numDeletedRows);
+    await appendAudit(trx, { actor, action: 'user.sessions_ended', entityType: 'user', entityId: '*', after: { sessions_ended: ended, everyone: true } });
+    return ended;
+  });
+}
