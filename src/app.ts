@@ -3,6 +3,7 @@
  * health checks, each capability's routes, and the error handler that turns domain errors
  * into answers a person can act on.
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
@@ -17,6 +18,7 @@ import { enforceAccess, publicAccess, SignInNeeded } from './platform/access.js'
 import { DomainError, httpStatusOf } from './platform/errors.js';
 import { requestSerializer } from './platform/log-redaction.js';
 import { refuseNulCharacters } from './platform/nul-guard.js';
+import { trackRequests } from './platform/request-context.js';
 import { addSecurityHeaders } from './platform/security-headers.js';
 import { protectForms } from './web/csrf.js';
 import { renderErrorPage } from './web/error-page.js';
@@ -38,6 +40,8 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Unique across processes and restarts, so an audit entry's request id finds its log lines.
+    genReqId: () => randomUUID(),
     // Leave no request hanging forever on a slow client.
     requestTimeout: 30_000,
   });
@@ -46,6 +50,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   app.decorate('site', { council: config.jurisdiction.name, secure });
   addSecurityHeaders(app, { https: secure });
   // Order matters: who is asking, then may they, then did the form come from us.
+  trackRequests(app);
   identifyPeople(app, { db, secure });
   enforceAccess(app, db);
   protectForms(app, { publicUrl: () => config.publicUrl, secure });

@@ -3,6 +3,7 @@
  * department administrator only their own department's case workers and supervisors. Each
  * change is audited; a reset authenticator is enrolled again at the next sign-in.
  */
+import { verifyAuditChain } from '../src/audit/audit.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Role } from '../src/identity/roles.js';
@@ -87,6 +88,17 @@ for (const database of databasesUnderTest()) {
       assert.ok(actions.some((a) => a.action === 'user.mfa_reset' && a.actor.startsWith('user:')));
       assert.ok(actions.some((a) => a.action === 'user.disabled' && a.actor.startsWith('user:')));
       assert.ok(actions.some((a) => a.action === 'user.sessions_ended' && a.actor.startsWith('user:')));
+
+      // Changes made through the web carry the request that made them; the chain covers it.
+      const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.mfa_reset').where('entity_id', '=', worker.id).executeTakeFirstOrThrow();
+      const context = JSON.parse(entry.context ?? '{}') as { request_id?: string; address?: string };
+      assert.match(context.request_id ?? '', /^[0-9a-f-]{36}$/);
+      assert.equal(context.address, '127.0.0.1');
+      assert.deepEqual(await verifyAuditChain(t.db), { ok: true, entries: (await t.db.selectFrom('audit_log').select('seq').execute()).length, lastHash: (await t.db.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').executeTakeFirstOrThrow()).hash });
+      await t.db.updateTable('audit_log').set({ context: JSON.stringify({ ...context, address: '10.9.9.9' }) }).where('seq', '=', entry.seq).execute();
+      const broken = await verifyAuditChain(t.db);
+      assert.equal(broken.ok ? 0 : broken.firstBadSeq, entry.seq, 'an edited request address breaks the chain');
+      await t.db.updateTable('audit_log').set({ context: entry.context }).where('seq', '=', entry.seq).execute();
     });
 
     test('a subject access export by a system administrator downloads the person\'s data, audited', async () => {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
 import type { AuditLogRow } from '../db/schema.js';
+import { currentRequest, type RequestContext } from '../platform/request-context.js';
 import { nowIso } from '../platform/time.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -37,12 +38,19 @@ export async function appendAudit(trx: DB, entry: AuditEntry): Promise<void> {
     before: entry.before === undefined ? null : JSON.stringify(entry.before),
     after: entry.after === undefined ? null : JSON.stringify(entry.after),
     prev_hash: last?.hash ?? GENESIS_HASH,
+    context: contextOf(currentRequest()),
   };
   await trx.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
 }
 
+/** Which request made the change, when a request did (not the CLI or a scheduled job). */
+const contextOf = (request: RequestContext | undefined) => (request ? JSON.stringify({ request_id: request.requestId, address: request.address }) : null);
+
 export function entryHash(row: Omit<AuditLogRow, 'hash'>): string {
-  const content = JSON.stringify([row.seq, row.at, row.actor, row.action, row.entity_type, row.entity_id, row.before, row.after]);
+  const fields: unknown[] = [row.seq, row.at, row.actor, row.action, row.entity_type, row.entity_id, row.before, row.after];
+  // Entries written before the context was kept hash as they always did.
+  if (row.context !== null) fields.push(row.context);
+  const content = JSON.stringify(fields);
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
 

@@ -11,6 +11,7 @@ import * as identity from './migrations/004_identity.js';
 import * as sessions from './migrations/005_sessions.js';
 import * as signIn from './migrations/006_sign_in.js';
 import * as oidc from './migrations/007_oidc.js';
+import * as auditContext from './migrations/008_audit_context.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '005_sessions': sessions,
   '006_sign_in': signIn,
   '007_oidc': oidc,
+  '008_audit_context': auditContext,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

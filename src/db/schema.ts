@@ -130,6 +130,8 @@ export interface AuditLogTable {
   after: string | null;
   prev_hash: string;
   hash: string;
+  /** JSON {request_id, address} when a web request made the change; null from the CLI or jobs. */
+  context: string | null;
 }
 
 export interface ApiKeyTable {
