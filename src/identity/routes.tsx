@@ -41,7 +41,11 @@ const text = (form: unknown, name: string) => {
 
 export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
   await app.register(async (scope) => {
-    await scope.register(rateLimit, { global: false });
+    await scope.register(rateLimit, {
+      global: false,
+      // Security events for the log (ASVS 16.3.1): someone is guessing from one address.
+      onExceeded: (request) => request.log.warn({ event: 'rate_limited', route: request.routeOptions.url }, 'sign-in attempts rate-limited'),
+    });
     signInRoutes(scope, deps);
     await accountRoutes(scope, deps);
     await residentRoutes(scope, deps);

@@ -84,7 +84,12 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
         keysByRequest.set(request, key);
         done();
       },
-      (error: Error) => done(error),
+      (error: Error) => {
+        // A security event for the log (ASVS 16.3.2): counted there, not in the audit trail,
+        // which anyone without a key could otherwise fill.
+        request.log.warn({ event: 'api_key_refused', route: request.routeOptions.url, reason: error.message }, 'API key refused');
+        done(error);
+      },
     );
   });
 }

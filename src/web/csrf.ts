@@ -33,12 +33,14 @@ export function protectForms(app: FastifyInstance, options: { publicUrl: () => s
     }
     const origin = request.headers.origin;
     if (origin && origin !== 'null' && origin !== new URL(options.publicUrl()).origin && origin !== `${request.protocol}://${request.host}`) {
+      request.log.warn({ event: 'csrf_refused', reason: 'other origin', route: request.routeOptions.url }, 'form from another site refused');
       done(new DomainError('forbidden', 'This form was sent from another website, so it was refused. Go back to the page, reload it and try again.'));
       return;
     }
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
     const expected = request.person?.csrfToken ?? readCookie(request, cookieName('townhall_csrf', options.secure));
     if (typeof sent !== 'string' || !expected || !same(sent, expected)) {
+      request.log.warn({ event: 'csrf_refused', reason: 'token', route: request.routeOptions.url }, 'form without its CSRF token refused');
       done(new DomainError('forbidden', 'This form has expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.'));
       return;
     }
