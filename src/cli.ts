@@ -16,7 +16,7 @@ import { resealReporters } from './requests/reporters.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
 import { erasePersonalData, exportPersonalData } from './privacy/privacy.js';
 import { roles } from './identity/roles.js';
-import { changeRole, createUser, disableUser, endEverySession, endSessionsOf, listUsers, resealUsers, resetSecondFactor } from './identity/users.js';
+import { changeRole, createUser, disableUser, endEverySession, endSessionsOf, issuePasswordLink, listUsers, resealUsers, resetSecondFactor, SET_PASSWORD_LINK_HOURS } from './identity/users.js';
 
 interface Command {
   usage: string;
@@ -114,7 +114,7 @@ const commands: Record<string, Command> = {
     }),
   },
   users: {
-    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]\n       townhall users reset-mfa ID\n       townhall users sign-out ID|--all',
+    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]\n       townhall users reset-mfa ID\n       townhall users sign-out ID|--all\n       townhall users password-link ID',
     summary: `Manage accounts. "create" prints JSON with the user id, a one-time link to set a password and, for staff, the TOTP otpauth URI. Roles: ${roles.join(', ')}.`,
     options: { email: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' } },
     positionals: true,
@@ -153,6 +153,12 @@ const commands: Record<string, Command> = {
         console.error(`User ${id} sets up their authenticator again at their next sign-in; their recovery codes and sessions have ended.`);
         return 0;
       }
+      if (action === 'password-link') {
+        if (!id) return usageError('users', 'Say who: townhall users password-link ID.');
+        console.log(JSON.stringify(await issuePasswordLink(db, id, { publicUrl: config.publicUrl }, CLI_ACTOR), null, 2));
+        console.error(`User ${id}'s old password no longer works; the link lets them choose a new one within ${SET_PASSWORD_LINK_HOURS} hours.`);
+        return 0;
+      }
       if (action === 'sign-out') {
         if (values.all === true) {
           console.error(`Signed everyone out: ${await endEverySession(db, CLI_ACTOR)} sessions ended.`);
@@ -162,7 +168,7 @@ const commands: Record<string, Command> = {
         console.error(`User ${id} is signed out everywhere: ${await endSessionsOf(db, id, CLI_ACTOR)} sessions ended.`);
         return 0;
       }
-      return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list, disable, set-role, reset-mfa or sign-out.');
+      return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list, disable, set-role, reset-mfa, sign-out or password-link.');
     }),
   },
   privacy: {

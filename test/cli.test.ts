@@ -195,6 +195,9 @@ for (const database of databasesUnderTest()) {
       const everyone = await townhall(['users', 'sign-out', '--all'], envNow);
       assert.equal(everyone.code, 0, everyone.stderr);
       assert.equal((await t.db.selectFrom('sessions').select('token_hash').execute()).length, 0);
+      const link = await townhall(['users', 'password-link', worker.id], envNow);
+      assert.equal(link.code, 0, link.stderr);
+      assert.match((JSON.parse(link.stdout) as { setPasswordLink: string }).setPasswordLink, /\/account\/set-password\?token=[A-Za-z0-9_-]{43}$/);
       const roles = JSON.parse((await townhall(['users', 'list', '--json'], envNow)).stdout) as Array<{ id: string; role: string }>;
       assert.equal(roles.find((u) => u.id === worker.id)?.role, 'supervisor');
     });

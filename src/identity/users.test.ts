@@ -6,7 +6,7 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../..
 import { lookupHash, makeKeyring, newKey } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
 import { verifyPassword } from './passwords.js';
-import { changeRole, createUser, disableUser, listUsers, resealUsers, resetSecondFactor, setPasswordWithLink } from './users.js';
+import { changeRole, createUser, disableUser, issuePasswordLink, listUsers, resealUsers, resetSecondFactor, setPasswordWithLink } from './users.js';
 import { findSession, limitsFor, startSession } from './sessions.js';
 
 const options = { publicUrl: 'https://council.example', issuer: 'Townhall Test' };
@@ -97,6 +97,20 @@ for (const database of databasesUnderTest()) {
       const resident = await createUser(t.db, keyring, { email: 'nokey@example.org', role: 'resident' }, options, 'cli');
       await assert.rejects(resetSecondFactor(t.db, keyring, resident.id, { issuer: 'x' }, 'cli'), /no authenticator/);
       await t.db.deleteFrom('users').where('id', 'in', [Number(created.id), Number(resident.id)]).execute();
+    });
+
+    test('a new password link for staff who forgot theirs: the old password and sessions end, the link works once', async () => {
+      const created = await createUser(t.db, keyring, { email: 'forgetful@council.example', role: 'supervisor', departmentCode: 'highways' }, options, 'cli');
+      await setPasswordWithLink(t.db, keyring, tokenOf(created.setPasswordLink), 'the first long passphrase');
+      const { token } = await startSession(t.db, Number(created.id), { limits: limitsFor('supervisor'), secondFactor: true });
+      const { setPasswordLink } = await issuePasswordLink(t.db, created.id, options, 'user:1');
+      const row = await t.db.selectFrom('users').selectAll().where('id', '=', Number(created.id)).executeTakeFirstOrThrow();
+      assert.equal(row.password_hash, null, 'the old password no longer works');
+      assert.equal(await findSession(t.db, token), null);
+      await setPasswordWithLink(t.db, keyring, tokenOf(setPasswordLink), 'the second long passphrase');
+      await assert.rejects(setPasswordWithLink(t.db, keyring, tokenOf(setPasswordLink), 'a third long passphrase'), /already been used/);
+      await assert.rejects(issuePasswordLink(t.db, '999999', options, 'cli'), /no user with id/);
+      await t.db.deleteFrom('users').where('id', '=', Number(created.id)).execute();
     });
 
     test('rotation re-seals emails and secrets; the person is still found by email', async () => {

@@ -276,3 +276,23 @@ export async function endEverySession(db: DB, actor: string): Promise<number> {
     return ended;
   });
 }
+
+/**
+ * A new one-time link to choose a password, for a staff member who forgot theirs (staff get no
+ * reset email: their administrator checks who is asking, then hands the link over). The old
+ * password stops working at once, and every session ends. Audited.
+ */
+export async function issuePasswordLink(db: DB, id: string, options: { publicUrl: string }, actor: string): Promise<{ setPasswordLink: string }> {
+  const token = randomBytes(32).toString('base64url');
+  await db.transaction().execute(async (trx) => {
+    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    if (!user) throw notFound(`There is no user with id "${id}".`);
+    if (user.status !== 'active') throw invalid('This account is disabled; a disabled account cannot set a password.');
+    const at = nowIso();
+    await store.updateUser(trx, user.id, { password_hash: null, failed_sign_ins: 0, locked_until: null, updated_at: at });
+    await store.insertToken(trx, { token_hash: tokenHash(token), user_id: user.id, purpose: 'set_password', expires_at: new Date(Date.parse(at) + SET_PASSWORD_LINK_HOURS * 3_600_000).toISOString() });
+    const ended = await endAllSessions(trx, user.id);
+    await appendAudit(trx, { actor, action: 'user.password_link_issued', entityType: 'user', entityId: id, after: { sessions_ended: ended } });
+  });
+  return { setPasswordLink: `${options.publicUrl}/account/set-password?token=${token}` };
+}
