@@ -3,6 +3,7 @@
  * account (residents), and set a password from a one-time link. Every page is no-store.
  */
 import type { FastifyInstance } from 'fastify';
+import { translate, type Translator } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../platform/access.js';
 import { DomainError } from '../platform/errors.js';
 import { formatInZone, nowIso } from '../platform/time.js';
@@ -36,11 +37,12 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const sessions = await listSessions(db, person.userId, person.sessionToken);
     const reports = account.role === 'resident' ? await reportsOf(account) : null;
     const { ended, changed } = request.query as Record<string, string | undefined>;
+    const { t } = translate(request);
     return renderPage(request, reply, {
-      title: 'Your account',
+      title: t('account.title'),
       body: <AccountPage account={account} sessions={sessions} reports={reports} csrf={csrfToken(request, reply, app.site.secure)} formatTime={formatTime}
-        notice={changed === 'password' ? 'Your password is changed, and you are signed out everywhere else.'
-          : ended ? `Signed out of ${ended === '1' ? 'one other session' : `${Number(ended) || 0} other sessions`}.` : undefined} />,
+        notice={changed === 'password' ? t('account.passwordChanged')
+          : ended ? t('account.ended', { count: Number(ended) || 0 }) : undefined} />,
     });
   });
 
@@ -62,7 +64,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
 
   const residents = { access: signedIn(['resident']) };
   app.get('/account/close', { config: residents, schema: { hide: true } }, async (request, reply) =>
-    renderPage(request, reply, { title: 'Close your account', body: <CloseAccountPage csrf={csrfToken(request, reply, app.site.secure)} /> }));
+    renderPage(request, reply, { title: translate(request).t('close.title'), body: <CloseAccountPage csrf={csrfToken(request, reply, app.site.secure)} /> }));
 
   app.post('/account/close', { config: residents, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
@@ -73,56 +75,62 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
       : { erased: [], kept: [] };
     await closeAccount(db, keyring, person.userId, actor);
     await endCurrentSession(db, request, reply);
-    return renderPage(request, reply, { title: 'Your account is closed', body: <AccountClosedPage erased={result.erased} kept={result.kept} /> });
+    return renderPage(request, reply, { title: translate(request).t('closed.title'), body: <AccountClosedPage erased={result.erased} kept={result.kept} /> });
   });
 
-  const passwordPage = (csrf: string, errors: Record<string, string> = {}) => (
+  const passwordPage = ({ t }: Translator, csrf: string, errors: Record<string, string> = {}) => (
     <>
       <ErrorSummary errors={errors} />
-      <h1>Change your password</h1>
+      <h1>{t('password.changeTitle')}</h1>
       <PostForm action="/account/password" csrf={csrf}>
-        <Field name="current" label="Current password" type="password" autocomplete="current-password" error={errors.current} />
-        <Field name="next" label="New password" type="password" autocomplete="new-password" hint="At least 8 characters. A few unusual words together are easy to remember and hard to guess." error={errors.next} />
-        <button type="submit">Change password</button>
+        <Field name="current" label={t('password.current')} type="password" autocomplete="current-password" error={errors.current} />
+        <Field name="next" label={t('password.new')} type="password" autocomplete="new-password" hint={t('password.changeHint')} error={errors.next} />
+        <button type="submit">{t('password.changeButton')}</button>
       </PostForm>
-      <p>Changing it signs you out everywhere else.</p>
+      <p>{t('password.changeNote')}</p>
     </>
   );
-  app.get('/account/password', { config: anyone, schema: { hide: true } }, async (request, reply) =>
-    renderPage(request, reply, { title: 'Change your password', body: passwordPage(csrfToken(request, reply, app.site.secure)) }));
+  app.get('/account/password', { config: anyone, schema: { hide: true } }, async (request, reply) => {
+    const tr = translate(request);
+    return renderPage(request, reply, { title: tr.t('password.changeTitle'), body: passwordPage(tr, csrfToken(request, reply, app.site.secure)) });
+  });
   app.post('/account/password', { config: { ...anyone, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const problem = await changePassword(db, keyring, person.userId, { current: field(request.body, 'current'), next: field(request.body, 'next'), keepSession: person.sessionToken });
     if (problem) {
-      return renderPage(request, reply, { title: 'Change your password', status: 400, body: passwordPage(csrfToken(request, reply, app.site.secure), { [problem.field]: problem.message }) });
+      const tr = translate(request);
+      return renderPage(request, reply, { title: tr.t('password.changeTitle'), status: 400,
+        body: passwordPage(tr, csrfToken(request, reply, app.site.secure), { [problem.field]: tr.known(problem.message) }) });
     }
     return reply.redirect('/account?changed=password', 303);
   });
 
   // The one-time link printed by `townhall users create` or sent by email.
-  const setPasswordPage = (csrf: string, token: string, error?: string) => (
+  const setPasswordPage = ({ t }: Translator, csrf: string, token: string, error?: string) => (
     <>
       {error && <ErrorSummary errors={{ password: error }} />}
-      <h1>Choose your password</h1>
-      <p>Use at least 8 characters. A few unusual words together make a password that is easy to remember and hard to guess.</p>
+      <h1>{t('setPassword.title')}</h1>
+      <p>{t('password.advice')}</p>
       <PostForm action={`/account/set-password?token=${encodeURIComponent(token)}`} csrf={csrf}>
-        <Field name="password" label="New password" type="password" autocomplete="new-password" error={error} />
-        <button type="submit">Save password</button>
+        <Field name="password" label={t('password.new')} type="password" autocomplete="new-password" error={error} />
+        <button type="submit">{t('password.save')}</button>
       </PostForm>
     </>
   );
   app.get('/account/set-password', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
     const token = (request.query as Record<string, string>).token ?? '';
-    return renderPage(request, reply, { title: 'Choose your password', body: setPasswordPage(csrfToken(request, reply, app.site.secure), token) });
+    const tr = translate(request);
+    return renderPage(request, reply, { title: tr.t('setPassword.title'), body: setPasswordPage(tr, csrfToken(request, reply, app.site.secure), token) });
   });
   app.post('/account/set-password', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
     const token = (request.query as Record<string, string>).token ?? '';
+    const tr = translate(request);
     try {
       await setPasswordWithLink(db, keyring, token, field(request.body, 'password'));
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
-      return renderPage(request, reply, { title: 'Choose your password', status: 400, body: setPasswordPage(csrfToken(request, reply, app.site.secure), token, error.message) });
+      return renderPage(request, reply, { title: tr.t('setPassword.title'), status: 400, body: setPasswordPage(tr, csrfToken(request, reply, app.site.secure), token, tr.known(error.message)) });
     }
-    return renderPage(request, reply, { title: 'Password saved', body: <><h1>Your password is saved</h1><p><a href="/sign-in">Sign in</a></p></> });
+    return renderPage(request, reply, { title: tr.t('setPassword.savedTitle'), body: <><h1>{tr.t('setPassword.saved')}</h1><p><a href="/sign-in">{tr.t('setPassword.signIn')}</a></p></> });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Administration: people who can sign in (system administrators: everyone; department
  * administrators: their own department's case workers and supervisors), and subject access
- * exports. Each change is audited by the functions it calls.
+ * exports. Each change is audited by the functions it calls. Staff tools: English only for now
+ * (`englishOnly`), inside a frame in the person's chosen language.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedIn } from '../platform/access.js';
@@ -29,7 +30,7 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
     const users = (await listUsers(db, keyring)).filter((u) => u.role !== 'resident' && may(person, { action: 'user.manage', record: { department: u.department, role: u.role } }));
     const grantable = roles.filter((r) => r !== 'resident' && may(person, { action: 'user.grant_role', record: { role: r, department: person.department } }));
     return renderPage(request, reply, {
-      title: 'Administration', wide: true, status: extra.status ?? 200,
+      title: 'Administration', wide: true, englishOnly: true, status: extra.status ?? 200,
       body: <UsersPage users={users} csrf={csrf(request, reply)} grantable={grantable} created={extra.created} notice={extra.notice} errors={extra.errors ?? {}} canExport={may(person, { action: 'person.export' })} />,
     });
   };
@@ -84,7 +85,7 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
 
   const exporters = { access: signedIn(subjectAccessRoles) };
   app.get('/admin/privacy', { config: exporters, schema: { hide: true } }, async (request, reply) =>
-    renderPage(request, reply, { title: 'Subject access request', body: <SubjectAccessPage csrf={csrf(request, reply)} /> }));
+    renderPage(request, reply, { title: 'Subject access request', englishOnly: true, body: <SubjectAccessPage csrf={csrf(request, reply)} /> }));
 
   app.post('/admin/privacy/export', { config: exporters, schema: { hide: true } }, async (request, reply) => {
     try {
@@ -92,7 +93,7 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
       return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="subject-access-export.json"').send(data);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
-      return renderPage(request, reply, { title: 'Subject access request', status: 400, body: <SubjectAccessPage csrf={csrf(request, reply)} error={error.message} /> });
+      return renderPage(request, reply, { title: 'Subject access request', englishOnly: true, status: 400, body: <SubjectAccessPage csrf={csrf(request, reply)} error={error.message} /> });
     }
   });
 }

@@ -10,6 +10,7 @@ import type { DB } from '../db/connection.js';
 import { publicAccess } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { readCookie, setCookie } from '../web/cookies.js';
+import { translate } from '../i18n/i18n.js';
 import { renderPage } from '../web/page.js';
 import {
   accountFor, ATTEMPT_MINUTES, callbackPath, finishSignIn, isAudience, openAttempt, providerDiscovery, safeNextPath, sealAttempt,
@@ -77,14 +78,16 @@ function refusalPage(request: FastifyRequest, reply: FastifyReply, error: unknow
   if (!(error instanceof SignInRefused)) throw error;
   if (error.status >= 500) request.log.warn({ reason: error.reason }, 'single sign-on provider not answering');
   else request.log.info({ reason: error.reason }, 'single sign-on refused');
-  const title = error.status >= 500 ? 'Single sign-on is not answering' : 'You are not signed in';
+  // The reason (error.message) comes from oidc.ts in English; the title and the way back are translated.
+  const { t } = translate(request);
+  const title = t(error.status >= 500 ? 'oidc.unavailable' : 'oidc.refused');
   return renderPage(request, reply, {
     title,
     status: error.status,
     body: [
       h('h1', null, title),
       h('p', null, error.message),
-      h('p', null, h('a', { href: '/sign-in' }, 'Go back to the sign-in page')),
+      h('p', null, h('a', { href: '/sign-in' }, t('oidc.back'))),
     ],
   });
 }

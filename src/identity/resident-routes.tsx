@@ -5,6 +5,7 @@
  * page only shows the button that uses it).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { translate, type MessageKey } from '../i18n/i18n.js';
 import type { Sender } from '../notifications/email.js';
 import { publicAccess } from '../platform/access.js';
 import { csrfToken } from '../web/csrf.js';
@@ -16,8 +17,14 @@ import {
 import type { IdentityDeps } from './routes.js';
 import {
   AskForEmailPage, CheckYourEmailPage, ChoosePasswordPage, ConfirmLinkPage, DonePage, LinkNotUsablePage, RegisterPage,
+  confirmTitle,
 } from './views/resident.js';
 import { beginSession, homeFor } from './web-session.js';
+
+/** The form's problems, each in the person's language when it is a known sentence (they come from resident-accounts.ts in English). */
+const problemsIn = (request: FastifyRequest, fields: Record<string, string>) =>
+  Object.fromEntries(Object.entries(fields).map(([name, message]) => [name, translate(request).known(message)]));
+const title = (request: FastifyRequest, key: MessageKey) => translate(request).t(key);
 
 const field = (source: unknown, name: string) => {
   const value = (source as Record<string, unknown> | undefined)?.[name];
@@ -32,11 +39,11 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   // Read when answering: the public address may be settled after the routes are (as in tests).
   const sender = (): Sender => ({ publicUrl: config.publicUrl, council: config.jurisdiction.name });
   const linkGone = (request: FastifyRequest, reply: FastifyReply, purpose: LinkPurpose) =>
-    renderPage(request, reply, { title: 'This link has expired', status: 400, body: <LinkNotUsablePage purpose={purpose} /> });
+    renderPage(request, reply, { title: title(request, 'linkGone.title'), status: 400, body: <LinkNotUsablePage purpose={purpose} /> });
 
   app.get('/register', open, async (request, reply) => {
     if (request.person?.secondFactorDone) return reply.redirect(homeFor(request.person.role), 303);
-    return renderPage(request, reply, { title: 'Create an account', body: <RegisterPage csrf={csrf(request, reply)} errors={{}} /> });
+    return renderPage(request, reply, { title: title(request, 'register.title'), body: <RegisterPage csrf={csrf(request, reply)} errors={{}} /> });
   });
 
   app.post('/register', limited, async (request, reply) => {
@@ -45,16 +52,16 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
       await registerResident(db, keyring, { email, password: field(request.body, 'password') }, sender());
     } catch (error) {
       if (!(error instanceof FormProblems)) throw error;
-      return renderPage(request, reply, { title: 'Create an account', status: 400, body: <RegisterPage csrf={csrf(request, reply)} email={email} errors={error.fields} /> });
+      return renderPage(request, reply, { title: title(request, 'register.title'), status: 400, body: <RegisterPage csrf={csrf(request, reply)} email={email} errors={problemsIn(request, error.fields)} /> });
     }
-    return renderPage(request, reply, { title: 'Check your email', body: <CheckYourEmailPage purpose="register" email={email} /> });
+    return renderPage(request, reply, { title: title(request, 'checkEmail.title'), body: <CheckYourEmailPage purpose="register" email={email} /> });
   });
 
   // The link in the confirmation email.
   app.get('/account/verify-email', open, async (request, reply) => {
     const token = field(request.query, 'token');
     if (!(await linkIsUsable(db, token, 'verify_email'))) return linkGone(request, reply, 'verify_email');
-    return renderPage(request, reply, { title: 'Confirm your email address', body: <ConfirmLinkPage purpose="verify_email" csrf={csrf(request, reply)} token={token} /> });
+    return renderPage(request, reply, { title: title(request, confirmTitle('verify_email')), body: <ConfirmLinkPage purpose="verify_email" csrf={csrf(request, reply)} token={token} /> });
   });
 
   app.post('/account/verify-email', limited, async (request, reply) => {
@@ -64,33 +71,34 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
       if (!(error instanceof LinkNotUsable)) throw error;
       return linkGone(request, reply, 'verify_email');
     }
-    return renderPage(request, reply, { title: 'Email address confirmed', body: <DonePage what="email_verified" /> });
+    return renderPage(request, reply, { title: title(request, 'done.verifiedTitle'), body: <DonePage what="email_verified" /> });
   });
 
   // Forgotten password: ask for the address, then choose a new password from the emailed link.
-  const askForEmail = (purpose: 'reset_password' | 'email_sign_in', title: string) => ({
+  const askForEmail = (purpose: 'reset_password' | 'email_sign_in', titleKey: MessageKey) => ({
     show: (request: FastifyRequest, reply: FastifyReply) =>
-      renderPage(request, reply, { title, body: <AskForEmailPage purpose={purpose} csrf={csrf(request, reply)} /> }),
+      renderPage(request, reply, { title: title(request, titleKey), body: <AskForEmailPage purpose={purpose} csrf={csrf(request, reply)} /> }),
     send: async (request: FastifyRequest, reply: FastifyReply) => {
       const email = field(request.body, 'email').trim();
       try {
         await (purpose === 'reset_password' ? requestPasswordReset : requestEmailSignIn)(db, keyring, email, sender());
       } catch (error) {
         if (!(error instanceof FormProblems)) throw error;
-        return renderPage(request, reply, { title, status: 400, body: <AskForEmailPage purpose={purpose} csrf={csrf(request, reply)} email={email} error={error.fields.email} /> });
+        return renderPage(request, reply, { title: title(request, titleKey), status: 400,
+          body: <AskForEmailPage purpose={purpose} csrf={csrf(request, reply)} email={email} error={problemsIn(request, error.fields).email} /> });
       }
-      return renderPage(request, reply, { title: 'Check your email', body: <CheckYourEmailPage purpose={purpose} email={email} /> });
+      return renderPage(request, reply, { title: title(request, 'checkEmail.title'), body: <CheckYourEmailPage purpose={purpose} email={email} /> });
     },
   });
 
-  const reset = askForEmail('reset_password', 'Reset your password');
+  const reset = askForEmail('reset_password', 'askEmail.resetTitle');
   app.get('/account/reset-password', open, reset.show);
   app.post('/account/reset-password', limited, reset.send);
 
   app.get('/account/reset-password/choose', open, async (request, reply) => {
     const token = field(request.query, 'token');
     if (!(await linkIsUsable(db, token, 'reset_password'))) return linkGone(request, reply, 'reset_password');
-    return renderPage(request, reply, { title: 'Choose a new password', body: <ChoosePasswordPage csrf={csrf(request, reply)} token={token} /> });
+    return renderPage(request, reply, { title: title(request, 'choose.title'), body: <ChoosePasswordPage csrf={csrf(request, reply)} token={token} /> });
   });
 
   app.post('/account/reset-password/choose', limited, async (request, reply) => {
@@ -100,15 +108,16 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
     } catch (error) {
       if (error instanceof LinkNotUsable) return linkGone(request, reply, 'reset_password');
       if (!(error instanceof FormProblems)) throw error;
-      return renderPage(request, reply, { title: 'Choose a new password', status: 400, body: <ChoosePasswordPage csrf={csrf(request, reply)} token={token} error={error.fields.password} /> });
+      return renderPage(request, reply, { title: title(request, 'choose.title'), status: 400,
+        body: <ChoosePasswordPage csrf={csrf(request, reply)} token={token} error={problemsIn(request, error.fields).password} /> });
     }
     // Every session ended with the reset, this browser's too: it is no longer signed in.
     request.person = null;
-    return renderPage(request, reply, { title: 'Password changed', body: <DonePage what="password_reset" /> });
+    return renderPage(request, reply, { title: title(request, 'done.resetTitle'), body: <DonePage what="password_reset" /> });
   });
 
   // Passwordless sign-in, for residents: ask for a link, then open it and press the button.
-  const emailLink = askForEmail('email_sign_in', 'Sign in with a link sent to your email');
+  const emailLink = askForEmail('email_sign_in', 'askEmail.linkTitle');
   app.get('/sign-in/email-link', open, async (request, reply) => {
     if (request.person?.secondFactorDone) return reply.redirect(homeFor(request.person.role), 303);
     return emailLink.show(request, reply);
@@ -118,7 +127,7 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   app.get('/sign-in/email-link/confirm', open, async (request, reply) => {
     const token = field(request.query, 'token');
     if (!(await linkIsUsable(db, token, 'email_sign_in'))) return linkGone(request, reply, 'email_sign_in');
-    return renderPage(request, reply, { title: 'Sign in', body: <ConfirmLinkPage purpose="email_sign_in" csrf={csrf(request, reply)} token={token} /> });
+    return renderPage(request, reply, { title: title(request, confirmTitle('email_sign_in')), body: <ConfirmLinkPage purpose="email_sign_in" csrf={csrf(request, reply)} token={token} /> });
   });
 
   app.post('/sign-in/email-link/confirm', limited, async (request, reply) => {

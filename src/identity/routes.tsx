@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
+import { translate } from '../i18n/i18n.js';
 import { publicAccess, secondFactorPending } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { csrfToken } from '../web/csrf.js';
@@ -56,10 +57,10 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): 
 function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): void {
   const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
   // Single sign-on buttons for the providers the council configured (see oidc.ts).
-  const providers = (next = ''): SignInProvider[] => audiences.flatMap((audience) => {
+  const providers = (request: FastifyRequest, next = ''): SignInProvider[] => audiences.flatMap((audience) => {
     const provider = config.oidc[audience];
     if (!provider) return [];
-    const label = audience === 'staff' ? `${provider.name} (staff)` : provider.name;
+    const label = audience === 'staff' ? translate(request).t('signIn.staffProvider', { name: provider.name }) : provider.name;
     return [{ href: `/sign-in/oidc/${audience}${next ? `?next=${encodeURIComponent(next)}` : ''}`, label }];
   });
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
@@ -67,26 +68,27 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
   app.get('/sign-in', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
     const next = safeNext((request.query as Form).next);
     if (request.person?.secondFactorDone) return reply.redirect(next || homeFor(request.person.role), 303);
-    return renderPage(request, reply, { title: 'Sign in', body: <SignInForm csrf={csrf(request, reply)} next={next} errors={{}} providers={providers(next)} /> });
+    return renderPage(request, reply, { title: translate(request).t('signIn.title'), body: <SignInForm csrf={csrf(request, reply)} next={next} errors={{}} providers={providers(request, next)} /> });
   });
 
   app.post('/sign-in', { config: { access: publicAccess, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
     const next = safeNext((request.query as Form).next);
     const email = text(request.body, 'email').trim();
     const password = text(request.body, 'password');
+    const { t } = translate(request);
     const show = (errors: Record<string, string>, status: number) =>
-      renderPage(request, reply, { title: 'Sign in', status, body: <SignInForm csrf={csrf(request, reply)} next={next} email={email} errors={errors} providers={providers(next)} /> });
+      renderPage(request, reply, { title: t('signIn.title'), status, body: <SignInForm csrf={csrf(request, reply)} next={next} email={email} errors={errors} providers={providers(request, next)} /> });
     const errors: Record<string, string> = {};
-    if (!email) errors.email = 'Enter your email address';
-    if (!password) errors.password = 'Enter your password';
+    if (!email) errors.email = t('signIn.enterEmail');
+    if (!password) errors.password = t('signIn.enterPassword');
     if (Object.keys(errors).length) return show(errors, 400);
     const result = await checkPassword(db, keyring, email, password, request.ip);
     if (!result.ok) {
       if (result.reason === 'locked') {
         reply.header('retry-after', String(result.retryAfterSeconds ?? 900));
-        return show({ email: `Too many wrong attempts. For your security, wait ${Math.ceil((result.retryAfterSeconds ?? 900) / 60)} minutes, then try again.` }, 429);
+        return show({ email: t('signIn.locked', { minutes: Math.ceil((result.retryAfterSeconds ?? 900) / 60) }) }, 429);
       }
-      return show({ email: 'Enter a correct email address and password. Both may be case-sensitive.' }, 400);
+      return show({ email: t('signIn.wrong') }, 400);
     }
     const staff = isStaff(result.user.role);
     await beginSession(db, request, reply, result.user, { method: 'password', secondFactor: false });
@@ -98,7 +100,8 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
     const person = request.person!;
     if (person.secondFactorDone) return reply.redirect(homeFor(person.role), 303);
     const enrolment = await enrolmentFor(person.userId);
-    return renderPage(request, reply, { title: enrolment ? 'Set up your authenticator app' : 'Enter your code', body: <SecondFactorForm csrf={csrf(request, reply)} errors={{}} enrolment={enrolment} /> });
+    const { t } = translate(request);
+    return renderPage(request, reply, { title: t(enrolment ? 'secondFactor.setUpTitle' : 'secondFactor.enterTitle'), body:  <SecondFactorForm csrf={csrf(request, reply)} errors={{}} enrolment={enrolment} /> });
   });
 
   app.post('/sign-in/second-factor', { config: { access: secondFactorPending, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
@@ -106,18 +109,20 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
     const next = safeNext((request.query as Form).next) || homeFor(person.role);
     if (person.secondFactorDone) return reply.redirect(next, 303);
     const enrolment = await enrolmentFor(person.userId);
+    const { t } = translate(request);
     const show = (message: string, status: number) =>
-      renderPage(request, reply, { title: 'Enter your code', status, body: <SecondFactorForm csrf={csrf(request, reply)} errors={{ code: message }} enrolment={enrolment} /> });
+      renderPage(request, reply, { title: t('secondFactor.enterTitle'), status, body: <SecondFactorForm csrf={csrf(request, reply)} errors={{ code: message }} enrolment={enrolment} /> });
     const code = text(request.body, 'code').trim();
-    if (!code) return show('Enter the code from your authenticator app', 400);
+    if (!code) return show(t('secondFactor.enterCode'), 400);
     const result = await checkSecondFactor(db, keyring, person.userId, code, request.ip);
     if (!result.ok) {
       if (result.reason === 'locked') {
         await endCurrentSession(db, request, reply);
         reply.header('retry-after', String(result.retryAfterSeconds ?? 900));
-        return renderPage(request, reply, { title: 'Too many attempts', status: 429, body: <><h1>Too many attempts</h1><p>For your security, wait {Math.ceil((result.retryAfterSeconds ?? 900) / 60)} minutes, then sign in again.</p></> });
+        const minutes = Math.ceil((result.retryAfterSeconds ?? 900) / 60);
+        return renderPage(request, reply, { title: t('secondFactor.lockedTitle'), status: 429, body: <><h1>{t('secondFactor.lockedTitle')}</h1><p>{t('secondFactor.locked', { minutes })}</p></> });
       }
-      return show(enrolment ? 'That code did not work. Check the time on your phone is right and enter the newest code.' : 'That code did not work. Enter the newest code from your app, or a recovery code.', 400);
+      return show(t(enrolment ? 'secondFactor.wrongSetUp' : 'secondFactor.wrong'), 400);
     }
     const upgraded = await upgradeSession(db, person.sessionToken);
     if (!upgraded) return reply.redirect('/sign-in', 303);
@@ -129,14 +134,15 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
     }));
     if (codes) {
       request.person = { ...person, secondFactorDone: true, sessionToken: upgraded.token, csrfToken: upgraded.csrfToken };
-      return renderPage(request, reply, { title: 'Your recovery codes', body: <RecoveryCodes codes={codes} next={next} /> });
+      return renderPage(request, reply, { title: t('recovery.title'), body: <RecoveryCodes codes={codes} next={next} /> });
     }
     return reply.redirect(next, 303);
   });
 
   app.post('/sign-out', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
     await endCurrentSession(db, request, reply);
-    return renderPage(request, reply, { title: 'You are signed out', body: <><h1>You are signed out</h1><p><a href="/sign-in">Sign in again</a></p></> });
+    const { t } = translate(request);
+    return renderPage(request, reply, { title: t('signOut.title'), body: <><h1>{t('signOut.title')}</h1><p><a href="/sign-in">{t('signOut.again')}</a></p></> });
   });
 
   const enrolmentFor = (userId: number) => totpEnrolment(db, keyring, userId, config.jurisdiction.name);

@@ -2,6 +2,8 @@
  * The staff workspace, as far as identity needs it: the cases a person may see (their
  * department's, or all for roles that oversee), a case, and its reporter's contact details
  * behind a deliberate step that is audited. Queues and workflow come with the workflow issue.
+ * These are staff tools and stay in English for now (`englishOnly`): the frame around them is in
+ * the person's chosen language, the page body is marked lang="en".
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
@@ -46,13 +48,13 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
     const serviceCodes = 'allDepartments' in scope ? undefined : services.filter((s) => s.department !== null && s.department === scope.department).map((s) => s.code);
     const cases = serviceCodes?.length === 0 ? [] : await searchServiceRequests(db, config.jurisdiction.id, { ...(serviceCodes ? { serviceCodes } : {}), limit: 50, offset: 0 });
     const heading = 'allDepartments' in scope ? 'All departments' : scope.department ? `Department: ${scope.department}` : 'No department';
-    return renderPage(request, reply, { title: 'Staff workspace', wide: true, body: <CaseList heading={heading} cases={cases} formatTime={formatTime} /> });
+    return renderPage(request, reply, { title: 'Staff workspace', wide: true, englishOnly: true, body: <CaseList heading={heading} cases={cases} formatTime={formatTime} /> });
   });
 
   app.get('/staff/requests/:id', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const { serviceRequest, department } = await caseFor(request, (request.params as { id: string }).id);
     const canSeeContact = may(request.person, { action: 'case.view_contact', record: { department } });
-    return renderPage(request, reply, { title: `Case ${serviceRequest.id}`, body: <CasePage serviceRequest={serviceRequest} canSeeContact={canSeeContact} formatTime={formatTime} /> });
+    return renderPage(request, reply, { title: `Case ${serviceRequest.id}`, englishOnly: true, body: <CasePage serviceRequest={serviceRequest} canSeeContact={canSeeContact} formatTime={formatTime} /> });
   });
 
   app.get('/staff/requests/:id/contact', { config: staff, schema: { hide: true } }, async (request, reply) => {
@@ -68,6 +70,6 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
     await db.transaction().execute((trx) => appendAudit(trx, {
       actor: `user:${person.userId}`, action: 'personal_data.viewed', entityType: 'service_request', entityId: serviceRequest.id, after: { fields: 'reporter contact' },
     }));
-    return renderPage(request, reply, { title: `Reporter of case ${serviceRequest.id}`, body: <ContactPage serviceRequest={serviceRequest} contact={contact} /> });
+    return renderPage(request, reply, { title: `Reporter of case ${serviceRequest.id}`, englishOnly: true, body: <ContactPage serviceRequest={serviceRequest} contact={contact} /> });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Reading and writing cookies, small enough to own: Townhall sets a session cookie, a CSRF cookie
- * for forms shown before sign-in, and a short-lived cookie during single sign-on; always HttpOnly
- * and SameSite=Lax, and over https Secure with a __Host- (or __Secure-) prefix.
+ * for forms shown before sign-in, a short-lived cookie during single sign-on, and the chosen
+ * language (src/i18n); always HttpOnly and SameSite=Lax, and over https Secure (with a __Host- or
+ * __Secure- prefix, except the language preference, which holds nothing secret).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -29,9 +30,8 @@ export function setCookie(reply: FastifyReply, name: string, value: string, opti
   const parts = [`${name}=${value}`, `Path=${options.path ?? '/'}`, 'HttpOnly', 'SameSite=Lax'];
   if (options.secure) parts.push('Secure');
   if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
-  const existing = reply.getHeader('set-cookie');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  reply.header('set-cookie', [...list, parts.join('; ')]);
+  // Fastify appends to the Set-Cookie list already on the reply (it never replaces it).
+  reply.header('set-cookie', parts.join('; '));
 }
 
 /** `__Host-` binds the cookie to this exact host over https; plain http (local use) cannot carry it. */

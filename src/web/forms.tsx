@@ -1,14 +1,16 @@
 /** Form parts in the GOV.UK pattern: an error summary first, then each field with its own message. */
 import type { ComponentChildren } from 'preact';
+import { useTranslator } from '../i18n/i18n.js';
 
 export type FieldErrors = Record<string, string>;
 
 export function ErrorSummary({ errors }: { errors: FieldErrors }) {
+  const { t } = useTranslator();
   const entries = Object.entries(errors);
   if (entries.length === 0) return null;
   return (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-      <h2 id="error-summary-title">There is a problem</h2>
+      <h2 id="error-summary-title">{t('form.problem')}</h2>
       <ul>{entries.map(([field, message]) => <li key={field}><a href={`#${field}`}>{message}</a></li>)}</ul>
     </div>
   );
@@ -27,12 +29,13 @@ export interface FieldProps {
 }
 
 export function Field({ name, label, type = 'text', hint, value, error, autocomplete, inputmode, className }: FieldProps) {
+  const { t } = useTranslator();
   const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={error ? 'field-error' : undefined}>
       <label for={name}>{label}</label>
       {hint && <span class="hint" id={`${name}-hint`}>{hint}</span>}
-      {error && <span class="error-message" id={`${name}-error`}>Error: {error}</span>}
+      {error && <span class="error-message" id={`${name}-error`}>{t('form.errorPrefix')} {error}</span>}
       <input id={name} name={name} type={type as 'text'} value={type === 'password' ? undefined : value} autocomplete={autocomplete}
         inputmode={inputmode} class={className} aria-describedby={describedBy} aria-invalid={error ? 'true' : undefined} spellcheck={false} />
     </div>

@@ -1,12 +1,15 @@
 /**
  * The frame of every server-rendered page, and the one function that sends a page. Pages are
  * preact components rendered to a string: text is escaped by default. No inline script or
- * style (the CSP forbids them); pages work without JavaScript.
+ * style (the CSP forbids them); pages work without JavaScript. The page is in the request's
+ * language (src/i18n): `lang` and `dir` on <html>, and a language switcher on every page.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { isStaff, type Role } from '../identity/roles.js';
+import { english, languages, type Language } from '../i18n/languages.js';
+import { rememberChoice, translate, translator, TranslatorContext } from '../i18n/i18n.js';
 import { csrfToken } from './csrf.js';
 
 export interface Site {
@@ -29,6 +32,38 @@ export interface PageOptions {
   wide?: boolean;
   /** Public information that a shared cache may keep; everything else is no-store. */
   cacheable?: boolean;
+  /**
+   * The body is in English whatever the page's language: staff and administration tools are
+   * not translated yet. The frame stays in the person's language; the body is marked lang="en".
+   */
+  englishOnly?: boolean;
+}
+
+/** The same address in another language: the path and its query, with `lang` set. */
+function addressIn(request: FastifyRequest, language: Language): string {
+  const url = new URL(request.url, 'http://townhall.invalid');
+  // A page answering a form (POST /sign-out...) may have no GET of its own: offer the home page.
+  const path = request.method === 'GET' || request.server.hasRoute({ method: 'GET', url: request.routeOptions.url ?? '' }) ? url.pathname : '/';
+  const query = path === url.pathname ? url.searchParams : new URLSearchParams();
+  query.set('lang', language.code);
+  return `${path}?${query.toString()}`;
+}
+
+/** Links to this page in every other language, each named in its own language (WCAG 3.1.2). */
+function LanguageSwitcher({ request, current, label }: { request: FastifyRequest; current: Language; label: string }) {
+  return (
+    <nav class="languages" aria-label={label}>
+      <ul>
+        {languages.map((language) => (
+          <li key={language.code}>
+            {language.code === current.code
+              ? <span aria-current="true" lang={language.code} dir={language.dir}>{language.name}</span>
+              : <a href={addressIn(request, language)} hreflang={language.code} lang={language.code} dir={language.dir}>{language.name}</a>}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 const adminRoles: readonly Role[] = ['system_admin', 'department_admin'];
@@ -37,8 +72,12 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
   const site = request.server.site;
   const person = request.person;
   const token = csrfToken(request, reply, site.secure);
+  rememberChoice(request, reply);
+  const tr = translate(request);
+  const { t, language } = tr;
+  const body = options.englishOnly ? translator(english) : tr;
   const page: VNode = (
-    <html lang="en">
+    <html lang={language.code} dir={language.dir}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -46,27 +85,31 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
         <link rel="stylesheet" href="/assets/townhall.css" />
       </head>
       <body>
-        <a class="skip-link" href="#main">Skip to main content</a>
+        <a class="skip-link" href="#main">{t('frame.skipLink')}</a>
         <header class="site-header">
           <a class="council" href="/">{site.council}</a>
-          <nav aria-label="Your account">
+          <nav aria-label={t('frame.accountNav')}>
             <ul>
-              {person && person.secondFactorDone && isStaff(person.role) && <li><a href="/staff">Staff workspace</a></li>}
-              {person && person.secondFactorDone && adminRoles.includes(person.role) && <li><a href="/admin">Administration</a></li>}
-              {person && person.secondFactorDone && <li><a href="/account">Your account</a></li>}
+              {person && person.secondFactorDone && isStaff(person.role) && <li><a href="/staff">{t('frame.staff')}</a></li>}
+              {person && person.secondFactorDone && adminRoles.includes(person.role) && <li><a href="/admin">{t('frame.admin')}</a></li>}
+              {person && person.secondFactorDone && <li><a href="/account">{t('frame.account')}</a></li>}
               {person ? (
                 <li>
                   <form method="post" action="/sign-out">
                     <input type="hidden" name="_csrf" value={token} />
-                    <button type="submit" class="link-button">Sign out</button>
+                    <button type="submit" class="link-button">{t('frame.signOut')}</button>
                   </form>
                 </li>
-              ) : <li><a href="/sign-in">Sign in</a></li>}
+              ) : <li><a href="/sign-in">{t('frame.signIn')}</a></li>}
             </ul>
           </nav>
+          <LanguageSwitcher request={request} current={language} label={t('frame.languageNav')} />
         </header>
-        <main id="main" class={options.wide ? 'wide' : undefined}>{options.body}</main>
-        <footer>{site.council}, powered by Townhall</footer>
+        <main id="main" class={options.wide ? 'wide' : undefined} lang={options.englishOnly && language !== english ? 'en' : undefined}
+          dir={options.englishOnly && language.dir !== 'ltr' ? 'ltr' : undefined}>
+          <TranslatorContext.Provider value={body}>{options.body}</TranslatorContext.Provider>
+        </main>
+        <footer>{t('frame.footer', { council: site.council })}</footer>
       </body>
     </html>
   );
@@ -74,6 +117,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
     .code(options.status ?? 200)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', options.cacheable ? 'public, max-age=300' : 'no-store')
+    .header('vary', 'Accept-Language, Cookie')
+    .header('content-language', language.code)
     .send(`<!doctype html>${render(page)}`);
 }
 

@@ -1,4 +1,5 @@
 /** A person's own account: who they are to the council, their sessions, their reports, their data. */
+import { useTranslator, type MessageKey } from '../../i18n/i18n.js';
 import type { ReportedCase } from '../../requests/reporters.js';
 import { PostForm, TableWrap } from '../../web/forms.js';
 import type { SessionListing } from '../sessions.js';
@@ -8,54 +9,61 @@ const roleNames: Record<string, string> = {
   resident: 'Resident', case_worker: 'Case worker', supervisor: 'Supervisor', department_admin: 'Department administrator',
   system_admin: 'System administrator', emergency_officer: 'Emergency officer', analyst: 'Analyst',
 };
+/** The role's name in English, for the (English-only) administration pages. */
 export const roleName = (role: string) => roleNames[role] ?? role;
+const roleKey = (role: string): MessageKey | undefined => (role in roleNames ? `role.${role}` as MessageKey : undefined);
 
 export function AccountPage({ account, sessions, reports, csrf, formatTime, notice }: {
   account: Account; sessions: SessionListing[]; reports: ReportedCase[] | null; csrf: string; formatTime: (iso: string) => string; notice?: string;
 }) {
+  const { t, rich } = useTranslator();
+  // <bdi>: times, addresses and device names keep their own direction inside Arabic text.
   const others = sessions.filter((s) => !s.current);
+  const role = roleKey(account.role);
   return (
     <>
       {notice && <div class="notice" role="status"><p>{notice}</p></div>}
-      <h1>Your account</h1>
+      <h1>{t('account.title')}</h1>
       <dl class="summary">
-        <dt>Email address</dt><dd>{account.email}{account.role === 'resident' && !account.emailVerified && ' (not confirmed yet: use the link we emailed you)'}</dd>
-        <dt>Account type</dt><dd>{roleName(account.role)}</dd>
-        {account.department && <><dt>Department</dt><dd>{account.department}</dd></>}
-        {account.secondFactor !== 'none' && <><dt>Authenticator app</dt><dd>{account.secondFactor === 'enrolled' ? 'Set up' : 'Not set up yet'}</dd></>}
-        <dt>Account created</dt><dd>{formatTime(account.createdAt)}</dd>
+        <dt>{t('account.email')}</dt><dd><bdi>{account.email}</bdi>{account.role === 'resident' && !account.emailVerified && ` ${t('account.notConfirmed')}`}</dd>
+        <dt>{t('account.type')}</dt><dd>{role ? t(role) : account.role}</dd>
+        {account.department && <><dt>{t('account.department')}</dt><dd>{account.department}</dd></>}
+        {account.secondFactor !== 'none' && <><dt>{t('account.authenticator')}</dt><dd>{t(account.secondFactor === 'enrolled' ? 'account.authenticatorSetUp' : 'account.authenticatorNotSetUp')}</dd></>}
+        <dt>{t('account.created')}</dt><dd><bdi>{formatTime(account.createdAt)}</bdi></dd>
       </dl>
 
       {reports && (
         <>
-          <h2>Your reports</h2>
-          {!account.emailVerified ? <p>Confirm your email address, with the link we emailed you, to see the reports made with it.</p>
-            : reports.length === 0 ? <p>You have not reported anything with this email address.</p> : (
-            <TableWrap label="Your reports">
+          <h2>{t('account.reports')}</h2>
+          {!account.emailVerified ? <p>{t('account.reportsConfirmFirst')}</p>
+            : reports.length === 0 ? <p>{t('account.reportsNone')}</p> : (
+            <TableWrap label={t('account.reports')}>
               <table>
-                <caption class="hint">Problems you reported, newest first</caption>
-                <thead><tr><th scope="col">Reference</th><th scope="col">Service</th><th scope="col">Reported</th></tr></thead>
-                <tbody>{[...reports].reverse().map((r) => <tr key={r.caseId}><td>{r.caseId}</td><td>{r.serviceCode}</td><td>{formatTime(r.requestedAt)}</td></tr>)}</tbody>
+                <caption class="hint">{t('account.reportsCaption')}</caption>
+                <thead><tr><th scope="col">{t('account.reference')}</th><th scope="col">{t('account.service')}</th><th scope="col">{t('account.reported')}</th></tr></thead>
+                <tbody>{[...reports].reverse().map((r) => <tr key={r.caseId}><td>{r.caseId}</td><td>{r.serviceCode}</td><td><bdi>{formatTime(r.requestedAt)}</bdi></td></tr>)}</tbody>
               </table>
             </TableWrap>
           )}
         </>
       )}
 
-      <h2>Where you are signed in</h2>
-      <TableWrap label="Where you are signed in">
+      <h2>{t('account.sessions')}</h2>
+      <TableWrap label={t('account.sessions')}>
         <table>
-          <thead><tr><th scope="col">Device</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col"><span class="hint">Action</span></th></tr></thead>
+          <thead><tr><th scope="col">{t('account.device')}</th><th scope="col">{t('account.signedIn')}</th><th scope="col">{t('account.lastActive')}</th><th scope="col"><span class="hint">{t('account.action')}</span></th></tr></thead>
           <tbody>
             {sessions.map((s) => (
               <tr key={s.id}>
-                <td>{s.device ?? 'Unknown device'}{s.current && ' (this device)'}</td>
-                <td>{formatTime(s.createdAt)}</td>
-                <td>{formatTime(s.lastSeenAt)}</td>
+                <td>{s.device ? <bdi>{s.device}</bdi> : t('account.unknownDevice')}{s.current && ` ${t('account.thisDevice')}`}</td>
+                <td><bdi>{formatTime(s.createdAt)}</bdi></td>
+                <td><bdi>{formatTime(s.lastSeenAt)}</bdi></td>
                 <td>{!s.current && (
                   <PostForm action="/account/sessions/end" csrf={csrf}>
                     <input type="hidden" name="session" value={s.id} />
-                    <button type="submit" class="secondary">Sign out<span class="skip-link"> of {s.device ?? 'this device'}</span></button>
+                    <button type="submit" class="secondary">
+                      {rich('account.signOutOf', { device: s.device ?? t('account.unknownDevice'), hidden: (c) => <span class="visually-hidden">{c}</span> })}
+                    </button>
                   </PostForm>
                 )}</td>
               </tr>
@@ -66,44 +74,47 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
       {others.length > 1 && (
         <PostForm action="/account/sessions/end" csrf={csrf}>
           <input type="hidden" name="session" value="others" />
-          <button type="submit" class="secondary">Sign out everywhere else</button>
+          <button type="submit" class="secondary">{t('account.signOutEverywhere')}</button>
         </PostForm>
       )}
 
-      <p><a href="/account/password">Change your password</a></p>
+      <p><a href="/account/password">{t('account.changePassword')}</a></p>
 
-      <h2>Your data</h2>
-      <p><a href="/account/data.json" download="townhall-my-data.json">Download everything we hold about you</a> (a JSON file).</p>
-      {account.role === 'resident' && <p><a href="/account/close">Close your account and delete your personal data</a></p>}
+      <h2>{t('account.data')}</h2>
+      <p>{rich('account.download', { link: (c) => <a href="/account/data.json" download="townhall-my-data.json">{c}</a> })}</p>
+      {account.role === 'resident' && <p><a href="/account/close">{t('account.close')}</a></p>}
     </>
   );
 }
 
 export function CloseAccountPage({ csrf, error }: { csrf: string; error?: string }) {
+  const { t } = useTranslator();
   return (
     <>
-      <h1>Close your account</h1>
-      <p>We will delete your email address, name and phone number from your account and from the problems you reported. The reports themselves stay, without your details, so the work can be finished.</p>
-      <p>Some services must keep the reporter's details by law for a time. Where that applies we keep them and tell you why.</p>
-      <p>This cannot be undone.</p>
+      <h1>{t('close.title')}</h1>
+      <p>{t('close.what')}</p>
+      <p>{t('close.law')}</p>
+      <p>{t('close.final')}</p>
       {error && <p class="error-message">{error}</p>}
       <PostForm action="/account/close" csrf={csrf}>
-        <button type="submit" class="warning">Close my account and delete my details</button>
+        <button type="submit" class="warning">{t('close.button')}</button>
       </PostForm>
-      <p><a href="/account">Keep my account</a></p>
+      <p><a href="/account">{t('close.keep')}</a></p>
     </>
   );
 }
 
+/** `reason` is the service's retention reason, written by the council (not translated). */
 export function AccountClosedPage({ erased, kept }: { erased: string[]; kept: Array<{ serviceRequestId: string; reason: string }> }) {
+  const { t } = useTranslator();
   return (
     <>
-      <h1>Your account is closed</h1>
-      <p>Your account is closed and you are signed out.{erased.length > 0 && ` Your details were removed from ${erased.length} report${erased.length === 1 ? '' : 's'}.`}</p>
+      <h1>{t('closed.title')}</h1>
+      <p>{t('closed.text')}{erased.length > 0 && ` ${t('closed.erased', { count: erased.length })}`}</p>
       {kept.length > 0 && (
         <>
-          <h2>Details we must keep</h2>
-          <ul>{kept.map((k) => <li key={k.serviceRequestId}>Report {k.serviceRequestId}: {k.reason}</li>)}</ul>
+          <h2>{t('closed.kept')}</h2>
+          <ul>{kept.map((k) => <li key={k.serviceRequestId}>{t('closed.keptItem', { id: k.serviceRequestId, reason: k.reason })}</li>)}</ul>
         </>
       )}
     </>
