@@ -25,6 +25,20 @@ const migrations: Record<string, Migration> = {
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (error) {
+      // Before it runs anything, Kysely reads the server's catalogue of every schema; on
+      // PostgreSQL that read fails if another schema is dropped at that moment (3F000). Nothing
+      // has run yet, so trying again is safe. (Several databases on one server, as in tests.)
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (code !== '3F000' || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function migrateOnce(db: DB): Promise<string[]> {
   // Name the schema on PostgreSQL: Kysely otherwise finds its bookkeeping tables in any schema,
   // which misleads it when several Townhall databases share one server (as the tests do).
   const schema = dialectOf(db) === 'postgres'
