@@ -2,7 +2,8 @@
  * API keys for systems that post to Townhall (Open311 clients, back offices). Only a SHA-256
  * hash of each key is stored: the key itself is shown once, when it is created.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../platform/crypto.js';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { forbidden, invalid, notFound } from '../platform/errors.js';
@@ -27,7 +28,7 @@ export interface AuthenticatedKey {
   scopes: ApiKeyScope[];
 }
 
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+const hashKey = sha256Hex;
 /** last_used_at is a hint for staff, so it is written at most once a minute per key. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 

@@ -3,6 +3,7 @@
  * account (residents), and set a password from a one-time link. Every page is no-store.
  */
 import type { FastifyInstance } from 'fastify';
+import { perMinute } from '../platform/rate-limit.js';
 import { translate, type Translator } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../platform/access.js';
 import { DomainError } from '../platform/errors.js';
@@ -10,7 +11,7 @@ import { formatInZone, nowIso } from '../platform/time.js';
 import { erasePersonalData, exportPersonalData } from '../privacy/privacy.js';
 import { casesReportedBy } from '../requests/reporters.js';
 import { csrfToken } from '../web/csrf.js';
-import { ErrorSummary, Field, PostForm } from '../web/forms.js';
+import { ErrorSummary, Field, formText, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import type { IdentityDeps } from './routes.js';
 import { endOtherSessions, listSessions } from './sessions.js';
@@ -18,14 +19,10 @@ import { accountOf, changePassword, closeAccount, setPasswordWithLink, type Acco
 import { AccountClosedPage, AccountPage, CloseAccountPage } from './views/account.js';
 import { endCurrentSession } from './web-session.js';
 
-const field = (body: unknown, name: string) => {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
 
 export async function accountRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
   const anyone = { access: signedIn('any') };
-  const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
+  const attempts = perMinute(config.signInRateLimit);
   // Reports are found by email, so only a confirmed email finds them: otherwise anyone could
   // register with a reporter's address and read (or erase) what that reporter gave the council.
   const reportsOf = async (account: Account) => (account.emailVerified ? casesReportedBy(db, keyring, config.jurisdiction.id, account.email) : []);
@@ -48,7 +45,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
 
   app.post('/account/sessions/end', { config: anyone, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
-    const which = field(request.body, 'session');
+    const which = formText(request.body, 'session');
     const ended = await endOtherSessions(db, person.userId, person.sessionToken, which === 'others' ? 'others' : which);
     return reply.redirect(`/account?ended=${ended}`, 303);
   });
@@ -96,7 +93,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
   });
   app.post('/account/password', { config: { ...anyone, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
-    const problem = await changePassword(db, keyring, person.userId, { current: field(request.body, 'current'), next: field(request.body, 'next'), keepSession: person.sessionToken });
+    const problem = await changePassword(db, keyring, person.userId, { current: formText(request.body, 'current'), next: formText(request.body, 'next'), keepSession: person.sessionToken });
     if (problem) {
       const tr = translate(request);
       return renderPage(request, reply, { title: tr.t('password.changeTitle'), status: 400,
@@ -126,7 +123,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const token = (request.query as Record<string, string>).token ?? '';
     const tr = translate(request);
     try {
-      await setPasswordWithLink(db, keyring, token, field(request.body, 'password'));
+      await setPasswordWithLink(db, keyring, token, formText(request.body, 'password'));
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
       return renderPage(request, reply, { title: tr.t('setPassword.title'), status: 400, body: setPasswordPage(tr, csrfToken(request, reply, app.site.secure), token, tr.known(error.message)) });

@@ -9,17 +9,15 @@ import { signedIn } from '../platform/access.js';
 import { DomainError, forbidden } from '../platform/errors.js';
 import { exportPersonalData } from '../privacy/privacy.js';
 import { csrfToken } from '../web/csrf.js';
+import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { may, subjectAccessRoles, userAdminRoles } from './policy.js';
 import { isRole, roles, type Role } from './roles.js';
 import type { IdentityDeps } from './routes.js';
-import { createUser, disableUser, endSessionsOf, listUsers, resetSecondFactor, type CreatedUser } from './users.js';
+import { accountOf, createUser, disableUser, endSessionsOf, listUsers, resetSecondFactor, type CreatedUser } from './users.js';
 import { SubjectAccessPage, UsersPage } from './views/admin.js';
 
-const field = (body: unknown, name: string) => {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
-};
+const field = (body: unknown, name: string) => formText(body, name).trim();
 
 export async function adminRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
   const admins = { access: signedIn(userAdminRoles) };
@@ -58,9 +56,9 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
   /** The account named in the path, if this administrator may manage it (record level). */
   const manageable = async (request: FastifyRequest, refusal: string) => {
     const id = (request.params as { id: string }).id;
-    const target = (await listUsers(db, keyring)).find((u) => u.id === id);
+    const target = /^\d{1,15}$/.test(id) ? await accountOf(db, keyring, Number(id)).catch((error: unknown) => { if (error instanceof DomainError && error.kind === 'not_found') return null; throw error; }) : null;
     if (!target || !may(request.person, { action: 'user.manage', record: { department: target.department, role: target.role } })) throw forbidden(refusal);
-    return target;
+    return { ...target, id: String(target.id) };
   };
 
   app.post('/admin/users/:id/disable', { config: admins, schema: { hide: true } }, async (request, reply) => {

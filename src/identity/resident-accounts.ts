@@ -8,13 +8,13 @@
  * asking for a sign-in link answer the same whatever the address, and only the mailbox's owner
  * learns more, by email. Emails go through the outbox, in the transaction of the change.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import {
   alreadyRegisteredMessage, emailSignInMessage, linkWithToken, queueEmail, resetPasswordMessage, verifyEmailMessage, type Sender,
 } from '../notifications/email.js';
-import { lookupHash, open, seal, type Keyring } from '../platform/crypto.js';
+import { lookupHash, open, seal, sha256Hex, type Keyring } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { hashPassword, passwordProblem } from './passwords.js';
@@ -56,7 +56,7 @@ export function emailProblem(email: string): string | null {
   return null;
 }
 
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashOf = sha256Hex;
 const newToken = () => randomBytes(32).toString('base64url');
 const expiry = (at: string, purpose: LinkPurpose) => new Date(Date.parse(at) + LINK_MINUTES[purpose] * 60_000).toISOString();
 

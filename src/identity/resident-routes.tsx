@@ -5,10 +5,12 @@
  * page only shows the button that uses it).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { perMinute } from '../platform/rate-limit.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
 import type { Sender } from '../notifications/email.js';
 import { publicAccess } from '../platform/access.js';
 import { csrfToken } from '../web/csrf.js';
+import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import {
   FormProblems, linkIsUsable, LinkNotUsable, registerResident, requestEmailSignIn, requestPasswordReset, resetPassword, useEmailSignIn,
@@ -26,13 +28,9 @@ const problemsIn = (request: FastifyRequest, fields: Record<string, string>) =>
   Object.fromEntries(Object.entries(fields).map(([name, message]) => [name, translate(request).known(message)]));
 const title = (request: FastifyRequest, key: MessageKey) => translate(request).t(key);
 
-const field = (source: unknown, name: string) => {
-  const value = (source as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
 
 export async function residentRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
-  const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
+  const attempts = perMinute(config.signInRateLimit);
   const open = { config: { access: publicAccess }, schema: { hide: true } };
   const limited = { config: { access: publicAccess, rateLimit: attempts }, schema: { hide: true } };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
@@ -47,9 +45,9 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   });
 
   app.post('/register', limited, async (request, reply) => {
-    const email = field(request.body, 'email').trim();
+    const email = formText(request.body, 'email').trim();
     try {
-      await registerResident(db, keyring, { email, password: field(request.body, 'password') }, sender());
+      await registerResident(db, keyring, { email, password: formText(request.body, 'password') }, sender());
     } catch (error) {
       if (!(error instanceof FormProblems)) throw error;
       return renderPage(request, reply, { title: title(request, 'register.title'), status: 400, body: <RegisterPage csrf={csrf(request, reply)} email={email} errors={problemsIn(request, error.fields)} /> });
@@ -59,14 +57,14 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
 
   // The link in the confirmation email.
   app.get('/account/verify-email', open, async (request, reply) => {
-    const token = field(request.query, 'token');
+    const token = formText(request.query, 'token');
     if (!(await linkIsUsable(db, token, 'verify_email'))) return linkGone(request, reply, 'verify_email');
     return renderPage(request, reply, { title: title(request, confirmTitle('verify_email')), body: <ConfirmLinkPage purpose="verify_email" csrf={csrf(request, reply)} token={token} /> });
   });
 
   app.post('/account/verify-email', limited, async (request, reply) => {
     try {
-      await verifyEmail(db, field(request.body, 'token'));
+      await verifyEmail(db, formText(request.body, 'token'));
     } catch (error) {
       if (!(error instanceof LinkNotUsable)) throw error;
       return linkGone(request, reply, 'verify_email');
@@ -79,7 +77,7 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
     show: (request: FastifyRequest, reply: FastifyReply) =>
       renderPage(request, reply, { title: title(request, titleKey), body: <AskForEmailPage purpose={purpose} csrf={csrf(request, reply)} /> }),
     send: async (request: FastifyRequest, reply: FastifyReply) => {
-      const email = field(request.body, 'email').trim();
+      const email = formText(request.body, 'email').trim();
       try {
         await (purpose === 'reset_password' ? requestPasswordReset : requestEmailSignIn)(db, keyring, email, sender());
       } catch (error) {
@@ -96,15 +94,15 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   app.post('/account/reset-password', limited, reset.send);
 
   app.get('/account/reset-password/choose', open, async (request, reply) => {
-    const token = field(request.query, 'token');
+    const token = formText(request.query, 'token');
     if (!(await linkIsUsable(db, token, 'reset_password'))) return linkGone(request, reply, 'reset_password');
     return renderPage(request, reply, { title: title(request, 'choose.title'), body: <ChoosePasswordPage csrf={csrf(request, reply)} token={token} /> });
   });
 
   app.post('/account/reset-password/choose', limited, async (request, reply) => {
-    const token = field(request.body, 'token');
+    const token = formText(request.body, 'token');
     try {
-      await resetPassword(db, keyring, token, field(request.body, 'password'));
+      await resetPassword(db, keyring, token, formText(request.body, 'password'));
     } catch (error) {
       if (error instanceof LinkNotUsable) return linkGone(request, reply, 'reset_password');
       if (!(error instanceof FormProblems)) throw error;
@@ -125,7 +123,7 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   app.post('/sign-in/email-link', limited, emailLink.send);
 
   app.get('/sign-in/email-link/confirm', open, async (request, reply) => {
-    const token = field(request.query, 'token');
+    const token = formText(request.query, 'token');
     if (!(await linkIsUsable(db, token, 'email_sign_in'))) return linkGone(request, reply, 'email_sign_in');
     return renderPage(request, reply, { title: title(request, confirmTitle('email_sign_in')), body: <ConfirmLinkPage purpose="email_sign_in" csrf={csrf(request, reply)} token={token} /> });
   });
@@ -133,7 +131,7 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   app.post('/sign-in/email-link/confirm', limited, async (request, reply) => {
     let user;
     try {
-      user = await useEmailSignIn(db, field(request.body, 'token'));
+      user = await useEmailSignIn(db, formText(request.body, 'token'));
     } catch (error) {
       if (!(error instanceof LinkNotUsable)) throw error;
       return linkGone(request, reply, 'email_sign_in');

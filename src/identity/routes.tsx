@@ -4,6 +4,7 @@
  * account in the database (lockout).
  */
 import rateLimit from '@fastify/rate-limit';
+import { perMinute } from '../platform/rate-limit.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import type { Config } from '../config.js';
@@ -12,6 +13,7 @@ import { translate } from '../i18n/i18n.js';
 import { publicAccess, secondFactorPending } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { csrfToken } from '../web/csrf.js';
+import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { accountRoutes } from './account-routes.js';
 import { residentRoutes } from './resident-routes.js';
@@ -35,10 +37,6 @@ export function safeNext(value: unknown): string {
 }
 
 type Form = Record<string, unknown>;
-const text = (form: unknown, name: string) => {
-  const value = (form as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
 
 export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
   await app.register(async (scope) => {
@@ -55,7 +53,7 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): 
 }
 
 function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): void {
-  const attempts = config.signInRateLimit > 0 ? { max: config.signInRateLimit, timeWindow: 60_000 } : false as const;
+  const attempts = perMinute(config.signInRateLimit);
   // Single sign-on buttons for the providers the council configured (see oidc.ts).
   const providers = (request: FastifyRequest, next = ''): SignInProvider[] => audiences.flatMap((audience) => {
     const provider = config.oidc[audience];
@@ -73,8 +71,8 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
 
   app.post('/sign-in', { config: { access: publicAccess, rateLimit: attempts }, schema: { hide: true } }, async (request, reply) => {
     const next = safeNext((request.query as Form).next);
-    const email = text(request.body, 'email').trim();
-    const password = text(request.body, 'password');
+    const email = formText(request.body, 'email').trim();
+    const password = formText(request.body, 'password');
     const { t } = translate(request);
     const show = (errors: Record<string, string>, status: number) =>
       renderPage(request, reply, { title: t('signIn.title'), status, body: <SignInForm csrf={csrf(request, reply)} next={next} email={email} errors={errors} providers={providers(request, next)} /> });
@@ -112,7 +110,7 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
     const { t } = translate(request);
     const show = (message: string, status: number) =>
       renderPage(request, reply, { title: t('secondFactor.enterTitle'), status, body: <SecondFactorForm csrf={csrf(request, reply)} errors={{ code: message }} enrolment={enrolment} /> });
-    const code = text(request.body, 'code').trim();
+    const code = formText(request.body, 'code').trim();
     if (!code) return show(t('secondFactor.enterCode'), 400);
     const result = await checkSecondFactor(db, keyring, person.userId, code, request.ip);
     if (!result.ok) {

@@ -4,7 +4,8 @@
  * staff; sign-out ends it; a person can list and end their other sessions; disabling an account
  * ends all of them. The web pages that set the cookie come with sign-in.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../platform/crypto.js';
 import type { DB } from '../db/connection.js';
 import { nowIso } from '../platform/time.js';
 import { isStaff, type Role } from './roles.js';
@@ -33,7 +34,7 @@ export interface Session {
   expiresAt: string;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashToken = sha256Hex;
 const newToken = () => randomBytes(32).toString('base64url');
 
 export async function startSession(db: DB, userId: number, options: { limits: SessionLimits; device?: string | null; secondFactor?: boolean }): Promise<{ token: string; session: Session }> {

@@ -3,11 +3,11 @@
  * case work, a department; they get a one-time link to set their password and, being staff, a
  * TOTP secret to enrol in their authenticator app. Emails and TOTP secrets are sealed at rest.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { generateSecret, generateURI } from 'otplib';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
-import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
+import { lookupHash, open, seal, sealedWith, sha256Hex, type Keyring } from '../platform/crypto.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -47,7 +47,7 @@ export interface UserSummary {
   secondFactor: 'enrolled' | 'pending' | 'none';
 }
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+const tokenHash = sha256Hex;
 
 export async function createUser(db: DB, keyring: Keyring, input: NewUser, options: { publicUrl: string; issuer: string }, actor: string): Promise<CreatedUser> {
   const email = input.email.trim();

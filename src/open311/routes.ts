@@ -3,6 +3,7 @@
  * and the discovery document. Thin: parse -> authorise -> domain -> present.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { perMinute } from '../platform/rate-limit.js';
 import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
 import { getService, listServices } from '../catalogue/catalogue.js';
@@ -76,7 +77,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   // Writes are limited per client address; reads are cheap and cacheable.
   await app.register(rateLimit, { global: false });
-  const writeLimit = config.apiRateLimit > 0 ? { max: config.apiRateLimit, timeWindow: 60_000 } : false as const;
+  const writeLimit = perMinute(config.apiRateLimit);
   const readable = { access: publicAccess };
 
   app.get('/discovery.:format', { config: readable, schema: { tags, summary: 'Discovery document', params: Type.Object({ format }) } },

@@ -16,6 +16,9 @@ const FORMAT = 'e1';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** SHA-256 in hex: for high-entropy secrets (tokens, API keys) that are stored only as hashes. */
+export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
 export const keyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 export function makeKeyring(current: Buffer, others: Buffer[] = []): Keyring {

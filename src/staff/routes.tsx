@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
-import { listServices } from '../catalogue/catalogue.js';
+import { getService, listServices } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import { caseListScope, may, staffRoles } from '../identity/policy.js';
@@ -23,8 +23,7 @@ import { CaseList, CasePage, ContactPage } from './views.js';
 export async function staffRoutes(app: FastifyInstance, { db, config, keyring }: { db: DB; config: Config; keyring: Keyring }): Promise<void> {
   const staff = { access: signedIn(staffRoles) };
   const formatTime = (iso: string) => formatInZone(iso, config.jurisdiction.timeZone);
-  const departmentOf = async (serviceCode: string) =>
-    (await listServices(db, config.jurisdiction.id, { includeInactive: true })).find((s) => s.code === serviceCode)?.department ?? null;
+  const departmentOf = async (serviceCode: string) => (await getService(db, config.jurisdiction.id, serviceCode)).department;
 
   /** Loads a case the person may see; anything else is refused and recorded. */
   const caseFor = async (request: FastifyRequest, id: string) => {

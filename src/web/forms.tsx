@@ -56,3 +56,9 @@ export function PostForm({ action, csrf, children }: { action: string; csrf: str
 export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
   return <div class="table-wrap" role="region" aria-label={label} tabindex={0}>{children}</div>;
 }
+
+/** A text field of a posted form or a query string, '' when absent (or sent as anything but text). */
+export function formText(source: unknown, name: string): string {
+  const value = (source as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
