@@ -14,7 +14,9 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q "^$version main"; then
   pg_createcluster "$version" main >/dev/null
 fi
 if ! pg_lsclusters -h | grep -q "^$version main .* online"; then
-  pg_ctlcluster "$version" main start
+  # 3>&-: the server lives on after this script; were it to keep the caller's stdout open, a
+  # caller reading the URL through a pipe would wait for it for ever.
+  pg_ctlcluster "$version" main start 3>&-
 fi
 port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" { print $3 }')
 for _ in $(seq 1 30); do
