@@ -25,6 +25,13 @@ import { renderErrorPage } from './web/error-page.js';
 import { wantsPage } from './web/page.js';
 import { webRoutes } from './web/routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { cataloguePages } from './catalogue/pages.js';
+import { homePage } from './web/home.js';
+import { infoPages } from './web/info-pages.js';
+import { reportRoutes } from './reporting/routes.js';
+import { mediaRoutes } from './media/routes.js';
+import { trackingRoutes } from './tracking/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,7 +54,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   });
 
   const secure = config.publicUrl.startsWith('https:');
-  app.decorate('site', { council: config.jurisdiction.name, secure });
+  app.decorate('site', { council: config.jurisdiction.name, secure, branding: config.branding, map: config.map });
   addSecurityHeaders(app, { https: secure });
   // Order matters: who is asking, then may they, then did the form come from us.
   trackRequests(app);
@@ -103,5 +110,14 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await identityRoutes(app, { db, config, keyring });
   await staffRoutes(app, { db, config, keyring });
   await oidcRoutes(app, { db, config, keyring });
+  // The resident portal.
+  const deps = { db, config, keyring };
+  await homePage(app, deps);
+  await infoPages(app, deps);
+  await cataloguePages(app, deps);
+  await reportRoutes(app, deps);
+  await mediaRoutes(app, deps);
+  await trackingRoutes(app, deps);
+  await feedbackRoutes(app, deps);
   return app;
 }

@@ -32,6 +32,24 @@ export interface Config {
   oidc: OidcProviders;
   /** The mail server for emails to residents; both null: not configured, emails wait in the outbox. */
   mail: MailConfig;
+  /** How the council presents itself on every page. */
+  branding: Branding;
+  /** The map of the resident portal: tiles are the only third-party requests a page may make. */
+  map: MapConfig;
+}
+
+export interface Branding {
+  /** A PNG, SVG or WebP file on the server, shown in the header (served from this site). */
+  logoFile: string | null;
+  /** The header's background, #rrggbb; checked to give white text a contrast of at least 4.5:1. */
+  colour: string | null;
+  contact: { phone: string | null; email: string | null; address: string | null; hours: string | null };
+}
+
+export interface MapConfig {
+  /** A Leaflet tile URL template with {z}, {x} and {y}. */
+  tileUrl: string;
+  attribution: string;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +76,14 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_API_RATE_LIMIT', 'most API writes per client address per minute, 0 for no limit (default 1200)'],
   ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts per client address per minute, 0 for no limit (default 10)'],
   ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
+  ['TOWNHALL_LOGO_FILE', 'a PNG, SVG or WebP logo shown in the header of every page (default: the council name alone)'],
+  ['TOWNHALL_BRAND_COLOUR', 'the header colour as #rrggbb; must be dark enough for white text (default #0b0c0c)'],
+  ['TOWNHALL_CONTACT_PHONE', "the council's phone number, on the home page"],
+  ['TOWNHALL_CONTACT_EMAIL', "the council's contact email address, on the home page"],
+  ['TOWNHALL_CONTACT_ADDRESS', "the council's postal or visiting address, on the home page"],
+  ['TOWNHALL_CONTACT_HOURS', 'when the council answers, e.g. "Monday to Friday, 9am to 5pm"'],
+  ['MAP_TILE_URL', 'map tiles, a template with {z}, {x} and {y} (default OpenStreetMap)'],
+  ['MAP_ATTRIBUTION', 'the credit the map tiles need (default OpenStreetMap contributors)'],
   ...oidcVariables,
   ...mailVariables,
 ];
@@ -100,6 +126,11 @@ export function loadConfig(env: Env = process.env): Config {
 
   const oidc = loadOidcProviders(env, problems);
   const mail = loadMailConfig(env, problems);
+  const branding = loadBranding(value, problems);
+  const tileUrl = value('MAP_TILE_URL') ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+  if (!/^https?:\/\/[^\s]+$/.test(tileUrl) || !['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p))) {
+    problems.push(`MAP_TILE_URL must be an http(s) address with {z}, {x} and {y} in it; got "${tileUrl}"`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -115,7 +146,36 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxyText === 'true',
     oidc,
     mail,
+    branding,
+    map: { tileUrl, attribution: value('MAP_ATTRIBUTION') ?? '© OpenStreetMap contributors' },
   };
+}
+
+function loadBranding(value: (name: string) => string | undefined, problems: string[]): Branding {
+  const logoFile = value('TOWNHALL_LOGO_FILE') ?? null;
+  if (logoFile && !/\.(png|svg|webp)$/i.test(logoFile)) problems.push(`TOWNHALL_LOGO_FILE must be a .png, .svg or .webp file; got "${logoFile}"`);
+  const colour = value('TOWNHALL_BRAND_COLOUR')?.toLowerCase() ?? null;
+  if (colour !== null) {
+    if (!/^#[0-9a-f]{6}$/.test(colour)) problems.push(`TOWNHALL_BRAND_COLOUR must be a colour like #1d4ed8; got "${colour}"`);
+    else if (contrastWithWhite(colour) < 4.5) {
+      problems.push(`TOWNHALL_BRAND_COLOUR ${colour} is too light for white text (contrast ${contrastWithWhite(colour).toFixed(1)}:1, at least 4.5:1 is needed): choose a darker colour`);
+    }
+  }
+  return {
+    logoFile,
+    colour,
+    contact: { phone: value('TOWNHALL_CONTACT_PHONE') ?? null, email: value('TOWNHALL_CONTACT_EMAIL') ?? null, address: value('TOWNHALL_CONTACT_ADDRESS') ?? null, hours: value('TOWNHALL_CONTACT_HOURS') ?? null },
+  };
+}
+
+/** WCAG 2 contrast ratio of white text on a #rrggbb background. */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
 }
 
 function integer(text: string, name: string, min: number, max: number, problems: string[]): number {

@@ -71,6 +71,11 @@ const expectedRules: Record<string, Access> = {
   'GET /staff': signedIn(staffRoles),
   'GET /staff/requests/:id': signedIn(staffRoles),
   'GET /staff/requests/:id/contact': signedIn(staffRoles),
+  // ==== portal: home, info pages, catalogue ====
+  // ==== portal: report journey ====
+  // ==== portal: media, assets, offline ====
+  // ==== portal: track, public reports, account cases ====
+  // ==== portal: feedback ====
 };
 
 interface Caller {

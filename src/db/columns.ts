@@ -14,6 +14,8 @@ export function columnTypes(db: Kysely<unknown>) {
     /** A UTC instant. */
     timestamp: (postgres ? sql`timestamptz` : sql`text`) as RawBuilder<unknown>,
     double: (postgres ? 'double precision' : 'real') as 'double precision' | 'real',
+    /** Bytes (photos): read back as a Buffer on both. */
+    blob: (postgres ? 'bytea' : 'blob') as 'bytea' | 'blob',
     postgres,
   };
 }

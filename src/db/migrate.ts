@@ -12,6 +12,7 @@ import * as sessions from './migrations/005_sessions.js';
 import * as signIn from './migrations/006_sign_in.js';
 import * as oidc from './migrations/007_oidc.js';
 import * as auditContext from './migrations/008_audit_context.js';
+import * as portal from './migrations/009_portal.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '006_sign_in': signIn,
   '007_oidc': oidc,
   '008_audit_context': auditContext,
+  '009_portal': portal,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

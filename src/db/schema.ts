@@ -229,7 +229,86 @@ export interface UserIdentityTable {
   created_at: string;
 }
 
+/** A named place for finding a location without a map: an address, a street or an area. */
+export interface PlaceTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  kind: 'address' | 'street' | 'area';
+  name: string;
+  /** The name folded for searching: lower case, no accents, single spaces. */
+  search_key: string;
+  lat: number;
+  long: number;
+  /** The extent of a street or an area; null for an address. */
+  min_lat: number | null;
+  min_long: number | null;
+  max_lat: number | null;
+  max_long: number | null;
+}
+
+/** A report being written, one question per page. The cookie holds a token; id is its SHA-256. */
+export interface ReportDraftTable {
+  id: string;
+  jurisdiction_id: string;
+  user_id: number | null;
+  /** JSON of the answers so far, sealed (it may hold contact details). */
+  data: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+}
+
+/** A photo uploaded with a report: already resized, re-encoded and stripped of metadata. */
+export interface MediaTable {
+  /** Random, URL-safe: the photo's address is /media/<id>. */
+  id: string;
+  jurisdiction_id: string;
+  /** Null until the report it belongs to is sent. */
+  case_id: number | null;
+  draft_id: string | null;
+  content_type: string;
+  bytes: Buffer;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+/** Who follows a case: its reporter (when signed in) and residents who said "this is my problem too". */
+export interface CaseFollowerTable {
+  case_id: number;
+  user_id: number;
+  reason: 'reporter' | 'follower';
+  created_at: string;
+}
+
+/** A reporter's answer to "was this fixed?" after a case closed. */
+export interface FeedbackTable {
+  id: Generated<number>;
+  case_id: number;
+  service_code: string;
+  closing_action_id: number;
+  fixed: number;
+  /** 1 (very dissatisfied) to 5 (very satisfied). */
+  satisfaction: number | null;
+  comment: string | null;
+  created_at: string;
+}
+
+/** A resident's choice of emails about the cases they report or follow. */
+export interface ResidentPreferencesTable {
+  user_id: number;
+  email_on_update: Generated<number>;
+  email_on_close: Generated<number>;
+  updated_at: string;
+}
+
 export interface Database {
+  places: PlaceTable;
+  report_drafts: ReportDraftTable;
+  media: MediaTable;
+  case_followers: CaseFollowerTable;
+  feedback: FeedbackTable;
+  resident_preferences: ResidentPreferencesTable;
   sessions: SessionTable;
   user_identities: UserIdentityTable;
   recovery_codes: RecoveryCodeTable;

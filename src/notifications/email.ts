@@ -15,7 +15,9 @@ export interface Email {
 }
 
 /** Which email it is: kept in clear in the outbox, so operators can see what waits without opening anything. */
-export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_password' | 'email_sign_in';
+export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_password' | 'email_sign_in'
+  /** The resident portal: a report was received; a case the person reported or follows changed or closed. */
+  | 'report_received' | 'case_updated' | 'case_closed';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;

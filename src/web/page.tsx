@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
+import type { Branding, MapConfig } from '../config.js';
 import { render } from 'preact-render-to-string';
 import { isStaff, type Role } from '../identity/roles.js';
 import { english, languages, type Language } from '../i18n/languages.js';
@@ -16,6 +17,8 @@ export interface Site {
   council: string;
   /** Served over https: cookies are Secure and __Host- prefixed. */
   secure: boolean;
+  branding: Branding;
+  map: MapConfig;
 }
 
 declare module 'fastify' {

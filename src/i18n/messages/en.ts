@@ -219,6 +219,28 @@ export const en = {
   'done.reset': 'Your password has been changed',
   'done.resetText': 'You have been signed out on every device. Sign in with your new password.',
   'done.signIn': 'Sign in',
+
+  // ==== portal:home (keys 'home.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:catalogue (keys 'catalogue.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:places (keys 'places.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:info (keys 'info.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:report (keys 'report.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:media (keys 'media.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:offline (keys 'offline.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:track (keys 'track.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:reports (keys 'reports.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:account-cases (keys 'account-cases.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:feedback (keys 'feedback.*' or as documented; edit only your own sections) ====
 } as const;
 
 export type MessageKey = keyof typeof en;

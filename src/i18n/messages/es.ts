@@ -213,4 +213,26 @@ export const es: Messages = {
   'done.reset': 'Su contraseña se ha cambiado',
   'done.resetText': 'Se ha cerrado su sesión en todos los dispositivos. Inicie sesión con su contraseña nueva.',
   'done.signIn': 'Iniciar sesión',
+
+  // ==== portal:home (keys 'home.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:catalogue (keys 'catalogue.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:places (keys 'places.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:info (keys 'info.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:report (keys 'report.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:media (keys 'media.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:offline (keys 'offline.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:track (keys 'track.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:reports (keys 'reports.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:account-cases (keys 'account-cases.*' or as documented; edit only your own sections) ====
+
+  // ==== portal:feedback (keys 'feedback.*' or as documented; edit only your own sections) ====
 };
