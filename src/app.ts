@@ -55,7 +55,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
 
   const secure = config.publicUrl.startsWith('https:');
   app.decorate('site', { council: config.jurisdiction.name, secure, branding: config.branding, map: config.map });
-  addSecurityHeaders(app, { https: secure });
+  addSecurityHeaders(app, { https: secure, tileUrl: config.map.tileUrl });
   // Order matters: who is asking, then may they, then did the form come from us.
   trackRequests(app);
   identifyPeople(app, { db, secure });

@@ -2,6 +2,7 @@
  * The townhall command: every subcommand parses its arguments, loads the configuration and
  * calls the same domain functions the web application uses.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikeys/apikeys.js';
 import { appendAudit, verifyAuditChain } from './audit/audit.js';
@@ -14,6 +15,8 @@ import { DomainError } from './platform/errors.js';
 import { addKeyToFile, KeyConfigError, loadKeys } from './platform/keys.js';
 import { resealReporters } from './requests/reporters.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
+import { parsePlacesCsv } from './places/import.js';
+import { importPlaces } from './places/places.js';
 import { erasePersonalData, exportPersonalData } from './privacy/privacy.js';
 import { roles } from './identity/roles.js';
 import { changeRole, createUser, disableUser, endEverySession, endSessionsOf, issuePasswordLink, listUsers, resealUsers, resetSecondFactor, SET_PASSWORD_LINK_HOURS } from './identity/users.js';
@@ -203,6 +206,33 @@ const commands: Record<string, Command> = {
       await migrateToLatest(db);
       const result = await anonymiseExpiredReporters(db, config.jurisdiction.id, { actor: CLI_ACTOR });
       console.error(result.ran ? `Deleted the contact details of ${result.anonymised} reporters whose retention period had ended.` : 'Another process is running retention now; nothing was done.');
+      return 0;
+    }),
+  },
+  places: {
+    usage: 'townhall places import FILE.csv [--replace]',
+    summary: 'Load the gazetteer residents search to say where a problem is. The CSV has columns kind,name,lat,long[,min_lat,min_long,max_lat,max_long] (kind: address, street or area; an optional header line). Every line is checked first: one wrong line and nothing is loaded. --replace removes the places loaded before.',
+    options: { replace: { type: 'boolean' } },
+    positionals: true,
+    run: ({ values, positionals }) => withDatabase(async (db, config) => {
+      const [action, file, ...extra] = positionals;
+      if (action !== 'import') return usageError('places', action ? `Unknown action "${action}".` : 'The only places action is "import".');
+      if (!file || extra.length > 0) return usageError('places', 'Give one CSV file: townhall places import FILE.csv.');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        console.error(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`);
+        return 1;
+      }
+      const { places, problems } = parsePlacesCsv(text, config.jurisdiction.bounds);
+      if (problems.length > 0) {
+        console.error(`Nothing was loaded: ${file} has problems.\n${problems.map((p) => `  ${p}`).join('\n')}`);
+        return 1;
+      }
+      await migrateToLatest(db);
+      const loaded = await importPlaces(db, config.jurisdiction.id, places, { replace: values.replace === true });
+      console.error(`Loaded ${loaded} places for ${config.jurisdiction.name}${values.replace === true ? ', replacing the ones loaded before' : ''}.`);
       return 0;
     }),
   },

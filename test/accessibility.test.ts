@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
+import { feedbackKey } from '../src/feedback/keys.js';
 import { languages } from '../src/i18n/languages.js';
 import { launchBrowser } from './browser.js';
 import { startTownhall, type RunningTownhall } from './harness.js';
@@ -26,6 +27,8 @@ describe('web pages are accessible and work on a small screen', () => {
   let t: RunningTownhall;
   let browser: Browser;
   let caseId = '';
+  // A closed case and its reporter's feedback link (portal: feedback).
+  let feedbackPath = '';
   const sessions = new Map<Role, string>();
 
   before(async () => {
@@ -35,6 +38,15 @@ describe('web pages are accessible and work on a small screen', () => {
       method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '1 High Street', email: 'rita@example.org', first_name: 'Rita' }),
     });
     caseId = ((await created.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    const toClose = await fetch(`${t.baseUrl}/open311/v2/requests.json`, {
+      method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '2 High Street', email: 'rita@example.org' }),
+    });
+    const closedId = ((await toClose.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    const closing = await fetch(`${t.baseUrl}/open311/v2/servicerequestupdates.json`, {
+      method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, update_id: 'a11y-close', service_request_id: closedId, status: 'CLOSED', updated_datetime: new Date().toISOString(), description: 'Cleaned off' }),
+    });
+    const closingActionId = Number(((await closing.json()) as Array<{ update_id: string }>)[0]!.update_id);
+    feedbackPath = `/requests/${closedId}/feedback?key=${feedbackKey(t.keyring, Number(closedId), closingActionId)}`;
     for (const [role, department] of [['resident', null], ['case_worker', 'public-works'], ['system_admin', null]] as const) {
       const user = await createUser(t.db, t.keyring, { email: `${role}@example.org`, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
       const { token } = await startSession(t.db, Number(user.id), { limits: limitsFor(role), secondFactor: true, device: 'Chrome on Linux' });
@@ -44,6 +56,16 @@ describe('web pages are accessible and work on a small screen', () => {
     }
     const pending = await createUser(t.db, t.keyring, { email: 'new.staff@example.org', role: 'analyst' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
     sessions.set('analyst', (await startSession(t.db, Number(pending.id), { limits: limitsFor('analyst'), secondFactor: false })).token);
+    // Enough reports for a second page of /reports (portal: track, public reports, account cases).
+    for (let i = 0; i < 26; i++) {
+      await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, lat: '51.5', long: '-0.1', address_string: `${i} Low Road` }) });
+    }
+    // The resident reported the closed case and follows the open one, so "Your reports" has both tables.
+    const resident = await t.db.selectFrom('users').select('id').where('role', '=', 'resident').executeTakeFirstOrThrow();
+    await t.db.insertInto('case_followers').values([
+      { case_id: Number(caseId), user_id: resident.id, reason: 'follower', created_at: new Date().toISOString() },
+      { case_id: Number(feedbackPath.split('/')[2]), user_id: resident.id, reason: 'reporter', created_at: new Date().toISOString() },
+    ]).execute();
     browser = await launchBrowser();
   });
   after(async () => {
@@ -75,10 +97,42 @@ describe('web pages are accessible and work on a small screen', () => {
     { name: 'subject access request', path: '/admin/privacy', as: 'system_admin' },
     { name: 'refused (403)', path: '/admin', as: 'resident' },
     // ==== portal: home, info pages, catalogue ====
+    { name: 'all services', path: '/services' },
+    { name: 'search results', path: '/search?q=pothole' },
+    { name: 'search with no results', path: '/search?q=zzzz' },
+    { name: 'a service page', path: '/services/007-pothole' },
+    { name: 'accessibility statement', path: '/accessibility' },
+    { name: 'privacy notice', path: '/privacy' },
     // ==== portal: report journey ====
+    // (Nearby reports, photo errors, contact details and "check your answers" are axe-checked in test/report-journey-browser.test.ts.)
+    { name: 'report: choose a service', path: '/report/new' },
+    { name: 'report: choose a service with errors', path: '/report/new', post: {} },
+    { name: 'report: where is the problem', path: '/report/new?service=graffiti' },
+    { name: 'report: where is the problem with errors', path: '/report/new?service=graffiti', post: { q: '' } },
+    { name: 'report: place search without a match', path: '/report/new?service=graffiti', post: { q: 'Nowhere at all' } },
+    { name: 'report: details', path: '/report/new?service=007-pothole&lat=51.5&long=-0.14' },
+    { name: 'report: details with errors', path: '/report/new?service=007-pothole&lat=51.5&long=-0.14', post: { 'q-road_name': '', 'q-depth_cm': 'deep' } },
+    { name: 'report: photos', path: '/report/new?service=graffiti&lat=51.5&long=-0.14', post: { description: 'Paint on the wall' } },
+    { name: 'report: start again', path: '/report/check' },
+    { name: 'report: sent', path: '/report/done/CASE' },
     // ==== portal: media, assets, offline ====
+    { name: 'offline report form', path: '/offline' },
+    { name: 'offline report form with errors', path: '/offline', post: { description: '' } },
     // ==== portal: track, public reports, account cases ====
+    { name: 'track a report', path: '/requests/CASE' },
+    { name: 'track a report, signed in', path: '/requests/CASE', as: 'resident' },
+    { name: 'track a closed report', get path() { return feedbackPath.split('/feedback')[0]!; } },
+    { name: 'public reports', path: '/reports' },
+    { name: 'public reports, filtered', path: '/reports?service=graffiti&status=open' },
+    { name: 'public reports, an unknown filter ignored', path: '/reports?status=bogus&area=x' },
+    { name: 'public reports, page 2', path: '/reports?page=2' },
+    { name: 'your reports', path: '/account/requests', as: 'resident' },
+    { name: 'email choices', path: '/account/notifications', as: 'resident' },
+    { name: 'email choices, saved', path: '/account/notifications', as: 'resident', post: {} },
     // ==== portal: feedback ====
+    { name: 'feedback when a case closes', get path() { return feedbackPath; } },
+    { name: 'feedback when a case closes, with errors', get path() { return feedbackPath; }, post: {} },
+    { name: 'feedback refused (no key)', get path() { return feedbackPath.split('?')[0]!; } },
   ];
 
   const staffTool = (page: { as?: Role }) => page.as !== undefined && page.as !== 'resident';

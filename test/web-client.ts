@@ -29,6 +29,15 @@ export class WebClient {
     return this.send(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
   }
 
+  /** Posts a multipart form (a file upload), with the last page's `_csrf` unless the fields give one (or null to leave it out). */
+  async postMultipart(path: string, fields: Record<string, string | null>, files: Record<string, { bytes: Buffer; filename: string; type: string }> = {}): Promise<PageResponse> {
+    const body = new FormData();
+    const all: Record<string, string | null> = { _csrf: this.csrf, ...fields };
+    for (const [name, value] of Object.entries(all)) if (value !== null) body.set(name, value);
+    for (const [name, file] of Object.entries(files)) body.set(name, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename);
+    return this.send(path, { method: 'POST', body });
+  }
+
   /** GET, then follow redirects on this site, as a browser does after a form. */
   async follow(response: PageResponse, limit = 5): Promise<PageResponse> {
     let current = response;
@@ -40,7 +49,7 @@ export class WebClient {
     return this.cookies.get(name);
   }
 
-  private async send(path: string, init: { method: string; body?: URLSearchParams; headers?: Record<string, string> }): Promise<PageResponse> {
+  private async send(path: string, init: { method: string; body?: URLSearchParams | FormData; headers?: Record<string, string> }): Promise<PageResponse> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const response = await fetch(`${this.baseUrl}${path}`, {
       ...init, redirect: 'manual',

@@ -11,6 +11,7 @@ import { importHistoricRequests } from '../requests/requests.js';
 import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { loadDemoHistory } from './history.js';
 import { seedDemoPeople } from './people.js';
+import { seedDemoPlaces } from './places.js';
 
 const SEED_ACTOR = 'seed';
 export const demoHistoryFile = fileURLToPath(new URL('../../demo-data/san-francisco-311-cases-sample10k.csv.gz', import.meta.url));
@@ -33,6 +34,8 @@ export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = n
   // 3,000 requests a year is a realistic load for a town of about 100,000 people, and seeds in seconds.
   const history = loadDemoHistory(demoHistoryFile, now, { limit: 3000 });
   const requests = await importHistoricRequests(db, config.jurisdiction.id, history, { id: SEED_ACTOR });
+  // Addresses, streets and neighbourhoods, so a report can be placed by typing where it is.
+  await seedDemoPlaces(db, config.jurisdiction.id, demoHistoryFile);
   return { services: demoServices.length, requests, people };
 }
 

@@ -1,5 +1,39 @@
+/**
+ * Photos by address, /media/<id>. A case's photos are public, like the case. A photo of a report
+ * still being written is shown only to the browser writing it (the one holding the draft's
+ * cookie); anyone else gets "not found", so a photo's existence is not revealed either.
+ * The portal's offline pages are registered here too, with the rest of engineer C's routes.
+ */
 import type { FastifyInstance } from 'fastify';
+import { offlineRoutes } from '../offline/routes.js';
+import { publicAccess } from '../platform/access.js';
+import { sha256Hex } from '../platform/crypto.js';
 import type { RouteDeps } from '../platform/deps.js';
+import { notFound } from '../platform/errors.js';
+import { cookieName, readCookie } from '../web/cookies.js';
+import { findPhoto } from './photos.js';
 
-// To be built (resident portal).
-export async function mediaRoutes(_app: FastifyInstance, _deps: RouteDeps): Promise<void> {}
+const YEAR = 31_536_000;
+
+export async function mediaRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { db, config } = deps;
+  app.get('/media/:id', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const missing = () => notFound('There is no photo at this address. It may have been removed.');
+    const photo = await findPhoto(db, config.jurisdiction.id, id);
+    if (!photo) throw missing();
+    if (photo.case_id === null) {
+      const token = readCookie(request, cookieName('townhall_report', request.server.site.secure));
+      if (!token || photo.draft_id === null || sha256Hex(token) !== photo.draft_id) throw missing();
+    }
+    // A photo's bytes never change under its id, so the id is a strong validator.
+    const etag = `"${photo.id}"`;
+    reply.header('etag', etag)
+      .header('cache-control', photo.case_id === null ? 'private, no-store' : `public, max-age=${YEAR}, immutable`)
+      .header('content-type', photo.content_type);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    const bytes = Buffer.from(photo.bytes);
+    return reply.header('content-length', bytes.length).send(bytes);
+  });
+  await offlineRoutes(app, deps);
+}

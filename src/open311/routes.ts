@@ -185,7 +185,9 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
     const body = bodyParams(request);
     checkJurisdiction(body);
     const key = authorisedKey(request);
-    const applied = await applyStatusUpdate(db, jurisdictionId, parseStatusUpdate(body), { id: `api_key:${key.id}`, apiKeyId: key.id });
+    // The public address is read now: it may be settled after the routes are (as in tests).
+    const notify = { keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name };
+    const applied = await applyStatusUpdate(db, jurisdictionId, parseStatusUpdate(body), { id: `api_key:${key.id}`, apiKeyId: key.id }, notify);
     return send(reply, fmt, renderList(fmt, 'service_request_updates', 'request_update', [{ update_id: applied.updateId }]), 201);
   });
 }

@@ -1,11 +1,15 @@
 /**
- * The gazetteer: addresses, streets and areas with their coordinates. CONTRACT ONLY until
- * engineer A builds it.
+ * The gazetteer: addresses, streets and areas with their coordinates, so a resident can say
+ * where a problem is by typing an address instead of using a map. Searching forgives typing
+ * mistakes (see catalogue/search.ts); a house number must match exactly.
  */
 import type { Bounds } from '../config.js';
 import type { DB } from '../db/connection.js';
+import type { PlaceTable } from '../db/schema.js';
+import { bestMatch, fold, queryTerms } from '../catalogue/search.js';
 
 export type PlaceKind = 'address' | 'street' | 'area';
+export const placeKinds: readonly PlaceKind[] = ['address', 'street', 'area'];
 
 export interface Place {
   id: number;
@@ -16,15 +20,134 @@ export interface Place {
   bounds: Bounds | null;
 }
 
+/** A place to add: what the demo seed and the CSV import give. */
+export type PlaceInput = Omit<Place, 'id'>;
+
+type PlaceRow = Pick<PlaceTable, 'kind' | 'name' | 'search_key' | 'lat' | 'long' | 'min_lat' | 'min_long' | 'max_lat' | 'max_long'> & { id: number };
+
+const toPlace = (row: PlaceRow): Place => ({
+  id: Number(row.id),
+  kind: row.kind,
+  name: row.name,
+  lat: Number(row.lat),
+  long: Number(row.long),
+  bounds: row.min_lat === null || row.min_long === null || row.max_lat === null || row.max_long === null ? null
+    : { minLat: Number(row.min_lat), minLong: Number(row.min_long), maxLat: Number(row.max_lat), maxLong: Number(row.max_long) },
+});
+
+/** "12", "12a": a house number, matched exactly. */
+const houseNumber = /^\d+[a-z]?$/;
+
+/** Streets and areas before single addresses when both match equally well. */
+const kindOrder: Record<PlaceKind, number> = { area: 0, street: 1, address: 2 };
+
+/**
+ * How well a place's folded name answers the query's words: every word must be found in the
+ * name (exactly, as the start of a word, or with a small typing mistake), else 0.
+ */
+function placeScore(terms: Array<{ text: string; covers: number[]; seen: Map<string, number> }>, wordCount: number, key: string): number {
+  const words = key.split(' ');
+  const searchable = [...words, ...words.slice(1).map((w, i) => words[i]! + w)];
+  const perWord = new Array<number>(wordCount).fill(0);
+  for (const term of terms) {
+    let quality = 0;
+    for (const word of searchable) {
+      // Many places share words ("st", "ave"): each word is compared with the query once.
+      let q = term.seen.get(word);
+      if (q === undefined) term.seen.set(word, q = bestMatch(term.text, [word]));
+      if (q > quality) quality = q;
+    }
+    for (const index of term.covers) perWord[index] = Math.max(perWord[index]!, quality);
+  }
+  return perWord.every((q) => q > 0) ? perWord.reduce((a, b) => a + b, 0) : 0;
+}
+
 /** Places whose name matches the query, forgiving small typing mistakes; best first. */
-export async function searchPlaces(_db: DB, _jurisdictionId: string, _query: string, _options: { kinds?: PlaceKind[]; limit?: number } = {}): Promise<Place[]> {
-  throw new Error('not built yet');
+export async function searchPlaces(db: DB, jurisdictionId: string, query: string, options: { kinds?: PlaceKind[]; limit?: number } = {}): Promise<Place[]> {
+  const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
+  const folded = fold(query);
+  if (folded === '') return [];
+  let words = folded.split(' ');
+  // A house number first ("12 high street") narrows the search to addresses with that number.
+  let number: string | null = null;
+  if (words.length > 1 && houseNumber.test(words[0]!)) {
+    number = words[0]!;
+    words = words.slice(1);
+  }
+  let kinds = options.kinds ?? [...placeKinds];
+  if (number !== null) kinds = kinds.filter((k) => k === 'address');
+  if (kinds.length === 0) return [];
+
+  // Only the keys are read for every candidate; whole rows only for the places shown.
+  let select = db.selectFrom('places').select(['id', 'kind', 'search_key'])
+    .where('jurisdiction_id', '=', jurisdictionId).where('kind', 'in', kinds);
+  if (number !== null) select = select.where('search_key', 'like', `${number} %`);
+  const candidates = await select.execute();
+
+  const terms = queryTerms(words.join(' ')).map((term) => ({ ...term, seen: new Map<string, number>() }));
+  const scored: Array<{ id: number; kind: PlaceKind; key: string; score: number }> = [];
+  for (const row of candidates) {
+    const key = number !== null ? row.search_key.slice(number.length + 1) : row.search_key;
+    const score = placeScore(terms, words.length, key);
+    if (score > 0) scored.push({ id: Number(row.id), kind: row.kind, key: row.search_key, score });
+  }
+  scored.sort((a, b) => b.score - a.score || kindOrder[a.kind] - kindOrder[b.kind]
+    || a.key.length - b.key.length || (a.key < b.key ? -1 : 1));
+  const best = scored.slice(0, limit);
+  if (best.length === 0) return [];
+  const rows = await db.selectFrom('places').selectAll().where('id', 'in', best.map((b) => b.id)).execute() as PlaceRow[];
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  return best.flatMap((b) => {
+    const row = byId.get(b.id);
+    return row ? [toPlace(row)] : [];
+  });
 }
 
-export async function listAreas(_db: DB, _jurisdictionId: string): Promise<Place[]> {
-  throw new Error('not built yet');
+export async function listAreas(db: DB, jurisdictionId: string): Promise<Place[]> {
+  const rows = await db.selectFrom('places').selectAll()
+    .where('jurisdiction_id', '=', jurisdictionId).where('kind', '=', 'area').orderBy('search_key').execute();
+  return (rows as PlaceRow[]).map(toPlace);
 }
 
-export async function getPlace(_db: DB, _jurisdictionId: string, _id: number): Promise<Place | undefined> {
-  throw new Error('not built yet');
+export async function getPlace(db: DB, jurisdictionId: string, id: number): Promise<Place | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined;
+  const row = await db.selectFrom('places').selectAll()
+    .where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).executeTakeFirst();
+  return row ? toPlace(row as PlaceRow) : undefined;
+}
+
+/** Rows per INSERT: large enough to load thousands of places in a second, small enough for any driver. */
+const BATCH = 500;
+
+/** Adds places in batches; call inside the caller's transaction so a load is all or nothing. */
+export async function insertPlaces(trx: DB, jurisdictionId: string, places: readonly PlaceInput[]): Promise<number> {
+  for (let i = 0; i < places.length; i += BATCH) {
+    await trx.insertInto('places').values(places.slice(i, i + BATCH).map((p) => ({
+      jurisdiction_id: jurisdictionId,
+      kind: p.kind,
+      name: p.name,
+      search_key: fold(p.name),
+      lat: p.lat,
+      long: p.long,
+      min_lat: p.bounds?.minLat ?? null,
+      min_long: p.bounds?.minLong ?? null,
+      max_lat: p.bounds?.maxLat ?? null,
+      max_long: p.bounds?.maxLong ?? null,
+    }))).execute();
+  }
+  return places.length;
+}
+
+/** Replaces (or adds to) the gazetteer in one transaction: a failed load changes nothing. */
+export async function importPlaces(db: DB, jurisdictionId: string, places: readonly PlaceInput[], options: { replace?: boolean } = {}): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    if (options.replace) await trx.deleteFrom('places').where('jurisdiction_id', '=', jurisdictionId).execute();
+    return insertPlaces(trx, jurisdictionId, places);
+  });
+}
+
+export async function countPlaces(db: DB, jurisdictionId: string): Promise<number> {
+  const row = await db.selectFrom('places').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('jurisdiction_id', '=', jurisdictionId).executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -9,9 +9,15 @@ import type { AttributeAnswers } from './types.js';
 export const MAX_STRING_ANSWER = 1_000;
 export const MAX_TEXT_ANSWER = 4_000;
 
+/** What is wrong, so the portal can say it in the reader's language (the message stays English for the API). */
+export type AnswerProblemKind = 'unknown_question' | 'information_only' | 'required' | 'not_allowed' | 'one_answer' | 'not_number' | 'not_datetime' | 'too_long';
+
 export interface AnswerProblem {
   code: string;
   message: string;
+  kind: AnswerProblemKind;
+  /** The most characters allowed, for too_long. */
+  limit?: number;
 }
 
 export function checkAnswers(service: Service, given: AttributeAnswers): { answers: AttributeAnswers; problems: AnswerProblem[] } {
@@ -21,8 +27,8 @@ export function checkAnswers(service: Service, given: AttributeAnswers): { answe
 
   for (const code of Object.keys(given)) {
     const attribute = known.get(code);
-    if (!attribute) problems.push({ code, message: `The service "${service.code}" has no question with code "${code}".` });
-    else if (!attribute.variable) problems.push({ code, message: `"${code}" is information for the reporter and takes no answer.` });
+    if (!attribute) problems.push({ code, kind: 'unknown_question', message: `The service "${service.code}" has no question with code "${code}".` });
+    else if (!attribute.variable) problems.push({ code, kind: 'information_only', message: `"${code}" is information for the reporter and takes no answer.` });
   }
 
   for (const attribute of service.attributes) {
@@ -31,41 +37,41 @@ export function checkAnswers(service: Service, given: AttributeAnswers): { answe
     const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter((v) => v !== '');
     const label = `"${attribute.description}" (${attribute.code})`;
     if (values.length === 0) {
-      if (attribute.required) problems.push({ code: attribute.code, message: `Answer ${label}: it is required.` });
+      if (attribute.required) problems.push({ code: attribute.code, kind: 'required', message: `Answer ${label}: it is required.` });
       continue;
     }
     const allowed = new Set(attribute.values.map((v) => v.key));
     const allowedText = attribute.values.map((v) => v.key).join(', ');
     if (attribute.datatype === 'multivaluelist') {
       const unknown = values.filter((v) => !allowed.has(v));
-      if (unknown.length > 0) problems.push({ code: attribute.code, message: `${label} does not allow ${unknown.map((u) => `"${u}"`).join(', ')}; choose from ${allowedText}.` });
+      if (unknown.length > 0) problems.push({ code: attribute.code, kind: 'not_allowed', message: `${label} does not allow ${unknown.map((u) => `"${u}"`).join(', ')}; choose from ${allowedText}.` });
       else answers[attribute.code] = [...new Set(values)];
       continue;
     }
     if (values.length > 1) {
-      problems.push({ code: attribute.code, message: `${label} takes one answer, but ${values.length} were given.` });
+      problems.push({ code: attribute.code, kind: 'one_answer', message: `${label} takes one answer, but ${values.length} were given.` });
       continue;
     }
     const value = values[0] as string;
     switch (attribute.datatype) {
       case 'singlevaluelist':
-        if (!allowed.has(value)) problems.push({ code: attribute.code, message: `${label} does not allow "${value}"; choose one of ${allowedText}.` });
+        if (!allowed.has(value)) problems.push({ code: attribute.code, kind: 'not_allowed', message: `${label} does not allow "${value}"; choose one of ${allowedText}.` });
         else answers[attribute.code] = value;
         break;
       case 'number':
-        if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) || !Number.isFinite(Number(value))) problems.push({ code: attribute.code, message: `${label} must be a number, such as 3 or 2.5; got "${value}".` });
+        if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) || !Number.isFinite(Number(value))) problems.push({ code: attribute.code, kind: 'not_number', message: `${label} must be a number, such as 3 or 2.5; got "${value}".` });
         else answers[attribute.code] = String(Number(value));
         break;
       case 'datetime': {
         const instant = parseZonedDateTime(value);
-        if (!instant) problems.push({ code: attribute.code, message: `${label} must be a date and time in ISO 8601 with a time zone, such as 2026-03-01T09:30:00Z; got "${value}".` });
+        if (!instant) problems.push({ code: attribute.code, kind: 'not_datetime', message: `${label} must be a date and time in ISO 8601 with a time zone, such as 2026-03-01T09:30:00Z; got "${value}".` });
         else answers[attribute.code] = instant;
         break;
       }
       case 'string':
       case 'text': {
         const limit = attribute.datatype === 'string' ? MAX_STRING_ANSWER : MAX_TEXT_ANSWER;
-        if ([...value].length > limit) problems.push({ code: attribute.code, message: `${label} must be at most ${limit} characters.` });
+        if ([...value].length > limit) problems.push({ code: attribute.code, kind: 'too_long', limit, message: `${label} must be at most ${limit} characters.` });
         else answers[attribute.code] = value;
         break;
       }

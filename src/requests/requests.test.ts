@@ -12,6 +12,7 @@ import { applyStatusUpdate, getServiceRequest, submitServiceRequest, type NewSer
 
 const jurisdiction = { id: 'unit.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
 const context = { jurisdiction, keyring: makeKeyring(newKey()) };
+const notify = { keyring: context.keyring, publicUrl: 'https://townhall.example', council: 'Test Council' };
 const report: NewServiceRequest = {
   serviceCode: 'pothole', description: 'Deep hole', lat: 51, long: 0, attributes: { depth: '12' }, mediaUrls: [],
   channel: 'api', contact: { email: 'resident@example.org', firstName: 'Ada' },
@@ -95,14 +96,14 @@ for (const database of databasesUnderTest()) {
     test('a status update is applied once: a repeat of the same update id is refused and changes nothing', async () => {
       const created = await submitServiceRequest(t.db, context, report, { id: 'test' });
       const update = { updateId: `bo-${created.id}`, requestId: created.id, status: 'closed' as const, state: 'fixed', updatedAt: new Date().toISOString(), description: 'Filled in', mediaUrl: null };
-      await applyStatusUpdate(t.db, jurisdiction.id, update, { id: 'test' });
+      await applyStatusUpdate(t.db, jurisdiction.id, update, { id: 'test' }, notify);
       const closed = await getServiceRequest(t.db, jurisdiction.id, created.id);
       assert.equal(closed.status, 'closed');
       assert.equal(closed.state, 'fixed');
       assert.equal(closed.statusNotes, 'Filled in');
       assert.ok(closed.closedAt);
       const before = await counts();
-      await assert.rejects(applyStatusUpdate(t.db, jurisdiction.id, { ...update, status: 'open', state: 'reopen' }, { id: 'test' }),
+      await assert.rejects(applyStatusUpdate(t.db, jurisdiction.id, { ...update, status: 'open', state: 'reopen' }, { id: 'test' }, notify),
         (error: unknown) => error instanceof DomainError && error.kind === 'conflict');
       assert.deepEqual(await counts(), before);
       assert.equal((await getServiceRequest(t.db, jurisdiction.id, created.id)).status, 'closed');

@@ -11,6 +11,7 @@ import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.js';
 import { addDays, nowIso } from '../platform/time.js';
+import { caseChanged, type CaseChangeDeps } from '../feedback/emails.js';
 import { checkAnswers } from './answers.js';
 import { hasContact, sealReporter } from './reporters.js';
 import * as store from './store.js';
@@ -75,8 +76,13 @@ export interface Actor {
   apiKeyId?: number;
 }
 
-/** Checks a new request fully (every problem at once) and stores it with its first action and audit entry. */
-export async function submitServiceRequest(db: DB, { jurisdiction, keyring }: SubmissionContext, input: NewServiceRequest, actor: Actor): Promise<ServiceRequest> {
+/**
+ * Checks a new request fully (every problem at once) and stores it with its first action and
+ * audit entry. `afterInsert` runs inside the transaction that creates the case (the portal's photos, follow
+ * and confirmation email); if it throws, the case is not created.
+ */
+export async function submitServiceRequest(db: DB, { jurisdiction, keyring }: SubmissionContext, input: NewServiceRequest, actor: Actor,
+  afterInsert?: (trx: DB, caseId: number) => Promise<void>): Promise<ServiceRequest> {
   const service = await findServiceForReport(db, jurisdiction.id, input.serviceCode);
   const problems: string[] = [];
   const description = input.description?.trim() || null;
@@ -119,6 +125,7 @@ export async function submitServiceRequest(db: DB, { jurisdiction, keyring }: Su
       description: null, mediaUrl: null, details: { channel: input.channel }, isPublic: true, at,
     });
     await appendAudit(trx, { actor: actor.id, action: 'service_request.submitted', entityType: 'service_request', entityId: String(row.id), after: publicAuditView(row) });
+    if (afterInsert) await afterInsert(trx, row.id);
     return row;
   });
   return toServiceRequest({ ...created, service_name: service.name, service_notice: service.serviceNotice });
@@ -208,6 +215,10 @@ export interface RequestSearch {
   statuses?: PublicStatus[];
   from?: string;
   to?: string;
+  /** Only requests located inside this box (an area of the public reports page). */
+  within?: Bounds;
+  /** Only requests with a map position. */
+  located?: boolean;
   limit: number;
   offset: number;
 }
@@ -220,10 +231,24 @@ export async function searchServiceRequests(db: DB, jurisdictionId: string, sear
     ...(search.statuses ? { statuses: search.statuses } : {}),
     ...(search.from ? { requestedFrom: search.from } : {}),
     ...(search.to ? { requestedTo: search.to } : {}),
+    ...(search.within ? { within: search.within } : {}),
+    ...(search.located ? { located: true } : {}),
     limit: search.limit,
     offset: search.offset,
   });
   return rows.map(toServiceRequest);
+}
+
+/** How many requests a search finds, ignoring its ids, limit and offset (for paging). */
+export async function countServiceRequests(db: DB, jurisdictionId: string, search: Omit<RequestSearch, 'ids' | 'limit' | 'offset'>): Promise<number> {
+  return store.countMatchingCases(db, jurisdictionId, {
+    ...(search.serviceCodes ? { serviceCodes: search.serviceCodes } : {}),
+    ...(search.statuses ? { statuses: search.statuses } : {}),
+    ...(search.from ? { requestedFrom: search.from } : {}),
+    ...(search.to ? { requestedTo: search.to } : {}),
+    ...(search.within ? { within: search.within } : {}),
+    ...(search.located ? { located: true } : {}),
+  });
 }
 
 export interface StatusUpdate {
@@ -241,8 +266,11 @@ export interface StatusUpdate {
 /** An update as Townhall lists it: the same fields, with Townhall's own update id. */
 export type AppliedUpdate = StatusUpdate;
 
-/** Applies a status update from an outside system (an Open311 back office) as an appended action. */
-export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: StatusUpdate, actor: Actor): Promise<AppliedUpdate> {
+/**
+ * Applies a status update from an outside system (an Open311 back office) as an appended action.
+ * The update is public, so the reporter and followers are emailed about it (in the same transaction).
+ */
+export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: StatusUpdate, actor: Actor, notify: CaseChangeDeps): Promise<AppliedUpdate> {
   const idempotencyKey = `open311-update:${update.updateId}`;
   return db.transaction().execute(async (trx) => {
     const current = /^\d{1,15}$/.test(update.requestId) ? await store.findCase(trx, jurisdictionId, Number(update.requestId)) : undefined;
@@ -266,8 +294,42 @@ export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: 
       actor: actor.id, action: 'service_request.status_updated', entityType: 'service_request', entityId: String(current.id),
       before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId, update_id: update.updateId },
     });
+    await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, closed: update.status === 'closed', note: update.description });
     return { ...update, updateId: String(actionId) };
   });
+}
+
+/** The action that closed a case: its latest public action that set the status to closed (undefined if none). */
+export async function closingActionId(db: DB, caseId: number): Promise<number | undefined> {
+  const row = await db.selectFrom('case_actions').select('id')
+    .where('case_id', '=', caseId).where('public', '=', 1).where('status', '=', 'closed')
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * Reopens a closed case for staff to look at again (the reporter says the problem is not fixed):
+ * an appended public action, the case's new state and an audit entry, in the caller's
+ * transaction when there is one. The reason given is public; keep personal details out of it.
+ */
+export async function reopenCase(db: DB, jurisdictionId: string, caseId: number, reopening: { description: string; details: Record<string, unknown> }, actor: Actor): Promise<void> {
+  const run = async (trx: DB) => {
+    const current = await store.findCase(trx, jurisdictionId, caseId);
+    if (!current) throw notFound(`There is no service request with id "${caseId}".`);
+    if (current.status !== 'closed') throw conflict(`Service request ${caseId} is not closed, so it cannot be reopened.`);
+    const at = nowIso();
+    const actionId = await store.insertAction(trx, {
+      caseId, action: 'reopened', actor: actor.id, idempotencyKey: null, status: 'open', state: 'reopened',
+      description: reopening.description, mediaUrl: null, details: reopening.details, isPublic: true, at,
+    });
+    const after = await store.updateCase(trx, caseId, { status: 'open', state: 'reopened', status_notes: reopening.description, closed_at: null, updated_at: at });
+    await appendAudit(trx, {
+      actor: actor.id, action: 'service_request.reopened', entityType: 'service_request', entityId: String(caseId),
+      before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId },
+    });
+  };
+  if (db.isTransaction) await run(db);
+  else await db.transaction().execute(run);
 }
 
 export async function listStatusUpdates(db: DB, jurisdictionId: string, range: { from: string; to: string; limit: number; offset: number }): Promise<AppliedUpdate[]> {

@@ -9,6 +9,7 @@ import { anonymiseExpiredReporters } from './retention.js';
 
 const jurisdiction = { id: 'retention.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
 const context = { jurisdiction, keyring: makeKeyring(newKey()) };
+const notify = { keyring: context.keyring, publicUrl: 'https://townhall.example', council: 'Test Council' };
 const DAY = 86_400_000;
 
 for (const database of databasesUnderTest()) {
@@ -31,7 +32,7 @@ for (const database of databasesUnderTest()) {
         await applyStatusUpdate(t.db, jurisdiction.id, {
           updateId: `close-${created.id}`, requestId: created.id, status: 'closed', state: 'fixed',
           updatedAt: new Date(Date.now() - closedDaysAgo * DAY).toISOString(), description: 'Cleared', mediaUrl: null,
-        }, { id: 'test' });
+        }, { id: 'test' }, notify);
       }
       return created.id;
     };

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
+import { removeAbandonedDraftPhotos } from '../media/photos.js';
 import { removeReporter } from './reporters.js';
 
 /** Serialises retention runs across app processes on PostgreSQL. */
@@ -35,6 +36,8 @@ export async function anonymiseExpiredReporters(db: DB, jurisdictionId: string, 
 }
 
 async function anonymise(db: DB, jurisdictionId: string, now: Date, actor: string, batchSize: number): Promise<number> {
+  // Photos of reports never sent go too: they belong to no case, so nothing else would remove them.
+  await removeAbandonedDraftPhotos(db, jurisdictionId, { now });
   let total = 0;
   for (;;) {
     const expired = await findExpired(db, jurisdictionId, now, batchSize);

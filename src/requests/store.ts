@@ -1,6 +1,8 @@
 /** SQL for cases (service requests), their reporters and their actions. Nothing else touches these tables. */
 import type { DB } from '../db/connection.js';
-import type { CaseRow, CaseUpdate, NewCase } from '../db/schema.js';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Bounds } from '../config.js';
+import type { CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
 import type { SealedReporter } from './reporters.js';
 import type { PublicStatus } from './types.js';
 
@@ -15,6 +17,10 @@ export interface CaseFilter {
   statuses?: PublicStatus[];
   requestedFrom?: string;
   requestedTo?: string;
+  /** Only cases located inside this box (the public reports' area filter). */
+  within?: Bounds;
+  /** Only cases with a map position. */
+  located?: boolean;
   limit: number;
   offset: number;
 }
@@ -80,8 +86,33 @@ export async function searchCases(db: DB, jurisdictionId: string, filter: CaseFi
     if (filter.statuses) query = query.where('cases.status', 'in', filter.statuses);
     if (filter.requestedFrom) query = query.where('cases.requested_at', '>=', filter.requestedFrom);
     if (filter.requestedTo) query = query.where('cases.requested_at', '<=', filter.requestedTo);
+    query = whereLocated(query, filter);
   }
   return query.orderBy('cases.requested_at', 'desc').orderBy('cases.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}
+
+/** Cases in a box (uses cases_location_idx), or with any position; shared by search and count. */
+function whereLocated<Q extends { where: SelectQueryBuilder<Database, 'cases', object>['where'] }>(query: Q, filter: Pick<CaseFilter, 'within' | 'located'>): Q {
+  let q = query as unknown as SelectQueryBuilder<Database, 'cases', object>;
+  if (filter.within) {
+    const b = filter.within;
+    q = q.where('cases.lat', '>=', b.minLat).where('cases.lat', '<=', b.maxLat).where('cases.long', '>=', b.minLong).where('cases.long', '<=', b.maxLong);
+  } else if (filter.located) {
+    q = q.where('cases.lat', 'is not', null).where('cases.long', 'is not', null);
+  }
+  return q as unknown as Q;
+}
+
+/** How many cases a search (without ids, limit and offset) finds: for "Showing 26 to 50 of 312". */
+export async function countMatchingCases(db: DB, jurisdictionId: string, filter: Omit<CaseFilter, 'ids' | 'limit' | 'offset'>): Promise<number> {
+  let query = db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('cases.jurisdiction_id', '=', jurisdictionId);
+  if (filter.serviceCodes) query = query.where('cases.service_code', 'in', filter.serviceCodes);
+  if (filter.statuses) query = query.where('cases.status', 'in', filter.statuses);
+  if (filter.requestedFrom) query = query.where('cases.requested_at', '>=', filter.requestedFrom);
+  if (filter.requestedTo) query = query.where('cases.requested_at', '<=', filter.requestedTo);
+  query = whereLocated(query, filter);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function selectPublicUpdates(db: DB, jurisdictionId: string, range: { from: string; to: string; limit: number; offset: number }) {

@@ -22,3 +22,32 @@ export async function followReason(db: DB, caseId: number, userId: number): Prom
   const row = await db.selectFrom('case_followers').select('reason').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
   return row?.reason ?? null;
 }
+
+export interface FollowedCase {
+  id: string;
+  serviceName: string;
+  addressString: string | null;
+  status: string;
+  state: string;
+  requestedAt: string;
+  reason: FollowReason;
+}
+
+/** The cases a resident reported or follows, newest report first. */
+export async function followedCases(db: DB, jurisdictionId: string, userId: number): Promise<FollowedCase[]> {
+  const rows = await db.selectFrom('case_followers')
+    .innerJoin('cases', 'cases.id', 'case_followers.case_id')
+    .innerJoin('services', (join) => join
+      .onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id')
+      .onRef('services.code', '=', 'cases.service_code'))
+    .select(['cases.id', 'services.name as service_name', 'cases.address_string', 'cases.status', 'cases.state', 'cases.requested_at', 'case_followers.reason'])
+    .where('case_followers.user_id', '=', userId)
+    .where('cases.jurisdiction_id', '=', jurisdictionId)
+    .orderBy('cases.requested_at', 'desc').orderBy('cases.id', 'desc')
+    .limit(500)
+    .execute();
+  return rows.map((row) => ({
+    id: String(row.id), serviceName: row.service_name, addressString: row.address_string, status: row.status,
+    state: row.state, requestedAt: row.requested_at, reason: row.reason,
+  }));
+}

@@ -1,5 +1,235 @@
-import type { FastifyInstance } from 'fastify';
+/**
+ * Following reports: each report's public page with its live updates, following and
+ * unfollowing it, the public list and map of reports, and a resident's own reports and email
+ * choices. Public pages never show personal data: no reporter, no internal notes.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listServices } from '../catalogue/catalogue.js';
+import { isStaff } from '../identity/roles.js';
+import { translate } from '../i18n/i18n.js';
+import { listAreas, type Place } from '../places/places.js';
+import { publicAccess, signedIn } from '../platform/access.js';
 import type { RouteDeps } from '../platform/deps.js';
+import { DomainError, notFound } from '../platform/errors.js';
+import { caseHistory, countServiceRequests, getServiceRequest, searchServiceRequests, type RequestSearch, type ServiceRequest } from '../requests/requests.js';
+import { csrfToken } from '../web/csrf.js';
+import { formText } from '../web/forms.js';
+import { renderPage } from '../web/page.js';
+import { follow, followedCases, followReason, unfollow } from './followers.js';
+import { CaseWatcher } from './live.js';
+import { emailPreferences, saveEmailPreferences } from './preferences.js';
+import { AccountCasesPage, NotificationsPage, ReportsPage, TrackPage, type Photo, type ReportFilters, type Viewer } from './views.js';
+import { statusWords } from './words.js';
 
-// To be built (resident portal).
-export async function trackingRoutes(_app: FastifyInstance, _deps: RouteDeps): Promise<void> {}
+export const PAGE_SIZE = 25;
+export const MAP_LIMIT = 500;
+const residents = { access: signedIn(['resident']) };
+const open = { access: publicAccess };
+
+export async function trackingRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
+  const jurisdictionId = config.jurisdiction.id;
+  const timeZone = config.jurisdiction.timeZone;
+  const watcher = new CaseWatcher(db, jurisdictionId);
+  // End the streams before the server waits for its connections to close, or it would wait forever.
+  app.addHook('preClose', (done) => {
+    watcher.close();
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    watcher.close();
+    done();
+  });
+  const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
+
+  /** A report by the id in the address; an id that is not a report is a 404 page (in the page's language). */
+  const reportOf = (request: FastifyRequest) => getServiceRequest(db, jurisdictionId, (request.params as { id: string }).id).catch((error: unknown) => {
+    throw error instanceof DomainError && error.kind === 'not_found'
+      ? notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.') : error;
+  });
+
+  /** Photos on this site are shown; anything else is a link (its host is not ours to embed). */
+  const photosOf = (report: ServiceRequest): Photo[] => {
+    const site = new URL(config.publicUrl);
+    return report.mediaUrls.flatMap((text) => {
+      try {
+        const url = new URL(text, site);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') return [];
+        const onThisSite = url.origin === site.origin && /^\/media\/[\w-]+$/.test(url.pathname);
+        return [{ url: onThisSite ? url.pathname : url.toString(), onThisSite }];
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  app.get('/requests/:id', { config: open, schema: { hide: true } }, async (request, reply) => {
+    const report = await reportOf(request);
+    const person = request.person;
+    const viewer: Viewer = !person ? 'guest' : isStaff(person.role) ? 'staff' : 'resident';
+    const reason = person && viewer === 'resident' ? await followReason(db, Number(report.id), person.userId) : null;
+    const history = (await caseHistory(db, Number(report.id))).filter((entry) => entry.public);
+    const { t } = translate(request);
+    const query = request.query as Record<string, unknown>;
+    const notices = [
+      ...(query.followed === '1' && reason ? [t('track.following')] : []),
+      ...(query.unfollowed === '1' && !reason ? [t('track.unfollowed')] : []),
+    ];
+    return renderPage(request, reply, {
+      title: t('track.title', { id: report.id, service: report.serviceName }),
+      // Anyone's view is the same public page, so it may be cached a little; a signed-in view is theirs.
+      cacheable: !person,
+      body: <TrackPage report={report} history={history} photos={photosOf(report)} viewer={viewer} reason={reason}
+        csrf={csrf(request, reply)} notices={notices} timeZone={timeZone} />,
+    });
+  });
+
+  app.get('/requests/:id/events', { config: open, schema: { hide: true } }, async (request, reply) => {
+    const report = await reportOf(request);
+    if (!(request.headers.accept ?? '').includes('text/event-stream')) {
+      return reply.code(406).header('cache-control', 'no-store')
+        .send({ error: 'not_acceptable', message: 'This address sends live updates to a browser as server-sent events (text/event-stream).' });
+    }
+    if (watcher.full) {
+      return reply.code(503).header('retry-after', '30').header('cache-control', 'no-store')
+        .send({ error: 'busy', message: 'Too many live updates are open right now. Reload the page to see the latest.' });
+    }
+    reply.hijack();
+    // What the browser last saw: the last event's id when it reconnects, else the page's own
+    // version (`since`), so a page shown from a cache hears at once that it is out of date.
+    const header = request.headers['last-event-id'];
+    const lastSeen = typeof header === 'string' && header ? header : formText(request.query, 'since') || undefined;
+    watcher.open(Number(report.id), { status: report.status, state: report.state, updatedAt: report.updatedAt }, reply.raw, lastSeen);
+  });
+
+  /** Following needs a resident's account; guests sign in first, staff work cases elsewhere. */
+  const changeFollowing = (start: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const report = await reportOf(request);
+    const person = request.person;
+    if (!person || !person.secondFactorDone) return reply.redirect(`/sign-in?next=${encodeURIComponent(`/requests/${report.id}`)}`, 303);
+    const { t } = translate(request);
+    if (isStaff(person.role)) {
+      return renderPage(request, reply, {
+        title: t('error.title.403'), status: 403,
+        body: <><h1>{t('error.title.403')}</h1><p>{t('track.staffCannotFollow')}</p><p><a href={`/requests/${report.id}`}>{t('track.back')}</a></p></>,
+      });
+    }
+    if (start) await follow(db, Number(report.id), person.userId, 'follower');
+    else await unfollow(db, Number(report.id), person.userId);
+    if (!start && formText(request.body, 'return') === 'account') return reply.redirect(`/account/requests?unfollowed=${report.id}`, 303);
+    return reply.redirect(`/requests/${report.id}?${start ? 'followed' : 'unfollowed'}=1`, 303);
+  };
+  app.post('/requests/:id/follow', { config: open, schema: { hide: true } }, changeFollowing(true));
+  app.post('/requests/:id/unfollow', { config: open, schema: { hide: true } }, changeFollowing(false));
+
+  /** The filters in the address, checked: a value we do not know is dropped, with a notice. */
+  async function readFilters(request: FastifyRequest) {
+    const query = request.query as Record<string, unknown>;
+    const { t } = translate(request);
+    const services = await listServices(db, jurisdictionId, { includeInactive: true });
+    let areas: Place[] | null;
+    try {
+      areas = await listAreas(db, jurisdictionId);
+    } catch (error) {
+      request.log.warn({ err: error }, 'areas unavailable: the public reports page shows no area filter');
+      areas = null;
+    }
+    const ignored: string[] = [];
+    const service = formText(query, 'service');
+    const status = formText(query, 'status');
+    const area = formText(query, 'area');
+    const pageText = formText(query, 'page');
+    const filters: ReportFilters = { service: '', status: 'all', area: '' };
+    if (service && services.some((s) => s.code === service)) filters.service = service;
+    else if (service) ignored.push(t('reports.service'));
+    if (status === 'open' || status === 'closed' || status === 'all') filters.status = status;
+    else if (status) ignored.push(t('reports.status'));
+    const place = areas?.find((a) => String(a.id) === area);
+    if (place?.bounds) filters.area = area;
+    else if (area) ignored.push(t('reports.area'));
+    let page = 1;
+    if (/^\d{1,6}$/.test(pageText) && Number(pageText) >= 1) page = Number(pageText);
+    else if (pageText) ignored.push(t('reports.page'));
+    const search: Omit<RequestSearch, 'limit' | 'offset'> = {
+      ...(filters.service ? { serviceCodes: [filters.service] } : {}),
+      ...(filters.status !== 'all' ? { statuses: [filters.status] } : {}),
+      ...(place?.bounds && filters.area ? { within: place.bounds } : {}),
+    };
+    const notices = ignored.length > 0 ? [t('reports.ignored', { filters: ignored.join(', ') })] : [];
+    return { filters, search, page, notices, services, areas };
+  }
+
+  const addressOf = (path: string, filters: ReportFilters, page?: number) => {
+    const query = new URLSearchParams();
+    if (filters.service) query.set('service', filters.service);
+    if (filters.status !== 'all') query.set('status', filters.status);
+    if (filters.area) query.set('area', filters.area);
+    if (page && page > 1) query.set('page', String(page));
+    const text = query.toString();
+    return text ? `${path}?${text}` : path;
+  };
+
+  app.get('/reports', { config: open, schema: { hide: true } }, async (request, reply) => {
+    const { filters, search, page: asked, notices, services, areas } = await readFilters(request);
+    const { t } = translate(request);
+    const total = await countServiceRequests(db, jurisdictionId, search);
+    const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const page = Math.min(asked, lastPage);
+    if (asked > lastPage) notices.push(t('reports.lastPage', { page: lastPage }));
+    const reports = await searchServiceRequests(db, jurisdictionId, { ...search, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    return renderPage(request, reply, {
+      title: page > 1 ? t('reports.titlePage', { page }) : t('reports.title'), wide: true, cacheable: !request.person,
+      body: <ReportsPage reports={reports} total={total} page={page} pageSize={PAGE_SIZE} filters={filters} notices={notices} timeZone={timeZone}
+        services={services.map((s) => ({ code: s.code, name: s.name }))} areas={areas?.filter((a) => a.bounds).map((a) => ({ id: a.id, name: a.name })) ?? null}
+        links={{ previous: page > 1 ? addressOf('/reports', filters, page - 1) : null, next: page < lastPage ? addressOf('/reports', filters, page + 1) : null }}
+        map={{ pointsUrl: addressOf('/reports.geojson', filters), tiles: app.site.map.tileUrl, attribution: app.site.map.attribution }} />,
+    });
+  });
+
+  app.get('/reports.geojson', { config: open, schema: { hide: true } }, async (request, reply) => {
+    const { search } = await readFilters(request);
+    const translator = translate(request);
+    const reports = await searchServiceRequests(db, jurisdictionId, { ...search, located: true, limit: MAP_LIMIT, offset: 0 });
+    return reply.header('content-type', 'application/geo+json; charset=utf-8').header('cache-control', 'public, max-age=60').header('vary', 'Accept-Language, Cookie')
+      .send({
+        type: 'FeatureCollection',
+        features: reports.map((r) => ({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [r.long, r.lat] },
+          properties: {
+            id: r.id,
+            title: r.addressString ? `${r.serviceName}: ${r.addressString}` : r.serviceName,
+            status: statusWords(translator, r.status, r.state),
+            url: `/requests/${r.id}`,
+          },
+        })),
+      });
+  });
+
+  app.get('/account/requests', { config: residents, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const { t } = translate(request);
+    const cases = await followedCases(db, jurisdictionId, person.userId);
+    const unfollowed = formText(request.query, 'unfollowed');
+    const notices = /^\d{1,15}$/.test(unfollowed) ? [t('account-cases.unfollowed', { id: unfollowed })] : [];
+    return renderPage(request, reply, {
+      title: t('account-cases.title'), wide: true,
+      body: <AccountCasesPage cases={cases} csrf={csrf(request, reply)} notices={notices} timeZone={timeZone} />,
+    });
+  });
+
+  app.get('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const { t } = translate(request);
+    const notices = formText(request.query, 'saved') === '1' ? [t('account-cases.saved')] : [];
+    return renderPage(request, reply, {
+      title: t('account-cases.notificationsTitle'),
+      body: <NotificationsPage choice={await emailPreferences(db, person.userId)} csrf={csrf(request, reply)} notices={notices} />,
+    });
+  });
+
+  app.post('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    await saveEmailPreferences(db, person.userId, { onUpdate: formText(request.body, 'onUpdate') === 'yes', onClose: formText(request.body, 'onClose') === 'yes' });
+    return reply.redirect('/account/notifications?saved=1', 303);
+  });
+}

@@ -86,11 +86,13 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${options.title} - ${site.council}`}</title>
         <link rel="stylesheet" href="/assets/townhall.css" />
+        {site.branding.colour && <link rel="stylesheet" href="/branding/theme.css" />}
+        <script src="/assets/offline.js" defer></script>
       </head>
       <body>
         <a class="skip-link" href="#main">{t('frame.skipLink')}</a>
         <header class="site-header">
-          <a class="council" href="/">{site.council}</a>
+          <a class="council" href="/">{site.branding.logoFile ? <img class="logo" src="/branding/logo" alt={site.council} /> : site.council}</a>
           <nav aria-label={t('frame.accountNav')}>
             <ul>
               {person && person.secondFactorDone && isStaff(person.role) && <li><a href="/staff">{t('frame.staff')}</a></li>}
@@ -112,7 +114,13 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
           dir={options.englishOnly && language.dir !== 'ltr' ? 'ltr' : undefined}>
           <TranslatorContext.Provider value={body}>{options.body}</TranslatorContext.Provider>
         </main>
-        <footer>{t('frame.footer', { council: site.council })}</footer>
+        <footer>
+          <ul class="footer-links">
+            <li><a href="/accessibility">{t('info.accessibilityLink')}</a></li>
+            <li><a href="/privacy">{t('info.privacyLink')}</a></li>
+          </ul>
+          <p>{t('frame.footer', { council: site.council })}</p>
+        </footer>
       </body>
     </html>
   );

@@ -48,6 +48,13 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
         </>
       )}
 
+      {account.role === 'resident' && (
+        <ul>
+          <li><a href="/account/requests">{t('account-cases.link')}</a></li>
+          <li><a href="/account/notifications">{t('account-cases.notificationsLink')}</a></li>
+        </ul>
+      )}
+
       <h2>{t('account.sessions')}</h2>
       <TableWrap label={t('account.sessions')}>
         <table>

@@ -1,0 +1,99 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { demoPlaceName, demoPlaces } from '../demo/places.js';
+import { demoHistoryFile } from '../demo/seed.js';
+import { parsePlacesCsv } from './import.js';
+import { getPlace, importPlaces, listAreas, searchPlaces, type PlaceInput } from './places.js';
+
+const J = 'places.test';
+const area = { minLat: 51.3, minLong: -0.5, maxLat: 51.7, maxLong: 0.3 };
+const box = { minLat: 51.50, minLong: -0.13, maxLat: 51.52, maxLong: -0.11 };
+const sample: PlaceInput[] = [
+  { kind: 'area', name: 'Riverside', lat: 51.51, long: -0.12, bounds: box },
+  { kind: 'area', name: 'Old Town', lat: 51.45, long: -0.2, bounds: { minLat: 51.44, minLong: -0.21, maxLat: 51.46, maxLong: -0.19 } },
+  { kind: 'street', name: 'High Street', lat: 51.51, long: -0.12, bounds: box },
+  { kind: 'street', name: 'Calle de la Estación', lat: 51.52, long: -0.1, bounds: box },
+  { kind: 'address', name: '12 High Street', lat: 51.511, long: -0.121, bounds: null },
+  { kind: 'address', name: '120 High Street', lat: 51.512, long: -0.122, bounds: null },
+  { kind: 'address', name: '12 Mill Lane', lat: 51.513, long: -0.123, bounds: null },
+  { kind: 'address', name: '7 Calle de la Estación', lat: 51.52, long: -0.1, bounds: null },
+];
+
+for (const database of databasesUnderTest()) {
+  describe(`places on ${database.name}`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await createTestDatabase(database);
+      await importPlaces(t.db, J, sample);
+      await importPlaces(t.db, 'another.council', [{ kind: 'street', name: 'High Street', lat: 1, long: 1, bounds: null }]);
+    });
+    after(() => t.cleanup());
+    const names = async (query: string, options?: Parameters<typeof searchPlaces>[3]) => (await searchPlaces(t.db, J, query, options)).map((p) => p.name);
+
+    test('typing mistakes and word starts find the place; streets and areas before addresses', async () => {
+      assert.deepEqual((await names('hihg stret')).slice(0, 1), ['High Street']);
+      assert.deepEqual((await names('high st')).slice(0, 1), ['High Street']);
+      assert.deepEqual(await names('riversid'), ['Riverside']);
+      assert.deepEqual(await names('oldtown'), ['Old Town']);
+      assert.deepEqual(await names('zzzz'), []);
+      assert.deepEqual(await names(''), []);
+    });
+
+    test('a house number matches exactly, the street fuzzily', async () => {
+      assert.deepEqual(await names('12 hihg street'), ['12 High Street']);
+      assert.deepEqual(await names('120 High St'), ['120 High Street']);
+      assert.deepEqual(await names('13 High Street'), []);
+      assert.deepEqual(await names('12 mil lane'), ['12 Mill Lane']);
+    });
+
+    test('accents are folded and the folded name is stored as the search key', async () => {
+      assert.deepEqual(await names('7 calle de la estacion'), ['7 Calle de la Estación']);
+      const row = await t.db.selectFrom('places').select('search_key').where('name', '=', 'Calle de la Estación').executeTakeFirstOrThrow();
+      assert.equal(row.search_key, 'calle de la estacion');
+    });
+
+    test('kinds and limit narrow the answer; another council’s places are never found', async () => {
+      assert.deepEqual(await names('high street', { kinds: ['street'] }), ['High Street']);
+      assert.equal((await names('high', { limit: 2 })).length, 2);
+      assert.equal((await names('high')).length, 3);
+    });
+
+    test('areas are listed by name, and a place is found by id with its bounds', async () => {
+      const areas = await listAreas(t.db, J);
+      assert.deepEqual(areas.map((a) => a.name), ['Old Town', 'Riverside']);
+      const found = await getPlace(t.db, J, areas[1]!.id);
+      assert.deepEqual(found, { ...sample[0], id: areas[1]!.id });
+      assert.equal(await getPlace(t.db, 'another.council', areas[1]!.id), undefined);
+      assert.equal(await getPlace(t.db, J, 999_999), undefined);
+    });
+  });
+}
+
+test('a CSV of places is checked line by line, with line numbers', () => {
+  const good = parsePlacesCsv('kind,name,lat,long\naddress,1 High Street,51.5,-0.1\narea,Riverside,51.51,-0.12,51.5,-0.13,51.52,-0.11\n', area);
+  assert.deepEqual(good.problems, []);
+  assert.equal(good.places.length, 2);
+  assert.deepEqual(good.places[1]!.bounds, box);
+  const bad = parsePlacesCsv('road,X,51.5,-0.1\naddress,,51.5,-0.1\naddress,Y,north,-0.1\naddress,Z,10,10\narea,W,51.5,-0.1,51.6,-0.2,51.4,0\naddress,1 A St,51.5,-0.1\n', area);
+  assert.equal(bad.places.length, 0, 'all or nothing');
+  assert.equal(bad.problems.length, 5);
+  assert.match(bad.problems[0]!, /^Line 1: kind must be/);
+  assert.match(bad.problems[1]!, /^Line 2: the name is empty/);
+  assert.match(bad.problems[2]!, /^Line 3: lat must be a decimal number/);
+  assert.match(bad.problems[3]!, /^Line 4: .*outside the council/);
+  assert.match(bad.problems[4]!, /^Line 5: min_lat/);
+  assert.match(parsePlacesCsv('', area).problems[0]!, /no places/);
+});
+
+test('the demo gazetteer: tidy names, streets with extents, neighbourhoods', () => {
+  assert.equal(demoPlaceName('1671 25TH AVE, SAN FRANCISCO, CA, 94122'), '1671 25th Ave');
+  assert.equal(demoPlaceName("Intersection of O'FARRELL ST and MCALLISTER ST"), "O'Farrell St and McAllister St");
+  const places = demoPlaces(demoHistoryFile);
+  const street = places.find((p) => p.kind === 'street' && p.name === 'Market St');
+  assert.ok(street?.bounds && street.bounds.minLat < street.bounds.maxLat);
+  assert.ok(places.some((p) => p.kind === 'area' && p.name === 'Mission Bay'));
+  assert.ok(places.filter((p) => p.kind === 'address').length > 1000);
+  assert.ok(!places.some((p) => /san francisco/i.test(p.name)));
+  assert.equal(new Set(places.filter((p) => p.kind === 'address').map((p) => p.name)).size, places.filter((p) => p.kind === 'address').length);
+});

@@ -1,0 +1,258 @@
+/**
+ * Pages for following reports: one report's public page, the list of public reports, and a
+ * resident's own reports and email choices. Nothing here ever shows who reported a problem.
+ */
+import { useTranslator } from '../i18n/i18n.js';
+import type { CaseHistoryEntry, ServiceRequest } from '../requests/requests.js';
+import { PostForm, TableWrap } from '../web/forms.js';
+import type { FollowedCase, FollowReason } from './followers.js';
+import type { EmailPreferences } from './preferences.js';
+import { actionWords, formatDate, statusWords } from './words.js';
+
+export type Viewer = 'guest' | 'resident' | 'staff';
+export interface Photo { url: string; onThisSite: boolean }
+
+function Notices({ notices }: { notices: string[] }) {
+  if (notices.length === 0) return null;
+  return <div class="notice" role="status">{notices.map((n) => <p key={n}>{n}</p>)}</div>;
+}
+
+export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone }: {
+  report: ServiceRequest; history: CaseHistoryEntry[]; photos: Photo[]; viewer: Viewer; reason: FollowReason | null;
+  csrf: string; notices: string[]; timeZone: string;
+}) {
+  const translator = useTranslator();
+  const { t, language } = translator;
+  const date = (iso: string, withTime = false) => formatDate(iso, language.code, timeZone, withTime);
+  const open = report.status !== 'closed';
+  return (
+    <>
+      <section data-live={`/requests/${report.id}/events?since=${encodeURIComponent(report.updatedAt)}`} data-live-message={t('track.updatedLive')} aria-labelledby="report-title">
+        <Notices notices={notices} />
+        <span class="hint">{t('track.reference', { id: report.id })}</span>
+        <h1 id="report-title">{report.serviceName}</h1>
+        <dl class="summary">
+          <dt>{t('track.status')}</dt><dd><strong>{statusWords(translator, report.status, report.state)}</strong></dd>
+          <dt>{t('track.where')}</dt><dd>{report.addressString ? <bdi>{report.addressString}</bdi> : t('track.onMap')}</dd>
+          <dt>{t('track.reported')}</dt><dd><time dateTime={report.requestedAt}>{date(report.requestedAt)}</time></dd>
+          {!open && report.closedAt && <><dt>{t('track.closedOn')}</dt><dd><time dateTime={report.closedAt}>{date(report.closedAt)}</time></dd></>}
+        </dl>
+        {open && report.expectedAt && <p>{t('track.expected', { date: date(report.expectedAt) })}</p>}
+
+        {report.description && (
+          <>
+            <h2>{t('track.description')}</h2>
+            <p class="report-description">{report.description}</p>
+          </>
+        )}
+
+        {photos.length > 0 && (
+          <>
+            <h2>{t('track.photos')}</h2>
+            <ul class="report-photos">
+              {photos.map((photo, index) => (
+                <li key={photo.url}>
+                  {photo.onThisSite
+                    ? <img src={photo.url} alt={t('track.photoAlt', { number: index + 1 })} loading="lazy" />
+                    : <a href={photo.url} rel="noopener noreferrer nofollow">{t('track.photoLink', { number: index + 1 })}</a>}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+
+        <h2>{t('track.history')}</h2>
+        <ol class="timeline">
+          {history.map((entry, index) => (
+            <li key={index}>
+              <strong>{actionWords(translator, entry.action, entry.state)}</strong>{' '}
+              <time dateTime={entry.at}>{date(entry.at, true)}</time>
+              {entry.description && entry.action !== 'submitted' && <p>{entry.description}</p>}
+            </li>
+          ))}
+        </ol>
+
+        {!open && reason === 'reporter' && <p><a href={`/requests/${report.id}/feedback`}>{t('track.feedback')}</a></p>}
+
+        {viewer !== 'staff' && (
+          <>
+            <h2>{t('track.followHeading')}</h2>
+            {reason === 'reporter' && <p>{t('track.youReported')}</p>}
+            {reason === 'follower' && <p>{t('track.following')}</p>}
+            {reason ? (
+              <PostForm action={`/requests/${report.id}/unfollow`} csrf={csrf}>
+                <button type="submit" class="secondary">{t('track.unfollow')}</button>
+              </PostForm>
+            ) : (
+              <PostForm action={`/requests/${report.id}/follow`} csrf={csrf}>
+                <p class="hint">{t(viewer === 'guest' ? 'track.followHintGuest' : 'track.followHint')}</p>
+                <button type="submit">{t('track.follow')}</button>
+              </PostForm>
+            )}
+          </>
+        )}
+        <p><a href="/reports">{t('track.allReports')}</a></p>
+      </section>
+      <p class="visually-hidden" aria-live="polite" data-live-status></p>
+      <script src="/assets/live.js" defer></script>
+    </>
+  );
+}
+
+export interface ReportFilters { service: string; status: 'all' | 'open' | 'closed'; area: string }
+
+export function ReportsPage({ reports, total, page, pageSize, filters, services, areas, notices, links, map, timeZone }: {
+  reports: ServiceRequest[]; total: number; page: number; pageSize: number; filters: ReportFilters;
+  services: Array<{ code: string; name: string }>; areas: Array<{ id: number; name: string }> | null; notices: string[];
+  links: { previous: string | null; next: string | null }; map: { pointsUrl: string; tiles: string; attribution: string }; timeZone: string;
+}) {
+  const translator = useTranslator();
+  const { t, language } = translator;
+  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const to = Math.min(total, page * pageSize);
+  return (
+    <>
+      <Notices notices={notices} />
+      <h1>{t('reports.title')}</h1>
+      <p>{t('reports.intro')}</p>
+      <form method="get" action="/reports" class="report-filters">
+        <fieldset>
+          <legend>{t('reports.filters')}</legend>
+          <label for="service">{t('reports.service')}</label>
+          <select id="service" name="service">
+            <option value="">{t('reports.anyService')}</option>
+            {services.map((s) => <option key={s.code} value={s.code} selected={s.code === filters.service}>{s.name}</option>)}
+          </select>
+          <label for="status">{t('reports.status')}</label>
+          <select id="status" name="status">
+            {(['all', 'open', 'closed'] as const).map((s) => (
+              <option key={s} value={s} selected={s === filters.status}>{t(s === 'all' ? 'reports.statusAll' : s === 'open' ? 'track.open' : 'track.closed')}</option>
+            ))}
+          </select>
+          {areas && (
+            <>
+              <label for="area">{t('reports.area')}</label>
+              <select id="area" name="area">
+                <option value="">{t('reports.anyArea')}</option>
+                {areas.map((a) => <option key={a.id} value={String(a.id)} selected={String(a.id) === filters.area}>{a.name}</option>)}
+              </select>
+            </>
+          )}
+          <button type="submit">{t('reports.apply')}</button>
+        </fieldset>
+      </form>
+
+      <div class="map" data-map="show" data-points-url={map.pointsUrl} data-tiles={map.tiles} data-attribution={map.attribution}></div>
+      <script src="/assets/map.js" defer></script>
+      <p class="hint">{t('reports.mapLimit')}</p>
+
+      {total === 0 ? <p>{t('reports.none')}</p> : (
+        <>
+          <p role="status">{t('reports.showing', { from, to, total })}</p>
+          <TableWrap label={t('reports.table')}>
+            <table>
+              <thead><tr>
+                <th scope="col">{t('reports.reference')}</th><th scope="col">{t('reports.service')}</th><th scope="col">{t('track.where')}</th>
+                <th scope="col">{t('reports.status')}</th><th scope="col">{t('track.reported')}</th>
+              </tr></thead>
+              <tbody>
+                {reports.map((r) => (
+                  <tr key={r.id}>
+                    <td><a href={`/requests/${r.id}`}>{r.id}</a></td>
+                    <td>{r.serviceName}</td>
+                    <td>{r.addressString ? <bdi>{r.addressString}</bdi> : t('track.onMap')}</td>
+                    <td>{statusWords(translator, r.status, r.state)}</td>
+                    <td><time dateTime={r.requestedAt}>{formatDate(r.requestedAt, language.code, timeZone)}</time></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </>
+      )}
+      {(links.previous || links.next) && (
+        <nav class="pagination" aria-label={t('reports.pagination')}>
+          <ul>
+            {links.previous && <li><a href={links.previous} rel="prev">{t('reports.previous')}</a></li>}
+            {links.next && <li><a href={links.next} rel="next">{t('reports.next')}</a></li>}
+          </ul>
+        </nav>
+      )}
+    </>
+  );
+}
+
+function FollowedTable({ cases, caption, csrf, timeZone }: { cases: FollowedCase[]; caption: string; csrf: string; timeZone: string }) {
+  const translator = useTranslator();
+  const { t, rich, language } = translator;
+  return (
+    <TableWrap label={caption}>
+      <table>
+        <thead><tr>
+          <th scope="col">{t('reports.reference')}</th><th scope="col">{t('reports.service')}</th><th scope="col">{t('reports.status')}</th>
+          <th scope="col">{t('track.reported')}</th><th scope="col"><span class="visually-hidden">{t('account-cases.action')}</span></th>
+        </tr></thead>
+        <tbody>
+          {cases.map((c) => (
+            <tr key={c.id}>
+              <td><a href={`/requests/${c.id}`}>{c.id}</a></td>
+              <td>{c.serviceName}{c.addressString && <>, <bdi>{c.addressString}</bdi></>}</td>
+              <td>{statusWords(translator, c.status, c.state)}</td>
+              <td><time dateTime={c.requestedAt}>{formatDate(c.requestedAt, language.code, timeZone)}</time></td>
+              <td>
+                <PostForm action={`/requests/${c.id}/unfollow`} csrf={csrf}>
+                  <input type="hidden" name="return" value="account" />
+                  <button type="submit" class="secondary">{rich('account-cases.unfollow', { id: c.id, hidden: (chunks) => <span class="visually-hidden">{chunks}</span> })}</button>
+                </PostForm>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+export function AccountCasesPage({ cases, csrf, notices, timeZone }: { cases: FollowedCase[]; csrf: string; notices: string[]; timeZone: string }) {
+  const { t } = useTranslator();
+  const reported = cases.filter((c) => c.reason === 'reporter');
+  const followed = cases.filter((c) => c.reason === 'follower');
+  return (
+    <>
+      <Notices notices={notices} />
+      <h1>{t('account-cases.title')}</h1>
+      <h2>{t('account-cases.reported')}</h2>
+      {reported.length === 0 ? <p>{t('account-cases.noneReported')}</p> : <FollowedTable cases={reported} caption={t('account-cases.reported')} csrf={csrf} timeZone={timeZone} />}
+      <h2>{t('account-cases.following')}</h2>
+      {followed.length === 0 ? <p>{t('account-cases.noneFollowing')}</p> : <FollowedTable cases={followed} caption={t('account-cases.following')} csrf={csrf} timeZone={timeZone} />}
+      <p><a href="/account/notifications">{t('account-cases.notificationsLink')}</a></p>
+      <p><a href="/account">{t('account-cases.back')}</a></p>
+    </>
+  );
+}
+
+export function NotificationsPage({ choice, csrf, notices }: { choice: EmailPreferences; csrf: string; notices: string[] }) {
+  const { t } = useTranslator();
+  return (
+    <>
+      <Notices notices={notices} />
+      <h1>{t('account-cases.notificationsTitle')}</h1>
+      <PostForm action="/account/notifications" csrf={csrf}>
+        <fieldset>
+          <legend>{t('account-cases.notificationsLegend')}</legend>
+          <div class="checkbox">
+            <input type="checkbox" id="onUpdate" name="onUpdate" value="yes" checked={choice.onUpdate} />
+            <label for="onUpdate">{t('account-cases.onUpdate')}</label>
+          </div>
+          <div class="checkbox">
+            <input type="checkbox" id="onClose" name="onClose" value="yes" checked={choice.onClose} />
+            <label for="onClose">{t('account-cases.onClose')}</label>
+          </div>
+        </fieldset>
+        <button type="submit">{t('account-cases.save')}</button>
+      </PostForm>
+      <p><a href="/account/requests">{t('account-cases.link')}</a></p>
+      <p><a href="/account">{t('account-cases.back')}</a></p>
+    </>
+  );
+}

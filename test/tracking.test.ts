@@ -1,0 +1,401 @@
+/**
+ * Following reports, on both databases: nearby open reports, the public track page (and that it
+ * never shows personal data or internal notes), following as a guest and as a resident, a
+ * resident's own reports and email choices, the public list of reports with its filters,
+ * pages and map data, and live updates over server-sent events.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { createApiKey } from '../src/apikeys/apikeys.js';
+import type { Role } from '../src/identity/roles.js';
+import { limitsFor, startSession } from '../src/identity/sessions.js';
+import { createUser } from '../src/identity/users.js';
+import { importPlaces } from '../src/places/places.js';
+import { nowIso } from '../src/platform/time.js';
+import { applyStatusUpdate } from '../src/requests/requests.js';
+import { insertAction } from '../src/requests/store.js';
+import { follow } from '../src/tracking/followers.js';
+import { CaseWatcher } from '../src/tracking/live.js';
+import { nearbyOpenReports } from '../src/tracking/nearby.js';
+import { emailPreferences } from '../src/tracking/preferences.js';
+import type { DB } from '../src/db/connection.js';
+import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
+import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
+import { WebClient } from './web-client.js';
+
+const HERE = { lat: 51.5, long: -0.1 };
+/** A point `metres` north of HERE. */
+const north = (metres: number) => ({ lat: HERE.lat + metres / 111_320, long: HERE.long });
+
+for (const database of databasesUnderTest()) {
+  describe(`tracking reports on ${database.name}`, () => {
+    let t: RunningTownhall;
+    let seq = 0;
+
+    async function submit(fields: Record<string, string>): Promise<string> {
+      const response = await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, ...fields }) });
+      const body = await response.json() as Array<{ service_request_id: string }>;
+      assert.equal(response.status, 201, JSON.stringify(body));
+      return body[0]!.service_request_id;
+    }
+    const graffiti = (where: { lat: number; long: number }, extra: Record<string, string> = {}) =>
+      submit({ service_code: GRAFFITI, lat: String(where.lat), long: String(where.long), description: 'Paint on the wall', ...extra });
+    const close = (id: string, state = 'fixed', note: string | null = 'We removed the paint.') => applyStatusUpdate(t.db, t.jurisdiction.id,
+      { updateId: `u${++seq}`, requestId: id, status: 'closed', state, updatedAt: nowIso(), description: note, mediaUrl: null }, { id: 'test' }, notify());
+
+    /** What a status update needs to email reporters and followers. */
+    const notify = () => ({ keyring: t.keyring, publicUrl: t.baseUrl, council: t.jurisdiction.name });
+
+    async function signedIn(role: Role, department: string | null = null): Promise<{ client: WebClient; userId: number }> {
+      const user = await createUser(t.db, t.keyring, { email: `${role}.${++seq}@example.org`, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const { token } = await startSession(t.db, Number(user.id), { limits: limitsFor(role), secondFactor: true });
+      const client = new WebClient(t.baseUrl);
+      client.cookies.set('townhall_session', token);
+      return { client, userId: Number(user.id) };
+    }
+
+    before(async () => {
+      t = await startTownhall(database, fixture);
+    });
+    after(() => t.close());
+
+    test('nearby open reports: same service, open, within the radius, nearest first', async () => {
+      const at100 = await graffiti(north(100));
+      const at40 = await graffiti(north(40));
+      await graffiti(north(400));
+      const closed = await graffiti(north(50));
+      await close(closed);
+      await submit({ service_code: POTHOLE, lat: String(north(20).lat), long: String(north(20).long), 'attribute[road_name]': 'High Street' });
+      const found = await nearbyOpenReports(t.db, t.jurisdiction.id, { serviceCode: GRAFFITI, ...HERE });
+      assert.deepEqual(found.map((r) => r.id), [at40, at100]);
+      assert.deepEqual(found.map((r) => r.distance), [40, 100]);
+      assert.equal(found[0]!.serviceName, 'Graffiti');
+      assert.equal(found[0]!.description, 'Paint on the wall');
+      const wider = await nearbyOpenReports(t.db, t.jurisdiction.id, { serviceCode: GRAFFITI, ...HERE, radiusMetres: 500, limit: 2 });
+      assert.deepEqual(wider.map((r) => r.id), [at40, at100], 'the limit keeps the nearest');
+      const all = await nearbyOpenReports(t.db, t.jurisdiction.id, { serviceCode: GRAFFITI, ...HERE, radiusMetres: 500 });
+      assert.equal(all.length, 3, 'the one 400 m away is found within 500 m; the closed one never');
+      assert.deepEqual(await nearbyOpenReports(t.db, t.jurisdiction.id, { serviceCode: 'no-such-service', ...HERE }), []);
+    });
+
+    test('the track page shows the public record and never personal data or internal notes', async () => {
+      const id = await graffiti(north(1000), {
+        address_string: '12 Mill Lane', email: 'priya.secret@example.org', first_name: 'Priyanka', last_name: 'Zebedee', phone: '07700 900123',
+        media_url: `${t.baseUrl}/media/abcDEF123`,
+      });
+      await insertAction(t.db, {
+        caseId: Number(id), action: 'note', actor: 'user:1', idempotencyKey: null, status: null, state: null,
+        description: 'INTERNAL: reporter is a neighbour', mediaUrl: null, details: {}, isPublic: false, at: nowIso(),
+      });
+      await applyStatusUpdate(t.db, t.jurisdiction.id, { updateId: `u${++seq}`, requestId: id, status: 'open', state: 'action_scheduled', updatedAt: nowIso(), description: 'A crew comes on Monday.', mediaUrl: null }, { id: 'test' }, notify());
+      const guest = new WebClient(t.baseUrl);
+      const page = await guest.get(`/requests/${id}`);
+      assert.equal(page.status, 200);
+      for (const secret of ['priya.secret', 'Priyanka', 'Zebedee', '07700', 'INTERNAL']) assert.ok(!page.html.includes(secret), `no ${secret}`);
+      assert.match(page.html, /<h1 id="report-title">Graffiti<\/h1>/);
+      assert.match(page.html, new RegExp(`Reference ${id}`));
+      assert.match(page.html, /Open: Action scheduled/);
+      assert.match(page.html, /12 Mill Lane/);
+      assert.match(page.html, /Paint on the wall/);
+      assert.match(page.html, /<img src="\/media\/abcDEF123" alt="Photo 1 of the problem"/);
+      const expected = await t.db.selectFrom('cases').select('expected_at').where('id', '=', Number(id)).executeTakeFirstOrThrow();
+      const date = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: t.jurisdiction.timeZone }).format(new Date(expected.expected_at!));
+      assert.ok(page.html.includes(`We aim to deal with it by ${date}`), 'expected date in words');
+      const timeline = /<ol class="timeline">(.*?)<\/ol>/s.exec(page.html)?.[1] ?? '';
+      const items = [...timeline.matchAll(/<li>(.*?)<\/li>/gs)].map((m) => m[1]!);
+      assert.equal(items.length, 2, 'only public actions');
+      assert.match(items[0]!, /Reported/);
+      assert.match(items[1]!, /Status changed to: Action scheduled.*A crew comes on Monday\./s);
+      assert.match(page.html, new RegExp(`data-live="/requests/${id}/events\\?since=[^"]+"`));
+      assert.match(page.html, /<script src="\/assets\/live.js" defer>/);
+      assert.match(page.headers.get('cache-control') ?? '', /public/);
+
+      // In Spanish the date is in Spanish.
+      const es = await guest.get(`/requests/${id}?lang=es`);
+      const dateEs = new Intl.DateTimeFormat('es', { dateStyle: 'long', timeZone: t.jurisdiction.timeZone }).format(new Date(expected.expected_at!));
+      assert.ok(es.html.includes(dateEs), `Spanish date ${dateEs}`);
+
+      const external = await graffiti(north(1000), { media_url: 'https://photos.example.net/p/1.jpg' });
+      const other = await new WebClient(t.baseUrl).get(`/requests/${external}`);
+      assert.match(other.html, /<a href="https:\/\/photos.example.net\/p\/1.jpg"[^>]*>Photo 1 of the problem \(on another website\)<\/a>/);
+      assert.doesNotMatch(other.html, /<img src="https:/);
+
+      for (const bad of ['abc', '999999', '1.5', '-1']) assert.equal((await guest.get(`/requests/${bad}`)).status, 404, bad);
+      assert.match((await guest.get('/requests/999999?lang=es')).html, /<html lang="es"/);
+    });
+
+    test('following: a guest is sent to sign in; a resident follows and unfollows; staff are refused', async () => {
+      const id = await graffiti(north(2000));
+      const guest = new WebClient(t.baseUrl);
+      await guest.get(`/requests/${id}`);
+      const asGuest = await guest.post(`/requests/${id}/follow`);
+      assert.equal(asGuest.status, 303);
+      assert.equal(asGuest.location, `/sign-in?next=${encodeURIComponent(`/requests/${id}`)}`);
+
+      const { client, userId } = await signedIn('resident');
+      const before = await client.get(`/requests/${id}`);
+      assert.equal(before.headers.get('cache-control'), 'no-store');
+      assert.match(before.html, /Follow this report/);
+      const followed = await client.post(`/requests/${id}/follow`);
+      assert.equal(followed.status, 303);
+      assert.equal(followed.location, `/requests/${id}?followed=1`);
+      const after = await client.follow(followed);
+      assert.match(after.html, /role="status"><p>You are following this report<\/p>/);
+      assert.match(after.html, /Stop following this report/);
+      const row = await t.db.selectFrom('case_followers').select('reason').where('case_id', '=', Number(id)).where('user_id', '=', userId).executeTakeFirst();
+      assert.equal(row?.reason, 'follower');
+      assert.equal((await client.post(`/requests/${id}/follow`)).status, 303, 'following twice changes nothing');
+
+      const mine = await client.get('/account/requests');
+      assert.equal(mine.status, 200);
+      const followingPart = mine.html.split('<h2>Reports you follow</h2>')[1] ?? '';
+      assert.match(followingPart, new RegExp(`href="/requests/${id}"`));
+      const unfollowed = await client.post(`/requests/${id}/unfollow`, { return: 'account' });
+      assert.equal(unfollowed.location, `/account/requests?unfollowed=${id}`);
+      const list = await client.follow(unfollowed);
+      assert.match(list.html, new RegExp(`You are no longer following report ${id}\\.`));
+      assert.doesNotMatch(list.html, new RegExp(`href="/requests/${id}"`));
+      assert.equal(await t.db.selectFrom('case_followers').select('reason').where('case_id', '=', Number(id)).executeTakeFirst(), undefined);
+
+      const staff = await signedIn('analyst');
+      const page = await staff.client.get(`/requests/${id}`);
+      assert.doesNotMatch(page.html, /Follow this report/);
+      const refused = await staff.client.post(`/requests/${id}/follow`);
+      assert.equal(refused.status, 403);
+      assert.match(refused.html, /Staff accounts cannot follow reports/);
+
+      assert.equal((await client.post('/requests/999999/follow')).status, 404);
+    });
+
+    test('a reporter of a closed report is offered the feedback link, and sees it in "Reports you made"', async () => {
+      const id = await graffiti(north(3000));
+      const { client, userId } = await signedIn('resident');
+      await follow(t.db, Number(id), userId, 'reporter');
+      assert.doesNotMatch((await client.get(`/requests/${id}`)).html, /\/feedback"/, 'not while open');
+      await close(id);
+      const page = await client.get(`/requests/${id}`);
+      assert.match(page.html, new RegExp(`href="/requests/${id}/feedback"`));
+      assert.match(page.html, /You reported this problem/);
+      assert.match(page.html, /Closed: Fixed/);
+      assert.doesNotMatch(page.html, /We aim to deal with it/, 'no target date once closed');
+      assert.doesNotMatch((await new WebClient(t.baseUrl).get(`/requests/${id}`)).html, /\/feedback"/, 'not for anyone else');
+      const mine = await client.get('/account/requests');
+      const made = (mine.html.split('<h2>Reports you made</h2>')[1] ?? '').split('<h2>Reports you follow</h2>')[0] ?? '';
+      assert.match(made, new RegExp(`href="/requests/${id}"`));
+      assert.match(made, /Closed: Fixed/);
+    });
+
+    test('email choices: on by default, saved, and read by emailPreferences', async () => {
+      const { client, userId } = await signedIn('resident');
+      assert.deepEqual(await emailPreferences(t.db, userId), { onUpdate: true, onClose: true });
+      const form = await client.get('/account/notifications');
+      assert.equal(form.status, 200);
+      assert.equal((form.html.match(/ checked[ />]/g) ?? []).length, 2);
+      const saved = await client.post('/account/notifications', { onUpdate: 'yes' });
+      assert.equal(saved.location, '/account/notifications?saved=1');
+      const shown = await client.follow(saved);
+      assert.match(shown.html, /Your choices have been saved\./);
+      assert.deepEqual(await emailPreferences(t.db, userId), { onUpdate: true, onClose: false });
+      await client.post('/account/notifications', { onClose: 'yes' });
+      assert.deepEqual(await emailPreferences(t.db, userId), { onUpdate: false, onClose: true });
+      const account = await client.get('/account');
+      assert.match(account.html, /href="\/account\/requests"/);
+      assert.match(account.html, /href="\/account\/notifications"/);
+      const staff = await signedIn('analyst');
+      assert.equal((await staff.client.get('/account/requests')).status, 403);
+      assert.equal((await new WebClient(t.baseUrl).get('/account/notifications')).location, '/sign-in?next=%2Faccount%2Fnotifications');
+    });
+
+    test('public reports: newest first, 25 a page, filters, the map data, and bad filters ignored with a notice', async () => {
+      // A box of its own, far from the other tests' reports.
+      const base = { lat: 51.62, long: 0.2 };
+      await importPlaces(t.db, t.jurisdiction.id, [
+        { kind: 'area', name: 'Test Heath', lat: base.lat, long: base.long, bounds: { minLat: base.lat - 0.001, minLong: base.long - 0.001, maxLat: base.lat + 0.001, maxLong: base.long + 0.001 } },
+      ]);
+      const inArea: string[] = [];
+      for (let i = 0; i < 30; i++) inArea.push(await graffiti({ lat: base.lat + i * 0.00001, long: base.long }, { address_string: `${i} Heath Road`, email: 'hidden.person@example.org' }));
+      await close(inArea[29]!);
+      const guest = new WebClient(t.baseUrl);
+      const first = await guest.get('/reports');
+      assert.equal(first.status, 200);
+      const total = Number(/Showing 1 to 25 of (\d+)/.exec(first.html)?.[1]);
+      assert.ok(total >= 30, `total ${total}`);
+      assert.ok(first.html.indexOf(`>${inArea[29]}</a>`) < first.html.indexOf(`>${inArea[28]}</a>`), 'newest first');
+      assert.match(first.html, /href="\/reports\?page=2" rel="next"/);
+      assert.doesNotMatch(first.html, /rel="prev"/);
+      assert.doesNotMatch(first.html, /hidden\.person/);
+      assert.match(first.html, /data-map="show" data-points-url="\/reports.geojson"/);
+      assert.match(first.html, /<script src="\/assets\/map.js" defer>/);
+      const second = await guest.get('/reports?page=2');
+      assert.match(second.html, new RegExp(`Showing 26 to ${Math.min(50, total)} of ${total}`));
+      assert.match(second.html, /href="\/reports" rel="prev"/);
+
+      const areaId = String((await t.db.selectFrom('places').select('id').where('name', '=', 'Test Heath').executeTakeFirstOrThrow()).id);
+      const inHeath = await guest.get(`/reports?area=${areaId}&status=open&service=${GRAFFITI}`);
+      assert.match(inHeath.html, /Showing 1 to 25 of 29/);
+      assert.match(inHeath.html, new RegExp(`<option value="${areaId}" selected>Test Heath</option>`));
+      assert.match(inHeath.html, new RegExp(`href="/reports\\?service=${GRAFFITI}&amp;status=open&amp;area=${areaId}&amp;page=2" rel="next"`));
+      const closedInHeath = await guest.get(`/reports?area=${areaId}&status=closed`);
+      assert.match(closedInHeath.html, /Showing 1 to 1 of 1/);
+      assert.match(closedInHeath.html, /Closed: Fixed/);
+
+      const geo = await fetch(`${t.baseUrl}/reports.geojson?area=${areaId}&status=open`);
+      assert.equal(geo.status, 200);
+      assert.match(geo.headers.get('content-type') ?? '', /application\/geo\+json/);
+      const text = await geo.text();
+      assert.doesNotMatch(text, /hidden\.person/);
+      const collection = JSON.parse(text) as { type: string; features: Array<{ geometry: { coordinates: number[] }; properties: Record<string, unknown> }> };
+      assert.equal(collection.type, 'FeatureCollection');
+      assert.equal(collection.features.length, 29);
+      const feature = collection.features.find((f) => f.properties.id === inArea[0])!;
+      assert.deepEqual(feature.properties, { id: inArea[0], title: 'Graffiti: 0 Heath Road', status: 'Open', url: `/requests/${inArea[0]}` });
+      assert.deepEqual(feature.geometry.coordinates, [base.long, base.lat]);
+      const all = JSON.parse(await (await fetch(`${t.baseUrl}/reports.geojson`)).text()) as { features: unknown[] };
+      assert.ok(all.features.length <= 500 && all.features.length >= 30);
+
+      for (const bad of ['status=bogus', 'service=nope', 'area=99999', 'area=abc', 'page=0', 'page=abc', 'page=-3']) {
+        const page = await guest.get(`/reports?${bad}`);
+        assert.equal(page.status, 200, bad);
+        assert.match(page.html, /We did not recognise some of the filters, so we ignored them/, bad);
+      }
+      const far = await guest.get('/reports?page=9999');
+      assert.equal(far.status, 200);
+      assert.match(far.html, /There are not that many pages, so we are showing the last one/);
+      assert.equal((await fetch(`${t.baseUrl}/reports.geojson?status=bogus&page=x`)).status, 200);
+    });
+
+    test('live updates: an event reaches an open stream when the case changes; other requests are turned away', async () => {
+      const id = await graffiti(north(5000));
+      const updater = await createApiKey(t.db, { name: 'back office', scopes: ['open311:update'] }, 'test');
+      const stream = await openStream(`${t.baseUrl}/requests/${id}/events`);
+      try {
+        assert.equal(stream.status, 200);
+        assert.match(stream.contentType, /^text\/event-stream/);
+        await stream.waitFor(/retry: \d+/);
+        const posted = await fetch(`${t.baseUrl}/open311/v2/servicerequestupdates.json`, {
+          method: 'POST',
+          body: new URLSearchParams({ api_key: updater.key, update_id: `sse-${id}`, service_request_id: id, status: 'ACTION_SCHEDULED', updated_datetime: new Date(Date.now() - 1000).toISOString(), description: 'Booked' }),
+        });
+        assert.ok(posted.status < 300, await posted.text());
+        const text = await stream.waitFor(/event: update\nid: (.*)\ndata: (.*)\n\n/);
+        const [, eventId, json] = /event: update\nid: (.*)\ndata: (.*)\n\n/.exec(text)!;
+        const data = JSON.parse(json!) as Record<string, string>;
+        assert.equal(data.status, 'open');
+        assert.equal(data.state, 'action_scheduled');
+        assert.equal(data.updatedAt, eventId);
+        // A browser that reconnects with an older last event id hears of the change at once.
+        const missed = await openStream(`${t.baseUrl}/requests/${id}/events`, { 'last-event-id': '2020-01-01T00:00:00.000Z' });
+        await missed.waitFor(/event: update\nid: .*\ndata: .*action_scheduled/, 1_000);
+        missed.close();
+        const stale = await openStream(`${t.baseUrl}/requests/${id}/events?since=2020-01-01T00%3A00%3A00.000Z`);
+        await stale.waitFor(/event: update\nid: .*\ndata: .*action_scheduled/, 1_000);
+        stale.close();
+        const upToDate = await openStream(`${t.baseUrl}/requests/${id}/events`, { 'last-event-id': eventId! });
+        await upToDate.waitFor(/retry:/);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.doesNotMatch(upToDate.text, /event: update/, 'nothing missed, nothing sent');
+        upToDate.close();
+      } finally {
+        stream.close();
+      }
+      assert.equal((await fetch(`${t.baseUrl}/requests/${id}/events`, { headers: { accept: 'text/html' } })).status, 406);
+      assert.equal((await fetch(`${t.baseUrl}/requests/999999/events`, { headers: { accept: 'text/event-stream' } })).status, 404);
+    });
+
+    test('live updates: one query per tick for every stream, a cap on streams, and all ended on close', async () => {
+      const a = await graffiti(north(6000));
+      const b = await graffiti(north(6000));
+      let queries = 0;
+      const counting = new Proxy(t.db, { get: (target, name) => (name === 'selectFrom' ? (...args: unknown[]) => { queries++; return (target.selectFrom.bind(target) as (...x: unknown[]) => unknown)(...args); } : Reflect.get(target, name)) }) as DB;
+      const watcher = new CaseWatcher(counting, t.jurisdiction.id, { pollMs: 60_000, maxStreams: 3 });
+      const server = http.createServer((request, response) => {
+        if (watcher.full) {
+          response.writeHead(503).end();
+          return;
+        }
+        const caseId = request.url === '/a' ? a : b;
+        watcher.open(Number(caseId), { status: 'open', state: 'submitted', updatedAt: 'not yet' }, response);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const streams = await Promise.all(['/a', '/a', '/b'].map((path) => openStream(`http://127.0.0.1:${port}${path}`)));
+      try {
+        const refused = await openStream(`http://127.0.0.1:${port}/b`);
+        assert.equal(refused.status, 503, 'beyond the cap');
+        refused.close();
+        await Promise.all(streams.map((s) => s.waitFor(/retry:/)));
+        assert.equal(watcher.size, 3);
+        await watcher.poll();
+        assert.equal(queries, 1, 'one query for three streams on two cases');
+        await Promise.all(streams.map((s) => s.waitFor(/event: update/)));
+        await watcher.poll();
+        assert.equal(streams[0]!.text.split('event: update').length - 1, 1, 'nothing new, nothing sent');
+        streams[2]!.close();
+        await waitUntil(() => watcher.size === 2);
+        watcher.close();
+        await Promise.all(streams.slice(0, 2).map((s) => s.ended));
+        assert.equal(watcher.size, 0);
+      } finally {
+        streams.forEach((s) => s.close());
+        watcher.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
+}
+
+test('the server closes with live streams open', async () => {
+  const t = await startTownhall({ name: 'sqlite' }, fixture);
+  const response = await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '1 Test Road' }) });
+  const id = ((await response.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+  const stream = await openStream(`${t.baseUrl}/requests/${id}/events`);
+  await stream.waitFor(/retry:/);
+  const closing = t.close();
+  await Promise.race([closing, new Promise((_, reject) => setTimeout(() => reject(new Error('the server did not close within 5 s')), 5_000))]);
+  await stream.ended;
+});
+
+async function waitUntil(condition: () => boolean, ms = 3_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A raw HTTP client for server-sent events: what arrived so far, and a wait for a pattern. */
+function openStream(url: string, headers: Record<string, string> = {}): Promise<{ status: number; contentType: string; text: string; ended: Promise<void>; waitFor(pattern: RegExp, ms?: number): Promise<string>; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
+      let text = '';
+      const waiters: Array<() => void> = [];
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        waiters.splice(0).forEach((w) => w());
+      });
+      const ended = new Promise<void>((done) => response.on('close', () => done()));
+      resolve({
+        status: response.statusCode ?? 0,
+        contentType: String(response.headers['content-type'] ?? ''),
+        get text() { return text; },
+        ended,
+        waitFor(pattern, ms = 8_000) {
+          return new Promise((found, fail) => {
+            const timer = setTimeout(() => fail(new Error(`no ${pattern} in ${JSON.stringify(text)}`)), ms);
+            const check = () => {
+              if (pattern.test(text)) {
+                clearTimeout(timer);
+                found(text);
+              } else waiters.push(check);
+            };
+            check();
+          });
+        },
+        close: () => request.destroy(),
+      });
+    });
+    request.on('error', (error) => (error.message === 'socket hang up' ? undefined : reject(error)));
+  });
+}
