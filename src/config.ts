@@ -28,6 +28,8 @@ export interface Config {
   trustProxy: boolean;
   /** Most sign-in, code and reset attempts per client address per minute; 0 turns the limit off. */
   signInRateLimit: number;
+  /** Most reports sent, and address searches made, from the web per client address per minute; 0 turns the limit off. */
+  reportRateLimit: number;
   /** Single sign-on providers for staff and for residents (OpenID Connect); each optional. */
   oidc: OidcProviders;
   /** The mail server for emails to residents; both null: not configured, emails wait in the outbox. */
@@ -75,6 +77,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_BODY_LIMIT', 'largest request body in bytes (default 1048576)'],
   ['TOWNHALL_API_RATE_LIMIT', 'most API writes per client address per minute, 0 for no limit (default 1200)'],
   ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts per client address per minute, 0 for no limit (default 10)'],
+  ['TOWNHALL_REPORT_RATE_LIMIT', 'most reports sent and address searches made from web pages per client address per minute, 0 for no limit (default 30)'],
   ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
   ['TOWNHALL_LOGO_FILE', 'a PNG, SVG or WebP logo shown in the header of every page (default: the council name alone)'],
   ['TOWNHALL_BRAND_COLOUR', 'the header colour as #rrggbb; must be dark enough for white text (default #0b0c0c)'],
@@ -121,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const apiRateLimit = integer(value('TOWNHALL_API_RATE_LIMIT') ?? '1200', 'TOWNHALL_API_RATE_LIMIT', 0, 1_000_000_000, problems);
   const signInRateLimit = integer(value('TOWNHALL_SIGN_IN_RATE_LIMIT') ?? '10', 'TOWNHALL_SIGN_IN_RATE_LIMIT', 0, 1_000_000, problems);
+  const reportRateLimit = integer(value('TOWNHALL_REPORT_RATE_LIMIT') ?? '30', 'TOWNHALL_REPORT_RATE_LIMIT', 0, 1_000_000, problems);
   const trustProxyText = (value('TOWNHALL_TRUST_PROXY') ?? 'false').toLowerCase();
   if (!['true', 'false'].includes(trustProxyText)) problems.push(`TOWNHALL_TRUST_PROXY must be true or false; got "${trustProxyText}"`);
 
@@ -143,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit,
     apiRateLimit,
     signInRateLimit,
+    reportRateLimit,
     trustProxy: trustProxyText === 'true',
     oidc,
     mail,

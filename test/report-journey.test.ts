@@ -329,7 +329,7 @@ for (const database of databasesUnderTest()) {
 describe('sending reports is rate-limited per address', () => {
   let t: RunningTownhall;
   before(async () => {
-    t = await startTownhall({ name: 'sqlite' }, { ...fixture, env: { TOWNHALL_API_RATE_LIMIT: '2' } });
+    t = await startTownhall({ name: 'sqlite' }, { ...fixture, env: { TOWNHALL_REPORT_RATE_LIMIT: '2' } });
   });
   after(async () => t?.close());
 
@@ -339,5 +339,15 @@ describe('sending reports is rate-limited per address', () => {
     for (let i = 0; i < 2; i++) assert.notEqual((await c.post('/report/check')).status, 429);
     assert.equal((await c.post('/report/check')).status, 429);
     assert.equal((await c.get('/report/new')).status, 303);
+  });
+
+  test('reports sent from the offline page share the limit; address searches get twice as many', async () => {
+    const c = new WebClient(t.baseUrl);
+    await c.get('/offline');
+    for (let i = 0; i < 2; i++) assert.notEqual((await c.post('/offline/reports')).status, 429);
+    assert.equal((await c.post('/offline/reports')).status, 429);
+    await c.get('/report/new');
+    for (let i = 0; i < 4; i++) assert.notEqual((await c.post('/report/location/search', { q: 'high street' })).status, 429);
+    assert.equal((await c.post('/report/location/search', { q: 'high street' })).status, 429);
   });
 });

@@ -109,7 +109,7 @@ for (const database of databasesUnderTest()) {
       assert.match(items[1]!, /Status changed to: Action scheduled.*A crew comes on Monday\./s);
       assert.match(page.html, new RegExp(`data-live="/requests/${id}/events\\?since=[^"]+"`));
       assert.match(page.html, /<script src="\/assets\/live.js" defer>/);
-      assert.match(page.headers.get('cache-control') ?? '', /public/);
+      assert.match(page.headers.get('cache-control') ?? '', /private, max-age=300/);
 
       // In Spanish the date is in Spanish.
       const es = await guest.get(`/requests/${id}?lang=es`);

@@ -5,6 +5,7 @@
  * The portal's offline pages are registered here too, with the rest of engineer C's routes.
  */
 import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import { offlineRoutes } from '../offline/routes.js';
 import { publicAccess } from '../platform/access.js';
 import { sha256Hex } from '../platform/crypto.js';
@@ -35,5 +36,12 @@ export async function mediaRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     const bytes = Buffer.from(photo.bytes);
     return reply.header('content-length', bytes.length).send(bytes);
   });
-  await offlineRoutes(app, deps);
+  // A scope of its own for the rate limit on reports sent from the offline page.
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      onExceeded: (request) => request.log.warn({ event: 'rate_limited', route: request.routeOptions.url }, 'offline report submissions rate-limited'),
+    });
+    await offlineRoutes(scope, deps);
+  });
 }

@@ -11,6 +11,7 @@ import type { Service } from '../catalogue/types.js';
 import type { Bounds } from '../config.js';
 import { translate, useTranslator, type MessageKey } from '../i18n/i18n.js';
 import { publicAccess } from '../platform/access.js';
+import { perMinute } from '../platform/rate-limit.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';
 import { queueEmail } from '../notifications/email.js';
@@ -148,7 +149,7 @@ export async function offlineRoutes(app: FastifyInstance, { db, config, keyring 
   // someone else. The service worker keeps its own copy on the device.
   app.get('/offline', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => showForm(request, reply, emptyValues(), {}));
 
-  app.post('/offline/reports', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+  app.post('/offline/reports', { config: { access: publicAccess, rateLimit: perMinute(config.reportRateLimit) }, schema: { hide: true } }, async (request, reply) => {
     const values = Object.fromEntries(fieldNames.map((name) => [name, formText(request.body, name)])) as Values;
     const { t, known } = translate(request);
     const services = await listServices(db, jurisdiction.id);

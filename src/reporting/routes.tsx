@@ -150,7 +150,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     const draft = await draftFor(request, reply, 'location');
     if (draft) return locationPage(request, reply, draft);
   });
-  app.post('/report/location/search', access, async (request, reply) => {
+  app.post('/report/location/search', { ...access, config: { ...access.config, rateLimit: perMinute(config.reportRateLimit * 2) } }, async (request, reply) => {
     const draft = await draftFor(request, reply, 'location');
     if (!draft) return;
     const query = formText(request.body, 'q').trim().slice(0, 200);
@@ -339,7 +339,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     return show(request, reply, 'report.check.title', <CheckPage service={service} draft={draft.data} photoCount={(await draftPhotos(db, draft.id)).length}
       email={await emailOf(request, draft)} signedIn={signedInUser(request) !== null} csrf={csrf(request, reply)} timeZone={config.jurisdiction.timeZone} />);
   });
-  app.post('/report/check', { ...access, config: { ...access.config, rateLimit: perMinute(config.apiRateLimit) } }, async (request, reply) => {
+  app.post('/report/check', { ...access, config: { ...access.config, rateLimit: perMinute(config.reportRateLimit) } }, async (request, reply) => {
     const draft = await loadDraft(db, keyring, request, jurisdictionId);
     // Sent already (a second click), or expired: nothing is sent twice.
     if (!draft) return startAgain(request, reply, true);

@@ -9,7 +9,8 @@ export function ErrorSummary({ errors }: { errors: FieldErrors }) {
   const entries = Object.entries(errors);
   if (entries.length === 0) return null;
   return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+    // Focused when the page loads (no script needed), so the first Tab reaches its links.
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} autofocus>
       <h2 id="error-summary-title">{t('form.problem')}</h2>
       <ul>{entries.map(([field, message]) => <li key={field}><a href={`#${field}`}>{message}</a></li>)}</ul>
     </div>

@@ -33,7 +33,7 @@ export interface PageOptions {
   status?: number;
   /** Tables of cases and users need more room than a form. */
   wide?: boolean;
-  /** Public information that a shared cache may keep; everything else is no-store. */
+  /** Public information the browser may keep for a few minutes; everything else is no-store. */
   cacheable?: boolean;
   /**
    * The body is in English whatever the page's language: staff and administration tools are
@@ -74,7 +74,8 @@ const adminRoles: readonly Role[] = ['system_admin', 'department_admin'];
 export function renderPage(request: FastifyRequest, reply: FastifyReply, options: PageOptions): FastifyReply {
   const site = request.server.site;
   const person = request.person;
-  const token = csrfToken(request, reply, site.secure);
+  // Only the sign-out form needs a token here; a guest's page sets no cookie unless it has a form.
+  const token = person ? csrfToken(request, reply, site.secure) : '';
   rememberChoice(request, reply);
   const tr = translate(request);
   const { t, language } = tr;
@@ -86,6 +87,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${options.title} - ${site.council}`}</title>
         <link rel="stylesheet" href="/assets/townhall.css" />
+        {/* No favicon request: the browser would otherwise ask for /favicon.ico on every visit. */}
+        <link rel="icon" href="data:," />
         {site.branding.colour && <link rel="stylesheet" href="/branding/theme.css" />}
         <script src="/assets/offline.js" defer></script>
       </head>
@@ -127,7 +130,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
   return reply
     .code(options.status ?? 200)
     .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', options.cacheable ? 'public, max-age=300' : 'no-store')
+    // Private even when cacheable: a page may carry this browser's CSRF token in a form.
+    .header('cache-control', options.cacheable ? 'private, max-age=300' : 'no-store')
     .header('vary', 'Accept-Language, Cookie')
     .header('content-language', language.code)
     .send(`<!doctype html>${render(page)}`);
