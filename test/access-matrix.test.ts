@@ -80,6 +80,7 @@ const expectedRules: Record<string, Access> = {
   'GET /branding/theme.css': { kind: 'public' },
   // ==== portal: report journey ====
   'GET /report/new': { kind: 'public' },
+  'POST /report/new': { kind: 'public' },
   'GET /report/service': { kind: 'public' },
   'POST /report/service': { kind: 'public' },
   'GET /report/location': { kind: 'public' },

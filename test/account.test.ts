@@ -52,8 +52,10 @@ for (const database of databasesUnderTest()) {
       assert.equal(download.status, 200);
       assert.equal(download.headers.get('cache-control'), 'no-store');
       assert.match(download.headers.get('content-disposition') ?? '', /attachment/);
-      const data = (await download.json()) as { account: { email: string }; sessions: unknown[]; serviceRequests: Array<{ serviceRequest: { id: string }; contact: { phone: string } }> };
+      const data = (await download.json()) as { account: { email: string }; sessions: unknown[]; serviceRequests: Array<{ serviceRequest: { id: string }; contact: { phone: string } }>; followedReports: unknown[]; emailChoices: { onUpdate: boolean } };
       assert.equal(data.account.email, 'rosa@example.org');
+      assert.deepEqual(data.followedReports, [], 'reports followed from the portal are listed (none here)');
+      assert.equal(data.emailChoices.onUpdate, true, 'the email choices are included');
       assert.equal(data.sessions.length, 1);
       assert.deepEqual(data.serviceRequests.map((r) => r.serviceRequest.id).sort(), [...ids].sort());
       assert.equal(data.serviceRequests[0]!.contact.phone, '01632 960123');

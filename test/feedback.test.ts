@@ -3,6 +3,8 @@
  * reporter and followers get their emails (read from the outbox), the reporter answers through
  * the emailed link in a browser without JavaScript, and "not fixed" reopens the case.
  */
+import { caseChanged } from '../src/feedback/emails.js';
+import { openComment } from '../src/feedback/feedback.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
@@ -116,6 +118,26 @@ for (const database of databasesUnderTest()) {
       assert.ok(Number(closingId) > 0);
     });
 
+    test('followers and their email choices are read in one query, however many follow', async () => {
+      const id = await report(null);
+      const people = await Promise.all([1, 2, 3, 4].map((n) => resident(`many-${n}@example.org`)));
+      for (const person of people) await follow(t.db, Number(id), person.id, 'follower');
+      await preferences(people[0]!.id, false, false);
+      let queries = 0;
+      const queued = await t.db.transaction().execute((trx) => {
+        const counting = new Proxy(trx, {
+          get: (target, name) => {
+            if (name === 'selectFrom') queries++;
+            const value = Reflect.get(target, name) as unknown;
+            return typeof value === 'function' ? (value as (...x: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+        return caseChanged(counting, { keyring: t.keyring, publicUrl: t.baseUrl, council: 'Test' }, { caseId: Number(id), actionId: 1, serviceName: 'Graffiti', closed: false, note: null });
+      });
+      assert.equal(queued, 3, 'the one who chose no emails gets none');
+      assert.equal(queries, 2, 'the reporter\'s details, then the followers with their choices');
+    });
+
     test('a guest reporter with no email address, and a reporter who chose no emails, get none', async () => {
       const anonymous = await report(null);
       const quiet = await resident('quiet@example.org');
@@ -147,6 +169,8 @@ for (const database of databasesUnderTest()) {
       assert.equal(stored[0]!.closing_action_id, Number(closingId));
       assert.equal(stored[0]!.fixed, 1);
       assert.equal(stored[0]!.satisfaction, 4);
+      assert.ok(stored[0]!.comment && !stored[0]!.comment.includes('0123'), 'the comment is sealed, not stored in clear');
+      assert.equal(openComment(t.keyring, stored[0]!.comment), 'Quick work, thank you. Call me on 0123 456 789.');
       assert.equal(await openStatus(id), 'closed', 'fixed: the case stays closed');
       // A second answer, by form or by opening the link again: a thank-you, not an error.
       const again = await browser.post(`/requests/${id}/feedback`, { key, fixed: 'no' });

@@ -6,10 +6,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { addDraftPhoto, attachDraftPhotosToCase, preparePhoto } from '../src/media/photos.js';
 import { sha256Hex } from '../src/platform/crypto.js';
+import { limitsFor, startSession } from '../src/identity/sessions.js';
+import { createUser } from '../src/identity/users.js';
+import { openQueuedEmail } from '../src/notifications/email.js';
 import { contentSecurityPolicy, tileOrigin } from '../src/platform/security-headers.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
@@ -36,6 +40,68 @@ test('the security policy lets images come from the tile server, and from nowher
   assert.match(contentSecurityPolicy(), /img-src 'self' data:;/);
 });
 
+/** Runs sw.js with a fake browser around it: which fetches it makes, and what it keeps. */
+async function serviceWorkerRun(answer: (url: string, init: RequestInit | undefined) => Response) {
+  const listeners: Record<string, (event: unknown) => void> = {};
+  const fetches: Array<{ url: string; credentials: string | undefined }> = [];
+  const kept = new Map<string, Response>();
+  const cache = { put: async (key: string | Request, r: Response) => { kept.set(typeof key === 'string' ? key : key.url, r); }, match: async (key: string) => kept.get(key) };
+  const self = {
+    addEventListener: (name: string, fn: (event: unknown) => void) => { listeners[name] = fn; },
+    location: { origin: 'https://town.example' }, skipWaiting: async () => {}, clients: { claim: async () => {} },
+  };
+  const fakeFetch = async (input: string | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input.url;
+    fetches.push({ url, credentials: init?.credentials ?? (typeof input === 'string' ? 'same-origin' : input.credentials) });
+    return answer(url, init);
+  };
+  runInNewContext(readFileSync(new URL('../src/web/assets/sw.js', import.meta.url), 'utf8'), {
+    self, fetch: fakeFetch, caches: { open: async () => cache, match: async (key: string) => kept.get(key), keys: async () => [], delete: async () => true },
+    URL, Response, Promise,
+  });
+  const waits: Array<Promise<unknown>> = [];
+  listeners.install!({ waitUntil: (p: Promise<unknown>) => waits.push(p) });
+  await Promise.all(waits);
+  const navigate = async (path: string) => {
+    const pending: Array<Promise<unknown>> = [];
+    let responded: Promise<Response> | undefined;
+    listeners.fetch!({
+      request: { url: `https://town.example${path}`, method: 'GET', mode: 'navigate', credentials: 'include' },
+      respondWith: (p: Promise<Response>) => { responded = p; }, waitUntil: (p: Promise<unknown>) => pending.push(p),
+    });
+    await responded;
+    await Promise.all(pending);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  return { fetches, kept, navigate };
+}
+
+test('the service worker keeps only guests’ pages: fetched without cookies, never private or no-store', async () => {
+  const headers = (url: string, credentials: RequestCredentials | undefined) => {
+    // The server's answers: a signed-in person's (cookies sent) /offline is no-store; the guest's no-cache.
+    if (url.endsWith('/offline')) return { 'cache-control': credentials === 'omit' ? 'no-cache' : 'no-store' };
+    if (url.endsWith('/')) return { 'cache-control': 'no-store' };
+    return { 'cache-control': 'public, max-age=3600' };
+  };
+  const sw = await serviceWorkerRun((url, init) => new Response(`page ${url} ${init?.credentials}`, { headers: headers(url, init?.credentials) }));
+  const shell = sw.fetches.filter((f) => !f.url.includes('/assets/'));
+  assert.ok(shell.length >= 2);
+  assert.ok(sw.fetches.every((f) => f.credentials === 'omit'), `the shell is fetched without cookies: ${JSON.stringify(sw.fetches)}`);
+  assert.ok(sw.kept.has('/offline'), 'the guest’s offline page is kept');
+  assert.ok(!sw.kept.has('/'), 'a no-store page is not kept');
+  assert.match(await sw.kept.get('/offline')!.clone().text(), /omit/);
+
+  // A signed-in person opens /offline: their page (no-store, fetched with cookies) is not what is kept.
+  sw.fetches.length = 0;
+  await sw.navigate('/offline');
+  assert.match(await sw.kept.get('/offline')!.clone().text(), /omit/);
+  assert.ok(sw.fetches.filter((f) => f.credentials !== 'omit').every((f) => f.credentials === 'include'));
+
+  // A server that marks even the guest's page private: nothing is kept.
+  const strict = await serviceWorkerRun(() => new Response('x', { headers: { 'cache-control': 'private, max-age=300' } }));
+  assert.equal(strict.kept.size, 0);
+});
+
 for (const database of databasesUnderTest()) {
   describe(`media, assets and offline reports on ${database.name}`, () => {
     let t: RunningTownhall;
@@ -47,7 +113,27 @@ for (const database of databasesUnderTest()) {
     test('a case’s photo is public and cached long; a draft’s only for the browser holding its cookie', async () => {
       const photo = await preparePhoto(await sharp({ create: { width: 80, height: 60, channels: 3, background: '#336699' } }).jpeg().toBuffer());
       const token = 'draft-token-of-this-browser';
+      const at = new Date().toISOString();
+      const draftRow = (id: string, userId: number | null) => ({ id, jurisdiction_id: t.jurisdiction.id, user_id: userId, data: 'sealed', created_at: at, updated_at: at,
+        expires_at: new Date(Date.now() + 86_400_000).toISOString() });
+      await t.db.insertInto('report_drafts').values(draftRow(sha256Hex(token), null)).execute();
       const draftPhoto = await addDraftPhoto(t.db, t.jurisdiction.id, sha256Hex(token), photo);
+
+      // A draft started while signed in is its account's: the same browser signed out (or someone
+      // else signed in on it) holding the cookie does not see its photo.
+      const user = await createUser(t.db, t.keyring, { email: 'photo.owner@example.org', role: 'resident' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const other = await createUser(t.db, t.keyring, { email: 'photo.other@example.org', role: 'resident' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const ownedToken = 'draft-token-of-a-signed-in-resident';
+      await t.db.insertInto('report_drafts').values(draftRow(sha256Hex(ownedToken), Number(user.id))).execute();
+      const ownedPhoto = await addDraftPhoto(t.db, t.jurisdiction.id, sha256Hex(ownedToken), photo);
+      const ownedUrl = `${t.baseUrl}/media/${ownedPhoto.id}`;
+      const session = async (userId: string) => (await startSession(t.db, Number(userId), { limits: limitsFor('resident'), secondFactor: true })).token;
+      assert.equal((await fetch(ownedUrl, { headers: { cookie: `townhall_report=${ownedToken}` } })).status, 404, 'signed out: not found');
+      assert.equal((await fetch(ownedUrl, { headers: { cookie: `townhall_report=${ownedToken}; townhall_session=${await session(other.id)}` } })).status, 404, 'another account: not found');
+      assert.equal((await fetch(ownedUrl, { headers: { cookie: `townhall_report=${ownedToken}; townhall_session=${await session(user.id)}` } })).status, 200, 'its owner sees it');
+      // A photo whose draft is gone (sent elsewhere, expired, deleted) is not served either.
+      await t.db.deleteFrom('report_drafts').where('id', '=', sha256Hex(ownedToken)).execute();
+      assert.equal((await fetch(ownedUrl, { headers: { cookie: `townhall_report=${ownedToken}; townhall_session=${await session(user.id)}` } })).status, 404);
       const url = `${t.baseUrl}/media/${draftPhoto.id}`;
 
       for (const cookie of [undefined, 'townhall_report=someone-else', `townhall_session=${token}`]) {
@@ -140,6 +226,15 @@ for (const database of databasesUnderTest()) {
       }
     });
 
+    test('the offline page asked for without cookies may be kept by the service worker; with them, not', async () => {
+      const guest = await fetch(`${t.baseUrl}/offline`, { headers: { accept: 'text/html' } });
+      assert.equal(guest.headers.get('cache-control'), 'no-cache');
+      const browser = new WebClient(t.baseUrl);
+      await browser.get('/offline');
+      const again = await browser.get('/offline');
+      assert.equal(again.headers.get('cache-control'), 'no-store');
+    });
+
     test('pages allow images from the tile server only; they load the offline script', async () => {
       const page = await fetch(`${t.baseUrl}/offline`, { headers: { accept: 'text/html' } });
       assert.match(page.headers.get('content-security-policy') ?? '', /img-src 'self' data: https:\/\/tiles\.example\.org;/);
@@ -191,6 +286,61 @@ for (const database of databasesUnderTest()) {
       assert.equal(forged.status, 403);
       const spanish = await browser.post('/offline/reports', { service: '', description: 'x', address: 'y' }, { ...json, 'accept-language': 'es' });
       assert.match(spanish.html, /Elija el tipo de problema/);
+    });
+
+    test('the same offline report sent twice (same client_id) makes one case, and both answers name it', async () => {
+      const browser = new WebClient(t.baseUrl);
+      await browser.get('/offline');
+      const json = { accept: 'application/json' };
+      const clientId = '4b0f3c5e-2a7d-4e2b-9d31-6f1c0e8a7b21';
+      const report = { service: GRAFFITI, description: 'Sent twice by two tabs', address: 'Town hall steps', lat: '', long: '', email: '', client_id: clientId };
+      const count = async () => Number((await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('description', '=', report.description).executeTakeFirstOrThrow()).n);
+      const [first, second] = await Promise.all([browser.post('/offline/reports', report, json), browser.post('/offline/reports', report, json)]);
+      assert.equal(first.status, 201, first.html);
+      assert.equal(second.status, 201, second.html);
+      const third = await browser.post('/offline/reports', report, json);
+      assert.equal(third.status, 201);
+      const answers = [first, second, third].map((r) => JSON.parse(r.html) as { id: string; url: string });
+      assert.deepEqual(answers[1], answers[0]);
+      assert.deepEqual(answers[2], answers[0]);
+      assert.equal(await count(), 1, 'one case, not three');
+      // Another draft (another client_id) is another case.
+      const other = await browser.post('/offline/reports', { ...report, client_id: 'a5c1d7e0-1111-4222-8333-944455556666' }, json);
+      assert.notEqual((JSON.parse(other.html) as { id: string }).id, answers[0]!.id);
+      assert.equal(await count(), 2);
+      // More than a day later the id no longer stands for that case.
+      await t.db.updateTable('case_actions').set({ created_at: '2000-01-01T00:00:00.000Z' }).where('idempotency_key', 'like', `%${clientId}`).execute();
+      const later = await browser.post('/offline/reports', report, json);
+      assert.notEqual((JSON.parse(later.html) as { id: string }).id, answers[0]!.id);
+    });
+
+    test('offline reports: a signed-in resident reports as their account; staff (signed in or half-way) as guests', async () => {
+      const json = { accept: 'application/json' };
+      const resident = await createUser(t.db, t.keyring, { email: 'offline.resident@example.org', role: 'resident' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const c = new WebClient(t.baseUrl);
+      c.cookies.set('townhall_session', (await startSession(t.db, Number(resident.id), { limits: limitsFor('resident'), secondFactor: true })).token);
+      await c.get('/offline');
+      const mine = await c.post('/offline/reports', { service: GRAFFITI, description: 'From my account, offline', address: 'Park', lat: '', long: '', email: 'typed@example.org' }, json);
+      assert.equal(mine.status, 201, mine.html);
+      const mineId = Number((JSON.parse(mine.html) as { id: string }).id);
+      assert.ok(await t.db.selectFrom('case_followers').select('user_id').where('case_id', '=', mineId).where('user_id', '=', Number(resident.id)).executeTakeFirst());
+      const emails = (await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'email').execute()).map((row) => openQueuedEmail(t.keyring, JSON.parse(row.payload)));
+      assert.ok(emails.some((e) => e.to === 'offline.resident@example.org' && e.template === 'report_received' && e.text.includes(`reference number is ${mineId}.`)), 'the account’s address is emailed');
+      assert.ok(!emails.some((e) => e.to === 'typed@example.org'), 'not the typed one');
+
+      // Staff, signed in fully or half-way (no second factor yet): a guest, not the account.
+      const staff = await createUser(t.db, t.keyring, { email: 'offline.analyst@example.org', role: 'analyst' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      for (const secondFactor of [false, true]) {
+        const half = new WebClient(t.baseUrl);
+        half.cookies.set('townhall_session', (await startSession(t.db, Number(staff.id), { limits: limitsFor('analyst'), secondFactor })).token);
+        await half.get('/offline');
+        const guest = await half.post('/offline/reports', { service: GRAFFITI, description: `Staff, offline (${secondFactor})`, address: 'Park', lat: '', long: '', email: '' }, json);
+        assert.equal(guest.status, 201, guest.html);
+        const guestId = Number((JSON.parse(guest.html) as { id: string }).id);
+        assert.equal(await t.db.selectFrom('case_followers').select('user_id').where('case_id', '=', guestId).executeTakeFirst(), undefined);
+        const audit = await t.db.selectFrom('audit_log').select('actor').where('action', '=', 'service_request.submitted').where('entity_id', '=', String(guestId)).executeTakeFirst();
+        assert.equal(audit?.actor, 'web');
+      }
     });
   });
 }

@@ -80,13 +80,42 @@ describe('offline reports and maps in a browser', () => {
     const created = await t.db.selectFrom('cases').select(['id', 'description', 'address_string', 'channel']).where('id', '=', Number(reference)).executeTakeFirstOrThrow();
     assert.deepEqual(created, { id: Number(reference), description: 'Graffiti on the library wall, written offline', address_string: 'Library, Market Square', channel: 'web' });
     assert.equal((await t.db.selectFrom('cases').select('id').execute()).length, before.length + 1, 'sent once');
+    const key = await t.db.selectFrom('case_actions').select('idempotency_key').where('case_id', '=', Number(reference)).where('action', '=', 'submitted').executeTakeFirstOrThrow();
+    assert.match(key.idempotency_key ?? '', /^offline:.+:[A-Za-z0-9-]{8,}$/, 'the draft’s id went with it, so a second sending would not make a second case');
+    await context.close();
+  });
+
+  test('reports waiting on the device are removed when the person signs out', async () => {
+    const context = await newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    // Until the scripts have their words (fetched when the page loads), going offline would leave them wordless.
+    await page.goto(`${t.baseUrl}/offline`, { waitUntil: 'networkidle' });
+    await context.setOffline(true);
+    await page.selectOption('#service', GRAFFITI);
+    await page.fill('#description', 'Written by the first person on a shared tablet');
+    await page.fill('#address', 'Library');
+    await page.click('main button[type="submit"]');
+    await page.getByText('1 report waiting to be sent').waitFor();
+    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('townhall.offlineReports') ?? '[]') as Array<{ id: string }>);
+    assert.match(saved[0]!.id, /^[A-Za-z0-9-]{8,}$/);
+    // The frame's sign-out form (as a signed-in person's page has it), submitted.
+    await page.evaluate(() => {
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = '/sign-out';
+      form.addEventListener('submit', (event) => event.preventDefault());
+      document.body.append(form);
+      form.requestSubmit();
+    });
+    assert.equal(await page.evaluate(() => localStorage.getItem('townhall.offlineReports')), null);
     await context.close();
   });
 
   test('a draft the server refuses stays, with what is wrong, until the person deletes it', async () => {
     const context = await newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
-    await page.goto(`${t.baseUrl}/offline`);
+    // Until the scripts have their words (fetched when the page loads), going offline would leave them wordless.
+    await page.goto(`${t.baseUrl}/offline`, { waitUntil: 'networkidle' });
     await context.setOffline(true);
     await page.selectOption('#service', GRAFFITI);
     await page.fill('#description', 'Somewhere far away');

@@ -19,6 +19,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { createApiKey } from '../src/apikeys/apikeys.js';
+import { feedbackForCase } from '../src/feedback/feedback.js';
 import { openQueuedEmail, type QueuedEmail } from '../src/notifications/email.js';
 import { importPlaces } from '../src/places/places.js';
 import { freshContext, launchBrowser } from './browser.js';
@@ -188,8 +189,11 @@ for (const database of databasesUnderTest()) {
       }
       const stored = await t.db.selectFrom('feedback').selectAll().where('case_id', '=', Number(id)).execute();
       assert.equal(stored.length, 1, `feedback: ${stored.length} feedback rows stored for report ${id}, not 1`);
-      assert.deepEqual({ service: stored[0]!.service_code, fixed: stored[0]!.fixed, satisfaction: stored[0]!.satisfaction, comment: stored[0]!.comment },
-        { service: POTHOLE, fixed: 1, satisfaction: 4, comment: 'Fixed within the week. Thank you!' }, 'feedback: the stored answer is wrong');
+      assert.deepEqual({ service: stored[0]!.service_code, fixed: stored[0]!.fixed, satisfaction: stored[0]!.satisfaction },
+        { service: POTHOLE, fixed: 1, satisfaction: 4 }, 'feedback: the stored answer is wrong');
+      // The comment is stored sealed (it may hold personal details): read it back with the key.
+      assert.deepEqual((await feedbackForCase(t.db, t.keyring, Number(id))).map((f) => f.comment), ['Fixed within the week. Thank you!'],
+        'feedback: the stored comment is wrong');
       const [report] = asRecords(await (await fetch(`${t.baseUrl}/open311/v2/requests/${id}.json`)).json());
       assert.equal(report?.status, 'closed', 'feedback: "fixed" should leave the case closed');
     });

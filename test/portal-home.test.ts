@@ -1,4 +1,5 @@
 /** The resident portal's front door: home page, catalogue, search, service pages, branding, information pages. */
+import { forgetUsage } from '../src/catalogue/usage.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,9 @@ for (const database of databasesUnderTest()) {
       await report(POTHOLE, potholeAnswer);
       const old = [await report(GRAFFITI), await report(GRAFFITI), await report(GRAFFITI)];
       await t.db.updateTable('cases').set({ requested_at: new Date(Date.now() - 100 * DAY).toISOString() }).where('id', 'in', old.map(Number)).execute();
+      // The counts are kept a few minutes per process: every view of the home page asks.
+      assert.deepEqual(listed((await web.get('/')).html, 'popular'), ['Graffiti', 'Pothole', 'Bulky waste collection'], 'counted once per few minutes');
+      forgetUsage();
       const home = await web.get('/');
       assert.deepEqual(listed(home.html, 'popular'), ['Bulky waste collection', 'Pothole', 'Graffiti']);
       assert.match(home.html, /<a href="\/services\/007-pothole">Pothole<\/a>/);
@@ -144,6 +148,8 @@ for (const database of databasesUnderTest()) {
           requested_at: new Date(now - 20 * DAY).toISOString(), closed_at: new Date(now - 20 * DAY + days * DAY).toISOString(), status: 'closed',
         }).where('id', '=', Number(id)).execute();
       }
+      assert.match((await web.get(`/services/${POTHOLE}`)).html, /within 5 working days\./, 'the typical time is kept a few minutes');
+      forgetUsage();
       const median = await web.get(`/services/${POTHOLE}`);
       assert.match(median.html, /usually closed in about 3 days/);
       assert.match(median.html, /5 reports closed in the last year/);

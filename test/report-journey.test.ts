@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { openQueuedEmail } from '../src/notifications/email.js';
+import { sha256Hex } from '../src/platform/crypto.js';
 import { importPlaces } from '../src/places/places.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
@@ -203,6 +204,10 @@ for (const database of databasesUnderTest()) {
       const [report] = await (await fetch(`${t.baseUrl}/open311/v2/requests/${id}.json`)).json() as Array<Record<string, unknown>>;
       assert.equal(report!.service_code, POTHOLE);
       assert.equal(report!.media_url, `${t.baseUrl}/media/${photoId}`);
+      // The case's photo addresses are exactly the photos attached to it.
+      const attached = await t.db.selectFrom('media').select('id').where('case_id', '=', Number(id)).execute();
+      const caseRow = await t.db.selectFrom('cases').select('media_urls').where('id', '=', Number(id)).executeTakeFirstOrThrow();
+      assert.deepEqual(JSON.parse(caseRow.media_urls), attached.map((p) => `${t.baseUrl}/media/${p.id}`));
       assert.equal(report!.address, '10 Downing Street');
       assert.equal(Number(report!.lat), DOWNING.lat);
       assert.equal(report!.description, 'A deep hole by the kerb.');
@@ -243,6 +248,28 @@ for (const database of databasesUnderTest()) {
       await far.follow(await far.get(`/report/new?service=${GRAFFITI}`));
       await far.post('/report/location', { lat: '51.4100', long: '-0.2000' });
       expectRedirect(await far.get('/report/nearby'), '/report/details');
+    });
+
+    test('the confirmation email to a typed (unconfirmed) address carries none of the sender’s own words', async () => {
+      const c = new WebClient(t.baseUrl);
+      expectRedirect(await c.get(`/report/new?service=${GRAFFITI}`), '/report/location');
+      await c.get('/report/location');
+      const typed = 'You have won a prize, claim it at http://prize.example.test';
+      expectRedirect(await c.post('/report/location', { lat: '', long: '', note: typed }), '/report/nearby');
+      await c.get('/report/details');
+      expectRedirect(await c.post('/report/details', { description: `Also: ${typed}` }), '/report/photos');
+      expectRedirect(await c.post('/report/photos/done'), '/report/contact');
+      expectRedirect(await c.post('/report/contact', { name: '', email: 'victim@example.org', phone: '' }), '/report/check');
+      const sent = await c.post('/report/check');
+      expectRedirect(sent, /^\/report\/done\/\d+\?email=1$/);
+      const id = /\/report\/done\/(\d+)/.exec(sent.location!)![1]!;
+      const rows = await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'email').execute();
+      const email = rows.map((row) => openQueuedEmail(t.keyring, JSON.parse(row.payload))).find((e) => e.to === 'victim@example.org')!;
+      assert.ok(email, 'the confirmation is sent');
+      assert.ok(email.text.includes(`Your reference number is ${id}.`));
+      assert.ok(email.text.includes(`${t.baseUrl}/requests/${id}`));
+      assert.doesNotMatch(email.text, /prize/, 'no typed text in the email');
+      assert.doesNotMatch(email.text, /Where:/);
     });
 
     test('a service with no questions needs a description; a description alone can say where', async () => {
@@ -301,6 +328,44 @@ for (const database of databasesUnderTest()) {
       assert.equal(audit?.actor, `user:${user.id}`);
     });
 
+    test('signing out forgets the report in progress on this browser', async () => {
+      const user = await createUser(t.db, t.keyring, { email: 'signing.out@example.org', role: 'resident' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const c = new WebClient(t.baseUrl);
+      c.cookies.set('townhall_session', (await startSession(t.db, Number(user.id), { limits: limitsFor('resident'), secondFactor: true })).token);
+      await c.follow(await c.get(`/report/new?service=${GRAFFITI}`));
+      assert.ok(c.cookie('townhall_report'));
+      const out = await c.post('/sign-out');
+      assert.equal(out.status, 200, out.html.slice(0, 500));
+      assert.ok(out.headers.getSetCookie().some((line) => /^townhall_report=;/.test(line) && /Max-Age=0/i.test(line)), 'the draft cookie is cleared');
+      assert.equal(c.cookie('townhall_report'), undefined);
+    });
+
+    test('pressing "Report a problem" again keeps the report in progress: continue it, or start a new one by a form', async () => {
+      const c = new WebClient(t.baseUrl);
+      await c.follow(await c.get(`/report/new?service=${POTHOLE}`));
+      expectRedirect(await c.post('/report/location', { lat: '51.5100', long: '-0.1200' }), '/report/nearby');
+      const before = await t.db.selectFrom('report_drafts').select('id').execute();
+      const cookie = c.cookie('townhall_report');
+      // A prefetcher's HEAD or GET, or the person pressing the link again: nothing is lost.
+      assert.equal((await fetch(`${t.baseUrl}/report/new`, { method: 'HEAD', headers: { cookie: `townhall_report=${cookie}` }, redirect: 'manual' })).status, 200);
+      const again = await c.get('/report/new');
+      assert.equal(again.status, 200);
+      assert.match(again.html, /Continue your report or start a new one/);
+      assert.match(again.html, /<a class="button" href="\/report\/details">Continue your report<\/a>/);
+      assert.match(again.html, /<form method="post" action="\/report\/new">/);
+      assert.equal(c.cookie('townhall_report'), cookie, 'the same draft');
+      assert.deepEqual(await t.db.selectFrom('report_drafts').select('id').execute(), before, 'no draft deleted or added');
+      // The same service again: carry on; another service: the same choice, the new service in the form.
+      expectRedirect(await c.get(`/report/new?service=${POTHOLE}`), '/report/details');
+      const other = await c.get(`/report/new?service=${GRAFFITI}`);
+      assert.match(other.html, new RegExp(`<input type="hidden" name="service" value="${GRAFFITI}"`));
+      assert.deepEqual(await t.db.selectFrom('report_drafts').select('id').execute(), before);
+      // Starting anew (a form, with its token) replaces the draft.
+      expectRedirect(await c.post('/report/new', { service: GRAFFITI }), '/report/location');
+      assert.notEqual(c.cookie('townhall_report'), cookie);
+      assert.equal(await t.db.selectFrom('report_drafts').select('id').where('id', '=', sha256Hex(cookie!)).executeTakeFirst(), undefined, 'the old draft is gone');
+    });
+
     test('a missing or expired draft says to start again; /report/new?service= skips the first question', async () => {
       const c = new WebClient(t.baseUrl);
       const missing = await c.get('/report/location');
@@ -349,5 +414,12 @@ describe('sending reports is rate-limited per address', () => {
     await c.get('/report/new');
     for (let i = 0; i < 4; i++) assert.notEqual((await c.post('/report/location/search', { q: 'high street' })).status, 429);
     assert.equal((await c.post('/report/location/search', { q: 'high street' })).status, 429);
+  });
+
+  test('photo uploads get twice the sending limit per minute', async () => {
+    const c = new WebClient(t.baseUrl);
+    await c.get('/offline');
+    for (let i = 0; i < 4; i++) assert.notEqual((await c.post('/report/photos')).status, 429);
+    assert.equal((await c.post('/report/photos')).status, 429);
   });
 });

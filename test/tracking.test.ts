@@ -128,10 +128,14 @@ for (const database of databasesUnderTest()) {
     test('following: a guest is sent to sign in; a resident follows and unfollows; staff are refused', async () => {
       const id = await graffiti(north(2000));
       const guest = new WebClient(t.baseUrl);
-      await guest.get(`/requests/${id}`);
-      const asGuest = await guest.post(`/requests/${id}/follow`);
-      assert.equal(asGuest.status, 303);
-      assert.equal(asGuest.location, `/sign-in?next=${encodeURIComponent(`/requests/${id}`)}`);
+      const guestPage = await guest.get(`/requests/${id}`);
+      // The guest page may be cached by the browser: a plain link to sign in, no form, no token, no cookie.
+      assert.match(guestPage.html, new RegExp(`<a href="/sign-in\\?next=${encodeURIComponent(`/requests/${id}`)}">Follow this report</a>`));
+      assert.doesNotMatch(guestPage.html, /_csrf|<form[^>]*\/follow"/);
+      assert.equal(guestPage.headers.get('set-cookie'), null, 'a guest gets no cookie');
+      assert.match(guestPage.headers.get('cache-control') ?? '', /private, max-age=300/);
+      // With no form there is no token: a guest's POST is refused; the link is the way in.
+      assert.equal((await guest.post(`/requests/${id}/follow`)).status, 403);
 
       const { client, userId } = await signedIn('resident');
       const before = await client.get(`/requests/${id}`);
@@ -184,6 +188,19 @@ for (const database of databasesUnderTest()) {
       const made = (mine.html.split('<h2>Reports you made</h2>')[1] ?? '').split('<h2>Reports you follow</h2>')[0] ?? '';
       assert.match(made, new RegExp(`href="/requests/${id}"`));
       assert.match(made, /Closed: Fixed/);
+
+      // A reporter is not offered "unfollow" (it would lose them reporter status), only their email choices.
+      assert.doesNotMatch(page.html, /Stop following/);
+      assert.match(page.html, /href="\/account\/notifications"/);
+      assert.doesNotMatch(made, /Stop following/);
+      const posted = await client.post(`/requests/${id}/unfollow`);
+      assert.equal(posted.location, `/requests/${id}`);
+      const row = await t.db.selectFrom('case_followers').select('reason').where('case_id', '=', Number(id)).where('user_id', '=', userId).executeTakeFirst();
+      assert.equal(row?.reason, 'reporter', 'still the reporter');
+      await client.post(`/requests/${id}/follow`);
+      const again = await t.db.selectFrom('case_followers').select('reason').where('case_id', '=', Number(id)).where('user_id', '=', userId).executeTakeFirst();
+      assert.equal(again?.reason, 'reporter');
+      assert.match((await client.get(`/requests/${id}`)).html, new RegExp(`href="/requests/${id}/feedback"`));
     });
 
     test('email choices: on by default, saved, and read by emailPreferences', async () => {
@@ -338,6 +355,62 @@ for (const database of databasesUnderTest()) {
         assert.equal(watcher.size, 0);
       } finally {
         streams.forEach((s) => s.close());
+        watcher.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    test('/reports reads the services and areas for its filters at most once every few minutes', async () => {
+      const guest = new WebClient(t.baseUrl);
+      assert.equal((await guest.get('/reports')).status, 200);
+      const name = await t.db.selectFrom('services').select('name').where('code', '=', GRAFFITI).where('jurisdiction_id', '=', t.jurisdiction.id).executeTakeFirstOrThrow();
+      await t.db.updateTable('services').set({ name: 'Renamed for the cache test' }).where('code', '=', GRAFFITI).execute();
+      try {
+        const again = await guest.get('/reports');
+        assert.doesNotMatch(again.html, new RegExp(`<option value="${GRAFFITI}"[^>]*>Renamed for the cache test`), 'the filters come from this process\'s copy');
+      } finally {
+        await t.db.updateTable('services').set({ name: name.name }).where('code', '=', GRAFFITI).execute();
+      }
+    });
+
+    test('live updates: a client gone before its stream opens leaves nothing behind; each client address has its own cap', async () => {
+      const a = await graffiti(north(7000));
+      const watcher = new CaseWatcher(t.db, t.jurisdiction.id, { pollMs: 60_000, maxStreams: 100, maxPerClient: 2 });
+      let opened: Array<Promise<boolean>> = [];
+      const server = http.createServer((request, response) => {
+        const client = request.headers['x-client'] as string;
+        if (!watcher.canOpen(client)) {
+          response.writeHead(503).end();
+          return;
+        }
+        // The awaits before a stream is added (reading the case): the client may leave meanwhile.
+        const delay = request.url === '/slow' ? 300 : 0;
+        opened.push(new Promise((resolve) => setTimeout(() => resolve(watcher.open(Number(a), { status: 'open', state: 'submitted', updatedAt: 'x' }, response, undefined, { client, request })), delay)));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      try {
+        const gone = http.get(`http://127.0.0.1:${port}/slow`, { headers: { accept: 'text/event-stream', 'x-client': 'one' } });
+        gone.on('error', () => undefined);
+        await waitUntil(() => opened.length === 1);
+        gone.destroy();
+        assert.equal(await opened[0], false, 'not opened for a client that left');
+        assert.equal(watcher.size, 0, 'no stream leaked');
+        opened = [];
+        const mine = await Promise.all([1, 2].map(() => openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'one' })));
+        await Promise.all(mine.map((s) => s.waitFor(/retry:/)));
+        const third = await openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'one' });
+        assert.equal(third.status, 503, 'beyond one client\'s cap');
+        third.close();
+        const other = await openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'two' });
+        assert.equal(other.status, 200, 'another client is not affected');
+        mine[0]!.close();
+        await waitUntil(() => watcher.size === 2);
+        const again = await openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'one' });
+        assert.equal(again.status, 200, 'a closed stream frees its place');
+        [mine[1]!, other, again].forEach((s) => s.close());
+        await waitUntil(() => watcher.size === 0);
+      } finally {
         watcher.close();
         await new Promise((resolve) => server.close(resolve));
       }

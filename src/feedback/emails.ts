@@ -57,15 +57,18 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     sent.add(contact.email.trim().toLowerCase());
   }
 
+  // Followers with their choices, in one query (no saved choice: both on, as emailPreferences says).
   const followers = await trx.selectFrom('case_followers')
     .innerJoin('users', 'users.id', 'case_followers.user_id')
-    .select(['users.id', 'users.email', 'case_followers.reason'])
+    .leftJoin('resident_preferences', 'resident_preferences.user_id', 'users.id')
+    .select(['users.id', 'users.email', 'case_followers.reason', 'resident_preferences.email_on_update', 'resident_preferences.email_on_close'])
     .where('case_followers.case_id', '=', change.caseId)
     .where('users.status', '=', 'active')
     .orderBy('case_followers.created_at').orderBy('users.id')
     .execute();
   for (const row of followers) {
-    if (wants(await emailPreferences(trx, row.id))) await send(open(deps.keyring, 'users.email', row.email), row.reason === 'reporter');
+    const prefs = { onUpdate: row.email_on_update === null ? true : Number(row.email_on_update) === 1, onClose: row.email_on_close === null ? true : Number(row.email_on_close) === 1 };
+    if (wants(prefs)) await send(open(deps.keyring, 'users.email', row.email), row.reason === 'reporter');
   }
   return queued;
 }

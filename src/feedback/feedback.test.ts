@@ -5,7 +5,7 @@ import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import { openQueuedEmail } from '../notifications/email.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { applyStatusUpdate, caseHistory, getServiceRequest, submitServiceRequest } from '../requests/requests.js';
-import { feedbackEligibility, feedbackSummary, parseFeedbackForm, recordFeedback } from './feedback.js';
+import { feedbackEligibility, feedbackForCase, feedbackSummary, parseFeedbackForm, recordFeedback } from './feedback.js';
 import { feedbackKey, isFeedbackKey } from './keys.js';
 
 const jurisdiction = { id: 'unit.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
@@ -62,7 +62,7 @@ for (const database of databasesUnderTest()) {
       const closed = await closedCase(serviceCode);
       const eligible = await feedbackEligibility(t.db, keyring, jurisdiction.id, closed.id, { key: feedbackKey(keyring, Number(closed.id), closed.closingActionId) });
       assert.ok(eligible.ok);
-      return recordFeedback(t.db, jurisdiction.id, eligible, { fixed, satisfaction, comment: null }, 'test');
+      return recordFeedback(t.db, keyring, jurisdiction.id, eligible, { fixed, satisfaction, comment: null }, 'test');
     };
 
     test('closing queues the reporter a case_closed email in the same transaction, with the feedback link', async () => {
@@ -92,13 +92,17 @@ for (const database of databasesUnderTest()) {
       const key = feedbackKey(keyring, Number(closed.id), closed.closingActionId);
       const eligible = await feedbackEligibility(t.db, keyring, jurisdiction.id, closed.id, { key });
       assert.ok(eligible.ok);
-      assert.deepEqual(await recordFeedback(t.db, jurisdiction.id, eligible, { fixed: false, satisfaction: 2, comment: 'My phone is 0123' }, 'test'), { reopened: true });
+      assert.deepEqual(await recordFeedback(t.db, keyring, jurisdiction.id, eligible, { fixed: false, satisfaction: 2, comment: 'My phone is 0123' }, 'test'), { reopened: true });
+      // The comment may hold personal data: stored sealed, read back only with the key.
+      const stored = await t.db.selectFrom('feedback').select('comment').where('case_id', '=', Number(closed.id)).executeTakeFirstOrThrow();
+      assert.ok(stored.comment && !stored.comment.includes('0123'), 'the comment is not stored in clear');
+      assert.deepEqual((await feedbackForCase(t.db, keyring, Number(closed.id))).map((f) => f.comment), ['My phone is 0123']);
       const reopened = await getServiceRequest(t.db, jurisdiction.id, closed.id);
       assert.equal(reopened.status, 'open');
       assert.equal(reopened.state, 'reopened');
       assert.equal(reopened.closedAt, null);
       assert.equal((await caseHistory(t.db, Number(closed.id))).at(-1)?.action, 'reopened');
-      await assert.rejects(recordFeedback(t.db, jurisdiction.id, eligible, { fixed: false, satisfaction: null, comment: null }, 'test'), { name: 'Error', message: /already given/ });
+      await assert.rejects(recordFeedback(t.db, keyring, jurisdiction.id, eligible, { fixed: false, satisfaction: null, comment: null }, 'test'), { name: 'Error', message: /already given/ });
       const audit = await t.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', closed.id).execute();
       assert.ok(audit.some((a) => a.action === 'service_request.reopened'));
       assert.ok(audit.every((a) => !(a.after ?? '').includes('0123')), 'no comment text in the audit trail');

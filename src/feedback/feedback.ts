@@ -1,13 +1,13 @@
 /**
  * Feedback when a case closes: the reporter says whether the problem was fixed and how satisfied
  * they are. One answer per closure. "Not fixed" reopens the case for staff, in the same
- * transaction. Comments may hold personal data: they are stored, never shown publicly, and kept
- * out of the audit trail.
+ * transaction. Comments may hold personal data: they are stored sealed (encrypted), never shown
+ * publicly, kept out of the audit trail, and exported and erased with the reporter's details.
  */
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import type { MessageKey } from '../i18n/i18n.js';
-import type { Keyring } from '../platform/crypto.js';
+import { open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
 import { followReason } from '../tracking/followers.js';
 import { closingActionId, getServiceRequest, reopenCase, type ServiceRequest } from '../requests/requests.js';
@@ -84,7 +84,7 @@ export class AlreadyAnswered extends Error {
  * Stores the answer against the closure it is about and, when the problem is not fixed,
  * reopens the case: all in one transaction. Throws AlreadyAnswered on a second answer.
  */
-export async function recordFeedback(db: DB, jurisdictionId: string, target: { request: ServiceRequest; closingActionId: number }, answer: FeedbackAnswer, actor: string): Promise<{ reopened: boolean }> {
+export async function recordFeedback(db: DB, keyring: Keyring, jurisdictionId: string, target: { request: ServiceRequest; closingActionId: number }, answer: FeedbackAnswer, actor: string): Promise<{ reopened: boolean }> {
   const caseId = Number(target.request.id);
   try {
     await db.transaction().execute(async (trx) => {
@@ -93,7 +93,8 @@ export async function recordFeedback(db: DB, jurisdictionId: string, target: { r
       if (await answered(trx, caseId, target.closingActionId)) throw new AlreadyAnswered();
       const row = await trx.insertInto('feedback').values({
         case_id: caseId, service_code: target.request.serviceCode, closing_action_id: target.closingActionId,
-        fixed: answer.fixed ? 1 : 0, satisfaction: answer.satisfaction, comment: answer.comment, created_at: nowIso(),
+        fixed: answer.fixed ? 1 : 0, satisfaction: answer.satisfaction,
+        comment: answer.comment === null ? null : seal(keyring, COMMENT_FIELD, answer.comment), created_at: nowIso(),
       }).returning('id').executeTakeFirstOrThrow();
       // The comment stays out of the audit trail: it may hold personal details.
       await appendAudit(trx, {
@@ -109,6 +110,34 @@ export async function recordFeedback(db: DB, jurisdictionId: string, target: { r
     throw error;
   }
   return { reopened: !answer.fixed };
+}
+
+/** The field name sealed into each comment. */
+export const COMMENT_FIELD = 'feedback.comment';
+
+/** A stored comment, opened; one stored before comments were sealed is returned as it is. */
+export function openComment(keyring: Keyring, stored: string | null): string | null {
+  if (stored === null) return null;
+  return sealedWith(stored) === null ? stored : open(keyring, COMMENT_FIELD, stored);
+}
+
+export interface GivenFeedback {
+  fixed: boolean;
+  satisfaction: number | null;
+  comment: string | null;
+  givenAt: string;
+}
+
+/** The feedback given on a case (for the person's data export), comments opened, oldest first. */
+export async function feedbackForCase(db: DB, keyring: Keyring, caseId: number): Promise<GivenFeedback[]> {
+  const rows = await db.selectFrom('feedback').select(['fixed', 'satisfaction', 'comment', 'created_at'])
+    .where('case_id', '=', caseId).orderBy('id').execute();
+  return rows.map((row) => ({ fixed: Number(row.fixed) === 1, satisfaction: row.satisfaction, comment: openComment(keyring, row.comment), givenAt: row.created_at }));
+}
+
+/** Clears the comments on a case's feedback (erasure or retention); the answers stay for statistics. */
+export async function clearFeedbackComments(db: DB, caseId: number): Promise<void> {
+  await db.updateTable('feedback').set({ comment: null }).where('case_id', '=', caseId).where('comment', 'is not', null).execute();
 }
 
 function isUniqueViolation(error: unknown): boolean {

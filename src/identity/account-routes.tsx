@@ -2,6 +2,8 @@
  * A person's own account: see it, end sessions elsewhere, download their data, close the
  * account (residents), and set a password from a one-time link. Every page is no-store.
  */
+import { followedCases } from '../tracking/followers.js';
+import { emailPreferences } from '../tracking/preferences.js';
 import type { FastifyInstance } from 'fastify';
 import { perMinute } from '../platform/rate-limit.js';
 import { translate, type Translator } from '../i18n/i18n.js';
@@ -55,8 +57,10 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const account = await accountOf(db, keyring, person.userId);
     const reports = account.emailVerified ? (await exportPersonalData(db, keyring, config.jurisdiction.id, account.email, `user:${person.userId}`)).serviceRequests : [];
     const sessions = (await listSessions(db, person.userId)).map(({ device, createdAt, lastSeenAt, expiresAt }) => ({ device, createdAt, lastSeenAt, expiresAt }));
+    const followedReports = (await followedCases(db, config.jurisdiction.id, person.userId)).map((c) => ({ id: c.id, reason: c.reason, service: c.serviceName, status: c.status }));
+    const emailChoices = await emailPreferences(db, person.userId);
     return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="townhall-my-data.json"')
-      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports });
+      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports, followedReports, emailChoices });
   });
 
   const residents = { access: signedIn(['resident']) };

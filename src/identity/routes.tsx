@@ -15,6 +15,7 @@ import type { Keyring } from '../platform/crypto.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
+import { clearDraftCookie } from '../reporting/drafts.js';
 import { accountRoutes } from './account-routes.js';
 import { residentRoutes } from './resident-routes.js';
 import { adminRoutes } from './admin-routes.js';
@@ -139,6 +140,8 @@ function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDep
 
   app.post('/sign-out', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
     await endCurrentSession(db, request, reply);
+    // A shared device must not keep the previous person's report in progress.
+    clearDraftCookie(request, reply);
     const { t } = translate(request);
     return renderPage(request, reply, { title: t('signOut.title'), body: <><h1>{t('signOut.title')}</h1><p><a href="/sign-in">{t('signOut.again')}</a></p></> });
   });

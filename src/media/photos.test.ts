@@ -94,6 +94,9 @@ describe('preparing a photo', () => {
     const big = Buffer.concat([await solid(10, 10).jpeg().toBuffer(), Buffer.alloc(10 * 1024 * 1024)]);
     assert.equal(await refusal(big), photoProblems.tooBig);
     assert.equal(await refusal(hugePng(60_000, 60_000)), photoProblems.tooManyPixels);
+    // About 50 megapixels at most: 64 is refused for its size; 49 gets as far as being decoded.
+    assert.equal(await refusal(hugePng(8000, 8000)), photoProblems.tooManyPixels);
+    assert.equal(await refusal(hugePng(7000, 7000)), photoProblems.unreadable);
   });
 
   test('every message is also a known message, so pages translate it', () => {
@@ -152,19 +155,29 @@ for (const database of databasesUnderTest()) {
       assert.ok(await t.db.selectFrom('media').select('id').where('id', '=', second.id).executeTakeFirst(), 'a case photo is not a draft photo any more');
     });
 
-    test('photos of drafts older than seven days go with the retention run; case photos and newer drafts stay', async () => {
-      const old = 'd'.repeat(64);
-      const stale = await addDraftPhoto(t.db, jurisdiction.id, old, photo);
-      await t.db.updateTable('media').set({ created_at: new Date(Date.now() - 8 * DAY).toISOString() }).where('id', '=', stale.id).execute();
-      const fresh = await addDraftPhoto(t.db, jurisdiction.id, 'e'.repeat(64), photo);
+    test('the retention run removes expired drafts and the photos of drafts expired or gone; a live draft keeps old photos', async () => {
+      const draftRow = (id: string, expiresAt: string) => ({ id, jurisdiction_id: jurisdiction.id, user_id: null, data: 'sealed',
+        created_at: new Date(Date.now() - 20 * DAY).toISOString(), updated_at: new Date().toISOString(), expires_at: expiresAt });
+      const live = 'd'.repeat(64);
+      const expired = 'f'.repeat(64);
+      const gone = 'e'.repeat(64);
+      await t.db.insertInto('report_drafts').values([draftRow(live, new Date(Date.now() + 6 * DAY).toISOString()), draftRow(expired, new Date(Date.now() - DAY).toISOString())]).execute();
+      // Uploaded 8 days ago to a draft saved since (so still live): stays.
+      const oldButLive = await addDraftPhoto(t.db, jurisdiction.id, live, photo);
+      await t.db.updateTable('media').set({ created_at: new Date(Date.now() - 8 * DAY).toISOString() }).where('id', '=', oldButLive.id).execute();
+      const ofExpired = await addDraftPhoto(t.db, jurisdiction.id, expired, photo);
+      const ofGone = await addDraftPhoto(t.db, jurisdiction.id, gone, photo);
       const casePhotos = await t.db.selectFrom('media').select('id').where('case_id', 'is not', null).execute();
       await t.db.updateTable('media').set({ created_at: new Date(Date.now() - 30 * DAY).toISOString() }).where('case_id', 'is not', null).execute();
       assert.equal(await removeAbandonedDraftPhotos(t.db, 'another.example'), 0, 'only this council’s photos');
       await anonymiseExpiredReporters(t.db, jurisdiction.id);
       const left = new Set((await t.db.selectFrom('media').select('id').execute()).map((r) => r.id));
-      assert.ok(!left.has(stale.id), 'the old draft photo is gone');
-      assert.ok(left.has(fresh.id));
+      assert.ok(left.has(oldButLive.id), 'a live draft’s photo stays, however old');
+      assert.ok(!left.has(ofExpired.id), 'an expired draft’s photo is gone');
+      assert.ok(!left.has(ofGone.id), 'a photo whose draft is gone is gone');
       assert.ok(casePhotos.length > 0 && casePhotos.every((p) => left.has(p.id)));
+      const drafts = (await t.db.selectFrom('report_drafts').select('id').execute()).map((r) => r.id);
+      assert.deepEqual(drafts, [live], 'the expired draft is deleted');
     });
   });
 }

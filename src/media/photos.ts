@@ -14,11 +14,12 @@ import { nowIso } from '../platform/time.js';
 
 export const MAX_PHOTOS = 5;
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
-/** Phones take up to 200 megapixels; more than this is a decompression bomb, not a photo. */
-const MAX_INPUT_PIXELS = 200_000_000;
+/**
+ * About 50 megapixels: more than most phones' photos, and (decoded, 4 bytes a pixel) about 200 MB of
+ * memory at most per upload; anything larger is refused rather than risk a decompression bomb.
+ */
+const MAX_INPUT_PIXELS = 50_000_000;
 const FIT = 1600;
-/** Photos of reports never sent are deleted this long after upload. */
-export const DRAFT_PHOTO_DAYS = 7;
 
 /**
  * What a person is told. These English sentences are also `known.photo*` messages
@@ -123,16 +124,30 @@ export async function removeDraftPhoto(db: DB, draftId: string, photoId: string)
   await db.deleteFrom('media').where('id', '=', photoId).where('draft_id', '=', draftId).where('case_id', 'is', null).execute();
 }
 
+/** Every photo of a report in progress (the person started a new report instead). */
+export async function removeDraftPhotos(db: DB, draftId: string): Promise<void> {
+  await db.deleteFrom('media').where('draft_id', '=', draftId).where('case_id', 'is', null).execute();
+}
+
 /** Inside the transaction that creates the case: the draft's photos become the case's. */
 export async function attachDraftPhotosToCase(trx: DB, draftId: string, caseId: number): Promise<void> {
   await trx.updateTable('media').set({ case_id: caseId, draft_id: null }).where('draft_id', '=', draftId).where('case_id', 'is', null).execute();
 }
 
-/** Photos of reports never sent, uploaded more than DRAFT_PHOTO_DAYS ago. Returns how many went. */
+/**
+ * Photos of reports never sent: their draft has expired or no longer exists (a draft lasts a
+ * week from its last save, so a photo of a draft still being written stays however old it is).
+ * Returns how many went.
+ */
 export async function removeAbandonedDraftPhotos(db: DB, jurisdictionId: string, options: { now?: Date } = {}): Promise<number> {
-  const cutoff = new Date((options.now ?? new Date()).getTime() - DRAFT_PHOTO_DAYS * 86_400_000).toISOString();
+  const at = (options.now ?? new Date()).toISOString();
   const result = await db.deleteFrom('media').where('jurisdiction_id', '=', jurisdictionId).where('case_id', 'is', null)
-    .where('created_at', '<', cutoff).executeTakeFirst();
+    .where((eb) => eb.or([
+      eb('draft_id', 'is', null),
+      eb.not(eb.exists(eb.selectFrom('report_drafts').select('report_drafts.id')
+        .whereRef('report_drafts.id', '=', 'media.draft_id').where('report_drafts.expires_at', '>', at))),
+    ]))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -1,7 +1,7 @@
 /**
  * Photos by address, /media/<id>. A case's photos are public, like the case. A photo of a report
  * still being written is shown only to the browser writing it (the one holding the draft's
- * cookie); anyone else gets "not found", so a photo's existence is not revealed either.
+ * cookie, and signed in as the draft's owner when it has one); anyone else gets "not found", so a photo's existence is not revealed either.
  * The portal's offline pages are registered here too, with the rest of engineer C's routes.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +11,8 @@ import { publicAccess } from '../platform/access.js';
 import { sha256Hex } from '../platform/crypto.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { notFound } from '../platform/errors.js';
+import { nowIso } from '../platform/time.js';
+import { signedInUser } from '../reporting/drafts.js';
 import { cookieName, readCookie } from '../web/cookies.js';
 import { findPhoto } from './photos.js';
 
@@ -26,6 +28,11 @@ export async function mediaRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     if (photo.case_id === null) {
       const token = readCookie(request, cookieName('townhall_report', request.server.site.secure));
       if (!token || photo.draft_id === null || sha256Hex(token) !== photo.draft_id) throw missing();
+      // The same owner check as the draft itself (loadDraft): a draft started while signed in is
+      // that account's, so after sign-out its photos are not shown to the next person here.
+      const draft = await db.selectFrom('report_drafts').select(['user_id', 'expires_at'])
+        .where('id', '=', photo.draft_id).where('jurisdiction_id', '=', config.jurisdiction.id).executeTakeFirst();
+      if (!draft || draft.expires_at <= nowIso() || (draft.user_id !== null && draft.user_id !== signedInUser(request))) throw missing();
     }
     // A photo's bytes never change under its id, so the id is a strong validator.
     const etag = `"${photo.id}"`;

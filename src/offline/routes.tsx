@@ -14,6 +14,7 @@ import { publicAccess } from '../platform/access.js';
 import { perMinute } from '../platform/rate-limit.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';
+import { accountOf } from '../identity/users.js';
 import { queueEmail } from '../notifications/email.js';
 import { reportReceivedMessage } from '../reporting/email.js';
 import { MAX_DESCRIPTION, submitServiceRequest } from '../requests/requests.js';
@@ -28,6 +29,8 @@ type Values = Record<FieldName, string>;
 type Problems = Partial<Record<FieldName, MessageKey>>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A report's id on the device (offline.js: a random UUID). */
+const CLIENT_ID = /^[A-Za-z0-9-]{8,100}$/;
 
 /** The short form's own checks, each tied to its field; the rest is submitServiceRequest's. */
 export function checkOfflineReport(values: Values, services: Service[], bounds: Bounds): Problems {
@@ -136,6 +139,26 @@ export async function offlineRoutes(app: FastifyInstance, { db, config, keyring 
   const b = jurisdiction.bounds;
   const boundsText = `${b.minLat},${b.minLong},${b.maxLat},${b.maxLong}`;
 
+  /** The case a device's report id was already made into, and whether that was within a day. */
+  const sentBefore = async (key: string) => {
+    const row = await db.selectFrom('case_actions').select(['case_id', 'created_at']).where('idempotency_key', '=', key).executeTakeFirst();
+    return row ? { caseId: row.case_id, recent: row.created_at >= new Date(Date.now() - 86_400_000).toISOString() } : undefined;
+  };
+
+  /**
+   * Who sends the report, by the journey's rule: a resident who has finished signing in reports as
+   * their account (followed, and emailed at the account's address). Anyone else, staff and people
+   * half-way through signing in included, reports as a guest, with the email typed in the form.
+   */
+  const reporterOf = async (request: FastifyRequest, values: Values): Promise<{ userId: number | null; email: string | null }> => {
+    const person = request.person;
+    if (person && person.secondFactorDone && person.role === 'resident') {
+      const userId = Number(person.userId);
+      return { userId, email: (await accountOf(db, keyring, userId)).email };
+    }
+    return { userId: null, email: values.email.trim() || null };
+  };
+
   const showForm = async (request: FastifyRequest, reply: FastifyReply, values: Values, errors: FieldErrors, status = 200) => {
     const services = await listServices(db, jurisdiction.id);
     const { t } = translate(request);
@@ -147,7 +170,16 @@ export async function offlineRoutes(app: FastifyInstance, { db, config, keyring 
 
   // Not `cacheable`: the form carries this browser's CSRF token, which no shared cache may hand to
   // someone else. The service worker keeps its own copy on the device.
-  app.get('/offline', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => showForm(request, reply, emptyValues(), {}));
+  // Asked for without any cookie (the service worker fetches it so: credentials 'omit'), the page is
+  // a guest's and holds nothing personal (its form token matches no one's cookie): it is marked
+  // no-cache so the service worker may keep it. Anyone else's copy stays no-store.
+  app.get('/offline', {
+    config: { access: publicAccess }, schema: { hide: true },
+    onSend: async (request, reply, payload) => {
+      if (!request.headers.cookie && !request.person && reply.statusCode === 200) reply.header('cache-control', 'no-cache');
+      return payload;
+    },
+  }, async (request, reply) => showForm(request, reply, emptyValues(), {}));
 
   app.post('/offline/reports', { config: { access: publicAccess, rateLimit: perMinute(config.reportRateLimit) }, schema: { hide: true } }, async (request, reply) => {
     const values = Object.fromEntries(fieldNames.map((name) => [name, formText(request.body, name)])) as Values;
@@ -157,25 +189,44 @@ export async function offlineRoutes(app: FastifyInstance, { db, config, keyring 
     let errors: FieldErrors = Object.fromEntries(Object.entries(problems).map(([field, key]) => [field, t(key)]));
     if (Object.keys(errors).length === 0) {
       const service = services.find((s) => s.code === values.service)!;
+      const sent = (id: string) => {
+        const url = `/requests/${id}`;
+        if (wantsJson(request)) return reply.code(201).header('cache-control', 'no-store').send({ id, url });
+        return renderPage(request, reply, { title: t('offline.sentTitle'), body: <SentPage id={id} /> });
+      };
+      // The draft's id on the device: the same report sent twice (an answer lost on the way, two
+      // tabs) within a day is answered with the case already made, not made into a second case.
+      const clientId = formText(request.body, 'client_id').trim();
+      const key = CLIENT_ID.test(clientId) ? `offline:${jurisdiction.id}:${clientId}` : null;
+      const earlier = key ? await sentBefore(key) : undefined;
+      if (earlier?.recent) return sent(String(earlier.caseId));
       try {
-        const userId = request.person ? Number(request.person.userId) : null;
-        const email = values.email.trim() || null;
+        const reporter = await reporterOf(request, values);
+        const userId = reporter.userId;
+        const email = reporter.email;
         const where = values.address.trim() || null;
         const created = await submitServiceRequest(db, { jurisdiction, keyring }, {
           serviceCode: service.code, description: values.description, addressString: where,
           lat: values.lat.trim() ? Number(values.lat) : null, long: values.long.trim() ? Number(values.long) : null,
           attributes: {}, mediaUrls: [], channel: 'web', contact: { email, accountId: userId === null ? null : String(userId) },
         }, { id: userId === null ? 'web' : `user:${userId}` }, async (trx, caseId) => {
+          // The device's id is kept as the idempotency key of the case's first action (unique: of
+          // two sendings at once, the second fails here and is answered with the first's case).
+          if (key && !earlier) {
+            await trx.updateTable('case_actions').set({ idempotency_key: key }).where('case_id', '=', caseId).where('action', '=', 'submitted').execute();
+          }
           // As the full report journey does: the reporter follows their case and is told it arrived.
           if (userId !== null) await follow(trx, caseId, userId, 'reporter');
           if (email) {
             await queueEmail(trx, keyring, 'report_received', reportReceivedMessage(email, { publicUrl: config.publicUrl, council: config.jurisdiction.name },
-              { id: String(caseId), serviceName: service.name, where, notice: service.serviceNotice }));
+              { id: String(caseId), serviceName: service.name, notice: service.serviceNotice }));
           }
+        }).catch(async (error: unknown) => {
+          const first = key && !(error instanceof DomainError) ? await sentBefore(key) : undefined;
+          if (first?.recent) return { id: String(first.caseId) };
+          throw error;
         });
-        const url = `/requests/${created.id}`;
-        if (wantsJson(request)) return reply.code(201).header('cache-control', 'no-store').send({ id: created.id, url });
-        return renderPage(request, reply, { title: t('offline.sentTitle'), body: <SentPage id={created.id} /> });
+        return sent(created.id);
       } catch (error) {
         if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
         errors = { service: known(error.message) };

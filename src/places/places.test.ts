@@ -59,6 +59,32 @@ for (const database of databasesUnderTest()) {
       assert.equal((await names('high')).length, 3);
     });
 
+    test('searches use this process\'s index of search keys, read again after an import; at most 8 words count', async () => {
+      let keyReads = 0;
+      const counting = new Proxy(t.db, {
+        get: (target, name) => {
+          const value = Reflect.get(target, name) as unknown;
+          if (name !== 'selectFrom') return typeof value === 'function' ? (value as (...x: unknown[]) => unknown).bind(target) : value;
+          return (...args: unknown[]) => {
+            const query = (value as (...x: unknown[]) => { select: (...y: unknown[]) => unknown }).apply(target, args);
+            return new Proxy(query, {
+              get: (q, n) => (n === 'select' ? (cols: unknown) => {
+                if (Array.isArray(cols) && cols.includes('search_key')) keyReads++;
+                return (Reflect.get(q, n) as (c: unknown) => unknown).call(q, cols);
+              } : typeof Reflect.get(q, n) === 'function' ? (Reflect.get(q, n) as (...x: unknown[]) => unknown).bind(q) : Reflect.get(q, n)),
+            });
+          };
+        },
+      });
+      assert.deepEqual((await searchPlaces(counting, J, 'mill lane')).map((p) => p.name), ['12 Mill Lane']);
+      assert.deepEqual((await searchPlaces(counting, J, '12 high street')).map((p) => p.name), ['12 High Street']);
+      assert.equal(keyReads, 1, 'the keys are read once, not on every search');
+      await importPlaces(t.db, J, [{ kind: 'street', name: 'Quarry Road', lat: 51.5, long: -0.1, bounds: null }]);
+      assert.deepEqual((await searchPlaces(counting, J, 'quarry')).map((p) => p.name), ['Quarry Road'], 'an import in this process is seen at once');
+      assert.equal(keyReads, 2);
+      assert.deepEqual(await names('mill lane mill lane mill lane mill lane zzzzzz'), ['12 Mill Lane'], 'words past the eighth are ignored');
+    });
+
     test('areas are listed by name, and a place is found by id with its bounds', async () => {
       const areas = await listAreas(t.db, J);
       assert.deepEqual(areas.map((a) => a.name), ['Old Town', 'Riverside']);

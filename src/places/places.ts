@@ -62,6 +62,42 @@ function placeScore(terms: Array<{ text: string; covers: number[]; seen: Map<str
   return perWord.every((q) => q > 0) ? perWord.reduce((a, b) => a + b, 0) : 0;
 }
 
+/** Words of a place search that count; the rest are ignored. */
+export const MAX_WORDS = 8;
+
+/** How long this process keeps a jurisdiction's search keys before reading them again. */
+export const INDEX_MS = 3 * 60_000;
+
+interface IndexRow { id: number; kind: PlaceKind; search_key: string }
+interface Index { at: number; generation: number; rows: Promise<IndexRow[]> }
+
+/** Per database, per jurisdiction: the (id, kind, search key) of every place, read once every few minutes. */
+const indexes = new WeakMap<DB, Map<string, Index>>();
+/** Bumped when this process changes a jurisdiction's places, so its index is read again. */
+const generations = new Map<string, number>();
+
+/** Forgets this process's index of a jurisdiction's places (after a change to them). */
+export function forgetPlaceIndex(jurisdictionId: string): void {
+  generations.set(jurisdictionId, (generations.get(jurisdictionId) ?? 0) + 1);
+}
+
+function placeIndex(db: DB, jurisdictionId: string): Promise<IndexRow[]> {
+  let perDb = indexes.get(db);
+  if (!perDb) indexes.set(db, (perDb = new Map()));
+  const generation = generations.get(jurisdictionId) ?? 0;
+  const known = perDb.get(jurisdictionId);
+  if (known && known.generation === generation && Date.now() - known.at < INDEX_MS) return known.rows;
+  const rows = db.selectFrom('places').select(['id', 'kind', 'search_key']).where('jurisdiction_id', '=', jurisdictionId).execute()
+    .then((found) => found.map((row) => ({ id: Number(row.id), kind: row.kind, search_key: row.search_key })));
+  const entry: Index = { at: Date.now(), generation, rows };
+  perDb.set(jurisdictionId, entry);
+  // A failed read is not kept: the next search tries again.
+  rows.catch(() => {
+    if (perDb.get(jurisdictionId) === entry) perDb.delete(jurisdictionId);
+  });
+  return rows;
+}
+
 /** Places whose name matches the query, forgiving small typing mistakes; best first. */
 export async function searchPlaces(db: DB, jurisdictionId: string, query: string, options: { kinds?: PlaceKind[]; limit?: number } = {}): Promise<Place[]> {
   const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
@@ -78,11 +114,14 @@ export async function searchPlaces(db: DB, jurisdictionId: string, query: string
   if (number !== null) kinds = kinds.filter((k) => k === 'address');
   if (kinds.length === 0) return [];
 
-  // Only the keys are read for every candidate; whole rows only for the places shown.
-  let select = db.selectFrom('places').select(['id', 'kind', 'search_key'])
-    .where('jurisdiction_id', '=', jurisdictionId).where('kind', 'in', kinds);
-  if (number !== null) select = select.where('search_key', 'like', `${number} %`);
-  const candidates = await select.execute();
+  // Long queries are cut: nobody types more to find a place, and it bounds the work.
+  words = words.slice(0, MAX_WORDS);
+
+  // The keys come from this process's index; whole rows are read only for the places shown.
+  const wanted = new Set(kinds);
+  const prefix = number === null ? null : `${number} `;
+  const candidates = (await placeIndex(db, jurisdictionId))
+    .filter((row) => wanted.has(row.kind) && (prefix === null || row.search_key.startsWith(prefix)));
 
   const terms = queryTerms(words.join(' ')).map((term) => ({ ...term, seen: new Map<string, number>() }));
   const scored: Array<{ id: number; kind: PlaceKind; key: string; score: number }> = [];
@@ -121,6 +160,7 @@ const BATCH = 500;
 
 /** Adds places in batches; call inside the caller's transaction so a load is all or nothing. */
 export async function insertPlaces(trx: DB, jurisdictionId: string, places: readonly PlaceInput[]): Promise<number> {
+  forgetPlaceIndex(jurisdictionId);
   for (let i = 0; i < places.length; i += BATCH) {
     await trx.insertInto('places').values(places.slice(i, i + BATCH).map((p) => ({
       jurisdiction_id: jurisdictionId,
@@ -140,10 +180,13 @@ export async function insertPlaces(trx: DB, jurisdictionId: string, places: read
 
 /** Replaces (or adds to) the gazetteer in one transaction: a failed load changes nothing. */
 export async function importPlaces(db: DB, jurisdictionId: string, places: readonly PlaceInput[], options: { replace?: boolean } = {}): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  const count = await db.transaction().execute(async (trx) => {
     if (options.replace) await trx.deleteFrom('places').where('jurisdiction_id', '=', jurisdictionId).execute();
     return insertPlaces(trx, jurisdictionId, places);
   });
+  // Again once committed: a search during the load may have read the places as they were.
+  forgetPlaceIndex(jurisdictionId);
+  return count;
 }
 
 export async function countPlaces(db: DB, jurisdictionId: string): Promise<number> {

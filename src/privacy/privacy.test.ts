@@ -4,7 +4,8 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../..
 import { verifyAuditChain } from '../audit/audit.js';
 import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
-import { submitServiceRequest } from '../requests/requests.js';
+import { applyStatusUpdate, closingActionId, getServiceRequest, submitServiceRequest } from '../requests/requests.js';
+import { recordFeedback } from '../feedback/feedback.js';
 import { erasePersonalData, exportPersonalData } from './privacy.js';
 
 const jurisdiction = { id: 'privacy.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
@@ -27,6 +28,11 @@ for (const database of databasesUnderTest()) {
       ids.litter = (await submit('litter', 'Ada@Example.org')).id;
       ids.building = (await submit('dangerous-building', 'ada@example.org')).id;
       ids.other = (await submit('litter', 'someone-else@example.org')).id;
+      // Ada's feedback on her litter report, with a comment that holds personal data.
+      await applyStatusUpdate(t.db, jurisdiction.id, { updateId: 'close-litter', requestId: ids.litter, status: 'closed', state: 'fixed', updatedAt: new Date().toISOString(), description: null, mediaUrl: null }, { id: 'test' },
+        { keyring, publicUrl: 'https://townhall.example', council: 'Test' });
+      const litter = await getServiceRequest(t.db, jurisdiction.id, ids.litter);
+      await recordFeedback(t.db, keyring, jurisdiction.id, { request: litter, closingActionId: (await closingActionId(t.db, Number(ids.litter)))! }, { fixed: true, satisfaction: 5, comment: 'Call Ada on 0123' }, 'test');
     });
     after(() => t.cleanup());
 
@@ -35,6 +41,8 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(data.serviceRequests.map((r) => r.serviceRequest.id).sort(), [ids.litter, ids.building].sort());
       assert.equal(data.serviceRequests[0]?.contact.firstName, 'Ada');
       assert.ok(data.serviceRequests.every((r) => r.history.some((h) => h.action === 'submitted')));
+      const litter = data.serviceRequests.find((r) => r.serviceRequest.id === ids.litter)!;
+      assert.deepEqual(litter.feedback.map((f) => [f.fixed, f.satisfaction, f.comment]), [[true, 5, 'Call Ada on 0123']], 'feedback comments are in the export');
       const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'personal_data.exported').executeTakeFirstOrThrow();
       assert.ok(!JSON.stringify(entry).includes('ada@example.org'), 'the audit trail names the person by hash only');
     });
@@ -44,6 +52,8 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(result, { erased: [ids.litter], kept: [{ serviceRequestId: ids.building, reason: EXEMPTION }] });
       const remaining = await exportPersonalData(t.db, keyring, jurisdiction.id, 'ada@example.org', 'staff:1');
       assert.deepEqual(remaining.serviceRequests.map((r) => r.serviceRequest.id), [ids.building]);
+      const feedback = await t.db.selectFrom('feedback').select(['comment', 'fixed']).where('case_id', '=', Number(ids.litter)).executeTakeFirstOrThrow();
+      assert.deepEqual(feedback, { comment: null, fixed: 1 }, 'the comment is erased; the answer stays for statistics');
       const other = await exportPersonalData(t.db, keyring, jurisdiction.id, 'someone-else@example.org', 'staff:1');
       assert.equal(other.serviceRequests.length, 1, 'nobody else is touched');
       assert.equal((await verifyAuditChain(t.db)).ok, true);

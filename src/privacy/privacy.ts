@@ -7,6 +7,7 @@
 import { appendAudit } from '../audit/audit.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { DB } from '../db/connection.js';
+import { clearFeedbackComments, feedbackForCase, type GivenFeedback } from '../feedback/feedback.js';
 import { lookupHash, type Keyring } from '../platform/crypto.js';
 import { invalid } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
@@ -17,7 +18,7 @@ import type { ReporterContact } from '../requests/types.js';
 export interface PersonalDataExport {
   subject: { email: string };
   generatedAt: string;
-  serviceRequests: Array<{ serviceRequest: ServiceRequest; contact: ReporterContact; history: CaseHistoryEntry[] }>;
+  serviceRequests: Array<{ serviceRequest: ServiceRequest; contact: ReporterContact; history: CaseHistoryEntry[]; feedback: GivenFeedback[] }>;
 }
 
 export interface ErasureResult {
@@ -40,6 +41,8 @@ export async function exportPersonalData(db: DB, keyring: Keyring, jurisdictionI
       serviceRequest: await getServiceRequest(db, jurisdictionId, String(item.caseId)),
       contact: item.contact,
       history: await caseHistory(db, item.caseId),
+      // Feedback on a case is given by its reporter (signed in or by the emailed link): theirs.
+      feedback: await feedbackForCase(db, keyring, item.caseId),
     });
   }
   await db.transaction().execute((trx) => appendAudit(trx, {
@@ -64,6 +67,7 @@ export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId
         continue;
       }
       await removeReporter(trx, item.caseId, { action: 'reporter_erased', actor, at, reason: `erasure requested: ${reason.trim()}` });
+      await clearFeedbackComments(trx, item.caseId);
       result.erased.push(String(item.caseId));
     }
     await appendAudit(trx, {

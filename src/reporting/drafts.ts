@@ -90,6 +90,13 @@ export async function saveDraft(db: DB, keyring: Keyring, request: FastifyReques
   if (token) setCookie(reply, draftCookie(request.server.site.secure), token, { secure: request.server.site.secure, maxAge: DRAFT_DAYS * 86_400 });
 }
 
+/** Drafts past their expiry (they may hold contact details), for the retention job. Returns how many went. */
+export async function removeExpiredDrafts(db: DB, jurisdictionId: string, options: { now?: Date } = {}): Promise<number> {
+  const result = await db.deleteFrom('report_drafts').where('jurisdiction_id', '=', jurisdictionId)
+    .where('expires_at', '<=', (options.now ?? new Date()).toISOString()).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Deletes the draft; false when it was already gone (a second submit of the same report). */
 export async function deleteDraft(trx: DB, id: string): Promise<boolean> {
   const result = await trx.deleteFrom('report_drafts').where('id', '=', id).executeTakeFirst();

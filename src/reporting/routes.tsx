@@ -12,7 +12,7 @@ import { getServiceForReport, listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
 import { accountOf } from '../identity/users.js';
-import { addDraftPhoto, attachDraftPhotosToCase, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto } from '../media/photos.js';
+import { addDraftPhoto, attachDraftPhotosToCase, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
 import { queueEmail } from '../notifications/email.js';
 import { getPlace, searchPlaces } from '../places/places.js';
 import { publicAccess } from '../platform/access.js';
@@ -29,7 +29,7 @@ import { renderPage } from '../web/page.js';
 import { describeProblem, fieldName, questionsOf, readAnswers, typedFromAnswers } from './details.js';
 import { clearDraftCookie, deleteDraft, firstUnanswered, loadDraft, reachable, saveDraft, signedInUser, startDraft, stepPath, type Draft, type DraftData, type Step } from './drafts.js';
 import { reportReceivedMessage } from './email.js';
-import { CheckPage, ContactPage, DetailsPage, DonePage, LocationPage, NearbyPage, PhotosPage, ServicePage, StartAgainPage, type LocationView } from './views.js';
+import { CheckPage, ContactPage, DetailsPage, DonePage, LocationPage, NearbyPage, PhotosPage, ResumePage, ServicePage, StartAgainPage, type LocationView } from './views.js';
 
 const PHOTO_BYTES = 10 * 1024 * 1024;
 const NEARBY_METRES = 250;
@@ -103,17 +103,54 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   const inside = (lat: number, long: number) => lat >= bounds.minLat && lat <= bounds.maxLat && long >= bounds.minLong && long <= bounds.maxLong;
 
   // ---- Start ----
-  app.get('/report/new', access, async (request, reply) => {
-    const query = request.query as Form;
+  /** The answers a start link (or the "start a new report" form) brings: a service, and maybe the place. */
+  const startData = async (fields: Form): Promise<DraftData> => {
     const data: DraftData = {};
-    const code = formText(query, 'service');
+    const code = formText(fields, 'service');
     if (code && (await activeService(code))) data.service = code;
     // A link from a map ("report a problem here") may bring the place too.
-    const lat = degrees(formText(query, 'lat'));
-    const long = degrees(formText(query, 'long'));
+    const lat = degrees(formText(fields, 'lat'));
+    const long = degrees(formText(fields, 'long'));
     if (data.service && lat !== null && long !== null && inside(lat, long)) Object.assign(data, { lat, long, locationDone: true });
+    return data;
+  };
+  const firstStep = (request: FastifyRequest, data: DraftData) => (data.locationDone ? '/report/nearby' : stepPath(firstUnanswered(data, signedInUser(request) !== null)));
+  /** Something answered already: starting again would lose it. */
+  const inProgress = (data: DraftData) => Object.values(data).some((value) => value !== undefined && value !== false);
+  // A GET never deletes a report being written (prefetchers, a second press of "Report a problem"):
+  // with none, one is started; with an empty one, it is used; otherwise the person chooses.
+  app.get('/report/new', access, async (request, reply) => {
+    const query = request.query as Form;
+    const data = await startData(query);
+    const draft = await loadDraft(db, keyring, request, jurisdictionId);
+    if (!draft) {
+      await startDraft(db, keyring, request, reply, jurisdictionId, data);
+      return reply.redirect(firstStep(request, data), 303);
+    }
+    if (!inProgress(draft.data)) {
+      draft.data = data;
+      await saveDraft(db, keyring, request, reply, draft);
+      return reply.redirect(firstStep(request, data), 303);
+    }
+    const signedIn = signedInUser(request) !== null;
+    const continueHref = stepPath(firstUnanswered(draft.data, signedIn));
+    // The same service asked for again: carry on with it.
+    if (data.service && data.service === draft.data.service && !data.locationDone) return reply.redirect(continueHref, 303);
+    const current = draft.data.service ? await activeService(draft.data.service) : undefined;
+    const start = { service: data.service, lat: data.locationDone ? String(data.lat) : undefined, long: data.locationDone ? String(data.long) : undefined };
+    const { t } = translate(request);
+    return renderPage(request, reply, {
+      title: t('report.resume.title'),
+      body: <ResumePage continueHref={continueHref} serviceName={current?.name ?? null} start={start} csrf={csrf(request, reply)} />,
+    });
+  });
+  // "Start a new report": the one in progress, and its photos, are deleted.
+  app.post('/report/new', access, async (request, reply) => {
+    const data = await startData(request.body as Form);
+    const old = await loadDraft(db, keyring, request, jurisdictionId);
+    if (old) await removeDraftPhotos(db, old.id);
     await startDraft(db, keyring, request, reply, jurisdictionId, data);
-    return reply.redirect(data.locationDone ? '/report/nearby' : stepPath(firstUnanswered(data, signedInUser(request) !== null)), 303);
+    return reply.redirect(firstStep(request, data), 303);
   });
 
   // ---- Service ----
@@ -263,17 +300,31 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
       throwFileSizeLimit: false,
       limits: { fileSize: PHOTO_BYTES, files: 1, fields: 10, fieldSize: 1000 },
       async onFile(this: FastifyRequest, part) {
-        const bytes = await part.toBuffer();
-        uploads.set(this, { bytes, truncated: part.file.truncated });
+        // Never more than the limit in memory: past it, the rest is read and thrown away.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        for await (const chunk of part.file as AsyncIterable<Buffer>) {
+          if (truncated) continue;
+          if (size + chunk.length > PHOTO_BYTES) {
+            truncated = true;
+            chunks.length = 0;
+            continue;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        }
+        truncated ||= part.file.truncated;
+        uploads.set(this, { bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), truncated });
       },
     });
-    scope.post('/report/photos', access, async (request, reply) => {
+    scope.post('/report/photos', { ...access, config: { ...access.config, rateLimit: perMinute(config.reportRateLimit * 2) } }, async (request, reply) => {
       const draft = await draftFor(request, reply, 'photos');
       if (!draft) return;
       const { t, known } = translate(request);
       const upload = uploads.get(request);
+      if (upload?.truncated) return photosPage(request, reply, draft, { photo: t('report.photos.errorTooBig') });
       if (!upload || upload.bytes.length === 0) return photosPage(request, reply, draft, { photo: t('report.photos.errorNone') });
-      if (upload.truncated) return photosPage(request, reply, draft, { photo: t('report.photos.errorTooBig') });
       if ((await draftPhotos(db, draft.id)).length >= MAX_PHOTOS) return photosPage(request, reply, draft, { photo: t('report.photos.errorTooMany', { max: MAX_PHOTOS }) });
       try {
         // Checked and re-encoded first: nothing is stored unless the whole photo is good.
@@ -348,7 +399,9 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     const userId = signedInUser(request);
     const data = draft.data;
     const email = await emailOf(request, draft);
-    const photos = await draftPhotos(db, draft.id);
+    // What the photos are now, checked as the case's photo addresses; the case gets the ones
+    // actually attached in the transaction (below), should they change meanwhile.
+    const mediaUrls = (await draftPhotos(db, draft.id)).map((p) => photoUrl(config.publicUrl, p.id));
     const [firstName, ...rest] = (data.contact?.name ?? '').split(/\s+/).filter(Boolean);
     const where = [data.placeName, data.locationNote].filter(Boolean).join(' – ') || null;
     const service = await activeService(data.service!);
@@ -357,7 +410,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     try {
       sent = await submitServiceRequest(db, { jurisdiction: { id: jurisdictionId, bounds }, keyring }, {
         serviceCode: data.service!, description: data.description ?? null, lat: data.lat ?? null, long: data.long ?? null, addressString: where,
-        attributes: data.attributes ?? {}, mediaUrls: photos.map((p) => photoUrl(config.publicUrl, p.id)), channel: 'web',
+        attributes: data.attributes ?? {}, mediaUrls, channel: 'web',
         contact: {
           email, firstName: firstName ?? null, lastName: rest.join(' ') || null, phone: data.contact?.phone ?? null,
           accountId: userId === null ? null : String(userId),
@@ -366,10 +419,15 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
         // Whoever deletes the draft sends the report; a second, simultaneous click finds it gone.
         if (!(await deleteDraft(trx, draft.id))) throw conflict('This report has already been sent.');
         await attachDraftPhotosToCase(trx, draft.id, caseId);
+        // The photos as attached, read now the draft is gone (an upload or removal in another tab
+        // cannot slip in between): the case's photo addresses are exactly its photos.
+        const attached = await trx.selectFrom('media').select('id').where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
+        const urls = attached.map((p) => photoUrl(config.publicUrl, p.id));
+        if (JSON.stringify(urls) !== JSON.stringify(mediaUrls)) await trx.updateTable('cases').set({ media_urls: JSON.stringify(urls) }).where('id', '=', caseId).execute();
         if (userId !== null) await follow(trx, caseId, userId, 'reporter');
         if (email) {
           await queueEmail(trx, keyring, 'report_received', reportReceivedMessage(email, { publicUrl: config.publicUrl, council: config.jurisdiction.name },
-            { id: String(caseId), serviceName: service.name, where, notice: service.serviceNotice }));
+            { id: String(caseId), serviceName: service.name, notice: service.serviceNotice }));
         }
       });
     } catch (error) {

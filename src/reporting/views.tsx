@@ -445,3 +445,28 @@ export function StartAgainPage({ sent }: { sent: boolean }) {
     </>
   );
 }
+
+/**
+ * "Report a problem" pressed again while a report is being written: continue it, or start a new
+ * one (which deletes it, so that is a form, never a link a prefetcher could follow).
+ */
+export function ResumePage({ continueHref, serviceName, start, csrf }: {
+  continueHref: string; serviceName: string | null; start: { service?: string; lat?: string; long?: string }; csrf: string;
+}) {
+  const { t } = useTranslator();
+  return (
+    <>
+      <h1>{t('report.resume.title')}</h1>
+      <p>{t('report.resume.text')}{serviceName ? ` (${serviceName})` : ''}</p>
+      <p><a class="button" href={continueHref}>{t('report.resume.continue')}</a></p>
+      <form method="post" action="/report/new">
+        <input type="hidden" name="_csrf" value={csrf} />
+        {start.service && <input type="hidden" name="service" value={start.service} />}
+        {start.lat && <input type="hidden" name="lat" value={start.lat} />}
+        {start.long && <input type="hidden" name="long" value={start.long} />}
+        <p class="hint">{t('report.resume.warning')}</p>
+        <button type="submit" class="secondary">{t('report.resume.start')}</button>
+      </form>
+    </>
+  );
+}

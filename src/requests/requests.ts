@@ -223,32 +223,27 @@ export interface RequestSearch {
   offset: number;
 }
 
-export async function searchServiceRequests(db: DB, jurisdictionId: string, search: RequestSearch): Promise<ServiceRequest[]> {
-  const ids = search.ids?.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
-  const rows = await store.searchCases(db, jurisdictionId, {
-    ...(ids ? { ids } : {}),
+/** A search's filters as the store takes them: only those given. */
+function caseFilters(search: Omit<RequestSearch, 'ids' | 'limit' | 'offset'>) {
+  return {
     ...(search.serviceCodes ? { serviceCodes: search.serviceCodes } : {}),
     ...(search.statuses ? { statuses: search.statuses } : {}),
     ...(search.from ? { requestedFrom: search.from } : {}),
     ...(search.to ? { requestedTo: search.to } : {}),
     ...(search.within ? { within: search.within } : {}),
     ...(search.located ? { located: true } : {}),
-    limit: search.limit,
-    offset: search.offset,
-  });
+  };
+}
+
+export async function searchServiceRequests(db: DB, jurisdictionId: string, search: RequestSearch): Promise<ServiceRequest[]> {
+  const ids = search.ids?.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  const rows = await store.searchCases(db, jurisdictionId, { ...(ids ? { ids } : {}), ...caseFilters(search), limit: search.limit, offset: search.offset });
   return rows.map(toServiceRequest);
 }
 
 /** How many requests a search finds, ignoring its ids, limit and offset (for paging). */
 export async function countServiceRequests(db: DB, jurisdictionId: string, search: Omit<RequestSearch, 'ids' | 'limit' | 'offset'>): Promise<number> {
-  return store.countMatchingCases(db, jurisdictionId, {
-    ...(search.serviceCodes ? { serviceCodes: search.serviceCodes } : {}),
-    ...(search.statuses ? { statuses: search.statuses } : {}),
-    ...(search.from ? { requestedFrom: search.from } : {}),
-    ...(search.to ? { requestedTo: search.to } : {}),
-    ...(search.within ? { within: search.within } : {}),
-    ...(search.located ? { located: true } : {}),
-  });
+  return store.countMatchingCases(db, jurisdictionId, caseFilters(search));
 }
 
 export interface StatusUpdate {

@@ -63,6 +63,14 @@ for (const database of databasesUnderTest()) {
       assert.equal(await hasReporter(recent), false);
     });
 
+    test('a feedback comment goes with the reporter\'s details; the answer stays for the statistics', async () => {
+      const id = await report('litter', 45);
+      await t.db.insertInto('feedback').values({ case_id: Number(id), service_code: 'litter', closing_action_id: 1, fixed: 1, satisfaction: 4, comment: 'sealed text', created_at: new Date().toISOString() }).execute();
+      await anonymiseExpiredReporters(t.db, jurisdiction.id);
+      const row = await t.db.selectFrom('feedback').select(['comment', 'fixed', 'satisfaction']).where('case_id', '=', Number(id)).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...row, fixed: Number(row.fixed) }, { comment: null, fixed: 1, satisfaction: 4 });
+    });
+
     test('works through more expired cases than one batch', async () => {
       for (let n = 0; n < 7; n++) await report('litter', 60);
       const result = await anonymiseExpiredReporters(t.db, jurisdiction.id, { batchSize: 3 });

@@ -3,9 +3,11 @@
  * contact details are deleted. The case itself stays (its service, place, times and outcome are
  * the council's statistics), and the anonymisation is recorded on the case and in the audit trail.
  */
+import { clearFeedbackComments } from '../feedback/feedback.js';
 import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
 import { removeAbandonedDraftPhotos } from '../media/photos.js';
+import { removeExpiredDrafts } from '../reporting/drafts.js';
 import { removeReporter } from './reporters.js';
 
 /** Serialises retention runs across app processes on PostgreSQL. */
@@ -36,7 +38,9 @@ export async function anonymiseExpiredReporters(db: DB, jurisdictionId: string, 
 }
 
 async function anonymise(db: DB, jurisdictionId: string, now: Date, actor: string, batchSize: number): Promise<number> {
-  // Photos of reports never sent go too: they belong to no case, so nothing else would remove them.
+  // Reports never sent go too, once expired (they may hold contact details), and then the photos
+  // of drafts that are expired or gone: they belong to no case, so nothing else would remove them.
+  await removeExpiredDrafts(db, jurisdictionId, { now });
   await removeAbandonedDraftPhotos(db, jurisdictionId, { now });
   let total = 0;
   for (;;) {
@@ -48,6 +52,8 @@ async function anonymise(db: DB, jurisdictionId: string, now: Date, actor: strin
           action: 'reporter_anonymised', actor, at: now.toISOString(),
           reason: `retention period of ${item.retention_days} days after closure (closed ${item.closed_at}) ended`,
         });
+        // A feedback comment may name the reporter too: it goes with their details.
+        await clearFeedbackComments(trx, item.id);
       }
     });
     total += expired.length;

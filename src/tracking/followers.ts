@@ -13,9 +13,15 @@ export async function follow(db: DB, caseId: number, userId: number, reason: Fol
     .onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing()).execute();
 }
 
-/** Stops following. A reporter may stop hearing about their own report too. */
-export async function unfollow(db: DB, caseId: number, userId: number): Promise<void> {
-  await db.deleteFrom('case_followers').where('case_id', '=', caseId).where('user_id', '=', userId).execute();
+/**
+ * Stops following. A reporter's own row is kept: it is what lets them give feedback and see the
+ * case under "Reports you made". A reporter chooses which emails they get on their email page.
+ * Whether a follower's row was removed.
+ */
+export async function unfollow(db: DB, caseId: number, userId: number): Promise<boolean> {
+  const result = await db.deleteFrom('case_followers').where('case_id', '=', caseId).where('user_id', '=', userId)
+    .where('reason', '=', 'follower').executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 export async function followReason(db: DB, caseId: number, userId: number): Promise<FollowReason | null> {

@@ -4,7 +4,7 @@
  * asking the database: ONE poller per process, one query per tick for every case that has an
  * open stream, however many streams there are. A stream holds no database connection.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DB } from '../db/connection.js';
 
 export interface CaseChange {
@@ -22,11 +22,14 @@ export interface WatcherOptions {
   maxStreams?: number;
   /** What the browser waits before reconnecting, sent as the stream's `retry` hint. */
   retryMs?: number;
+  /** Most streams one client (address) may hold, so one client cannot take them all (default 20). */
+  maxPerClient?: number;
 }
 
 interface Stream {
   caseId: number;
   response: ServerResponse;
+  client: string | undefined;
 }
 
 const updateEvent = (change: CaseChange) => `event: update\nid: ${change.updatedAt}\ndata: ${JSON.stringify(change)}\n\n`;
@@ -36,6 +39,8 @@ const CHUNK = 500;
 
 export class CaseWatcher {
   private readonly streams = new Set<Stream>();
+  /** Open streams per client address. */
+  private readonly perClient = new Map<string, number>();
   /** The last updated_at seen per watched case. */
   private readonly seen = new Map<number, string>();
   private poller: NodeJS.Timeout | null = null;
@@ -46,12 +51,14 @@ export class CaseWatcher {
   readonly heartbeatMs: number;
   readonly maxStreams: number;
   readonly retryMs: number;
+  readonly maxPerClient: number;
 
   constructor(private readonly db: DB, private readonly jurisdictionId: string, options: WatcherOptions = {}) {
     this.pollMs = options.pollMs ?? 2_000;
     this.heartbeatMs = options.heartbeatMs ?? 25_000;
     this.maxStreams = options.maxStreams ?? 1_000;
     this.retryMs = options.retryMs ?? 5_000;
+    this.maxPerClient = options.maxPerClient ?? 20;
   }
 
   get size(): number {
@@ -62,14 +69,30 @@ export class CaseWatcher {
     return this.closed || this.streams.size >= this.maxStreams;
   }
 
+  /** Whether a stream may be opened now for this client (its address): within both caps. */
+  canOpen(client?: string): boolean {
+    return !this.full && (client === undefined || (this.perClient.get(client) ?? 0) < this.maxPerClient);
+  }
+
   /**
    * Starts a stream on a response whose headers are not sent yet, for a case as it is now.
    * Each event's id is the case's updated_at, so a browser that reconnects (sending the last id
    * it saw) hears at once of a change it missed while away. Ends when the client goes away or
    * the watcher closes.
    */
-  open(caseId: number, current: CaseChange, response: ServerResponse, lastEventId?: string): void {
-    const stream: Stream = { caseId, response };
+  open(caseId: number, current: CaseChange, response: ServerResponse, lastEventId?: string,
+    from: { client?: string; request?: IncomingMessage } = {}): boolean {
+    // The client may have gone while the caller awaited (its 'close' has then fired already, and
+    // would never drop the stream): a stream is only added for a connection still open.
+    if (response.destroyed || response.writableEnded || from.request?.destroyed) {
+      if (!response.destroyed) response.destroy();
+      return false;
+    }
+    if (!this.canOpen(from.client)) {
+      response.writeHead(503, { 'retry-after': '30', 'cache-control': 'no-store' }).end();
+      return false;
+    }
+    const stream: Stream = { caseId, response, client: from.client };
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -82,8 +105,11 @@ export class CaseWatcher {
     if (lastEventId && lastEventId !== current.updatedAt) response.write(updateEvent(current));
     if (!this.seen.has(caseId)) this.seen.set(caseId, current.updatedAt);
     this.streams.add(stream);
+    if (stream.client !== undefined) this.perClient.set(stream.client, (this.perClient.get(stream.client) ?? 0) + 1);
     response.on('close', () => this.drop(stream));
+    from.request?.on('close', () => this.drop(stream));
     this.start();
+    return true;
   }
 
   /** Ends every stream and stops asking the database (the server is shutting down). */
@@ -94,11 +120,18 @@ export class CaseWatcher {
       this.streams.delete(stream);
       stream.response.end();
     }
+    this.perClient.clear();
     this.seen.clear();
   }
 
   private drop(stream: Stream): void {
     if (!this.streams.delete(stream)) return;
+    if (stream.client !== undefined) {
+      const left = (this.perClient.get(stream.client) ?? 1) - 1;
+      if (left > 0) this.perClient.set(stream.client, left);
+      else this.perClient.delete(stream.client);
+    }
+    if (!stream.response.writableEnded) stream.response.end();
     if (![...this.streams].some((s) => s.caseId === stream.caseId)) this.seen.delete(stream.caseId);
     if (this.streams.size === 0) this.stop();
   }

@@ -11,6 +11,7 @@ import { listAreas, type Place } from '../places/places.js';
 import { publicAccess, signedIn } from '../platform/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
+import { memoFor } from '../platform/memo.js';
 import { caseHistory, countServiceRequests, getServiceRequest, searchServiceRequests, type RequestSearch, type ServiceRequest } from '../requests/requests.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
@@ -23,6 +24,8 @@ import { statusWords } from './words.js';
 
 export const PAGE_SIZE = 25;
 export const MAP_LIMIT = 500;
+/** How long /reports keeps the services and areas its filters offer. */
+export const FILTERS_CACHE_MS = 3 * 60_000;
 const residents = { access: signedIn(['resident']) };
 const open = { access: publicAccess };
 
@@ -40,6 +43,10 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
     done();
   });
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
+  // The filters' services and areas change rarely: read at most once every few minutes (per
+  // process), not on every view of /reports and every map request.
+  const servicesForFilters = memoFor(FILTERS_CACHE_MS, () => listServices(db, jurisdictionId, { includeInactive: true }));
+  const areasForFilters = memoFor(FILTERS_CACHE_MS, () => listAreas(db, jurisdictionId));
 
   /** A report by the id in the address; an id that is not a report is a 404 page (in the page's language). */
   const reportOf = (request: FastifyRequest) => getServiceRequest(db, jurisdictionId, (request.params as { id: string }).id).catch((error: unknown) => {
@@ -79,7 +86,7 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
       // Anyone's view is the same public page, so it may be cached a little; a signed-in view is theirs.
       cacheable: !person,
       body: <TrackPage report={report} history={history} photos={photosOf(report)} viewer={viewer} reason={reason}
-        csrf={csrf(request, reply)} notices={notices} timeZone={timeZone} />,
+        csrf={person ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone} />,
     });
   });
 
@@ -89,7 +96,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
       return reply.code(406).header('cache-control', 'no-store')
         .send({ error: 'not_acceptable', message: 'This address sends live updates to a browser as server-sent events (text/event-stream).' });
     }
-    if (watcher.full) {
+    // Both caps: the process's, and each client address's, so one client cannot take them all.
+    if (!watcher.canOpen(request.ip)) {
       return reply.code(503).header('retry-after', '30').header('cache-control', 'no-store')
         .send({ error: 'busy', message: 'Too many live updates are open right now. Reload the page to see the latest.' });
     }
@@ -98,7 +106,12 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
     // version (`since`), so a page shown from a cache hears at once that it is out of date.
     const header = request.headers['last-event-id'];
     const lastSeen = typeof header === 'string' && header ? header : formText(request.query, 'since') || undefined;
-    watcher.open(Number(report.id), { status: report.status, state: report.state, updatedAt: report.updatedAt }, reply.raw, lastSeen);
+    // The client may have gone while the report was read: then there is nothing to keep open.
+    if (request.raw.destroyed || reply.raw.destroyed) {
+      reply.raw.destroy();
+      return;
+    }
+    watcher.open(Number(report.id), { status: report.status, state: report.state, updatedAt: report.updatedAt }, reply.raw, lastSeen, { client: request.ip, request: request.raw });
   });
 
   /** Following needs a resident's account; guests sign in first, staff work cases elsewhere. */
@@ -114,7 +127,10 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
       });
     }
     if (start) await follow(db, Number(report.id), person.userId, 'follower');
-    else await unfollow(db, Number(report.id), person.userId);
+    // A reporter is never unfollowed (see unfollow): they are not told they were.
+    else if (!await unfollow(db, Number(report.id), person.userId)) {
+      return reply.redirect(formText(request.body, 'return') === 'account' ? '/account/requests' : `/requests/${report.id}`, 303);
+    }
     if (!start && formText(request.body, 'return') === 'account') return reply.redirect(`/account/requests?unfollowed=${report.id}`, 303);
     return reply.redirect(`/requests/${report.id}?${start ? 'followed' : 'unfollowed'}=1`, 303);
   };
@@ -125,10 +141,10 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
   async function readFilters(request: FastifyRequest) {
     const query = request.query as Record<string, unknown>;
     const { t } = translate(request);
-    const services = await listServices(db, jurisdictionId, { includeInactive: true });
+    const services = await servicesForFilters();
     let areas: Place[] | null;
     try {
-      areas = await listAreas(db, jurisdictionId);
+      areas = await areasForFilters();
     } catch (error) {
       request.log.warn({ err: error }, 'areas unavailable: the public reports page shows no area filter');
       areas = null;

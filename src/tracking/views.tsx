@@ -79,13 +79,23 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
             <h2>{t('track.followHeading')}</h2>
             {reason === 'reporter' && <p>{t('track.youReported')}</p>}
             {reason === 'follower' && <p>{t('track.following')}</p>}
-            {reason ? (
+            {reason === 'reporter' ? (
+              // A reporter stays the reporter (their feedback and "Reports you made" depend on it):
+              // they are not offered "unfollow", only the choice of which emails they get.
+              <p><a href="/account/notifications">{t('account-cases.notificationsLink')}</a></p>
+            ) : reason === 'follower' ? (
               <PostForm action={`/requests/${report.id}/unfollow`} csrf={csrf}>
                 <button type="submit" class="secondary">{t('track.unfollow')}</button>
               </PostForm>
+            ) : viewer === 'guest' ? (
+              // The guest page may be cached by the browser: a plain link, no form and no CSRF token.
+              <>
+                <p class="hint">{t('track.followHintGuest')}</p>
+                <p><a href={`/sign-in?next=${encodeURIComponent(`/requests/${report.id}`)}`}>{t('track.follow')}</a></p>
+              </>
             ) : (
               <PostForm action={`/requests/${report.id}/follow`} csrf={csrf}>
-                <p class="hint">{t(viewer === 'guest' ? 'track.followHintGuest' : 'track.followHint')}</p>
+                <p class="hint">{t('track.followHint')}</p>
                 <button type="submit">{t('track.follow')}</button>
               </PostForm>
             )}
@@ -200,10 +210,12 @@ function FollowedTable({ cases, caption, csrf, timeZone }: { cases: FollowedCase
               <td>{statusWords(translator, c.status, c.state)}</td>
               <td><time dateTime={c.requestedAt}>{formatDate(c.requestedAt, language.code, timeZone)}</time></td>
               <td>
-                <PostForm action={`/requests/${c.id}/unfollow`} csrf={csrf}>
-                  <input type="hidden" name="return" value="account" />
-                  <button type="submit" class="secondary">{rich('account-cases.unfollow', { id: c.id, hidden: (chunks) => <span class="visually-hidden">{chunks}</span> })}</button>
-                </PostForm>
+                {c.reason === 'follower' ? (
+                  <PostForm action={`/requests/${c.id}/unfollow`} csrf={csrf}>
+                    <input type="hidden" name="return" value="account" />
+                    <button type="submit" class="secondary">{rich('account-cases.unfollow', { id: c.id, hidden: (chunks) => <span class="visually-hidden">{chunks}</span> })}</button>
+                  </PostForm>
+                ) : <a href="/account/notifications">{t('account-cases.notificationsLink')}</a>}
               </td>
             </tr>
           ))}

@@ -1,7 +1,9 @@
 /*
  * Live updates of a report's page: when the server says the report changed, fetch the page
- * again and replace its [data-live] section, then say so to screen readers. Without this
- * script (or without EventSource) a reload shows the same.
+ * again and replace its [data-live] section, then say so to screen readers. Keyboard focus
+ * (e.g. on the Follow button) is put back on the same control in the new section, or it would
+ * fall to the start of the page. Without this script (or without EventSource) a reload shows
+ * the same.
  */
 (function () {
   'use strict';
@@ -12,6 +14,30 @@
   var loading = false;
   var again = false;
 
+  /** How to find the focused control again in the new section: its id, else its form or link address and position. */
+  function describe(element) {
+    if (!element || element === section || !section.contains(element)) return null;
+    if (element.id) return { id: element.id };
+    var form = element.closest('form');
+    var scope = form ? 'form[action="' + form.getAttribute('action') + '"]' : null;
+    var tag = element.tagName.toLowerCase();
+    var href = element.getAttribute('href');
+    var selector = scope ? scope + ' ' + tag : (href !== null ? tag + '[href="' + href + '"]' : tag);
+    var all = section.querySelectorAll(selector);
+    return { selector: selector, index: Array.prototype.indexOf.call(all, element) };
+  }
+
+  function restore(place) {
+    if (!place) return;
+    var target;
+    try {
+      target = place.id ? document.getElementById(place.id) : section.querySelectorAll(place.selector)[Math.max(0, place.index)];
+    } catch {
+      return; // an address that is no valid selector: leave focus be
+    }
+    if (target && section.contains(target)) target.focus();
+  }
+
   function refresh() {
     if (loading) { again = true; return; }
     loading = true;
@@ -21,7 +47,10 @@
         if (!html) return;
         var fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-live]');
         if (!fresh) return;
+        if (fresh.innerHTML === section.innerHTML) return;
+        var focused = describe(document.activeElement);
         section.innerHTML = fresh.innerHTML;
+        restore(focused);
         if (status) {
           // Clear first, so the same words are announced again on a second update.
           status.textContent = '';

@@ -12,8 +12,10 @@
   const KEY = 'townhall.offlineReports';
   const MAX = 10;
   let words;
+  // A failed fetch (offline) is not kept, so the words load once the connection is back.
   const strings = () => words || (words = fetch(`/assets/i18n/${encodeURIComponent(document.documentElement.lang || 'en')}.json`)
-    .then((r) => (r.ok ? r.json() : {}), () => ({})));
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error('no words'))))
+    .catch(() => { words = undefined; return {}; }));
   const fill = (text, values) => String(text || '').replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
   const read = () => {
     try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch { return []; }
@@ -77,35 +79,54 @@
   }
 
   let sending = false;
+  async function sendWaiting() {
+    // A fresh form token: the one in a page kept on the device may be out of date.
+    const page = await (await fetch('/offline', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'text/html' } })).text();
+    const token = new DOMParser().parseFromString(page, 'text/html').querySelector('input[name="_csrf"]');
+    if (!token) return;
+    const s = await strings();
+    for (const draft of read().filter((d) => !d.problems)) {
+      // Sent meanwhile (by another tab) or deleted: not sent again.
+      if (!read().some((d) => d.id === draft.id && !d.problems)) continue;
+      const body = new URLSearchParams(draft.fields);
+      body.set('_csrf', token.value);
+      // The draft's own id: the server answers a second sending of it (a lost answer, another
+      // tab) with the case already made, instead of making a second one.
+      body.set('client_id', draft.id);
+      const response = await fetch('/offline/reports', { method: 'POST', body, credentials: 'same-origin', headers: { accept: 'application/json' } });
+      const answer = await response.json().catch(() => ({}));
+      if (response.status === 201) {
+        write(read().filter((d) => d.id !== draft.id));
+        await render(fill(s['offline.js.sent'], { reference: answer.id }), { href: answer.url, text: s['offline.js.follow'] || answer.url });
+      } else if (response.status === 400) {
+        // Kept, with what is wrong, for the person to read and delete: sending again would fail again.
+        write(read().map((d) => (d.id === draft.id ? { ...d, problems: (answer.problems || []).map((p) => p.message) } : d)));
+        await render();
+      } else return; // refused for now (form token, server busy): try again later
+    }
+  }
   async function sendAll() {
     if (sending || !navigator.onLine || !read().some((d) => !d.problems)) return;
     sending = true;
     try {
-      // A fresh form token: the one in a page kept on the device may be out of date.
-      const page = await (await fetch('/offline', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'text/html' } })).text();
-      const token = new DOMParser().parseFromString(page, 'text/html').querySelector('input[name="_csrf"]');
-      if (!token) return;
-      const s = await strings();
-      for (const draft of read().filter((d) => !d.problems)) {
-        const body = new URLSearchParams(draft.fields);
-        body.set('_csrf', token.value);
-        const response = await fetch('/offline/reports', { method: 'POST', body, credentials: 'same-origin', headers: { accept: 'application/json' } });
-        const answer = await response.json().catch(() => ({}));
-        if (response.status === 201) {
-          write(read().filter((d) => d.id !== draft.id));
-          await render(fill(s['offline.js.sent'], { reference: answer.id }), { href: answer.url, text: s['offline.js.follow'] || answer.url });
-        } else if (response.status === 400) {
-          // Kept, with what is wrong, for the person to read and delete: sending again would fail again.
-          write(read().map((d) => (d.id === draft.id ? { ...d, problems: (answer.problems || []).map((p) => p.message) } : d)));
-          await render();
-        } else return; // refused for now (form token, server busy): try again later
-      }
+      // One tab at a time sends (each tab looks every few seconds); the others skip this turn.
+      if (navigator.locks && navigator.locks.request) await navigator.locks.request('townhall.offlineReports', { ifAvailable: true }, (lock) => (lock ? sendWaiting() : null));
+      else await sendWaiting();
     } catch {
       // Still offline after all: the drafts stay until the next try.
     } finally {
       sending = false;
     }
   }
+
+  // Reports waiting on this device are the person's who wrote them: signing out removes them, so
+  // the next person on a shared device neither sees them nor sends them from their own account.
+  document.addEventListener('submit', (event) => {
+    const target = event.target;
+    if (target instanceof HTMLFormElement && (target.getAttribute('action') || '') === '/sign-out') {
+      try { localStorage.removeItem(KEY); } catch { /* storage off */ }
+    }
+  }, true);
 
   const form = document.querySelector('form[data-offline-form]');
   if (form) {
@@ -117,7 +138,9 @@
       if (list.length >= MAX) return render(s['offline.js.full']);
       const fields = {};
       for (const [name, value] of new FormData(form)) if (name !== '_csrf' && typeof value === 'string') fields[name] = value;
-      list.push({ id: `${Date.now()}-${Math.random().toString(36).slice(2)}`, fields });
+      // A random id made now, sent with the report as client_id so it is never made into two cases.
+      const id = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+      list.push({ id, fields });
       write(list);
       form.reset();
       await render(s['offline.js.kept']);
@@ -154,6 +177,8 @@
     });
   }
 
+  // The offline page's words are needed once the connection is gone: fetch them while it is here.
+  if (document.querySelector('form[data-offline-form]')) void strings();
   window.addEventListener('online', sendAll);
   // Browsers do not always say when the connection returns (a page opened while offline may
   // never hear "online"), so while reports wait, look again every few seconds.

@@ -8,12 +8,18 @@
 const CACHE = 'townhall-1';
 const SHELL = ['/', '/offline', '/assets/townhall.css', '/assets/offline.js', '/assets/i18n/en.json', '/assets/i18n/es.json', '/assets/i18n/ar.json'];
 
-// A page marked private or no-store (a signed-in person's) is not kept, so a shared device does not
-// show it to the next person; the offline page is always kept (it holds nothing personal).
-const keepable = (key, response) => response.ok && (key === '/offline' || !/private|no-store/.test(response.headers.get('cache-control') || ''));
+// Copies are made only of responses fetched without cookies (credentials: 'omit'), so what is kept
+// is what a guest would see: never a signed-in person's page, session form token or account links,
+// which a shared device would otherwise show the next person after sign-out. A response marked
+// private or no-store is never kept either (the offline page, fetched without cookies, is marked
+// no-cache: it holds nothing personal).
+const keepable = (response) => response.ok && response.type !== 'opaqueredirect'
+  && !/private|no-store/i.test(response.headers.get('cache-control') || '');
+const guestFetch = (url, options = {}) => fetch(url, { credentials: 'omit', ...options });
+const shellFetch = (url) => guestFetch(url, { cache: 'no-store' });
 
 const keep = (key, response) => {
-  if (keepable(key, response)) {
+  if (keepable(response)) {
     const copy = response.clone();
     caches.open(CACHE).then((cache) => cache.put(key, copy)).catch(() => {});
   }
@@ -23,7 +29,7 @@ const keep = (key, response) => {
 self.addEventListener('install', (event) => {
   // One page failing (not built yet, or a server error) must not stop the others being kept.
   event.waitUntil(caches.open(CACHE)
-    .then((cache) => Promise.all(SHELL.map((url) => fetch(url, { credentials: 'same-origin' }).then((r) => (keepable(url, r) ? cache.put(url, r) : null), () => null))))
+    .then((cache) => Promise.all(SHELL.map((url) => shellFetch(url).then((r) => (keepable(r) ? cache.put(url, r) : null), () => null))))
     .then(() => self.skipWaiting()));
 });
 
@@ -38,13 +44,19 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
+    // The page itself goes to the network with the person's cookies and is never kept; a shell
+    // page's copy is refreshed as a guest's (without cookies) in the background.
     const shell = SHELL.includes(url.pathname) && url.search === '';
     event.respondWith(fetch(request)
-      .then((response) => (shell ? keep(url.pathname, response) : response))
+      .then((response) => {
+        if (shell) event.waitUntil(shellFetch(url.pathname).then((fresh) => keep(url.pathname, fresh), () => null));
+        return response;
+      })
       .catch(() => caches.match(url.pathname, { ignoreSearch: true }).then((hit) => (shell && hit) || caches.match('/offline'))
         .then((hit) => hit || Response.error())));
   } else if (url.pathname.startsWith('/assets/')) {
-    event.respondWith(fetch(request).then((response) => keep(request, response))
-      .catch(() => caches.match(request).then((hit) => hit || Response.error())));
+    // Files are the same for everyone: fetched without cookies, so they may be kept.
+    event.respondWith(guestFetch(request.url).then((response) => keep(request.url, response))
+      .catch(() => caches.match(request.url).then((hit) => hit || Response.error())));
   }
 });
