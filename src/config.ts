@@ -13,6 +13,10 @@ export interface Bounds {
   maxLong: number;
 }
 
+/** Whether a point lies within the bounds (edges included): the one test of "inside the council's area". */
+export const withinBounds = (bounds: Bounds, lat: number, long: number): boolean =>
+  lat >= bounds.minLat && lat <= bounds.maxLat && long >= bounds.minLong && long <= bounds.maxLong;
+
 export interface Config {
   port: number;
   host: string;

@@ -6,22 +6,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { feedbackKey } from '../src/feedback/keys.js';
 import { languages } from '../src/i18n/languages.js';
-import { launchBrowser } from './browser.js';
+import { axeViolations, launchBrowser } from './browser.js';
 import { startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
-interface AxeResult { violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }
 
 describe('web pages are accessible and work on a small screen', () => {
   let t: RunningTownhall;
@@ -159,9 +154,7 @@ describe('web pages are accessible and work on a small screen', () => {
       assert.equal(await tab.getAttribute('html', 'dir'), language.dir);
       const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at 320px wide`);
-      await tab.evaluate(axeSource);
-      const result = await tab.evaluate(async (tags) => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
-      const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      const problems = await axeViolations(tab);
       assert.deepEqual(problems, [], `${path}`);
       await context.close();
     });

@@ -2,7 +2,9 @@
  * A real browser for end-to-end tests (sign-in round trips, accessibility checks): Debian's
  * Chromium, driven by playwright-core, headless. Set CHROMIUM_PATH to use another build.
  */
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -30,4 +32,19 @@ export async function freshContext(browser: Browser): Promise<BrowserContext> {
   // Fail fast rather than wait out the default 30 seconds when a page is not what was expected.
   context.setDefaultTimeout(10_000);
   return context;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+interface AxeResult { violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }
+
+/**
+ * What axe finds against WCAG 2.2 A and AA on the page, one line per rule and where. axe is
+ * injected by the test, so the page's context must bypass its CSP (which rightly refuses it).
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async (tags) => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } })
+    .axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG_22_AA);
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

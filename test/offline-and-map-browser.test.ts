@@ -6,23 +6,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './browser.js';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { axeViolations, launchBrowser } from './browser.js';
 import { startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** WCAG 2.2 AA problems axe finds in the page as it is now (after the scripts have run). */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } })
-    .axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] } }));
-  return result.violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 describe('offline reports and maps in a browser', () => {
   let t: RunningTownhall;
@@ -125,7 +115,7 @@ describe('offline reports and maps in a browser', () => {
     await page.getByText('1 report waiting to be sent').waitFor();
     await context.setOffline(false);
     await page.getByText(/could not be sent: That position is outside the area/).waitFor();
-    assert.deepEqual(await axeProblems(page), [], 'the list of waiting reports is accessible');
+    assert.deepEqual(await axeViolations(page), [], 'the list of waiting reports is accessible');
     await page.click('text=Delete this report');
     assert.equal(await page.evaluate(() => localStorage.getItem('townhall.offlineReports')), null);
     await context.close();
@@ -178,7 +168,7 @@ describe('offline reports and maps in a browser', () => {
     await page.getByText(/outside the area this council covers/).waitFor();
     assert.equal(await page.getAttribute('.map-status', 'aria-live'), 'polite');
     assert.equal(Number(await page.inputValue('#lat')), lat);
-    assert.deepEqual(await axeProblems(page), [], 'the map picker is accessible');
+    assert.deepEqual(await axeViolations(page), [], 'the map picker is accessible');
 
     const again = await context.newPage();
     await again.route(`${t.baseUrl}/map-test*`, (route) => route.fulfill({ contentType: 'text/html', body: html.replace('LAT', '51.5').replace('LONG', '-0.1') }));
@@ -206,7 +196,7 @@ describe('offline reports and maps in a browser', () => {
     assert.equal(await page.getAttribute('.leaflet-popup a', 'href'), '/requests/2');
     await page.locator('.leaflet-marker-icon').first().click();
     assert.equal(await page.locator('.leaflet-popup img').count(), 0, 'titles are text');
-    assert.deepEqual(await axeProblems(page), [], 'the map of reports is accessible');
+    assert.deepEqual(await axeViolations(page), [], 'the map of reports is accessible');
     await context.close();
   });
 

@@ -7,26 +7,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { importPlaces } from '../src/places/places.js';
-import { launchBrowser } from './browser.js';
+import { axeViolations, launchBrowser } from './browser.js';
 import { startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-interface AxeResult { violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }
 
 async function fitsAndPasses(tab: Page, what: string, axe: boolean): Promise<void> {
   const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth).catch(() => 0);
   assert.ok(overflow <= 0, `${what} scrolls sideways by ${overflow}px at 320px wide`);
   if (!axe) return;
-  await tab.evaluate(axeSource);
-  const result = await tab.evaluate(async (tags) => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], what);
+  assert.deepEqual(await axeViolations(tab), [], what);
 }
 
 describe('report a problem in a browser, 320 px wide', () => {

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
-import type { Bounds } from '../config.js';
+import { withinBounds, type Bounds } from '../config.js';
 import { translate, useTranslator, type MessageKey } from '../i18n/i18n.js';
 import { publicAccess } from '../platform/access.js';
 import { perMinute } from '../platform/rate-limit.js';
@@ -47,7 +47,7 @@ export function checkOfflineReport(values: Values, services: Service[], bounds: 
   if (lat || long) {
     const [y, x] = [Number(lat), Number(long)];
     if (!lat || !long || !Number.isFinite(y) || !Number.isFinite(x)) problems.lat = 'offline.problem.position';
-    else if (y < bounds.minLat || y > bounds.maxLat || x < bounds.minLong || x > bounds.maxLong) problems.lat = 'offline.problem.outside';
+    else if (!withinBounds(bounds, y, x)) problems.lat = 'offline.problem.outside';
   } else if (!values.address.trim()) problems.address = 'offline.problem.where';
   if (values.address.length > 500) problems.address = 'offline.problem.whereLong';
   const email = values.email.trim();

@@ -3,7 +3,7 @@
  * Every line is checked before anything is saved, and each problem names its line, so a council
  * can fix the file and load it again.
  */
-import type { Bounds } from '../config.js';
+import { withinBounds, type Bounds } from '../config.js';
 import { parseCsv } from '../demo/history.js';
 import { placeKinds, type PlaceInput, type PlaceKind } from './places.js';
 
@@ -21,7 +21,7 @@ export function parsePlacesCsv(text: string, area: Bounds): { places: PlaceInput
   }
   const places: PlaceInput[] = [];
   const problems: string[] = [];
-  const inside = (lat: number, long: number) => lat >= area.minLat && lat <= area.maxLat && long >= area.minLong && long <= area.maxLong;
+  const inside = (lat: number, long: number) => withinBounds(area, lat, long);
   records.forEach((record, index) => {
     const line = index + 1;
     const fields = record.map((f) => f.trim());

@@ -4,6 +4,7 @@
  * then the case, its photos, the reporter's follow and the confirmation email are written in one
  * transaction, and the draft is deleted in it too, so a second click cannot send a second case.
  */
+import { withinBounds } from '../config.js';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -100,7 +101,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
       throw error;
     }
   };
-  const inside = (lat: number, long: number) => lat >= bounds.minLat && lat <= bounds.maxLat && long >= bounds.minLong && long <= bounds.maxLong;
+  const inside = (lat: number, long: number) => withinBounds(bounds, lat, long);
 
   // ---- Start ----
   /** The answers a start link (or the "start a new report" form) brings: a service, and maybe the place. */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import { getService, getServiceForReport } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
-import type { Bounds } from '../config.js';
+import { withinBounds, type Bounds } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.js';
@@ -156,7 +156,7 @@ function checkLocation(input: NewServiceRequest, bounds: Bounds): string[] {
     if (!Number.isFinite(lat) || !Number.isFinite(long) || Math.abs(lat) > 90 || Math.abs(long) > 180) {
       return ['lat must be a number from -90 to 90 and long a number from -180 to 180 (WGS84 degrees).'];
     }
-    if (lat < bounds.minLat || lat > bounds.maxLat || long < bounds.minLong || long > bounds.maxLong) {
+    if (!withinBounds(bounds, lat, long)) {
       return [`The location ${lat}, ${long} is outside the area this council covers (lat ${bounds.minLat} to ${bounds.maxLat}, long ${bounds.minLong} to ${bounds.maxLong}).`];
     }
   }
