@@ -32,6 +32,10 @@ import { reportRoutes } from './reporting/routes.js';
 import { mediaRoutes } from './media/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
+import { settingsRoutes } from './settings/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { trainingRoutes } from './training/routes.js';
+import { liveRoutes } from './live/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -119,5 +123,10 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await mediaRoutes(app, deps);
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
+  // The staff workspace's settings, messages, training space and live updates.
+  await settingsRoutes(app, deps);
+  await notificationRoutes(app, deps);
+  await trainingRoutes(app, deps);
+  await liveRoutes(app, deps);
   return app;
 }

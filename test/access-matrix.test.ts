@@ -118,6 +118,11 @@ const expectedRules: Record<string, Access> = {
   // ==== portal: feedback ====
   'GET /requests/:id/feedback': { kind: 'public' },
   'POST /requests/:id/feedback': { kind: 'public' },
+  // ==== workspace: queues, case page, actions ====
+  // ==== settings: services, departments, workflows, calendars, templates ====
+  // ==== notifications: outbox, templates, unsubscribe ====
+  // ==== live: event streams ====
+  // ==== training ====
 };
 
 interface Caller {

@@ -13,6 +13,8 @@ import * as signIn from './migrations/006_sign_in.js';
 import * as oidc from './migrations/007_oidc.js';
 import * as auditContext from './migrations/008_audit_context.js';
 import * as portal from './migrations/009_portal.js';
+import * as workflow from './migrations/010_workflow.js';
+import * as notifications from './migrations/011_notifications.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   '007_oidc': oidc,
   '008_audit_context': auditContext,
   '009_portal': portal,
+  '010_workflow': workflow,
+  '011_notifications': notifications,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -82,6 +82,16 @@ export interface CaseTable {
   closed_at: string | null;
   /** The API key that submitted it, if any. */
   api_key_id: number | null;
+  /** The department working it (routing picks it); null: not yet routed. */
+  department_id: Generated<number | null>;
+  assigned_user_id: Generated<number | null>;
+  priority: Generated<'low' | 'normal' | 'high' | 'urgent'>;
+  /** The workflow version the case started on and keeps. */
+  workflow_version_id: Generated<number | null>;
+  /** The earliest running SLA clock's due time, copied here so queues sort and filter by it. */
+  due_at: Generated<string | null>;
+  /** The case this one duplicates, once merged. */
+  merged_into: Generated<number | null>;
 }
 
 /**
@@ -97,6 +107,7 @@ export interface CaseReporterTable {
   phone: string | null;
   device_id: string | null;
   account_id: string | null;
+  unsubscribed_at: Generated<string | null>;
 }
 
 /** The append-only history of a case. */
@@ -152,6 +163,129 @@ export interface DepartmentTable {
   code: string;
   name: string;
   created_at: string;
+  calendar_id: Generated<number | null>;
+  /** GeoJSON Polygon or MultiPolygon of the area it covers. */
+  area: Generated<string | null>;
+  assignment: Generated<'none' | 'round_robin' | 'least_loaded'>;
+  updated_at: Generated<string | null>;
+}
+
+export interface BusinessCalendarTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  time_zone: string;
+  /** JSON array of {day: 1 (Monday)..7, start: "09:00", end: "17:00"}. */
+  working_hours: string;
+  /** JSON array of "YYYY-MM-DD" local dates. */
+  holidays: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkflowTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  code: string;
+  name: string;
+  created_at: string;
+}
+
+export interface WorkflowVersionTable {
+  id: Generated<number>;
+  workflow_id: number;
+  version: number;
+  /** JSON WorkflowDefinition (src/workflow/types.ts). */
+  definition: string;
+  status: 'draft' | 'published' | 'retired';
+  created_by: string;
+  created_at: string;
+  published_at: string | null;
+}
+
+export interface CaseClockTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: 'resolution' | 'statutory';
+  calendar_id: number | null;
+  target_minutes: number;
+  started_at: string;
+  due_at: string | null;
+  used_minutes: Generated<number>;
+  extended_minutes: Generated<number>;
+  suspended_at: string | null;
+  stopped_at: string | null;
+  warned_at: string | null;
+  breached_at: string | null;
+  status: 'running' | 'suspended' | 'stopped';
+}
+
+export interface RoutingRuleTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  position: number;
+  service_code: string | null;
+  department_id: number;
+  within_area: number;
+  created_at: string;
+}
+
+export interface ResponseTemplateTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  department_id: number | null;
+  name: string;
+  body: string;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobLeaseTable {
+  name: string;
+  holder: string | null;
+  lease_until: string | null;
+  last_started_at: string | null;
+  last_finished_at: string | null;
+  last_error: string | null;
+}
+
+export interface TrainingProgressTable {
+  user_id: number;
+  task: string;
+  done_at: string;
+}
+
+/** The persisted event log behind live updates: ids are what browsers send back as Last-Event-ID. */
+export interface EventTable {
+  id: Generated<number>;
+  topic: string;
+  kind: string;
+  /** JSON, never personal data. */
+  data: string;
+  created_at: string;
+}
+
+/** A template staff edited, overriding the built-in one for that event, channel and language. */
+export interface MessageTemplateTable {
+  event: string;
+  channel: 'email' | 'sms' | 'in_app';
+  language: string;
+  subject: string | null;
+  body: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** In-app notifications a resident sees on their account. */
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  case_id: number | null;
+  event: string;
+  text: string;
+  created_at: string;
+  read_at: string | null;
 }
 
 /** Someone who signs in. Email and TOTP secret are sealed; email_hash finds a person by email. */
@@ -193,6 +327,11 @@ export interface OutboxTable {
   sent_at: string | null;
   attempts: Generated<number>;
   last_error: string | null;
+  status: Generated<'queued' | 'sending' | 'sent' | 'failed' | 'dead'>;
+  next_attempt_at: string | null;
+  locked_until: Generated<string | null>;
+  last_attempt_at: Generated<string | null>;
+  idempotency_key: string | null;
 }
 
 /** One-time links (only their SHA-256 hash is stored). */
@@ -268,6 +407,9 @@ export interface MediaTable {
   draft_id: string | null;
   content_type: string;
   bytes: Buffer;
+  /** 1: a staff attachment never served to the public. */
+  internal: Generated<number>;
+  file_name: Generated<string | null>;
   width: number;
   height: number;
   created_at: string;
@@ -299,10 +441,25 @@ export interface ResidentPreferencesTable {
   user_id: number;
   email_on_update: Generated<number>;
   email_on_close: Generated<number>;
+  sms_on_update: Generated<number>;
+  sms_on_close: Generated<number>;
+  /** Sealed mobile number. */
+  phone: Generated<string | null>;
   updated_at: string;
 }
 
 export interface Database {
+  business_calendars: BusinessCalendarTable;
+  workflows: WorkflowTable;
+  workflow_versions: WorkflowVersionTable;
+  case_clocks: CaseClockTable;
+  routing_rules: RoutingRuleTable;
+  response_templates: ResponseTemplateTable;
+  job_leases: JobLeaseTable;
+  training_progress: TrainingProgressTable;
+  events: EventTable;
+  message_templates: MessageTemplateTable;
+  notifications: NotificationTable;
   places: PlaceTable;
   report_drafts: ReportDraftTable;
   media: MediaTable;

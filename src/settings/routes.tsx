@@ -1,0 +1,5 @@
+/** CONTRACT STUB: replaced by its owner. */
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../platform/deps.js';
+
+export async function settingsRoutes(_app: FastifyInstance, _deps: RouteDeps): Promise<void> {}
