@@ -11,6 +11,7 @@ import { describeDatabase, openDatabase, type DB } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemo, seedDemoIfEmpty } from './demo/seed.js';
 import { serve } from './main.js';
+import { runDeliveryWorker } from './notifications/worker.js';
 import { DomainError } from './platform/errors.js';
 import { addKeyToFile, KeyConfigError, loadKeys } from './platform/keys.js';
 import { resealReporters } from './requests/reporters.js';
@@ -19,6 +20,7 @@ import { parsePlacesCsv } from './places/import.js';
 import { importPlaces } from './places/places.js';
 import { erasePersonalData, exportPersonalData } from './privacy/privacy.js';
 import { roles } from './identity/roles.js';
+import { createDepartment, listDepartments } from './settings/departments.js';
 import { changeRole, createUser, disableUser, endEverySession, endSessionsOf, issuePasswordLink, listUsers, resealUsers, resetSecondFactor, SET_PASSWORD_LINK_HOURS } from './identity/users.js';
 
 interface Command {
@@ -41,6 +43,11 @@ const commands: Record<string, Command> = {
       await stopped;
       return Number(process.exitCode ?? 0);
     },
+  },
+  deliver: {
+    usage: 'townhall deliver',
+    summary: 'Deliver queued emails and text messages until stopped (to run delivery apart from the web servers).',
+    run: async () => runDeliveryWorker(loadConfig()),
   },
   migrate: {
     usage: 'townhall migrate',
@@ -117,7 +124,7 @@ const commands: Record<string, Command> = {
     }),
   },
   users: {
-    usage: 'townhall users create --email E --role R [--department D]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]\n       townhall users reset-mfa ID\n       townhall users sign-out ID|--all\n       townhall users password-link ID',
+    usage: 'townhall users create --email E --role R [--department ID|CODE]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]\n       townhall users reset-mfa ID\n       townhall users sign-out ID|--all\n       townhall users password-link ID',
     summary: `Manage accounts. "create" prints JSON with the user id, a one-time link to set a password and, for staff, the TOTP otpauth URI. Roles: ${roles.join(', ')}.`,
     options: { email: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' } },
     positionals: true,
@@ -172,6 +179,30 @@ const commands: Record<string, Command> = {
         return 0;
       }
       return usageError('users', action ? `Unknown action "${action}".` : 'Say what to do: create, list, disable, set-role, reset-mfa, sign-out or password-link.');
+    }),
+  },
+  departments: {
+    usage: 'townhall departments list [--json]\n       townhall departments create --code C --name N',
+    summary: 'The council\'s departments. "list" prints one a line: its numeric id, a tab, its name (what "users create --department" takes, as well as the code).',
+    options: { code: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: true,
+    run: ({ values, positionals }) => withDatabase(async (db) => {
+      const [action] = positionals;
+      await migrateToLatest(db);
+      if (action === 'list') {
+        const departments = await listDepartments(db);
+        if (values.json) console.log(JSON.stringify(departments.map(({ id, code, name, assignment, calendarId }) => ({ id, code, name, assignment, calendarId })), null, 2));
+        else for (const d of departments) console.log(`${d.id}\t${d.name}`);
+        return 0;
+      }
+      if (action === 'create') {
+        if (typeof values.code !== 'string' || typeof values.name !== 'string') return usageError('departments', 'Give --code and --name, e.g. --code highways --name "Highways".');
+        const created = await createDepartment(db, { code: values.code, name: values.name }, CLI_ACTOR);
+        console.log(`${created.id}\t${created.name}`);
+        console.error(`Created department ${created.code} with id ${created.id}.`);
+        return 0;
+      }
+      return usageError('departments', action ? `Unknown action "${action}".` : 'Say what to do: list or create.');
     }),
   },
   privacy: {
@@ -279,7 +310,7 @@ async function withDatabase(work: (db: DB, config: Config) => Promise<number>): 
 
 function help(): string {
   const lines = ['Townhall: digital public services for councils and agencies.', '', 'Usage: townhall COMMAND [options]   (townhall COMMAND --help for more)', '', 'Commands:'];
-  for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${command.summary}`);
+  for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(11)} ${command.summary}`);
   lines.push('', 'Configuration (environment variables):');
   const width = Math.max(...configVariables.map(([name]) => name.length));
   for (const [name, meaning] of configVariables) lines.push(`  ${name.padEnd(width)} ${meaning}`);

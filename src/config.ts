@@ -5,6 +5,7 @@
 import { demoCity } from './demo/city.js';
 import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc.js';
 import { loadMailConfig, mailVariables, type MailConfig } from './notifications/mailer.js';
+import { loadNotificationConfig, notificationVariables, type NotificationConfig } from './notifications/settings.js';
 
 export interface Bounds {
   minLat: number;
@@ -38,6 +39,8 @@ export interface Config {
   oidc: OidcProviders;
   /** The mail server for emails to residents; both null: not configured, emails wait in the outbox. */
   mail: MailConfig;
+  /** The development mailbox, text messages, retries and rates of the outbox. */
+  notifications: NotificationConfig;
   /** How the council presents itself on every page. */
   branding: Branding;
   /** The map of the resident portal: tiles are the only third-party requests a page may make. */
@@ -93,6 +96,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['MAP_ATTRIBUTION', 'the credit the map tiles need (default OpenStreetMap contributors)'],
   ...oidcVariables,
   ...mailVariables,
+  ...notificationVariables,
 ];
 
 type Env = Record<string, string | undefined>;
@@ -134,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const oidc = loadOidcProviders(env, problems);
   const mail = loadMailConfig(env, problems);
+  const notifications = loadNotificationConfig(env, problems);
   const branding = loadBranding(value, problems);
   const tileUrl = value('MAP_TILE_URL') ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
   if (!/^https?:\/\/[^\s]+$/.test(tileUrl) || !['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p))) {
@@ -155,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxyText === 'true',
     oidc,
     mail,
+    notifications,
     branding,
     map: { tileUrl, attribution: value('MAP_ATTRIBUTION') ?? '© OpenStreetMap contributors' },
   };

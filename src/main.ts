@@ -8,8 +8,11 @@ import type { Config } from './config.js';
 import { describeDatabase, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
-import { startEmailDelivery } from './notifications/mailer.js';
+import { startDelivery } from './notifications/delivery.js';
+import { EVENT_RETENTION_DAYS, pruneEvents } from './platform/events.js';
+import { startScheduledJobs } from './platform/jobs.js';
 import { loadKeys } from './platform/keys.js';
+import { slaJobs } from './sla/escalation.js';
 import { anonymiseExpiredReporters } from './requests/retention.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
@@ -32,8 +35,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');
     if (seeded?.people === 0) app.log.warn('Served over https, so the demo accounts (whose password is public) were not created.');
   }
-  // Emails leave through the outbox (sent over SMTP when configured; otherwise they wait there).
-  const emailDelivery = startEmailDelivery({ db, keyring: keys.keyring, config, log: app.log });
+  // Messages leave through the outbox (emails over SMTP or into the development mailbox, which is
+  // the default under --demo without SMTP_URL; text messages when configured); otherwise they wait.
+  const emailDelivery = startDelivery({ db, keyring: keys.keyring, config, log: app.log }, { demo: options.demo });
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
     anonymiseExpiredReporters(db, config.jurisdiction.id).then(
@@ -42,8 +46,16 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     );
   }, RETENTION_INTERVAL_MS);
   retentionTimer.unref();
+  // SLA warnings and escalations every minute; a lease in the database lets one process at a time run them.
+  // Live-update events are kept a week: long enough for any browser to catch up after a reconnect.
+  const pruneOldEvents = { name: 'prune-events', everyMs: 60 * 60_000, run: () => pruneEvents(db, new Date(Date.now() - EVENT_RETENTION_DAYS * 86_400_000)) };
+  const scheduledJobs = startScheduledJobs(db, [
+    ...slaJobs({ db, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, timeZone: config.jurisdiction.timeZone, log: app.log }),
+    pruneOldEvents,
+  ], app.log);
   app.addHook('onClose', async () => {
     clearInterval(retentionTimer);
+    await scheduledJobs.stop();
     await emailDelivery.stop();
     await db.destroy();
   });

@@ -135,7 +135,7 @@ for (const database of databasesUnderTest()) {
         return caseChanged(counting, { keyring: t.keyring, publicUrl: t.baseUrl, council: 'Test' }, { caseId: Number(id), actionId: 1, serviceName: 'Graffiti', closed: false, note: null });
       });
       assert.equal(queued, 3, 'the one who chose no emails gets none');
-      assert.equal(queries, 2, 'the reporter\'s details, then the followers with their choices');
+      assert.equal(queries, 3, 'the reporter\'s details, the followers with their choices, then the message templates');
     });
 
     test('a guest reporter with no email address, and a reporter who chose no emails, get none', async () => {
@@ -228,7 +228,7 @@ for (const database of databasesUnderTest()) {
       assert.doesNotMatch(audit[0]!.after ?? '', /Still there/);
       const staffPage = await fetch(`${t.baseUrl}/staff/requests/${id}`, { headers: { accept: 'text/html', cookie: `townhall_session=${staffSession}` } });
       assert.equal(staffPage.status, 200);
-      assert.match(await staffPage.text(), /open \(reopened\)/);
+      assert.match(await staffPage.text(), /<dt>State<\/dt><dd>Reopened/);
       // Closed again: a new link for the new closure; the old one no longer opens the form.
       const second = await closeAndGetLink(id, 'notfixed@example.org');
       assert.notEqual(second, link);

@@ -12,6 +12,7 @@ import { queueEmail, verifyEmailMessage } from '../src/notifications/email.js';
 import { deliverEmails, loadMailConfig, smtpSender, startEmailDelivery, type DeliveryLog } from '../src/notifications/mailer.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
+import { partOf } from './notifications-mime.js';
 
 interface Received {
   from: string;
@@ -24,6 +25,9 @@ const keyring = makeKeyring(newKey());
 
 /** The body of a single-part text message, decoded from its transfer encoding. */
 function bodyOf(data: string): string {
+  // Emails are multipart (text and HTML): read the text part.
+  const plain = partOf(data, 'text/plain');
+  if (plain !== null) return plain;
   const split = data.indexOf('\r\n\r\n');
   const headers = data.slice(0, split);
   const body = data.slice(split + 4);

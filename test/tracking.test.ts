@@ -16,10 +16,8 @@ import { nowIso } from '../src/platform/time.js';
 import { applyStatusUpdate } from '../src/requests/requests.js';
 import { insertAction } from '../src/requests/store.js';
 import { follow } from '../src/tracking/followers.js';
-import { CaseWatcher } from '../src/tracking/live.js';
 import { nearbyOpenReports } from '../src/tracking/nearby.js';
 import { emailPreferences } from '../src/tracking/preferences.js';
-import type { DB } from '../src/db/connection.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 import { WebClient } from './web-client.js';
@@ -295,18 +293,20 @@ for (const database of databasesUnderTest()) {
           body: new URLSearchParams({ api_key: updater.key, update_id: `sse-${id}`, service_request_id: id, status: 'ACTION_SCHEDULED', updated_datetime: new Date(Date.now() - 1000).toISOString(), description: 'Booked' }),
         });
         assert.ok(posted.status < 300, await posted.text());
-        const text = await stream.waitFor(/event: update\nid: (.*)\ndata: (.*)\n\n/);
-        const [, eventId, json] = /event: update\nid: (.*)\ndata: (.*)\n\n/.exec(text)!;
+        const text = await stream.waitFor(/id: (\d+)\nevent: update\ndata: (.*)\n\n/);
+        const [, eventId, json] = /id: (\d+)\nevent: update\ndata: (.*)\n\n/.exec(text)!;
         const data = JSON.parse(json!) as Record<string, string>;
         assert.equal(data.status, 'open');
         assert.equal(data.state, 'action_scheduled');
-        assert.equal(data.updatedAt, eventId);
+        // The event's id is its place in the event log, which a browser sends back as Last-Event-ID.
+        const stored = await t.db.selectFrom('events').select('topic').where('id', '=', Number(eventId)).executeTakeFirstOrThrow();
+        assert.equal(stored.topic, `case:${id}`);
         // A browser that reconnects with an older last event id hears of the change at once.
         const missed = await openStream(`${t.baseUrl}/requests/${id}/events`, { 'last-event-id': '2020-01-01T00:00:00.000Z' });
-        await missed.waitFor(/event: update\nid: .*\ndata: .*action_scheduled/, 1_000);
+        await missed.waitFor(/event: update\ndata: .*action_scheduled/, 1_000);
         missed.close();
         const stale = await openStream(`${t.baseUrl}/requests/${id}/events?since=2020-01-01T00%3A00%3A00.000Z`);
-        await stale.waitFor(/event: update\nid: .*\ndata: .*action_scheduled/, 1_000);
+        await stale.waitFor(/event: update\ndata: .*action_scheduled/, 1_000);
         stale.close();
         const upToDate = await openStream(`${t.baseUrl}/requests/${id}/events`, { 'last-event-id': eventId! });
         await upToDate.waitFor(/retry:/);
@@ -318,46 +318,6 @@ for (const database of databasesUnderTest()) {
       }
       assert.equal((await fetch(`${t.baseUrl}/requests/${id}/events`, { headers: { accept: 'text/html' } })).status, 406);
       assert.equal((await fetch(`${t.baseUrl}/requests/999999/events`, { headers: { accept: 'text/event-stream' } })).status, 404);
-    });
-
-    test('live updates: one query per tick for every stream, a cap on streams, and all ended on close', async () => {
-      const a = await graffiti(north(6000));
-      const b = await graffiti(north(6000));
-      let queries = 0;
-      const counting = new Proxy(t.db, { get: (target, name) => (name === 'selectFrom' ? (...args: unknown[]) => { queries++; return (target.selectFrom.bind(target) as (...x: unknown[]) => unknown)(...args); } : Reflect.get(target, name)) }) as DB;
-      const watcher = new CaseWatcher(counting, t.jurisdiction.id, { pollMs: 60_000, maxStreams: 3 });
-      const server = http.createServer((request, response) => {
-        if (watcher.full) {
-          response.writeHead(503).end();
-          return;
-        }
-        const caseId = request.url === '/a' ? a : b;
-        watcher.open(Number(caseId), { status: 'open', state: 'submitted', updatedAt: 'not yet' }, response);
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as { port: number };
-      const streams = await Promise.all(['/a', '/a', '/b'].map((path) => openStream(`http://127.0.0.1:${port}${path}`)));
-      try {
-        const refused = await openStream(`http://127.0.0.1:${port}/b`);
-        assert.equal(refused.status, 503, 'beyond the cap');
-        refused.close();
-        await Promise.all(streams.map((s) => s.waitFor(/retry:/)));
-        assert.equal(watcher.size, 3);
-        await watcher.poll();
-        assert.equal(queries, 1, 'one query for three streams on two cases');
-        await Promise.all(streams.map((s) => s.waitFor(/event: update/)));
-        await watcher.poll();
-        assert.equal(streams[0]!.text.split('event: update').length - 1, 1, 'nothing new, nothing sent');
-        streams[2]!.close();
-        await waitUntil(() => watcher.size === 2);
-        watcher.close();
-        await Promise.all(streams.slice(0, 2).map((s) => s.ended));
-        assert.equal(watcher.size, 0);
-      } finally {
-        streams.forEach((s) => s.close());
-        watcher.close();
-        await new Promise((resolve) => server.close(resolve));
-      }
     });
 
     test('/reports reads the services and areas for its filters at most once every few minutes', async () => {
@@ -373,48 +333,6 @@ for (const database of databasesUnderTest()) {
       }
     });
 
-    test('live updates: a client gone before its stream opens leaves nothing behind; each client address has its own cap', async () => {
-      const a = await graffiti(north(7000));
-      const watcher = new CaseWatcher(t.db, t.jurisdiction.id, { pollMs: 60_000, maxStreams: 100, maxPerClient: 2 });
-      let opened: Array<Promise<boolean>> = [];
-      const server = http.createServer((request, response) => {
-        const client = request.headers['x-client'] as string;
-        if (!watcher.canOpen(client)) {
-          response.writeHead(503).end();
-          return;
-        }
-        // The awaits before a stream is added (reading the case): the client may leave meanwhile.
-        const delay = request.url === '/slow' ? 300 : 0;
-        opened.push(new Promise((resolve) => setTimeout(() => resolve(watcher.open(Number(a), { status: 'open', state: 'submitted', updatedAt: 'x' }, response, undefined, { client, request })), delay)));
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as { port: number };
-      try {
-        const gone = http.get(`http://127.0.0.1:${port}/slow`, { headers: { accept: 'text/event-stream', 'x-client': 'one' } });
-        gone.on('error', () => undefined);
-        await waitUntil(() => opened.length === 1);
-        gone.destroy();
-        assert.equal(await opened[0], false, 'not opened for a client that left');
-        assert.equal(watcher.size, 0, 'no stream leaked');
-        opened = [];
-        const mine = await Promise.all([1, 2].map(() => openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'one' })));
-        await Promise.all(mine.map((s) => s.waitFor(/retry:/)));
-        const third = await openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'one' });
-        assert.equal(third.status, 503, 'beyond one client\'s cap');
-        third.close();
-        const other = await openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'two' });
-        assert.equal(other.status, 200, 'another client is not affected');
-        mine[0]!.close();
-        await waitUntil(() => watcher.size === 2);
-        const again = await openStream(`http://127.0.0.1:${port}/`, { 'x-client': 'one' });
-        assert.equal(again.status, 200, 'a closed stream frees its place');
-        [mine[1]!, other, again].forEach((s) => s.close());
-        await waitUntil(() => watcher.size === 0);
-      } finally {
-        watcher.close();
-        await new Promise((resolve) => server.close(resolve));
-      }
-    });
   });
 }
 
@@ -428,14 +346,6 @@ test('the server closes with live streams open', async () => {
   await Promise.race([closing, new Promise((_, reject) => setTimeout(() => reject(new Error('the server did not close within 5 s')), 5_000))]);
   await stream.ended;
 });
-
-async function waitUntil(condition: () => boolean, ms = 3_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A raw HTTP client for server-sent events: what arrived so far, and a wait for a pattern. */
 function openStream(url: string, headers: Record<string, string> = {}): Promise<{ status: number; contentType: string; text: string; ended: Promise<void>; waitFor(pattern: RegExp, ms?: number): Promise<string>; close(): void }> {

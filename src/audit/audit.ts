@@ -18,7 +18,9 @@ export interface AuditEntry {
   /** Who did it: "api_key:3", "cli", "system", later "user:42". */
   actor: string;
   action: string;
-  entityType: 'service_request' | 'service' | 'service_group' | 'api_key' | 'encryption_key' | 'person' | 'user' | 'department' | 'route';
+  entityType: 'service_request' | 'service' | 'service_group' | 'api_key' | 'encryption_key' | 'person' | 'user' | 'department' | 'route' | 'message_template' | 'outbox_message'
+    // settings (helper D): workflows, business calendars, response templates, routing rules
+    | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule';
   entityId: string;
   before?: unknown;
   after?: unknown;

@@ -7,7 +7,7 @@ import type { DB } from '../db/connection.js';
 import { invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import * as store from './store.js';
-import { attributeDatatypes, serviceTypes, type Service, type ServiceGroup, type ServiceInput } from './types.js';
+import { attributeDatatypes, serviceTypes, type Service, type ServiceAttribute, type ServiceGroup, type ServiceInput } from './types.js';
 
 export const codePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -90,4 +90,111 @@ function checkServiceInput(input: ServiceInput): string[] {
     if (attribute.variable === false && attribute.required) problems.push(`${label} is informational (not variable), so it cannot be required.`);
   }
   return problems;
+}
+
+/** What the settings pages change on an existing service (its code never changes: reports and links use it). */
+export interface ServiceChanges {
+  name: string;
+  description: string;
+  groupCode: string;
+  keywords: string[];
+  department: string | null;
+  /** null: the "standard" workflow. */
+  workflowCode: string | null;
+  expectedDays: number | null;
+  active: boolean;
+  serviceNotice: string | null;
+}
+
+export function checkServiceChanges(changes: ServiceChanges): string[] {
+  const problems: string[] = [];
+  if (changes.name.trim() === '') problems.push('The service needs a name.');
+  if (changes.name.length > 200) problems.push('The name must be 200 characters or fewer.');
+  if (changes.expectedDays !== null && (!Number.isInteger(changes.expectedDays) || changes.expectedDays < 0 || changes.expectedDays > 3650)) problems.push('Expected days must be a whole number of days from 0 to 3650.');
+  return problems;
+}
+
+export async function updateService(db: DB, jurisdictionId: string, code: string, changes: ServiceChanges, actor: string): Promise<Service> {
+  const problems = checkServiceChanges(changes);
+  if (problems.length > 0) throw invalid(problems.join(' '), problems);
+  await db.transaction().execute(async (trx) => {
+    const [before] = await store.selectServices(trx, jurisdictionId, { code });
+    if (!before) throw notFound(`There is no service with code "${code}".`);
+    if (!(await store.findGroup(trx, jurisdictionId, changes.groupCode))) throw invalid(`Service group "${changes.groupCode}" does not exist; create it first.`);
+    const workflowBefore = await store.selectWorkflowCode(trx, jurisdictionId, code);
+    await store.updateServiceRow(trx, jurisdictionId, code, {
+      name: changes.name.trim(), description: changes.description, group_code: changes.groupCode, keywords: JSON.stringify(changes.keywords),
+      department_code: changes.department, workflow_code: changes.workflowCode, expected_days: changes.expectedDays,
+      active: changes.active ? 1 : 0, service_notice: changes.serviceNotice, updated_at: nowIso(),
+    });
+    const { attributes: _a, groupName: _g, ...publicBefore } = before;
+    await appendAudit(trx, { actor, action: 'service.updated', entityType: 'service', entityId: code, before: { ...publicBefore, workflowCode: workflowBefore }, after: changes });
+  });
+  forgetDefinitions();
+  return getService(db, jurisdictionId, code);
+}
+
+/** The workflow code a service names (null: the standard workflow). */
+export const serviceWorkflowCode = store.selectWorkflowCode;
+
+export const listServiceGroups = store.selectGroups;
+
+export type AttributeInput = Omit<ServiceAttribute, 'order'>;
+
+/** Problems with one question a service asks, in words an administrator can act on. */
+export function checkAttribute(attribute: AttributeInput): string[] {
+  const problems: string[] = [];
+  if (!codePattern.test(attribute.code)) problems.push('The question\'s code may only contain letters, digits, dots, dashes and underscores (at most 64).');
+  if (!attributeDatatypes.includes(attribute.datatype)) problems.push(`Choose an answer type: one of ${attributeDatatypes.join(', ')}.`);
+  if (attribute.description.trim() === '') problems.push('The question needs its text (what the reporter is asked).');
+  const isList = attribute.datatype === 'singlevaluelist' || attribute.datatype === 'multivaluelist';
+  if (isList && attribute.values.length === 0) problems.push('A list question needs at least one allowed value.');
+  if (!isList && attribute.values.length > 0) problems.push('Only list questions have allowed values: leave them empty, or choose a list type.');
+  if (new Set(attribute.values.map((v) => v.key)).size !== attribute.values.length) problems.push('Two allowed values have the same key.');
+  if (!attribute.variable && attribute.required) problems.push('An information-only note cannot be required.');
+  return problems;
+}
+
+/** Adds a question to a service, or changes the one with the same code (keeping its place). */
+export async function saveServiceAttribute(db: DB, jurisdictionId: string, serviceCode: string, attribute: AttributeInput, actor: string): Promise<void> {
+  const problems = checkAttribute(attribute);
+  if (problems.length > 0) throw invalid(problems.join(' '), problems);
+  await db.transaction().execute(async (trx) => {
+    const [service] = await store.selectServices(trx, jurisdictionId, { code: serviceCode });
+    if (!service) throw notFound(`There is no service with code "${serviceCode}".`);
+    const before = service.attributes.find((a) => a.code === attribute.code);
+    const order = before?.order ?? Math.max(0, ...service.attributes.map((a) => a.order)) + 1;
+    await store.upsertAttributeRow(trx, jurisdictionId, serviceCode, { ...attribute, order });
+    await appendAudit(trx, { actor, action: before ? 'service.attribute_updated' : 'service.attribute_added', entityType: 'service', entityId: serviceCode, before, after: { ...attribute, order } });
+  });
+  forgetDefinitions();
+}
+
+export async function removeServiceAttribute(db: DB, jurisdictionId: string, serviceCode: string, attributeCode: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const [service] = await store.selectServices(trx, jurisdictionId, { code: serviceCode });
+    const before = service?.attributes.find((a) => a.code === attributeCode);
+    if (!before) throw notFound(`Service "${serviceCode}" has no question "${attributeCode}".`);
+    await store.deleteAttributeRow(trx, jurisdictionId, serviceCode, attributeCode);
+    await appendAudit(trx, { actor, action: 'service.attribute_removed', entityType: 'service', entityId: serviceCode, before });
+  });
+  forgetDefinitions();
+}
+
+/** Moves a question one place up or down in the order reporters are asked. */
+export async function moveServiceAttribute(db: DB, jurisdictionId: string, serviceCode: string, attributeCode: string, direction: 'up' | 'down', actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const [service] = await store.selectServices(trx, jurisdictionId, { code: serviceCode });
+    if (!service) throw notFound(`There is no service with code "${serviceCode}".`);
+    const list = [...service.attributes];
+    const index = list.findIndex((a) => a.code === attributeCode);
+    if (index < 0) throw notFound(`Service "${serviceCode}" has no question "${attributeCode}".`);
+    const other = direction === 'up' ? index - 1 : index + 1;
+    if (other < 0 || other >= list.length) return;
+    [list[index], list[other]] = [list[other]!, list[index]!];
+    // Renumber 1..n so equal or gapped orders from older data cannot make a move do nothing.
+    for (const [position, a] of list.entries()) await store.setAttributeOrder(trx, jurisdictionId, serviceCode, a.code, position + 1);
+    await appendAudit(trx, { actor, action: 'service.attributes_reordered', entityType: 'service', entityId: serviceCode, before: service.attributes.map((a) => a.code), after: list.map((a) => a.code) });
+  });
+  forgetDefinitions();
 }

@@ -113,3 +113,50 @@ export async function countServices(db: DB, jurisdictionId: string): Promise<num
     .where('jurisdiction_id', '=', jurisdictionId).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The columns the settings pages change on an existing service. */
+export interface ServiceRowChanges {
+  name: string;
+  description: string;
+  group_code: string;
+  keywords: string;
+  department_code: string | null;
+  workflow_code: string | null;
+  expected_days: number | null;
+  active: number;
+  service_notice: string | null;
+  updated_at: string;
+}
+
+export async function updateServiceRow(trx: DB, jurisdictionId: string, code: string, changes: ServiceRowChanges): Promise<void> {
+  await trx.updateTable('services').set(changes).where('jurisdiction_id', '=', jurisdictionId).where('code', '=', code).execute();
+}
+
+export async function selectWorkflowCode(db: DB, jurisdictionId: string, code: string): Promise<string | null> {
+  const row = await db.selectFrom('services').select('workflow_code').where('jurisdiction_id', '=', jurisdictionId).where('code', '=', code).executeTakeFirst();
+  return row?.workflow_code ?? null;
+}
+
+export async function selectGroups(db: DB, jurisdictionId: string): Promise<Array<ServiceGroup & { sortOrder: number }>> {
+  const rows = await db.selectFrom('service_groups').select(['code', 'name', 'sort_order']).where('jurisdiction_id', '=', jurisdictionId).orderBy('sort_order').orderBy('name').execute();
+  return rows.map((r) => ({ code: r.code, name: r.name, sortOrder: r.sort_order }));
+}
+
+export async function upsertAttributeRow(trx: DB, jurisdictionId: string, serviceCode: string, a: ServiceAttribute): Promise<void> {
+  const values = {
+    datatype: a.datatype, variable: a.variable ? 1 : 0, required: a.required ? 1 : 0, sort_order: a.order,
+    description: a.description, help_text: a.helpText, allowed_values: JSON.stringify(a.values),
+  };
+  await trx.insertInto('service_attributes').values({ jurisdiction_id: jurisdictionId, service_code: serviceCode, code: a.code, ...values })
+    .onConflict((oc) => oc.columns(['jurisdiction_id', 'service_code', 'code']).doUpdateSet(values))
+    .execute();
+}
+
+export async function deleteAttributeRow(trx: DB, jurisdictionId: string, serviceCode: string, code: string): Promise<void> {
+  await trx.deleteFrom('service_attributes').where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).where('code', '=', code).execute();
+}
+
+export async function setAttributeOrder(trx: DB, jurisdictionId: string, serviceCode: string, code: string, order: number): Promise<void> {
+  await trx.updateTable('service_attributes').set({ sort_order: order })
+    .where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).where('code', '=', code).execute();
+}

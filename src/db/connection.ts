@@ -73,8 +73,16 @@ function withStatementCache(database: SQLite.Database, limit = 500) {
   };
 }
 
+/** How each PostgreSQL database was opened, so a dedicated client (LISTEN) can connect the same way. */
+const postgresSettings = new WeakMap<DB, pg.ClientConfig>();
+export const postgresClientConfig = (db: DB): pg.ClientConfig | undefined => postgresSettings.get(db);
+
 function openPostgres(url: string, options: OpenOptions): DB {
   const isoTime = (text: string) => new Date(text.includes('+') || text.endsWith('Z') ? text : `${text}Z`).toISOString();
+  const settings: pg.ClientConfig = {
+    connectionString: url,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  };
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -87,7 +95,9 @@ function openPostgres(url: string, options: OpenOptions): DB {
       }) as typeof pg.types.getTypeParser,
     },
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  postgresSettings.set(db, settings);
+  return db;
 }
 
 /** True when the database answers a trivial query (used by /readyz). */

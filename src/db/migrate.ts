@@ -15,6 +15,8 @@ import * as auditContext from './migrations/008_audit_context.js';
 import * as portal from './migrations/009_portal.js';
 import * as workflow from './migrations/010_workflow.js';
 import * as notifications from './migrations/011_notifications.js';
+import * as slaWarnings from './migrations/013_sla_warnings.js';
+import * as delivery from './migrations/016_delivery.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -28,6 +30,8 @@ const migrations: Record<string, Migration> = {
   '009_portal': portal,
   '010_workflow': workflow,
   '011_notifications': notifications,
+  '013_sla_warnings': slaWarnings,
+  '016_delivery': delivery,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -31,6 +31,8 @@ export interface ServiceTable {
   erasure_exemption: string | null;
   /** The department whose staff work this service's cases; null: any staff with access to all. */
   department_code: string | null;
+  /** The workflow its new cases start on; null: the jurisdiction's "standard" workflow (migration 010). */
+  workflow_code: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -218,6 +220,9 @@ export interface CaseClockTable {
   warned_at: string | null;
   breached_at: string | null;
   status: 'running' | 'suspended' | 'stopped';
+  /** Migration 013: warn supervisors when this share (percent) of the time is used, and when that is. */
+  warn_percent: Generated<number>;
+  warn_due_at: Generated<string | null>;
 }
 
 export interface RoutingRuleTable {
@@ -332,6 +337,8 @@ export interface OutboxTable {
   locked_until: Generated<string | null>;
   last_attempt_at: Generated<string | null>;
   idempotency_key: string | null;
+  /** Who delivered it: smtp, dev (kept in the development mailbox), http, console. */
+  provider: Generated<string | null>;
 }
 
 /** One-time links (only their SHA-256 hash is stored). */

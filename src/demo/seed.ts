@@ -12,6 +12,7 @@ import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { loadDemoHistory } from './history.js';
 import { seedDemoPeople } from './people.js';
 import { seedDemoPlaces } from './places.js';
+import { routeDemoOpenCases, seedDemoDepartments } from './workspace.js';
 
 const SEED_ACTOR = 'seed';
 export const demoHistoryFile = fileURLToPath(new URL('../../demo-data/san-francisco-311-cases-sample10k.csv.gz', import.meta.url));
@@ -30,10 +31,13 @@ export async function seedDemoIfEmpty(db: DB, config: Config, keyring: Keyring):
 
 export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = new Date()): Promise<SeedResult> {
   await seedDemoCatalogue(db, config.jurisdiction.id);
+  await seedDemoDepartments(db, config, now);
   const people = demoAccountsAllowed(config) ? await seedDemoPeople(db, keyring, config) : 0;
   // 3,000 requests a year is a realistic load for a town of about 100,000 people, and seeds in seconds.
   const history = loadDemoHistory(demoHistoryFile, now, { limit: 3000 });
   const requests = await importHistoricRequests(db, config.jurisdiction.id, history, { id: SEED_ACTOR });
+  // The staff workspace's queues: open cases in their departments, with their clocks running.
+  await routeDemoOpenCases(db, config);
   // Addresses, streets and neighbourhoods, so a report can be placed by typing where it is.
   await seedDemoPlaces(db, config.jurisdiction.id, demoHistoryFile);
   return { services: demoServices.length, requests, people };

@@ -1,20 +1,33 @@
 /**
- * The emails residents get when a case they reported or follow changes: queued in the outbox
- * in the same transaction as the change, so an email goes out if and only if the change was
- * made. At most one email per person per change; each says what changed and has one link.
+ * The messages residents get when a case they reported or follow changes: queued in the outbox
+ * (emails, text messages) and written to their in-app list, in the same transaction as the
+ * change, so a message goes out if and only if the change was made. Each is rendered from its
+ * template (staff may edit them) in the person's language, on each channel the person chose,
+ * and at most once per person, channel and change: the outbox key is
+ * `case:<caseId>:action:<actionId>:<channel>:<recipient hash>`.
  */
 import type { DB } from '../db/connection.js';
-import { findUserByEmailHash } from '../identity/store.js';
-import { queueEmail, type Email, type Sender } from '../notifications/email.js';
+import { translator } from '../i18n/i18n.js';
+import { english, languageByCode } from '../i18n/languages.js';
+import { queueEmail, type Sender } from '../notifications/email.js';
+import { queueSms } from '../notifications/sms.js';
+import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Channel, type TemplateText } from '../notifications/templates.js';
+import { unsubscribeUrl } from '../notifications/unsubscribe.js';
 import { lookupHash, open, type Keyring } from '../platform/crypto.js';
-import { contactForCase } from '../requests/reporters.js';
-import { emailPreferences, type EmailPreferences } from '../tracking/preferences.js';
+import { nowIso } from '../platform/time.js';
+import { openReporter } from '../requests/reporters.js';
+import { openPhone } from '../tracking/preferences.js';
+import { statusWords } from '../tracking/words.js';
 import { feedbackLink } from './keys.js';
 
-/** What caseChanged needs besides the change: the keys that open and seal emails, and the sender. */
+/** What caseChanged needs besides the change: the keys that open and seal messages, and the sender. */
 export interface CaseChangeDeps extends Sender {
   keyring: Keyring;
+  /** The language of residents whose own is not known (users store none yet): the jurisdiction's. Default English. */
+  language?: string;
 }
+
+export type CaseEvent = 'status_changed' | 'public_update' | 'case_closed';
 
 export interface CaseChange {
   caseId: number;
@@ -25,95 +38,123 @@ export interface CaseChange {
   closed: boolean;
   /** The public note that came with the change, if any. */
   note: string | null;
+  /** Which event it is; by default: closed, else a note is a public update, else a change of status. */
+  event?: CaseEvent;
+  /** The case's status and state after the change, for {status}. */
+  status?: string;
+  state?: string;
 }
+
+const flag = (value: number | null | undefined, byDefault: boolean) => (value === null || value === undefined ? byDefault : Number(value) === 1);
 
 /**
- * Emails the reporter (at the contact address they gave) and every follower who wants this kind
- * of email. Call inside the transaction that makes the change. Returns how many were queued.
+ * Messages the reporter (at the contact address they gave) and every follower, on each channel
+ * they chose (in-app always, for people with accounts). Call inside the transaction that makes
+ * the change. Returns how many outbox messages (emails and texts) were queued.
  */
 export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseChange): Promise<number> {
-  const wants = (prefs: EmailPreferences) => (change.closed ? prefs.onClose : prefs.onUpdate);
-  const sent = new Set<string>();
-  let queued = 0;
-  const send = async (to: string, asReporter: boolean) => {
-    const address = to.trim().toLowerCase();
-    if (sent.has(address) || address.endsWith('@invalid')) return;
-    sent.add(address);
-    const message = change.closed
-      ? asReporter ? closedForReporter(to, deps, change) : closedForFollower(to, deps, change)
-      : updated(to, deps, change, asReporter);
-    await queueEmail(trx, deps.keyring, change.closed ? 'case_closed' : 'case_updated', message);
-    queued++;
+  const { keyring } = deps;
+  const event: CaseEvent = change.closed ? 'case_closed' : change.event ?? (change.note?.trim() ? 'public_update' : 'status_changed');
+  const wantsKind = change.closed ? 'close' : 'update';
+  const language = templateLanguages.includes(deps.language as 'en') ? deps.language! : DEFAULT_LANGUAGE;
+  const words = translator(languageByCode(language) ?? english);
+  const status = change.status ?? (change.closed ? 'closed' : 'open');
+  const baseValues = {
+    council: deps.council, site: deps.publicUrl, reference: String(change.caseId), service: change.serviceName,
+    link: `${deps.publicUrl}/requests/${change.caseId}`, note: change.note?.trim() ?? '',
+    status: statusWords(words, status, change.state ?? status),
   };
 
-  // The reporter first, so that a reporter who also follows gets the reporter's email (with the
-  // feedback link). A reporter with an account keeps that account's choices.
-  const contact = await contactForCase(trx, deps.keyring, change.caseId);
-  if (contact?.email) {
-    const account = await findUserByEmailHash(trx, lookupHash(deps.keyring, 'email', contact.email));
-    const prefs = account ? await emailPreferences(trx, account.id) : { onUpdate: true, onClose: true };
-    if (wants(prefs)) await send(contact.email, true);
-    // Either way the address has had its say: a follower row for the same person adds nothing.
-    sent.add(contact.email.trim().toLowerCase());
-  }
-
-  // Followers with their choices, in one query (no saved choice: both on, as emailPreferences says).
-  const followers = await trx.selectFrom('case_followers')
-    .innerJoin('users', 'users.id', 'case_followers.user_id')
+  // The reporter's row and the followers (with every choice) first: two queries, then the templates.
+  const reporterRow = await trx.selectFrom('case_reporters').selectAll().where('case_id', '=', change.caseId).executeTakeFirst();
+  const contact = reporterRow ? openReporter(keyring, reporterRow) : null;
+  const reporterHash = contact?.email ? lookupHash(keyring, 'email', contact.email) : null;
+  const followers = await trx.selectFrom('users')
+    .leftJoin('case_followers', (join) => join.onRef('case_followers.user_id', '=', 'users.id').on('case_followers.case_id', '=', change.caseId))
     .leftJoin('resident_preferences', 'resident_preferences.user_id', 'users.id')
-    .select(['users.id', 'users.email', 'case_followers.reason', 'resident_preferences.email_on_update', 'resident_preferences.email_on_close'])
-    .where('case_followers.case_id', '=', change.caseId)
+    .select(['users.id', 'users.email', 'users.email_hash', 'case_followers.reason', 'case_followers.created_at as followed_at',
+      'resident_preferences.email_on_update', 'resident_preferences.email_on_close', 'resident_preferences.sms_on_update', 'resident_preferences.sms_on_close', 'resident_preferences.phone'])
     .where('users.status', '=', 'active')
+    .where((eb) => eb.or([eb('case_followers.case_id', '=', change.caseId), ...(reporterHash ? [eb('users.email_hash', '=', reporterHash)] : [])]))
     .orderBy('case_followers.created_at').orderBy('users.id')
     .execute();
+  const events = change.closed ? ['case_closed', 'feedback_request'] : [event];
+  const saved = await trx.selectFrom('message_templates').select(['event', 'channel', 'language', 'subject', 'body'])
+    .where('event', 'in', events).where('language', 'in', [language, DEFAULT_LANGUAGE]).execute();
+  const textFor = (name: string, channel: Channel): TemplateText | null => {
+    const own = saved.find((s) => s.event === name && s.channel === channel && s.language === language);
+    if (own) return { subject: own.subject ?? undefined, body: own.body };
+    const english = saved.find((s) => s.event === name && s.channel === channel && s.language === DEFAULT_LANGUAGE);
+    return builtInText(name, channel, language) ?? (english ? { subject: english.subject ?? undefined, body: english.body } : null);
+  };
+
+  let queued = 0;
+  const emailed = new Set<string>();
+  const texted = new Set<string>();
+  const informed = new Set<number>();
+  const key = (channel: string, recipient: string) => `case:${change.caseId}:action:${change.actionId}:${channel}:${lookupHash(keyring, 'recipient', recipient).slice(0, 24)}`;
+  const values = (asReporter: boolean) => ({
+    ...baseValues, feedbackLink: asReporter && change.closed ? feedbackLink(deps.publicUrl, keyring, change.caseId, change.actionId) : '',
+  });
+  const eventFor = (asReporter: boolean) => (change.closed && asReporter ? 'feedback_request' : event);
+
+  const email = async (to: string, asReporter: boolean, unsubscribe: string) => {
+    const address = to.trim().toLowerCase();
+    if (emailed.has(address) || address.endsWith('@invalid')) return;
+    emailed.add(address);
+    const name = eventFor(asReporter);
+    const template = textFor(name, 'email');
+    if (!template) return;
+    const rendered = renderText(template, values(asReporter));
+    await queueEmail(trx, keyring, change.closed ? 'case_closed' : 'case_updated', { to, subject: rendered.subject, text: rendered.text, language, unsubscribeUrl: unsubscribe },
+      { idempotencyKey: key('email', address), event: name });
+    queued++;
+  };
+  const sms = async (phone: string, asReporter: boolean) => {
+    if (texted.has(phone)) return;
+    texted.add(phone);
+    const template = textFor(eventFor(asReporter), 'sms');
+    if (!template) return;
+    await queueSms(trx, keyring, eventFor(asReporter), { to: phone, body: renderText(template, values(asReporter)).text }, { idempotencyKey: key('sms', phone) });
+    queued++;
+  };
+  const inApp = async (userId: number, asReporter: boolean) => {
+    if (informed.has(userId)) return;
+    informed.add(userId);
+    const template = textFor(eventFor(asReporter), 'in_app');
+    if (!template) return;
+    await trx.insertInto('notifications').values({ user_id: userId, case_id: change.caseId, event: eventFor(asReporter), text: renderText(template, values(asReporter)).text, created_at: nowIso(), read_at: null }).execute();
+  };
+
+  // The reporter first, so that a reporter who also follows gets the reporter's message (with the
+  // feedback link). A reporter with an account keeps that account's choices.
+  const account = reporterHash ? followers.find((f) => f.email_hash === reporterHash) : undefined;
+  if (contact?.email) {
+    if (account) {
+      if (flag(wantsKind === 'close' ? account.email_on_close : account.email_on_update, true)) {
+        await email(contact.email, true, unsubscribeUrl(deps.publicUrl, keyring, { kind: 'account', userId: account.id, what: wantsKind }));
+      }
+    } else if (!reporterRow?.unsubscribed_at) {
+      await email(contact.email, true, unsubscribeUrl(deps.publicUrl, keyring, { kind: 'reporter', caseId: change.caseId }));
+    }
+    // Either way the address has had its say: a follower row for the same person adds nothing.
+    emailed.add(contact.email.trim().toLowerCase());
+  }
+  if (account) {
+    const phone = openPhone(keyring, account.phone ?? null);
+    if (phone && flag(wantsKind === 'close' ? account.sms_on_close : account.sms_on_update, false)) await sms(phone, true);
+    await inApp(account.id, true);
+  }
+
   for (const row of followers) {
-    const prefs = { onUpdate: row.email_on_update === null ? true : Number(row.email_on_update) === 1, onClose: row.email_on_close === null ? true : Number(row.email_on_close) === 1 };
-    if (wants(prefs)) await send(open(deps.keyring, 'users.email', row.email), row.reason === 'reporter');
+    if (row.reason === null) continue; // the reporter's account, found by address, who does not follow
+    const asReporter = row.reason === 'reporter';
+    if (flag(wantsKind === 'close' ? row.email_on_close : row.email_on_update, true)) {
+      await email(open(keyring, 'users.email', row.email), asReporter, unsubscribeUrl(deps.publicUrl, keyring, { kind: 'account', userId: row.id, what: wantsKind }));
+    }
+    const phone = openPhone(keyring, row.phone ?? null);
+    if (phone && flag(wantsKind === 'close' ? row.sms_on_close : row.sms_on_update, false)) await sms(phone, asReporter);
+    await inApp(row.id, asReporter);
   }
   return queued;
-}
-
-const signature = (sender: Sender) => `${sender.council}\n${sender.publicUrl}\n\nThis email was sent automatically. Replies may not be read.`;
-const trackLink = (sender: Sender, caseId: number) => `${sender.publicUrl}/requests/${caseId}`;
-const noteLines = (note: string | null) => (note?.trim() ? [`What we said:\n${note.trim()}`] : []);
-
-export function closedForReporter(to: string, deps: CaseChangeDeps, change: CaseChange): Email {
-  return {
-    to,
-    subject: `Your report ${change.caseId} to ${deps.council} has been closed`,
-    text: [
-      `Your report about ${change.serviceName} (reference ${change.caseId}) has been closed.`,
-      ...noteLines(change.note),
-      `Was it fixed? Tell us: ${feedbackLink(deps.publicUrl, deps.keyring, change.caseId, change.actionId)}`,
-      'If it was not fixed, say so and we will look at it again.',
-      signature(deps),
-    ].join('\n\n'),
-  };
-}
-
-export function closedForFollower(to: string, deps: CaseChangeDeps, change: CaseChange): Email {
-  return {
-    to,
-    subject: `Report ${change.caseId} to ${deps.council} has been closed`,
-    text: [
-      `A report you follow about ${change.serviceName} (reference ${change.caseId}) has been closed.`,
-      ...noteLines(change.note),
-      `See the report: ${trackLink(deps, change.caseId)}`,
-      'You can choose which emails you get on your account page.',
-      signature(deps),
-    ].join('\n\n'),
-  };
-}
-
-export function updated(to: string, deps: CaseChangeDeps, change: CaseChange, asReporter: boolean): Email {
-  return {
-    to,
-    subject: `There is news about ${asReporter ? 'your report' : 'report'} ${change.caseId} to ${deps.council}`,
-    text: [
-      `${asReporter ? 'Your report' : 'A report you follow'} about ${change.serviceName} (reference ${change.caseId}) has been updated.`,
-      ...noteLines(change.note),
-      `See the report: ${trackLink(deps, change.caseId)}`,
-      signature(deps),
-    ].join('\n\n'),
-  };
 }

@@ -7,6 +7,11 @@ export async function findDepartment(db: DB, code: string) {
   return db.selectFrom('departments').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
+/** By numeric id, as `townhall departments list` prints it. */
+export async function findDepartmentById(db: DB, id: number) {
+  return db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function insertDepartment(trx: DB, code: string, name: string, at: string) {
   return trx.insertInto('departments').values({ code, name, created_at: at }).returningAll().executeTakeFirstOrThrow();
 }

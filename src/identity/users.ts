@@ -49,14 +49,23 @@ export interface UserSummary {
 
 const tokenHash = sha256Hex;
 
+/** A department may be named by its code or by its numeric id (what `townhall departments list` prints first). */
+const isDepartmentId = (text: string) => /^\d{1,15}$/.test(text);
+async function departmentById(trx: DB, text: string) {
+  const department = await store.findDepartmentById(trx, Number(text));
+  if (!department) throw invalid(`There is no department with id ${text}: "townhall departments list" shows each department's id.`);
+  return department;
+}
+
 export async function createUser(db: DB, keyring: Keyring, input: NewUser, options: { publicUrl: string; issuer: string }, actor: string): Promise<CreatedUser> {
   const email = input.email.trim();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw invalid(`"${email.slice(0, 100)}" is not an email address.`);
   if (!isRole(input.role)) throw invalid(`"${input.role}" is not a role; roles are ${roles.join(', ')}.`);
   const role = input.role;
-  const departmentCode = input.departmentCode?.trim() || null;
-  if (needsDepartment(role) && !departmentCode) throw invalid(`A ${role} works a department's cases: say which with --department.`);
-  if (departmentCode && !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(departmentCode)) throw invalid('A department code is lower-case letters, digits, dashes and underscores, e.g. highways.');
+  const departmentGiven = input.departmentCode?.trim() || null;
+  if (needsDepartment(role) && !departmentGiven) throw invalid(`A ${role} works a department's cases: say which with --department.`);
+  if (departmentGiven && !isDepartmentId(departmentGiven) && !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(departmentGiven)) throw invalid('A department code is lower-case letters, digits, dashes and underscores, e.g. highways (or give its id from "townhall departments list").');
+  let departmentCode = departmentGiven;
 
   const emailHash = lookupHash(keyring, 'email', email);
   const token = randomBytes(32).toString('base64url');
@@ -66,7 +75,11 @@ export async function createUser(db: DB, keyring: Keyring, input: NewUser, optio
   const created = await db.transaction().execute(async (trx) => {
     if (await store.findUserByEmailHash(trx, emailHash)) throw conflict(`There is already an account for ${email}.`);
     let departmentId: number | null = null;
-    if (departmentCode) {
+    if (departmentGiven && isDepartmentId(departmentGiven)) {
+      const department = await departmentById(trx, departmentGiven);
+      departmentCode = department.code;
+      departmentId = department.id;
+    } else if (departmentCode) {
       let department = await store.findDepartment(trx, departmentCode);
       if (!department) {
         department = await store.insertDepartment(trx, departmentCode, departmentCode, at);
@@ -195,14 +208,18 @@ export async function closeAccount(db: DB, keyring: Keyring, userId: number, act
 export async function changeRole(db: DB, id: string, change: { role: string; departmentCode?: string | null }, actor: string): Promise<void> {
   if (!isRole(change.role)) throw invalid(`"${change.role}" is not a role; roles are ${roles.join(', ')}.`);
   const role = change.role;
-  const departmentCode = change.departmentCode?.trim() || null;
+  let departmentCode = change.departmentCode?.trim() || null;
   if (needsDepartment(role) && !departmentCode) throw invalid(`A ${role} works a department's cases: choose the department.`);
   await db.transaction().execute(async (trx) => {
     const user = /^\d+$/.test(id) ? await store.findUserWithDepartment(trx, Number(id)) : undefined;
     if (!user) throw notFound(`There is no user with id "${id}".`);
     if (isStaff(role) !== isStaff(user.role as Role)) throw invalid('A resident account cannot become a staff account or the other way round: create a new account.');
     let departmentId: number | null = null;
-    if (departmentCode) {
+    if (departmentCode && isDepartmentId(departmentCode)) {
+      const department = await departmentById(trx, departmentCode);
+      departmentCode = department.code;
+      departmentId = department.id;
+    } else if (departmentCode) {
       const department = await store.findDepartment(trx, departmentCode);
       if (!department) throw invalid(`There is no department "${departmentCode}".`);
       departmentId = department.id;

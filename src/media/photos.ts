@@ -155,7 +155,7 @@ export async function removeAbandonedDraftPhotos(db: DB, jurisdictionId: string,
 export async function findPhoto(db: DB, jurisdictionId: string, id: string) {
   if (!photoIdPattern.test(id)) return undefined;
   return db.selectFrom('media').select(['id', 'case_id', 'draft_id', 'content_type', 'bytes'])
-    .where('id', '=', id).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+    .where('id', '=', id).where('jurisdiction_id', '=', jurisdictionId).where('internal', '=', 0).executeTakeFirst();
 }
 
 /** The public address of a photo: `${publicUrl}/media/${id}`. */

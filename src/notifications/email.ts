@@ -1,26 +1,37 @@
 /**
- * The emails Townhall sends residents: plain text in plain words, signed with the council's
- * name, each with at most one link to act on. They are queued in the outbox with the change
+ * The emails Townhall sends residents: plain text in plain words (with an HTML part made from
+ * it when sent, see html.ts), signed with the council's name, each with at most one link to act on. They are queued in the outbox with the change
  * that causes them; the address and the text (which may hold a one-time link) are sealed there,
  * since a one-time link in clear would let anyone who reads the database use it.
  */
 import type { DB } from '../db/connection.js';
 import { open, seal, type Keyring } from '../platform/crypto.js';
 import { enqueue } from '../platform/outbox.js';
+import { builtInText, DEFAULT_LANGUAGE, renderMessage, renderText } from './templates.js';
 
 export interface Email {
   to: string;
   subject: string;
   text: string;
+  /** Resident case emails: the one-click unsubscribe address (List-Unsubscribe, RFC 8058). */
+  unsubscribeUrl?: string;
+  /** The language it is written in (the HTML part's lang and direction). */
+  language?: string;
+  /** Built from a template with these values: queueEmail renders a staff override of it instead, when there is one. */
+  values?: Record<string, string>;
 }
 
 /** Which email it is: kept in clear in the outbox, so operators can see what waits without opening anything. */
 export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_password' | 'email_sign_in'
   /** The resident portal: a report was received; a case the person reported or follows changed or closed. */
-  | 'report_received' | 'case_updated' | 'case_closed';
+  | 'report_received' | 'case_updated' | 'case_closed'
+  /** SLA escalation emails to supervisors (src/sla/messages.ts). */
+  | 'sla_warning' | 'sla_breach';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;
+  /** The template event it was written from (request_received, status_changed...), when known. */
+  event?: string;
 }
 
 /** Where links point and whose name the emails carry. */
@@ -31,17 +42,38 @@ export interface Sender {
 
 const SEALED_FIELD = 'outbox.email';
 
-export async function queueEmail(trx: DB, keyring: Keyring, template: EmailTemplate, email: Email): Promise<number> {
-  return enqueue(trx, 'email', { template, message: seal(keyring, SEALED_FIELD, JSON.stringify(email)) });
+/**
+ * Queues an email in the transaction of the change that causes it. An email built from a
+ * template (`values`) is rendered again from the override a system administrator saved, if any.
+ */
+export async function queueEmail(trx: DB, keyring: Keyring, template: EmailTemplate, email: Email, options: { idempotencyKey?: string; event?: string } = {}): Promise<number> {
+  const event = options.event ?? template;
+  let message: Email = email;
+  if (email.values) {
+    const rendered = await renderMessage(trx, event, 'email', email.language ?? DEFAULT_LANGUAGE, email.values);
+    if (rendered) message = { ...email, subject: rendered.subject, text: rendered.text };
+  }
+  const { values: _values, ...kept } = message;
+  return enqueue(trx, 'email', { template, event, message: seal(keyring, SEALED_FIELD, JSON.stringify(kept)) }, { idempotencyKey: options.idempotencyKey });
 }
 
 /** Opens a queued email's payload; throws when it is not one, or its key is missing. */
 export function openQueuedEmail(keyring: Keyring, payload: unknown): QueuedEmail {
-  const { template, message } = (payload ?? {}) as { template?: unknown; message?: unknown };
+  const { template, event, message } = (payload ?? {}) as { template?: unknown; event?: unknown; message?: unknown };
   if (typeof template !== 'string' || typeof message !== 'string') throw new Error('This outbox message is not an email.');
   const email = JSON.parse(open(keyring, SEALED_FIELD, message)) as Partial<Email>;
   if (typeof email.to !== 'string' || typeof email.subject !== 'string' || typeof email.text !== 'string') throw new Error('This queued email is incomplete.');
-  return { template: template as EmailTemplate, to: email.to, subject: email.subject, text: email.text };
+  return {
+    template: template as EmailTemplate, event: typeof event === 'string' ? event : undefined, to: email.to, subject: email.subject, text: email.text,
+    unsubscribeUrl: typeof email.unsubscribeUrl === 'string' ? email.unsubscribeUrl : undefined, language: typeof email.language === 'string' ? email.language : undefined,
+  };
+}
+
+/** An account email from its built-in English text (queueEmail swaps in a saved override). */
+function accountEmail(event: string, to: string, sender: Sender, values: Record<string, string>): Email {
+  const all = { council: sender.council, site: sender.publicUrl, ...values };
+  const rendered = renderText(builtInText(event, 'email', DEFAULT_LANGUAGE)!, all);
+  return { to, subject: rendered.subject, text: rendered.text, language: DEFAULT_LANGUAGE, values: all };
 }
 
 /** A link with a one-time token: `${publicUrl}${path}?token=...`. */
@@ -53,64 +85,22 @@ export function describeMinutes(minutes: number): string {
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
 
-const signature = (sender: Sender) => `${sender.council}\n${sender.publicUrl}\n\nThis email was sent automatically. Replies may not be read.`;
-
 export function verifyEmailMessage(to: string, sender: Sender, link: string, validMinutes: number): Email {
-  return {
-    to,
-    subject: `Confirm your email address for your ${sender.council} account`,
-    text: [
-      `You have created an account with ${sender.council}.`,
-      'To confirm this is your email address, open this link:',
-      link,
-      `The link works once, for ${describeMinutes(validMinutes)}.`,
-      'If you did not create an account, you can ignore this email.',
-      signature(sender),
-    ].join('\n\n'),
-  };
+  return accountEmail('verify_email', to, sender, { link, validFor: describeMinutes(validMinutes) });
 }
 
 /** Someone tried to register with an address that already has an account: the owner is told, not the person asking. */
 export function alreadyRegisteredMessage(to: string, sender: Sender, options: { staff: boolean }): Email {
   const help = options.staff
-    ? ['This address has a staff account. If you have forgotten your password, ask your administrator.']
-    : ['If it was you, you can sign in:', `${sender.publicUrl}/sign-in`, 'If you have forgotten your password, you can choose a new one:', `${sender.publicUrl}/account/reset-password`];
-  return {
-    to,
-    subject: `You already have a ${sender.council} account`,
-    text: [
-      `Someone tried to create an account with ${sender.council} using this email address. There is already an account for it, so no new account was made.`,
-      ...help,
-      'If it was not you, you can ignore this email. Your account has not changed.',
-      signature(sender),
-    ].join('\n\n'),
-  };
+    ? 'This address has a staff account. If you have forgotten your password, ask your administrator.'
+    : `If it was you, you can sign in:\n\n${sender.publicUrl}/sign-in\n\nIf you have forgotten your password, you can choose a new one:\n\n${sender.publicUrl}/account/reset-password`;
+  return accountEmail('already_registered', to, sender, { help });
 }
 
 export function resetPasswordMessage(to: string, sender: Sender, link: string, validMinutes: number): Email {
-  return {
-    to,
-    subject: `Reset your ${sender.council} password`,
-    text: [
-      `Someone asked to reset the password of your ${sender.council} account. If it was you, choose a new password here:`,
-      link,
-      `The link works once, for ${describeMinutes(validMinutes)}. Choosing a new password signs you out everywhere.`,
-      'If you did not ask for this, you can ignore this email. Your password has not changed.',
-      signature(sender),
-    ].join('\n\n'),
-  };
+  return accountEmail('reset_password', to, sender, { link, validFor: describeMinutes(validMinutes) });
 }
 
 export function emailSignInMessage(to: string, sender: Sender, link: string, validMinutes: number): Email {
-  return {
-    to,
-    subject: `Sign in to your ${sender.council} account`,
-    text: [
-      `To sign in to your ${sender.council} account, open this link:`,
-      link,
-      `The link works once, for ${describeMinutes(validMinutes)}.`,
-      'If you did not ask to sign in, you can ignore this email. No one can sign in with it unless they can read your email.',
-      signature(sender),
-    ].join('\n\n'),
-  };
+  return accountEmail('email_sign_in', to, sender, { link, validFor: describeMinutes(validMinutes) });
 }

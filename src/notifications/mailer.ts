@@ -1,8 +1,8 @@
 /**
- * Delivering queued emails over SMTP. `serve` starts one worker loop per process; each pass
- * claims a few due emails from the outbox, sends them and marks each one sent or failed (a
- * failure is tried again later, see platform/outbox.ts). Without SMTP_URL and MAIL_FROM,
- * emails stay queued and are sent once email is configured.
+ * Emails over SMTP: the mail configuration, the sender (text and HTML parts, a Message-ID made
+ * from the outbox id, one-click unsubscribe headers) and the development mailbox. The delivery
+ * loop itself is in delivery.ts. Without SMTP_URL and MAIL_FROM (and outside the development
+ * mailbox), emails stay queued and are sent once email is configured.
  *
  * Logs never hold an address or a link: only the outbox id, which email it is, and the mail
  * server's answer with any address in it replaced.
@@ -10,10 +10,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
-import { dialectOf, type DB } from '../db/connection.js';
+import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
-import { claimPending, markFailed, markSent, withoutAddresses } from '../platform/outbox.js';
-import { openQueuedEmail, type Email, type QueuedEmail } from './email.js';
+import type { RetryPolicy } from '../platform/outbox.js';
+import { deliverDue, emailChannel, startDelivery } from './delivery.js';
+import type { Email } from './email.js';
+import { htmlEmail } from './html.js';
 
 export interface MailConfig {
   /** smtp:// or smtps:// with any user and password in it; null: email is not configured. */
@@ -55,31 +57,75 @@ export function loadMailConfig(env: Env, problems: string[]): MailConfig {
 }
 
 export interface EmailSender {
-  send(email: Email): Promise<void>;
+  /** Names the provider in the outbox: smtp, or dev (kept in the development mailbox, not sent). */
+  provider: string;
+  /** Sends one email; `outboxId` gives it a Message-ID that is the same on every attempt. */
+  send(email: Email, options?: { outboxId?: number }): Promise<void>;
   close(): void;
 }
 
+/** How an email looks: the council's name and colour in its HTML part. */
+export interface EmailLook {
+  colour: string | null;
+}
+
+/** The domain of the From address (Message-IDs are made under it). */
+const domainOf = (from: string) => /@([^\s<>@]+?)>?$/.exec(from.trim())?.[1] ?? 'townhall.invalid';
+
+/**
+ * The Message-ID of an outbox message: the same on every attempt, so a resend after a crash
+ * (mail server said 250, we died before recording it) is recognisable as the same message.
+ */
+export const messageIdFor = (outboxId: number, from: string) => `<townhall.outbox.${outboxId}@${domainOf(from)}>`;
+
+/** The words of the unsubscribe link in an email's HTML part. */
+const unsubscribeWords: Record<string, string> = { en: 'Stop these emails', es: 'Dejar de recibir estos correos', ar: 'إيقاف هذه الرسائل' };
+
+/** The MIME parts and headers of an email: text, HTML, Message-ID and, for case emails, one-click unsubscribe. */
+export function composeMail(email: Email, council: string, look: EmailLook, options: { from: string; outboxId?: number }) {
+  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
+  if (email.unsubscribeUrl) {
+    headers['List-Unsubscribe'] = `<${email.unsubscribeUrl}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  const language = email.language ?? 'en';
+  return {
+    to: email.to, subject: email.subject, text: email.text, headers,
+    html: htmlEmail(email.subject, email.text, { council, colour: look.colour, language, unsubscribeUrl: email.unsubscribeUrl, unsubscribeText: unsubscribeWords[language] }),
+    ...(options.outboxId === undefined ? {} : { messageId: messageIdFor(options.outboxId, options.from) }),
+  };
+}
+
 /** A sender over SMTP, or null when email is not configured. */
-export function smtpSender(mail: MailConfig, council: string): EmailSender | null {
+export function smtpSender(mail: MailConfig, council: string, look: EmailLook = { colour: null }): EmailSender | null {
   if (!mail.smtpUrl || !mail.from) return null;
   const transport = nodemailer.createTransport({
     url: mail.smtpUrl,
-    // A mail server that hangs must not hold the worker (or, on PostgreSQL, its transaction) for long.
+    // Reuse connections: a backlog drains without a new SMTP conversation per email.
+    pool: true, maxConnections: 2,
+    // A mail server that hangs must not hold a message for long (its lease is longer than this).
     connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
-    // Messages are plain text composed here: never let a message pull in files or URLs.
+    // Messages are composed here: never let a message pull in files or URLs.
     disableFileAccess: true, disableUrlAccess: true,
   });
-  const from = mail.from.includes('<') ? mail.from : { name: council, address: mail.from };
+  const mailFrom = mail.from;
+  const from = mailFrom.includes('<') ? mailFrom : { name: council, address: mailFrom };
   return {
-    async send(email) {
-      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+    provider: 'smtp',
+    async send(email, options = {}) {
+      await transport.sendMail({ from, ...composeMail(email, council, look, { from: mailFrom, outboxId: options.outboxId }) });
     },
     close: () => transport.close(),
   };
 }
 
+/** The development mailbox: nothing leaves; messages are marked sent by "dev" and shown at /admin/messages/:id. */
+export function devMailSender(): EmailSender {
+  return { provider: 'dev', async send() {}, close() {} };
+}
+
 /** Where email goes, for the log at start: the host and port, never the user or password. */
-function describeServer(smtpUrl: string): string {
+export function describeServer(smtpUrl: string): string {
   const url = new URL(smtpUrl);
   return `${url.hostname}:${url.port || (url.protocol === 'smtps:' ? '465' : '587')}`;
 }
@@ -95,71 +141,17 @@ export interface DeliveryResult {
   failed: number;
 }
 
-/** Emails claimed per pass: small, so a slow server holds few rows (and on PostgreSQL, one short transaction). */
-const BATCH = 10;
-
-/** One pass: sends the emails that are due and marks each one. */
-export async function deliverEmails(deps: { db: DB; keyring: Keyring; log?: DeliveryLog }, sender: EmailSender): Promise<DeliveryResult> {
-  const { db, keyring, log } = deps;
-  const pass = async (trx: DB): Promise<DeliveryResult> => {
-    const result = { sent: 0, failed: 0 };
-    for (const message of await claimPending(trx, BATCH, { kind: 'email' })) {
-      let email: QueuedEmail | undefined;
-      try {
-        email = openQueuedEmail(keyring, message.payload);
-        await sender.send(email);
-      } catch (error) {
-        const reason = withoutAddresses(error instanceof Error ? error.message : String(error));
-        const gaveUp = await markFailed(trx, message, reason);
-        result.failed++;
-        const details = { outboxId: message.id, template: email?.template ?? 'unreadable', attempts: message.attempts + 1, reason };
-        if (gaveUp) log?.error(details, 'an email could not be delivered and will not be tried again');
-        else log?.warn(details, 'an email was not delivered; it will be tried again later');
-        continue;
-      }
-      await markSent(trx, message.id);
-      result.sent++;
-    }
-    return result;
-  };
-  // PostgreSQL: the claimed rows stay locked until marked, so other processes skip them.
-  // SQLite: a transaction would hold the one connection while the mail server answers.
-  return dialectOf(db) === 'postgres' ? db.transaction().execute(pass) : pass(db);
+/** One pass over due emails only (kept for callers written before SMS): sends them and marks each one. */
+export async function deliverEmails(deps: { db: DB; keyring: Keyring; log?: DeliveryLog; policy?: RetryPolicy }, sender: EmailSender): Promise<DeliveryResult> {
+  const result = await deliverDue(deps, [emailChannel(deps.keyring, sender, 1000)]);
+  return { sent: result.sent, failed: result.failed + result.dead };
 }
 
 export interface EmailDelivery {
   stop(): Promise<void>;
 }
 
-/** Starts the worker loop; `stop` waits for a pass in progress to finish. */
-export function startEmailDelivery(deps: { db: DB; keyring: Keyring; config: Config; log: DeliveryLog }, options: { everyMs?: number } = {}): EmailDelivery {
-  const { config, log } = deps;
-  const sender = smtpSender(config.mail, config.jurisdiction.name);
-  if (!sender || !config.mail.smtpUrl) {
-    log.warn('Email is not configured (set SMTP_URL and MAIL_FROM): emails to residents wait in the outbox and are sent once it is.');
-    return { stop: async () => {} };
-  }
-  log.info({ server: describeServer(config.mail.smtpUrl) }, 'email delivery started');
-  const everyMs = options.everyMs ?? 5_000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    running = deliverEmails(deps, sender).then(
-      (result) => { if (result.sent > 0) log.info(result, 'emails delivered'); },
-      (error: unknown) => log.error({ err: error }, 'email delivery pass failed; it will be tried again'),
-    ).finally(() => {
-      running = undefined;
-      if (!stopped) timer = setTimeout(tick, everyMs).unref();
-    });
-  };
-  timer = setTimeout(tick, 0).unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      sender.close();
-    },
-  };
+/** The old name of startDelivery: every channel configured, emails and text messages. */
+export function startEmailDelivery(deps: { db: DB; keyring: Keyring; config: Config; log: DeliveryLog }, options: { everyMs?: number; demo?: boolean } = {}): EmailDelivery {
+  return startDelivery(deps, options);
 }

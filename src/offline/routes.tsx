@@ -135,7 +135,7 @@ const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').in
 const emptyValues = (): Values => ({ service: '', description: '', address: '', lat: '', long: '', email: '' });
 
 export async function offlineRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
-  const jurisdiction = { id: config.jurisdiction.id, bounds: config.jurisdiction.bounds };
+  const jurisdiction = { id: config.jurisdiction.id, bounds: config.jurisdiction.bounds, timeZone: config.jurisdiction.timeZone };
   const b = jurisdiction.bounds;
   const boundsText = `${b.minLat},${b.minLong},${b.maxLat},${b.maxLong}`;
 

@@ -12,6 +12,7 @@ import type { DB } from '../db/connection.js';
 import { apiKeyAccess, authorisedKey, publicAccess } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { DomainError, httpStatusOf, invalid, notFound } from '../platform/errors.js';
+import { acknowledgeRequest } from '../notifications/acknowledge.js';
 import {
   applyStatusUpdate, findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests, submitServiceRequest,
 } from '../requests/requests.js';
@@ -138,7 +139,10 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
     const body = bodyParams(request);
     checkJurisdiction(body);
     const key = authorisedKey(request);
-    const created = await submitServiceRequest(db, { jurisdiction: config.jurisdiction, keyring }, { ...parseNewRequest(body), channel: 'api' }, { id: `api_key:${key.id}`, apiKeyId: key.id });
+    const input = parseNewRequest(body);
+    // A reporter who gave an email address is told the reference, in the same transaction (notifications/acknowledge.ts).
+    const acknowledge = input.contact.email ? (trx: DB, caseId: number) => acknowledgeRequest(trx, { keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, caseId, input.contact.email!).then(() => {}) : undefined;
+    const created = await submitServiceRequest(db, { jurisdiction: config.jurisdiction, keyring }, { ...input, channel: 'api' }, { id: `api_key:${key.id}`, apiKeyId: key.id }, acknowledge);
     const row = { service_request_id: created.id, token: created.token, service_notice: created.serviceNotice, account_id: null };
     return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [row]), 201);
   });
@@ -187,7 +191,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
     const key = authorisedKey(request);
     // The public address is read now: it may be settled after the routes are (as in tests).
     const notify = { keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name };
-    const applied = await applyStatusUpdate(db, jurisdictionId, parseStatusUpdate(body), { id: `api_key:${key.id}`, apiKeyId: key.id }, notify);
+    const applied = await applyStatusUpdate(db, jurisdictionId, parseStatusUpdate(body), { id: `api_key:${key.id}`, apiKeyId: key.id }, notify, config.jurisdiction.timeZone);
     return send(reply, fmt, renderList(fmt, 'service_request_updates', 'request_update', [{ update_id: applied.updateId }]), 201);
   });
 }

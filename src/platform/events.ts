@@ -8,7 +8,7 @@
  * advisory lock orders event-writing transactions (publish last, just before commit, so it is
  * held briefly); NOTIFY (delivered at commit) wakes the other processes. SQLite has one writer.
  *
- * (The hub that fans events out to subscribers is built by the real-time work; see below.)
+ * The hub that fans events out to subscribers (server-sent event streams) is src/live/hub.ts.
  */
 import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
@@ -44,5 +44,31 @@ export async function publishEvents(trx: DB, events: PublishedEvent[]): Promise<
     .values(events.map((event) => ({ topic: event.topic, kind: event.kind, data: JSON.stringify(event.data), created_at: at })))
     .returning('id').execute();
   if (postgres) await sql`select pg_notify(${EVENTS_CHANNEL}, ${String(rows[rows.length - 1]!.id)})`.execute(trx);
+  else nudgeListeners();
   return rows.map((row) => row.id);
 }
+
+/**
+ * In-process wake-up for SQLite (one process, no NOTIFY): hubs listening here read soon after a
+ * publish instead of waiting for their next poll. The transaction has not committed yet when
+ * this runs, so the read is a little later; a read that comes too early is caught by the poll.
+ */
+const listeners = new Set<() => void>();
+export function onEventsPublished(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+function nudgeListeners(): void {
+  if (listeners.size === 0) return;
+  setTimeout(() => listeners.forEach((listener) => listener()), 2).unref();
+}
+
+/** Deletes events older than the given time (the lead schedules it: 7 days). Returns how many. */
+export async function pruneEvents(db: DB, olderThan: Date | string): Promise<number> {
+  const cutoff = typeof olderThan === 'string' ? olderThan : olderThan.toISOString();
+  const result = await db.deleteFrom('events').where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** How long events are kept for Last-Event-ID replay. */
+export const EVENT_RETENTION_DAYS = 7;

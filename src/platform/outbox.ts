@@ -1,29 +1,42 @@
 /**
- * The outbox: every message Townhall sends to the outside world (emails now; webhooks and SMS
- * later) is first written here, in the same transaction as the change that causes it. So a
- * message exists if and only if its change was saved, and a mail server that is down loses
- * nothing: workers claim due messages, send them, and mark each one sent or failed. A failed
- * message is tried again later, with growing gaps, until MAX_ATTEMPTS.
+ * The outbox: every message Townhall sends to the outside world (emails, text messages) is
+ * first written here, in the same transaction as the change that causes it. So a message exists
+ * if and only if its change was saved, and a provider that is down loses nothing.
+ *
+ * A message moves through: queued -> sending -> sent, or -> failed (tried again after a growing,
+ * jittered gap) -> ... -> dead after the last attempt (kept, shown to staff, who may retry it).
+ *
+ * Claiming is a SHORT transaction: it picks due rows and marks them `sending` with a lease
+ * (locked_until), then commits. The provider is called outside any transaction; the result is
+ * written afterwards. A worker that dies (kill -9) leaves its rows `sending`; once their lease
+ * ends another worker takes them over. On PostgreSQL the pick uses `for update skip locked`, so
+ * workers in several processes never pick the same row; SQLite has one writer at a time.
  *
  * Payloads are JSON. Whatever in them is personal (an address, a text holding a one-time link)
  * the caller seals first (platform/crypto.ts): the outbox table must never hold it in clear.
- *
- * Several app processes on PostgreSQL: claimPending locks the rows it returns (`for update skip
- * locked`), so it is called inside a transaction that also marks them; other processes skip
- * those rows until it ends. SQLite serves one process, with one worker per kind in it.
  */
+import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
 import { nowIso } from './time.js';
 
-/** After this many failed attempts a message is left alone (and stays in the table to be looked at). */
+/** The default number of attempts before a message is dead (OUTBOX_MAX_ATTEMPTS). */
 export const MAX_ATTEMPTS = 8;
 
-/**
- * When each attempt may start, in minutes after the message was queued: the first at once,
- * then after 1 minute, 5, 15, an hour, 3 hours, 12 and 24. Counted from the queuing time
- * because the table records no time of the last attempt.
- */
-const ATTEMPT_DUE_MINUTES = [0, 1, 5, 15, 60, 180, 720, 1440] as const;
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'dead';
+export const outboxStatuses: readonly OutboxStatus[] = ['queued', 'sending', 'sent', 'failed', 'dead'];
+
+/** How delivery retries; every value configurable (tests use milliseconds). */
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** The first gap after a failure; each further failure may double it (full jitter). */
+  backoffBaseMs: number;
+  /** The longest gap. */
+  backoffCapMs: number;
+  /** How long a claim holds a message before another worker may take it over: longer than any provider call. */
+  leaseMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: MAX_ATTEMPTS, backoffBaseMs: 30_000, backoffCapMs: 6 * 3600_000, leaseMs: 5 * 60_000 };
 
 /** The longest an error text kept in last_error may be. */
 const MAX_ERROR_LENGTH = 500;
@@ -36,52 +49,106 @@ export interface OutboxMessage {
   /** Attempts made before this one. */
   attempts: number;
   createdAt: string;
+  idempotencyKey: string | null;
 }
 
-/** Queues a message. Call it with the transaction of the change that causes the message. */
-export async function enqueue(trx: DB, kind: string, payload: object): Promise<number> {
+/**
+ * Queues a message. Call it with the transaction of the change that causes the message. With an
+ * idempotency key, a second message with the same key inserts nothing (on both databases) and
+ * the first one's id is returned.
+ */
+export async function enqueue(trx: DB, kind: string, payload: object, options: { idempotencyKey?: string } = {}): Promise<number> {
   if (!trx.isTransaction) throw new Error('outbox.enqueue needs the transaction of the change that causes the message, so both are saved or neither.');
+  const at = nowIso();
+  const key = options.idempotencyKey ?? null;
   const row = await trx.insertInto('outbox')
-    .values({ kind, payload: JSON.stringify(payload), created_at: nowIso(), sent_at: null, last_error: null })
-    .returning('id').executeTakeFirstOrThrow();
-  return row.id;
+    .values({ kind, payload: JSON.stringify(payload), created_at: at, sent_at: null, last_error: null, status: 'queued', next_attempt_at: at, idempotency_key: key })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id').executeTakeFirst();
+  if (row) return row.id;
+  const existing = await trx.selectFrom('outbox').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+  return existing.id;
+}
+
+const toMessage = (row: { id: number; kind: string; payload: string; attempts: number; created_at: string; idempotency_key: string | null }): OutboxMessage =>
+  ({ id: row.id, kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, createdAt: row.created_at, idempotencyKey: row.idempotency_key });
+
+/**
+ * Claims up to `limit` due messages (oldest first, optionally of some kinds) in one short
+ * transaction of its own: due means queued or failed with next_attempt_at passed, or sending
+ * with its lease ended (its worker died). Each is marked sending with a new lease.
+ */
+export async function claimDue(db: DB, limit: number, options: { kinds?: readonly string[]; now?: Date; leaseMs?: number } = {}): Promise<OutboxMessage[]> {
+  const now = (options.now ?? new Date());
+  const at = now.toISOString();
+  const lockedUntil = new Date(now.getTime() + (options.leaseMs ?? defaultRetryPolicy.leaseMs)).toISOString();
+  const pick = async (trx: DB) => {
+    let query = trx.selectFrom('outbox').selectAll()
+      .where((eb) => eb.or([
+        eb.and([eb('status', 'in', ['queued', 'failed']), eb('next_attempt_at', '<=', at)]),
+        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', at)]),
+      ]))
+      .orderBy('id').limit(limit);
+    if (options.kinds) query = query.where('kind', 'in', [...options.kinds]);
+    if (dialectOf(trx) === 'postgres') query = query.forUpdate().skipLocked();
+    const rows = await query.execute();
+    if (rows.length === 0) return [];
+    await trx.updateTable('outbox').set({ status: 'sending', locked_until: lockedUntil, last_attempt_at: at })
+      .where('id', 'in', rows.map((r) => r.id)).execute();
+    return rows.map(toMessage);
+  };
+  return db.isTransaction ? pick(db) : db.transaction().execute(pick);
 }
 
 /**
- * Up to `limit` messages due for an attempt, oldest first, optionally of one kind. On
- * PostgreSQL `db` must be a transaction: the rows stay locked to this caller until it ends.
+ * The old name: claims due messages of one kind (or all). Kept for callers written before the
+ * delivery states; it now marks them sending, like claimDue.
  */
-export async function claimPending(db: DB, limit: number, options: { kind?: string; now?: Date } = {}): Promise<OutboxMessage[]> {
-  const now = (options.now ?? new Date()).getTime();
-  let query = db.selectFrom('outbox').selectAll()
-    .where('sent_at', 'is', null)
-    .where('attempts', '<', MAX_ATTEMPTS)
-    // Due: queued long enough ago for the attempt it is on. ISO times compare as instants on both databases.
-    .where((eb) => eb.or(ATTEMPT_DUE_MINUTES.map((minutes, attempts) =>
-      eb.and([eb('attempts', '=', attempts), eb('created_at', '<=', new Date(now - minutes * 60_000).toISOString())]))))
-    .orderBy('id').limit(limit);
-  if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
-  if (dialectOf(db) === 'postgres') {
-    if (!db.isTransaction) throw new Error('On PostgreSQL, outbox.claimPending must run inside a transaction, so the rows stay claimed while they are sent.');
-    query = query.forUpdate().skipLocked();
-  }
-  const rows = await query.execute();
-  return rows.map((row) => ({ id: row.id, kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, createdAt: row.created_at }));
+export async function claimPending(db: DB, limit: number, options: { kind?: string; now?: Date; leaseMs?: number } = {}): Promise<OutboxMessage[]> {
+  return claimDue(db, limit, { kinds: options.kind === undefined ? undefined : [options.kind], now: options.now, leaseMs: options.leaseMs });
 }
 
-export async function markSent(db: DB, id: number): Promise<void> {
-  await db.updateTable('outbox').set((eb) => ({ sent_at: nowIso(), attempts: eb('attempts', '+', 1), last_error: null })).where('id', '=', id).execute();
+/** Marks a message sent (by which provider, when known). */
+export async function markSent(db: DB, id: number, provider?: string): Promise<void> {
+  await db.updateTable('outbox').set((eb) => ({
+    status: 'sent', sent_at: nowIso(), attempts: eb('attempts', '+', 1), last_error: null, locked_until: null, next_attempt_at: null, provider: provider ?? null,
+  })).where('id', '=', id).execute();
 }
 
 /**
- * Records a failed attempt and why. The reason is stored, so it must not hold personal data:
- * callers pass it through `withoutAddresses` or write their own words. Returns true when that
- * was the last attempt.
+ * The gap before the next attempt after `failures` failures: full jitter over an exponential
+ * window (base x 2^(failures-1), at most the cap), never less than the base, so a provider that
+ * is down is not hammered, and many failed messages do not all come back at the same moment.
  */
-export async function markFailed(db: DB, message: Pick<OutboxMessage, 'id' | 'attempts'>, reason: string): Promise<boolean> {
-  await db.updateTable('outbox').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: reason.slice(0, MAX_ERROR_LENGTH) }))
-    .where('id', '=', message.id).execute();
-  return message.attempts + 1 >= MAX_ATTEMPTS;
+export function backoffMs(failures: number, policy: Pick<RetryPolicy, 'backoffBaseMs' | 'backoffCapMs'>, random: () => number = Math.random): number {
+  const window = Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** Math.max(0, failures - 1));
+  return Math.min(policy.backoffCapMs, Math.max(policy.backoffBaseMs, Math.round(random() * window)));
+}
+
+/**
+ * Records a failed attempt and why: failed with its next attempt time, or dead when that was the
+ * last attempt (returns true then). The reason is stored, so it must not hold personal data:
+ * callers pass it through `withoutAddresses` or write their own words.
+ */
+export async function markFailed(db: DB, message: Pick<OutboxMessage, 'id' | 'attempts'>, reason: string, policy: RetryPolicy = defaultRetryPolicy, now = new Date()): Promise<boolean> {
+  const failures = message.attempts + 1;
+  const dead = failures >= policy.maxAttempts;
+  await db.updateTable('outbox').set((eb) => ({
+    attempts: eb('attempts', '+', 1), last_error: reason.slice(0, MAX_ERROR_LENGTH), locked_until: null,
+    status: dead ? 'dead' : 'failed',
+    next_attempt_at: dead ? null : new Date(now.getTime() + backoffMs(failures, policy)).toISOString(),
+  })).where('id', '=', message.id).execute();
+  return dead;
+}
+
+/**
+ * A member of staff asks for a failed or dead message to be tried again now (one more attempt
+ * for a dead one). Returns false when the message is not failed or dead.
+ */
+export async function retryNow(db: DB, id: number): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({ status: 'queued', next_attempt_at: nowIso(), locked_until: null })
+    .where('id', '=', id).where('status', 'in', ['failed', 'dead']).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** An error text with every email address in it replaced: mail servers like to quote the recipient. */
@@ -89,7 +156,15 @@ export const withoutAddresses = (text: string): string => text.replace(/[^\s<>"(
 
 /** Messages not sent yet and still to be tried, of one kind or all (for health pages and tests). */
 export async function countPending(db: DB, kind?: string): Promise<number> {
-  let query = db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).where('attempts', '<', MAX_ATTEMPTS);
+  let query = db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['queued', 'sending', 'failed']);
   if (kind !== undefined) query = query.where('kind', '=', kind);
   return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/** How many messages are in each state (for the staff view). */
+export async function countByStatus(db: DB): Promise<Record<OutboxStatus, number>> {
+  const rows = await db.selectFrom('outbox').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
+  const counts = Object.fromEntries(outboxStatuses.map((s) => [s, 0])) as Record<OutboxStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
 }

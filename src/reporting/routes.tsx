@@ -409,7 +409,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     if (!service) return startAgain(request, reply);
     let sent;
     try {
-      sent = await submitServiceRequest(db, { jurisdiction: { id: jurisdictionId, bounds }, keyring }, {
+      sent = await submitServiceRequest(db, { jurisdiction: { id: jurisdictionId, bounds, timeZone: config.jurisdiction.timeZone }, keyring }, {
         serviceCode: data.service!, description: data.description ?? null, lat: data.lat ?? null, long: data.long ?? null, addressString: where,
         attributes: data.attributes ?? {}, mediaUrls, channel: 'web',
         contact: {

@@ -12,6 +12,9 @@ import type { Keyring } from '../platform/crypto.js';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.js';
 import { addDays, nowIso } from '../platform/time.js';
 import { caseChanged, type CaseChangeDeps } from '../feedback/emails.js';
+import { isTrainingJurisdiction } from '../training/space.js';
+import { publishEvents } from '../platform/events.js';
+import { caseEvents, followOutsideChange, startCaseWorkflow } from '../workflow/engine.js';
 import { checkAnswers } from './answers.js';
 import { hasContact, sealReporter } from './reporters.js';
 import * as store from './store.js';
@@ -23,6 +26,8 @@ export const MAX_MEDIA_URLS = 5;
 export interface Jurisdiction {
   id: string;
   bounds: Bounds;
+  /** IANA time zone: the working day of departments without a calendar of their own (default UTC). */
+  timeZone?: string;
 }
 
 /** What submitting a request needs besides the request: where, and the keys that seal personal data. */
@@ -96,7 +101,7 @@ export async function submitServiceRequest(db: DB, { jurisdiction, keyring }: Su
 
   const at = nowIso();
   const created = await db.transaction().execute(async (trx) => {
-    const row = await store.insertCase(trx, {
+    const inserted = await store.insertCase(trx, {
       jurisdiction_id: jurisdiction.id,
       kind: 'service_request',
       service_code: service.code,
@@ -120,12 +125,16 @@ export async function submitServiceRequest(db: DB, { jurisdiction, keyring }: Su
       closed_at: null,
       api_key_id: actor.apiKeyId ?? null,
     }, hasContact(input.contact) ? sealReporter(keyring, input.contact) : null);
+    // Its workflow, department, assignee and clocks are part of the submission, not a later change.
+    await startCaseWorkflow(trx, { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' }, inserted.id);
+    const row = await trx.selectFrom('cases').selectAll().where('id', '=', inserted.id).executeTakeFirstOrThrow();
     await store.insertAction(trx, {
-      caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: null, status: 'open', state: 'submitted',
+      caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: null, status: row.status, state: row.state,
       description: null, mediaUrl: null, details: { channel: input.channel }, isPublic: true, at,
     });
     await appendAudit(trx, { actor: actor.id, action: 'service_request.submitted', entityType: 'service_request', entityId: String(row.id), after: publicAuditView(row) });
     if (afterInsert) await afterInsert(trx, row.id);
+    await publishEvents(trx, caseEvents(row, 'submitted', [row.department_id], null));
     return row;
   });
   return toServiceRequest({ ...created, service_name: service.name, service_notice: service.serviceNotice });
@@ -191,11 +200,8 @@ function checkContact(contact: ReporterContact): string[] {
   return problems;
 }
 
-/** What the audit trail keeps of a case: its public fields, never the reporter's details. */
-function publicAuditView(row: store.CaseWithService | Omit<store.CaseWithService, 'service_name' | 'service_notice'>) {
-  const { status, state, status_notes, service_code, description, lat, long, address_string, attributes, expected_at, closed_at } = row;
-  return { status, state, status_notes, service_code, description, lat, long, address_string, attributes: JSON.parse(attributes) as unknown, expected_at, closed_at };
-}
+/** What the audit trail keeps of a case: its public fields and who works it, never the reporter's details. */
+const publicAuditView = store.auditViewOfCase;
 
 export async function getServiceRequest(db: DB, jurisdictionId: string, id: string): Promise<ServiceRequest> {
   const row = /^\d{1,15}$/.test(id) ? await store.findCase(db, jurisdictionId, Number(id)) : undefined;
@@ -265,7 +271,7 @@ export type AppliedUpdate = StatusUpdate;
  * Applies a status update from an outside system (an Open311 back office) as an appended action.
  * The update is public, so the reporter and followers are emailed about it (in the same transaction).
  */
-export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: StatusUpdate, actor: Actor, notify: CaseChangeDeps): Promise<AppliedUpdate> {
+export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: StatusUpdate, actor: Actor, notify: CaseChangeDeps, timeZone = 'UTC'): Promise<AppliedUpdate> {
   const idempotencyKey = `open311-update:${update.updateId}`;
   return db.transaction().execute(async (trx) => {
     const current = /^\d{1,15}$/.test(update.requestId) ? await store.findCase(trx, jurisdictionId, Number(update.requestId)) : undefined;
@@ -289,7 +295,9 @@ export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: 
       actor: actor.id, action: 'service_request.status_updated', entityType: 'service_request', entityId: String(current.id),
       before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId, update_id: update.updateId },
     });
-    await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, closed: update.status === 'closed', note: update.description });
+    // Practice cases never reach residents.
+    if (!isTrainingJurisdiction(jurisdictionId)) await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, closed: update.status === 'closed', note: update.description });
+    await followOutsideChange(trx, { jurisdictionId, timeZone }, current, after, 'status_update');
     return { ...update, updateId: String(actionId) };
   });
 }
@@ -307,7 +315,7 @@ export async function closingActionId(db: DB, caseId: number): Promise<number | 
  * an appended public action, the case's new state and an audit entry, in the caller's
  * transaction when there is one. The reason given is public; keep personal details out of it.
  */
-export async function reopenCase(db: DB, jurisdictionId: string, caseId: number, reopening: { description: string; details: Record<string, unknown> }, actor: Actor): Promise<void> {
+export async function reopenCase(db: DB, jurisdictionId: string, caseId: number, reopening: { description: string; details: Record<string, unknown> }, actor: Actor, timeZone = 'UTC'): Promise<void> {
   const run = async (trx: DB) => {
     const current = await store.findCase(trx, jurisdictionId, caseId);
     if (!current) throw notFound(`There is no service request with id "${caseId}".`);
@@ -317,11 +325,12 @@ export async function reopenCase(db: DB, jurisdictionId: string, caseId: number,
       caseId, action: 'reopened', actor: actor.id, idempotencyKey: null, status: 'open', state: 'reopened',
       description: reopening.description, mediaUrl: null, details: reopening.details, isPublic: true, at,
     });
-    const after = await store.updateCase(trx, caseId, { status: 'open', state: 'reopened', status_notes: reopening.description, closed_at: null, updated_at: at });
+    const after = await store.updateCase(trx, caseId, { status: 'open', state: 'reopened', status_notes: reopening.description, closed_at: null, updated_at: at, merged_into: null });
     await appendAudit(trx, {
       actor: actor.id, action: 'service_request.reopened', entityType: 'service_request', entityId: String(caseId),
       before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId },
     });
+    await followOutsideChange(trx, { jurisdictionId, timeZone }, current, after, 'reopened');
   };
   if (db.isTransaction) await run(db);
   else await db.transaction().execute(run);

@@ -35,6 +35,18 @@ function selectCases(db: DB, jurisdictionId: string) {
     .where('cases.jurisdiction_id', '=', jurisdictionId);
 }
 
+/**
+ * What the audit trail keeps of a case: its public fields and who works it, never the reporter's
+ * details.
+ */
+export function auditViewOfCase(row: CaseRow) {
+  const { status, state, status_notes, service_code, description, lat, long, address_string, attributes, expected_at, closed_at } = row;
+  return {
+    status, state, status_notes, service_code, description, lat, long, address_string, attributes: JSON.parse(attributes) as unknown, expected_at, closed_at,
+    department_id: row.department_id, assigned_user_id: row.assigned_user_id, priority: row.priority, merged_into: row.merged_into,
+  };
+}
+
 export async function insertCase(trx: DB, row: NewCase, reporter: SealedReporter | null): Promise<CaseRow> {
   const inserted = await trx.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
   if (reporter) await trx.insertInto('case_reporters').values({ case_id: inserted.id, ...reporter }).execute();

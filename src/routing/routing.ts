@@ -1,16 +1,72 @@
-/** Routing. CONTRACT STUB: the SLA/routing helper implements these (signatures fixed). */
+/**
+ * Routing: which department works a new case, and who in it gets the case.
+ */
 import type { DB } from '../db/connection.js';
+import { areaContains, storedArea, type AreaGeometry } from './areas.js';
+
+/** Parsed areas by their stored text: areas change rarely and can be large. */
+const areaCache = new Map<string, AreaGeometry | null>();
+function areaOf(text: string | null): AreaGeometry | null {
+  if (!text) return null;
+  if (!areaCache.has(text)) {
+    if (areaCache.size > 50) areaCache.clear();
+    areaCache.set(text, storedArea(text));
+  }
+  return areaCache.get(text) ?? null;
+}
 
 /**
  * The department that should work a new case: the first routing rule (by position) whose
  * service matches (or is any) and, for area rules, whose department's area holds the point;
  * else the service's own department; else null.
  */
-export async function routeCase(_db: DB, _jurisdictionId: string, _where: { serviceCode: string; lat: number | null; long: number | null }): Promise<number | null> {
-  throw new Error('not implemented yet');
+export async function routeCase(db: DB, jurisdictionId: string, where: { serviceCode: string; lat: number | null; long: number | null }): Promise<number | null> {
+  const rules = await db.selectFrom('routing_rules as r')
+    .innerJoin('departments as d', 'd.id', 'r.department_id')
+    .select(['r.department_id', 'r.service_code', 'r.within_area', 'd.area'])
+    .where('r.jurisdiction_id', '=', jurisdictionId)
+    .where((eb) => eb.or([eb('r.service_code', 'is', null), eb('r.service_code', '=', where.serviceCode)]))
+    .orderBy('r.position').orderBy('r.id')
+    .execute();
+  for (const rule of rules) {
+    if (rule.within_area !== 1) return rule.department_id;
+    if (where.lat === null || where.long === null) continue;
+    const area = areaOf(rule.area);
+    if (area && areaContains(area, where.lat, where.long)) return rule.department_id;
+  }
+  const own = await db.selectFrom('services as s')
+    .innerJoin('departments as d', 'd.code', 's.department_code')
+    .select('d.id')
+    .where('s.jurisdiction_id', '=', jurisdictionId).where('s.code', '=', where.serviceCode)
+    .executeTakeFirst();
+  return own?.id ?? null;
 }
 
+/** Roles whose members are given cases to work. */
+export const caseWorkingRoles = ['case_worker', 'supervisor'] as const;
+
 /** Who in the department gets a new case by its assignment rule (round-robin or least loaded); null: nobody (rule "none" or no one active). */
-export async function pickAssignee(_db: DB, _departmentId: number): Promise<number | null> {
-  throw new Error('not implemented yet');
+export async function pickAssignee(db: DB, departmentId: number): Promise<number | null> {
+  const department = await db.selectFrom('departments').select('assignment').where('id', '=', departmentId).executeTakeFirst();
+  if (!department || department.assignment === 'none') return null;
+  const people = await db.selectFrom('users as u')
+    .select((eb) => [
+      'u.id',
+      // The latest case the person holds: a larger id was given later (cases are numbered in order).
+      eb.selectFrom('cases as c').select((e) => e.fn.max('c.id').as('m')).whereRef('c.assigned_user_id', '=', 'u.id').as('last_case'),
+      eb.selectFrom('cases as c').select((e) => e.fn.countAll().as('n')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.status', '=', 'open').as('open_cases'),
+    ])
+    .where('u.department_id', '=', departmentId).where('u.status', '=', 'active').where('u.role', 'in', [...caseWorkingRoles])
+    .orderBy('u.id')
+    .execute();
+  if (people.length === 0) return null;
+  const scored = people.map((person) => ({
+    id: person.id,
+    last: person.last_case === null ? -1 : Number(person.last_case),
+    open: Number(person.open_cases ?? 0),
+  }));
+  const key = department.assignment === 'round_robin' ? (p: typeof scored[number]) => p.last : (p: typeof scored[number]) => p.open;
+  // Ties go to the lowest user id (people is ordered by id, and sort is stable).
+  scored.sort((a, b) => key(a) - key(b));
+  return scored[0]!.id;
 }

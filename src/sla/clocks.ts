@@ -1,11 +1,15 @@
 /**
- * SLA clocks on a case. CONTRACT STUB: the SLA helper implements these (signatures fixed); the
- * workflow engine calls them inside its transaction. Each change also refreshes cases.due_at
- * (the earliest due time of the case's running clocks) for the queues.
+ * SLA clocks on a case. The workflow engine calls these inside its transaction. Each change also
+ * refreshes cases.due_at (the earliest due time of the case's running clocks) for the queues.
+ *
+ * A running clock keeps due_at = (when it last started running) + (its time left), counted in
+ * working minutes; so the minutes used so far are (target + extended) - (working minutes from now
+ * to due_at), and a suspended clock only needs the minutes it had used.
  */
 import type { DB } from '../db/connection.js';
+import { invalid } from '../platform/errors.js';
 import type { ClockKind } from '../workflow/types.js';
-import type { BusinessCalendar } from './calendar.js';
+import { addWorkingMinutes, workingMinutesBetween, type BusinessCalendar } from './calendar.js';
 
 export interface CaseClock {
   kind: ClockKind;
@@ -19,22 +23,114 @@ export interface CaseClock {
   warnedAt: string | null;
 }
 
+/** Supervisors are warned at this share of the time unless the workflow's SLA target says otherwise. */
+export const DEFAULT_WARN_AT = 0.8;
+
+export interface StartClockOptions {
+  /** The SlaTarget's warnAt (0 to 1): warn when this share of the time is used. */
+  warnAt?: number;
+}
+
+/** The clock of that kind on the case that is not stopped (the latest one), if any. */
+async function openClock(trx: DB, caseId: number, kind: ClockKind) {
+  return trx.selectFrom('case_clocks').selectAll()
+    .where('case_id', '=', caseId).where('kind', '=', kind).where('status', '!=', 'stopped')
+    .orderBy('id', 'desc').executeTakeFirst();
+}
+
+/** Keeps cases.due_at, which the queues sort and filter on, equal to the earliest running clock's. */
+export async function refreshCaseDueAt(trx: DB, caseId: number): Promise<void> {
+  const row = await trx.selectFrom('case_clocks').select((eb) => eb.fn.min('due_at').as('due'))
+    .where('case_id', '=', caseId).where('status', '=', 'running').executeTakeFirst();
+  const due = row?.due ?? null;
+  await trx.updateTable('cases').set({ due_at: due === null ? null : new Date(due as string).toISOString() }).where('id', '=', caseId).execute();
+}
+
+const warnMinutes = (total: number, percent: number) => Math.ceil((total * percent) / 100);
+
+/** Working minutes a running clock has used by `at`, from its due time. */
+function usedBy(calendar: BusinessCalendar, total: number, dueAt: string, at: string): number {
+  return Date.parse(at) <= Date.parse(dueAt)
+    ? total - workingMinutesBetween(calendar, at, dueAt)
+    : total + workingMinutesBetween(calendar, dueAt, at);
+}
+
 /** Starts (or restarts) a clock; a clock of that kind already running is left as it is. */
-export async function startClock(_trx: DB, _caseId: number, _kind: ClockKind, _targetMinutes: number, _calendar: BusinessCalendar, _at: string): Promise<void> {
-  throw new Error('not implemented yet');
+export async function startClock(trx: DB, caseId: number, kind: ClockKind, targetMinutes: number, calendar: BusinessCalendar, at: string, options: StartClockOptions = {}): Promise<void> {
+  if (!Number.isInteger(targetMinutes) || targetMinutes <= 0) throw invalid('An SLA target is a whole number of minutes, more than 0.');
+  const existing = await openClock(trx, caseId, kind);
+  if (existing?.status === 'running') return;
+  // A suspended clock being started again is replaced by a fresh one (a new id, so escalations of the new one are new).
+  if (existing) await trx.updateTable('case_clocks').set({ status: 'stopped', stopped_at: at, due_at: null, warn_due_at: null }).where('id', '=', existing.id).execute();
+  const warnAt = options.warnAt ?? DEFAULT_WARN_AT;
+  const percent = Math.min(100, Math.max(1, Math.round((Number.isFinite(warnAt) ? warnAt : DEFAULT_WARN_AT) * 100)));
+  await trx.insertInto('case_clocks').values({
+    case_id: caseId, kind, calendar_id: calendar.id, target_minutes: targetMinutes, started_at: at,
+    due_at: addWorkingMinutes(calendar, at, targetMinutes),
+    warn_percent: percent, warn_due_at: addWorkingMinutes(calendar, at, warnMinutes(targetMinutes, percent)),
+    used_minutes: 0, extended_minutes: 0, suspended_at: null, stopped_at: null, warned_at: null, breached_at: null, status: 'running',
+  }).execute();
+  await refreshCaseDueAt(trx, caseId);
 }
-export async function stopClock(_trx: DB, _caseId: number, _kind: ClockKind, _at: string): Promise<void> {
-  throw new Error('not implemented yet');
+
+/** Stops the clock for good (the work is done). Its due_at stays, so reports can tell met from missed. */
+export async function stopClock(trx: DB, caseId: number, kind: ClockKind, at: string): Promise<void> {
+  const clock = await openClock(trx, caseId, kind);
+  if (!clock) return;
+  await trx.updateTable('case_clocks').set({ status: 'stopped', stopped_at: at, warn_due_at: null }).where('id', '=', clock.id).execute();
+  await refreshCaseDueAt(trx, caseId);
 }
-export async function suspendClock(_trx: DB, _caseId: number, _kind: ClockKind, _calendar: BusinessCalendar, _at: string): Promise<void> {
-  throw new Error('not implemented yet');
+
+/** Pauses a running clock (e.g. waiting for the resident): records the minutes used; no due time while paused. */
+export async function suspendClock(trx: DB, caseId: number, kind: ClockKind, calendar: BusinessCalendar, at: string): Promise<void> {
+  const clock = await openClock(trx, caseId, kind);
+  if (!clock || clock.status !== 'running' || clock.due_at === null) return;
+  const total = clock.target_minutes + clock.extended_minutes;
+  const used = Math.max(0, usedBy(calendar, total, new Date(clock.due_at).toISOString(), at));
+  await trx.updateTable('case_clocks').set({ status: 'suspended', suspended_at: at, used_minutes: used, due_at: null, warn_due_at: null })
+    .where('id', '=', clock.id).execute();
+  await refreshCaseDueAt(trx, caseId);
 }
-export async function resumeClock(_trx: DB, _caseId: number, _kind: ClockKind, _calendar: BusinessCalendar, _at: string): Promise<void> {
-  throw new Error('not implemented yet');
+
+/** Restarts a suspended clock with the time it had left: due = now + (target + extended - used) working minutes. */
+export async function resumeClock(trx: DB, caseId: number, kind: ClockKind, calendar: BusinessCalendar, at: string): Promise<void> {
+  const clock = await openClock(trx, caseId, kind);
+  if (!clock || clock.status !== 'suspended') return;
+  const total = clock.target_minutes + clock.extended_minutes;
+  await trx.updateTable('case_clocks').set({
+    status: 'running', suspended_at: null,
+    due_at: addWorkingMinutes(calendar, at, total - clock.used_minutes),
+    warn_due_at: addWorkingMinutes(calendar, at, warnMinutes(total, clock.warn_percent) - clock.used_minutes),
+  }).where('id', '=', clock.id).execute();
+  await refreshCaseDueAt(trx, caseId);
 }
-export async function extendClock(_trx: DB, _caseId: number, _kind: ClockKind, _minutes: number, _calendar: BusinessCalendar): Promise<void> {
-  throw new Error('not implemented yet');
+
+/** Gives the clock more working minutes (a running clock's due time moves later). */
+export async function extendClock(trx: DB, caseId: number, kind: ClockKind, minutes: number, calendar: BusinessCalendar): Promise<void> {
+  if (!Number.isInteger(minutes) || minutes <= 0) throw invalid('An extension is a whole number of minutes, more than 0.');
+  const clock = await openClock(trx, caseId, kind);
+  if (!clock) throw invalid(`This case has no ${kind} clock to extend.`);
+  const total = clock.target_minutes + clock.extended_minutes;
+  const changes: { extended_minutes: number; due_at?: string; warn_due_at?: string } = { extended_minutes: clock.extended_minutes + minutes };
+  if (clock.status === 'running' && clock.due_at !== null) {
+    // Adding working minutes is additive, so moving the due time by the extension is the same as recounting from the start.
+    changes.due_at = addWorkingMinutes(calendar, new Date(clock.due_at).toISOString(), minutes);
+    if (clock.warn_due_at !== null) {
+      const later = warnMinutes(total + minutes, clock.warn_percent) - warnMinutes(total, clock.warn_percent);
+      changes.warn_due_at = addWorkingMinutes(calendar, new Date(clock.warn_due_at).toISOString(), later);
+    }
+  }
+  await trx.updateTable('case_clocks').set(changes).where('id', '=', clock.id).execute();
+  await refreshCaseDueAt(trx, caseId);
 }
-export async function caseClocks(_db: DB, _caseId: number): Promise<CaseClock[]> {
-  throw new Error('not implemented yet');
+
+/** The case's clocks, the latest of each kind first (stopped ones included, for the case page). */
+export async function caseClocks(db: DB, caseId: number): Promise<CaseClock[]> {
+  const rows = await db.selectFrom('case_clocks').selectAll().where('case_id', '=', caseId).orderBy('id', 'desc').execute();
+  const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+  return rows.map((row) => ({
+    kind: row.kind, status: row.status, startedAt: iso(row.started_at)!, dueAt: iso(row.due_at),
+    targetMinutes: row.target_minutes, extendedMinutes: row.extended_minutes, usedMinutes: row.used_minutes,
+    breachedAt: iso(row.breached_at), warnedAt: iso(row.warned_at),
+  }));
 }

@@ -1,74 +1,172 @@
 /**
- * The staff workspace, as far as identity needs it: the cases a person may see (their
- * department's, or all for roles that oversee), a case, and its reporter's contact details
- * behind a deliberate step that is audited. Queues and workflow come with the workflow issue.
- * These are staff tools and stay in English for now (`englishOnly`): the frame around them is in
- * the person's chosen language, the page body is marked lang="en".
+ * The staff workspace: queues (/staff), a case (/staff/requests/:id) with a form for each thing
+ * staff do to it (POST .../actions, through the workflow engine), internal attachments, bulk
+ * actions from a queue, and the reporter's contact details behind a deliberate, audited step.
+ * Server-rendered, usable without JavaScript and from the keyboard; English only for now.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
-import { getService, listServices } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
-import { caseListScope, may, staffRoles } from '../identity/policy.js';
-import { signedIn } from '../platform/access.js';
+import { caseListScope, may } from '../identity/policy.js';
 import type { Keyring } from '../platform/crypto.js';
-import { forbidden, notFound } from '../platform/errors.js';
-import { formatInZone } from '../platform/time.js';
+import { DomainError, forbidden, httpStatusOf } from '../platform/errors.js';
+import { formatInZone, nowIso } from '../platform/time.js';
 import { contactForCase } from '../requests/reporters.js';
-import { getServiceRequest, searchServiceRequests } from '../requests/requests.js';
+import { inTraining, workspaceJurisdiction } from '../training/space.js';
+import { performCaseAction } from '../workflow/engine.js';
+import { priorities, type Priority } from '../workflow/types.js';
+import { formText, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import { CaseList, CasePage, ContactPage } from './views.js';
+import { actorOf, doneMessages, engineContextOf, idempotencyKeyOf, parseAction, type ActionKind } from './actions.js';
+import { attachmentRoutes } from './attachments.js';
+import { bulkRoutes } from './bulk.js';
+import { caseView, loadCase, newIdempotencyKey, personDepartmentId, servicesByCode, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
+import { CasePage } from './case-page.js';
+import { QueuePage, queueHref, type QueueFilters, type QueueLine } from './queues.js';
+import * as store from './store.js';
+import { ContactPage } from './views.js';
 
 export async function staffRoutes(app: FastifyInstance, { db, config, keyring }: { db: DB; config: Config; keyring: Keyring }): Promise<void> {
-  const staff = { access: signedIn(staffRoles) };
+  const staff = staffAccess;
   const formatTime = (iso: string) => formatInZone(iso, config.jurisdiction.timeZone);
-  const departmentOf = async (serviceCode: string) => (await getService(db, config.jurisdiction.id, serviceCode)).department;
-
-  /** Loads a case the person may see; anything else is refused and recorded. */
-  const caseFor = async (request: FastifyRequest, id: string) => {
-    if (!/^\d{1,15}$/.test(id)) throw notFound(`There is no case ${id.slice(0, 20)}.`);
-    const serviceRequest = await getServiceRequest(db, config.jurisdiction.id, id);
-    const department = await departmentOf(serviceRequest.serviceCode);
-    const person = request.person!;
-    if (!may(person, { action: 'case.view', record: { department } })) {
-      await db.transaction().execute((trx) => appendAudit(trx, {
-        actor: `user:${person.userId}`, action: 'access.denied', entityType: 'service_request', entityId: id, after: { reason: 'another department' },
-      }));
-      throw forbidden('This case belongs to another department. Ask a supervisor if you need to work on it.');
-    }
-    return { serviceRequest, department };
-  };
 
   app.get('/staff', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const scope = caseListScope(person);
-    const services = await listServices(db, config.jurisdiction.id, { includeInactive: true });
-    const serviceCodes = 'allDepartments' in scope ? undefined : services.filter((s) => s.department !== null && s.department === scope.department).map((s) => s.code);
-    const cases = serviceCodes?.length === 0 ? [] : await searchServiceRequests(db, config.jurisdiction.id, { ...(serviceCodes ? { serviceCodes } : {}), limit: 50, offset: 0 });
-    const heading = 'allDepartments' in scope ? 'All departments' : scope.department ? `Department: ${scope.department}` : 'No department';
-    return renderPage(request, reply, { title: 'Staff workspace', wide: true, englishOnly: true, body: <CaseList heading={heading} cases={cases} formatTime={formatTime} /> });
+    const all = 'allDepartments' in scope;
+    const departmentId = all ? null : await store.departmentIdOf(db, scope.department);
+    const filters = queueFiltersOf(request.query, all);
+    const now = nowIso();
+    const page = await store.queuePage(db, {
+      jurisdictionId: workspaceJurisdiction(request, config), kind: filters.queue, scope: all ? { allDepartments: true } : { departmentId },
+      userId: person.userId, status: filters.status, sort: filters.sort, now,
+      ...(filters.service ? { serviceCode: filters.service } : {}), ...(filters.priority ? { priority: filters.priority } : {}),
+      ...(filters.q ? { q: filters.q } : {}), ...(formText(request.query, 'cursor') ? { cursor: formText(request.query, 'cursor') } : {}),
+    });
+    const services = await servicesByCode(db, config);
+    const emails = await store.userEmails(db, keyring, page.rows.flatMap((r) => (r.assignedUserId !== null ? [r.assignedUserId] : [])));
+    const workflows = await store.workflowVersions(db, page.rows.map((r) => r.workflowVersionId));
+    const soon = new Date(Date.parse(now) + store.DUE_SOON_MS).toISOString();
+    const lines: QueueLine[] = page.rows.map((r) => ({
+      id: r.id, service: services.get(r.serviceCode)?.name ?? r.serviceCode, address: r.addressString ?? '',
+      state: store.publicLabelOf(workflows.get(r.workflowVersionId ?? -1)?.definition, r.state, r.status), priority: r.priority,
+      assignee: r.assignedUserId === null ? '' : emails.get(r.assignedUserId) ?? `staff member ${r.assignedUserId}`,
+      due: r.dueAt ? formatTime(r.dueAt) : '',
+      dueWords: r.status !== 'open' || !r.dueAt ? '' : r.dueAt <= now ? 'Overdue' : r.dueAt <= soon ? 'Due soon' : '',
+    }));
+    const transitions = new Map<string, string>();
+    for (const version of workflows.values()) for (const t of version.definition.transitions) if (!transitions.has(t.code)) transitions.set(t.code, t.label);
+    const departments = await store.listDepartments(db);
+    const ownDepartment = departments.find((d) => d.id === departmentId);
+    const heading = all ? 'Cases of every department.' : ownDepartment ? `Cases of ${ownDepartment.name}.` : 'You are not in a department yet, so there are no cases for you.';
+    return renderPage(request, reply, {
+      title: 'Staff workspace', wide: true, englishOnly: true,
+      body: <QueuePage view={{
+        filters, heading, lines,
+        nextHref: page.next ? queueHref(filters, page.next) : null,
+        firstHref: formText(request.query, 'cursor') ? queueHref(filters) : null,
+        services: [...services.values()].map((s) => ({ code: s.code, name: s.name })).sort((a, b) => a.name.localeCompare(b.name)),
+        people: await store.caseWorkers(db, keyring, all ? 'all' : departmentId),
+        departments, transitions: [...transitions].map(([code, label]) => ({ code, label })),
+        liveUrl: `/staff/events?topic=${all ? 'staff:all' : `staff:department:${departmentId ?? 0}`}`,
+        training: inTraining(request), csrf: person.csrfToken, idempotencyKey: newIdempotencyKey(),
+      }} />,
+    });
   });
 
+  const showCase = async (request: FastifyRequest, reply: FastifyReply, loaded: LoadedCase, extras: CaseExtras, status = 200) => {
+    const view = await caseView(db, config, keyring, request, loaded, extras);
+    return renderPage(request, reply, { title: `Case ${view.id}`, englishOnly: true, status, body: <CasePage view={view} /> });
+  };
+
   app.get('/staff/requests/:id', { config: staff, schema: { hide: true } }, async (request, reply) => {
-    const { serviceRequest, department } = await caseFor(request, (request.params as { id: string }).id);
-    const canSeeContact = may(request.person, { action: 'case.view_contact', record: { department } });
-    return renderPage(request, reply, { title: `Case ${serviceRequest.id}`, englishOnly: true, body: <CasePage serviceRequest={serviceRequest} canSeeContact={canSeeContact} formatTime={formatTime} /> });
+    const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
+    const done = formText(request.query, 'done') as ActionKind | 'attachment';
+    return showCase(request, reply, loaded, { templateId: formText(request.query, 'template'), done: doneMessages[done] ?? null });
+  });
+
+  app.post('/staff/requests/:id/actions', { config: staff, schema: { hide: true } }, async (request, reply) => {
+    const person = request.person!;
+    const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
+    const body = request.body;
+    const values = Object.fromEntries(['note_text', 'merge_reference', 'move_reason'].map((name) => [name, formText(body, name)]));
+    const transition = formText(body, 'transition');
+    if (/^[a-z0-9_]{1,64}$/.test(transition)) {
+      values[`reason-${transition}`] = formText(body, 'reason');
+      values[`public-note-${transition}`] = formText(body, 'public_note');
+    }
+    const again = (errors: FieldErrors, status: number) =>
+      showCase(request, reply, loaded, { errors, values, publicText: formText(body, 'public_text'), templateId: formText(body, 'template_id') }, status);
+    const parsed = parseAction(body, person.userId);
+    if ('field' in parsed) return again({ [parsed.field]: parsed.message }, 400);
+    const key = idempotencyKeyOf(request, body);
+    if (!key) return again({ action: 'This form is out of date. Reload the page and try again.' }, 400);
+    const action = formText(body, 'action') as ActionKind;
+    try {
+      await performCaseAction(db, engineContextOf(request, config, keyring), loaded.row.id, parsed.input, actorOf(request, await personDepartmentId(db, request)), key);
+    } catch (error) {
+      if (error instanceof DomainError && error.kind !== 'unauthenticated') return again({ [errorFieldOf(action, transition)]: error.message }, httpStatusOf[error.kind]);
+      throw error;
+    }
+    return reply.redirect(`/staff/requests/${loaded.row.id}?done=${action}`, 303);
+  });
+
+  // The case's point for the case page's small map (staff only: it may be a case residents cannot see yet).
+  app.get('/staff/requests/:id/location.geojson', { config: staff, schema: { hide: true } }, async (request, reply) => {
+    const { row, service } = await loadCase(db, config, request, (request.params as { id: string }).id);
+    const features = row.lat === null || row.long === null ? [] : [{
+      type: 'Feature', geometry: { type: 'Point', coordinates: [row.long, row.lat] },
+      properties: { id: String(row.id), title: `#${row.id} ${service?.name ?? row.service_code}`, status: row.status, url: `/staff/requests/${row.id}` },
+    }];
+    return reply.header('content-type', 'application/geo+json').header('cache-control', 'private, no-store').send({ type: 'FeatureCollection', features });
   });
 
   app.get('/staff/requests/:id/contact', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
-    const { serviceRequest, department } = await caseFor(request, (request.params as { id: string }).id);
+    const { row, department } = await loadCase(db, config, request, (request.params as { id: string }).id);
+    const id = String(row.id);
     if (!may(person, { action: 'case.view_contact', record: { department } })) {
       await db.transaction().execute((trx) => appendAudit(trx, {
-        actor: `user:${person.userId}`, action: 'access.denied', entityType: 'service_request', entityId: serviceRequest.id, after: { reason: 'contact details' },
+        actor: `user:${person.userId}`, action: 'access.denied', entityType: 'service_request', entityId: id, after: { reason: 'contact details' },
       }));
       throw forbidden('Only the department working this case can see the reporter\'s contact details.');
     }
-    const contact = await contactForCase(db, keyring, Number(serviceRequest.id));
+    const contact = await contactForCase(db, keyring, row.id);
     await db.transaction().execute((trx) => appendAudit(trx, {
-      actor: `user:${person.userId}`, action: 'personal_data.viewed', entityType: 'service_request', entityId: serviceRequest.id, after: { fields: 'reporter contact' },
+      actor: `user:${person.userId}`, action: 'personal_data.viewed', entityType: 'service_request', entityId: id, after: { fields: 'reporter contact' },
     }));
-    return renderPage(request, reply, { title: `Reporter of case ${serviceRequest.id}`, englishOnly: true, body: <ContactPage serviceRequest={serviceRequest} contact={contact} /> });
+    return renderPage(request, reply, { title: `Reporter of case ${id}`, englishOnly: true, body: <ContactPage caseId={row.id} contact={contact} /> });
   });
+
+  await attachmentRoutes(app, { db, config, keyring, showCase });
+  bulkRoutes(app, { db, config, keyring });
+}
+
+/** Where an engine refusal is shown: next to the field or form it is about. */
+function errorFieldOf(action: ActionKind, transition: string): string {
+  switch (action) {
+    case 'public_update': return 'public_text';
+    case 'note': return 'note_text';
+    case 'merge': return 'merge_reference';
+    case 'move_department': return 'department';
+    case 'assign': return 'assignee';
+    case 'set_priority': return 'priority';
+    case 'transition': return /^[a-z0-9_]{1,64}$/.test(transition) ? `transition-${transition}` : 'actions-heading';
+    case 'suspend_clock': case 'resume_clock': case 'extend_clock': return `${action}-clock`;
+    default: return `form-${action}`;
+  }
+}
+
+function queueFiltersOf(query: unknown, allDepartments: boolean): QueueFilters {
+  const pick = <T extends string>(value: string, allowed: readonly T[], fallback: T): T => (allowed.includes(value as T) ? value as T : fallback);
+  const priority = formText(query, 'priority');
+  return {
+    queue: pick(formText(query, 'queue'), store.queueKinds, allDepartments ? 'all' : 'mine'),
+    service: formText(query, 'service').slice(0, 100),
+    status: pick(formText(query, 'status'), ['open', 'closed'] as const, 'open'),
+    priority: priorities.includes(priority as Priority) ? priority as Priority : '',
+    sort: pick(formText(query, 'sort'), store.queueSorts, 'due'),
+    q: formText(query, 'q').trim().slice(0, 200),
+  };
 }

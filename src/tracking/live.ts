@@ -1,11 +1,13 @@
 /**
- * Live updates of case pages (server-sent events). Several app processes may share one
- * PostgreSQL database and an update may be applied by any of them, so changes are found by
- * asking the database: ONE poller per process, one query per tick for every case that has an
- * open stream, however many streams there are. A stream holds no database connection.
+ * Live updates of a report's public page (server-sent events), on the process's event hub:
+ * every event of the topic "case:<id>" reaches the page as an `update` event whose id is the
+ * event's id, so a browser that reconnects (sending Last-Event-ID) hears what it missed. Several
+ * app processes may share one PostgreSQL database; the hub hears of events from all of them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DB } from '../db/connection.js';
+import { topics } from '../platform/events.js';
+import type { HubEvent } from '../live/hub.js';
+import { lastEventIdOf, sseMessage, type EventStreams } from '../live/streams.js';
 
 export interface CaseChange {
   status: string;
@@ -13,179 +15,36 @@ export interface CaseChange {
   updatedAt: string;
 }
 
-export interface WatcherOptions {
-  /** How often the database is asked (default 2 s). */
-  pollMs?: number;
-  /** Comment lines that keep proxies from closing a quiet stream (default 25 s). */
-  heartbeatMs?: number;
-  /** Most streams one process keeps open; beyond it, callers are asked to come back later. */
-  maxStreams?: number;
-  /** What the browser waits before reconnecting, sent as the stream's `retry` hint. */
-  retryMs?: number;
-  /** Most streams one client (address) may hold, so one client cannot take them all (default 20). */
-  maxPerClient?: number;
-}
+/** Whatever the kind, the page only needs to know that the report changed. */
+const asUpdate = (event: HubEvent) => sseMessage(event, 'update');
 
-interface Stream {
+export interface CaseStreamStart {
   caseId: number;
-  response: ServerResponse;
-  client: string | undefined;
+  /** The report as it is now. */
+  current: CaseChange;
+  /** The hub's position read before the report was, so nothing published meanwhile is missed. */
+  position: number | null;
+  /** The version of the page the browser shows (`?since=`, the report's updated_at), if it says. */
+  since?: string | undefined;
+  client?: string | undefined;
 }
 
-const updateEvent = (change: CaseChange) => `event: update\nid: ${change.updatedAt}\ndata: ${JSON.stringify(change)}\n\n`;
-
-/** Ids per query: well under both databases' limits on bound parameters. */
-const CHUNK = 500;
-
-export class CaseWatcher {
-  private readonly streams = new Set<Stream>();
-  /** Open streams per client address. */
-  private readonly perClient = new Map<string, number>();
-  /** The last updated_at seen per watched case. */
-  private readonly seen = new Map<number, string>();
-  private poller: NodeJS.Timeout | null = null;
-  private heartbeat: NodeJS.Timeout | null = null;
-  private polling = false;
-  private closed = false;
-  readonly pollMs: number;
-  readonly heartbeatMs: number;
-  readonly maxStreams: number;
-  readonly retryMs: number;
-  readonly maxPerClient: number;
-
-  constructor(private readonly db: DB, private readonly jurisdictionId: string, options: WatcherOptions = {}) {
-    this.pollMs = options.pollMs ?? 2_000;
-    this.heartbeatMs = options.heartbeatMs ?? 25_000;
-    this.maxStreams = options.maxStreams ?? 1_000;
-    this.retryMs = options.retryMs ?? 5_000;
-    this.maxPerClient = options.maxPerClient ?? 20;
-  }
-
-  get size(): number {
-    return this.streams.size;
-  }
-
-  get full(): boolean {
-    return this.closed || this.streams.size >= this.maxStreams;
-  }
-
-  /** Whether a stream may be opened now for this client (its address): within both caps. */
-  canOpen(client?: string): boolean {
-    return !this.full && (client === undefined || (this.perClient.get(client) ?? 0) < this.maxPerClient);
-  }
-
-  /**
-   * Starts a stream on a response whose headers are not sent yet, for a case as it is now.
-   * Each event's id is the case's updated_at, so a browser that reconnects (sending the last id
-   * it saw) hears at once of a change it missed while away. Ends when the client goes away or
-   * the watcher closes.
-   */
-  open(caseId: number, current: CaseChange, response: ServerResponse, lastEventId?: string,
-    from: { client?: string; request?: IncomingMessage } = {}): boolean {
-    // The client may have gone while the caller awaited (its 'close' has then fired already, and
-    // would never drop the stream): a stream is only added for a connection still open.
-    if (response.destroyed || response.writableEnded || from.request?.destroyed) {
-      if (!response.destroyed) response.destroy();
-      return false;
-    }
-    if (!this.canOpen(from.client)) {
-      response.writeHead(503, { 'retry-after': '30', 'cache-control': 'no-store' }).end();
-      return false;
-    }
-    const stream: Stream = { caseId, response, client: from.client };
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      // Reverse proxies must pass events on at once, not buffer them.
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    response.write(`retry: ${this.retryMs}\nid: ${current.updatedAt}\n\n`);
-    if (lastEventId && lastEventId !== current.updatedAt) response.write(updateEvent(current));
-    if (!this.seen.has(caseId)) this.seen.set(caseId, current.updatedAt);
-    this.streams.add(stream);
-    if (stream.client !== undefined) this.perClient.set(stream.client, (this.perClient.get(stream.client) ?? 0) + 1);
-    response.on('close', () => this.drop(stream));
-    from.request?.on('close', () => this.drop(stream));
-    this.start();
-    return true;
-  }
-
-  /** Ends every stream and stops asking the database (the server is shutting down). */
-  close(): void {
-    this.closed = true;
-    this.stop();
-    for (const stream of [...this.streams]) {
-      this.streams.delete(stream);
-      stream.response.end();
-    }
-    this.perClient.clear();
-    this.seen.clear();
-  }
-
-  private drop(stream: Stream): void {
-    if (!this.streams.delete(stream)) return;
-    if (stream.client !== undefined) {
-      const left = (this.perClient.get(stream.client) ?? 1) - 1;
-      if (left > 0) this.perClient.set(stream.client, left);
-      else this.perClient.delete(stream.client);
-    }
-    if (!stream.response.writableEnded) stream.response.end();
-    if (![...this.streams].some((s) => s.caseId === stream.caseId)) this.seen.delete(stream.caseId);
-    if (this.streams.size === 0) this.stop();
-  }
-
-  private start(): void {
-    if (this.poller) return;
-    this.poller = setInterval(() => void this.poll(), this.pollMs);
-    this.heartbeat = setInterval(() => this.broadcast(() => ': heartbeat\n\n'), this.heartbeatMs);
-    // Open streams alone must not keep a process alive that is otherwise done.
-    this.poller.unref();
-    this.heartbeat.unref();
-  }
-
-  private stop(): void {
-    if (this.poller) clearInterval(this.poller);
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.poller = null;
-    this.heartbeat = null;
-  }
-
-  private broadcast(message: (stream: Stream) => string | null): void {
-    for (const stream of this.streams) {
-      const text = message(stream);
-      if (text !== null && !stream.response.writableEnded) stream.response.write(text);
-    }
-  }
-
-  /** One tick: which watched cases changed since last seen? Ticks never overlap. */
-  async poll(): Promise<void> {
-    if (this.polling || this.closed) return;
-    this.polling = true;
-    try {
-      const ids = [...this.seen.keys()];
-      const changed = new Map<number, CaseChange>();
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        const rows = await this.db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at'])
-          .where('jurisdiction_id', '=', this.jurisdictionId).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-        for (const row of rows) {
-          const last = this.seen.get(row.id);
-          if (last === undefined || last === row.updated_at) continue;
-          this.seen.set(row.id, row.updated_at);
-          changed.set(row.id, { status: row.status, state: row.state, updatedAt: row.updated_at });
-        }
-      }
-      if (changed.size > 0) {
-        this.broadcast((stream) => {
-          const change = changed.get(stream.caseId);
-          return change ? updateEvent(change) : null;
-        });
-      }
-    } catch {
-      // The database is briefly unreachable: streams stay open and the next tick tries again.
-    } finally {
-      this.polling = false;
-    }
-  }
+/**
+ * Opens the stream of one report. A browser that comes back sends the last event id it saw and
+ * hears what it missed; one that only knows its page's version (`since`) is told at once if the
+ * report changed since, and so is one whose missed events are too old to replay.
+ */
+export function openCaseStream(streams: EventStreams, request: IncomingMessage, response: ServerResponse, start: CaseStreamStart): Promise<boolean> {
+  const lastSeen = lastEventIdOf(request);
+  // Ids from before events had numbers were the report's updated_at: treat them as `since`.
+  const header = request.headers['last-event-id'];
+  const since = lastSeen === undefined && typeof header === 'string' && header ? header : start.since;
+  const stale = lastSeen === undefined && since !== undefined && since !== start.current.updatedAt;
+  return streams.open(request, response, {
+    topics: [topics.publicCase(start.caseId)],
+    after: lastSeen ?? start.position ?? undefined,
+    client: start.client,
+    format: asUpdate,
+    first: (position, tooOld) => (stale || tooOld ? `id: ${position}\nevent: update\ndata: ${JSON.stringify(start.current)}\n\n` : ''),
+  });
 }

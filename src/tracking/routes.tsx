@@ -17,9 +17,10 @@ import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { follow, followedCases, followReason, unfollow } from './followers.js';
-import { CaseWatcher } from './live.js';
-import { emailPreferences, saveEmailPreferences } from './preferences.js';
-import { AccountCasesPage, NotificationsPage, ReportsPage, TrackPage, type Photo, type ReportFilters, type Viewer } from './views.js';
+import { closeEventStreams, eventStreamsFor } from '../live/streams.js';
+import { openCaseStream } from './live.js';
+import { saveNotificationChoices, showNotificationChoices } from '../notifications/account.js';
+import { AccountCasesPage, ReportsPage, TrackPage, type Photo, type ReportFilters, type Viewer } from './views.js';
 import { statusWords } from './words.js';
 
 export const PAGE_SIZE = 25;
@@ -29,17 +30,13 @@ export const FILTERS_CACHE_MS = 3 * 60_000;
 const residents = { access: signedIn(['resident']) };
 const open = { access: publicAccess };
 
-export async function trackingRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
+export async function trackingRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
   const timeZone = config.jurisdiction.timeZone;
-  const watcher = new CaseWatcher(db, jurisdictionId);
+  const streams = eventStreamsFor(db);
   // End the streams before the server waits for its connections to close, or it would wait forever.
   app.addHook('preClose', (done) => {
-    watcher.close();
-    done();
-  });
-  app.addHook('onClose', (_instance, done) => {
-    watcher.close();
+    closeEventStreams(db);
     done();
   });
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
@@ -91,27 +88,29 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
   });
 
   app.get('/requests/:id/events', { config: open, schema: { hide: true } }, async (request, reply) => {
-    const report = await reportOf(request);
+    // Where the hub is before the report is read: events published meanwhile are replayed.
+    const position = streams.hub.position;
+    // Only what the stream needs (many browsers connect at once after a restart); training
+    // cases live in another jurisdiction and are never found here.
+    const id = (request.params as { id: string }).id;
+    const report = /^\d{1,15}$/.test(id) ? await db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at as updatedAt'])
+      .where('id', '=', Number(id)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst() : undefined;
+    if (!report) throw notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.');
     if (!(request.headers.accept ?? '').includes('text/event-stream')) {
       return reply.code(406).header('cache-control', 'no-store')
         .send({ error: 'not_acceptable', message: 'This address sends live updates to a browser as server-sent events (text/event-stream).' });
     }
     // Both caps: the process's, and each client address's, so one client cannot take them all.
-    if (!watcher.canOpen(request.ip)) {
+    if (!streams.canOpen(request.ip)) {
       return reply.code(503).header('retry-after', '30').header('cache-control', 'no-store')
         .send({ error: 'busy', message: 'Too many live updates are open right now. Reload the page to see the latest.' });
     }
     reply.hijack();
-    // What the browser last saw: the last event's id when it reconnects, else the page's own
-    // version (`since`), so a page shown from a cache hears at once that it is out of date.
-    const header = request.headers['last-event-id'];
-    const lastSeen = typeof header === 'string' && header ? header : formText(request.query, 'since') || undefined;
-    // The client may have gone while the report was read: then there is nothing to keep open.
-    if (request.raw.destroyed || reply.raw.destroyed) {
-      reply.raw.destroy();
-      return;
-    }
-    watcher.open(Number(report.id), { status: report.status, state: report.state, updatedAt: report.updatedAt }, reply.raw, lastSeen, { client: request.ip, request: request.raw });
+    // `since`: the page's own version, so a page shown from a cache hears at once that it is out of date.
+    await openCaseStream(streams, request.raw, reply.raw, {
+      caseId: Number(report.id), current: { status: report.status, state: report.state, updatedAt: report.updatedAt },
+      position, since: formText(request.query, 'since') || undefined, client: request.ip,
+    });
   });
 
   /** Following needs a resident's account; guests sign in first, staff work cases elsewhere. */
@@ -233,19 +232,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config }: Route
     });
   });
 
-  app.get('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => {
-    const person = request.person!;
-    const { t } = translate(request);
-    const notices = formText(request.query, 'saved') === '1' ? [t('account-cases.saved')] : [];
-    return renderPage(request, reply, {
-      title: t('account-cases.notificationsTitle'),
-      body: <NotificationsPage choice={await emailPreferences(db, person.userId)} csrf={csrf(request, reply)} notices={notices} />,
-    });
-  });
-
-  app.post('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => {
-    const person = request.person!;
-    await saveEmailPreferences(db, person.userId, { onUpdate: formText(request.body, 'onUpdate') === 'yes', onClose: formText(request.body, 'onClose') === 'yes' });
-    return reply.redirect('/account/notifications?saved=1', 303);
-  });
+  // The choice of messages and the in-app list: handlers in notifications/account.tsx.
+  const choiceDeps = { db, keyring, csrf };
+  app.get('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => showNotificationChoices(choiceDeps, request, reply));
+  app.post('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => saveNotificationChoices(choiceDeps, request, reply));
 }

@@ -6,7 +6,6 @@ import { useTranslator } from '../i18n/i18n.js';
 import type { CaseHistoryEntry, ServiceRequest } from '../requests/requests.js';
 import { PostForm, TableWrap } from '../web/forms.js';
 import type { FollowedCase, FollowReason } from './followers.js';
-import type { EmailPreferences } from './preferences.js';
 import { actionWords, formatDate, statusWords } from './words.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';
@@ -243,28 +242,3 @@ export function AccountCasesPage({ cases, csrf, notices, timeZone }: { cases: Fo
   );
 }
 
-export function NotificationsPage({ choice, csrf, notices }: { choice: EmailPreferences; csrf: string; notices: string[] }) {
-  const { t } = useTranslator();
-  return (
-    <>
-      <Notices notices={notices} />
-      <h1>{t('account-cases.notificationsTitle')}</h1>
-      <PostForm action="/account/notifications" csrf={csrf}>
-        <fieldset>
-          <legend>{t('account-cases.notificationsLegend')}</legend>
-          <div class="checkbox">
-            <input type="checkbox" id="onUpdate" name="onUpdate" value="yes" checked={choice.onUpdate} />
-            <label for="onUpdate">{t('account-cases.onUpdate')}</label>
-          </div>
-          <div class="checkbox">
-            <input type="checkbox" id="onClose" name="onClose" value="yes" checked={choice.onClose} />
-            <label for="onClose">{t('account-cases.onClose')}</label>
-          </div>
-        </fieldset>
-        <button type="submit">{t('account-cases.save')}</button>
-      </PostForm>
-      <p><a href="/account/requests">{t('account-cases.link')}</a></p>
-      <p><a href="/account">{t('account-cases.back')}</a></p>
-    </>
-  );
-}

@@ -27,7 +27,8 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 
 export function protectForms(app: FastifyInstance, options: { publicUrl: () => string; secure: boolean }): void {
   app.addHook('preHandler', (request, _reply, done) => {
-    if (SAFE.has(request.method) || request.routeOptions.config.access?.kind === 'api_key') {
+    // A route may say why it needs no token (`csrfExempt`: one-click unsubscribe, whose path holds a MAC).
+    if (SAFE.has(request.method) || request.routeOptions.config.access?.kind === 'api_key' || typeof (request.routeOptions.config as { csrfExempt?: unknown }).csrfExempt === 'string') {
       done();
       return;
     }

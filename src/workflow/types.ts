@@ -41,10 +41,14 @@ export interface WorkflowTransition {
   code: string;
   /** The button staff press, e.g. "Schedule the work". */
   label: string;
-  /** States it may be taken from. */
+  /**
+   * States it may be taken from. "*" means any state, including states the definition does not
+   * know (a case an Open311 back office moved to a state of its own can still be moved on); a
+   * transition is never offered into the state the case is already in.
+   */
   from: string[];
   to: string;
-  /** Roles that may take it. */
+  /** Roles that may take it (a system_admin may take any transition). */
   roles: Role[];
   requires: RequiredField[];
 }

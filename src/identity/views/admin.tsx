@@ -10,6 +10,7 @@ export function UsersPage({ users, csrf, grantable, created, notice, errors, can
     <>
       <ErrorSummary errors={errors} />
       <h1>Administration</h1>
+      <p><a href="/admin/settings">Settings: services, workflows, departments, calendars and response templates</a></p>
       {notice && <div class="notice" role="status"><p>{notice}</p></div>}
       {created && (
         <div class="notice" role="status">

@@ -1,0 +1,56 @@
+/**
+ * /account/notifications: a resident's choice of emails and text messages about reports (with
+ * their mobile number, checked and sealed), and their latest in-app messages. The routes are
+ * registered by tracking/routes.tsx, which calls these handlers.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DB } from '../db/connection.js';
+import { translate } from '../i18n/i18n.js';
+import type { Keyring } from '../platform/crypto.js';
+import { notificationPreferences, saveNotificationPreferences, type NotificationPreferences } from '../tracking/preferences.js';
+import { formText } from '../web/forms.js';
+import { renderPage } from '../web/page.js';
+import { normalisePhone } from './sms.js';
+import { NotificationChoicesPage } from './views.js';
+
+const INBOX = 20;
+
+export interface ChoiceDeps {
+  db: DB;
+  keyring: Keyring;
+  csrf: (request: FastifyRequest, reply: FastifyReply) => string;
+}
+
+async function render(deps: ChoiceDeps, request: FastifyRequest, reply: FastifyReply, choice: NotificationPreferences, phoneText: string, errors: Record<string, string>) {
+  const { t } = translate(request);
+  const userId = request.person!.userId;
+  const inbox = await deps.db.selectFrom('notifications').select(['id', 'case_id', 'text', 'created_at']).where('user_id', '=', userId).orderBy('id', 'desc').limit(INBOX).execute();
+  const notices = formText(request.query, 'saved') === '1' ? [t('account-cases.saved')] : [];
+  return renderPage(request, reply, {
+    title: t('notifications.title'), status: Object.keys(errors).length > 0 ? 400 : 200,
+    body: <NotificationChoicesPage choice={choice} phoneText={phoneText} csrf={deps.csrf(request, reply)} notices={notices} errors={errors}
+      inbox={inbox.map((m) => ({ id: m.id, caseId: m.case_id, text: m.text, createdAt: m.created_at }))} />,
+  });
+}
+
+export async function showNotificationChoices(deps: ChoiceDeps, request: FastifyRequest, reply: FastifyReply) {
+  const choice = await notificationPreferences(deps.db, deps.keyring, request.person!.userId);
+  return render(deps, request, reply, choice, choice.sms.phone ?? '', {});
+}
+
+export async function saveNotificationChoices(deps: ChoiceDeps, request: FastifyRequest, reply: FastifyReply) {
+  const { t } = translate(request);
+  const yes = (name: string) => formText(request.body, name) === 'yes';
+  const phoneText = formText(request.body, 'phone').trim().slice(0, 40);
+  const phone = phoneText ? normalisePhone(phoneText) : null;
+  const choice: NotificationPreferences = {
+    email: { onUpdate: yes('onUpdate'), onClose: yes('onClose') },
+    sms: { onUpdate: yes('smsOnUpdate'), onClose: yes('smsOnClose'), phone },
+  };
+  const errors: Record<string, string> = {};
+  if (phoneText && !phone) errors.phone = t('notifications.error.phone');
+  else if (!phone && (choice.sms.onUpdate || choice.sms.onClose)) errors.phone = t('notifications.error.phoneNeeded');
+  if (Object.keys(errors).length > 0) return render(deps, request, reply, choice, phoneText, errors);
+  await saveNotificationPreferences(deps.db, deps.keyring, request.person!.userId, choice);
+  return reply.redirect('/account/notifications?saved=1', 303);
+}

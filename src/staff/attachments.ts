@@ -1,0 +1,106 @@
+/**
+ * Internal files staff attach to a case (a contractor's report, a letter): kept in `media` with
+ * internal = 1, never served at the public /media address, and given only to staff who may see
+ * the case. The type is judged by the file's first bytes, not its name; the size is capped.
+ */
+import { randomBytes } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit } from '../audit/audit.js';
+import type { Config } from '../config.js';
+import type { DB } from '../db/connection.js';
+import type { Keyring } from '../platform/crypto.js';
+import { notFound } from '../platform/errors.js';
+import { publishEvents, topics } from '../platform/events.js';
+import { nowIso } from '../platform/time.js';
+import { insertAction } from '../requests/store.js';
+import { loadCase, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
+import * as store from './store.js';
+
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+/** The kind of file its first bytes announce, among those accepted; null for anything else. */
+export function attachmentType(bytes: Buffer): string | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  // Plain text: valid UTF-8 without control bytes other than tab and line ends.
+  if (!bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) && Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return 'text/plain; charset=utf-8';
+  return null;
+}
+
+/** A file name safe to show and to send back in a header. */
+export const safeFileName = (name: string) => (name.split(/[\\/]/).pop() ?? '').replace(/[^\w .()-]/g, '_').slice(0, 100) || 'file';
+
+/** 32 characters: never the shape of a public photo's id (22), so /media never even looks one up. */
+const newAttachmentId = () => randomBytes(24).toString('base64url');
+
+interface Upload { bytes: Buffer; name: string; truncated: boolean }
+const uploads = new WeakMap<FastifyRequest, Upload>();
+
+export async function attachmentRoutes(app: FastifyInstance, deps: {
+  db: DB; config: Config; keyring: Keyring;
+  showCase: (request: FastifyRequest, reply: FastifyReply, loaded: LoadedCase, extras: CaseExtras, status?: number) => Promise<FastifyReply>;
+}): Promise<void> {
+  const { db, config, showCase } = deps;
+
+  app.get('/staff/attachments/:id', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const file = /^[A-Za-z0-9_-]{32}$/.test(id) ? await store.attachment(db, id) : undefined;
+    if (!file || file.case_id === null) throw notFound('There is no file at this address.');
+    // loadCase refuses (and records) anyone who may not see the case.
+    await loadCase(db, config, request, String(file.case_id));
+    const name = safeFileName(file.file_name ?? 'file');
+    return reply.header('content-type', file.content_type).header('cache-control', 'private, no-store')
+      .header('content-disposition', `attachment; filename="${name}"`).send(Buffer.from(file.bytes));
+  });
+
+  // Only this route reads multipart forms: one file, up to the limit, never more in memory.
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1000 },
+      async onFile(this: FastifyRequest, part) {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        for await (const chunk of part.file as AsyncIterable<Buffer>) {
+          if (truncated) continue;
+          if (size + chunk.length > MAX_ATTACHMENT_BYTES) { truncated = true; chunks.length = 0; continue; }
+          chunks.push(chunk);
+          size += chunk.length;
+        }
+        uploads.set(this, { bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), name: part.filename, truncated: truncated || part.file.truncated });
+      },
+    });
+    scope.post('/staff/requests/:id/attachments', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
+      const person = request.person!;
+      const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
+      const refuse = (message: string) => showCase(request, reply, loaded, { errors: { file: message } }, 400);
+      if (person.role === 'analyst') return refuse('Analysts can read cases but not add to them.');
+      const upload = uploads.get(request);
+      if (upload?.truncated) return refuse('The file must be smaller than 5 MB.');
+      if (!upload || upload.bytes.length === 0) return refuse('Choose a file to attach.');
+      const type = attachmentType(upload.bytes);
+      if (!type) return refuse('The file must be a PDF, a JPG or PNG picture, or plain text.');
+      const id = newAttachmentId();
+      const name = safeFileName(upload.name);
+      const at = nowIso();
+      const { row } = loaded;
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('media').values({
+          id, jurisdiction_id: row.jurisdiction_id, case_id: row.id, draft_id: null, content_type: type, bytes: upload.bytes,
+          internal: 1, file_name: name, width: 0, height: 0, created_at: at,
+        }).execute();
+        await insertAction(trx, {
+          caseId: row.id, action: 'attachment_added', actor: `user:${person.userId}`, idempotencyKey: null, status: row.status, state: row.state,
+          description: `Attached ${name}`, mediaUrl: null, details: { attachment: id, bytes: upload.bytes.length }, isPublic: false, at,
+        });
+        await appendAudit(trx, { actor: `user:${person.userId}`, action: 'case.attachment_added', entityType: 'service_request', entityId: String(row.id), after: { attachment: id, name, type } });
+        await publishEvents(trx, [{ topic: topics.staffCase(row.id), kind: 'case.changed', data: { caseId: row.id, action: 'attachment_added' } }]);
+      });
+      return reply.redirect(`/staff/requests/${row.id}?done=attachment#attachments`, 303);
+    });
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * What happens when a case enters a state (its clocks, its assignee), and the events a change
+ * publishes. Shared by the engine, case creation and Open311 back-office updates.
+ */
+import { isTrainingJurisdiction } from '../training/space.js';
+import type { DB } from '../db/connection.js';
+import type { CaseRow } from '../db/schema.js';
+import { topics, type PublishedEvent } from '../platform/events.js';
+import { pickAssignee } from '../routing/routing.js';
+import { calendarForDepartment, type BusinessCalendar } from '../sla/calendar.js';
+import { resumeClock, startClock, stopClock, suspendClock } from '../sla/clocks.js';
+import { publicLabelFor, slaTargetFor } from './definition.js';
+import type { ClockKind, WorkflowDefinition, WorkflowState } from './types.js';
+
+type CaseFields = Pick<CaseRow, 'id' | 'department_id' | 'assigned_user_id' | 'priority'>;
+
+/** The calendar a case's clocks count on: its department's, else the default in the council's time zone. */
+export const calendarForCase = (trx: DB, row: Pick<CaseRow, 'department_id'>, timeZone: string): Promise<BusinessCalendar> =>
+  calendarForDepartment(trx, row.department_id, timeZone);
+
+/** Starts a clock with the definition's target for the case's priority and state; no target, no clock. */
+export async function startClockFor(trx: DB, definition: WorkflowDefinition, row: CaseFields, kind: ClockKind, state: string, timeZone: string, at: string): Promise<void> {
+  const target = slaTargetFor(definition, kind, row.priority, state);
+  if (!target) return;
+  await startClock(trx, row.id, kind, target.minutes, await calendarForCase(trx, row, timeZone), at, { warnAt: target.warnAt });
+}
+
+export interface EntryResult {
+  /** The assignee the entry actions chose (undefined: unchanged). */
+  assignee?: number | null;
+  /** The state asks for the reporter to be told. */
+  notify: boolean;
+}
+
+/** Runs a state's entry actions on a case that has just entered it (the case row already updated). */
+export async function runEntryActions(trx: DB, definition: WorkflowDefinition, row: CaseFields, state: WorkflowState, timeZone: string, at: string): Promise<EntryResult> {
+  const result: EntryResult = { notify: false };
+  for (const action of state.onEntry) {
+    switch (action.do) {
+      case 'notify_reporter': result.notify = true; break;
+      case 'start_clock': await startClockFor(trx, definition, row, action.clock, state.code, timeZone, at); break;
+      case 'stop_clock': await stopClock(trx, row.id, action.clock, at); break;
+      case 'suspend_clock': await suspendClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
+      case 'resume_clock': await resumeClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
+      case 'assign':
+        if (action.to === 'nobody') result.assignee = null;
+        // Auto-assignment fills an empty place; it never takes a case away from someone.
+        else if (row.department_id !== null && row.assigned_user_id === null) {
+          const picked = await pickAssignee(trx, row.department_id);
+          if (picked !== null) result.assignee = picked;
+        }
+        break;
+    }
+  }
+  if (result.assignee !== undefined && result.assignee !== row.assigned_user_id) {
+    await trx.updateTable('cases').set({ assigned_user_id: result.assignee }).where('id', '=', row.id).execute();
+  }
+  return result;
+}
+
+/**
+ * The events one change to a case publishes: always the staff topics (the case, its
+ * department's queue, every queue), and the public topic for a change residents see.
+ * Never personal data or internal notes.
+ */
+export function caseEvents(row: Pick<CaseRow, 'id' | 'jurisdiction_id' | 'status' | 'state' | 'updated_at'>, action: string, departments: Array<number | null>,
+  publicChange: { definition: WorkflowDefinition | null } | null): PublishedEvent[] {
+  const events: PublishedEvent[] = [{ topic: topics.staffCase(row.id), kind: 'case', data: { caseId: row.id, action } }];
+  // Practice work must not nudge the real queues, and a training case has no public page.
+  if (isTrainingJurisdiction(row.jurisdiction_id)) return events;
+  for (const department of new Set(departments)) {
+    if (department !== null) events.push({ topic: topics.department(department), kind: 'queue', data: { caseId: row.id, action } });
+  }
+  events.push({ topic: topics.allStaff, kind: 'queue', data: { caseId: row.id, action } });
+  if (publicChange) {
+    const publicLabel = publicChange.definition ? publicLabelFor(publicChange.definition, row.state) : row.state;
+    events.push({ topic: topics.publicCase(row.id), kind: 'update', data: { status: row.status, state: row.state, publicLabel, updatedAt: row.updated_at } });
+  }
+  return events;
+}

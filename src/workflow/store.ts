@@ -1,0 +1,65 @@
+/** SQL for workflows and their versions. A published version's definition never changes. */
+import { dialectOf, type DB } from '../db/connection.js';
+import { notFound } from '../platform/errors.js';
+import { nowIso } from '../platform/time.js';
+import { STANDARD_WORKFLOW_CODE, STANDARD_WORKFLOW_NAME, standardDefinition } from './standard.js';
+import type { WorkflowDefinition, WorkflowVersion } from './types.js';
+
+const selectVersions = (db: DB) => db.selectFrom('workflow_versions')
+  .innerJoin('workflows', 'workflows.id', 'workflow_versions.workflow_id')
+  .select(['workflow_versions.id', 'workflow_versions.workflow_id', 'workflows.code', 'workflows.name', 'workflow_versions.version', 'workflow_versions.status', 'workflow_versions.definition']);
+
+type VersionRow = Awaited<ReturnType<ReturnType<typeof selectVersions>['executeTakeFirstOrThrow']>>;
+
+const toVersion = (row: VersionRow): WorkflowVersion => ({
+  id: row.id, workflowId: row.workflow_id, workflowCode: row.code, workflowName: row.name, version: row.version,
+  status: row.status, definition: JSON.parse(row.definition) as WorkflowDefinition,
+});
+
+export async function versionById(db: DB, id: number): Promise<WorkflowVersion> {
+  const row = await selectVersions(db).where('workflow_versions.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`There is no workflow version ${id}.`);
+  return toVersion(row);
+}
+
+/** The newest published version of a workflow, or undefined. */
+export async function publishedVersion(db: DB, jurisdictionId: string, code: string): Promise<WorkflowVersion | undefined> {
+  const row = await selectVersions(db)
+    .where('workflows.jurisdiction_id', '=', jurisdictionId).where('workflows.code', '=', code)
+    .where('workflow_versions.status', '=', 'published')
+    .orderBy('workflow_versions.version', 'desc').limit(1).executeTakeFirst();
+  return row ? toVersion(row) : undefined;
+}
+
+/**
+ * The jurisdiction's standard workflow, created as published version 1 the first time it is
+ * needed. Two processes may race to create it: the unique constraint keeps one, the other's
+ * insert does nothing and it reads the winner's.
+ */
+export async function standardVersion(db: DB, jurisdictionId: string): Promise<WorkflowVersion> {
+  const existing = await publishedVersion(db, jurisdictionId, STANDARD_WORKFLOW_CODE);
+  if (existing) return existing;
+  const at = nowIso();
+  const created = await db.insertInto('workflows')
+    .values({ jurisdiction_id: jurisdictionId, code: STANDARD_WORKFLOW_CODE, name: STANDARD_WORKFLOW_NAME, created_at: at })
+    .onConflict((oc) => oc.columns(['jurisdiction_id', 'code']).doNothing())
+    .returning('id').executeTakeFirst();
+  const workflow = created ?? await db.selectFrom('workflows').select('id')
+    .where('jurisdiction_id', '=', jurisdictionId).where('code', '=', STANDARD_WORKFLOW_CODE).executeTakeFirstOrThrow();
+  await db.insertInto('workflow_versions')
+    .values({ workflow_id: workflow.id, version: 1, definition: JSON.stringify(standardDefinition), status: 'published', created_by: 'system', created_at: at, published_at: at })
+    .onConflict((oc) => oc.columns(['workflow_id', 'version']).doNothing())
+    .execute();
+  const version = await publishedVersion(db, jurisdictionId, STANDARD_WORKFLOW_CODE);
+  if (!version) throw new Error(`The standard workflow of ${jurisdictionId} exists but has no published version.`);
+  return version;
+}
+
+/** Locks a case's row until the transaction ends (PostgreSQL; SQLite has one writer at a time). */
+export async function lockCases(trx: DB, ids: number[]): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return;
+  // In id order, so two merges of the same pair cannot deadlock.
+  for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
+    await trx.selectFrom('cases').select('id').where('id', '=', id).forUpdate().execute();
+  }
+}
