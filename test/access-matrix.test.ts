@@ -174,8 +174,8 @@ const expectedRules: Record<string, Access> = {
   // ==== notifications: outbox, templates, unsubscribe ====
   'GET /unsubscribe/:token': { kind: 'public' },
   'POST /unsubscribe/:token': { kind: 'public' },
-  'GET /admin/messages': signedIn(['system_admin', 'supervisor']),
-  'GET /admin/messages/:id': signedIn(['system_admin', 'supervisor']),
+  'GET /admin/messages': signedIn(['system_admin']),
+  'GET /admin/messages/:id': signedIn(['system_admin']),
   'GET /admin/messages/:id/html': signedIn(['system_admin']),
   'POST /admin/messages/:id/retry': signedIn(['system_admin']),
   'GET /admin/messages/templates': signedIn(['system_admin']),

@@ -84,7 +84,7 @@ export class AlreadyAnswered extends Error {
  * Stores the answer against the closure it is about and, when the problem is not fixed,
  * reopens the case: all in one transaction. Throws AlreadyAnswered on a second answer.
  */
-export async function recordFeedback(db: DB, keyring: Keyring, jurisdictionId: string, target: { request: ServiceRequest; closingActionId: number }, answer: FeedbackAnswer, actor: string): Promise<{ reopened: boolean }> {
+export async function recordFeedback(db: DB, keyring: Keyring, jurisdictionId: string, target: { request: ServiceRequest; closingActionId: number }, answer: FeedbackAnswer, actor: string, timeZone = 'UTC'): Promise<{ reopened: boolean }> {
   const caseId = Number(target.request.id);
   try {
     await db.transaction().execute(async (trx) => {
@@ -102,7 +102,7 @@ export async function recordFeedback(db: DB, keyring: Keyring, jurisdictionId: s
         after: { feedback_id: row.id, closing_action_id: target.closingActionId, fixed: answer.fixed, satisfaction: answer.satisfaction, has_comment: answer.comment !== null },
       });
       if (!answer.fixed) {
-        await reopenCase(trx, jurisdictionId, caseId, { description: 'The reporter says the problem is not fixed.', details: { feedbackId: row.id } }, { id: actor });
+        await reopenCase(trx, jurisdictionId, caseId, { description: 'The reporter says the problem is not fixed.', details: { feedbackId: row.id } }, { id: actor }, timeZone);
       }
     });
   } catch (error) {

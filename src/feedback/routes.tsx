@@ -58,7 +58,7 @@ export async function feedbackRoutes(app: FastifyInstance, { db, keyring, config
     // Who answered, for the audit trail: the account, or whoever held the emailed link.
     const actor = eligible.provedBy === 'account' ? `user:${String(proof.userId)}` : 'reporter:emailed-link';
     try {
-      const { reopened } = await recordFeedback(db, keyring, jurisdictionId, eligible, parsed.answer, actor);
+      const { reopened } = await recordFeedback(db, keyring, jurisdictionId, eligible, parsed.answer, actor, config.jurisdiction.timeZone);
       return renderPage(request, reply, { title: translate(request).t('feedback.thanksTitle'), body: <ThanksPage request={eligible.request} reopened={reopened} /> });
     } catch (error) {
       if (error instanceof AlreadyAnswered) return refuse(request, reply, 'already_answered', eligible.request.id);

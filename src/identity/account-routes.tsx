@@ -3,7 +3,7 @@
  * account (residents), and set a password from a one-time link. Every page is no-store.
  */
 import { followedCases } from '../tracking/followers.js';
-import { emailPreferences } from '../tracking/preferences.js';
+import { emailPreferences, notificationPreferences } from '../tracking/preferences.js';
 import type { FastifyInstance } from 'fastify';
 import { perMinute } from '../platform/rate-limit.js';
 import { translate, type Translator } from '../i18n/i18n.js';
@@ -59,8 +59,11 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const sessions = (await listSessions(db, person.userId)).map(({ device, createdAt, lastSeenAt, expiresAt }) => ({ device, createdAt, lastSeenAt, expiresAt }));
     const followedReports = (await followedCases(db, config.jurisdiction.id, person.userId)).map((c) => ({ id: c.id, reason: c.reason, service: c.serviceName, status: c.status }));
     const emailChoices = await emailPreferences(db, person.userId);
+    // Every channel's choices, with the mobile number for text messages, and the in-app messages.
+    const messageChoices = await notificationPreferences(db, keyring, person.userId);
+    const messages = await db.selectFrom('notifications').select(['case_id', 'event', 'text', 'created_at', 'read_at']).where('user_id', '=', person.userId).orderBy('id').execute();
     return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="townhall-my-data.json"')
-      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports, followedReports, emailChoices });
+      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports, followedReports, emailChoices, messageChoices, messages });
   });
 
   const residents = { access: signedIn(['resident']) };

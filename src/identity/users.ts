@@ -199,6 +199,9 @@ export async function closeAccount(db: DB, keyring: Keyring, userId: number, act
       password_hash: null, totp_secret: null, totp_confirmed: 0, status: 'disabled', email_verified_at: null, updated_at: nowIso(),
     });
     await store.deleteLinks(trx, userId);
+    // Their message choices (with a sealed mobile number) and in-app messages go with the account.
+    await trx.deleteFrom('resident_preferences').where('user_id', '=', userId).execute();
+    await trx.deleteFrom('notifications').where('user_id', '=', userId).execute();
     const ended = await endAllSessions(trx, userId);
     await appendAudit(trx, { actor, action: 'user.closed', entityType: 'user', entityId: String(userId), after: { sessions_ended: ended } });
   });

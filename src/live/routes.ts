@@ -51,11 +51,13 @@ export async function liveRoutes(app: FastifyInstance, { db, config }: RouteDeps
     if (caseMatch) {
       const row = await db.selectFrom('cases')
         .leftJoin('services', (join) => join.onRef('services.code', '=', 'cases.service_code').onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id'))
-        .select(['cases.id', 'services.department_code'])
+        .leftJoin('departments', 'departments.id', 'cases.department_id')
+        // The department working the case (routing or a move may differ from the service's own), as the case page decides.
+        .select(['cases.id', 'services.department_code', 'cases.department_id', 'departments.code as case_department'])
         .where('cases.id', '=', Number(caseMatch[1])).where('cases.jurisdiction_id', '=', workspaceJurisdiction(request, config))
         .executeTakeFirst();
       if (!row) throw notFound(`There is no case ${caseMatch[1]}.`);
-      if (!may(person, { action: 'case.view', record: { department: row.department_code ?? null } })) {
+      if (!may(person, { action: 'case.view', record: { department: row.department_id !== null ? row.case_department ?? null : row.department_code ?? null } })) {
         throw forbidden('This case belongs to another department. Ask a supervisor if you need to work on it.');
       }
       return;

@@ -116,7 +116,7 @@ export async function deliverDue(deps: DeliveryDeps, workers: ChannelWorker[], o
       }
       continue;
     }
-    await markSent(db, message.id, worker.provider);
+    if (!await markSent(db, message.id, worker.provider, message.lease)) log?.warn({ outboxId: message.id }, 'a message was delivered after its lease ran out; another worker had taken it over');
     result.sent++;
   }
   return result;

@@ -31,7 +31,8 @@ const PAGE = 100;
 
 export async function notificationRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const admins = { access: signedIn(['system_admin']) };
-  const lookers = { access: signedIn(['system_admin', 'supervisor']) };
+  // Only system administrators: the list spans every department and every kind of message.
+  const lookers = { access: signedIn(['system_admin']) };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
 
   // ---- One-click unsubscribe ----

@@ -50,6 +50,11 @@ export interface OutboxMessage {
   attempts: number;
   createdAt: string;
   idempotencyKey: string | null;
+  /**
+   * The lease this worker's claim set (locked_until). Results are recorded only while it still
+   * holds: a worker that outlived its lease must not overwrite the result of the one that took over.
+   */
+  lease?: string;
 }
 
 /**
@@ -68,6 +73,25 @@ export async function enqueue(trx: DB, kind: string, payload: object, options: {
   if (row) return row.id;
   const existing = await trx.selectFrom('outbox').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
   return existing.id;
+}
+
+/**
+ * Queues several messages in one statement (a change with many recipients, bulk work): the same
+ * guarantees as enqueue, without a round trip per message. Returns how many were new.
+ */
+export async function enqueueMany(trx: DB, messages: Array<{ kind: string; payload: object; idempotencyKey?: string }>): Promise<number> {
+  if (!trx.isTransaction) throw new Error('outbox.enqueueMany needs the transaction of the change that causes the messages, so both are saved or neither.');
+  let added = 0;
+  const at = nowIso();
+  // Well under both databases' limits on bound parameters (8 a row).
+  for (let start = 0; start < messages.length; start += 500) {
+    const rows = messages.slice(start, start + 500).map((m) => ({
+      kind: m.kind, payload: JSON.stringify(m.payload), created_at: at, sent_at: null, last_error: null, status: 'queued' as const, next_attempt_at: at, idempotency_key: m.idempotencyKey ?? null,
+    }));
+    const inserted = await trx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+    added += inserted.length;
+  }
+  return added;
 }
 
 const toMessage = (row: { id: number; kind: string; payload: string; attempts: number; created_at: string; idempotency_key: string | null }): OutboxMessage =>
@@ -95,7 +119,7 @@ export async function claimDue(db: DB, limit: number, options: { kinds?: readonl
     if (rows.length === 0) return [];
     await trx.updateTable('outbox').set({ status: 'sending', locked_until: lockedUntil, last_attempt_at: at })
       .where('id', 'in', rows.map((r) => r.id)).execute();
-    return rows.map(toMessage);
+    return rows.map((row) => ({ ...toMessage(row), lease: lockedUntil }));
   };
   return db.isTransaction ? pick(db) : db.transaction().execute(pick);
 }
@@ -109,10 +133,13 @@ export async function claimPending(db: DB, limit: number, options: { kind?: stri
 }
 
 /** Marks a message sent (by which provider, when known). */
-export async function markSent(db: DB, id: number, provider?: string): Promise<void> {
-  await db.updateTable('outbox').set((eb) => ({
+/** Records a delivery. With the claim's lease, only while that lease still holds; returns whether it was recorded. */
+export async function markSent(db: DB, id: number, provider?: string, lease?: string): Promise<boolean> {
+  let update = db.updateTable('outbox').set((eb) => ({
     status: 'sent', sent_at: nowIso(), attempts: eb('attempts', '+', 1), last_error: null, locked_until: null, next_attempt_at: null, provider: provider ?? null,
-  })).where('id', '=', id).execute();
+  })).where('id', '=', id);
+  if (lease !== undefined) update = update.where('status', '=', 'sending').where('locked_until', '=', lease);
+  return Number((await update.executeTakeFirst()).numUpdatedRows) > 0;
 }
 
 /**
@@ -130,15 +157,18 @@ export function backoffMs(failures: number, policy: Pick<RetryPolicy, 'backoffBa
  * last attempt (returns true then). The reason is stored, so it must not hold personal data:
  * callers pass it through `withoutAddresses` or write their own words.
  */
-export async function markFailed(db: DB, message: Pick<OutboxMessage, 'id' | 'attempts'>, reason: string, policy: RetryPolicy = defaultRetryPolicy, now = new Date()): Promise<boolean> {
+export async function markFailed(db: DB, message: Pick<OutboxMessage, 'id' | 'attempts' | 'lease'>, reason: string, policy: RetryPolicy = defaultRetryPolicy, now = new Date()): Promise<boolean> {
   const failures = message.attempts + 1;
   const dead = failures >= policy.maxAttempts;
-  await db.updateTable('outbox').set((eb) => ({
+  let update = db.updateTable('outbox').set((eb) => ({
     attempts: eb('attempts', '+', 1), last_error: reason.slice(0, MAX_ERROR_LENGTH), locked_until: null,
     status: dead ? 'dead' : 'failed',
     next_attempt_at: dead ? null : new Date(now.getTime() + backoffMs(failures, policy)).toISOString(),
-  })).where('id', '=', message.id).execute();
-  return dead;
+  })).where('id', '=', message.id);
+  // A late result from a worker whose lease ran out is dropped: another worker owns the message now.
+  if (message.lease !== undefined) update = update.where('status', '=', 'sending').where('locked_until', '=', message.lease);
+  const recorded = Number((await update.executeTakeFirst()).numUpdatedRows) > 0;
+  return recorded && dead;
 }
 
 /**

@@ -53,8 +53,9 @@ export async function pickAssignee(db: DB, departmentId: number): Promise<number
     .select((eb) => [
       'u.id',
       // The latest case the person holds: a larger id was given later (cases are numbered in order).
-      eb.selectFrom('cases as c').select((e) => e.fn.max('c.id').as('m')).whereRef('c.assigned_user_id', '=', 'u.id').as('last_case'),
-      eb.selectFrom('cases as c').select((e) => e.fn.countAll().as('n')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.status', '=', 'open').as('open_cases'),
+      // Real work only: practice cases in the training space never weigh on who gets the next case.
+      eb.selectFrom('cases as c').select((e) => e.fn.max('c.id').as('m')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.jurisdiction_id', 'not like', '%.training').as('last_case'),
+      eb.selectFrom('cases as c').select((e) => e.fn.countAll().as('n')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.status', '=', 'open').where('c.jurisdiction_id', 'not like', '%.training').as('open_cases'),
     ])
     .where('u.department_id', '=', departmentId).where('u.status', '=', 'active').where('u.role', 'in', [...caseWorkingRoles])
     .orderBy('u.id')

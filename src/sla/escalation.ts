@@ -66,7 +66,7 @@ function dueClocks(db: DB, which: 'warning' | 'breach', now: string): Promise<Du
 async function supervisors(db: DB, deps: SlaJobDeps, departmentId: number | null) {
   if (departmentId === null) return [];
   const rows = await db.selectFrom('users as u')
-    .select((eb) => ['u.id', 'u.email', eb.selectFrom('cases as k').select((e) => e.fn.countAll().as('n')).whereRef('k.assigned_user_id', '=', 'u.id').where('k.status', '=', 'open').as('open_cases')])
+    .select((eb) => ['u.id', 'u.email', eb.selectFrom('cases as k').select((e) => e.fn.countAll().as('n')).whereRef('k.assigned_user_id', '=', 'u.id').where('k.status', '=', 'open').where('k.jurisdiction_id', 'not like', '%.training').as('open_cases')])
     .where('u.department_id', '=', departmentId).where('u.role', '=', 'supervisor').where('u.status', '=', 'active')
     .orderBy('u.id').execute();
   const people: Array<{ id: number; email: string | null; open: number }> = rows.map((row) => {

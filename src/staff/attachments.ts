@@ -14,7 +14,7 @@ import { notFound } from '../platform/errors.js';
 import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
 import { insertAction } from '../requests/store.js';
-import { loadCase, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
+import { caseWorkingRoles, loadCase, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
 import * as store from './store.js';
 
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -78,7 +78,7 @@ export async function attachmentRoutes(app: FastifyInstance, deps: {
       const person = request.person!;
       const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
       const refuse = (message: string) => showCase(request, reply, loaded, { errors: { file: message } }, 400);
-      if (person.role === 'analyst') return refuse('Analysts can read cases but not add to them.');
+      if (!caseWorkingRoles.includes(person.role)) return refuse('Your role can read cases but not add to them.');
       const upload = uploads.get(request);
       if (upload?.truncated) return refuse('The file must be smaller than 5 MB.');
       if (!upload || upload.bytes.length === 0) return refuse('Choose a file to attach.');

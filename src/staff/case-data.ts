@@ -9,6 +9,7 @@ import { listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
+import type { Role } from '../identity/roles.js';
 import { caseListScope, may, staffRoles } from '../identity/policy.js';
 import { signedIn } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
@@ -24,6 +25,9 @@ import type { FieldErrors } from '../web/forms.js';
 import { actorOf, fillTemplate } from './actions.js';
 import type { CaseView, ClockLine, HistoryLine } from './case-page.js';
 import * as store from './store.js';
+
+/** Roles that work cases (and so may act on them); analysts and emergency officers only read. */
+export const caseWorkingRoles: readonly Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin'];
 
 export interface LoadedCase {
   row: store.CaseRecord;
@@ -43,12 +47,20 @@ export async function servicesByCode(db: DB, config: Config): Promise<Map<string
   return new Map((await listServices(db, config.jurisdiction.id, { includeInactive: true })).map((s) => [s.code, s]));
 }
 
+/** The catalogue once per request: a bulk action loads many cases. */
+const servicesOfRequest = new WeakMap<FastifyRequest, Promise<Map<string, Service>>>();
+function servicesOnce(db: DB, config: Config, request: FastifyRequest): Promise<Map<string, Service>> {
+  let services = servicesOfRequest.get(request);
+  if (!services) servicesOfRequest.set(request, services = servicesByCode(db, config));
+  return services;
+}
+
 /** The case, when this person may see it; another department's case is refused and the refusal audited. */
 export async function loadCase(db: DB, config: Config, request: FastifyRequest, id: string): Promise<LoadedCase> {
   if (!/^\d{1,15}$/.test(id)) throw notFound(`There is no case ${id.slice(0, 20)}.`);
   const row = await store.caseRow(db, workspaceJurisdiction(request, config), Number(id));
   if (!row) throw notFound(`There is no case ${id}. Check the reference.`);
-  const service = (await servicesByCode(db, config)).get(row.service_code);
+  const service = (await servicesOnce(db, config, request)).get(row.service_code);
   let department = service?.department ?? null;
   let departmentId = row.department_id;
   if (departmentId !== null) {
@@ -131,7 +143,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
   };
   const history: HistoryLine[] = actions.map((a) => ({ id: a.id, at: formatTime(a.created_at), who: who(a.actor), what: words(a.action), text: a.description, isPublic: a.public === 1 }));
   const media = await store.caseMedia(db, row.id);
-  const canAct = person.role !== 'analyst';
+  const canAct = caseWorkingRoles.includes(person.role);
   const templates = canAct ? await store.templatesFor(db, config.jurisdiction.id, loaded.departmentId) : [];
   const chosen = templates.find((t) => String(t.id) === extras.templateId);
   const serviceName = loaded.service?.name ?? row.service_code;

@@ -143,12 +143,19 @@ function queueFilters(query: QueueQuery): CaseWhere[] {
 
 const queueColumns = ['id', 'service_code', 'address_string', 'status', 'state', 'priority', 'assigned_user_id', 'department_id', 'workflow_version_id', 'due_at', 'requested_at'] as const;
 
+/** A cursor's keys match the phase's columns ((due_at, id) or id): a hand-made one must not reach the SQL with the wrong types. */
+const fitsPhase = (after: Array<string | number>, columns: number): boolean => {
+  const id = after[columns - 1];
+  if (after.length !== columns || typeof id !== 'number' || !Number.isSafeInteger(id)) return false;
+  return columns === 1 || (typeof after[0] === 'string' && !Number.isNaN(Date.parse(after[0])));
+};
+
 /** The SQL of one phase (exported for EXPLAIN in tests and the bench). */
 export function queuePhaseQuery(db: DB, query: QueueQuery, phaseIndex: number, after: Array<string | number> | null, limit: number) {
   const phase = phasesOf(query.sort)[phaseIndex]!;
   let select = db.selectFrom('cases').select([...queueColumns]);
   for (const filter of [...queueFilters(query), phase.where]) select = select.where(filter);
-  if (after && after.length === phase.order.length) {
+  if (after && fitsPhase(after, phase.order.length)) {
     const op = sql.raw(phase.direction === 'asc' ? '>' : '<');
     // A row comparison, which both databases turn into one index range.
     select = phase.order.length === 2

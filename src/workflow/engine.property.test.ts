@@ -107,7 +107,7 @@ for (const database of databasesUnderTest()) {
         }
       }), { numRuns: runs });
       // Not a vacuous test: the sequences really moved cases through the workflow.
-      assert.ok((tally.get('transition') ?? 0) > 0 && (tally.get('note') ?? 0) > 0, JSON.stringify([...tally]));
+      assert.ok((tally.get('transition') ?? 0) > 0 && tally.size >= 3, JSON.stringify([...tally]));
       if (process.env.TOWNHALL_TEST_VERBOSE) console.log(database.name, JSON.stringify([...tally]));
 
     });

@@ -12,7 +12,7 @@ import { resumeClock, startClock, stopClock, suspendClock } from '../sla/clocks.
 import { publicLabelFor, slaTargetFor } from './definition.js';
 import type { ClockKind, WorkflowDefinition, WorkflowState } from './types.js';
 
-type CaseFields = Pick<CaseRow, 'id' | 'department_id' | 'assigned_user_id' | 'priority'>;
+type CaseFields = Pick<CaseRow, 'id' | 'jurisdiction_id' | 'department_id' | 'assigned_user_id' | 'priority'>;
 
 /** The calendar a case's clocks count on: its department's, else the default in the council's time zone. */
 export const calendarForCase = (trx: DB, row: Pick<CaseRow, 'department_id'>, timeZone: string): Promise<BusinessCalendar> =>
@@ -45,7 +45,9 @@ export async function runEntryActions(trx: DB, definition: WorkflowDefinition, r
       case 'assign':
         if (action.to === 'nobody') result.assignee = null;
         // Auto-assignment fills an empty place; it never takes a case away from someone.
-        else if (row.department_id !== null && row.assigned_user_id === null) {
+        // Practice cases wait for the person practising to take them (the checklist's first task),
+        // and never land on a colleague.
+        else if (row.department_id !== null && row.assigned_user_id === null && !isTrainingJurisdiction(row.jurisdiction_id)) {
           const picked = await pickAssignee(trx, row.department_id);
           if (picked !== null) result.assignee = picked;
         }

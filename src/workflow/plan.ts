@@ -126,6 +126,8 @@ export async function planAction(trx: DB, jurisdictionId: string, current: CaseW
       const into = Number.isSafeInteger(input.intoCaseId) ? await findCase(trx, jurisdictionId, input.intoCaseId) : undefined;
       if (!into) throw notFound(`There is no case ${String(input.intoCaseId)} to merge into.`);
       if (into.merged_into !== null) throw conflict(`Case ${into.id} was itself merged into case ${into.merged_into}: merge into that one instead.`);
+      // The duplicate's followers move to the other case: the actor must be allowed to change it too.
+      checkActor(actor, into, 'merge');
       const target = duplicateState(definition);
       if (!target) throw invalid("This case's workflow has no closed state to put a duplicate in.");
       const note = `This problem was already reported as case ${into.id}.`;
