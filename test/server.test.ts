@@ -57,7 +57,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(code.status, 200, 'first sign-in: the recovery codes page');
       const workspace = await browser.get('/staff');
       assert.equal(workspace.status, 200);
-      assert.match(workspace.html, /Department: public-works/);
+      assert.match(workspace.html, /Cases of Public Works Department/);
       assert.match(workspace.html, /\/staff\/requests\/\d+/, 'the demo history gives the department cases');
       const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
       assert.ok(readme.includes(DEMO_PASSWORD) && readme.includes(DEMO_TOTP_SECRET) && readme.includes('caseworker@demo.townhall.example'), 'the README documents the demo accounts');

@@ -54,3 +54,22 @@ export function formatInZone(iso: string, timeZone: string): string {
   const abs = Math.abs(offset);
   return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+const peopleFormats = new Map<string, Intl.DateTimeFormat>();
+const peopleFormat = (timeZone: string, withTime: boolean) => {
+  const key = `${timeZone}|${withTime}`;
+  let format = peopleFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', withTime
+      ? { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
+    peopleFormats.set(key, format);
+  }
+  return format;
+};
+
+/** A time as staff read it, in the jurisdiction's zone: "Fri 5 Dec 2025, 09:04". */
+export const formatForPeople = (iso: string, timeZone: string): string => peopleFormat(timeZone, true).format(new Date(iso));
+
+/** A date as a letter would give it: "5 December 2025". */
+export const formatDateForPeople = (iso: string, timeZone: string): string => peopleFormat(timeZone, false).format(new Date(iso));

@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Keyring } from '../platform/crypto.js';
-import { formatInZone } from '../platform/time.js';
+import { formatDateForPeople } from '../platform/time.js';
 import { workspaceJurisdiction } from '../training/space.js';
 import { priorities, type CaseActionInput, type ClockKind, type Priority, type WorkflowActor } from '../workflow/types.js';
 import { formText } from '../web/forms.js';
@@ -132,7 +132,7 @@ export interface TemplateValues { reference: string; service: string; address: s
 
 /** Fills a template's {placeholders}; an unknown one is left as written, so staff see it before sending. */
 export function fillTemplate(body: string, values: TemplateValues): string {
-  const expected = values.expectedAt ? formatInZone(values.expectedAt, values.timeZone) : 'as soon as we can';
+  const expected = values.expectedAt ? formatDateForPeople(values.expectedAt, values.timeZone) : 'as soon as we can';
   const known: Record<string, string> = {
     reference: values.reference, service: values.service, address: values.address || 'the place you reported', expected_date: expected, council: values.council,
   };

@@ -14,7 +14,7 @@ import { caseListScope, may, staffRoles } from '../identity/policy.js';
 import { signedIn } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { forbidden, notFound } from '../platform/errors.js';
-import { formatInZone, nowIso } from '../platform/time.js';
+import { formatForPeople, nowIso } from '../platform/time.js';
 import { calendarForDepartment, workingMinutesBetween } from '../sla/calendar.js';
 import { caseClocks } from '../sla/clocks.js';
 import { nearbyOpenReports } from '../tracking/nearby.js';
@@ -122,7 +122,7 @@ export interface CaseExtras { errors?: FieldErrors; values?: Record<string, stri
 export async function caseView(db: DB, config: Config, keyring: Keyring, request: FastifyRequest, loaded: LoadedCase, extras: CaseExtras): Promise<CaseView> {
   const { row } = loaded;
   const person = request.person!;
-  const formatTime = (iso: string) => formatInZone(new Date(iso).toISOString(), config.jurisdiction.timeZone);
+  const formatTime = (iso: string) => formatForPeople(iso, config.jurisdiction.timeZone);
   const workflow = (await store.workflowVersions(db, [row.workflow_version_id])).get(row.workflow_version_id ?? -1);
   const state = workflow?.definition.states.find((s) => s.code === row.state);
   const actor = actorOf(request, await personDepartmentId(db, request));

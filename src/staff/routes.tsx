@@ -11,7 +11,7 @@ import type { DB } from '../db/connection.js';
 import { caseListScope, may } from '../identity/policy.js';
 import type { Keyring } from '../platform/crypto.js';
 import { DomainError, forbidden, httpStatusOf } from '../platform/errors.js';
-import { formatInZone, nowIso } from '../platform/time.js';
+import { formatForPeople, nowIso } from '../platform/time.js';
 import { contactForCase } from '../requests/reporters.js';
 import { inTraining, workspaceJurisdiction } from '../training/space.js';
 import { performCaseAction } from '../workflow/engine.js';
@@ -29,7 +29,7 @@ import { ContactPage } from './views.js';
 
 export async function staffRoutes(app: FastifyInstance, { db, config, keyring }: { db: DB; config: Config; keyring: Keyring }): Promise<void> {
   const staff = staffAccess;
-  const formatTime = (iso: string) => formatInZone(iso, config.jurisdiction.timeZone);
+  const formatTime = (iso: string) => formatForPeople(iso, config.jurisdiction.timeZone);
 
   app.get('/staff', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { staffRoles } from '../identity/policy.js';
 import { signedIn } from '../platform/access.js';
 import type { RouteDeps } from '../platform/deps.js';
-import { formatInZone } from '../platform/time.js';
+import { formatForPeople } from '../platform/time.js';
 import { csrfToken } from '../web/csrf.js';
 import { setCookie } from '../web/cookies.js';
 import { renderPage } from '../web/page.js';
@@ -36,7 +36,7 @@ export async function trainingRoutes(app: FastifyInstance, { db, config, keyring
       title: 'Training space', englishOnly: true,
       body: <TrainingPage csrf={csrfToken(request, reply, app.site.secure)} active={inTraining(request)} progress={progress}
         ownOpenCases={(await ownCases(person.userId)).length} notice={typeof noticeCode === 'string' ? notices[noticeCode] : undefined}
-        formatTime={(iso) => formatInZone(iso, config.jurisdiction.timeZone)} />,
+        formatTime={(iso) => formatForPeople(iso, config.jurisdiction.timeZone)} />,
     });
   });
 
