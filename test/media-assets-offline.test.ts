@@ -325,7 +325,7 @@ for (const database of databasesUnderTest()) {
       const mineId = Number((JSON.parse(mine.html) as { id: string }).id);
       assert.ok(await t.db.selectFrom('case_followers').select('user_id').where('case_id', '=', mineId).where('user_id', '=', Number(resident.id)).executeTakeFirst());
       const emails = (await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'email').execute()).map((row) => openQueuedEmail(t.keyring, JSON.parse(row.payload)));
-      assert.ok(emails.some((e) => e.to === 'offline.resident@example.org' && e.template === 'report_received' && e.text.includes(`reference number is ${mineId}.`)), 'the account’s address is emailed');
+      assert.ok(emails.some((e) => e.to === 'offline.resident@example.org' && e.template === 'report_received' && e.text.includes(`reference is ${mineId}.`)), 'the account’s address is emailed');
       assert.ok(!emails.some((e) => e.to === 'typed@example.org'), 'not the typed one');
 
       // Staff, signed in fully or half-way (no second factor yet): a guest, not the account.

@@ -266,7 +266,7 @@ for (const database of databasesUnderTest()) {
       const rows = await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'email').execute();
       const email = rows.map((row) => openQueuedEmail(t.keyring, JSON.parse(row.payload))).find((e) => e.to === 'victim@example.org')!;
       assert.ok(email, 'the confirmation is sent');
-      assert.ok(email.text.includes(`Your reference number is ${id}.`));
+      assert.ok(email.text.includes(`Its reference is ${id}.`));
       assert.ok(email.text.includes(`${t.baseUrl}/requests/${id}`));
       assert.doesNotMatch(email.text, /prize/, 'no typed text in the email');
       assert.doesNotMatch(email.text, /Where:/);

@@ -109,3 +109,9 @@ export async function isReachable(db: DB): Promise<boolean> {
     return false;
   }
 }
+
+/** The database refused a row because a unique index already holds its key (either database). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

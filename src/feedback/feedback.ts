@@ -5,7 +5,7 @@
  * publicly, kept out of the audit trail, and exported and erased with the reporter's details.
  */
 import { appendAudit } from '../audit/audit.js';
-import type { DB } from '../db/connection.js';
+import { isUniqueViolation, type DB } from '../db/connection.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
@@ -138,11 +138,6 @@ export async function feedbackForCase(db: DB, keyring: Keyring, caseId: number):
 /** Clears the comments on a case's feedback (erasure or retention); the answers stay for statistics. */
 export async function clearFeedbackComments(db: DB, caseId: number): Promise<void> {
   await db.updateTable('feedback').set({ comment: null }).where('case_id', '=', caseId).where('comment', 'is not', null).execute();
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export interface FeedbackSummary {

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
-import type { DB } from '../db/connection.js';
+import { isUniqueViolation, type DB } from '../db/connection.js';
 import {
   alreadyRegisteredMessage, emailSignInMessage, linkWithToken, queueEmail, resetPasswordMessage, verifyEmailMessage, type Sender,
 } from '../notifications/email.js';
@@ -204,9 +204,4 @@ async function sendLink(db: DB, keyring: Keyring, emailText: string, sender: Sen
 async function recordEmailVerified(trx: DB, userId: number, at: string, via: string): Promise<void> {
   if (!(await store.markEmailVerified(trx, userId, at))) return;
   await appendAudit(trx, { actor: `user:${userId}`, action: 'user.email_verified', entityType: 'user', entityId: String(userId), after: { via } });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -15,8 +15,7 @@ import { perMinute } from '../platform/rate-limit.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';
 import { accountOf } from '../identity/users.js';
-import { queueEmail } from '../notifications/email.js';
-import { reportReceivedMessage } from '../reporting/email.js';
+import { acknowledgeRequest } from '../notifications/acknowledge.js';
 import { MAX_DESCRIPTION, submitServiceRequest } from '../requests/requests.js';
 import { follow } from '../tracking/followers.js';
 import { csrfToken } from '../web/csrf.js';
@@ -218,8 +217,7 @@ export async function offlineRoutes(app: FastifyInstance, { db, config, keyring 
           // As the full report journey does: the reporter follows their case and is told it arrived.
           if (userId !== null) await follow(trx, caseId, userId, 'reporter');
           if (email) {
-            await queueEmail(trx, keyring, 'report_received', reportReceivedMessage(email, { publicUrl: config.publicUrl, council: config.jurisdiction.name },
-              { id: String(caseId), serviceName: service.name, notice: service.serviceNotice }));
+            await acknowledgeRequest(trx, { publicUrl: config.publicUrl, council: config.jurisdiction.name, keyring, language: translate(request).language.code }, caseId, email);
           }
         }).catch(async (error: unknown) => {
           const first = key && !(error instanceof DomainError) ? await sentBefore(key) : undefined;

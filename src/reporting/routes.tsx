@@ -14,7 +14,6 @@ import type { Service } from '../catalogue/types.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
 import { accountOf } from '../identity/users.js';
 import { addDraftPhoto, attachDraftPhotosToCase, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
-import { queueEmail } from '../notifications/email.js';
 import { getPlace, searchPlaces } from '../places/places.js';
 import { publicAccess } from '../platform/access.js';
 import type { RouteDeps } from '../platform/deps.js';
@@ -29,7 +28,7 @@ import { formText, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { describeProblem, fieldName, questionsOf, readAnswers, typedFromAnswers } from './details.js';
 import { clearDraftCookie, deleteDraft, firstUnanswered, loadDraft, reachable, saveDraft, signedInUser, startDraft, stepPath, type Draft, type DraftData, type Step } from './drafts.js';
-import { reportReceivedMessage } from './email.js';
+import { acknowledgeRequest } from '../notifications/acknowledge.js';
 import { CheckPage, ContactPage, DetailsPage, DonePage, LocationPage, NearbyPage, PhotosPage, ResumePage, ServicePage, StartAgainPage, type LocationView } from './views.js';
 
 const PHOTO_BYTES = 10 * 1024 * 1024;
@@ -427,8 +426,8 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
         if (JSON.stringify(urls) !== JSON.stringify(mediaUrls)) await trx.updateTable('cases').set({ media_urls: JSON.stringify(urls) }).where('id', '=', caseId).execute();
         if (userId !== null) await follow(trx, caseId, userId, 'reporter');
         if (email) {
-          await queueEmail(trx, keyring, 'report_received', reportReceivedMessage(email, { publicUrl: config.publicUrl, council: config.jurisdiction.name },
-            { id: String(caseId), serviceName: service.name, notice: service.serviceNotice }));
+          // The same acknowledgement as the API's, from the staff-editable template, in the language of the pages.
+          await acknowledgeRequest(trx, { publicUrl: config.publicUrl, council: config.jurisdiction.name, keyring, language: translate(request).language.code }, caseId, email);
         }
       });
     } catch (error) {

@@ -4,7 +4,7 @@
  * a new version; the version it replaces is retired. Every change is audited.
  */
 import { appendAudit } from '../audit/audit.js';
-import type { DB } from '../db/connection.js';
+import { isUniqueViolation, type DB } from '../db/connection.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { checkDefinition } from '../workflow/engine.js';
@@ -103,6 +103,9 @@ export async function startDraft(db: DB, jurisdictionId: string, code: string, a
     const definition = published?.definition ?? standardDefinition;
     await trx.insertInto('workflow_versions').values({ workflow_id: workflow.id, version, definition: JSON.stringify(definition), status: 'draft', created_by: actor, created_at: nowIso() }).execute();
     await appendAudit(trx, { actor, action: 'workflow.draft_started', entityType: 'workflow', entityId: code, after: { version, copiedFrom: published ? published.version : null } });
+  }).catch((error: unknown) => {
+    // Two administrators started a draft at the same moment: the other one's draft is the draft.
+    if (!isUniqueViolation(error)) throw error;
   });
   return (await draftVersion(db, jurisdictionId, code))!;
 }
