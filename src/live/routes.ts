@@ -14,7 +14,7 @@ import { forbidden, invalid, notFound } from '../platform/errors.js';
 import { topics as topicNames } from '../platform/events.js';
 import { workspaceJurisdiction } from '../training/space.js';
 import type { HubEvent } from './hub.js';
-import { closeEventStreams, eventStreamsFor, lastEventIdOf } from './streams.js';
+import { closeEventStreams, eventStreamsFor, lastEventIdOf, refusedStream } from './streams.js';
 
 /** Most topics one stream may follow. */
 export const MAX_TOPICS = 10;
@@ -78,14 +78,7 @@ export async function liveRoutes(app: FastifyInstance, { db, config }: RouteDeps
     if (list.length === 0) throw invalid('Say which events to follow, e.g. ?topic=staff:case:42.');
     if (list.length > MAX_TOPICS) throw invalid(`Follow at most ${MAX_TOPICS} topics in one stream.`);
     for (const topic of list) await check(request, topic);
-    if (!(request.headers.accept ?? '').includes('text/event-stream')) {
-      return reply.code(406).header('cache-control', 'no-store')
-        .send({ error: 'not_acceptable', message: 'This address sends live updates to a browser as server-sent events (text/event-stream).' });
-    }
-    if (!streams.canOpen(request.ip)) {
-      return reply.code(503).header('retry-after', '30').header('cache-control', 'no-store')
-        .send({ error: 'busy', message: 'Too many live updates are open right now. Reload the page to see the latest.' });
-    }
+    if (refusedStream(streams, request, reply)) return reply;
     reply.hijack();
     await streams.open(request.raw, reply.raw, {
       topics: list, after: lastEventIdOf(request.raw), client: request.ip, format: asStaffEvent, first: reloadNotice,

@@ -6,6 +6,7 @@
  * database connection.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/connection.js';
 import { closeEventHub, eventHubFor, type EventHub, type HubEvent } from './hub.js';
 
@@ -186,6 +187,24 @@ function textOf(event: HubEvent, format: (event: HubEvent) => string): string {
 }
 
 /** An event as server-sent event text: its id (for Last-Event-ID), its kind, its data. */
+/**
+ * Answers a request that cannot have a stream (the client does not take event streams, or the
+ * process's or this client address's cap is reached) and returns true; false: open the stream.
+ */
+export function refusedStream(streams: EventStreams, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (!(request.headers.accept ?? '').includes('text/event-stream')) {
+    void reply.code(406).header('cache-control', 'no-store')
+      .send({ error: 'not_acceptable', message: 'This address sends live updates to a browser as server-sent events (text/event-stream).' });
+    return true;
+  }
+  if (!streams.canOpen(request.ip)) {
+    void reply.code(503).header('retry-after', '30').header('cache-control', 'no-store')
+      .send({ error: 'busy', message: 'Too many live updates are open right now. Reload the page to see the latest.' });
+    return true;
+  }
+  return false;
+}
+
 export const sseMessage = (event: HubEvent, kind = event.kind) => `id: ${event.id}\nevent: ${kind}\ndata: ${event.data.replace(/\n/g, '\ndata: ')}\n\n`;
 
 /** The Last-Event-ID header as an event id, if it is one. */

@@ -17,7 +17,7 @@ import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { follow, followedCases, followReason, unfollow } from './followers.js';
-import { closeEventStreams, eventStreamsFor } from '../live/streams.js';
+import { closeEventStreams, eventStreamsFor, refusedStream } from '../live/streams.js';
 import { openCaseStream } from './live.js';
 import { saveNotificationChoices, showNotificationChoices } from '../notifications/account.js';
 import { AccountCasesPage, ReportsPage, TrackPage, type Photo, type ReportFilters, type Viewer } from './views.js';
@@ -96,15 +96,7 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     const report = /^\d{1,15}$/.test(id) ? await db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at as updatedAt'])
       .where('id', '=', Number(id)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst() : undefined;
     if (!report) throw notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.');
-    if (!(request.headers.accept ?? '').includes('text/event-stream')) {
-      return reply.code(406).header('cache-control', 'no-store')
-        .send({ error: 'not_acceptable', message: 'This address sends live updates to a browser as server-sent events (text/event-stream).' });
-    }
-    // Both caps: the process's, and each client address's, so one client cannot take them all.
-    if (!streams.canOpen(request.ip)) {
-      return reply.code(503).header('retry-after', '30').header('cache-control', 'no-store')
-        .send({ error: 'busy', message: 'Too many live updates are open right now. Reload the page to see the latest.' });
-    }
+    if (refusedStream(streams, request, reply)) return reply;
     reply.hijack();
     // `since`: the page's own version, so a page shown from a cache hears at once that it is out of date.
     await openCaseStream(streams, request.raw, reply.raw, {
