@@ -3,7 +3,7 @@
  * Read from the environment with the rest of the configuration (config.ts); each mistake is
  * reported in plain words, never echoing a password or token.
  */
-import { defaultRetryPolicy, type RetryPolicy } from '../platform/outbox.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../platform/retry-policy.js';
 
 export interface NotificationConfig {
   /** smtp: send through SMTP_URL; dev: keep emails in the development mailbox; null: smtp when SMTP_URL is set (dev under --demo). */
