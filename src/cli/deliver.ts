@@ -10,5 +10,12 @@ export async function run(context: CommandContext): Promise<number> {
     await requireSchema(db);
     return 0;
   });
-  return runDeliveryWorker(loadConfig(context.env));
+  // The delivery loop's timers do not hold a process open (they run beside the web server too),
+  // so this command holds it open itself until a signal stops the worker.
+  const keepOpen = setInterval(() => {}, 2 ** 30);
+  try {
+    return await runDeliveryWorker(loadConfig(context.env));
+  } finally {
+    clearInterval(keepOpen);
+  }
 }
