@@ -35,7 +35,9 @@ version=$("$node24/bin/node" -p "require(process.argv[1]).version" "$sqlite/pack
 binding=$cache/better-sqlite3-$version-abi$abi/better_sqlite3.node
 if [ ! -f "$binding" ]; then
   echo "Building better-sqlite3 $version for Node 24 (ABI $abi) against its headers..." >&2
+  # node-gyp comes with npm itself.
   gyp=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
+  [ -f "$gyp" ] || { echo "Cannot find node-gyp beside npm (looked for $gyp)." >&2; exit 1; }
   tmp=$(mktemp -d)
   cp -r "$sqlite" "$tmp/better-sqlite3"
   rm -rf "$tmp/better-sqlite3/build"
@@ -47,7 +49,7 @@ if [ ! -f "$binding" ]; then
   mv "$binding.tmp" "$binding"
   rm -rf "$tmp"
 fi
-flock -u 9
+exec 9>&-
 
 export PATH="$node24/bin:$PATH"
 export TOWNHALL_NODE24_SQLITE_BINDING=$binding
