@@ -19,7 +19,7 @@ import { calendarForDepartment, workingMinutesBetween } from '../sla/calendar.js
 import { caseClocks } from '../sla/clocks.js';
 import { nearbyOpenReports } from '../tracking/nearby.js';
 import { inTraining, workspaceJurisdiction } from '../training/space.js';
-import { availableTransitions } from '../workflow/engine.js';
+import { availableTransitions } from '../workflow/workflow.js';
 import type { Priority } from '../workflow/types.js';
 import type { FieldErrors } from '../web/forms.js';
 import { actorOf, fillTemplate } from './actions.js';

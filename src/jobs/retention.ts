@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
 import { removeAbandonedDraftPhotos } from '../media/photos.js';
 import { removeExpiredDrafts } from '../reporting/drafts.js';
-import { removeReporter } from './reporters.js';
+import { removeReporter } from '../cases/reporters.js';
 
 /** Serialises retention runs across app processes on PostgreSQL. */
 const RETENTION_LOCK_KEY = 7_261_312;
