@@ -7,6 +7,8 @@ import type { DB } from '../db/connection.js';
 import { notFound } from '../platform/errors.js';
 import type { AppliedUpdate } from './outside-updates.js';
 import * as store from './store.js';
+
+export { findCaseRow } from './store.js';
 import type { AttributeAnswers, Channel, PublicStatus, ServiceRequest } from './types.js';
 
 export async function getServiceRequest(db: DB, jurisdictionId: string, id: string): Promise<ServiceRequest> {
@@ -130,4 +132,44 @@ export async function openCasesWithoutWorkflow(db: DB, jurisdictionId: string): 
 export async function caseSubmittedWithKey(db: DB, key: string): Promise<{ caseId: number; at: string } | undefined> {
   const row = await store.actionByIdempotencyKey(db, key);
   return row ? { caseId: row.case_id, at: row.created_at } : undefined;
+}
+
+/** Every action on a case in the order they were appended, with their details (the staff case page). */
+export async function caseActionsInOrder(db: DB, caseId: number) {
+  return db.selectFrom('case_actions').select(['id', 'action', 'actor', 'status', 'state', 'description', 'details', 'public', 'created_at'])
+    .where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+/** What a public case stream needs to start (its status and last update), in the jurisdiction. */
+export async function caseStatus(db: DB, jurisdictionId: string, id: string): Promise<{ id: number; status: string; state: string; updatedAt: string } | undefined> {
+  if (!/^\d{1,15}$/.test(id)) return undefined;
+  return db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at as updatedAt'])
+    .where('id', '=', Number(id)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+}
+
+/** The department a case is worked by, and its service's own department (for who may watch it live). */
+export async function caseDepartments(db: DB, jurisdictionId: string, id: number) {
+  return db.selectFrom('cases')
+    .leftJoin('services', (join) => join.onRef('services.code', '=', 'cases.service_code').onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id'))
+    .leftJoin('departments', 'departments.id', 'cases.department_id')
+    .select(['cases.id', 'services.department_code', 'cases.department_id', 'departments.code as case_department'])
+    .where('cases.id', '=', id).where('cases.jurisdiction_id', '=', jurisdictionId)
+    .executeTakeFirst();
+}
+
+/**
+ * Closed cases of a service that still hold reporter details and were closed on or before the
+ * cutoff, longest closed first (retention).
+ */
+export async function closedCasesWithReporters(db: DB, jurisdictionId: string, serviceCode: string, cutoff: string, limit: number) {
+  return db.selectFrom('cases')
+    .innerJoin('case_reporters', 'case_reporters.case_id', 'cases.id')
+    .select(['cases.id', 'cases.closed_at'])
+    .where('cases.jurisdiction_id', '=', jurisdictionId)
+    .where('cases.service_code', '=', serviceCode)
+    .where('cases.status', '=', 'closed')
+    .where('cases.closed_at', '<=', cutoff)
+    .orderBy('cases.closed_at')
+    .limit(limit)
+    .execute();
 }
