@@ -111,5 +111,37 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(await counts(), before);
       assert.equal((await getServiceRequest(t.db, jurisdiction.id, created.id)).status, 'closed');
     });
+
+    test('a second submission with the same idempotency key is refused as a conflict, and writes nothing', async () => {
+      const key = `device:${Date.now()}`;
+      const first = await submitCase(t.db, context, 'web', report, { actor: { id: 'test' }, idempotencyKey: key });
+      const before = await counts();
+      await assert.rejects(submitCase(t.db, context, 'web', report, { actor: { id: 'test' }, idempotencyKey: key }),
+        (error: unknown) => error instanceof DomainError && error.kind === 'conflict');
+      assert.deepEqual(await counts(), before);
+      const submitted = await t.db.selectFrom('case_actions').select('case_id').where('idempotency_key', '=', key).execute();
+      assert.deepEqual(submitted.map((row) => String(row.case_id)), [first.id]);
+    });
+
+    test('a case from the past keeps its dates and outcome, starts no workflow and tells nobody', async () => {
+      const requestedAt = '2025-03-04T10:00:00.000Z';
+      const closedAt = '2025-03-06T15:30:00.000Z';
+      const outbox = async () => Number((await t.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const messagesBefore = await outbox();
+      const imported = await submitCase(t.db, context, 'phone', { ...report, lat: 89, long: 179 }, {
+        actor: { id: 'seed' }, history: { requestedAt, closedAt, statusNotes: 'Filled in', agencyResponsible: 'Roads team' },
+      });
+      assert.equal(imported.requestedAt, requestedAt);
+      assert.equal(imported.closedAt, closedAt);
+      assert.equal(imported.status, 'closed');
+      assert.equal(imported.statusNotes, 'Filled in');
+      assert.equal(imported.agencyResponsible, 'Roads team');
+      assert.equal(imported.channel, 'phone');
+      const row = await t.db.selectFrom('cases').select(['kind', 'workflow_version_id', 'department_id']).where('id', '=', Number(imported.id)).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { kind: 'service_request', workflow_version_id: null, department_id: null });
+      const actions = await t.db.selectFrom('case_actions').select(['action', 'created_at']).where('case_id', '=', Number(imported.id)).orderBy('id').execute();
+      assert.deepEqual(actions.map((a) => [a.action, new Date(a.created_at).toISOString()]), [['submitted', requestedAt], ['status_update', closedAt]]);
+      assert.equal(await outbox(), messagesBefore);
+    });
   });
 }
