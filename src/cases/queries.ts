@@ -7,9 +7,10 @@ import type { DB } from '../db/connection.js';
 import { notFound } from '../platform/errors.js';
 import type { AppliedUpdate } from './outside-updates.js';
 import * as store from './store.js';
-
-export { findCaseRow } from './store.js';
 import type { AttributeAnswers, Channel, PublicStatus, ServiceRequest } from './types.js';
+
+/** The case row alone, in the jurisdiction (the staff case page). */
+export { findCaseRow } from './store.js';
 
 export async function getServiceRequest(db: DB, jurisdictionId: string, id: string): Promise<ServiceRequest> {
   const row = /^\d{1,15}$/.test(id) ? await store.findCase(db, jurisdictionId, Number(id)) : undefined;
