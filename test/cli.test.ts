@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { makeKeyring } from '../src/platform/crypto.js';
 import { loadKeys } from '../src/platform/keys.js';
-import { openReporter } from '../src/requests/reporters.js';
-import { submitServiceRequest } from '../src/requests/requests.js';
+import { openReporter } from '../src/cases/reporters.js';
+import { submitCase } from '../src/cases/submit.js';
 import { pendingMigrations } from '../src/db/migrate.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
 import { runTownhall as townhall } from './cli-run.js';
@@ -116,9 +116,9 @@ for (const database of databasesUnderTest()) {
     test('keys rotate re-seals reporters under a new key, which alone then opens them', async () => {
       const { keyring } = loadKeys(t.url, t.env);
       const jurisdiction = { id: loadConfig(t.env).jurisdiction.id, bounds: loadConfig(t.env).jurisdiction.bounds };
-      const created = await submitServiceRequest(t.db, { jurisdiction, keyring }, {
-        serviceCode: 'pothole', lat: 37.77, long: -122.42, attributes: { size: 'small' }, mediaUrls: [], channel: 'phone', contact: { email: 'rotate@example.org' },
-      }, { id: 'test' });
+      const created = await submitCase(t.db, { jurisdiction, keyring }, 'phone', {
+        serviceCode: 'pothole', lat: 37.77, long: -122.42, attributes: { size: 'small' }, mediaUrls: [], contact: { email: 'rotate@example.org' },
+      }, { actor: { id: 'test' } });
       let rotateEnv = env;
       if (database.name === 'postgres') {
         // Keys from the environment: the operator sets the new key and lists the old one as previous.

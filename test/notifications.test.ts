@@ -18,7 +18,7 @@ import { deliverDue, emailChannel, smsChannel } from '../src/notifications/deliv
 import { devMailSender, smtpSender } from '../src/notifications/mailer.js';
 import { httpSmsProvider } from '../src/notifications/sms.js';
 import type { RetryPolicy } from '../src/platform/outbox.js';
-import { follow } from '../src/tracking/followers.js';
+import { follow } from '../src/cases/followers.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 import { headerOf, partOf } from './notifications-mime.js';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../src/identity/users.js';
-import { availableTransitions, workflowVersion } from '../src/workflow/engine.js';
+import { availableTransitions, workflowVersion } from '../src/workflow/workflow.js';
 import { axeViolations, freshContext, launchBrowser } from './browser.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 

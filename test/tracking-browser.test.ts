@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { nowIso } from '../src/platform/time.js';
-import { applyStatusUpdate } from '../src/requests/requests.js';
+import { applyStatusUpdate } from '../src/cases/outside-updates.js';
 import { freshContext, launchBrowser } from './browser.js';
 import { startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';

@@ -18,7 +18,8 @@ import { withinBounds } from '../src/config.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, BULKY, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 import { WebClient } from './web-client.js';
-import { availableTransitions, performCaseAction, workflowForService, workflowVersion } from '../src/workflow/engine.js';
+import { availableTransitions, workflowForService, workflowVersion } from '../src/workflow/workflow.js';
+import { performCaseAction } from '../src/cases/actions.js';
 import type { WorkflowActor } from '../src/workflow/types.js';
 
 for (const database of databasesUnderTest()) {

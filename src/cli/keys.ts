@@ -3,7 +3,7 @@ import { appendAudit } from '../audit/audit.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { resealUsers } from '../identity/users.js';
 import { addKeyToFile, loadKeys } from '../platform/keys.js';
-import { resealReporters } from '../requests/reporters.js';
+import { resealReporters } from '../cases/reporters.js';
 import { CLI_ACTOR, type CommandContext } from './context.js';
 import { withDatabase } from './database.js';
 

@@ -1,6 +1,6 @@
 /** townhall retention run: what the server does hourly, on demand. */
 import { migrateToLatest } from '../db/migrate.js';
-import { anonymiseExpiredReporters } from '../requests/retention.js';
+import { anonymiseExpiredReporters } from '../jobs/retention.js';
 import { CLI_ACTOR, type CommandContext } from './context.js';
 import { withDatabase } from './database.js';
 

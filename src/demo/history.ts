@@ -7,9 +7,26 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ServiceInput } from '../catalogue/types.js';
-import type { AttributeAnswers, Channel, HistoricRequest } from '../requests/types.js';
+import type { AttributeAnswers, Channel } from '../cases/types.js';
 import { demoServices } from './catalogue-data.js';
 import { demoCity } from './city.js';
+
+/** A historic request for the demo seed: already resolved (or still open) at a time in the past. */
+export interface HistoricRequest {
+  serviceCode: string;
+  description: string;
+  lat: number;
+  long: number;
+  addressString: string | null;
+  channel: Channel;
+  attributes: AttributeAnswers;
+  /** ISO 8601 UTC instants. */
+  requestedAt: string;
+  closedAt: string | null;
+  /** Public note on the last update, e.g. "Graffiti removed". */
+  statusNotes: string | null;
+  agencyResponsible: string | null;
+}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -7,9 +7,9 @@ import { createService, countServices, saveServiceGroup } from '../catalogue/cat
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
-import { importHistoricRequests } from '../requests/requests.js';
 import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { loadDemoHistory } from './history.js';
+import { importDemoHistory } from './history-import.js';
 import { seedDemoPeople } from './people.js';
 import { seedDemoPlaces } from './places.js';
 import { routeDemoOpenCases, seedDemoDepartments } from './workspace.js';
@@ -35,7 +35,7 @@ export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = n
   const people = demoAccountsAllowed(config) ? await seedDemoPeople(db, keyring, config) : 0;
   // 3,000 requests a year is a realistic load for a town of about 100,000 people, and seeds in seconds.
   const history = loadDemoHistory(demoHistoryFile, now, { limit: 3000 });
-  const requests = await importHistoricRequests(db, config.jurisdiction.id, history, { id: SEED_ACTOR });
+  const requests = await importDemoHistory(db, { jurisdiction: config.jurisdiction, keyring }, history, { id: SEED_ACTOR });
   // The staff workspace's queues: open cases in their departments, with their clocks running.
   await routeDemoOpenCases(db, config);
   // Addresses, streets and neighbourhoods, so a report can be placed by typing where it is.

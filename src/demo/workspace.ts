@@ -7,7 +7,8 @@
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import { nowIso } from '../platform/time.js';
-import { startCaseWorkflow } from '../workflow/engine.js';
+import { startCaseWorkflow } from '../cases/lifecycle.js';
+import { openCasesWithoutWorkflow } from '../cases/queries.js';
 import type { Priority } from '../workflow/types.js';
 import { demoDepartments } from './catalogue-data.js';
 
@@ -68,12 +69,10 @@ const priorityOf = (id: number): Priority => (id % 23 === 0 ? 'urgent' : id % 7 
 export async function routeDemoOpenCases(db: DB, config: Config): Promise<number> {
   const ctx = { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone };
   return db.transaction().execute(async (trx) => {
-    const open = await trx.selectFrom('cases').select('id').where('jurisdiction_id', '=', ctx.jurisdictionId)
-      .where('status', '=', 'open').where('workflow_version_id', 'is', null).orderBy('id').execute();
-    for (const { id } of open) {
+    const open = await openCasesWithoutWorkflow(trx, ctx.jurisdictionId);
+    for (const id of open) {
       const priority = priorityOf(id);
-      if (priority !== 'normal') await trx.updateTable('cases').set({ priority }).where('id', '=', id).execute();
-      await startCaseWorkflow(trx, ctx, id);
+      await startCaseWorkflow(trx, ctx, id, priority !== 'normal' ? { priority } : {});
     }
     // The history's deadlines that passed before today count as already warned and breached:
     // escalating a year of old cases on the first start would bury the demo's supervisors in emails.

@@ -15,7 +15,7 @@ import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Chan
 import { unsubscribeUrl } from '../notifications/unsubscribe.js';
 import { lookupHash, open, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
-import { openReporter } from '../requests/reporters.js';
+import { openReporter } from '../cases/reporters.js';
 import { openPhone } from '../tracking/preferences.js';
 import { statusWords } from '../tracking/words.js';
 import { feedbackLink } from './keys.js';

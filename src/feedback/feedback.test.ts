@@ -4,7 +4,9 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../..
 import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import { openQueuedEmail } from '../notifications/email.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
-import { applyStatusUpdate, caseHistory, getServiceRequest, submitServiceRequest } from '../requests/requests.js';
+import { applyStatusUpdate } from '../cases/outside-updates.js';
+import { caseHistory, getServiceRequest } from '../cases/queries.js';
+import { submitCase } from '../cases/submit.js';
 import { feedbackEligibility, feedbackForCase, feedbackSummary, parseFeedbackForm, recordFeedback } from './feedback.js';
 import { feedbackKey, isFeedbackKey } from './keys.js';
 
@@ -50,9 +52,9 @@ for (const database of databasesUnderTest()) {
     after(() => t.cleanup());
 
     const closedCase = async (serviceCode: string) => {
-      const created = await submitServiceRequest(t.db, { jurisdiction, keyring }, {
-        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], channel: 'web', contact: { email: 'ada@example.org' },
-      }, { id: 'test' });
+      const created = await submitCase(t.db, { jurisdiction, keyring }, 'web', {
+        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], contact: { email: 'ada@example.org' },
+      }, { actor: { id: 'test' } });
       const applied = await applyStatusUpdate(t.db, jurisdiction.id, {
         updateId: `close-${created.id}`, requestId: created.id, status: 'closed', state: 'fixed', updatedAt: new Date().toISOString(), description: 'Done', mediaUrl: null,
       }, { id: 'test' }, notify);

@@ -10,7 +10,9 @@ import type { MessageKey } from '../i18n/i18n.js';
 import { open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
 import { followReason } from '../tracking/followers.js';
-import { closingActionId, getServiceRequest, reopenCase, type ServiceRequest } from '../requests/requests.js';
+import { closingActionId, getServiceRequest } from '../cases/queries.js';
+import { reopenCase } from '../cases/outside-updates.js';
+import { type ServiceRequest } from '../cases/types.js';
 import { DomainError } from '../platform/errors.js';
 import { isFeedbackKey } from './keys.js';
 

@@ -11,7 +11,7 @@ import { publicAccess, signedIn } from '../platform/access.js';
 import { DomainError } from '../platform/errors.js';
 import { formatInZone, nowIso } from '../platform/time.js';
 import { erasePersonalData, exportPersonalData } from '../privacy/privacy.js';
-import { casesReportedBy } from '../requests/reporters.js';
+import { casesReportedBy } from '../cases/reporters.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, Field, formText, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';

@@ -6,6 +6,7 @@
  * event (src/web/assets/staff-live.js); events carry no personal data.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { caseDepartments } from '../cases/queries.js';
 import type { Person } from '../identity/person.js';
 import { caseListScope, may, staffRoles } from '../identity/policy.js';
 import { signedIn } from '../platform/access.js';
@@ -49,13 +50,8 @@ export async function liveRoutes(app: FastifyInstance, { db, config }: RouteDeps
     }
     const caseMatch = /^staff:case:(\d{1,15})$/.exec(topic);
     if (caseMatch) {
-      const row = await db.selectFrom('cases')
-        .leftJoin('services', (join) => join.onRef('services.code', '=', 'cases.service_code').onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id'))
-        .leftJoin('departments', 'departments.id', 'cases.department_id')
-        // The department working the case (routing or a move may differ from the service's own), as the case page decides.
-        .select(['cases.id', 'services.department_code', 'cases.department_id', 'departments.code as case_department'])
-        .where('cases.id', '=', Number(caseMatch[1])).where('cases.jurisdiction_id', '=', workspaceJurisdiction(request, config))
-        .executeTakeFirst();
+      // The department working the case (routing or a move may differ from the service's own), as the case page decides.
+      const row = await caseDepartments(db, workspaceJurisdiction(request, config), Number(caseMatch[1]));
       if (!row) throw notFound(`There is no case ${caseMatch[1]}.`);
       if (!may(person, { action: 'case.view', record: { department: row.department_id !== null ? row.case_department ?? null : row.department_code ?? null } })) {
         throw forbidden('This case belongs to another department. Ask a supervisor if you need to work on it.');

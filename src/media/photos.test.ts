@@ -7,8 +7,8 @@ import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import { en } from '../i18n/messages/en.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
-import { submitServiceRequest } from '../requests/requests.js';
-import { anonymiseExpiredReporters } from '../requests/retention.js';
+import { submitCase } from '../cases/submit.js';
+import { anonymiseExpiredReporters } from '../jobs/retention.js';
 import {
   addDraftPhoto, attachDraftPhotosToCase, draftPhotos, MAX_PHOTOS, photoProblems, preparePhoto, removeAbandonedDraftPhotos, removeDraftPhoto,
 } from './photos.js';
@@ -144,9 +144,9 @@ for (const database of databasesUnderTest()) {
       assert.equal((await draftPhotos(t.db, mine)).length, 2, 'another draft cannot remove it');
       await removeDraftPhoto(t.db, mine, first.id);
       assert.deepEqual((await draftPhotos(t.db, mine)).map((p) => p.id), [second.id]);
-      const created = await submitServiceRequest(t.db, { jurisdiction, keyring: makeKeyring(newKey()) }, {
-        serviceCode: 'litter', addressString: '1 High Street', attributes: {}, mediaUrls: [], channel: 'web', contact: {},
-      }, { id: 'test' });
+      const created = await submitCase(t.db, { jurisdiction, keyring: makeKeyring(newKey()) }, 'web', {
+        serviceCode: 'litter', addressString: '1 High Street', attributes: {}, mediaUrls: [], contact: {},
+      }, { actor: { id: 'test' } });
       await t.db.transaction().execute((trx) => attachDraftPhotosToCase(trx, mine, Number(created.id)));
       assert.deepEqual(await draftPhotos(t.db, mine), []);
       const row = await t.db.selectFrom('media').select(['case_id', 'draft_id']).where('id', '=', second.id).executeTakeFirstOrThrow();

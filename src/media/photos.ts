@@ -129,9 +129,15 @@ export async function removeDraftPhotos(db: DB, draftId: string): Promise<void> 
   await db.deleteFrom('media').where('draft_id', '=', draftId).where('case_id', 'is', null).execute();
 }
 
-/** Inside the transaction that creates the case: the draft's photos become the case's. */
-export async function attachDraftPhotosToCase(trx: DB, draftId: string, caseId: number): Promise<void> {
+/**
+ * Inside the transaction that creates the case: the draft's photos become the case's. Returns
+ * the case's photos as attached, oldest first (an upload or removal in another tab cannot slip
+ * in once the draft is gone).
+ */
+export async function attachDraftPhotosToCase(trx: DB, draftId: string, caseId: number): Promise<string[]> {
   await trx.updateTable('media').set({ case_id: caseId, draft_id: null }).where('draft_id', '=', draftId).where('case_id', 'is', null).execute();
+  const attached = await trx.selectFrom('media').select('id').where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
+  return attached.map((photo) => photo.id);
 }
 
 /**

@@ -15,9 +15,9 @@ import { perMinute } from '../platform/rate-limit.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';
 import { accountOf } from '../identity/users.js';
-import { acknowledgeRequest } from '../notifications/acknowledge.js';
-import { MAX_DESCRIPTION, submitServiceRequest } from '../requests/requests.js';
-import { follow } from '../tracking/followers.js';
+import { MAX_DESCRIPTION } from '../cases/validate.js';
+import { caseSubmittedWithKey } from '../cases/queries.js';
+import { submitCase } from '../cases/submit.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, Field, formText, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
@@ -140,8 +140,8 @@ export async function offlineRoutes(app: FastifyInstance, { db, config, keyring 
 
   /** The case a device's report id was already made into, and whether that was within a day. */
   const sentBefore = async (key: string) => {
-    const row = await db.selectFrom('case_actions').select(['case_id', 'created_at']).where('idempotency_key', '=', key).executeTakeFirst();
-    return row ? { caseId: row.case_id, recent: row.created_at >= new Date(Date.now() - 86_400_000).toISOString() } : undefined;
+    const earlier = await caseSubmittedWithKey(db, key);
+    return earlier ? { caseId: earlier.caseId, recent: earlier.at >= new Date(Date.now() - 86_400_000).toISOString() } : undefined;
   };
 
   /**
@@ -204,23 +204,20 @@ export async function offlineRoutes(app: FastifyInstance, { db, config, keyring 
         const userId = reporter.userId;
         const email = reporter.email;
         const where = values.address.trim() || null;
-        const created = await submitServiceRequest(db, { jurisdiction, keyring }, {
+        const created = await submitCase(db, { jurisdiction, keyring }, 'web', {
           serviceCode: service.code, description: values.description, addressString: where,
           lat: values.lat.trim() ? Number(values.lat) : null, long: values.long.trim() ? Number(values.long) : null,
-          attributes: {}, mediaUrls: [], channel: 'web', contact: { email, accountId: userId === null ? null : String(userId) },
-        }, { id: userId === null ? 'web' : `user:${userId}` }, async (trx, caseId) => {
+          attributes: {}, mediaUrls: [], contact: { email, accountId: userId === null ? null : String(userId) },
+        }, {
+          actor: { id: userId === null ? 'web' : `user:${userId}` },
           // The device's id is kept as the idempotency key of the case's first action (unique: of
-          // two sendings at once, the second fails here and is answered with the first's case).
-          if (key && !earlier) {
-            await trx.updateTable('case_actions').set({ idempotency_key: key }).where('case_id', '=', caseId).where('action', '=', 'submitted').execute();
-          }
+          // two sendings at once, the second is refused and answered with the first's case).
+          ...(key && !earlier ? { idempotencyKey: key } : {}),
           // As the full report journey does: the reporter follows their case and is told it arrived.
-          if (userId !== null) await follow(trx, caseId, userId, 'reporter');
-          if (email) {
-            await acknowledgeRequest(trx, { publicUrl: config.publicUrl, council: config.jurisdiction.name, keyring, language: translate(request).language.code }, caseId, email);
-          }
+          ...(userId !== null ? { reporterFollowers: [userId] } : {}),
+          ...(email ? { acknowledge: { email, language: translate(request).language.code, sender: { publicUrl: config.publicUrl, council: config.jurisdiction.name } } } : {}),
         }).catch(async (error: unknown) => {
-          const first = key && !(error instanceof DomainError) ? await sentBefore(key) : undefined;
+          const first = key && (!(error instanceof DomainError) || error.kind === 'conflict') ? await sentBefore(key) : undefined;
           if (first?.recent) return { id: String(first.caseId) };
           throw error;
         });

@@ -4,8 +4,8 @@
  */
 import { invalid } from '../platform/errors.js';
 import { addDays, nowIso, parseZonedDateTime } from '../platform/time.js';
-import type { RequestSearch } from '../requests/requests.js';
-import type { AttributeAnswers, PublicStatus, ReporterContact } from '../requests/types.js';
+import type { RequestSearch } from '../cases/queries.js';
+import type { AttributeAnswers, PublicStatus, ReporterContact } from '../cases/types.js';
 
 export type Params = Record<string, string | string[] | undefined>;
 

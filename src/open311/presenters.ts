@@ -4,7 +4,8 @@
  * are never part of it.
  */
 import type { Service } from '../catalogue/types.js';
-import type { AppliedUpdate, ServiceRequest } from '../requests/requests.js';
+import type { AppliedUpdate } from '../cases/outside-updates.js';
+import type { ServiceRequest } from '../cases/types.js';
 import { formatInZone } from '../platform/time.js';
 import { el, xmlDocument, type XmlElement } from '../platform/xml.js';
 

@@ -12,10 +12,9 @@ import type { DB } from '../db/connection.js';
 import { apiKeyAccess, authorisedKey, publicAccess } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { DomainError, httpStatusOf, invalid, notFound } from '../platform/errors.js';
-import { acknowledgeRequest } from '../notifications/acknowledge.js';
-import {
-  applyStatusUpdate, findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests, submitServiceRequest,
-} from '../requests/requests.js';
+import { applyStatusUpdate } from '../cases/outside-updates.js';
+import { findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests } from '../cases/queries.js';
+import { submitCase } from '../cases/submit.js';
 import { discoveryDocument } from './discovery.js';
 import { requestSchema, responses, serviceDefinitionSchema, serviceSchema, submittedSchema, tokenSchema, updateSchema } from './schemas.js';
 import { parseNewRequest, parseRequestSearch, parseStatusUpdate, parseUpdateRange, single, type Params } from './parse.js';
@@ -140,9 +139,12 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
     checkJurisdiction(body);
     const key = authorisedKey(request);
     const input = parseNewRequest(body);
-    // A reporter who gave an email address is told the reference, in the same transaction (notifications/acknowledge.ts).
-    const acknowledge = input.contact.email ? (trx: DB, caseId: number) => acknowledgeRequest(trx, { keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, caseId, input.contact.email!).then(() => {}) : undefined;
-    const created = await submitServiceRequest(db, { jurisdiction: config.jurisdiction, keyring }, { ...input, channel: 'api' }, { id: `api_key:${key.id}`, apiKeyId: key.id }, acknowledge);
+    // A reporter who gave an email address is told the reference, in the same transaction.
+    const sender = { publicUrl: config.publicUrl, council: config.jurisdiction.name };
+    const created = await submitCase(db, { jurisdiction: config.jurisdiction, keyring }, 'api', input, {
+      actor: { id: `api_key:${key.id}`, apiKeyId: key.id },
+      ...(input.contact.email ? { acknowledge: { email: input.contact.email, sender } } : {}),
+    });
     const row = { service_request_id: created.id, token: created.token, service_notice: created.serviceNotice, account_id: null };
     return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [row]), 201);
   });

@@ -4,7 +4,9 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../..
 import { verifyAuditChain } from '../audit/audit.js';
 import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
-import { applyStatusUpdate, closingActionId, getServiceRequest, submitServiceRequest } from '../requests/requests.js';
+import { applyStatusUpdate } from '../cases/outside-updates.js';
+import { closingActionId, getServiceRequest } from '../cases/queries.js';
+import { submitCase } from '../cases/submit.js';
 import { recordFeedback } from '../feedback/feedback.js';
 import { erasePersonalData, exportPersonalData } from './privacy.js';
 
@@ -22,9 +24,9 @@ for (const database of databasesUnderTest()) {
       const service = { name: 'x', description: 'x', groupCode: 'g', keywords: [], type: 'realtime' as const, agencyResponsible: null, serviceNotice: null, expectedDays: null, attributes: [] };
       await createService(t.db, jurisdiction.id, { ...service, code: 'litter' }, 'test');
       await createService(t.db, jurisdiction.id, { ...service, code: 'dangerous-building', erasureExemption: EXEMPTION }, 'test');
-      const submit = (serviceCode: string, email: string) => submitServiceRequest(t.db, { jurisdiction, keyring }, {
-        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], channel: 'web', contact: { email, firstName: 'Ada' },
-      }, { id: 'test' });
+      const submit = (serviceCode: string, email: string) => submitCase(t.db, { jurisdiction, keyring }, 'web', {
+        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], contact: { email, firstName: 'Ada' },
+      }, { actor: { id: 'test' } });
       ids.litter = (await submit('litter', 'Ada@Example.org')).id;
       ids.building = (await submit('dangerous-building', 'ada@example.org')).id;
       ids.other = (await submit('litter', 'someone-else@example.org')).id;

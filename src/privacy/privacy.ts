@@ -11,9 +11,10 @@ import { clearFeedbackComments, feedbackForCase, type GivenFeedback } from '../f
 import { lookupHash, type Keyring } from '../platform/crypto.js';
 import { invalid } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
-import { casesReportedBy, removeReporter } from '../requests/reporters.js';
-import { caseHistory, getServiceRequest, type CaseHistoryEntry, type ServiceRequest } from '../requests/requests.js';
-import type { ReporterContact } from '../requests/types.js';
+import { casesReportedBy, removeReporter } from '../cases/reporters.js';
+import { caseHistory, getServiceRequest, type CaseHistoryEntry } from '../cases/queries.js';
+import { type ServiceRequest } from '../cases/types.js';
+import type { ReporterContact } from '../cases/types.js';
 
 export interface PersonalDataExport {
   subject: { email: string };

@@ -4,8 +4,8 @@
  */
 import type { Service, ServiceAttribute } from '../catalogue/types.js';
 import { formatInZone } from '../platform/time.js';
-import type { AnswerProblem } from '../requests/answers.js';
-import type { AttributeAnswers } from '../requests/types.js';
+import type { AnswerProblem } from '../cases/answers.js';
+import type { AttributeAnswers } from '../cases/types.js';
 import type { Translator } from '../i18n/i18n.js';
 
 /** Form field names: prefixed so a question's code never clashes with our own fields. */

@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/connection.js';
 import { open, seal, sha256Hex, type Keyring } from '../platform/crypto.js';
 import { addDays, nowIso } from '../platform/time.js';
-import type { AttributeAnswers } from '../requests/types.js';
+import type { AttributeAnswers } from '../cases/types.js';
 import { cookieName, readCookie, setCookie } from '../web/cookies.js';
 
 export const DRAFT_DAYS = 7;

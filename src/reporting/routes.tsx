@@ -13,22 +13,22 @@ import { getServiceForReport, listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
 import { accountOf } from '../identity/users.js';
-import { addDraftPhoto, attachDraftPhotosToCase, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
+import { addDraftPhoto, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
 import { getPlace, searchPlaces } from '../places/places.js';
 import { publicAccess } from '../platform/access.js';
 import type { RouteDeps } from '../platform/deps.js';
-import { conflict, DomainError } from '../platform/errors.js';
+import { DomainError } from '../platform/errors.js';
 import { perMinute } from '../platform/rate-limit.js';
-import { checkAnswers } from '../requests/answers.js';
-import { getServiceRequest, MAX_DESCRIPTION, submitServiceRequest } from '../requests/requests.js';
-import { follow } from '../tracking/followers.js';
+import { checkAnswers } from '../cases/answers.js';
+import { getServiceRequest } from '../cases/queries.js';
+import { MAX_DESCRIPTION } from '../cases/validate.js';
+import { submitCase } from '../cases/submit.js';
 import { nearbyOpenReports } from '../tracking/nearby.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { describeProblem, fieldName, questionsOf, readAnswers, typedFromAnswers } from './details.js';
 import { clearDraftCookie, deleteDraft, firstUnanswered, loadDraft, reachable, saveDraft, signedInUser, startDraft, stepPath, type Draft, type DraftData, type Step } from './drafts.js';
-import { acknowledgeRequest } from '../notifications/acknowledge.js';
 import { CheckPage, ContactPage, DetailsPage, DonePage, LocationPage, NearbyPage, PhotosPage, ResumePage, ServicePage, StartAgainPage, type LocationView } from './views.js';
 
 const PHOTO_BYTES = 10 * 1024 * 1024;
@@ -408,32 +408,28 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     if (!service) return startAgain(request, reply);
     let sent;
     try {
-      sent = await submitServiceRequest(db, { jurisdiction: { id: jurisdictionId, bounds, timeZone: config.jurisdiction.timeZone }, keyring }, {
+      sent = await submitCase(db, { jurisdiction: { id: jurisdictionId, bounds, timeZone: config.jurisdiction.timeZone }, keyring }, 'web', {
         serviceCode: data.service!, description: data.description ?? null, lat: data.lat ?? null, long: data.long ?? null, addressString: where,
-        attributes: data.attributes ?? {}, mediaUrls, channel: 'web',
+        attributes: data.attributes ?? {}, mediaUrls,
         contact: {
           email, firstName: firstName ?? null, lastName: rest.join(' ') || null, phone: data.contact?.phone ?? null,
           accountId: userId === null ? null : String(userId),
         },
-      }, { id: userId === null ? 'web' : `user:${userId}` }, async (trx, caseId) => {
-        // Whoever deletes the draft sends the report; a second, simultaneous click finds it gone.
-        if (!(await deleteDraft(trx, draft.id))) throw conflict('This report has already been sent.');
-        await attachDraftPhotosToCase(trx, draft.id, caseId);
-        // The photos as attached, read now the draft is gone (an upload or removal in another tab
-        // cannot slip in between): the case's photo addresses are exactly its photos.
-        const attached = await trx.selectFrom('media').select('id').where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
-        const urls = attached.map((p) => photoUrl(config.publicUrl, p.id));
-        if (JSON.stringify(urls) !== JSON.stringify(mediaUrls)) await trx.updateTable('cases').set({ media_urls: JSON.stringify(urls) }).where('id', '=', caseId).execute();
-        if (userId !== null) await follow(trx, caseId, userId, 'reporter');
-        if (email) {
-          // The same acknowledgement as the API's, from the staff-editable template, in the language of the pages.
-          await acknowledgeRequest(trx, { publicUrl: config.publicUrl, council: config.jurisdiction.name, keyring, language: translate(request).language.code }, caseId, email);
-        }
+      }, {
+        actor: { id: userId === null ? 'web' : `user:${userId}` },
+        // One draft makes one case: a second, simultaneous click is refused by this key.
+        idempotencyKey: `portal-draft:${draft.id}`,
+        draftPhotos: { draftId: draft.id, publicUrl: config.publicUrl },
+        ...(userId !== null ? { reporterFollowers: [userId] } : {}),
+        // The same acknowledgement as the API's, from the staff-editable template, in the language of the pages.
+        ...(email ? { acknowledge: { email, language: translate(request).language.code, sender: { publicUrl: config.publicUrl, council: config.jurisdiction.name } } } : {}),
       });
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'conflict') return startAgain(request, reply, true);
       throw error;
     }
+    // The draft has done its work; should this fail, its key keeps it from making a second case.
+    await deleteDraft(db, draft.id);
     clearDraftCookie(request, reply);
     return reply.redirect(`/report/done/${sent.id}${email ? '?email=1' : ''}`, 303);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databasesUnderTest } from '../../test/database.js';
-import { caseRow, jurisdiction, openCouncil, type Council } from '../workflow/fixture.test-support.js';
+import { caseRow, jurisdiction, openCouncil, type Council } from '../cases/fixture.test-support.js';
 import { areaContains, parseDepartmentArea, type AreaGeometry } from './areas.js';
 import { pickAssignee, routeCase } from './routing.js';
 import { deleteRoutingRule, listRoutingRules, moveRoutingRule, saveDepartmentArea, saveRoutingRule, setDepartmentAssignment } from './store.js';

@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit.js';
 import { isUniqueViolation, type DB } from '../db/connection.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
-import { checkDefinition } from '../workflow/engine.js';
+import { checkDefinition } from '../workflow/workflow.js';
 import { ANY_STATE } from '../workflow/definition.js';
 import { standardDefinition } from '../workflow/standard.js';
 import { standardVersion } from '../workflow/store.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databasesUnderTest } from '../../test/database.js';
-import { caseRow, openCouncil, type Council } from '../workflow/fixture.test-support.js';
+import { openCouncil, type Council } from '../cases/fixture.test-support.js';
 import { calendarForDepartment, defaultCalendar } from './calendar.js';
 import { getCalendar, saveCalendar } from '../settings/calendars.js';
-import { caseClocks, extendClock, resumeClock, startClock, stopClock, suspendClock } from './clocks.js';
+import { caseClocks, earliestRunningDue, extendClock, resumeClock, startClock, stopClock, suspendClock } from './clocks.js';
 
 const london = defaultCalendar('Europe/London');
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
@@ -20,14 +20,14 @@ for (const database of databasesUnderTest()) {
 
     test('start, suspend, resume, extend and stop keep the due time and the case\'s due time right', async () => {
       const caseId = await council.report();
-      const resolutionDue = iso((await caseRow(council.db, caseId)).due_at);
+      const resolutionDue = iso(await earliestRunningDue(council.db, caseId));
       assert.ok(resolutionDue, 'the standard workflow starts the resolution clock');
       // Friday 16:00 + 2 working hours: Monday 10:00.
       await inTransaction((trx) => startClock(trx, caseId, 'statutory', 120, london, '2026-11-27T16:00:00.000Z', { warnAt: 0.5 }));
       let clock = await statutory(caseId);
       assert.equal(clock.status, 'running');
       assert.equal(clock.dueAt, '2026-11-30T10:00:00.000Z');
-      assert.equal(iso((await caseRow(council.db, caseId)).due_at), '2026-11-30T10:00:00.000Z', 'the earlier of the two clocks');
+      assert.equal(iso(await earliestRunningDue(council.db, caseId)), '2026-11-30T10:00:00.000Z', 'the earlier of the two clocks');
       const row = await council.db.selectFrom('case_clocks').selectAll().where('case_id', '=', caseId).where('kind', '=', 'statutory').executeTakeFirstOrThrow();
       assert.equal(row.warn_percent, 50);
       assert.equal(iso(row.warn_due_at), '2026-11-27T17:00:00.000Z');
@@ -42,7 +42,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(clock.status, 'suspended');
       assert.equal(clock.dueAt, null);
       assert.equal(clock.usedMinutes, 90);
-      assert.equal(iso((await caseRow(council.db, caseId)).due_at), resolutionDue);
+      assert.equal(iso(await earliestRunningDue(council.db, caseId)), resolutionDue);
 
       // Resumed on Tuesday 09:00: 30 minutes left.
       await inTransaction((trx) => resumeClock(trx, caseId, 'statutory', london, '2026-12-01T09:00:00.000Z'));
@@ -51,20 +51,20 @@ for (const database of databasesUnderTest()) {
       clock = await statutory(caseId);
       assert.equal(clock.dueAt, '2026-12-01T10:30:00.000Z');
       assert.equal(clock.extendedMinutes, 60);
-      assert.equal(iso((await caseRow(council.db, caseId)).due_at), '2026-12-01T10:30:00.000Z');
+      assert.equal(iso(await earliestRunningDue(council.db, caseId)), '2026-12-01T10:30:00.000Z');
 
       await inTransaction((trx) => stopClock(trx, caseId, 'statutory', '2026-12-01T10:00:00.000Z'));
       clock = await statutory(caseId);
       assert.equal(clock.status, 'stopped');
       assert.equal(clock.dueAt, '2026-12-01T10:30:00.000Z', 'kept, so reports can tell met from missed');
-      assert.equal(iso((await caseRow(council.db, caseId)).due_at), resolutionDue);
+      assert.equal(iso(await earliestRunningDue(council.db, caseId)), resolutionDue);
       await assert.rejects(inTransaction((trx) => extendClock(trx, caseId, 'statutory', 0, london)), /more than 0/);
     });
 
     test('with no running clock the case has no due time', async () => {
       const caseId = await council.report();
       await inTransaction((trx) => stopClock(trx, caseId, 'resolution', new Date().toISOString()));
-      assert.equal((await caseRow(council.db, caseId)).due_at, null);
+      assert.equal(await earliestRunningDue(council.db, caseId), null);
     });
 
     test('a department\'s own calendar is used, and saving checks it', async () => {

@@ -1,6 +1,7 @@
 /**
- * SLA clocks on a case. The workflow engine calls these inside its transaction. Each change also
- * refreshes cases.due_at (the earliest due time of the case's running clocks) for the queues.
+ * SLA clocks on a case. The case module calls these inside its transaction, then copies the
+ * earliest due time of the case's running clocks (`earliestRunningDue`) to cases.due_at for the
+ * queues, once per change however many clocks it touched.
  *
  * A running clock keeps due_at = (when it last started running) + (its time left), counted in
  * working minutes; so the minutes used so far are (target + extended) - (working minutes from now
@@ -38,12 +39,12 @@ async function openClock(trx: DB, caseId: number, kind: ClockKind) {
     .orderBy('id', 'desc').executeTakeFirst();
 }
 
-/** Keeps cases.due_at, which the queues sort and filter on, equal to the earliest running clock's. */
-export async function refreshCaseDueAt(trx: DB, caseId: number): Promise<void> {
+/** The earliest due time of the case's running clocks (null: none running), as an ISO instant. */
+export async function earliestRunningDue(trx: DB, caseId: number): Promise<string | null> {
   const row = await trx.selectFrom('case_clocks').select((eb) => eb.fn.min('due_at').as('due'))
     .where('case_id', '=', caseId).where('status', '=', 'running').executeTakeFirst();
   const due = row?.due ?? null;
-  await trx.updateTable('cases').set({ due_at: due === null ? null : new Date(due as string).toISOString() }).where('id', '=', caseId).execute();
+  return due === null ? null : new Date(due as string).toISOString();
 }
 
 const warnMinutes = (total: number, percent: number) => Math.ceil((total * percent) / 100);
@@ -70,7 +71,6 @@ export async function startClock(trx: DB, caseId: number, kind: ClockKind, targe
     warn_percent: percent, warn_due_at: addWorkingMinutes(calendar, at, warnMinutes(targetMinutes, percent)),
     used_minutes: 0, extended_minutes: 0, suspended_at: null, stopped_at: null, warned_at: null, breached_at: null, status: 'running',
   }).execute();
-  await refreshCaseDueAt(trx, caseId);
 }
 
 /** Stops the clock for good (the work is done). Its due_at stays, so reports can tell met from missed. */
@@ -78,7 +78,6 @@ export async function stopClock(trx: DB, caseId: number, kind: ClockKind, at: st
   const clock = await openClock(trx, caseId, kind);
   if (!clock) return;
   await trx.updateTable('case_clocks').set({ status: 'stopped', stopped_at: at, warn_due_at: null }).where('id', '=', clock.id).execute();
-  await refreshCaseDueAt(trx, caseId);
 }
 
 /** Pauses a running clock (e.g. waiting for the resident): records the minutes used; no due time while paused. */
@@ -89,7 +88,6 @@ export async function suspendClock(trx: DB, caseId: number, kind: ClockKind, cal
   const used = Math.max(0, usedBy(calendar, total, new Date(clock.due_at).toISOString(), at));
   await trx.updateTable('case_clocks').set({ status: 'suspended', suspended_at: at, used_minutes: used, due_at: null, warn_due_at: null })
     .where('id', '=', clock.id).execute();
-  await refreshCaseDueAt(trx, caseId);
 }
 
 /** Restarts a suspended clock with the time it had left: due = now + (target + extended - used) working minutes. */
@@ -102,7 +100,6 @@ export async function resumeClock(trx: DB, caseId: number, kind: ClockKind, cale
     due_at: addWorkingMinutes(calendar, at, total - clock.used_minutes),
     warn_due_at: addWorkingMinutes(calendar, at, warnMinutes(total, clock.warn_percent) - clock.used_minutes),
   }).where('id', '=', clock.id).execute();
-  await refreshCaseDueAt(trx, caseId);
 }
 
 /** Gives the clock more working minutes (a running clock's due time moves later). */
@@ -121,7 +118,6 @@ export async function extendClock(trx: DB, caseId: number, kind: ClockKind, minu
     }
   }
   await trx.updateTable('case_clocks').set(changes).where('id', '=', clock.id).execute();
-  await refreshCaseDueAt(trx, caseId);
 }
 
 /** The case's clocks, the latest of each kind first (stopped ones included, for the case page). */

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { databasesUnderTest } from '../../test/database.js';
 import { openQueuedEmail } from '../notifications/email.js';
 import { seal } from '../platform/crypto.js';
-import { caseRow, ctx, jurisdiction, keyring, openCouncil, type Council } from '../workflow/fixture.test-support.js';
+import { caseRow, ctx, jurisdiction, keyring, openCouncil, type Council } from '../cases/fixture.test-support.js';
 import { checkSlaClocks, slaJobs, type SlaJobDeps } from './escalation.js';
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();

@@ -14,7 +14,7 @@ import { open } from '../platform/crypto.js';
 import { publishEvents, topics } from '../platform/events.js';
 import type { ScheduledJob } from '../platform/jobs.js';
 import { nowIso } from '../platform/time.js';
-import { performCaseAction } from '../workflow/engine.js';
+import { performCaseAction } from '../cases/actions.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import { breachNote, slaBreachMessage, slaWarningMessage, type ClockAlert } from './messages.js';
 

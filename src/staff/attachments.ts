@@ -13,7 +13,7 @@ import type { Keyring } from '../platform/crypto.js';
 import { notFound } from '../platform/errors.js';
 import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
-import { insertAction } from '../requests/store.js';
+import { insertAction } from '../cases/store.js';
 import { caseWorkingRoles, loadCase, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
 import * as store from './store.js';
 

@@ -9,7 +9,7 @@ import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
 import { inTraining } from '../training/space.js';
-import { performCaseAction } from '../workflow/engine.js';
+import { performCaseAction } from '../cases/actions.js';
 import { priorities, type CaseActionInput, type Priority } from '../workflow/types.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';

@@ -5,10 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
+import { caseActionsInOrder, findCaseRow } from '../cases/queries.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
+import type { CaseRow } from '../db/schema.js';
 import type { Role } from '../identity/roles.js';
 import { caseListScope, may, staffRoles } from '../identity/policy.js';
 import { signedIn } from '../platform/access.js';
@@ -19,7 +21,7 @@ import { calendarForDepartment, workingMinutesBetween } from '../sla/calendar.js
 import { caseClocks } from '../sla/clocks.js';
 import { nearbyOpenReports } from '../tracking/nearby.js';
 import { inTraining, workspaceJurisdiction } from '../training/space.js';
-import { availableTransitions } from '../workflow/engine.js';
+import { availableTransitions } from '../workflow/workflow.js';
 import type { Priority } from '../workflow/types.js';
 import type { FieldErrors } from '../web/forms.js';
 import { actorOf, fillTemplate } from './actions.js';
@@ -30,7 +32,7 @@ import * as store from './store.js';
 export const caseWorkingRoles: readonly Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin'];
 
 export interface LoadedCase {
-  row: store.CaseRecord;
+  row: CaseRow;
   /** The department's code (for the access rules) and id. */
   department: string | null;
   departmentId: number | null;
@@ -58,7 +60,7 @@ function servicesOnce(db: DB, config: Config, request: FastifyRequest): Promise<
 /** The case, when this person may see it; another department's case is refused and the refusal audited. */
 export async function loadCase(db: DB, config: Config, request: FastifyRequest, id: string): Promise<LoadedCase> {
   if (!/^\d{1,15}$/.test(id)) throw notFound(`There is no case ${id.slice(0, 20)}.`);
-  const row = await store.caseRow(db, workspaceJurisdiction(request, config), Number(id));
+  const row = await findCaseRow(db, workspaceJurisdiction(request, config), Number(id));
   if (!row) throw notFound(`There is no case ${id}. Check the reference.`);
   const service = (await servicesOnce(db, config, request)).get(row.service_code);
   let department = service?.department ?? null;
@@ -132,7 +134,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
       transitions = availableTransitions(workflow.definition, row.state, actor);
     } catch { transitions = []; }
   }
-  const actions = await store.caseActions(db, row.id);
+  const actions = await caseActionsInOrder(db, row.id);
   const actorIds = actions.map((a) => /^user:(\d+)$/.exec(a.actor)?.[1]).filter((x): x is string => !!x).map(Number);
   const emails = await store.userEmails(db, keyring, [...actorIds, ...(row.assigned_user_id !== null ? [row.assigned_user_id] : [])]);
   const who = (actorId: string) => {

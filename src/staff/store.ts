@@ -264,15 +264,7 @@ export function publicLabelOf(definition: WorkflowDefinition | undefined, state:
 
 // ---- One case ----
 
-export async function caseRow(db: DB, jurisdictionId: string, id: number) {
-  return db.selectFrom('cases').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).executeTakeFirst();
-}
-export type CaseRecord = NonNullable<Awaited<ReturnType<typeof caseRow>>>;
-
-export async function caseActions(db: DB, caseId: number) {
-  return db.selectFrom('case_actions').select(['id', 'action', 'actor', 'status', 'state', 'description', 'details', 'public', 'created_at'])
-    .where('case_id', '=', caseId).orderBy('id').execute();
-}
+// The case's row and its actions are read through the case module (cases/queries.ts).
 
 export async function caseMedia(db: DB, caseId: number) {
   return db.selectFrom('media').select(['id', 'content_type', 'internal', 'file_name', 'created_at']).where('case_id', '=', caseId).orderBy('created_at').execute();

@@ -1,5 +1,5 @@
 /** Staff workspace pieces shared by its pages. Contact details appear only on their own page, shown on purpose. */
-import type { ReporterContact } from '../requests/types.js';
+import type { ReporterContact } from '../cases/types.js';
 
 /** Shown on every workspace page while the person works in the training space. */
 export function TrainingBanner() {

@@ -3,15 +3,9 @@
  * too". Followers see the case in their account and hear of its updates.
  */
 import type { DB } from '../db/connection.js';
-import { nowIso } from '../platform/time.js';
+import type { FollowReason } from '../cases/followers.js';
 
-export type FollowReason = 'reporter' | 'follower';
-
-/** Starts following; following twice changes nothing (a reporter stays a reporter). */
-export async function follow(db: DB, caseId: number, userId: number, reason: FollowReason): Promise<void> {
-  await db.insertInto('case_followers').values({ case_id: caseId, user_id: userId, reason, created_at: nowIso() })
-    .onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing()).execute();
-}
+// Starting to follow is the case module's (cases/followers.ts): a submission and a merge change followers in their transaction.
 
 /**
  * Stops following. A reporter's own row is kept: it is what lets them give feedback and see the

@@ -12,11 +12,13 @@ import { publicAccess, signedIn } from '../platform/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
 import { memoFor } from '../platform/memo.js';
-import { caseHistory, countServiceRequests, getServiceRequest, searchServiceRequests, type RequestSearch, type ServiceRequest } from '../requests/requests.js';
+import { caseHistory, caseStatus, countServiceRequests, getServiceRequest, searchServiceRequests, type RequestSearch } from '../cases/queries.js';
+import type { ServiceRequest } from '../cases/types.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import { follow, followedCases, followReason, unfollow } from './followers.js';
+import { follow } from '../cases/followers.js';
+import { followedCases, followReason, unfollow } from './followers.js';
 import { closeEventStreams, eventStreamsFor, refusedStream } from '../live/streams.js';
 import { openCaseStream } from './live.js';
 import { saveNotificationChoices, showNotificationChoices } from '../notifications/account.js';
@@ -93,8 +95,7 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     // Only what the stream needs (many browsers connect at once after a restart); training
     // cases live in another jurisdiction and are never found here.
     const id = (request.params as { id: string }).id;
-    const report = /^\d{1,15}$/.test(id) ? await db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at as updatedAt'])
-      .where('id', '=', Number(id)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst() : undefined;
+    const report = await caseStatus(db, jurisdictionId, id);
     if (!report) throw notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.');
     if (refusedStream(streams, request, reply)) return reply;
     reply.hijack();

@@ -3,9 +3,11 @@
  * resident's own reports and email choices. Nothing here ever shows who reported a problem.
  */
 import { useTranslator } from '../i18n/i18n.js';
-import type { CaseHistoryEntry, ServiceRequest } from '../requests/requests.js';
+import type { CaseHistoryEntry } from '../cases/queries.js';
+import type { ServiceRequest } from '../cases/types.js';
 import { PostForm, TableWrap } from '../web/forms.js';
-import type { FollowedCase, FollowReason } from './followers.js';
+import type { FollowReason } from '../cases/followers.js';
+import type { FollowedCase } from './followers.js';
 import { actionWords, formatDate, statusWords } from './words.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';

@@ -10,8 +10,10 @@ import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
-import { applyStatusUpdate, submitServiceRequest, type NewServiceRequest } from '../requests/requests.js';
-import type { AttributeAnswers } from '../requests/types.js';
+import { applyStatusUpdate } from '../cases/outside-updates.js';
+import { submitCase } from '../cases/submit.js';
+import type { NewCase } from '../cases/types.js';
+import type { AttributeAnswers } from '../cases/types.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import { trainingJurisdiction } from './space.js';
@@ -62,7 +64,7 @@ export async function createTrainingCases(db: DB, config: Config, keyring: Keyri
   const picks = spread(services, options.count);
   const ids: string[] = [];
   for (const service of picks) {
-    const created = await submitServiceRequest(db, { jurisdiction, keyring }, inventCase(service, config.jurisdiction.bounds, random), { id: actor });
+    const created = await submitCase(db, { jurisdiction, keyring }, 'phone', inventCase(service, config.jurisdiction.bounds, random), { actor: { id: actor } });
     ids.push(created.id);
   }
   return ids;
@@ -121,7 +123,7 @@ const problems: Array<[RegExp, string[]]> = [
   [/water|drain|flood|sewer/i, ['A blocked drain with standing water', 'Water leaking from under the road']],
 ];
 
-function inventCase(service: Service, bounds: Config['jurisdiction']['bounds'], random: () => number): NewServiceRequest {
+function inventCase(service: Service, bounds: Config['jurisdiction']['bounds'], random: () => number): NewCase {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const found = problems.find(([pattern]) => pattern.test(`${service.name} ${service.keywords.join(' ')}`));
   const problem = found ? pick(found[1]) : `A problem for "${service.name}" that needs looking at`;
@@ -135,7 +137,6 @@ function inventCase(service: Service, bounds: Config['jurisdiction']['bounds'], 
     addressString: `${1 + Math.floor(random() * 200)} ${pick(streets)}`,
     attributes: inventAnswers(service, pick),
     mediaUrls: [],
-    channel: 'phone',
     contact: {},
   };
 }

@@ -1,6 +1,6 @@
 /**
  * What happens when a case enters a state (its clocks, its assignee), and the events a change
- * publishes. Shared by the engine, case creation and Open311 back-office updates.
+ * publishes. The case module runs these and writes what they decide to the case row.
  */
 import { isTrainingJurisdiction } from '../training/space.js';
 import type { DB } from '../db/connection.js';
@@ -26,22 +26,28 @@ export async function startClockFor(trx: DB, definition: WorkflowDefinition, row
 }
 
 export interface EntryResult {
-  /** The assignee the entry actions chose (undefined: unchanged). */
+  /** The assignee the entry actions chose, when it differs from the case's (undefined: unchanged). */
   assignee?: number | null;
   /** The state asks for the reporter to be told. */
   notify: boolean;
+  /** A clock was started, stopped, suspended or resumed: the case's due time needs refreshing. */
+  clocksChanged: boolean;
 }
 
-/** Runs a state's entry actions on a case that has just entered it (the case row already updated). */
+/**
+ * Runs a state's entry actions on a case that has just entered it (the case row already
+ * updated): starts and stops its clocks, and says whom to assign. The caller writes the
+ * assignee and the case's due time.
+ */
 export async function runEntryActions(trx: DB, definition: WorkflowDefinition, row: CaseFields, state: WorkflowState, timeZone: string, at: string): Promise<EntryResult> {
-  const result: EntryResult = { notify: false };
+  const result: EntryResult = { notify: false, clocksChanged: false };
   for (const action of state.onEntry) {
     switch (action.do) {
       case 'notify_reporter': result.notify = true; break;
-      case 'start_clock': await startClockFor(trx, definition, row, action.clock, state.code, timeZone, at); break;
-      case 'stop_clock': await stopClock(trx, row.id, action.clock, at); break;
-      case 'suspend_clock': await suspendClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
-      case 'resume_clock': await resumeClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
+      case 'start_clock': result.clocksChanged = true; await startClockFor(trx, definition, row, action.clock, state.code, timeZone, at); break;
+      case 'stop_clock': result.clocksChanged = true; await stopClock(trx, row.id, action.clock, at); break;
+      case 'suspend_clock': result.clocksChanged = true; await suspendClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
+      case 'resume_clock': result.clocksChanged = true; await resumeClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
       case 'assign':
         if (action.to === 'nobody') result.assignee = null;
         // Auto-assignment fills an empty place; it never takes a case away from someone.
@@ -54,9 +60,7 @@ export async function runEntryActions(trx: DB, definition: WorkflowDefinition, r
         break;
     }
   }
-  if (result.assignee !== undefined && result.assignee !== row.assigned_user_id) {
-    await trx.updateTable('cases').set({ assigned_user_id: result.assignee }).where('id', '=', row.id).execute();
-  }
+  if (result.assignee === row.assigned_user_id) delete result.assignee;
   return result;
 }
 

@@ -6,10 +6,8 @@ import type { DB } from '../db/connection.js';
 import type { CaseUpdate } from '../db/schema.js';
 import type { Role } from '../identity/roles.js';
 import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
-import type { CaseWithService } from '../requests/store.js';
-import { findCase } from '../requests/store.js';
 import { duplicateState, leadsFrom, mayTake, stateOf, staffLabelFor } from './definition.js';
-import { priorities, type CaseActionInput, type WorkflowActor, type WorkflowDefinition, type WorkflowState } from './types.js';
+import { priorities, type CaseActionInput, type CaseInHand, type WorkflowActor, type WorkflowDefinition, type WorkflowState } from './types.js';
 
 export const MAX_TEXT = 4_000;
 const WORKERS: ReadonlyArray<Role | 'system'> = ['case_worker', 'supervisor', 'department_admin', 'system_admin'];
@@ -33,7 +31,7 @@ export interface Plan {
   /** The state the case enters (its entry actions run). */
   enters?: WorkflowState;
   /** For merges: the case it is merged into. */
-  mergeInto?: CaseWithService;
+  mergeInto?: CaseInHand;
 }
 
 const text = (value: string | undefined | null) => (value ?? '').trim();
@@ -50,7 +48,7 @@ function mayDo(actor: WorkflowActor, roles: ReadonlyArray<Role | 'system'>, what
 }
 
 /** Who may act on the case at all: its department's staff, a system admin, or a job. */
-export function checkActor(actor: WorkflowActor, current: CaseWithService, kind: CaseActionInput['kind']): void {
+export function checkActor(actor: WorkflowActor, current: CaseInHand, kind: CaseActionInput['kind']): void {
   if (actor.role === 'resident' || actor.role === 'analyst' || actor.role === 'emergency_officer') {
     throw forbidden('Your role can look at cases but not change them.');
   }
@@ -64,7 +62,11 @@ export function checkActor(actor: WorkflowActor, current: CaseWithService, kind:
   }
 }
 
-export async function planAction(trx: DB, jurisdictionId: string, current: CaseWithService, definition: WorkflowDefinition, input: CaseActionInput, actor: WorkflowActor, at: string): Promise<Plan> {
+/**
+ * Decides what one action does to a case, or refuses it in plain words. `mergeTarget` is the
+ * case a merge names, read by the caller (undefined: there is none).
+ */
+export async function planAction(trx: DB, current: CaseInHand, definition: WorkflowDefinition, input: CaseActionInput, actor: WorkflowActor, at: string, mergeTarget?: CaseInHand): Promise<Plan> {
   checkActor(actor, current, input.kind);
   if (current.status === 'closed' && !ON_CLOSED.includes(input.kind)) throw conflict(`Case ${current.id} is closed: reopen it first.`);
   const internal = (details: Record<string, unknown>, changes: CaseUpdate, description: string | null = null): Plan =>
@@ -123,7 +125,7 @@ export async function planAction(trx: DB, jurisdictionId: string, current: CaseW
       mayDo(actor, WORKERS, 'merge cases');
       if (input.intoCaseId === current.id) throw invalid('A case cannot be merged into itself.');
       if (current.merged_into !== null) throw conflict(`Case ${current.id} is already merged into case ${current.merged_into}.`);
-      const into = Number.isSafeInteger(input.intoCaseId) ? await findCase(trx, jurisdictionId, input.intoCaseId) : undefined;
+      const into = mergeTarget;
       if (!into) throw notFound(`There is no case ${String(input.intoCaseId)} to merge into.`);
       if (into.merged_into !== null) throw conflict(`Case ${into.id} was itself merged into case ${into.merged_into}: merge into that one instead.`);
       // The duplicate's followers move to the other case: the actor must be allowed to change it too.
@@ -165,7 +167,7 @@ export async function planAction(trx: DB, jurisdictionId: string, current: CaseW
 }
 
 /** The case row's fields for entering a state: status from the state, closed_at set if and only if closed. */
-function stateChanges(current: CaseWithService, target: WorkflowState, at: string): CaseUpdate {
+function stateChanges(current: CaseInHand, target: WorkflowState, at: string): CaseUpdate {
   const closing = target.publicStatus === 'closed';
   return { state: target.code, status: target.publicStatus, closed_at: closing ? (current.status === 'closed' ? current.closed_at ?? at : at) : null };
 }

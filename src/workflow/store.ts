@@ -1,5 +1,5 @@
 /** SQL for workflows and their versions. A published version's definition never changes. */
-import { dialectOf, type DB } from '../db/connection.js';
+import type { DB } from '../db/connection.js';
 import { notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { STANDARD_WORKFLOW_CODE, STANDARD_WORKFLOW_NAME, standardDefinition } from './standard.js';
@@ -53,13 +53,4 @@ export async function standardVersion(db: DB, jurisdictionId: string): Promise<W
   const version = await publishedVersion(db, jurisdictionId, STANDARD_WORKFLOW_CODE);
   if (!version) throw new Error(`The standard workflow of ${jurisdictionId} exists but has no published version.`);
   return version;
-}
-
-/** Locks a case's row until the transaction ends (PostgreSQL; SQLite has one writer at a time). */
-export async function lockCases(trx: DB, ids: number[]): Promise<void> {
-  if (dialectOf(trx) !== 'postgres') return;
-  // In id order, so two merges of the same pair cannot deadlock.
-  for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
-    await trx.selectFrom('cases').select('id').where('id', '=', id).forUpdate().execute();
-  }
 }

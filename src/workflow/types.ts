@@ -3,7 +3,11 @@
  * on entering a state. Stored as JSON in workflow_versions.definition; a published version never
  * changes (an open case keeps the version it started with), so editing makes a new version.
  */
+import type { CaseRow } from '../db/schema.js';
 import type { Role } from '../identity/roles.js';
+
+/** A case as the workflow rules look at it: its row, with its service's name and notice. */
+export type CaseInHand = CaseRow & { service_name: string; service_notice: string | null };
 
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export const priorities: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];

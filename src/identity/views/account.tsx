@@ -1,6 +1,6 @@
 /** A person's own account: who they are to the council, their sessions, their reports, their data. */
 import { useTranslator, type MessageKey } from '../../i18n/i18n.js';
-import type { ReportedCase } from '../../requests/reporters.js';
+import type { ReportedCase } from '../../cases/reporters.js';
 import { PostForm, TableWrap } from '../../web/forms.js';
 import type { SessionListing } from '../sessions.js';
 import type { Account } from '../users.js';

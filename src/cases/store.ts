@@ -1,15 +1,20 @@
-/** SQL for cases (service requests), their reporters and their actions. Nothing else touches these tables. */
-import type { DB } from '../db/connection.js';
-import type { SelectQueryBuilder } from 'kysely';
+/**
+ * SQL for cases, their reporters and their actions: the only code that writes `cases` and
+ * `case_actions`. Other modules read cases through the case module's functions.
+ */
+import { dialectOf, type DB } from '../db/connection.js';
+import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Bounds } from '../config.js';
-import type { CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
-import type { SealedReporter } from './reporters.js';
+import type { CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
+import { earliestRunningDue } from '../sla/clocks.js';
+import type { CaseInHand } from '../workflow/types.js';
 import type { PublicStatus } from './types.js';
 
-export interface CaseWithService extends CaseRow {
-  service_name: string;
-  service_notice: string | null;
-}
+/** A case row with its service's name and notice, as most readers want it. */
+export type CaseWithService = CaseInHand;
+
+/** A reporter's details as stored (sealed), without the case they belong to. */
+export type StoredReporter = Omit<Insertable<CaseReporterTable>, 'case_id'>;
 
 export interface CaseFilter {
   ids?: number[];
@@ -47,7 +52,7 @@ export function auditViewOfCase(row: CaseRow) {
   };
 }
 
-export async function insertCase(trx: DB, row: NewCase, reporter: SealedReporter | null): Promise<CaseRow> {
+export async function insertCase(trx: DB, row: NewCase, reporter: StoredReporter | null): Promise<CaseRow> {
   const inserted = await trx.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
   if (reporter) await trx.insertInto('case_reporters').values({ case_id: inserted.id, ...reporter }).execute();
   return inserted;
@@ -55,6 +60,31 @@ export async function insertCase(trx: DB, row: NewCase, reporter: SealedReporter
 
 export async function updateCase(trx: DB, id: number, changes: CaseUpdate): Promise<CaseRow> {
   return trx.updateTable('cases').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Changes a case's columns without reading the row back (assignee, photo addresses, priority, due time). */
+export async function setCaseColumns(trx: DB, id: number, changes: CaseUpdate): Promise<void> {
+  await trx.updateTable('cases').set(changes).where('id', '=', id).execute();
+}
+
+/** Keeps cases.due_at, which the queues sort and filter on, equal to the earliest running clock's. */
+export async function refreshCaseDueAt(trx: DB, caseId: number): Promise<void> {
+  const due = await earliestRunningDue(trx, caseId);
+  await setCaseColumns(trx, caseId, { due_at: due });
+}
+
+/** The case row alone (no service), in the jurisdiction. */
+export async function findCaseRow(db: DB, jurisdictionId: string, id: number): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', id).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+}
+
+/** Locks cases' rows until the transaction ends (PostgreSQL; SQLite has one writer at a time). */
+export async function lockCases(trx: DB, ids: number[]): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return;
+  // In id order, so two merges of the same pair cannot deadlock.
+  for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
+    await trx.selectFrom('cases').select('id').where('id', '=', id).forUpdate().execute();
+  }
 }
 
 export async function insertAction(trx: DB, action: {
@@ -78,7 +108,14 @@ export async function insertAction(trx: DB, action: {
 }
 
 export async function actionByIdempotencyKey(db: DB, key: string) {
-  return db.selectFrom('case_actions').select(['id', 'case_id']).where('idempotency_key', '=', key).executeTakeFirst();
+  return db.selectFrom('case_actions').select(['id', 'case_id', 'created_at']).where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+/** The action that closed a case: its latest public action that set the status to closed. */
+export async function closingAction(db: DB, caseId: number) {
+  return db.selectFrom('case_actions').select('id')
+    .where('case_id', '=', caseId).where('public', '=', 1).where('status', '=', 'closed')
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 export async function findCase(db: DB, jurisdictionId: string, id: number): Promise<CaseWithService | undefined> {

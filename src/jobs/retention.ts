@@ -8,7 +8,8 @@ import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
 import { removeAbandonedDraftPhotos } from '../media/photos.js';
 import { removeExpiredDrafts } from '../reporting/drafts.js';
-import { removeReporter } from './reporters.js';
+import { closedCasesWithReporters } from '../cases/queries.js';
+import { removeReporter } from '../cases/reporters.js';
 
 /** Serialises retention runs across app processes on PostgreSQL. */
 const RETENTION_LOCK_KEY = 7_261_312;
@@ -67,16 +68,7 @@ async function findExpired(db: DB, jurisdictionId: string, now: Date, limit: num
   for (const service of services) {
     const days = service.retention_days as number;
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
-    const rows = await db.selectFrom('cases')
-      .innerJoin('case_reporters', 'case_reporters.case_id', 'cases.id')
-      .select(['cases.id', 'cases.closed_at'])
-      .where('cases.jurisdiction_id', '=', jurisdictionId)
-      .where('cases.service_code', '=', service.code)
-      .where('cases.status', '=', 'closed')
-      .where('cases.closed_at', '<=', cutoff)
-      .orderBy('cases.closed_at')
-      .limit(limit - expired.length)
-      .execute();
+    const rows = await closedCasesWithReporters(db, jurisdictionId, service.code, cutoff, limit - expired.length);
     expired.push(...rows.map((row) => ({ ...row, retention_days: days })));
     if (expired.length >= limit) break;
   }

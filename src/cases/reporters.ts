@@ -5,6 +5,7 @@
 import type { DB } from '../db/connection.js';
 import { appendAudit } from '../audit/audit.js';
 import { lookupHash, makeKeyring, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
+import { insertAction } from './store.js';
 import type { ReporterContact } from './types.js';
 
 const fields = {
@@ -73,10 +74,10 @@ export async function resealReporters(db: DB, keyring: Keyring, batchSize = 500)
  */
 export async function removeReporter(trx: DB, caseId: number, removal: { action: 'reporter_anonymised' | 'reporter_erased'; reason: string; actor: string; at: string }): Promise<void> {
   await trx.deleteFrom('case_reporters').where('case_id', '=', caseId).execute();
-  await trx.insertInto('case_actions').values({
-    case_id: caseId, action: removal.action, actor: removal.actor, idempotency_key: null, status: null, state: null, description: null,
-    media_url: null, details: JSON.stringify({ reason: removal.reason }), public: 0, created_at: removal.at,
-  }).execute();
+  await insertAction(trx, {
+    caseId, action: removal.action, actor: removal.actor, idempotencyKey: null, status: null, state: null, description: null,
+    mediaUrl: null, details: { reason: removal.reason }, isPublic: false, at: removal.at,
+  });
   await appendAudit(trx, {
     actor: removal.actor, action: `service_request.${removal.action}`, entityType: 'service_request', entityId: String(caseId), after: { reason: removal.reason },
   });

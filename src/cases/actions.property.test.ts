@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { databasesUnderTest } from '../../test/database.js';
 import { DomainError } from '../platform/errors.js';
-import { availableTransitions, performCaseAction, stateOf, workflowVersion } from './engine.js';
+import { priorities, type CaseActionInput, type WorkflowActor, type WorkflowDefinition } from '../workflow/types.js';
+import { availableTransitions, stateOf, workflowVersion } from '../workflow/workflow.js';
+import { performCaseAction } from './actions.js';
 import { caseRow, count, ctx, openCouncil, type Council } from './fixture.test-support.js';
-import { priorities, type CaseActionInput, type WorkflowActor, type WorkflowDefinition } from './types.js';
 
 type Who = 'worker' | 'colleague' | 'supervisor' | 'parksWorker' | 'admin' | 'analyst' | 'system';
 type Step =

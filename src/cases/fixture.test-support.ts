@@ -7,9 +7,9 @@ import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import type { DB } from '../db/connection.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
-import { submitServiceRequest } from '../requests/requests.js';
-import type { EngineContext } from './engine.js';
-import type { WorkflowActor } from './types.js';
+import type { WorkflowActor } from '../workflow/types.js';
+import type { EngineContext } from './actions.js';
+import { submitCase } from './submit.js';
 
 export const jurisdiction = { id: 'workflow.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 }, timeZone: 'Europe/London' };
 export const keyring = makeKeyring(newKey());
@@ -67,9 +67,9 @@ export async function openCouncil(database: DatabaseUnderTest): Promise<Council>
     analyst: await staff(db, 'analyst', null),
     system: { id: 'system:sla', userId: null, role: 'system', departmentId: null },
     async report(description = 'Deep hole') {
-      const created = await submitServiceRequest(db, { jurisdiction, keyring }, {
-        serviceCode: 'pothole', description, lat: 51, long: 0, attributes: {}, mediaUrls: [], channel: 'api', contact: { email: 'resident@example.org' },
-      }, { id: 'test' });
+      const created = await submitCase(db, { jurisdiction, keyring }, 'api', {
+        serviceCode: 'pothole', description, lat: 51, long: 0, attributes: {}, mediaUrls: [], contact: { email: 'resident@example.org' },
+      }, { actor: { id: 'test' } });
       return Number(created.id);
     },
   };

@@ -4,7 +4,9 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../..
 import { verifyAuditChain } from '../audit/audit.js';
 import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
-import { applyStatusUpdate, getServiceRequest, submitServiceRequest } from './requests.js';
+import { applyStatusUpdate } from '../cases/outside-updates.js';
+import { getServiceRequest } from '../cases/queries.js';
+import { submitCase } from '../cases/submit.js';
 import { anonymiseExpiredReporters } from './retention.js';
 
 const jurisdiction = { id: 'retention.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
@@ -25,9 +27,9 @@ for (const database of databasesUnderTest()) {
     after(() => t.cleanup());
 
     const report = async (serviceCode: string, closedDaysAgo: number | null) => {
-      const created = await submitServiceRequest(t.db, context, {
-        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], channel: 'web', contact: { email: 'someone@example.org', phone: '0123 456789' },
-      }, { id: 'test' });
+      const created = await submitCase(t.db, context, 'web', {
+        serviceCode, addressString: '1 High Street', attributes: {}, mediaUrls: [], contact: { email: 'someone@example.org', phone: '0123 456789' },
+      }, { actor: { id: 'test' } });
       if (closedDaysAgo !== null) {
         await applyStatusUpdate(t.db, jurisdiction.id, {
           updateId: `close-${created.id}`, requestId: created.id, status: 'closed', state: 'fixed',

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { databasesUnderTest } from '../../test/database.js';
 import { DomainError, type ErrorKind } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
-import { applyStatusUpdate, reopenCase } from '../requests/requests.js';
-import { checkDefinition, performCaseAction, publicLabelFor, startCaseWorkflow, workflowForService, workflowVersion, availableTransitions } from './engine.js';
+import { standardDefinition } from '../workflow/standard.js';
+import type { CaseActionInput, WorkflowActor } from '../workflow/types.js';
+import { availableTransitions, checkDefinition, publicLabelFor, workflowForService, workflowVersion } from '../workflow/workflow.js';
+import { performCaseAction } from './actions.js';
 import { caseRow, count, ctx, jurisdiction, openCouncil, type Council } from './fixture.test-support.js';
-import { standardDefinition } from './standard.js';
-import type { CaseActionInput, WorkflowActor } from './types.js';
+import { startCaseWorkflow } from './lifecycle.js';
+import { applyStatusUpdate, reopenCase } from './outside-updates.js';
 
 const refused = (kind: ErrorKind, pattern?: RegExp) => (error: unknown) =>
   error instanceof DomainError && error.kind === kind && (!pattern || pattern.test(error.message));
