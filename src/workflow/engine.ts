@@ -11,6 +11,7 @@ import type { CaseRow } from '../db/schema.js';
 import { caseChanged, type CaseChangeDeps } from '../feedback/emails.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
+import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
 import { actionByIdempotencyKey, auditViewOfCase, findCase, insertAction, updateCase, type CaseWithService } from '../requests/store.js';
 import { pickAssignee, routeCase } from '../routing/routing.js';
@@ -158,12 +159,12 @@ async function serviceDepartment(trx: DB, jurisdictionId: string, serviceCode: s
   return found?.id ?? null;
 }
 
-/** The published version a service's new cases start on (its own workflow, else "standard"). */
-export async function workflowForService(db: DB, jurisdictionId: string, serviceCode: string): Promise<WorkflowVersion> {
+/** The published version a service's new cases start on (its own workflow, else "standard"); kept until the settings change. */
+export const workflowForService = settingsCache(async (db: DB, jurisdictionId: string, serviceCode: string): Promise<WorkflowVersion> => {
   const service = await db.selectFrom('services').select('workflow_code').where('jurisdiction_id', '=', jurisdictionId).where('code', '=', serviceCode).executeTakeFirst();
   const own = service?.workflow_code ? await publishedVersion(db, jurisdictionId, service.workflow_code) : undefined;
   return own ?? standardVersion(db, jurisdictionId);
-}
+});
 
 /** A version by id (the one an open case keeps). */
 export async function workflowVersion(db: DB, id: number): Promise<WorkflowVersion> {
