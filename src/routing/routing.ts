@@ -60,27 +60,26 @@ export const caseWorkingRoles = ['case_worker', 'supervisor'] as const;
 export async function pickAssignee(db: DB, departmentId: number): Promise<number | null> {
   const assignment = await assignmentOf(db, departmentId);
   if (assignment === undefined || assignment === 'none') return null;
+  const roundRobin = assignment === 'round_robin';
+  // Only the figure the rule needs: a least-loaded count reads each person's open cases, which round-robin never needs.
+  // Real work only: practice cases in the training space never weigh on who gets the next case.
   const people = await db.selectFrom('users as u')
     .select((eb) => [
       'u.id',
-      // The latest case the person holds: a larger id was given later (cases are numbered in order).
-      // Real work only: practice cases in the training space never weigh on who gets the next case.
-      // Newest first down the (assigned_user_id, id) index: stops at the first real case, however many the person holds.
-      eb.selectFrom('cases as c').select('c.id').whereRef('c.assigned_user_id', '=', 'u.id').where('c.jurisdiction_id', 'not like', '%.training')
-        .orderBy('c.id', 'desc').limit(1).as('last_case'),
-      eb.selectFrom('cases as c').select((e) => e.fn.countAll().as('n')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.status', '=', 'open').where('c.jurisdiction_id', 'not like', '%.training').as('open_cases'),
+      roundRobin
+        // The latest case the person holds (a larger id was given later), newest first down the
+        // (assigned_user_id, id) index: it stops at the first real case, however many the person holds.
+        ? eb.selectFrom('cases as c').select('c.id').whereRef('c.assigned_user_id', '=', 'u.id').where('c.jurisdiction_id', 'not like', '%.training')
+          .orderBy('c.id', 'desc').limit(1).as('score')
+        : eb.selectFrom('cases as c').select((e) => e.fn.countAll().as('n')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.status', '=', 'open').where('c.jurisdiction_id', 'not like', '%.training').as('score'),
     ])
     .where('u.department_id', '=', departmentId).where('u.status', '=', 'active').where('u.role', 'in', [...caseWorkingRoles])
     .orderBy('u.id')
     .execute();
   if (people.length === 0) return null;
-  const scored = people.map((person) => ({
-    id: person.id,
-    last: person.last_case === null ? -1 : Number(person.last_case),
-    open: Number(person.open_cases ?? 0),
-  }));
-  const key = assignment === 'round_robin' ? (p: typeof scored[number]) => p.last : (p: typeof scored[number]) => p.open;
+  // No case yet scores -1 for round-robin (first in line); a least-loaded count is never null.
+  const scored = people.map((person) => ({ id: person.id, score: person.score === null ? -1 : Number(person.score) }));
   // Ties go to the lowest user id (people is ordered by id, and sort is stable).
-  scored.sort((a, b) => key(a) - key(b));
+  scored.sort((a, b) => a.score - b.score);
   return scored[0]!.id;
 }

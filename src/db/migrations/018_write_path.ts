@@ -8,7 +8,9 @@ import { columnTypes } from '../columns.js';
  * not grow with the number of open cases in the city:
  * - a case's running clocks (the earliest due time, kept on cases.due_at), which the planner
  *   otherwise reads through case_clocks_due, i.e. every running clock in the city;
- * - a person's latest case (round-robin assignment), which otherwise counts every case they hold.
+ * - a person's latest case (round-robin assignment), which otherwise counts every case they hold;
+ * - a department's staff (assignment), which otherwise reads every account, residents' included;
+ * - a council's routing rules in order.
  *
  * A settings generation: one number that grows with every change to the settings that each
  * submission reads (services and their questions, workflows, routing, departments, calendars,
@@ -27,6 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const { postgres } = columnTypes(db);
   await db.schema.createIndex('case_clocks_case_running').on('case_clocks').columns(['case_id', 'status', 'due_at']).execute();
   await db.schema.createIndex('cases_assignee_latest').on('cases').columns(['assigned_user_id', 'id']).execute();
+  await db.schema.createIndex('users_department').on('users').columns(['department_id', 'status']).execute();
+  await db.schema.createIndex('routing_rules_order').on('routing_rules').columns(['jurisdiction_id', 'position', 'id']).execute();
 
   await db.schema.createTable('settings_generation')
     .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
@@ -58,6 +62,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   }
   if (postgres) await sql`drop function if exists townhall_settings_changed()`.execute(db);
   await db.schema.dropTable('settings_generation').execute();
+  await db.schema.dropIndex('routing_rules_order').execute();
+  await db.schema.dropIndex('users_department').execute();
   await db.schema.dropIndex('cases_assignee_latest').execute();
   await db.schema.dropIndex('case_clocks_case_running').execute();
 }
