@@ -1,11 +1,13 @@
 /**
  * The two servers bench/intake.ts compares, each started in its own process so the load
  * generator does not share its event loop:
- *   townhall  the real app (validation, api key, audit entry, one transaction per request)
+ *   townhall  the real app on the demo city (validation, api key, routing and assignment, SLA
+ *             clock, audit entry, acknowledgement email, one transaction per request); on the
+ *             SQLite file BENCH_DATABASE when given (kept between starts), else a fresh one
  *   bare      Fastify and the same SQLite library doing one insert / one select per request
  * Prints "READY <port> <api key>" when listening.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -18,18 +20,22 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadKeys } from '../src/platform/keys.js';
-import { seedDemoCatalogue } from '../src/demo/seed.js';
+import { seedDemoIfEmpty } from '../src/demo/seed.js';
 
 const mode = process.argv[2];
+// A clean exit on SIGTERM, so a server started with --cpu-prof writes its profile; its scratch folder goes too.
+process.on('SIGTERM', () => process.exit(0));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const dir = mkdtempSync(join(tmpdir(), 'townhall-bench-'));
 
 if (mode === 'townhall') {
   // The write limit stays on (its cost is part of the figure) but high enough never to refuse.
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'townhall.db')}`, LOG_LEVEL: 'silent', TOWNHALL_API_RATE_LIMIT: '1000000000' });
+  const file = process.env.BENCH_DATABASE ?? join(dir, 'townhall.db');
+  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent', TOWNHALL_API_RATE_LIMIT: '1000000000' });
   const db = openDatabase(config.databaseUrl);
   const { keyring } = loadKeys(config.databaseUrl);
   await migrateToLatest(db);
-  await seedDemoCatalogue(db, config.jurisdiction.id);
+  await seedDemoIfEmpty(db, config, keyring);
   const { key } = await createApiKey(db, { name: 'bench' }, 'bench');
   const app = await buildApp({ config, db, keyring, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

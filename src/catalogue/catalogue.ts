@@ -5,6 +5,7 @@
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { invalid, notFound } from '../platform/errors.js';
+import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
 import * as store from './store.js';
 import { attributeDatatypes, serviceTypes, type Service, type ServiceAttribute, type ServiceGroup, type ServiceInput } from './types.js';
@@ -12,24 +13,11 @@ import { attributeDatatypes, serviceTypes, type Service, type ServiceAttribute, 
 export const codePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
- * Service definitions are read on every report but change rarely, so each process keeps them
- * for a few seconds. A change made in this process is seen at once; one made by another process
- * (PostgreSQL deployments) within CACHE_SECONDS.
+ * The service as reports are checked against it. Definitions are read on every report but change
+ * rarely, so each process keeps them until the settings change (in any process).
  */
-const CACHE_SECONDS = 5;
-const definitionCache = new Map<string, { service: Service; until: number }>();
-const forgetDefinitions = () => definitionCache.clear();
-
-/** The service as reports are checked against it, from the short-lived cache when fresh. */
-export async function getServiceForReport(db: DB, jurisdictionId: string, code: string): Promise<Service> {
-  const key = `${jurisdictionId}\u0000${code}`;
-  const cached = definitionCache.get(key);
-  if (cached && cached.until > Date.now()) return cached.service;
-  const service = await getService(db, jurisdictionId, code);
-  if (definitionCache.size > 10_000) definitionCache.clear();
-  definitionCache.set(key, { service, until: Date.now() + CACHE_SECONDS * 1000 });
-  return service;
-}
+export const getServiceForReport: (db: DB, jurisdictionId: string, code: string) => Promise<Service> =
+  settingsCache((db: DB, jurisdictionId: string, code: string) => getService(db, jurisdictionId, code));
 
 export async function saveServiceGroup(db: DB, jurisdictionId: string, group: ServiceGroup, sortOrder: number, actor: string): Promise<void> {
   if (!codePattern.test(group.code)) throw invalid(`Group code "${group.code}" may only contain letters, digits, dots, dashes and underscores.`);
@@ -39,7 +27,6 @@ export async function saveServiceGroup(db: DB, jurisdictionId: string, group: Se
     await store.upsertGroupRow(trx, jurisdictionId, group, sortOrder);
     await appendAudit(trx, { actor, action: before ? 'service_group.updated' : 'service_group.created', entityType: 'service_group', entityId: group.code, before, after: group });
   });
-  forgetDefinitions();
 }
 
 export async function createService(db: DB, jurisdictionId: string, input: ServiceInput, actor: string): Promise<Service> {
@@ -51,7 +38,6 @@ export async function createService(db: DB, jurisdictionId: string, input: Servi
     await store.insertServiceRows(trx, jurisdictionId, input, nowIso());
     await appendAudit(trx, { actor, action: 'service.created', entityType: 'service', entityId: input.code, after: input });
   });
-  forgetDefinitions();
   return getService(db, jurisdictionId, input.code);
 }
 
@@ -130,7 +116,6 @@ export async function updateService(db: DB, jurisdictionId: string, code: string
     const { attributes: _a, groupName: _g, ...publicBefore } = before;
     await appendAudit(trx, { actor, action: 'service.updated', entityType: 'service', entityId: code, before: { ...publicBefore, workflowCode: workflowBefore }, after: changes });
   });
-  forgetDefinitions();
   return getService(db, jurisdictionId, code);
 }
 
@@ -167,7 +152,6 @@ export async function saveServiceAttribute(db: DB, jurisdictionId: string, servi
     await store.upsertAttributeRow(trx, jurisdictionId, serviceCode, { ...attribute, order });
     await appendAudit(trx, { actor, action: before ? 'service.attribute_updated' : 'service.attribute_added', entityType: 'service', entityId: serviceCode, before, after: { ...attribute, order } });
   });
-  forgetDefinitions();
 }
 
 export async function removeServiceAttribute(db: DB, jurisdictionId: string, serviceCode: string, attributeCode: string, actor: string): Promise<void> {
@@ -178,7 +162,6 @@ export async function removeServiceAttribute(db: DB, jurisdictionId: string, ser
     await store.deleteAttributeRow(trx, jurisdictionId, serviceCode, attributeCode);
     await appendAudit(trx, { actor, action: 'service.attribute_removed', entityType: 'service', entityId: serviceCode, before });
   });
-  forgetDefinitions();
 }
 
 /** Moves a question one place up or down in the order reporters are asked. */
@@ -196,5 +179,4 @@ export async function moveServiceAttribute(db: DB, jurisdictionId: string, servi
     for (const [position, a] of list.entries()) await store.setAttributeOrder(trx, jurisdictionId, serviceCode, a.code, position + 1);
     await appendAudit(trx, { actor, action: 'service.attributes_reordered', entityType: 'service', entityId: serviceCode, before: service.attributes.map((a) => a.code), after: list.map((a) => a.code) });
   });
-  forgetDefinitions();
 }

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { GroupCommitDriver } from './group-commit.js';
 import type { Database } from './schema.js';
 
 export type DB = Kysely<Database>;
@@ -49,7 +50,25 @@ function openSqlite(path: string): DB {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const statements = withStatementCache(database);
+  // Reads outside a change use their own connection; an in-memory database has only the one.
+  const reader = path === ':memory:' ? null : withStatementCache(openReader(path));
+  // Kysely's own SQLite dialect, with a driver that lets changes waiting for the connection share one commit.
+  const sqlite = new SqliteDialect({ database: statements as unknown as SQLite.Database });
+  return new Kysely<Database>({
+    dialect: {
+      createAdapter: () => sqlite.createAdapter(),
+      createDriver: () => new GroupCommitDriver(statements, reader),
+      createQueryCompiler: () => sqlite.createQueryCompiler(),
+      createIntrospector: (db) => sqlite.createIntrospector(db),
+    },
+  });
+}
+
+function openReader(path: string): SQLite.Database {
+  const reader = new SQLite(path, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  return reader;
 }
 
 /**

@@ -17,6 +17,7 @@ import * as workflow from './migrations/010_workflow.js';
 import * as notifications from './migrations/011_notifications.js';
 import * as slaWarnings from './migrations/013_sla_warnings.js';
 import * as delivery from './migrations/016_delivery.js';
+import * as writePath from './migrations/018_write_path.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '011_notifications': notifications,
   '013_sla_warnings': slaWarnings,
   '016_delivery': delivery,
+  '018_write_path': writePath,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

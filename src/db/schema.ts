@@ -455,7 +455,14 @@ export interface ResidentPreferencesTable {
   updated_at: string;
 }
 
+/** One row: grows with every change to the settings a submission reads (migration 018's triggers). */
+export interface SettingsGenerationTable {
+  id: number;
+  generation: number;
+}
+
 export interface Database {
+  settings_generation: SettingsGenerationTable;
   business_calendars: BusinessCalendarTable;
   workflows: WorkflowTable;
   workflow_versions: WorkflowVersionTable;

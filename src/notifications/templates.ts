@@ -5,6 +5,7 @@
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { invalid } from '../platform/errors.js';
+import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
 import { builtInTemplates, type Channel, type TemplateText } from './defaults.js';
 
@@ -25,8 +26,8 @@ export function builtInText(event: string, channel: Channel, language: string): 
   return texts?.[language] ?? texts?.[DEFAULT_LANGUAGE] ?? null;
 }
 
-/** The text in use: a saved override in this language, else the built-in one in it, else English. */
-export async function templateFor(db: DB, event: string, channel: Channel, language: string): Promise<TemplateText | null> {
+/** The text in use: a saved override in this language, else the built-in one in it, else English. Kept until the settings change. */
+export const templateFor = settingsCache(async (db: DB, event: string, channel: Channel, language: string): Promise<TemplateText | null> => {
   const rows = await db.selectFrom('message_templates').select(['language', 'subject', 'body'])
     .where('event', '=', event).where('channel', '=', channel).where('language', 'in', [language, DEFAULT_LANGUAGE]).execute();
   const saved = rows.find((r) => r.language === language);
@@ -35,7 +36,7 @@ export async function templateFor(db: DB, event: string, channel: Channel, langu
   if (builtIn) return builtIn;
   const english = rows.find((r) => r.language === DEFAULT_LANGUAGE);
   return english ? { subject: english.subject ?? undefined, body: english.body } : builtInText(event, channel, DEFAULT_LANGUAGE);
-}
+});
 
 export interface Rendered {
   subject: string;

@@ -7,6 +7,7 @@
  * spans (never minute by minute), with each day's spans turned into UTC intervals once and cached.
  */
 import type { DB } from '../db/connection.js';
+import { settingsCache } from '../platform/settings-cache.js';
 import { zoneOffsetMinutes, zoneTransitionBetween } from './zones.js';
 
 export interface WorkingHours { day: number; start: string; end: string }
@@ -213,8 +214,11 @@ export function calendarFromRow(row: { id: number; code: string; name: string; t
   };
 }
 
-/** The department's calendar, or the default (Monday to Friday, 09:00 to 17:00, in `timeZone`). */
-export async function calendarForDepartment(db: DB, departmentId: number | null, timeZone: string): Promise<BusinessCalendar> {
+/**
+ * The department's calendar, or the default (Monday to Friday, 09:00 to 17:00, in `timeZone`).
+ * Read on every clock change, so kept in memory until the settings change.
+ */
+export const calendarForDepartment = settingsCache(async (db: DB, departmentId: number | null, timeZone: string): Promise<BusinessCalendar> => {
   if (departmentId === null) return defaultCalendar(timeZone);
   const row = await db.selectFrom('departments as d')
     .innerJoin('business_calendars as b', 'b.id', 'd.calendar_id')
@@ -222,4 +226,4 @@ export async function calendarForDepartment(db: DB, departmentId: number | null,
     .where('d.id', '=', departmentId)
     .executeTakeFirst();
   return row ? calendarFromRow(row) : defaultCalendar(timeZone);
-}
+});

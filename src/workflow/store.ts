@@ -1,6 +1,7 @@
 /** SQL for workflows and their versions. A published version's definition never changes. */
 import type { DB } from '../db/connection.js';
 import { notFound } from '../platform/errors.js';
+import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
 import { STANDARD_WORKFLOW_CODE, STANDARD_WORKFLOW_NAME, standardDefinition } from './standard.js';
 import type { WorkflowDefinition, WorkflowVersion } from './types.js';
@@ -16,11 +17,12 @@ const toVersion = (row: VersionRow): WorkflowVersion => ({
   status: row.status, definition: JSON.parse(row.definition) as WorkflowDefinition,
 });
 
-export async function versionById(db: DB, id: number): Promise<WorkflowVersion> {
+/** A version by id; kept in memory until the settings change (an open case's version is read on every action). */
+export const versionById = settingsCache(async (db: DB, id: number): Promise<WorkflowVersion> => {
   const row = await selectVersions(db).where('workflow_versions.id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`There is no workflow version ${id}.`);
   return toVersion(row);
-}
+});
 
 /** The newest published version of a workflow, or undefined. */
 export async function publishedVersion(db: DB, jurisdictionId: string, code: string): Promise<WorkflowVersion | undefined> {

@@ -5,6 +5,7 @@
  */
 import type { DB } from '../db/connection.js';
 import type { CaseRow } from '../db/schema.js';
+import { settingsCache } from '../platform/settings-cache.js';
 import { availableTransitions as transitionsFor, checkDefinition as problemsOf } from './definition.js';
 import { publishedVersion, standardVersion, versionById } from './store.js';
 import type { WorkflowActor, WorkflowDefinition, WorkflowTransition, WorkflowVersion } from './types.js';
@@ -12,12 +13,12 @@ import type { WorkflowActor, WorkflowDefinition, WorkflowTransition, WorkflowVer
 export { publicLabelFor, staffLabelFor, stateOf } from './definition.js';
 export { caseEvents } from './entry.js';
 
-/** The published version a service's new cases start on (its own workflow, else "standard"). */
-export async function workflowForService(db: DB, jurisdictionId: string, serviceCode: string): Promise<WorkflowVersion> {
+/** The published version a service's new cases start on (its own workflow, else "standard"); kept until the settings change. */
+export const workflowForService = settingsCache(async (db: DB, jurisdictionId: string, serviceCode: string): Promise<WorkflowVersion> => {
   const service = await db.selectFrom('services').select('workflow_code').where('jurisdiction_id', '=', jurisdictionId).where('code', '=', serviceCode).executeTakeFirst();
   const own = service?.workflow_code ? await publishedVersion(db, jurisdictionId, service.workflow_code) : undefined;
   return own ?? standardVersion(db, jurisdictionId);
-}
+});
 
 /** A version by id (the one an open case keeps). */
 export async function workflowVersion(db: DB, id: number): Promise<WorkflowVersion> {
