@@ -99,7 +99,7 @@ describe('web pages are accessible and work on a small screen', () => {
     { name: 'accessibility statement', path: '/accessibility' },
     { name: 'privacy notice', path: '/privacy' },
     // ==== portal: report journey ====
-    // (Nearby reports, photo errors, contact details and "check your answers" are axe-checked in test/report-journey-browser.test.ts.)
+    // (Nearby reports, photo errors, contact details and "check your answers" are axe-checked in test/report-journey-browser.e2e.test.ts.)
     { name: 'report: choose a service', path: '/report/new' },
     { name: 'report: choose a service with errors', path: '/report/new', post: {} },
     { name: 'report: where is the problem', path: '/report/new?service=graffiti' },
