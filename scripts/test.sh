@@ -49,7 +49,7 @@ done
 reporters() {
   local human=tap
   [ -t 1 ] && human=spec
-  echo "--test-reporter=$human" --test-reporter-destination=stdout "--test-reporter=./test/summary-reporter.ts" "--test-reporter-destination=$1"
+  echo "--test-reporter=$human" --test-reporter-destination=stdout "--test-reporter=./scripts/test-summary.mjs" "--test-reporter-destination=$1"
 }
 
 summaries=$(mktemp -d)

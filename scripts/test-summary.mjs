@@ -1,19 +1,19 @@
 /**
- * A node:test reporter for scripts/test.sh: its first line is "<passed> <failed>" (cancelled
- * tests count as failed), as the runner counted them; then the test files that took longest
- * (the sum of their top-level tests), so slow ones are seen and mended. TOWNHALL_TEST_SLOWEST
- * sets how many (8).
+ * A node:test reporter for test.sh: its first line is "<passed> <failed>" (cancelled tests
+ * count as failed), as the runner counted them; then the test files that took longest (the sum
+ * of their top-level tests), so slow ones are seen and mended. TOWNHALL_TEST_SLOWEST sets how
+ * many (8). Plain JavaScript: node loads reporters before tsx can compile TypeScript.
  */
 import { relative } from 'node:path';
-import type { TestEvent } from 'node:test/reporters';
 
-export default async function* summaryReporter(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
+/** @param {AsyncIterable<import('node:test/reporters').TestEvent>} source */
+export default async function* summaryReporter(source) {
   const counts = { pass: 0, fail: 0, cancelled: 0 };
-  const seconds = new Map<string, number>();
+  const seconds = new Map();
   for await (const event of source) {
     if (event.type === 'test:diagnostic' && event.data.nesting === 0) {
       const [, name, value] = /^(pass|fail|cancelled) (\d+)$/.exec(event.data.message) ?? [];
-      if (name) counts[name as keyof typeof counts] = Number(value);
+      if (name) counts[name] = Number(value);
     }
     if ((event.type === 'test:pass' || event.type === 'test:fail') && event.data.nesting === 0 && event.data.file) {
       const file = relative(process.cwd(), event.data.file);
