@@ -6,7 +6,8 @@
 #         processes, on SQLite and PostgreSQL (npm run test:e2e)
 # Usage: scripts/test.sh [fast] [pg] [e2e] [options for node --test...]; no tier named runs all.
 # The pg and e2e tiers find or start a local PostgreSQL when TOWNHALL_TEST_POSTGRES_URL is not
-# set (see postgres-for-tests.sh). Ends with a line "N passed, N failed"; any failing tier fails.
+# set (see postgres-for-tests.sh); the e2e tier builds dist/ first unless TOWNHALL_TEST_BUILT is
+# set (CI builds it once). Ends with a line "N passed, N failed"; any failing tier fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,7 @@ if $needs_postgres && [ -z "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
+# (node runs the files in the order of their names, whatever order they are given in.)
 mapfile -t all_files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 in_process=() end_to_end=() on_databases=()
 for file in "${all_files[@]}"; do
