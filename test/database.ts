@@ -109,8 +109,7 @@ async function createPostgresDatabase(migrate: boolean): Promise<TestDatabase> {
     env: { DATABASE_URL: url.toString(), TOWNHALL_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
     cleanup: async () => {
       await db.destroy();
-      // force: a process the test started may still hold a connection as it exits
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await dropDatabase(name);
     },
   };
 }
@@ -143,7 +142,7 @@ function postgresTemplate(): Promise<string> {
         } finally {
           await db.destroy();
         }
-        await client.query(`alter database ${building} rename to ${template}`);
+        await renameWhenClosed(client, building, template);
       }
       return template;
     } finally {
@@ -152,4 +151,41 @@ function postgresTemplate(): Promise<string> {
     }
   })();
   return postgresTemplateName;
+}
+
+/** The server may still be closing the migration's connections for a moment (55006: in use). */
+async function renameWhenClosed(client: pg.Client, from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`alter database ${from} rename to ${to}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/**
+ * Drops a test's database. A process the test started may still hold a connection as it exits:
+ * those are ended (ours to end; `with (force)` would also need rights over the server's own
+ * autovacuum workers, which a plain drop stops by itself).
+ */
+async function dropDatabase(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`drop database if exists ${name}`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+        await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and usename = current_user', [name]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    await client.end();
+  }
 }
