@@ -1,9 +1,29 @@
 #!/usr/bin/env bash
-# The whole test suite, on SQLite and on PostgreSQL. Finds or starts a local PostgreSQL when
-# TOWNHALL_TEST_POSTGRES_URL is not set (see postgres-for-tests.sh).
+# The test suite in three tiers, one after another, each timed:
+#   fast  unit and in-process tests on SQLite (the default while developing: npm run test:fast)
+#   pg    the same in-process tests on PostgreSQL (npm run test:pg)
+#   e2e   *.e2e.test.ts: real processes from the built dist/, Chromium, crashes, several
+#         processes, on SQLite and PostgreSQL (npm run test:e2e)
+# Usage: scripts/test.sh [fast] [pg] [e2e] [options for node --test...]; no tier named runs all.
+# The pg and e2e tiers find or start a local PostgreSQL when TOWNHALL_TEST_POSTGRES_URL is not
+# set (see postgres-for-tests.sh); the e2e tier builds dist/ first unless TOWNHALL_TEST_BUILT is
+# set (CI builds it once). Ends with a line "N passed, N failed"; any failing tier fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
+
+tiers=()
+node_options=()
+for arg in "$@"; do
+  case "$arg" in
+    fast | pg | e2e) tiers+=("$arg") ;;
+    *) node_options+=("$arg") ;;
+  esac
+done
+[ ${#tiers[@]} -gt 0 ] || tiers=(fast pg e2e)
+
+needs_postgres=false
+for tier in "${tiers[@]}"; do [ "$tier" = fast ] || needs_postgres=true; done
+if $needs_postgres && [ -z "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
   url=$(bash scripts/postgres-for-tests.sh 2>/dev/null || true)
   if [ -n "$url" ]; then
     export TOWNHALL_TEST_POSTGRES_URL=$url
@@ -11,9 +31,74 @@ if [ -z "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
     echo "CI needs PostgreSQL for the tests, and none could be started." >&2
     exit 1
   else
-    echo "NOTE: no PostgreSQL found: running the tests on SQLite only. Set TOWNHALL_TEST_POSTGRES_URL to a throwaway database to test both." >&2
+    echo "NOTE: no PostgreSQL found: the pg tier is skipped and the e2e tier runs on SQLite only. Set TOWNHALL_TEST_POSTGRES_URL to a throwaway database to test both." >&2
   fi
 fi
-echo "Databases under test: SQLite${TOWNHALL_TEST_POSTGRES_URL:+ and PostgreSQL}"
-mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
-exec node --import tsx --test --test-concurrency=2 "$@" "${files[@]}"
+
+# (node runs the files in the order of their names, whatever order they are given in.)
+mapfile -t all_files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+in_process=() end_to_end=() on_databases=()
+for file in "${all_files[@]}"; do
+  if [[ "$file" == *.e2e.test.ts ]]; then end_to_end+=("$file"); else in_process+=("$file"); fi
+done
+# The pg tier runs only the files that test on the databases; the rest need no second run.
+for file in "${in_process[@]}"; do
+  if grep -q 'databasesUnderTest()' "$file"; then on_databases+=("$file"); fi
+done
+
+# node's own reporter for people and CI (spec on a terminal, TAP otherwise, as node chooses),
+# plus one that records the counts and the slowest files for the closing lines.
+reporters() {
+  local human=tap
+  [ -t 1 ] && human=spec
+  echo "--test-reporter=$human" --test-reporter-destination=stdout "--test-reporter=./scripts/test-summary.mjs" "--test-reporter-destination=$1"
+}
+
+summaries=$(mktemp -d)
+trap 'rm -rf "$summaries"' EXIT
+total_passed=0 total_failed=0 failed_tiers=() lines=()
+
+run_tier() { # name, databases, files...
+  local name=$1 databases=$2
+  shift 2
+  local started=$SECONDS status=0
+  echo "== tier $name: $# files on $databases"
+  # shellcheck disable=SC2046 # the reporter options are words
+  TOWNHALL_TEST_DATABASES=$databases node --import tsx --test --test-concurrency=2 $(reporters "$summaries/$name") "${node_options[@]}" "$@" || status=$?
+  local took=$((SECONDS - started)) passed=0 failed=0
+  if [ -s "$summaries/$name" ]; then
+    sed -n '/^Slowest/,$p' "$summaries/$name"
+    read -r passed failed < <(head -1 "$summaries/$name")
+  fi
+  [ "$status" = 0 ] || [ "$failed" != 0 ] || failed=1 # the runner failed without a failing test
+  total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed))
+  [ "$status" = 0 ] || failed_tiers+=("$name")
+  lines+=("$(printf '%-5s %4d passed, %d failed in %dm%02ds' "$name" "$passed" "$failed" $((took / 60)) $((took % 60)))")
+  echo "== tier $name took $((took / 60))m$((took % 60))s"
+}
+
+for tier in "${tiers[@]}"; do
+  case "$tier" in
+    fast) run_tier fast sqlite "${in_process[@]}" ;;
+    pg)
+      if [ -n "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
+        run_tier pg postgres "${on_databases[@]}"
+      else
+        lines+=("pg    skipped: no PostgreSQL")
+      fi
+      ;;
+    e2e)
+      # Real processes run the built release; before the build exists, they run the sources.
+      [ -n "${TOWNHALL_TEST_BUILT:-}" ] || npm run build --if-present
+      run_tier e2e "sqlite${TOWNHALL_TEST_POSTGRES_URL:+,postgres}" "${end_to_end[@]}"
+      ;;
+  esac
+done
+
+echo "== summary"
+printf '%s\n' "${lines[@]}"
+echo "$total_passed passed, $total_failed failed"
+if [ ${#failed_tiers[@]} -gt 0 ]; then
+  echo "failed: ${failed_tiers[*]}" >&2
+  exit 1
+fi

@@ -1,6 +1,6 @@
 /**
  * Starts a real Townhall HTTP server on a fresh, migrated database for end-to-end tests, once
- * per database under test (SQLite always; PostgreSQL when TOWNHALL_TEST_POSTGRES_URL is set).
+ * per database under test (see database.ts: SQLite, PostgreSQL, or both).
  */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';

@@ -43,9 +43,7 @@ test('parseCsv follows RFC 4180: quotes, doubled quotes, line breaks inside quot
 
 test('the SF sample parses to 10,000 records of 17 fields, including multi-line quoted fields', () => {
   const text = readFileSync(sampleCsv, 'utf8');
-  const started = performance.now();
   const [header, ...records] = parseCsv(text);
-  const took = performance.now() - started;
   assert.equal(records.length, 10_000);
   assert.equal(header?.length, 17);
   assert.equal(header?.[1], 'CaseID');
@@ -53,7 +51,7 @@ test('the SF sample parses to 10,000 records of 17 fields, including multi-line 
   // SOURCES.md: 92 records have quoted fields with line breaks, which is why the file has 10,165 lines.
   assert.equal(records.filter((r) => r.some((field) => field.includes('\n'))).length, 92);
   assert.equal(new Set(records.map((r) => r[1])).size, 10_000, 'CaseID is unique');
-  assert.ok(took < 500, `parsing took ${took.toFixed(0)} ms`);
+  // No bound on the time taken (bench/ measures speed): on a busy machine it would fail for no fault of the code.
 });
 
 test('local San Francisco times become the right UTC instant, summer and winter', () => {
@@ -122,7 +120,7 @@ test('the demo history fills the year before now with valid requests for every d
   // The history reaches both ends of the year, not just part of it.
   assert.ok(Date.parse(history[0]?.requestedAt ?? '') < fixedNow.getTime() - 350 * DAY);
   assert.ok(Date.parse(history.at(-1)?.requestedAt ?? '') > fixedNow.getTime() - 2 * DAY);
-  assert.ok(took < 2_000, `loading took ${took.toFixed(0)} ms`);
+  // No bound on the time taken: on a busy machine it would fail for no fault of the code.
 });
 
 test('the history is the same for the same now, and valid for other nows too', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, databasesUnderTest, postgresUrl, type TestDatabase } from '../../test/database.js';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
 import { openDatabase, type DB } from '../db/connection.js';
 import { startScheduledJobs, takeLease, type JobLog } from './jobs.js';
 
@@ -14,7 +14,7 @@ for (const database of databasesUnderTest()) {
     before(async () => {
       t = await createTestDatabase(database);
       // A second connection pool, as another app process would have.
-      second = database.name === 'postgres' ? openDatabase(postgresUrl!, { schema: t.schema!, poolSize: 3 }) : openDatabase(t.url);
+      second = database.name === 'postgres' ? openDatabase(t.url, { poolSize: 3 }) : openDatabase(t.url);
     });
     after(async () => {
       await second.destroy();

@@ -45,6 +45,8 @@ for (const database of databasesUnderTest()) {
       assert.ok(new Set(services.map((s) => s.group)).size >= 5);
       const recent = (await (await fetch(`${server.url}/open311/v2/requests.json`)).json()) as unknown[];
       assert.ok(recent.length > 0, 'requests in the last 90 days');
+      const account = await t.db.selectFrom('users').select('password_hash').where('password_hash', 'is not', null).executeTakeFirstOrThrow();
+      assert.match(account.password_hash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, 'a real server hashes passwords at OWASP\'s cost');
     });
 
     test('the demo case worker signs in with the password and authenticator key in the README, and sees their department\'s cases', async () => {
