@@ -3,9 +3,8 @@
  * mistake in a council's deployment is reported in plain words before anything listens.
  */
 import { demoCity } from './demo/city.js';
-import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc.js';
-import { loadMailConfig, mailVariables, type MailConfig } from './notifications/mailer.js';
-import { loadNotificationConfig, notificationVariables, type NotificationConfig } from './notifications/settings.js';
+import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc-config.js';
+import { loadMailConfig, loadNotificationConfig, mailVariables, notificationVariables, type MailConfig, type NotificationConfig } from './notifications/settings.js';
 
 export interface Bounds {
   minLat: number;

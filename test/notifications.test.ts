@@ -15,7 +15,7 @@ import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { deliverDue, emailChannel, smsChannel } from '../src/notifications/delivery.js';
-import { devMailSender, smtpSender } from '../src/notifications/mailer.js';
+import { devMailSender, smtpSender } from '../src/notifications/smtp.js';
 import { httpSmsProvider } from '../src/notifications/sms.js';
 import type { RetryPolicy } from '../src/platform/outbox.js';
 import { follow } from '../src/tracking/followers.js';

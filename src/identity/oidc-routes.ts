@@ -9,13 +9,14 @@ import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import { publicAccess } from '../platform/access.js';
 import type { Keyring } from '../platform/crypto.js';
-import { readCookie, setCookie } from '../web/cookies.js';
+import { readCookie, setCookie } from '../platform/cookies.js';
 import { translate } from '../i18n/i18n.js';
 import { renderPage } from '../web/page.js';
 import {
-  accountFor, ATTEMPT_MINUTES, callbackPath, finishSignIn, isAudience, openAttempt, providerDiscovery, safeNextPath, sealAttempt,
-  SignInRefused, startSignIn, type OidcProviderConfig,
+  accountFor, ATTEMPT_MINUTES, callbackPath, finishSignIn, openAttempt, providerDiscovery, safeNextPath, sealAttempt,
+  SignInRefused, startSignIn,
 } from './oidc.js';
+import { isAudience, type OidcProviderConfig } from './oidc-config.js';
 import { isStaff } from './roles.js';
 import { beginSession, homeFor } from './web-session.js';
 

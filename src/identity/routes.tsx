@@ -19,7 +19,7 @@ import { clearDraftCookie } from '../reporting/drafts.js';
 import { accountRoutes } from './account-routes.js';
 import { residentRoutes } from './resident-routes.js';
 import { adminRoutes } from './admin-routes.js';
-import { audiences } from './oidc.js';
+import { audiences } from './oidc-config.js';
 import { isStaff } from './roles.js';
 import { upgradeSession } from './sessions.js';
 import { checkPassword, checkSecondFactor, confirmTotp, totpEnrolment } from './sign-in.js';

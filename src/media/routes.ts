@@ -13,7 +13,7 @@ import type { RouteDeps } from '../platform/deps.js';
 import { notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { signedInUser } from '../reporting/drafts.js';
-import { cookieName, readCookie } from '../web/cookies.js';
+import { cookieName, readCookie } from '../platform/cookies.js';
 import { findPhoto } from './photos.js';
 
 const YEAR = 31_536_000;

@@ -1,60 +1,16 @@
 /**
- * Emails over SMTP: the mail configuration, the sender (text and HTML parts, a Message-ID made
- * from the outbox id, one-click unsubscribe headers) and the development mailbox. The delivery
- * loop itself is in delivery.ts. Without SMTP_URL and MAIL_FROM (and outside the development
- * mailbox), emails stay queued and are sent once email is configured.
+ * Emails over SMTP: the sender (text and HTML parts, a Message-ID made from the outbox id,
+ * one-click unsubscribe headers) and the development mailbox. The mail configuration is read in
+ * settings.ts; the delivery loop is in delivery.ts. Without SMTP_URL and MAIL_FROM (and outside
+ * the development mailbox), emails stay queued and are sent once email is configured.
  *
  * Logs never hold an address or a link: only the outbox id, which email it is, and the mail
  * server's answer with any address in it replaced.
  */
-import type { FastifyBaseLogger } from 'fastify';
 import nodemailer from 'nodemailer';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import type { Keyring } from '../platform/crypto.js';
-import type { RetryPolicy } from '../platform/outbox.js';
-import { deliverDue, emailChannel, startDelivery } from './delivery.js';
 import type { Email } from './email.js';
 import { htmlEmail } from './html.js';
-
-export interface MailConfig {
-  /** smtp:// or smtps:// with any user and password in it; null: email is not configured. */
-  smtpUrl: string | null;
-  /** The From of every email, e.g. "Springfield <noreply@springfield.gov>" or a bare address. */
-  from: string | null;
-}
-
-export const mailVariables: Array<[name: string, meaning: string]> = [
-  ['SMTP_URL', 'the mail server for emails to residents, e.g. smtp://user:password@mail.example.gov:587 (smtps:// for port 465); unset: emails wait in the outbox'],
-  ['MAIL_FROM', 'the sender of those emails, e.g. "Springfield Council <noreply@springfield.gov>" (needed with SMTP_URL)'],
-];
-
-type Env = Record<string, string | undefined>;
-
-/** Reads SMTP_URL and MAIL_FROM; each problem is added to `problems` in plain words (never echoing a password). */
-export function loadMailConfig(env: Env, problems: string[]): MailConfig {
-  const read = (name: string) => env[name]?.trim() || null;
-  const smtpUrl = read('SMTP_URL');
-  const from = read('MAIL_FROM');
-  if (smtpUrl !== null) {
-    let url: URL | null = null;
-    try {
-      url = new URL(smtpUrl);
-    } catch {
-      // Reported below.
-    }
-    if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || url.hostname === '') {
-      problems.push('SMTP_URL must look like smtp://user:password@mail.example.gov:587 or smtps://user:password@mail.example.gov:465 (the value set is not shown, as it may hold a password)');
-    }
-    if (from === null) problems.push('MAIL_FROM is needed when SMTP_URL is set, e.g. "Springfield Council <noreply@springfield.gov>"');
-  } else if (from !== null) {
-    problems.push('SMTP_URL is needed when MAIL_FROM is set: it names the mail server that sends the emails');
-  }
-  if (from !== null && !/^([^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
-    problems.push(`MAIL_FROM must be an email address, optionally with a name, e.g. "Springfield Council <noreply@springfield.gov>"; got "${from.slice(0, 100)}"`);
-  }
-  return { smtpUrl, from };
-}
+import type { MailConfig } from './settings.js';
 
 export interface EmailSender {
   /** Names the provider in the outbox: smtp, or dev (kept in the development mailbox, not sent). */
@@ -128,30 +84,4 @@ export function devMailSender(): EmailSender {
 export function describeServer(smtpUrl: string): string {
   const url = new URL(smtpUrl);
   return `${url.hostname}:${url.port || (url.protocol === 'smtps:' ? '465' : '587')}`;
-}
-
-export interface DeliveryLog {
-  info: FastifyBaseLogger['info'];
-  warn: FastifyBaseLogger['warn'];
-  error: FastifyBaseLogger['error'];
-}
-
-export interface DeliveryResult {
-  sent: number;
-  failed: number;
-}
-
-/** One pass over due emails only (kept for callers written before SMS): sends them and marks each one. */
-export async function deliverEmails(deps: { db: DB; keyring: Keyring; log?: DeliveryLog; policy?: RetryPolicy }, sender: EmailSender): Promise<DeliveryResult> {
-  const result = await deliverDue(deps, [emailChannel(deps.keyring, sender, 1000)]);
-  return { sent: result.sent, failed: result.failed + result.dead };
-}
-
-export interface EmailDelivery {
-  stop(): Promise<void>;
-}
-
-/** The old name of startDelivery: every channel configured, emails and text messages. */
-export function startEmailDelivery(deps: { db: DB; keyring: Keyring; config: Config; log: DeliveryLog }, options: { everyMs?: number; demo?: boolean } = {}): EmailDelivery {
-  return startDelivery(deps, options);
 }
