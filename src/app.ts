@@ -14,7 +14,7 @@ import { open311Routes } from './open311/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { oidcRoutes } from './identity/oidc-routes.js';
 import { identifyPeople } from './identity/web-session.js';
-import { enforceAccess, publicAccess, SignInNeeded } from './platform/access.js';
+import { enforceAccess, publicAccess, SignInNeeded } from './identity/access.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
 import { requestSerializer } from './platform/log-redaction.js';
 import { refuseNulCharacters } from './platform/nul-guard.js';

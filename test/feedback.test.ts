@@ -3,7 +3,7 @@
  * reporter and followers get their emails (read from the outbox), the reporter answers through
  * the emailed link in a browser without JavaScript, and "not fixed" reopens the case.
  */
-import { caseChanged } from '../src/feedback/emails.js';
+import { caseChanged } from '../src/notifications/case-updates.js';
 import { openComment } from '../src/feedback/feedback.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

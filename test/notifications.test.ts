@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { caseChanged } from '../src/feedback/emails.js';
+import { caseChanged } from '../src/notifications/case-updates.js';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';

@@ -17,7 +17,7 @@ import { applyStatusUpdate } from '../src/requests/requests.js';
 import { insertAction } from '../src/requests/store.js';
 import { follow } from '../src/tracking/followers.js';
 import { nearbyOpenReports } from '../src/tracking/nearby.js';
-import { emailPreferences } from '../src/tracking/preferences.js';
+import { emailPreferences } from '../src/notifications/preferences.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 import { WebClient } from './web-client.js';

@@ -6,7 +6,7 @@ import { openQueuedEmail } from '../notifications/email.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { applyStatusUpdate, caseHistory, getServiceRequest, submitServiceRequest } from '../requests/requests.js';
 import { feedbackEligibility, feedbackForCase, feedbackSummary, parseFeedbackForm, recordFeedback } from './feedback.js';
-import { feedbackKey, isFeedbackKey } from './keys.js';
+import { feedbackKey, isFeedbackKey } from '../notifications/feedback-links.js';
 
 const jurisdiction = { id: 'unit.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
 const keyring = makeKeyring(newKey());

@@ -12,7 +12,7 @@ import { nowIso } from '../platform/time.js';
 import { followReason } from '../tracking/followers.js';
 import { closingActionId, getServiceRequest, reopenCase, type ServiceRequest } from '../requests/requests.js';
 import { DomainError } from '../platform/errors.js';
-import { isFeedbackKey } from './keys.js';
+import { isFeedbackKey } from '../notifications/feedback-links.js';
 
 export const MAX_COMMENT = 2_000;
 

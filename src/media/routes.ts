@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { offlineRoutes } from '../offline/routes.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import { sha256Hex } from '../platform/crypto.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { notFound } from '../platform/errors.js';

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { translate } from '../i18n/i18n.js';
-import { publicAccess, signedIn } from '../platform/access.js';
+import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
 import { countByStatus, outboxStatuses, retryNow } from '../platform/outbox.js';

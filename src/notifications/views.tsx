@@ -3,7 +3,7 @@
  * the unsubscribe page. Staff pages (English only): the outbox, one message, the templates.
  */
 import { useTranslator } from '../i18n/i18n.js';
-import type { NotificationPreferences } from '../tracking/preferences.js';
+import type { NotificationPreferences } from './preferences.js';
 import { ErrorSummary, PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import type { Channel } from './defaults.js';
 import type { UnsubscribeTarget } from './unsubscribe.js';

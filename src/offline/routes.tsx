@@ -10,7 +10,7 @@ import { listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import { withinBounds, type Bounds } from '../config.js';
 import { translate, useTranslator, type MessageKey } from '../i18n/i18n.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import { perMinute } from '../platform/rate-limit.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';

@@ -15,7 +15,7 @@ import { translate, type MessageKey } from '../i18n/i18n.js';
 import { accountOf } from '../identity/users.js';
 import { addDraftPhoto, attachDraftPhotosToCase, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
 import { getPlace, searchPlaces } from '../places/places.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { conflict, DomainError } from '../platform/errors.js';
 import { perMinute } from '../platform/rate-limit.js';

@@ -11,7 +11,7 @@ import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.js';
 import { addDays, nowIso } from '../platform/time.js';
-import { caseChanged, type CaseChangeDeps } from '../feedback/emails.js';
+import { caseChanged, type CaseChangeDeps } from '../notifications/case-updates.js';
 import { isTrainingJurisdiction } from '../training/space.js';
 import { publishEvents } from '../platform/events.js';
 import { caseEvents, followOutsideChange, startCaseWorkflow } from '../workflow/engine.js';

@@ -7,12 +7,10 @@ import { randomBytes } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import type { Keyring } from '../platform/crypto.js';
 import { notFound } from '../platform/errors.js';
 import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { insertAction } from '../requests/store.js';
 import { caseWorkingRoles, loadCase, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
 import * as store from './store.js';
@@ -38,8 +36,7 @@ const newAttachmentId = () => randomBytes(24).toString('base64url');
 interface Upload { bytes: Buffer; name: string; truncated: boolean }
 const uploads = new WeakMap<FastifyRequest, Upload>();
 
-export async function attachmentRoutes(app: FastifyInstance, deps: {
-  db: DB; config: Config; keyring: Keyring;
+export async function attachmentRoutes(app: FastifyInstance, deps: RouteDeps & {
   showCase: (request: FastifyRequest, reply: FastifyReply, loaded: LoadedCase, extras: CaseExtras, status?: number) => Promise<FastifyReply>;
 }): Promise<void> {
   const { db, config, showCase } = deps;

@@ -4,10 +4,8 @@
  * a line per case saying what was done and what was refused, and why.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import type { Keyring } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { inTraining } from '../training/space.js';
 import { performCaseAction } from '../workflow/engine.js';
 import { priorities, type CaseActionInput, type Priority } from '../workflow/types.js';
@@ -50,7 +48,7 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
   }
 }
 
-export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: { db: DB; config: Config; keyring: Keyring }): void {
+export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
   app.post('/staff/bulk', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
     const chosen = ([] as unknown[]).concat(body?.case ?? []).filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v));

@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Role } from '../identity/roles.js';
 import { caseListScope, may, staffRoles } from '../identity/policy.js';
-import { signedIn } from '../platform/access.js';
+import { signedIn } from '../identity/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { formatForPeople, nowIso } from '../platform/time.js';

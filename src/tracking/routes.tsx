@@ -8,7 +8,7 @@ import { listServices } from '../catalogue/catalogue.js';
 import { isStaff } from '../identity/roles.js';
 import { translate } from '../i18n/i18n.js';
 import { listAreas, type Place } from '../places/places.js';
-import { publicAccess, signedIn } from '../platform/access.js';
+import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
 import { memoFor } from '../platform/memo.js';
@@ -19,9 +19,9 @@ import { renderPage } from '../web/page.js';
 import { follow, followedCases, followReason, unfollow } from './followers.js';
 import { closeEventStreams, eventStreamsFor, refusedStream } from '../live/streams.js';
 import { openCaseStream } from './live.js';
-import { saveNotificationChoices, showNotificationChoices } from '../notifications/account.js';
+import { saveNotificationChoices, showNotificationChoices } from '../notifications/preferences-routes.js';
 import { AccountCasesPage, ReportsPage, TrackPage, type Photo, type ReportFilters, type Viewer } from './views.js';
-import { statusWords } from './words.js';
+import { statusWords } from '../i18n/case-words.js';
 
 export const PAGE_SIZE = 25;
 export const MAP_LIMIT = 500;
@@ -224,8 +224,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     });
   });
 
-  // The choice of messages and the in-app list: handlers in notifications/account.tsx.
-  const choiceDeps = { db, keyring, csrf };
+  // The choice of messages and the in-app list: handlers in notifications/preferences-routes.tsx.
+  const choiceDeps = { db, config, keyring, csrf };
   app.get('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => showNotificationChoices(choiceDeps, request, reply));
   app.post('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => saveNotificationChoices(choiceDeps, request, reply));
 }

@@ -6,7 +6,7 @@ import { useTranslator } from '../i18n/i18n.js';
 import type { CaseHistoryEntry, ServiceRequest } from '../requests/requests.js';
 import { PostForm, TableWrap } from '../web/forms.js';
 import type { FollowedCase, FollowReason } from './followers.js';
-import { actionWords, formatDate, statusWords } from './words.js';
+import { actionWords, formatDate, statusWords } from '../i18n/case-words.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';
 export interface Photo { url: string; onThisSite: boolean }

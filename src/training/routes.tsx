@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { staffRoles } from '../identity/policy.js';
-import { signedIn } from '../platform/access.js';
+import { signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { formatForPeople } from '../platform/time.js';
 import { csrfToken } from '../web/csrf.js';

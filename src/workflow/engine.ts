@@ -8,7 +8,7 @@
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import type { CaseRow } from '../db/schema.js';
-import { caseChanged, type CaseChangeDeps } from '../feedback/emails.js';
+import { caseChanged, type CaseChangeDeps } from '../notifications/case-updates.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';

@@ -8,17 +8,17 @@
  */
 import type { DB } from '../db/connection.js';
 import { translator } from '../i18n/i18n.js';
+import { statusWords } from '../i18n/case-words.js';
 import { english, languageByCode } from '../i18n/languages.js';
-import { queueEmail, type Sender } from '../notifications/email.js';
-import { queueSms } from '../notifications/sms.js';
-import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Channel, type TemplateText } from '../notifications/templates.js';
-import { unsubscribeUrl } from '../notifications/unsubscribe.js';
+import { queueEmail, type Sender } from './email.js';
+import { queueSms } from './sms.js';
+import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Channel, type TemplateText } from './templates.js';
+import { unsubscribeUrl } from './unsubscribe.js';
 import { lookupHash, open, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
 import { openReporter } from '../requests/reporters.js';
-import { openPhone } from '../tracking/preferences.js';
-import { statusWords } from '../tracking/words.js';
-import { feedbackLink } from './keys.js';
+import { feedbackLink } from './feedback-links.js';
+import { openPhone } from './preferences.js';
 
 /** What caseChanged needs besides the change: the keys that open and seal messages, and the sender. */
 export interface CaseChangeDeps extends Sender {
