@@ -30,6 +30,7 @@ import { homePage } from './web/home.js';
 import { infoPages } from './web/info-pages.js';
 import { reportRoutes } from './reporting/routes.js';
 import { mediaRoutes } from './media/routes.js';
+import { offlineRoutes } from './offline/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -121,6 +122,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await cataloguePages(app, deps);
   await reportRoutes(app, deps);
   await mediaRoutes(app, deps);
+  await offlineRoutes(app, deps);
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
   // The staff workspace's settings, messages, training space and live updates.

@@ -5,6 +5,7 @@
  * returns. Without JavaScript the form is an ordinary form. Either way the report goes through
  * submitServiceRequest, the same checks as every other channel.
  */
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
@@ -133,7 +134,18 @@ function SentPage({ id }: { id: string }) {
 const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
 const emptyValues = (): Values => ({ service: '', description: '', address: '', lat: '', long: '', email: '' });
 
-export async function offlineRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
+export async function offlineRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  // A scope of its own for the rate limit on reports sent from the offline page.
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      onExceeded: (request) => request.log.warn({ event: 'rate_limited', route: request.routeOptions.url }, 'offline report submissions rate-limited'),
+    });
+    offlinePage(scope, deps);
+  });
+}
+
+function offlinePage(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
   const jurisdiction = { id: config.jurisdiction.id, bounds: config.jurisdiction.bounds, timeZone: config.jurisdiction.timeZone };
   const b = jurisdiction.bounds;
   const boundsText = `${b.minLat},${b.minLong},${b.maxLat},${b.maxLong}`;

@@ -16,7 +16,7 @@ import type { ScheduledJob } from '../platform/jobs.js';
 import { nowIso } from '../platform/time.js';
 import { performCaseAction } from '../workflow/engine.js';
 import type { WorkflowActor } from '../workflow/types.js';
-import { breachNote, slaBreachMessage, slaWarningMessage, type ClockAlert } from './messages.js';
+import { breachNote, slaBreachMessage, slaWarningMessage, type ClockAlert } from './escalation-emails.js';
 
 export interface SlaJobDeps {
   db: DB;
