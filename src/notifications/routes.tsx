@@ -9,6 +9,7 @@ import { translate } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { countByStatus, outboxStatuses, retryNow } from '../platform/outbox.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
@@ -84,8 +85,8 @@ export async function notificationRoutes(app: FastifyInstance, { db, config, key
   };
 
   const messageOf = async (request: FastifyRequest) => {
-    const id = (request.params as { id: string }).id;
-    const row = /^\d{1,15}$/.test(id) ? await db.selectFrom('outbox').selectAll().where('id', '=', Number(id)).executeTakeFirst() : undefined;
+    const id = parseId((request.params as { id: string }).id);
+    const row = id !== null ? await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     if (!row) throw notFound('There is no message with this number.');
     return row;
   };

@@ -18,6 +18,7 @@ import { getPlace, searchPlaces } from '../places/places.js';
 import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { conflict, DomainError } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { perMinute } from '../platform/rate-limit.js';
 import { checkAnswers } from '../requests/answers.js';
 import { getServiceRequest, MAX_DESCRIPTION, submitServiceRequest } from '../requests/requests.js';
@@ -197,8 +198,8 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   app.post('/report/location/place', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'location');
     if (!draft) return;
-    const id = Number(formText(request.body, 'place'));
-    const place = Number.isSafeInteger(id) && id > 0 ? await getPlace(db, jurisdictionId, id) : undefined;
+    const id = parseId(formText(request.body, 'place'));
+    const place = id !== null && id > 0 ? await getPlace(db, jurisdictionId, id) : undefined;
     if (!place || !inside(place.lat, place.long)) {
       const query = formText(request.body, 'q').trim().slice(0, 200);
       return locationPage(request, reply, draft, { query, results: query ? await search(query) : [], errors: { place: translate(request).t('report.location.errorPlace') } });

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../platform/deps.js';
 import { forbidden, notFound } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { fillTemplate } from '../staff/actions.js';
 import { PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import { actorOf, attempt, Checkbox, csrfOf, field, isSystemAdmin, param, Select, settingsAdmins, settingsPage, TextArea, TextField, ticked } from './common.js';
@@ -98,9 +99,9 @@ export async function templateSettingsRoutes(app: FastifyInstance, { db, config 
   });
 
   const templateOf = async (request: FastifyRequest) => {
-    const id = param(request, 'id');
-    if (!/^\d{1,12}$/.test(id)) throw notFound('There is no such response template.');
-    const template = await getTemplate(db, jurisdictionId, Number(id));
+    const id = parseId(param(request, 'id'));
+    if (id === null) throw notFound('There is no such response template.');
+    const template = await getTemplate(db, jurisdictionId, id);
     if (!(await mayChange(request, template))) throw forbidden('Department administrators can change only their own department\'s templates.');
     return template;
   };

@@ -14,6 +14,7 @@ import { caseListScope, may, staffRoles } from '../identity/policy.js';
 import { signedIn } from '../identity/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { forbidden, notFound } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { formatForPeople, nowIso } from '../platform/time.js';
 import { calendarForDepartment, workingMinutesBetween } from '../sla/calendar.js';
 import { caseClocks } from '../sla/clocks.js';
@@ -57,8 +58,9 @@ function servicesOnce(db: DB, config: Config, request: FastifyRequest): Promise<
 
 /** The case, when this person may see it; another department's case is refused and the refusal audited. */
 export async function loadCase(db: DB, config: Config, request: FastifyRequest, id: string): Promise<LoadedCase> {
-  if (!/^\d{1,15}$/.test(id)) throw notFound(`There is no case ${id.slice(0, 20)}.`);
-  const row = await store.caseRow(db, workspaceJurisdiction(request, config), Number(id));
+  const caseId = parseId(id);
+  if (caseId === null) throw notFound(`There is no case ${id.slice(0, 20)}.`);
+  const row = await store.caseRow(db, workspaceJurisdiction(request, config), caseId);
   if (!row) throw notFound(`There is no case ${id}. Check the reference.`);
   const service = (await servicesOnce(db, config, request)).get(row.service_code);
   let department = service?.department ?? null;

@@ -11,6 +11,7 @@ import { listAreas, type Place } from '../places/places.js';
 import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { memoFor } from '../platform/memo.js';
 import { caseHistory, countServiceRequests, getServiceRequest, searchServiceRequests, type RequestSearch, type ServiceRequest } from '../requests/requests.js';
 import { csrfToken } from '../web/csrf.js';
@@ -92,9 +93,9 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     const position = streams.hub.position;
     // Only what the stream needs (many browsers connect at once after a restart); training
     // cases live in another jurisdiction and are never found here.
-    const id = (request.params as { id: string }).id;
-    const report = /^\d{1,15}$/.test(id) ? await db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at as updatedAt'])
-      .where('id', '=', Number(id)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst() : undefined;
+    const id = parseId((request.params as { id: string }).id);
+    const report = id !== null ? await db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at as updatedAt'])
+      .where('id', '=', id).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst() : undefined;
     if (!report) throw notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.');
     if (refusedStream(streams, request, reply)) return reply;
     reply.hijack();
