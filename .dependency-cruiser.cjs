@@ -44,11 +44,16 @@ const layers = [
 
 const either = (patterns) => patterns.join('|');
 
-// Upward imports not yet removed, each with its reason; whoever ends one deletes its line.
+// TEMPORARY: upward imports that end when case writing moves into src/cases; each line goes
+// with the change that ends it.
 const allowances = [
-  // The workflow engine still writes cases through the requests store, until case writing
-  // moves into src/cases.
+  // The workflow engine writes cases through the requests store.
   { layer: 'building-blocks', from: '^src/workflow/(engine|plan)\\.ts$', to: '^src/requests/store\\.ts$' },
+  // Case-update messages open the reporter's sealed contact themselves, rather than being
+  // given it by the case layer that makes the change.
+  { layer: 'building-blocks', from: '^src/notifications/case-updates\\.ts$', to: '^src/requests/reporters\\.ts$' },
+  // Retention is a job above the case layer: it removes drafts' photos and feedback comments.
+  { layer: 'cases', from: '^src/requests/retention\\.ts$', to: '^src/(reporting/drafts|feedback/feedback)\\.ts$' },
 ];
 
 // One rule for each pair of a layer and a layer above it.
@@ -81,6 +86,13 @@ module.exports = {
       to: { circular: true },
     },
     ...upward,
+    {
+      name: 'in-a-layer',
+      comment: 'every file under src/ belongs to a layer: place a new folder in .dependency-cruiser.cjs and in docs/architecture.md',
+      severity: 'error',
+      from: { path: '^src/', pathNot: either([...layers.flatMap((layer) => layer.paths), tests]) },
+      to: {},
+    },
     {
       name: 'not-to-unresolvable',
       comment: 'an import that resolves to nothing is a typo or a missing package',
