@@ -12,7 +12,7 @@ import { statusWords } from '../i18n/case-words.js';
 import { english, languageByCode } from '../i18n/languages.js';
 import { queueEmail, type Sender } from './email.js';
 import { queueSms } from './sms.js';
-import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Channel, type TemplateText } from './templates.js';
+import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Channel, type TemplateText } from './message-templates.js';
 import { unsubscribeUrl } from './unsubscribe.js';
 import { lookupHash, open, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';

@@ -7,7 +7,7 @@
 import type { DB } from '../db/connection.js';
 import { open, seal, type Keyring } from '../platform/crypto.js';
 import { enqueue } from '../platform/outbox.js';
-import { builtInText, DEFAULT_LANGUAGE, renderMessage, renderText } from './templates.js';
+import { builtInText, DEFAULT_LANGUAGE, renderMessage, renderText } from './message-templates.js';
 
 export interface Email {
   to: string;

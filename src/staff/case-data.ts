@@ -23,7 +23,7 @@ import { inTraining, workspaceJurisdiction } from '../training/space.js';
 import { availableTransitions } from '../workflow/engine.js';
 import type { Priority } from '../workflow/types.js';
 import type { FieldErrors } from '../web/forms.js';
-import { actorOf, fillTemplate } from './actions.js';
+import { actorOf, fillResponseTemplate } from './actions.js';
 import type { CaseView, ClockLine, HistoryLine } from './case-page.js';
 import * as store from './store.js';
 
@@ -149,7 +149,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
   const templates = canAct ? await store.templatesFor(db, config.jurisdiction.id, loaded.departmentId) : [];
   const chosen = templates.find((t) => String(t.id) === extras.templateId);
   const serviceName = loaded.service?.name ?? row.service_code;
-  const publicText = extras.publicText ?? (chosen ? fillTemplate(chosen.body, {
+  const publicText = extras.publicText ?? (chosen ? fillResponseTemplate(chosen.body, {
     reference: String(row.id), service: serviceName, address: row.address_string ?? '', expectedAt: row.expected_at, council: config.jurisdiction.name, timeZone: config.jurisdiction.timeZone,
   }) : '');
   const candidates = canAct && row.lat !== null && row.long !== null && row.status === 'open'
