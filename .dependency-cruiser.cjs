@@ -5,7 +5,8 @@
  * A file may import from its own layer and the layers below, never from a layer above, and no
  * files under src/ may import each other in a circle. Type-only imports count: a type from a
  * higher layer ties the lower one to it just the same. Tests (`*.test.ts`, `*.test-support.ts`)
- * may reach any layer, since they set up whole cases; they are still checked for cycles.
+ * may reach any layer, since they set up whole cases; they are still checked for cycles. Every
+ * file belongs to a layer, and none is an orphan (imported by nothing, importing nothing).
  */
 
 // A module's pages (routes, views) are features whatever folder they sit in: they present the
@@ -92,6 +93,13 @@ module.exports = {
       comment: 'every file under src/ belongs to a layer: place a new folder in .dependency-cruiser.cjs and in docs/architecture.md',
       severity: 'error',
       from: { path: '^src/', pathNot: either([...layers.flatMap((layer) => layer.paths), tests]) },
+      to: {},
+    },
+    {
+      name: 'no-orphans',
+      comment: 'a file nothing imports and that imports nothing is dead code (or needs its caller)',
+      severity: 'error',
+      from: { orphan: true, path: '^src/', pathNot: tests },
       to: {},
     },
     {
