@@ -4,7 +4,8 @@
  */
 import { demoCity } from './demo/city.js';
 import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc-config.js';
-import { loadMailConfig, loadNotificationConfig, mailVariables, notificationVariables, type MailConfig, type NotificationConfig } from './notifications/settings.js';
+import { loadMailConfig, mailVariables, type MailConfig } from './notifications/mail-config.js';
+import { loadNotificationConfig, notificationVariables, type NotificationConfig } from './notifications/settings.js';
 
 export interface Bounds {
   minLat: number;

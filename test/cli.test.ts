@@ -1,28 +1,19 @@
-/** The townhall command, run as a council's script would run it: a separate process per call. */
+/**
+ * The townhall command, called in process through main() (fast). cli-processes.test.ts runs each
+ * command family once as a real process from the built release.
+ */
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { makeKeyring } from '../src/platform/crypto.js';
 import { loadKeys } from '../src/platform/keys.js';
 import { openReporter } from '../src/requests/reporters.js';
 import { submitServiceRequest } from '../src/requests/requests.js';
+import { pendingMigrations } from '../src/db/migrate.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
-
-const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function townhall(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { runTownhall as townhall } from './cli-run.js';
 
 test('--help works on the command and on every subcommand', async () => {
   const top = await townhall(['--help']);
@@ -203,3 +194,52 @@ for (const database of databasesUnderTest()) {
     });
   });
 }
+
+const NO_SCHEMA_LINE = 'The database has no Townhall schema yet, or an older one: run `townhall migrate` first.\n';
+
+for (const database of databasesUnderTest()) {
+  describe(`townhall CLI on a ${database.name} database with no schema yet`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await createTestDatabase(database, { migrate: false });
+    });
+    after(() => t.cleanup());
+
+    test('a command that reads or changes what is there says in one line to migrate first', async () => {
+      for (const args of [['api-key', 'list'], ['api-key', 'create', '--name', 'x'], ['api-key', 'revoke', '1'], ['audit', 'verify'],
+        ['privacy', 'export', '--email', 'a@example.org'], ['privacy', 'erase', '--email', 'a@example.org', '--reason', 'asked'], ['deliver']]) {
+        const run = await townhall(args, t.env);
+        assert.equal(run.code, 1, args.join(' '));
+        assert.equal(run.stderr, NO_SCHEMA_LINE, args.join(' '));
+        assert.equal(run.stdout, '');
+      }
+      assert.equal((await pendingMigrations(t.db)).length > 0, true, 'nothing was created');
+    });
+
+    test('a command that sets up what it changes migrates the database itself', async () => {
+      const run = await townhall(['departments', 'list'], t.env);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(await pendingMigrations(t.db), []);
+      assert.equal((await townhall(['api-key', 'list'], t.env)).code, 0);
+    });
+
+    test('links and authenticator entries name the PUBLIC_URL and council the server uses', async () => {
+      const env = { ...t.env, PUBLIC_URL: 'https://reports.council.example/', TOWNHALL_JURISDICTION_NAME: 'Springfield' };
+      const created = await townhall(['users', 'create', '--email', 'links@council.example', '--role', 'system_admin'], env);
+      assert.equal(created.code, 0, created.stderr);
+      const user = JSON.parse(created.stdout) as { id: string; setPasswordLink: string; totpUri: string };
+      assert.match(user.setPasswordLink, /^https:\/\/reports\.council\.example\/account\/set-password\?token=/);
+      assert.match(user.totpUri, /issuer=Townhall%20Springfield$/);
+      const link = JSON.parse((await townhall(['users', 'password-link', user.id], env)).stdout) as { setPasswordLink: string };
+      assert.match(link.setPasswordLink, /^https:\/\/reports\.council\.example\/account\/set-password\?token=/);
+      const reset = JSON.parse((await townhall(['users', 'reset-mfa', user.id], env)).stdout) as { totpUri: string };
+      assert.match(reset.totpUri, /issuer=Townhall%20Springfield$/);
+    });
+  });
+}
+
+test('a database that cannot be reached is said in one line', async () => {
+  const run = await townhall(['audit', 'verify'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^Cannot reach the database named by DATABASE_URL: .*ECONNREFUSED.*\n$/);
+});

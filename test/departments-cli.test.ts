@@ -4,19 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
-
-const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
-
-function townhall(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { runTownhall as townhall } from './cli-run.js';
 
 test('departments --help shows both actions and the top-level help lists the command', async () => {
   const run = await townhall(['departments', '--help'], {});

@@ -5,11 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './database.js';
 import { startServer, type Server } from './server-process.js';
-
-const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
+import { townhallBin as bin } from './built-release.js';
 
 describe('two app processes on one PostgreSQL', { skip: postgresUrl ? false : 'needs TOWNHALL_TEST_POSTGRES_URL' }, () => {
   let t: TestDatabase;

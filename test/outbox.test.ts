@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
@@ -18,8 +17,7 @@ import { loadKeys } from '../src/platform/keys.js';
 import { backoffMs, claimDue, countPending, enqueue, markFailed, markSent, retryNow, type RetryPolicy } from '../src/platform/outbox.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
 import { headerOf } from './notifications-mime.js';
-
-const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
+import { townhallBin as bin } from './built-release.js';
 const council = { publicUrl: 'https://council.example', council: 'Crash Test Council' };
 const FROM = 'noreply@council.example';
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

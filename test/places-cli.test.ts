@@ -1,24 +1,16 @@
 /** townhall places import: a council loads its gazetteer from CSV, all or nothing. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { searchPlaces } from '../src/places/places.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
+import { runTownhall } from './cli-run.js';
 
-const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
 const jurisdiction = { TOWNHALL_JURISDICTION_ID: 'places.cli.test', TOWNHALL_BOUNDS: '51.3,-0.5,51.7,0.3', LOG_LEVEL: 'silent' };
 
-function townhall(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...jurisdiction, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const townhall = (args: string[], env: Record<string, string> = {}) => runTownhall(args, { ...jurisdiction, ...env });
 
 test('places --help says what the file holds', async () => {
   const run = await townhall(['places', '--help']);

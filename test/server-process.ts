@@ -1,8 +1,6 @@
 /** Runs `townhall serve` in its own process, as an operator would, for end-to-end tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const bin = fileURLToPath(new URL('../bin/townhall.js', import.meta.url));
+import { townhallBin as bin } from './built-release.js';
 
 export interface Server { process: ChildProcess; url: string; output: () => string }
 

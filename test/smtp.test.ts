@@ -10,7 +10,7 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
 import { queueEmail, verifyEmailMessage } from '../src/notifications/email.js';
 import { deliverDue, emailChannel, startDelivery, type DeliveryDeps, type DeliveryLog } from '../src/notifications/delivery.js';
-import { loadMailConfig } from '../src/notifications/settings.js';
+import { loadMailConfig } from '../src/notifications/mail-config.js';
 import { smtpSender, type EmailSender } from '../src/notifications/smtp.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';

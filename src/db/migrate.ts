@@ -48,13 +48,23 @@ export async function migrateToLatest(db: DB): Promise<string[]> {
   }
 }
 
-async function migrateOnce(db: DB): Promise<string[]> {
+/** The migrations this database has not run yet: all of them when it has no schema. */
+export async function pendingMigrations(db: DB): Promise<string[]> {
+  const known = await (await migratorFor(db)).getMigrations();
+  return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+async function migratorFor(db: DB): Promise<Migrator> {
   // Name the schema on PostgreSQL: Kysely otherwise finds its bookkeeping tables in any schema,
   // which misleads it when several Townhall databases share one server (as the tests do).
   const schema = dialectOf(db) === 'postgres'
     ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
     : undefined;
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+async function migrateOnce(db: DB): Promise<string[]> {
+  const migrator = await migratorFor(db);
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -1,8 +1,8 @@
 /**
- * The single sign-on providers, read from the environment with the rest of the configuration
- * (config.ts). Apart from oidc.ts so that the configuration needs nothing of sign-in itself.
+ * Single sign-on's configuration, read from the environment: apart from the protocol steps in
+ * oidc.ts, so that reading the configuration (every CLI command does) does not load the
+ * OpenID Connect client.
  */
-
 
 /** Who a provider signs in: council staff, or residents. */
 export type Audience = 'staff' | 'resident';

@@ -1,10 +1,9 @@
 /**
- * How messages leave: the mail server, the development mailbox, the text message provider,
- * retries and rates.
+ * How messages leave: the development mailbox, the text message provider, retries and rates.
  * Read from the environment with the rest of the configuration (config.ts); each mistake is
  * reported in plain words, never echoing a password or token.
  */
-import { defaultRetryPolicy, type RetryPolicy } from '../platform/outbox.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../platform/retry-policy.js';
 
 export interface NotificationConfig {
   /** smtp: send through SMTP_URL; dev: keep emails in the development mailbox; null: smtp when SMTP_URL is set (dev under --demo). */
@@ -74,41 +73,4 @@ export function loadNotificationConfig(env: Env, problems: string[]): Notificati
     emailRatePerSecond: whole('EMAIL_RATE_PER_SECOND', 10, 1, 100_000),
     smsRatePerSecond: whole('SMS_RATE_PER_SECOND', 5, 1, 100_000),
   };
-}
-
-export interface MailConfig {
-  /** smtp:// or smtps:// with any user and password in it; null: email is not configured. */
-  smtpUrl: string | null;
-  /** The From of every email, e.g. "Springfield <noreply@springfield.gov>" or a bare address. */
-  from: string | null;
-}
-
-export const mailVariables: Array<[name: string, meaning: string]> = [
-  ['SMTP_URL', 'the mail server for emails to residents, e.g. smtp://user:password@mail.example.gov:587 (smtps:// for port 465); unset: emails wait in the outbox'],
-  ['MAIL_FROM', 'the sender of those emails, e.g. "Springfield Council <noreply@springfield.gov>" (needed with SMTP_URL)'],
-];
-
-/** Reads SMTP_URL and MAIL_FROM; each problem is added to `problems` in plain words (never echoing a password). */
-export function loadMailConfig(env: Env, problems: string[]): MailConfig {
-  const read = (name: string) => env[name]?.trim() || null;
-  const smtpUrl = read('SMTP_URL');
-  const from = read('MAIL_FROM');
-  if (smtpUrl !== null) {
-    let url: URL | null = null;
-    try {
-      url = new URL(smtpUrl);
-    } catch {
-      // Reported below.
-    }
-    if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || url.hostname === '') {
-      problems.push('SMTP_URL must look like smtp://user:password@mail.example.gov:587 or smtps://user:password@mail.example.gov:465 (the value set is not shown, as it may hold a password)');
-    }
-    if (from === null) problems.push('MAIL_FROM is needed when SMTP_URL is set, e.g. "Springfield Council <noreply@springfield.gov>"');
-  } else if (from !== null) {
-    problems.push('SMTP_URL is needed when MAIL_FROM is set: it names the mail server that sends the emails');
-  }
-  if (from !== null && !/^([^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
-    problems.push(`MAIL_FROM must be an email address, optionally with a name, e.g. "Springfield Council <noreply@springfield.gov>"; got "${from.slice(0, 100)}"`);
-  }
-  return { smtpUrl, from };
 }

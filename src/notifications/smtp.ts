@@ -1,7 +1,7 @@
 /**
  * Emails over SMTP: the sender (text and HTML parts, a Message-ID made from the outbox id,
  * one-click unsubscribe headers) and the development mailbox. The mail configuration is read in
- * settings.ts; the delivery loop is in delivery.ts. Without SMTP_URL and MAIL_FROM (and outside
+ * mail-config.ts; the delivery loop is in delivery.ts. Without SMTP_URL and MAIL_FROM (and outside
  * the development mailbox), emails stay queued and are sent once email is configured.
  *
  * Logs never hold an address or a link: only the outbox id, which email it is, and the mail
@@ -10,7 +10,7 @@
 import nodemailer from 'nodemailer';
 import type { Email } from './email.js';
 import { htmlEmail } from './html.js';
-import type { MailConfig } from './settings.js';
+import type { MailConfig } from './mail-config.js';
 
 export interface EmailSender {
   /** Names the provider in the outbox: smtp, or dev (kept in the development mailbox, not sent). */

@@ -18,25 +18,12 @@
 import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
 import { nowIso } from './time.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
-/** The default number of attempts before a message is dead (OUTBOX_MAX_ATTEMPTS). */
-export const MAX_ATTEMPTS = 8;
+export { MAX_ATTEMPTS, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'dead';
 export const outboxStatuses: readonly OutboxStatus[] = ['queued', 'sending', 'sent', 'failed', 'dead'];
-
-/** How delivery retries; every value configurable (tests use milliseconds). */
-export interface RetryPolicy {
-  maxAttempts: number;
-  /** The first gap after a failure; each further failure may double it (full jitter). */
-  backoffBaseMs: number;
-  /** The longest gap. */
-  backoffCapMs: number;
-  /** How long a claim holds a message before another worker may take it over: longer than any provider call. */
-  leaseMs: number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: MAX_ATTEMPTS, backoffBaseMs: 30_000, backoffCapMs: 6 * 3600_000, leaseMs: 5 * 60_000 };
 
 /** The longest an error text kept in last_error may be. */
 const MAX_ERROR_LENGTH = 500;

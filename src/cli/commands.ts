@@ -1,0 +1,95 @@
+/**
+ * Every townhall subcommand: how it is used and what it does, for --help and argument parsing.
+ * What a command runs is loaded only when it runs, so `townhall --help` and the light commands
+ * start without loading the web application, the demo city or drivers they do not use.
+ */
+import type { ParseArgsConfig } from 'node:util';
+import { roles } from '../identity/roles.js';
+import type { CommandContext } from './context.js';
+
+export interface Command {
+  usage: string;
+  summary: string;
+  options?: ParseArgsConfig['options'];
+  positionals?: boolean;
+  load(): Promise<{ run(context: CommandContext): Promise<number> }>;
+}
+
+export const commands: Record<string, Command> = {
+  serve: {
+    usage: 'townhall serve [--demo]',
+    summary: 'Migrate the database and serve Townhall. With --demo, load the demo city when the database is empty.',
+    options: { demo: { type: 'boolean' } },
+    load: () => import('./serve.js'),
+  },
+  deliver: {
+    usage: 'townhall deliver',
+    summary: 'Deliver queued emails and text messages until stopped (to run delivery apart from the web servers).',
+    load: () => import('./deliver.js'),
+  },
+  migrate: {
+    usage: 'townhall migrate',
+    summary: 'Bring the database schema up to date (records each migration that ran).',
+    load: () => import('./migrate.js'),
+  },
+  seed: {
+    usage: 'townhall seed --demo [--force]',
+    summary: 'Load the demo city (services and a year of requests). Refuses a database that already has services unless --force.',
+    options: { demo: { type: 'boolean' }, force: { type: 'boolean' } },
+    load: () => import('./seed.js'),
+  },
+  'api-key': {
+    usage: 'townhall api-key create --name NAME [--scope open311:submit --scope open311:update]\n       townhall api-key list [--json]\n       townhall api-key revoke ID',
+    summary: 'Manage API keys for systems that post to Townhall. "create" prints the new key alone on stdout; it is shown only once.',
+    options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    positionals: true,
+    load: () => import('./api-key.js'),
+  },
+  keys: {
+    usage: 'townhall keys rotate',
+    summary: 'Seal residents\' personal data under a new key. With a key file, adds a new key to it; with TOWNHALL_ENCRYPTION_KEY, re-seals under that key (put the old one in TOWNHALL_ENCRYPTION_PREVIOUS_KEYS). Restart the app processes afterwards.',
+    positionals: true,
+    load: () => import('./keys.js'),
+  },
+  users: {
+    usage: 'townhall users create --email E --role R [--department ID|CODE]\n       townhall users list [--json]\n       townhall users disable ID\n       townhall users set-role ID --role R [--department D]\n       townhall users reset-mfa ID\n       townhall users sign-out ID|--all\n       townhall users password-link ID',
+    summary: `Manage accounts. "create" prints JSON with the user id, a one-time link to set a password and, for staff, the TOTP otpauth URI. Roles: ${roles.join(', ')}.`,
+    options: { email: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' } },
+    positionals: true,
+    load: () => import('./users.js'),
+  },
+  departments: {
+    usage: 'townhall departments list [--json]\n       townhall departments create --code C --name N',
+    summary: 'The council\'s departments. "list" prints one a line: its numeric id, a tab, its name (what "users create --department" takes, as well as the code).',
+    options: { code: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: true,
+    load: () => import('./departments.js'),
+  },
+  privacy: {
+    usage: 'townhall privacy export --email E\n       townhall privacy erase --email E --reason "why"',
+    summary: 'A person\'s data rights: "export" prints, as JSON, everything held about the person who reported with that email; "erase" deletes their details except where a service names a legal duty to keep them.',
+    options: { email: { type: 'string' }, reason: { type: 'string' } },
+    positionals: true,
+    load: () => import('./privacy.js'),
+  },
+  retention: {
+    usage: 'townhall retention run',
+    summary: 'Delete reporters\' contact details from requests closed longer than their service\'s retention period (the server also does this hourly).',
+    positionals: true,
+    load: () => import('./retention.js'),
+  },
+  places: {
+    usage: 'townhall places import FILE.csv [--replace]',
+    summary: 'Load the gazetteer residents search to say where a problem is. The CSV has columns kind,name,lat,long[,min_lat,min_long,max_lat,max_long] (kind: address, street or area; an optional header line). Every line is checked first: one wrong line and nothing is loaded. --replace removes the places loaded before.',
+    options: { replace: { type: 'boolean' } },
+    positionals: true,
+    load: () => import('./places.js'),
+  },
+  audit: {
+    usage: 'townhall audit verify [--anchor SEQ:HASH]',
+    summary: 'Walk the audit trail from its first entry and name the first one that was edited, removed or reordered. It prints an anchor (last entry and hash): keep it somewhere else, and pass it to a later verify with --anchor to catch entries cut from the end as well.',
+    options: { anchor: { type: 'string' } },
+    positionals: true,
+    load: () => import('./audit.js'),
+  },
+};
