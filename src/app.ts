@@ -14,7 +14,7 @@ import { open311Routes } from './open311/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { oidcRoutes } from './identity/oidc-routes.js';
 import { identifyPeople } from './identity/web-session.js';
-import { enforceAccess, publicAccess, SignInNeeded } from './platform/access.js';
+import { enforceAccess, publicAccess, SignInNeeded } from './identity/access.js';
 import { DomainError, httpStatusOf } from './platform/errors.js';
 import { requestSerializer } from './platform/log-redaction.js';
 import { refuseNulCharacters } from './platform/nul-guard.js';
@@ -30,6 +30,7 @@ import { homePage } from './web/home.js';
 import { infoPages } from './web/info-pages.js';
 import { reportRoutes } from './reporting/routes.js';
 import { mediaRoutes } from './media/routes.js';
+import { offlineRoutes } from './offline/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -121,6 +122,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await cataloguePages(app, deps);
   await reportRoutes(app, deps);
   await mediaRoutes(app, deps);
+  await offlineRoutes(app, deps);
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
   // The staff workspace's settings, messages, training space and live updates.

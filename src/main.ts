@@ -12,7 +12,7 @@ import { startDelivery } from './notifications/delivery.js';
 import { EVENT_RETENTION_DAYS, pruneEvents } from './platform/events.js';
 import { startScheduledJobs } from './platform/jobs.js';
 import { loadKeys } from './platform/keys.js';
-import { slaJobs } from './sla/escalation.js';
+import { slaJobs } from './jobs/escalation.js';
 import { anonymiseExpiredReporters } from './jobs/retention.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;

@@ -2,7 +2,7 @@
  * Who may call what: every registered route must appear in this table with the rule it
  * enforces, and every caller (anonymous, API keys of each scope, residents, each staff role,
  * staff who gave only their password) is tried against every route. A new route without a rule
- * cannot be registered at all (platform/access.ts); one whose rule is not listed here fails
+ * cannot be registered at all (identity/access.ts); one whose rule is not listed here fails
  * this test. Record- and field-level rules (whose case, whose contact details) follow.
  */
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import { createApiKey, revokeApiKey } from '../src/apikeys/apikeys.js';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
-import type { Access } from '../src/platform/access.js';
+import type { Access } from '../src/identity/access.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 
@@ -358,7 +358,7 @@ for (const database of databasesUnderTest()) {
 
 test('a route without an access rule cannot be registered', async () => {
   const { default: Fastify } = await import('fastify');
-  const { enforceAccess } = await import('../src/platform/access.js');
+  const { enforceAccess } = await import('../src/identity/access.js');
   const app = Fastify();
   enforceAccess(app, null as never);
   assert.throws(() => app.get('/forgotten', async () => 'oops'), /Route GET \/forgotten has no access rule/);

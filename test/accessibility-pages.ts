@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
-import { feedbackKey } from '../src/feedback/keys.js';
+import { feedbackKey } from '../src/notifications/feedback-links.js';
 import type { Language } from '../src/i18n/languages.js';
 import { axeViolations, launchBrowser } from './browser.js';
 import { startTownhall, type RunningTownhall } from './harness.js';

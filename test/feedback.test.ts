@@ -3,7 +3,7 @@
  * reporter and followers get their emails (read from the outbox), the reporter answers through
  * the emailed link in a browser without JavaScript, and "not fixed" reopens the case.
  */
-import { caseChanged } from '../src/feedback/emails.js';
+import { caseChanged } from '../src/notifications/case-updates.js';
 import { openComment } from '../src/feedback/feedback.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { openQueuedEmail, type QueuedEmail } from '../src/notifications/email.js
 import { nowIso } from '../src/platform/time.js';
 import { caseHistory } from '../src/cases/queries.js';
 import { follow } from '../src/cases/followers.js';
+import { reporterToTell } from '../src/cases/reporters.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { asRecords, marker, Open311, w3cAt, type Fields } from './open311/client.js';
 import { fixture, GRAFFITI, inside } from './open311/fixture-catalogue.js';
@@ -124,7 +125,7 @@ for (const database of databasesUnderTest()) {
       for (const person of people) await follow(t.db, Number(id), person.id, 'follower');
       await preferences(people[0]!.id, false, false);
       let queries = 0;
-      const queued = await t.db.transaction().execute((trx) => {
+      const queued = await t.db.transaction().execute(async (trx) => {
         const counting = new Proxy(trx, {
           get: (target, name) => {
             if (name === 'selectFrom') queries++;
@@ -132,7 +133,8 @@ for (const database of databasesUnderTest()) {
             return typeof value === 'function' ? (value as (...x: unknown[]) => unknown).bind(target) : value;
           },
         });
-        return caseChanged(counting, { keyring: t.keyring, publicUrl: t.baseUrl, council: 'Test' }, { caseId: Number(id), actionId: 1, serviceName: 'Graffiti', closed: false, note: null });
+        const reporter = await reporterToTell(counting, t.keyring, Number(id));
+        return caseChanged(counting, { keyring: t.keyring, publicUrl: t.baseUrl, council: 'Test' }, { caseId: Number(id), actionId: 1, serviceName: 'Graffiti', closed: false, note: null, reporter });
       });
       assert.equal(queued, 3, 'the one who chose no emails gets none');
       assert.equal(queries, 3, 'the reporter\'s details, the followers with their choices, then the message templates');

@@ -9,7 +9,7 @@ import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
 import type { ServiceInput } from '../src/catalogue/types.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { DB } from '../src/db/connection.js';
-import { registeredRoutes, type RouteSummary } from '../src/platform/access.js';
+import { registeredRoutes, type RouteSummary } from '../src/identity/access.js';
 import { makeKeyring, newKey, type Keyring } from '../src/platform/crypto.js';
 import { createTestDatabase, databasesUnderTest, type DatabaseUnderTest } from './database.js';
 

@@ -25,7 +25,7 @@ import { createApiKey } from '../src/apikeys/apikeys.js';
 import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
-import { messageIdFor } from '../src/notifications/mailer.js';
+import { messageIdFor } from '../src/notifications/smtp.js';
 import { countPending } from '../src/platform/outbox.js';
 import { loadKeys } from '../src/platform/keys.js';
 import { freshContext, launchBrowser } from './browser.js';

@@ -10,15 +10,16 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { caseChanged } from '../src/feedback/emails.js';
+import { caseChanged } from '../src/notifications/case-updates.js';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { deliverDue, emailChannel, smsChannel } from '../src/notifications/delivery.js';
-import { devMailSender, smtpSender } from '../src/notifications/mailer.js';
+import { devMailSender, smtpSender } from '../src/notifications/smtp.js';
 import { httpSmsProvider } from '../src/notifications/sms.js';
 import type { RetryPolicy } from '../src/platform/outbox.js';
 import { follow } from '../src/cases/followers.js';
+import { reporterToTell } from '../src/cases/reporters.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 import { headerOf, partOf } from './notifications-mime.js';
@@ -71,7 +72,7 @@ for (const database of databasesUnderTest()) {
     }
     const deps = () => ({ keyring: t.keyring, publicUrl: t.baseUrl, council: t.config.jurisdiction.name });
     const change = (caseId: number, actionId: number, note: string | null, closed = false) =>
-      t.db.transaction().execute((trx) => caseChanged(trx, deps(), { caseId, actionId, serviceName: 'Graffiti', closed, note }));
+      t.db.transaction().execute(async (trx) => caseChanged(trx, deps(), { caseId, actionId, serviceName: 'Graffiti', closed, note, reporter: await reporterToTell(trx, t.keyring, caseId) }));
     const deliverEmail = async () => {
       const sender = smtpSender({ smtpUrl, from: FROM }, t.config.jurisdiction.name, { colour: t.config.branding.colour })!;
       const result = await deliverDue({ db: t.db, keyring: t.keyring, policy: fast }, [emailChannel(t.keyring, sender, 1000)], { batch: 50 });

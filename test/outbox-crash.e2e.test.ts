@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { queueEmail, verifyEmailMessage } from '../src/notifications/email.js';
-import { messageIdFor } from '../src/notifications/mailer.js';
+import { messageIdFor } from '../src/notifications/smtp.js';
 import { loadKeys } from '../src/platform/keys.js';
 import { countPending } from '../src/platform/outbox.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';

@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { queueEmail, verifyEmailMessage } from '../src/notifications/email.js';
 import { startDelivery } from '../src/notifications/delivery.js';
-import { messageIdFor, smtpSender } from '../src/notifications/mailer.js';
+import { messageIdFor, smtpSender } from '../src/notifications/smtp.js';
 import { loadKeys } from '../src/platform/keys.js';
 import { backoffMs, claimDue, countPending, enqueue, markFailed, markSent, retryNow, type RetryPolicy } from '../src/platform/outbox.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';

@@ -1,6 +1,6 @@
 /**
  * Email delivery in a real SMTP conversation: a local SMTP server (no TLS, no login), the
- * mailer pointed at it through SMTP_URL, emails taken from the outbox and marked sent, or left
+ * sender pointed at it through SMTP_URL, emails taken from the outbox and marked sent, or left
  * to try again when the server refuses. On SQLite and PostgreSQL.
  */
 import { after, before, describe, test } from 'node:test';
@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
 import { queueEmail, verifyEmailMessage } from '../src/notifications/email.js';
-import { deliverEmails, loadMailConfig, smtpSender, startEmailDelivery, type DeliveryLog } from '../src/notifications/mailer.js';
+import { deliverDue, emailChannel, startDelivery, type DeliveryDeps, type DeliveryLog } from '../src/notifications/delivery.js';
+import { loadMailConfig } from '../src/notifications/mail-config.js';
+import { smtpSender, type EmailSender } from '../src/notifications/smtp.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
 import { partOf } from './notifications-mime.js';
@@ -43,6 +45,12 @@ function capturingLog() {
   const lines: unknown[] = [];
   const keep = (...args: unknown[]) => { lines.push(args); };
   return { lines, log: { info: keep, warn: keep, error: keep } as unknown as DeliveryLog };
+}
+
+/** One delivery pass over due emails only: how many were sent, and how many failed (or died). */
+async function deliverEmails(deps: DeliveryDeps, sender: EmailSender) {
+  const result = await deliverDue(deps, [emailChannel(deps.keyring, sender, 1000)]);
+  return { sent: result.sent, failed: result.failed + result.dead };
 }
 
 for (const database of databasesUnderTest()) {
@@ -136,7 +144,7 @@ for (const database of databasesUnderTest()) {
       const id = await queue(to, `${council.publicUrl}/sign-in/email-link/confirm?token=${'c'.repeat(43)}`);
       const base = { DATABASE_URL: t.url, LOG_LEVEL: 'silent' };
       const quiet = capturingLog();
-      const idle = startEmailDelivery({ db: t.db, keyring, config: loadConfig(base), log: quiet.log });
+      const idle = startDelivery({ db: t.db, keyring, config: loadConfig(base), log: quiet.log });
       await new Promise((resolve) => setTimeout(resolve, 50));
       await idle.stop();
       assert.equal(quiet.lines.length, 1);
@@ -144,7 +152,7 @@ for (const database of databasesUnderTest()) {
       assert.equal((await t.db.selectFrom('outbox').select('sent_at').where('id', '=', id).executeTakeFirstOrThrow()).sent_at, null, 'still queued');
 
       const { log } = capturingLog();
-      const worker = startEmailDelivery({ db: t.db, keyring, config: loadConfig({ ...base, SMTP_URL: smtpUrl, MAIL_FROM: 'Council <noreply@council.example>' }), log }, { everyMs: 20 });
+      const worker = startDelivery({ db: t.db, keyring, config: loadConfig({ ...base, SMTP_URL: smtpUrl, MAIL_FROM: 'Council <noreply@council.example>' }), log }, { everyMs: 20 });
       for (let i = 0; i < 200 && !received.some((m) => m.to.includes(to)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
       await worker.stop();
       assert.ok(received.some((m) => m.to.includes(to)), 'delivered by the worker');

@@ -17,7 +17,7 @@ import { applyStatusUpdate } from '../src/cases/outside-updates.js';
 import { insertAction } from '../src/cases/store.js';
 import { follow } from '../src/cases/followers.js';
 import { nearbyOpenReports } from '../src/tracking/nearby.js';
-import { emailPreferences } from '../src/tracking/preferences.js';
+import { emailPreferences } from '../src/notifications/preferences.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 import { WebClient } from './web-client.js';

@@ -8,7 +8,7 @@
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import type { CaseRow } from '../db/schema.js';
-import { caseChanged, type CaseChangeDeps } from '../feedback/emails.js';
+import { caseChanged, type CaseChangeDeps } from '../notifications/case-updates.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
@@ -22,6 +22,7 @@ import { caseEvents, caseWorkflow } from '../workflow/workflow.js';
 import { copyFollowers } from './followers.js';
 import { enterState, type CaseContext } from './lifecycle.js';
 import { actionByIdempotencyKey, auditViewOfCase, findCase, insertAction, lockCases, refreshCaseDueAt, setCaseColumns, updateCase } from './store.js';
+import { reporterToTell } from './reporters.js';
 
 /** What performing an action needs besides the case: the jurisdiction, and what sends residents' emails. */
 export interface EngineContext extends CaseContext {
@@ -86,7 +87,7 @@ async function perform(trx: DB, ctx: EngineContext, caseId: number, input: CaseA
     before: auditViewOfCase(current), after: { ...auditViewOfCase(after), action_id: actionId, ...auditDetails(plan.details) },
   });
   if (plan.isPublic && notifyResidents && !isTrainingJurisdiction(ctx.jurisdictionId)) {
-    await caseChanged(trx, ctx.notify, { caseId, actionId, serviceName: current.service_name, closed: after.status === 'closed', note: plan.description });
+    await caseChanged(trx, ctx.notify, { caseId, actionId, serviceName: current.service_name, closed: after.status === 'closed', note: plan.description, reporter: await reporterToTell(trx, ctx.notify.keyring, caseId) });
   }
   const events = caseEvents(after, plan.action, [current.department_id, after.department_id], plan.isPublic ? { definition } : null);
   if (plan.mergeInto) events.push(...caseEvents(plan.mergeInto, 'merged_in', [plan.mergeInto.department_id], null).slice(0, 1));

@@ -3,14 +3,16 @@
  * and a resident reopening a closed case. Each is an appended public action with the case's new
  * state and an audit entry, in one transaction, with the workflow's side kept in step.
  */
+import { parseId } from '../platform/ids.js';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
-import { caseChanged, type CaseChangeDeps } from '../feedback/emails.js';
+import { caseChanged, type CaseChangeDeps } from '../notifications/case-updates.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { isTrainingJurisdiction } from '../training/space.js';
 import { followOutsideChange } from './lifecycle.js';
 import * as store from './store.js';
+import { reporterToTell } from './reporters.js';
 import type { Actor, PublicStatus } from './types.js';
 
 /** What the audit trail keeps of a case: its public fields and who works it, never the reporter's details. */
@@ -38,7 +40,8 @@ export type AppliedUpdate = StatusUpdate;
 export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: StatusUpdate, actor: Actor, notify: CaseChangeDeps, timeZone = 'UTC'): Promise<AppliedUpdate> {
   const idempotencyKey = `open311-update:${update.updateId}`;
   return db.transaction().execute(async (trx) => {
-    const current = /^\d{1,15}$/.test(update.requestId) ? await store.findCase(trx, jurisdictionId, Number(update.requestId)) : undefined;
+    const caseId = parseId(update.requestId);
+    const current = caseId !== null ? await store.findCase(trx, jurisdictionId, caseId) : undefined;
     if (!current) throw notFound(`There is no service request with id "${update.requestId}".`);
     if (await store.actionByIdempotencyKey(trx, idempotencyKey)) throw conflict(`The update with update_id "${update.updateId}" was already received; it was not applied again.`);
     const receivedAt = nowIso();
@@ -60,7 +63,7 @@ export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: 
       before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId, update_id: update.updateId },
     });
     // Practice cases never reach residents.
-    if (!isTrainingJurisdiction(jurisdictionId)) await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, closed: update.status === 'closed', note: update.description });
+    if (!isTrainingJurisdiction(jurisdictionId)) await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, closed: update.status === 'closed', note: update.description, reporter: await reporterToTell(trx, notify.keyring, current.id) });
     await followOutsideChange(trx, { jurisdictionId, timeZone }, current, after, 'status_update');
     return { ...update, updateId: String(actionId) };
   });

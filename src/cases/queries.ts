@@ -2,6 +2,7 @@
  * Reading cases: one by id or token, searches and counts for the Open311 API and the public
  * pages, the public updates, and a case's history. Readers outside the case module use these.
  */
+import { parseId } from '../platform/ids.js';
 import type { Bounds } from '../config.js';
 import type { DB } from '../db/connection.js';
 import { notFound } from '../platform/errors.js';
@@ -13,7 +14,8 @@ import type { AttributeAnswers, Channel, PublicStatus, ServiceRequest } from './
 export { findCaseRow } from './store.js';
 
 export async function getServiceRequest(db: DB, jurisdictionId: string, id: string): Promise<ServiceRequest> {
-  const row = /^\d{1,15}$/.test(id) ? await store.findCase(db, jurisdictionId, Number(id)) : undefined;
+  const caseId = parseId(id);
+  const row = caseId !== null ? await store.findCase(db, jurisdictionId, caseId) : undefined;
   if (!row) throw notFound(`There is no service request with id "${id}".`);
   return toServiceRequest(row);
 }
@@ -51,7 +53,7 @@ function caseFilters(search: Omit<RequestSearch, 'ids' | 'limit' | 'offset'>) {
 }
 
 export async function searchServiceRequests(db: DB, jurisdictionId: string, search: RequestSearch): Promise<ServiceRequest[]> {
-  const ids = search.ids?.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  const ids = search.ids?.map(parseId).filter((id): id is number => id !== null);
   const rows = await store.searchCases(db, jurisdictionId, { ...(ids ? { ids } : {}), ...caseFilters(search), limit: search.limit, offset: search.offset });
   return rows.map(toServiceRequest);
 }
@@ -142,10 +144,9 @@ export async function caseActionsInOrder(db: DB, caseId: number) {
 }
 
 /** What a public case stream needs to start (its status and last update), in the jurisdiction. */
-export async function caseStatus(db: DB, jurisdictionId: string, id: string): Promise<{ id: number; status: string; state: string; updatedAt: string } | undefined> {
-  if (!/^\d{1,15}$/.test(id)) return undefined;
+export async function caseStatus(db: DB, jurisdictionId: string, id: number): Promise<{ id: number; status: string; state: string; updatedAt: string } | undefined> {
   return db.selectFrom('cases').select(['id', 'status', 'state', 'updated_at as updatedAt'])
-    .where('id', '=', Number(id)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+    .where('id', '=', id).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
 }
 
 /** The department a case is worked by, and its service's own department (for who may watch it live). */

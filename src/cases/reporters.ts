@@ -110,3 +110,10 @@ export async function contactForCase(db: DB, keyring: Keyring, caseId: number): 
   const contact = openReporter(keyring, row);
   return hasContact(contact) ? contact : null;
 }
+
+/** What a case-update message needs of the reporter: their email address, opened, and whether they unsubscribed from this case. */
+export async function reporterToTell(db: DB, keyring: Keyring, caseId: number): Promise<{ email: string | null; unsubscribed: boolean } | null> {
+  const row = await db.selectFrom('case_reporters').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+  if (!row) return null;
+  return { email: openReporter(keyring, row).email ?? null, unsubscribed: row.unsubscribed_at !== null };
+}

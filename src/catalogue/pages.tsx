@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { translate, type Translator } from '../i18n/i18n.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { renderErrorPage } from '../web/error-page.js';
 import { formText } from '../web/forms.js';

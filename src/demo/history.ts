@@ -4,10 +4,9 @@
  * into the year before `now`, so it keeps its weekday, time of day, season (within about 9 days)
  * and its real time to close. Cases that fit no demo service are left out.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import type { ServiceInput } from '../catalogue/types.js';
 import type { AttributeAnswers, Channel } from '../cases/types.js';
+import { readCsvFile } from '../platform/csv.js';
 import { demoServices } from './catalogue-data.js';
 import { demoCity } from './city.js';
 
@@ -34,45 +33,6 @@ const DAY = 24 * HOUR;
 const SHIFT_STEP = 364 * DAY;
 /** Cases closed more than a year after opening were closed in bulk clean-ups: treat them as open. */
 const LONGEST_PLAUSIBLE_CLOSE = 365 * DAY;
-
-/** Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  while (i < n) {
-    let field: string;
-    if (text[i] === '"') {
-      field = '';
-      let from = i + 1;
-      for (;;) {
-        const quote = text.indexOf('"', from);
-        if (quote === -1) throw new Error('The CSV ends inside a quoted field.');
-        field += text.slice(from, quote);
-        if (text[quote + 1] === '"') { field += '"'; from = quote + 2; continue; }
-        i = quote + 1;
-        break;
-      }
-    } else {
-      let end = i;
-      while (end < n && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++;
-      field = text.slice(i, end);
-      i = end;
-    }
-    record.push(field);
-    if (text[i] === ',') {
-      i++;
-      if (i < n) continue;
-      record.push(''); // a trailing comma at the very end still ends with an empty field
-    }
-    if (text[i] === '\r') i++;
-    if (text[i] === '\n') i++;
-    records.push(record);
-    record = [];
-  }
-  return records;
-}
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 /** Per zone: UTC day number → the offset that holds all that day (days with a clock change are not cached). */
@@ -292,8 +252,7 @@ type Column = (typeof requiredColumns)[number];
 
 /** Reads the sample (plain or gzipped) into records keyed by column name. */
 export function readSampleCases(csvPath: string): Array<Record<Column, string>> {
-  const bytes = readFileSync(csvPath);
-  const [header, ...rows] = parseCsv((csvPath.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+  const [header, ...rows] = readCsvFile(csvPath);
   if (!header) throw new Error(`${csvPath} is empty.`);
   const index = new Map(header.map((name, i) => [name, i]));
   for (const column of requiredColumns) if (!index.has(column)) throw new Error(`${csvPath} has no "${column}" column.`);

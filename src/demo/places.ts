@@ -3,13 +3,11 @@
  * distinct address with a point, each street (the addresses without their house numbers, and
  * both streets of an intersection) and each neighbourhood, with a centre and an extent.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import type { Bounds } from '../config.js';
 import type { DB } from '../db/connection.js';
 import { importPlaces, type PlaceInput } from '../places/places.js';
+import { readCsvFile } from '../platform/csv.js';
 import { demoCity } from './city.js';
-import { parseCsv } from './history.js';
 
 /** "1671 25TH AVE, SAN FRANCISCO, CA, 94122" → "1671 25th Ave"; "O'FARRELL ST" → "O'Farrell St". */
 export function demoPlaceName(text: string): string {
@@ -40,8 +38,7 @@ class Extent {
 
 /** The places in the sample (plain or gzipped CSV), within the demo city's bounds. */
 export function demoPlaces(csvPath: string): PlaceInput[] {
-  const bytes = readFileSync(csvPath);
-  const [header, ...rows] = parseCsv((csvPath.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+  const [header, ...rows] = readCsvFile(csvPath);
   const column = (name: string) => {
     const index = header?.indexOf(name) ?? -1;
     if (index === -1) throw new Error(`${csvPath} has no "${name}" column.`);

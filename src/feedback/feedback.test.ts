@@ -8,7 +8,7 @@ import { applyStatusUpdate } from '../cases/outside-updates.js';
 import { caseHistory, getServiceRequest } from '../cases/queries.js';
 import { submitCase } from '../cases/submit.js';
 import { feedbackEligibility, feedbackForCase, feedbackSummary, parseFeedbackForm, recordFeedback } from './feedback.js';
-import { feedbackKey, isFeedbackKey } from './keys.js';
+import { feedbackKey, isFeedbackKey } from '../notifications/feedback-links.js';
 
 const jurisdiction = { id: 'unit.example', bounds: { minLat: 50, minLong: -1, maxLat: 52, maxLong: 1 } };
 const keyring = makeKeyring(newKey());

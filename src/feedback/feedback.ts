@@ -14,7 +14,7 @@ import { closingActionId, getServiceRequest } from '../cases/queries.js';
 import { reopenCase } from '../cases/outside-updates.js';
 import { type ServiceRequest } from '../cases/types.js';
 import { DomainError } from '../platform/errors.js';
-import { isFeedbackKey } from './keys.js';
+import { isFeedbackKey } from '../notifications/feedback-links.js';
 
 export const MAX_COMMENT = 2_000;
 

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
-import { readCookie, setCookie } from '../web/cookies.js';
+import { readCookie, setCookie } from '../platform/cookies.js';
 import { english, languageByCode, type Language } from './languages.js';
 import { en, type MessageKey } from './messages/en.js';
 

@@ -3,11 +3,11 @@
  * account (residents), and set a password from a one-time link. Every page is no-store.
  */
 import { followedCases } from '../tracking/followers.js';
-import { emailPreferences, notificationPreferences } from '../tracking/preferences.js';
+import { emailPreferences, notificationPreferences } from '../notifications/preferences.js';
 import type { FastifyInstance } from 'fastify';
 import { perMinute } from '../platform/rate-limit.js';
 import { translate, type Translator } from '../i18n/i18n.js';
-import { publicAccess, signedIn } from '../platform/access.js';
+import { publicAccess, signedIn } from './access.js';
 import { DomainError } from '../platform/errors.js';
 import { formatInZone, nowIso } from '../platform/time.js';
 import { erasePersonalData, exportPersonalData } from '../privacy/privacy.js';
@@ -15,14 +15,14 @@ import { casesReportedBy } from '../cases/reporters.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, Field, formText, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import type { IdentityDeps } from './routes.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { endOtherSessions, listSessions } from './sessions.js';
 import { accountOf, changePassword, closeAccount, setPasswordWithLink, type Account } from './users.js';
 import { AccountClosedPage, AccountPage, CloseAccountPage } from './views/account.js';
 import { endCurrentSession } from './web-session.js';
 
 
-export async function accountRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
+export async function accountRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const anyone = { access: signedIn('any') };
   const attempts = perMinute(config.signInRateLimit);
   // Reports are found by email, so only a confirmed email finds them: otherwise anyone could

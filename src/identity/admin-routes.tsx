@@ -5,7 +5,7 @@
  * (`englishOnly`), inside a frame in the person's chosen language.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { signedIn } from '../platform/access.js';
+import { signedIn } from './access.js';
 import { DomainError, forbidden } from '../platform/errors.js';
 import { exportPersonalData } from '../privacy/privacy.js';
 import { csrfToken } from '../web/csrf.js';
@@ -13,13 +13,14 @@ import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { may, subjectAccessRoles, userAdminRoles } from './policy.js';
 import { isRole, roles, type Role } from './roles.js';
-import type { IdentityDeps } from './routes.js';
+import type { RouteDeps } from '../platform/deps.js';
+import { parseId } from '../platform/ids.js';
 import { accountOf, createUser, disableUser, endSessionsOf, listUsers, resetSecondFactor, type CreatedUser } from './users.js';
 import { SubjectAccessPage, UsersPage } from './views/admin.js';
 
 const field = (body: unknown, name: string) => formText(body, name).trim();
 
-export async function adminRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const admins = { access: signedIn(userAdminRoles) };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, app.site.secure);
 
@@ -55,8 +56,8 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
 
   /** The account named in the path, if this administrator may manage it (record level). */
   const manageable = async (request: FastifyRequest, refusal: string) => {
-    const id = (request.params as { id: string }).id;
-    const target = /^\d{1,15}$/.test(id) ? await accountOf(db, keyring, Number(id)).catch((error: unknown) => { if (error instanceof DomainError && error.kind === 'not_found') return null; throw error; }) : null;
+    const id = parseId((request.params as { id: string }).id);
+    const target = id !== null ? await accountOf(db, keyring, id).catch((error: unknown) => { if (error instanceof DomainError && error.kind === 'not_found') return null; throw error; }) : null;
     if (!target || !may(request.person, { action: 'user.manage', record: { department: target.department, role: target.role } })) throw forbidden(refusal);
     return { ...target, id: String(target.id) };
   };

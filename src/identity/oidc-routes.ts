@@ -5,17 +5,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import { publicAccess } from '../platform/access.js';
-import type { Keyring } from '../platform/crypto.js';
-import { readCookie, setCookie } from '../web/cookies.js';
+import { publicAccess } from './access.js';
+import { readCookie, setCookie } from '../platform/cookies.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { translate } from '../i18n/i18n.js';
 import { renderPage } from '../web/page.js';
 import {
-  accountFor, ATTEMPT_MINUTES, callbackPath, finishSignIn, isAudience, openAttempt, providerDiscovery, safeNextPath, sealAttempt,
-  SignInRefused, startSignIn, type OidcProviderConfig,
+  accountFor, ATTEMPT_MINUTES, callbackPath, finishSignIn, openAttempt, providerDiscovery, safeNextPath, sealAttempt,
+  SignInRefused, startSignIn,
 } from './oidc.js';
+import { isAudience, type OidcProviderConfig } from './oidc-config.js';
 import { isStaff } from './roles.js';
 import { beginSession, homeFor } from './web-session.js';
 
@@ -28,7 +27,7 @@ interface AudienceParams {
   audience: string;
 }
 
-export async function oidcRoutes(app: FastifyInstance, deps: { db: DB; config: Config; keyring: Keyring }): Promise<void> {
+export async function oidcRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { db, config, keyring } = deps;
   const discover = providerDiscovery();
   // Read when answering, not now: the public address may be settled after the routes (as in tests).

@@ -1,8 +1,9 @@
 /**
  * Single sign-on with OpenID Connect: staff through the council's identity provider, residents
  * through one the council trusts for them (often a national eID). Authorization code flow with
- * PKCE (S256), state and nonce, through openid-client. This file holds the configuration, the
- * protocol steps and the choice of account, as plain functions; routes live in oidc-routes.ts.
+ * PKCE (S256), state and nonce, through openid-client. This file holds the protocol steps and the
+ * choice of account, as plain functions; the configuration is read in oidc-config.ts, the routes
+ * live in oidc-routes.ts.
  *
  * The ways in are deliberately narrow (least privilege): staff accounts are only ever created by
  * an administrator, so the staff provider can only sign in an existing, active staff account;
@@ -13,13 +14,11 @@ import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { lookupHash, open, seal, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
-import { findLinkedUser, insertLink } from './oidc-store.js';
 import type { Audience, OidcProviderConfig } from './oidc-config.js';
+import { findLinkedUser, insertLink } from './oidc-store.js';
 import { isRole, isStaff, type Role } from './roles.js';
 import { endAllSessions } from './sessions.js';
 import * as store from './store.js';
-
-export { audiences, isAudience, loadOidcProviders, oidcVariables, type Audience, type OidcProviderConfig, type OidcProviders } from './oidc-config.js';
 
 // ---------------------------------------------------------------------------------------------
 // Why a sign-in did not happen

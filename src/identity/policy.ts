@@ -1,6 +1,6 @@
 /**
  * The one answer to "may this person do this, to this record?" (least privilege). Routes say
- * who may call them (platform/access.ts: function level); handlers ask here about the record
+ * who may call them (identity/access.ts: function level); handlers ask here about the record
  * in hand (record level) and about the fields in it (field level: contact details only to the
  * people who work the case).
  */

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { perMinute } from '../platform/rate-limit.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
 import type { Sender } from '../notifications/email.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from './access.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
@@ -16,7 +16,7 @@ import {
   FormProblems, linkIsUsable, LinkNotUsable, registerResident, requestEmailSignIn, requestPasswordReset, resetPassword, useEmailSignIn,
   verifyEmail, type LinkPurpose,
 } from './resident-accounts.js';
-import type { IdentityDeps } from './routes.js';
+import type { RouteDeps } from '../platform/deps.js';
 import {
   AskForEmailPage, CheckYourEmailPage, ChoosePasswordPage, ConfirmLinkPage, DonePage, LinkNotUsablePage, RegisterPage,
   confirmTitle,
@@ -29,7 +29,7 @@ const problemsIn = (request: FastifyRequest, fields: Record<string, string>) =>
 const title = (request: FastifyRequest, key: MessageKey) => translate(request).t(key);
 
 
-export async function residentRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): Promise<void> {
+export async function residentRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const attempts = perMinute(config.signInRateLimit);
   const open = { config: { access: publicAccess }, schema: { hide: true } };
   const limited = { config: { access: publicAccess, rateLimit: attempts }, schema: { hide: true } };

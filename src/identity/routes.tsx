@@ -7,11 +7,9 @@ import rateLimit from '@fastify/rate-limit';
 import { perMinute } from '../platform/rate-limit.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
 import { translate } from '../i18n/i18n.js';
-import { publicAccess, secondFactorPending } from '../platform/access.js';
-import type { Keyring } from '../platform/crypto.js';
+import { publicAccess, secondFactorPending } from './access.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
@@ -19,18 +17,12 @@ import { clearDraftCookie } from '../reporting/drafts.js';
 import { accountRoutes } from './account-routes.js';
 import { residentRoutes } from './resident-routes.js';
 import { adminRoutes } from './admin-routes.js';
-import { audiences } from './oidc.js';
+import { audiences } from './oidc-config.js';
 import { isStaff } from './roles.js';
 import { upgradeSession } from './sessions.js';
 import { checkPassword, checkSecondFactor, confirmTotp, totpEnrolment } from './sign-in.js';
 import { RecoveryCodes, SecondFactorForm, SignInForm, type SignInProvider } from './views/sign-in.js';
 import { beginSession, endCurrentSession, homeFor, setSessionCookie } from './web-session.js';
-
-export interface IdentityDeps {
-  db: DB;
-  config: Config;
-  keyring: Keyring;
-}
 
 /** Only a path on this site: never another host (an open redirect would help phishing). */
 export function safeNext(value: unknown): string {
@@ -39,7 +31,7 @@ export function safeNext(value: unknown): string {
 
 type Form = Record<string, unknown>;
 
-export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
+export async function identityRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(rateLimit, {
       global: false,
@@ -53,7 +45,7 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): 
   });
 }
 
-function signInRoutes(app: FastifyInstance, { db, config, keyring }: IdentityDeps): void {
+function signInRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
   const attempts = perMinute(config.signInRateLimit);
   // Single sign-on buttons for the providers the council configured (see oidc.ts).
   const providers = (request: FastifyRequest, next = ''): SignInProvider[] => audiences.flatMap((audience) => {

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
-import { cookieName, readCookie, setCookie } from '../web/cookies.js';
+import { cookieName, readCookie, setCookie } from '../platform/cookies.js';
 import '../web/page.js';
 import type { Person } from './person.js';
 import { isStaff, type Role } from './roles.js';

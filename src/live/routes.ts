@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { caseDepartments } from '../cases/queries.js';
 import type { Person } from '../identity/person.js';
 import { caseListScope, may, staffRoles } from '../identity/policy.js';
-import { signedIn } from '../platform/access.js';
+import { signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { forbidden, invalid, notFound } from '../platform/errors.js';
 import { topics as topicNames } from '../platform/events.js';

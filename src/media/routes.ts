@@ -2,18 +2,15 @@
  * Photos by address, /media/<id>. A case's photos are public, like the case. A photo of a report
  * still being written is shown only to the browser writing it (the one holding the draft's
  * cookie, and signed in as the draft's owner when it has one); anyone else gets "not found", so a photo's existence is not revealed either.
- * The portal's offline pages are registered here too, with the rest of engineer C's routes.
  */
 import type { FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
-import { offlineRoutes } from '../offline/routes.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
+import { cookieName, readCookie } from '../platform/cookies.js';
 import { sha256Hex } from '../platform/crypto.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { signedInUser } from '../reporting/drafts.js';
-import { cookieName, readCookie } from '../web/cookies.js';
 import { findPhoto } from './photos.js';
 
 const YEAR = 31_536_000;
@@ -42,13 +39,5 @@ export async function mediaRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     const bytes = Buffer.from(photo.bytes);
     return reply.header('content-length', bytes.length).send(bytes);
-  });
-  // A scope of its own for the rate limit on reports sent from the offline page.
-  await app.register(async (scope) => {
-    await scope.register(rateLimit, {
-      global: false,
-      onExceeded: (request) => request.log.warn({ event: 'rate_limited', route: request.routeOptions.url }, 'offline report submissions rate-limited'),
-    });
-    await offlineRoutes(scope, deps);
   });
 }

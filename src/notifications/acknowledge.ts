@@ -6,7 +6,7 @@
 import type { DB } from '../db/connection.js';
 import { lookupHash, type Keyring } from '../platform/crypto.js';
 import { queueEmail, type Sender } from './email.js';
-import { DEFAULT_LANGUAGE, renderMessage } from './templates.js';
+import { DEFAULT_LANGUAGE, renderMessage } from './message-templates.js';
 
 export async function acknowledgeRequest(trx: DB, deps: Sender & { keyring: Keyring; language?: string }, about: { caseId: number; serviceName: string }, email: string): Promise<number | null> {
   const to = email.trim();

@@ -11,12 +11,13 @@
  * many mail systems drop the duplicate); text messages carry the same Idempotency-Key, which
  * the provider uses to accept the second request without sending a second text.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
 import { claimDue, defaultRetryPolicy, markFailed, markSent, withoutAddresses, type OutboxMessage, type RetryPolicy } from '../platform/outbox.js';
 import { openQueuedEmail } from './email.js';
-import { describeServer, devMailSender, smtpSender, type DeliveryLog, type EmailSender } from './mailer.js';
+import { describeServer, devMailSender, smtpSender, type EmailSender } from './smtp.js';
 import { consoleSmsProvider, httpSmsProvider, openQueuedSms, type SmsProvider } from './sms.js';
 
 /** At most `ratePerSecond` takes per second, with bursts up to that many. */
@@ -72,6 +73,12 @@ export function smsChannel(keyring: Keyring, provider: SmsProvider, ratePerSecon
     },
     close: () => {},
   };
+}
+
+export interface DeliveryLog {
+  info: FastifyBaseLogger['info'];
+  warn: FastifyBaseLogger['warn'];
+  error: FastifyBaseLogger['error'];
 }
 
 export interface DeliveryDeps {

@@ -7,7 +7,7 @@
 import type { DB } from '../db/connection.js';
 import { open, seal, type Keyring } from '../platform/crypto.js';
 import { enqueue } from '../platform/outbox.js';
-import { builtInText, DEFAULT_LANGUAGE, renderMessage, renderText } from './templates.js';
+import { builtInText, DEFAULT_LANGUAGE, renderMessage, renderText } from './message-templates.js';
 
 export interface Email {
   to: string;
@@ -25,7 +25,7 @@ export interface Email {
 export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_password' | 'email_sign_in'
   /** The resident portal: a report was received; a case the person reported or follows changed or closed. */
   | 'report_received' | 'case_updated' | 'case_closed'
-  /** SLA escalation emails to supervisors (src/sla/messages.ts). */
+  /** SLA escalation emails to supervisors (src/jobs/escalation-emails.ts). */
   | 'sla_warning' | 'sla_breach';
 
 export interface QueuedEmail extends Email {

@@ -1,5 +1,5 @@
 /**
- * The mail server settings, read from the environment: apart from the sender in mailer.ts, so
+ * The mail server settings, read from the environment: apart from the sender in smtp.ts, so
  * that reading the configuration (every CLI command does) does not load the SMTP client.
  */
 export interface MailConfig {

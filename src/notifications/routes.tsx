@@ -6,9 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { translate } from '../i18n/i18n.js';
-import { publicAccess, signedIn } from '../platform/access.js';
+import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { countByStatus, outboxStatuses, retryNow } from '../platform/outbox.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
@@ -17,9 +18,9 @@ import { builtInTemplates, channels, type Channel } from './defaults.js';
 import { htmlEmail } from './html.js';
 import { openQueuedEmail } from './email.js';
 import { maskPhone, openQueuedSms } from './sms.js';
-import { builtInText, checkTemplate, listTemplates, renderText, resetTemplate, saveTemplate, templateFor, templateLanguages } from './templates.js';
+import { builtInText, checkMessageTemplate, listMessageTemplates, renderText, resetMessageTemplate, saveMessageTemplate, messageTemplateFor, templateLanguages } from './message-templates.js';
 import { applyUnsubscribe, readUnsubscribeToken } from './unsubscribe.js';
-import { MessagePage, MessagesPage, TemplateEditPage, TemplatesPage, UnsubscribedPage, UnsubscribeInvalidPage, UnsubscribePage, type OutboxRow } from './views.js';
+import { MessagePage, MessagesPage, MessageTemplatePage, MessageTemplatesPage, UnsubscribedPage, UnsubscribeInvalidPage, UnsubscribePage, type OutboxRow } from './views.js';
 
 /** "s•••@example.org": enough to recognise, not enough to write to. */
 export const maskEmail = (address: string): string => {
@@ -84,8 +85,8 @@ export async function notificationRoutes(app: FastifyInstance, { db, config, key
   };
 
   const messageOf = async (request: FastifyRequest) => {
-    const id = (request.params as { id: string }).id;
-    const row = /^\d{1,15}$/.test(id) ? await db.selectFrom('outbox').selectAll().where('id', '=', Number(id)).executeTakeFirst() : undefined;
+    const id = parseId((request.params as { id: string }).id);
+    const row = id !== null ? await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     if (!row) throw notFound('There is no message with this number.');
     return row;
   };
@@ -136,7 +137,7 @@ export async function notificationRoutes(app: FastifyInstance, { db, config, key
   const audiences = Object.fromEntries(Object.entries(builtInTemplates).map(([event, t]) => [event, t.audience]));
   app.get('/admin/messages/templates', { config: admins, schema: { hide: true } }, async (request, reply) => renderPage(request, reply, {
     title: 'Message templates', wide: true, englishOnly: true,
-    body: <TemplatesPage rows={await listTemplates(db)} audiences={audiences} notice={formText(request.query, 'reset') === '1' ? 'The built-in text is used again.' : null} />,
+    body: <MessageTemplatesPage rows={await listMessageTemplates(db)} audiences={audiences} notice={formText(request.query, 'reset') === '1' ? 'The built-in text is used again.' : null} />,
   }));
 
   /** The template in the address, or 404 when there is no such event, channel or language. */
@@ -148,30 +149,30 @@ export async function notificationRoutes(app: FastifyInstance, { db, config, key
     }
     return { event, channel: channel as Channel, language };
   };
-  const templatePath = '/admin/messages/templates/:event/:channel/:language';
+  const messageTemplateRoute = '/admin/messages/templates/:event/:channel/:language';
 
   const showTemplate = async (request: FastifyRequest, reply: FastifyReply, key: ReturnType<typeof templateKey>, form: { subject: string; body: string } | null, extra: { errors?: Record<string, string>; preview?: boolean } = {}) => {
     const overridden = (await db.selectFrom('message_templates').select('event').where('event', '=', key.event).where('channel', '=', key.channel).where('language', '=', key.language).executeTakeFirst()) !== undefined;
-    const saved = form ?? await templateFor(db, key.event, key.channel, key.language);
+    const saved = form ?? await messageTemplateFor(db, key.event, key.channel, key.language);
     const current = { subject: saved?.subject ?? '', body: saved?.body ?? '' };
     const errors = extra.errors ?? {};
     const defs = builtInTemplates[key.event]!;
     const preview = extra.preview || !form ? renderText(current, defs.sample) : null;
     return renderPage(request, reply, {
       title: `Template ${key.event} ${key.channel} ${key.language}`, englishOnly: true, status: Object.keys(errors).length > 0 ? 400 : 200,
-      body: <TemplateEditPage {...key} subject={current.subject} body={current.body} placeholders={defs.placeholders} overridden={overridden} preview={Object.keys(errors).length > 0 ? null : preview} errors={errors} csrf={csrf(request, reply)} />,
+      body: <MessageTemplatePage {...key} subject={current.subject} body={current.body} placeholders={defs.placeholders} overridden={overridden} preview={Object.keys(errors).length > 0 ? null : preview} errors={errors} csrf={csrf(request, reply)} />,
     });
   };
 
-  app.get(templatePath, { config: admins, schema: { hide: true } }, async (request, reply) => showTemplate(request, reply, templateKey(request), null));
+  app.get(messageTemplateRoute, { config: admins, schema: { hide: true } }, async (request, reply) => showTemplate(request, reply, templateKey(request), null));
 
-  app.post(templatePath, { config: admins, schema: { hide: true } }, async (request, reply) => {
+  app.post(messageTemplateRoute, { config: admins, schema: { hide: true } }, async (request, reply) => {
     const key = templateKey(request);
     const form = { subject: formText(request.body, 'subject'), body: formText(request.body, 'body') };
-    const errors = checkTemplate({ ...key, ...form });
+    const errors = checkMessageTemplate({ ...key, ...form });
     if (Object.keys(errors).length > 0 || formText(request.body, 'do') === 'preview') return showTemplate(request, reply, key, form, { errors, preview: true });
     try {
-      await saveTemplate(db, { ...key, ...form }, `user:${request.person!.userId}`);
+      await saveMessageTemplate(db, { ...key, ...form }, `user:${request.person!.userId}`);
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'invalid') return showTemplate(request, reply, key, form, { errors: { body: error.message } });
       throw error;
@@ -179,9 +180,9 @@ export async function notificationRoutes(app: FastifyInstance, { db, config, key
     return reply.redirect(`/admin/messages/templates/${key.event}/${key.channel}/${key.language}`, 303);
   });
 
-  app.post(`${templatePath}/reset`, { config: admins, schema: { hide: true } }, async (request, reply) => {
+  app.post(`${messageTemplateRoute}/reset`, { config: admins, schema: { hide: true } }, async (request, reply) => {
     const key = templateKey(request);
-    await resetTemplate(db, key, `user:${request.person!.userId}`);
+    await resetMessageTemplate(db, key, `user:${request.person!.userId}`);
     return reply.redirect('/admin/messages/templates?reset=1', 303);
   });
 }

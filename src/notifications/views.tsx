@@ -3,7 +3,7 @@
  * the unsubscribe page. Staff pages (English only): the outbox, one message, the templates.
  */
 import { useTranslator } from '../i18n/i18n.js';
-import type { NotificationPreferences } from '../tracking/preferences.js';
+import type { NotificationPreferences } from './preferences.js';
 import { ErrorSummary, PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import type { Channel } from './defaults.js';
 import type { UnsubscribeTarget } from './unsubscribe.js';
@@ -189,7 +189,7 @@ export function MessagePage({ row, subject, text, htmlUrl }: { row: OutboxRow; s
   );
 }
 
-export interface TemplateListRow {
+export interface MessageTemplateRow {
   event: string;
   channel: Channel;
   language: string;
@@ -197,9 +197,9 @@ export interface TemplateListRow {
   updatedAt: string | null;
 }
 
-export const templatePath = (r: { event: string; channel: string; language: string }) => `/admin/messages/templates/${r.event}/${r.channel}/${r.language}`;
+export const messageTemplatePath = (r: { event: string; channel: string; language: string }) => `/admin/messages/templates/${r.event}/${r.channel}/${r.language}`;
 
-export function TemplatesPage({ rows, audiences, notice }: { rows: TemplateListRow[]; audiences: Record<string, string>; notice: string | null }) {
+export function MessageTemplatesPage({ rows, audiences, notice }: { rows: MessageTemplateRow[]; audiences: Record<string, string>; notice: string | null }) {
   return (
     <>
       {notice && <div class="notice" role="status"><p>{notice}</p></div>}
@@ -207,13 +207,13 @@ export function TemplatesPage({ rows, audiences, notice }: { rows: TemplateListR
       <p>Each message has a built-in text per channel and language. Edit one to use your own words; reset it to go back to the built-in text.</p>
       <TableWrap label="Message templates">
         <table>
-          <caption>Templates by event</caption>
+          <caption>Message templates by event</caption>
           <thead><tr><th scope="col">Event</th><th scope="col">Sent to</th><th scope="col">Channel</th><th scope="col">Language</th><th scope="col">Text</th></tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={`${r.event}/${r.channel}/${r.language}`}>
                 <td>{r.event}</td><td>{audiences[r.event] ?? ''}</td><td>{r.channel}</td><td>{r.language}</td>
-                <td><a href={templatePath(r)}>{r.overridden ? 'Edited' : 'Built-in'}<span class="visually-hidden">: edit {r.event} {r.channel} {r.language}</span></a></td>
+                <td><a href={messageTemplatePath(r)}>{r.overridden ? 'Edited' : 'Built-in'}<span class="visually-hidden">: edit {r.event} {r.channel} {r.language}</span></a></td>
               </tr>
             ))}
           </tbody>
@@ -224,11 +224,11 @@ export function TemplatesPage({ rows, audiences, notice }: { rows: TemplateListR
   );
 }
 
-export function TemplateEditPage({ event, channel, language, subject, body, placeholders, overridden, preview, errors, csrf }: {
+export function MessageTemplatePage({ event, channel, language, subject, body, placeholders, overridden, preview, errors, csrf }: {
   event: string; channel: Channel; language: string; subject: string; body: string; placeholders: Record<string, string>;
   overridden: boolean; preview: { subject: string; text: string } | null; errors: FieldErrors; csrf: string;
 }) {
-  const action = templatePath({ event, channel, language });
+  const action = messageTemplatePath({ event, channel, language });
   return (
     <>
       <ErrorSummary errors={errors} />
@@ -264,7 +264,7 @@ export function TemplateEditPage({ event, channel, language, subject, body, plac
           <button type="submit" class="secondary">Reset to the built-in text</button>
         </PostForm>
       )}
-      <p><a href="/admin/messages/templates">Back to the templates</a></p>
+      <p><a href="/admin/messages/templates">Back to the message templates</a></p>
     </>
   );
 }

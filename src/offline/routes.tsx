@@ -5,12 +5,13 @@
  * returns. Without JavaScript the form is an ordinary form. Either way the report goes through
  * submitServiceRequest, the same checks as every other channel.
  */
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listServices } from '../catalogue/catalogue.js';
 import type { Service } from '../catalogue/types.js';
 import { withinBounds, type Bounds } from '../config.js';
 import { translate, useTranslator, type MessageKey } from '../i18n/i18n.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import { perMinute } from '../platform/rate-limit.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';
@@ -133,7 +134,18 @@ function SentPage({ id }: { id: string }) {
 const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
 const emptyValues = (): Values => ({ service: '', description: '', address: '', lat: '', long: '', email: '' });
 
-export async function offlineRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
+export async function offlineRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  // A scope of its own for the rate limit on reports sent from the offline page.
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      onExceeded: (request) => request.log.warn({ event: 'rate_limited', route: request.routeOptions.url }, 'offline report submissions rate-limited'),
+    });
+    offlinePage(scope, deps);
+  });
+}
+
+function offlinePage(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
   const jurisdiction = { id: config.jurisdiction.id, bounds: config.jurisdiction.bounds, timeZone: config.jurisdiction.timeZone };
   const b = jurisdiction.bounds;
   const boundsText = `${b.minLat},${b.minLong},${b.maxLat},${b.maxLong}`;

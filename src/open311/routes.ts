@@ -7,26 +7,18 @@ import { perMinute } from '../platform/rate-limit.js';
 import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
 import { getService, listServices } from '../catalogue/catalogue.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import { apiKeyAccess, authorisedKey, publicAccess } from '../platform/access.js';
-import type { Keyring } from '../platform/crypto.js';
+import { apiKeyAccess, authorisedKey, publicAccess } from '../identity/access.js';
 import { DomainError, httpStatusOf, invalid, notFound } from '../platform/errors.js';
 import { applyStatusUpdate } from '../cases/outside-updates.js';
 import { findRequestIdByToken, getServiceRequest, listStatusUpdates, searchServiceRequests } from '../cases/queries.js';
 import { submitCase } from '../cases/submit.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { discoveryDocument } from './discovery.js';
 import { requestSchema, responses, serviceDefinitionSchema, serviceSchema, submittedSchema, tokenSchema, updateSchema } from './schemas.js';
 import { parseNewRequest, parseRequestSearch, parseStatusUpdate, parseUpdateRange, single, type Params } from './parse.js';
 import {
   contentType, renderErrors, renderList, renderObject, requestRow, serviceDefinition, serviceRow, updateRow, type Format,
 } from './presenters.js';
-
-interface Deps {
-  db: DB;
-  config: Config;
-  keyring: Keyring;
-}
 
 const format = Type.Union([Type.Literal('json'), Type.Literal('xml')], { description: 'Response format' });
 const jurisdiction = Type.Optional(Type.String({ description: 'Ignored when it names this server; refused otherwise.' }));
@@ -36,7 +28,7 @@ export function formatOf(url: string): Format {
   return /\.xml(\?|$)/.test(url) ? 'xml' : 'json';
 }
 
-export async function open311Routes(app: FastifyInstance, { db, config, keyring }: Deps): Promise<void> {
+export async function open311Routes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const zone = config.jurisdiction.timeZone;
   const jurisdictionId = config.jurisdiction.id;
 

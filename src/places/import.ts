@@ -4,7 +4,7 @@
  * can fix the file and load it again.
  */
 import { withinBounds, type Bounds } from '../config.js';
-import { parseCsv } from '../demo/history.js';
+import { parseCsv } from '../platform/csv.js';
 import { placeKinds, type PlaceInput, type PlaceKind } from './places.js';
 
 export const placesCsvColumns = ['kind', 'name', 'lat', 'long', 'min_lat', 'min_long', 'max_lat', 'max_long'] as const;

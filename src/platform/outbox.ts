@@ -111,15 +111,6 @@ export async function claimDue(db: DB, limit: number, options: { kinds?: readonl
   return db.isTransaction ? pick(db) : db.transaction().execute(pick);
 }
 
-/**
- * The old name: claims due messages of one kind (or all). Kept for callers written before the
- * delivery states; it now marks them sending, like claimDue.
- */
-export async function claimPending(db: DB, limit: number, options: { kind?: string; now?: Date; leaseMs?: number } = {}): Promise<OutboxMessage[]> {
-  return claimDue(db, limit, { kinds: options.kind === undefined ? undefined : [options.kind], now: options.now, leaseMs: options.leaseMs });
-}
-
-/** Marks a message sent (by which provider, when known). */
 /** Records a delivery. With the claim's lease, only while that lease still holds; returns whether it was recorded. */
 export async function markSent(db: DB, id: number, provider?: string, lease?: string): Promise<boolean> {
   let update = db.updateTable('outbox').set((eb) => ({

@@ -10,7 +10,7 @@ import type { DB } from '../db/connection.js';
 import { open, seal, sha256Hex, type Keyring } from '../platform/crypto.js';
 import { addDays, nowIso } from '../platform/time.js';
 import type { AttributeAnswers } from '../cases/types.js';
-import { cookieName, readCookie, setCookie } from '../web/cookies.js';
+import { cookieName, readCookie, setCookie } from '../platform/cookies.js';
 
 export const DRAFT_DAYS = 7;
 const SEALED_FIELD = 'report_draft';

@@ -5,7 +5,6 @@
  * transaction, and the draft is deleted in it too, so a second click cannot send a second case.
  */
 import { withinBounds } from '../config.js';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
@@ -14,10 +13,12 @@ import type { Service } from '../catalogue/types.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
 import { accountOf } from '../identity/users.js';
 import { addDraftPhoto, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
+import { acceptUploads } from '../media/uploads.js';
 import { getPlace, searchPlaces } from '../places/places.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { perMinute } from '../platform/rate-limit.js';
 import { checkAnswers } from '../cases/answers.js';
 import { getServiceRequest } from '../cases/queries.js';
@@ -41,9 +42,6 @@ const access = { config: { access: publicAccess }, schema: { hide: true } };
 
 /** A number typed as degrees: digits with an optional sign and decimal point. */
 const degrees = (text: string): number | null => (/^[-+]?(\d{1,3}(\.\d+)?|\.\d+)$/.test(text) ? Number(text) : null);
-
-/** Uploaded files, kept beside the body so other hooks never walk megabytes of bytes. */
-const uploads = new WeakMap<FastifyRequest, { bytes: Buffer; truncated: boolean }>();
 
 export async function reportRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   // A scope of its own: the send button's rate limit, and multipart forms for photos only.
@@ -197,8 +195,8 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   app.post('/report/location/place', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'location');
     if (!draft) return;
-    const id = Number(formText(request.body, 'place'));
-    const place = Number.isSafeInteger(id) && id > 0 ? await getPlace(db, jurisdictionId, id) : undefined;
+    const id = parseId(formText(request.body, 'place'));
+    const place = id !== null && id > 0 ? await getPlace(db, jurisdictionId, id) : undefined;
     if (!place || !inside(place.lat, place.long)) {
       const query = formText(request.body, 'q').trim().slice(0, 200);
       return locationPage(request, reply, draft, { query, results: query ? await search(query) : [], errors: { place: translate(request).t('report.location.errorPlace') } });
@@ -295,34 +293,12 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   });
   // Only this route reads multipart forms, and only one file of at most 10 MB at a time.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: PHOTO_BYTES, files: 1, fields: 10, fieldSize: 1000 },
-      async onFile(this: FastifyRequest, part) {
-        // Never more than the limit in memory: past it, the rest is read and thrown away.
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        for await (const chunk of part.file as AsyncIterable<Buffer>) {
-          if (truncated) continue;
-          if (size + chunk.length > PHOTO_BYTES) {
-            truncated = true;
-            chunks.length = 0;
-            continue;
-          }
-          chunks.push(chunk);
-          size += chunk.length;
-        }
-        truncated ||= part.file.truncated;
-        uploads.set(this, { bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), truncated });
-      },
-    });
+    const uploadOf = await acceptUploads(scope, { maxBytes: PHOTO_BYTES, fields: 10 });
     scope.post('/report/photos', { ...access, config: { ...access.config, rateLimit: perMinute(config.reportRateLimit * 2) } }, async (request, reply) => {
       const draft = await draftFor(request, reply, 'photos');
       if (!draft) return;
       const { t, known } = translate(request);
-      const upload = uploads.get(request);
+      const upload = uploadOf(request);
       if (upload?.truncated) return photosPage(request, reply, draft, { photo: t('report.photos.errorTooBig') });
       if (!upload || upload.bytes.length === 0) return photosPage(request, reply, draft, { photo: t('report.photos.errorNone') });
       if ((await draftPhotos(db, draft.id)).length >= MAX_PHOTOS) return photosPage(request, reply, draft, { photo: t('report.photos.errorTooMany', { max: MAX_PHOTOS }) });

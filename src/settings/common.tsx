@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import { signedIn } from '../platform/access.js';
+import { signedIn } from '../identity/access.js';
 import { DomainError } from '../platform/errors.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, formText, type FieldErrors } from '../web/forms.js';

@@ -10,7 +10,7 @@ import { calendarSettingsRoutes } from './calendars-routes.js';
 import { departmentSettingsRoutes } from './departments-routes.js';
 import { routingSettingsRoutes } from './routing-routes.js';
 import { serviceSettingsRoutes } from './services-routes.js';
-import { templateSettingsRoutes } from './templates-routes.js';
+import { responseTemplateRoutes } from './response-templates-routes.js';
 import { workflowSettingsRoutes } from './workflows-routes.js';
 
 export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -42,5 +42,5 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   await departmentSettingsRoutes(app, deps);
   await routingSettingsRoutes(app, deps);
   await calendarSettingsRoutes(app, deps);
-  await templateSettingsRoutes(app, deps);
+  await responseTemplateRoutes(app, deps);
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listServices } from '../catalogue/catalogue.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { invalid } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { deleteRoutingRule, listRoutingRules, moveRoutingRule, saveRoutingRule } from '../routing/store.js';
 import { PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import { actorOf, attempt, Checkbox, csrfOf, field, settingsPage, systemAdminOnly, Select, ticked } from './common.js';
@@ -86,9 +87,9 @@ export async function routingSettingsRoutes(app: FastifyInstance, { db, config }
   });
 
   const ruleId = (request: FastifyRequest) => {
-    const id = field(request.body, 'rule');
-    if (!/^\d{1,12}$/.test(id)) throw invalid('Say which rule.');
-    return Number(id);
+    const id = parseId(field(request.body, 'rule'));
+    if (id === null) throw invalid('Say which rule.');
+    return id;
   };
 
   app.post('/admin/settings/routing/remove', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { standardDefinition } from '../workflow/standard.js';
 import { checkCalendar } from './calendars.js';
 import { areaSummary } from './departments.js';
-import { checkTemplate } from './templates.js';
+import { checkResponseTemplate } from './response-templates.js';
 import { checkSlaTarget, checkTransition, putSlaTarget, putState, putTransition, removeState, removeTransition, setInitial } from './workflows.js';
 
 test('draft edits add, replace and remove states, transitions and SLA targets', () => {
@@ -36,8 +36,8 @@ test('an area is summarised by its bounding box and points', () => {
 });
 
 test('templates name unknown placeholders; calendars check times, zones and dates', () => {
-  assert.deepEqual(checkTemplate({ name: 'Booked', departmentId: null, body: 'Ref {reference} by {expected_date}', active: true }), []);
-  assert.match(checkTemplate({ name: 'Booked', departmentId: null, body: 'Dear {name}', active: true })[0]![1], /Unknown placeholders: \{name\}/);
+  assert.deepEqual(checkResponseTemplate({ name: 'Booked', departmentId: null, body: 'Ref {reference} by {expected_date}', active: true }), []);
+  assert.match(checkResponseTemplate({ name: 'Booked', departmentId: null, body: 'Dear {name}', active: true })[0]![1], /Unknown placeholders: \{name\}/);
   const problems = checkCalendar({ id: null, code: 'x', name: 'X', timeZone: 'Mars/Base', workingHours: [{ day: 1, start: '17:00', end: '09:00' }], holidays: ['2026-02-30'] });
   assert.deepEqual(problems.map(([field]) => field), ['timeZone', 'day1', 'holidays']);
 });

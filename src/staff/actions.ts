@@ -131,7 +131,7 @@ export function parseAction(body: unknown, actorUserId: number): Parsed {
 export interface TemplateValues { reference: string; service: string; address: string; expectedAt: string | null; council: string; timeZone: string }
 
 /** Fills a template's {placeholders}; an unknown one is left as written, so staff see it before sending. */
-export function fillTemplate(body: string, values: TemplateValues): string {
+export function fillResponseTemplate(body: string, values: TemplateValues): string {
   const expected = values.expectedAt ? formatDateForPeople(values.expectedAt, values.timeZone) : 'as soon as we can';
   const known: Record<string, string> = {
     reference: values.reference, service: values.service, address: values.address || 'the place you reported', expected_date: expected, council: values.council,

@@ -4,15 +4,13 @@
  * the case. The type is judged by the file's first bytes, not its name; the size is capped.
  */
 import { randomBytes } from 'node:crypto';
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import type { Keyring } from '../platform/crypto.js';
+import { acceptUploads } from '../media/uploads.js';
 import { notFound } from '../platform/errors.js';
 import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { insertAction } from '../cases/store.js';
 import { caseWorkingRoles, loadCase, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
 import * as store from './store.js';
@@ -35,11 +33,8 @@ export const safeFileName = (name: string) => (name.split(/[\\/]/).pop() ?? '').
 /** 32 characters: never the shape of a public photo's id (22), so /media never even looks one up. */
 const newAttachmentId = () => randomBytes(24).toString('base64url');
 
-interface Upload { bytes: Buffer; name: string; truncated: boolean }
-const uploads = new WeakMap<FastifyRequest, Upload>();
 
-export async function attachmentRoutes(app: FastifyInstance, deps: {
-  db: DB; config: Config; keyring: Keyring;
+export async function attachmentRoutes(app: FastifyInstance, deps: RouteDeps & {
   showCase: (request: FastifyRequest, reply: FastifyReply, loaded: LoadedCase, extras: CaseExtras, status?: number) => Promise<FastifyReply>;
 }): Promise<void> {
   const { db, config, showCase } = deps;
@@ -57,29 +52,13 @@ export async function attachmentRoutes(app: FastifyInstance, deps: {
 
   // Only this route reads multipart forms: one file, up to the limit, never more in memory.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1000 },
-      async onFile(this: FastifyRequest, part) {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        for await (const chunk of part.file as AsyncIterable<Buffer>) {
-          if (truncated) continue;
-          if (size + chunk.length > MAX_ATTACHMENT_BYTES) { truncated = true; chunks.length = 0; continue; }
-          chunks.push(chunk);
-          size += chunk.length;
-        }
-        uploads.set(this, { bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), name: part.filename, truncated: truncated || part.file.truncated });
-      },
-    });
+    const uploadOf = await acceptUploads(scope, { maxBytes: MAX_ATTACHMENT_BYTES, fields: 5 });
     scope.post('/staff/requests/:id/attachments', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
       const person = request.person!;
       const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
       const refuse = (message: string) => showCase(request, reply, loaded, { errors: { file: message } }, 400);
       if (!caseWorkingRoles.includes(person.role)) return refuse('Your role can read cases but not add to them.');
-      const upload = uploads.get(request);
+      const upload = uploadOf(request);
       if (upload?.truncated) return refuse('The file must be smaller than 5 MB.');
       if (!upload || upload.bytes.length === 0) return refuse('Choose a file to attach.');
       const type = attachmentType(upload.bytes);

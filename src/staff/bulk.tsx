@@ -3,11 +3,10 @@
  * engine, one case at a time (each its own transaction, so one refusal stops nothing else), with
  * a line per case saying what was done and what was refused, and why.
  */
+import { parseId } from '../platform/ids.js';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import type { Keyring } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { inTraining } from '../training/space.js';
 import { performCaseAction } from '../cases/actions.js';
 import { priorities, type CaseActionInput, type Priority } from '../workflow/types.js';
@@ -50,10 +49,10 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
   }
 }
 
-export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: { db: DB; config: Config; keyring: Keyring }): void {
+export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
   app.post('/staff/bulk', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
-    const chosen = ([] as unknown[]).concat(body?.case ?? []).filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v));
+    const chosen = ([] as unknown[]).concat(body?.case ?? []).filter((v): v is string => parseId(v) !== null);
     const back = formText(body, 'back').startsWith('/staff') ? formText(body, 'back') : '/staff';
     const training = inTraining(request);
     const page = (outcomes: BulkOutcome[], status = 200, problem?: string) => renderPage(request, reply, {

@@ -13,9 +13,10 @@ import type { DB } from '../db/connection.js';
 import type { CaseRow } from '../db/schema.js';
 import type { Role } from '../identity/roles.js';
 import { caseListScope, may, staffRoles } from '../identity/policy.js';
-import { signedIn } from '../platform/access.js';
+import { signedIn } from '../identity/access.js';
 import type { Keyring } from '../platform/crypto.js';
 import { forbidden, notFound } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { formatForPeople, nowIso } from '../platform/time.js';
 import { calendarForDepartment, workingMinutesBetween } from '../sla/calendar.js';
 import { caseClocks } from '../sla/clocks.js';
@@ -24,7 +25,7 @@ import { inTraining, workspaceJurisdiction } from '../training/space.js';
 import { availableTransitions } from '../workflow/workflow.js';
 import type { Priority } from '../workflow/types.js';
 import type { FieldErrors } from '../web/forms.js';
-import { actorOf, fillTemplate } from './actions.js';
+import { actorOf, fillResponseTemplate } from './actions.js';
 import type { CaseView, ClockLine, HistoryLine } from './case-page.js';
 import * as store from './store.js';
 
@@ -59,8 +60,9 @@ function servicesOnce(db: DB, config: Config, request: FastifyRequest): Promise<
 
 /** The case, when this person may see it; another department's case is refused and the refusal audited. */
 export async function loadCase(db: DB, config: Config, request: FastifyRequest, id: string): Promise<LoadedCase> {
-  if (!/^\d{1,15}$/.test(id)) throw notFound(`There is no case ${id.slice(0, 20)}.`);
-  const row = await findCaseRow(db, workspaceJurisdiction(request, config), Number(id));
+  const caseId = parseId(id);
+  if (caseId === null) throw notFound(`There is no case ${id.slice(0, 20)}.`);
+  const row = await findCaseRow(db, workspaceJurisdiction(request, config), caseId);
   if (!row) throw notFound(`There is no case ${id}. Check the reference.`);
   const service = (await servicesOnce(db, config, request)).get(row.service_code);
   let department = service?.department ?? null;
@@ -149,7 +151,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
   const templates = canAct ? await store.templatesFor(db, config.jurisdiction.id, loaded.departmentId) : [];
   const chosen = templates.find((t) => String(t.id) === extras.templateId);
   const serviceName = loaded.service?.name ?? row.service_code;
-  const publicText = extras.publicText ?? (chosen ? fillTemplate(chosen.body, {
+  const publicText = extras.publicText ?? (chosen ? fillResponseTemplate(chosen.body, {
     reference: String(row.id), service: serviceName, address: row.address_string ?? '', expectedAt: row.expected_at, council: config.jurisdiction.name, timeZone: config.jurisdiction.timeZone,
   }) : '');
   const candidates = canAct && row.lat !== null && row.long !== null && row.status === 'open'

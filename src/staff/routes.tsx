@@ -6,12 +6,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
 import { caseListScope, may } from '../identity/policy.js';
-import type { Keyring } from '../platform/crypto.js';
 import { DomainError, forbidden, httpStatusOf } from '../platform/errors.js';
 import { formatForPeople, nowIso } from '../platform/time.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { contactForCase } from '../cases/reporters.js';
 import { inTraining, workspaceJurisdiction } from '../training/space.js';
 import { performCaseAction } from '../cases/actions.js';
@@ -27,7 +25,7 @@ import { QueuePage, queueHref, type QueueFilters, type QueueLine } from './queue
 import * as store from './store.js';
 import { ContactPage } from './views.js';
 
-export async function staffRoutes(app: FastifyInstance, { db, config, keyring }: { db: DB; config: Config; keyring: Keyring }): Promise<void> {
+export async function staffRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const staff = staffAccess;
   const formatTime = (iso: string) => formatForPeople(iso, config.jurisdiction.timeZone);
 

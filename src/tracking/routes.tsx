@@ -8,9 +8,10 @@ import { listServices } from '../catalogue/catalogue.js';
 import { isStaff } from '../identity/roles.js';
 import { translate } from '../i18n/i18n.js';
 import { listAreas, type Place } from '../places/places.js';
-import { publicAccess, signedIn } from '../platform/access.js';
+import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
+import { parseId } from '../platform/ids.js';
 import { memoFor } from '../platform/memo.js';
 import { caseHistory, caseStatus, countServiceRequests, getServiceRequest, searchServiceRequests, type RequestSearch } from '../cases/queries.js';
 import type { ServiceRequest } from '../cases/types.js';
@@ -21,9 +22,9 @@ import { follow } from '../cases/followers.js';
 import { followedCases, followReason, unfollow } from './followers.js';
 import { closeEventStreams, eventStreamsFor, refusedStream } from '../live/streams.js';
 import { openCaseStream } from './live.js';
-import { saveNotificationChoices, showNotificationChoices } from '../notifications/account.js';
+import { saveNotificationChoices, showNotificationChoices } from '../notifications/preferences-routes.js';
 import { AccountCasesPage, ReportsPage, TrackPage, type Photo, type ReportFilters, type Viewer } from './views.js';
-import { statusWords } from './words.js';
+import { statusWords } from '../i18n/case-words.js';
 
 export const PAGE_SIZE = 25;
 export const MAP_LIMIT = 500;
@@ -94,8 +95,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     const position = streams.hub.position;
     // Only what the stream needs (many browsers connect at once after a restart); training
     // cases live in another jurisdiction and are never found here.
-    const id = (request.params as { id: string }).id;
-    const report = await caseStatus(db, jurisdictionId, id);
+    const id = parseId((request.params as { id: string }).id);
+    const report = id !== null ? await caseStatus(db, jurisdictionId, id) : undefined;
     if (!report) throw notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.');
     if (refusedStream(streams, request, reply)) return reply;
     reply.hijack();
@@ -225,8 +226,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     });
   });
 
-  // The choice of messages and the in-app list: handlers in notifications/account.tsx.
-  const choiceDeps = { db, keyring, csrf };
+  // The choice of messages and the in-app list: handlers in notifications/preferences-routes.tsx.
+  const choiceDeps = { db, config, keyring, csrf };
   app.get('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => showNotificationChoices(choiceDeps, request, reply));
   app.post('/account/notifications', { config: residents, schema: { hide: true } }, async (request, reply) => saveNotificationChoices(choiceDeps, request, reply));
 }

@@ -8,7 +8,7 @@ import type { ServiceRequest } from '../cases/types.js';
 import { PostForm, TableWrap } from '../web/forms.js';
 import type { FollowReason } from '../cases/followers.js';
 import type { FollowedCase } from './followers.js';
-import { actionWords, formatDate, statusWords } from './words.js';
+import { actionWords, formatDate, statusWords } from '../i18n/case-words.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';
 export interface Photo { url: string; onThisSite: boolean }

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { staffRoles } from '../identity/policy.js';
-import { signedIn } from '../platform/access.js';
+import { signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { formatForPeople } from '../platform/time.js';
 import { csrfToken } from '../web/csrf.js';
-import { setCookie } from '../web/cookies.js';
+import { setCookie } from '../platform/cookies.js';
 import { renderPage } from '../web/page.js';
 import { trainingProgress } from './checklist.js';
 import { createTrainingCases, ensureTrainingSpace, madeFor, PRACTICE_CASES_PER_PERSON, resetPracticeCases } from './seed.js';

@@ -7,7 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { readCookie } from '../web/cookies.js';
+import { readCookie } from '../platform/cookies.js';
 
 export const TRAINING_COOKIE = 'townhall_training';
 

@@ -7,7 +7,7 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/errors.js';
-import { cookieName, readCookie, setCookie } from './cookies.js';
+import { cookieName, readCookie, setCookie } from '../platform/cookies.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const tokensByRequest = new WeakMap<FastifyRequest, string>();

@@ -8,7 +8,7 @@ import { listServices } from '../catalogue/catalogue.js';
 import { mostUsedServices } from '../catalogue/usage.js';
 import { SearchForm, serviceUrl } from '../catalogue/views.js';
 import { translate, useTranslator } from '../i18n/i18n.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { brandingRoutes } from './branding.js';
 import { renderPage } from './page.js';

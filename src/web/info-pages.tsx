@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listServices } from '../catalogue/catalogue.js';
 import { translate } from '../i18n/i18n.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { Contact } from './home.js';
 import { renderPage } from './page.js';

@@ -14,7 +14,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rememberChoice } from '../i18n/i18n.js';
 import { clientStringFiles } from '../offline/client-strings.js';
-import { publicAccess } from '../platform/access.js';
+import { publicAccess } from '../identity/access.js';
 
 const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',

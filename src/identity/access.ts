@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type ApiKeyScope, type AuthenticatedKey } from '../apikeys/apikeys.js';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
-import type { Role } from '../identity/roles.js';
-import { DomainError, forbidden } from './errors.js';
+import { DomainError, forbidden } from '../platform/errors.js';
+import type { Role } from './roles.js';
 
 export type Access =
   /** Anyone, signed in or not: public information only. */
@@ -64,7 +64,7 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
   app.addHook('onRoute', (route) => {
     const access = (route.config as { access?: Access } | undefined)?.access;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} has no access rule: set config.access (see platform/access.ts).`);
+    if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} has no access rule: set config.access (see identity/access.ts).`);
     for (const method of methods) routes.push({ method, url: route.url, access });
   });
   app.addHook('preHandler', (request, _reply, done) => {

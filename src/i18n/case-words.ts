@@ -1,6 +1,6 @@
 /** Case statuses, states, history entries and dates in words a resident reads, in their language. */
-import { en } from '../i18n/messages/en.js';
-import type { MessageKey, Translator } from '../i18n/i18n.js';
+import { en } from './messages/en.js';
+import type { MessageKey, Translator } from './i18n.js';
 
 const known = (key: string): key is MessageKey => key in en;
 

@@ -8,7 +8,7 @@
  * the emails go out in the transaction that sets warned_at / breached_at (only if still unset).
  */
 import type { DB } from '../db/connection.js';
-import type { CaseChangeDeps } from '../feedback/emails.js';
+import type { CaseChangeDeps } from '../notifications/case-updates.js';
 import { queueEmail } from '../notifications/email.js';
 import { open } from '../platform/crypto.js';
 import { publishEvents, topics } from '../platform/events.js';
@@ -16,7 +16,7 @@ import type { ScheduledJob } from '../platform/jobs.js';
 import { nowIso } from '../platform/time.js';
 import { performCaseAction } from '../cases/actions.js';
 import type { WorkflowActor } from '../workflow/types.js';
-import { breachNote, slaBreachMessage, slaWarningMessage, type ClockAlert } from './messages.js';
+import { breachNote, slaBreachMessage, slaWarningMessage, type ClockAlert } from './escalation-emails.js';
 
 export interface SlaJobDeps {
   db: DB;

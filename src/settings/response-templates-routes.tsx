@@ -6,18 +6,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../platform/deps.js';
 import { forbidden, notFound } from '../platform/errors.js';
-import { fillTemplate } from '../staff/actions.js';
+import { parseId } from '../platform/ids.js';
+import { fillResponseTemplate } from '../staff/actions.js';
 import { PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import { actorOf, attempt, Checkbox, csrfOf, field, isSystemAdmin, param, Select, settingsAdmins, settingsPage, TextArea, TextField, ticked } from './common.js';
 import { getDepartment, listDepartments } from './departments.js';
-import { checkTemplate, getTemplate, listTemplates, placeholders, saveTemplate, type ResponseTemplate, type TemplateInput } from './templates.js';
+import { checkResponseTemplate, getResponseTemplate, listResponseTemplates, placeholders, saveResponseTemplate, type ResponseTemplate, type ResponseTemplateInput } from './response-templates.js';
 
 const hidden = { hide: true };
 const templateUrl = (id: number) => `/admin/settings/templates/${id}`;
 
 interface TemplateFormValues { name: string; department: string; body: string; active: boolean }
 
-export async function templateSettingsRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
+export async function responseTemplateRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
 
   /** null: every department (system administrator); else the only department this person may touch. */
@@ -34,7 +35,7 @@ export async function templateSettingsRoutes(app: FastifyInstance, { db, config 
 
   app.get('/admin/settings/templates', { config: settingsAdmins, schema: hidden }, async (request, reply) => {
     const own = await ownDepartmentId(request);
-    const templates = await listTemplates(db, jurisdictionId, own === null ? {} : { departmentId: own });
+    const templates = await listResponseTemplates(db, jurisdictionId, own === null ? {} : { departmentId: own });
     const departments = await listDepartments(db);
     const departmentName = (id: number | null) => (id === null ? 'Every department' : departments.find((d) => d.id === id)?.name ?? String(id));
     return settingsPage(request, reply, {
@@ -62,8 +63,8 @@ export async function templateSettingsRoutes(app: FastifyInstance, { db, config 
     const departments = (await listDepartments(db)).filter((d) => own === null || d.id === own);
     const errors = extra.errors ?? {};
     return settingsPage(request, reply, {
-      title: id === null ? 'Add a response template' : `Template: ${values.name}`, errors, status: extra.status,
-      back: { href: '/admin/settings/templates', label: 'All templates' },
+      title: id === null ? 'Add a response template' : `Response template: ${values.name}`, errors, status: extra.status,
+      back: { href: '/admin/settings/templates', label: 'All response templates' },
       body: (
         <>
           <h1>{id === null ? 'Add a response template' : values.name}</h1>
@@ -98,9 +99,9 @@ export async function templateSettingsRoutes(app: FastifyInstance, { db, config 
   });
 
   const templateOf = async (request: FastifyRequest) => {
-    const id = param(request, 'id');
-    if (!/^\d{1,12}$/.test(id)) throw notFound('There is no such response template.');
-    const template = await getTemplate(db, jurisdictionId, Number(id));
+    const id = parseId(param(request, 'id'));
+    if (id === null) throw notFound('There is no such response template.');
+    const template = await getResponseTemplate(db, jurisdictionId, id);
     if (!(await mayChange(request, template))) throw forbidden('Department administrators can change only their own department\'s templates.');
     return template;
   };
@@ -119,17 +120,17 @@ export async function templateSettingsRoutes(app: FastifyInstance, { db, config 
     const departmentId = values.department === '' ? null : Number(values.department);
     if (departmentId !== null && !departments.some((d) => d.id === departmentId)) errors.department = 'Choose a department from the list.';
     if (own !== null && departmentId !== own) errors.department = 'You can keep templates for your own department only.';
-    const input: TemplateInput = { name: values.name, departmentId, body: values.body, active: values.active };
-    for (const [key, problem] of checkTemplate(input)) errors[key] ??= problem;
+    const input: ResponseTemplateInput = { name: values.name, departmentId, body: values.body, active: values.active };
+    for (const [key, problem] of checkResponseTemplate(input)) errors[key] ??= problem;
     if (Object.keys(errors).length > 0) return showForm(request, reply, id, values, { errors });
     if (field(body, '_action') === 'preview') {
-      const preview = fillTemplate(values.body, {
+      const preview = fillResponseTemplate(values.body, {
         reference: '1234', service: 'Pothole', address: '1 High Street', expectedAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
         council: config.jurisdiction.name, timeZone: config.jurisdiction.timeZone,
       });
       return showForm(request, reply, id, values, { preview });
     }
-    const saved = await attempt(() => saveTemplate(db, jurisdictionId, id, input, actorOf(request)), 'body');
+    const saved = await attempt(() => saveResponseTemplate(db, jurisdictionId, id, input, actorOf(request)), 'body');
     if (!saved.ok) return showForm(request, reply, id, values, { errors: saved.errors, status: saved.status });
     return reply.redirect(`${templateUrl(saved.value)}?saved=1`, 303);
   };

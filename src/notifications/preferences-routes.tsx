@@ -4,20 +4,18 @@
  * registered by tracking/routes.tsx, which calls these handlers.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DB } from '../db/connection.js';
 import { translate } from '../i18n/i18n.js';
-import type { Keyring } from '../platform/crypto.js';
-import { notificationPreferences, saveNotificationPreferences, type NotificationPreferences } from '../tracking/preferences.js';
+import type { RouteDeps } from '../platform/deps.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
+import { notificationPreferences, saveNotificationPreferences, type NotificationPreferences } from './preferences.js';
 import { normalisePhone } from './sms.js';
 import { NotificationChoicesPage } from './views.js';
 
 const INBOX = 20;
 
-export interface ChoiceDeps {
-  db: DB;
-  keyring: Keyring;
+/** The routes' deps, and the CSRF token maker of the scope that registers them. */
+export interface ChoiceDeps extends RouteDeps {
   csrf: (request: FastifyRequest, reply: FastifyReply) => string;
 }
 

@@ -27,7 +27,7 @@ export function builtInText(event: string, channel: Channel, language: string): 
 }
 
 /** The text in use: a saved override in this language, else the built-in one in it, else English. Kept until the settings change. */
-export const templateFor = settingsCache(async (db: DB, event: string, channel: Channel, language: string): Promise<TemplateText | null> => {
+export const messageTemplateFor = settingsCache(async (db: DB, event: string, channel: Channel, language: string): Promise<TemplateText | null> => {
   const rows = await db.selectFrom('message_templates').select(['language', 'subject', 'body'])
     .where('event', '=', event).where('channel', '=', channel).where('language', 'in', [language, DEFAULT_LANGUAGE]).execute();
   const saved = rows.find((r) => r.language === language);
@@ -56,11 +56,11 @@ export function renderText(template: TemplateText, values: Record<string, string
 
 /** Renders an event's message for a channel and language (null: no text for that channel). */
 export async function renderMessage(db: DB, event: string, channel: Channel, language: string, values: Record<string, string | null | undefined>): Promise<Rendered | null> {
-  const template = await templateFor(db, event, channel, language);
+  const template = await messageTemplateFor(db, event, channel, language);
   return template ? renderText(template, values) : null;
 }
 
-export interface TemplateEdit {
+export interface MessageTemplateEdit {
   event: string;
   channel: Channel;
   language: string;
@@ -69,7 +69,7 @@ export interface TemplateEdit {
 }
 
 /** Problems with an edit, by field, in words a person can act on. */
-export function checkTemplate(edit: TemplateEdit): Record<string, string> {
+export function checkMessageTemplate(edit: MessageTemplateEdit): Record<string, string> {
   const problems: Record<string, string> = {};
   const known = builtInTemplates[edit.event]?.placeholders ?? {};
   const unknownIn = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(([, name]) => name!).filter((name) => !(name in known));
@@ -86,8 +86,8 @@ export function checkTemplate(edit: TemplateEdit): Record<string, string> {
 }
 
 /** Saves an override (checked first: throws invalid with the problems). Audited in the same transaction. */
-export async function saveTemplate(db: DB, edit: TemplateEdit, actor: string): Promise<void> {
-  const problems = checkTemplate(edit);
+export async function saveMessageTemplate(db: DB, edit: MessageTemplateEdit, actor: string): Promise<void> {
+  const problems = checkMessageTemplate(edit);
   if (Object.keys(problems).length > 0) throw invalid(Object.values(problems)[0]!, Object.values(problems));
   const values = { subject: edit.channel === 'email' ? edit.subject.trim() : null, body: edit.body.replace(/\r\n/g, '\n'), updated_by: actor, updated_at: nowIso() };
   await db.transaction().execute(async (trx) => {
@@ -99,7 +99,7 @@ export async function saveTemplate(db: DB, edit: TemplateEdit, actor: string): P
 }
 
 /** Removes an override, so the built-in text is used again. Returns false when there was none. */
-export async function resetTemplate(db: DB, key: Pick<TemplateEdit, 'event' | 'channel' | 'language'>, actor: string): Promise<boolean> {
+export async function resetMessageTemplate(db: DB, key: Pick<MessageTemplateEdit, 'event' | 'channel' | 'language'>, actor: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('message_templates').select(['subject', 'body']).where('event', '=', key.event).where('channel', '=', key.channel).where('language', '=', key.language).executeTakeFirst();
     if (!before) return false;
@@ -110,7 +110,7 @@ export async function resetTemplate(db: DB, key: Pick<TemplateEdit, 'event' | 'c
 }
 
 /** Every event, channel and language that has a built-in text or an override, with whether it is overridden. */
-export async function listTemplates(db: DB): Promise<Array<{ event: string; channel: Channel; language: string; overridden: boolean; updatedAt: string | null }>> {
+export async function listMessageTemplates(db: DB): Promise<Array<{ event: string; channel: Channel; language: string; overridden: boolean; updatedAt: string | null }>> {
   const saved = await db.selectFrom('message_templates').select(['event', 'channel', 'language', 'updated_at']).execute();
   const rows: Array<{ event: string; channel: Channel; language: string; overridden: boolean; updatedAt: string | null }> = [];
   for (const [event, templates] of Object.entries(builtInTemplates)) {

@@ -1,24 +1,16 @@
 /**
- * Emails over SMTP: the mail configuration, the sender (text and HTML parts, a Message-ID made
- * from the outbox id, one-click unsubscribe headers) and the development mailbox. The delivery
- * loop itself is in delivery.ts. Without SMTP_URL and MAIL_FROM (and outside the development
- * mailbox), emails stay queued and are sent once email is configured.
+ * Emails over SMTP: the sender (text and HTML parts, a Message-ID made from the outbox id,
+ * one-click unsubscribe headers) and the development mailbox. The mail configuration is read in
+ * mail-config.ts; the delivery loop is in delivery.ts. Without SMTP_URL and MAIL_FROM (and outside
+ * the development mailbox), emails stay queued and are sent once email is configured.
  *
  * Logs never hold an address or a link: only the outbox id, which email it is, and the mail
  * server's answer with any address in it replaced.
  */
-import type { FastifyBaseLogger } from 'fastify';
 import nodemailer from 'nodemailer';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import type { Keyring } from '../platform/crypto.js';
-import type { RetryPolicy } from '../platform/outbox.js';
-import { deliverDue, emailChannel, startDelivery } from './delivery.js';
 import type { Email } from './email.js';
-import type { MailConfig } from './mail-config.js';
 import { htmlEmail } from './html.js';
-
-export { loadMailConfig, mailVariables, type MailConfig } from './mail-config.js';
+import type { MailConfig } from './mail-config.js';
 
 export interface EmailSender {
   /** Names the provider in the outbox: smtp, or dev (kept in the development mailbox, not sent). */
@@ -92,30 +84,4 @@ export function devMailSender(): EmailSender {
 export function describeServer(smtpUrl: string): string {
   const url = new URL(smtpUrl);
   return `${url.hostname}:${url.port || (url.protocol === 'smtps:' ? '465' : '587')}`;
-}
-
-export interface DeliveryLog {
-  info: FastifyBaseLogger['info'];
-  warn: FastifyBaseLogger['warn'];
-  error: FastifyBaseLogger['error'];
-}
-
-export interface DeliveryResult {
-  sent: number;
-  failed: number;
-}
-
-/** One pass over due emails only (kept for callers written before SMS): sends them and marks each one. */
-export async function deliverEmails(deps: { db: DB; keyring: Keyring; log?: DeliveryLog; policy?: RetryPolicy }, sender: EmailSender): Promise<DeliveryResult> {
-  const result = await deliverDue(deps, [emailChannel(deps.keyring, sender, 1000)]);
-  return { sent: result.sent, failed: result.failed + result.dead };
-}
-
-export interface EmailDelivery {
-  stop(): Promise<void>;
-}
-
-/** The old name of startDelivery: every channel configured, emails and text messages. */
-export function startEmailDelivery(deps: { db: DB; keyring: Keyring; config: Config; log: DeliveryLog }, options: { everyMs?: number; demo?: boolean } = {}): EmailDelivery {
-  return startDelivery(deps, options);
 }

@@ -1,6 +1,6 @@
 /**
  * Response templates: ready-made public updates staff pick on a case, for one department or
- * all. Placeholders are filled when staff use them (staff/actions.ts fillTemplate). Audited.
+ * all. Placeholders are filled when staff use them (staff/actions.ts fillResponseTemplate). Audited.
  */
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
@@ -18,7 +18,7 @@ export interface ResponseTemplate {
   active: boolean;
 }
 
-export interface TemplateInput {
+export interface ResponseTemplateInput {
   name: string;
   departmentId: number | null;
   body: string;
@@ -29,13 +29,13 @@ const toTemplate = (row: { id: number; name: string; department_id: number | nul
   ({ id: row.id, name: row.name, departmentId: row.department_id, body: row.body, active: row.active === 1 });
 
 /** Every template, or (departmentId given) those of that department only. */
-export async function listTemplates(db: DB, jurisdictionId: string, filter: { departmentId?: number } = {}): Promise<ResponseTemplate[]> {
+export async function listResponseTemplates(db: DB, jurisdictionId: string, filter: { departmentId?: number } = {}): Promise<ResponseTemplate[]> {
   let query = db.selectFrom('response_templates').select(['id', 'name', 'department_id', 'body', 'active']).where('jurisdiction_id', '=', jurisdictionId);
   if (filter.departmentId !== undefined) query = query.where('department_id', '=', filter.departmentId);
   return (await query.orderBy('name').orderBy('id').execute()).map(toTemplate);
 }
 
-export async function getTemplate(db: DB, jurisdictionId: string, id: number): Promise<ResponseTemplate> {
+export async function getResponseTemplate(db: DB, jurisdictionId: string, id: number): Promise<ResponseTemplate> {
   const row = await db.selectFrom('response_templates').select(['id', 'name', 'department_id', 'body', 'active'])
     .where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('There is no such response template.');
@@ -43,7 +43,7 @@ export async function getTemplate(db: DB, jurisdictionId: string, id: number): P
 }
 
 /** Problems, each keyed by its form field. */
-export function checkTemplate(input: TemplateInput): Array<[string, string]> {
+export function checkResponseTemplate(input: ResponseTemplateInput): Array<[string, string]> {
   const problems: Array<[string, string]> = [];
   if (input.name.trim() === '' || input.name.length > 200) problems.push(['name', 'Give the template a name staff recognise (at most 200 characters).']);
   if (input.body.trim() === '') problems.push(['body', 'Write the text residents will read.']);
@@ -54,8 +54,8 @@ export function checkTemplate(input: TemplateInput): Array<[string, string]> {
 }
 
 /** Creates a template (id null) or changes one; audited with before and after. */
-export async function saveTemplate(db: DB, jurisdictionId: string, id: number | null, input: TemplateInput, actor: string): Promise<number> {
-  const problems = checkTemplate(input);
+export async function saveResponseTemplate(db: DB, jurisdictionId: string, id: number | null, input: ResponseTemplateInput, actor: string): Promise<number> {
+  const problems = checkResponseTemplate(input);
   if (problems.length > 0) throw invalid(problems.map(([, p]) => p).join(' '), problems.map(([, p]) => p));
   return db.transaction().execute(async (trx) => {
     const at = nowIso();
@@ -65,7 +65,7 @@ export async function saveTemplate(db: DB, jurisdictionId: string, id: number | 
       await appendAudit(trx, { actor, action: 'response_template.created', entityType: 'response_template', entityId: String(row.id), after: input });
       return row.id;
     }
-    const before = await getTemplate(trx, jurisdictionId, id);
+    const before = await getResponseTemplate(trx, jurisdictionId, id);
     await trx.updateTable('response_templates').set(values).where('id', '=', id).execute();
     await appendAudit(trx, { actor, action: 'response_template.updated', entityType: 'response_template', entityId: String(id), before, after: input });
     return id;

@@ -8,17 +8,16 @@
  */
 import type { DB } from '../db/connection.js';
 import { translator } from '../i18n/i18n.js';
+import { statusWords } from '../i18n/case-words.js';
 import { english, languageByCode } from '../i18n/languages.js';
-import { queueEmail, type Sender } from '../notifications/email.js';
-import { queueSms } from '../notifications/sms.js';
-import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Channel, type TemplateText } from '../notifications/templates.js';
-import { unsubscribeUrl } from '../notifications/unsubscribe.js';
+import { queueEmail, type Sender } from './email.js';
+import { queueSms } from './sms.js';
+import { builtInText, DEFAULT_LANGUAGE, renderText, templateLanguages, type Channel, type TemplateText } from './message-templates.js';
+import { unsubscribeUrl } from './unsubscribe.js';
 import { lookupHash, open, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
-import { openReporter } from '../cases/reporters.js';
-import { openPhone } from '../tracking/preferences.js';
-import { statusWords } from '../tracking/words.js';
-import { feedbackLink } from './keys.js';
+import { feedbackLink } from './feedback-links.js';
+import { openPhone } from './preferences.js';
 
 /** What caseChanged needs besides the change: the keys that open and seal messages, and the sender. */
 export interface CaseChangeDeps extends Sender {
@@ -43,6 +42,8 @@ export interface CaseChange {
   /** The case's status and state after the change, for {status}. */
   status?: string;
   state?: string;
+  /** The reporter's email address, opened by the case layer, and whether they asked for no more emails about this case. */
+  reporter: { email: string | null; unsubscribed: boolean } | null;
 }
 
 const flag = (value: number | null | undefined, byDefault: boolean) => (value === null || value === undefined ? byDefault : Number(value) === 1);
@@ -65,9 +66,8 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     status: statusWords(words, status, change.state ?? status),
   };
 
-  // The reporter's row and the followers (with every choice) first: two queries, then the templates.
-  const reporterRow = await trx.selectFrom('case_reporters').selectAll().where('case_id', '=', change.caseId).executeTakeFirst();
-  const contact = reporterRow ? openReporter(keyring, reporterRow) : null;
+  // The followers (with every choice) first, in one query; then the templates.
+  const contact = change.reporter;
   const reporterHash = contact?.email ? lookupHash(keyring, 'email', contact.email) : null;
   const followers = await trx.selectFrom('users')
     .leftJoin('case_followers', (join) => join.onRef('case_followers.user_id', '=', 'users.id').on('case_followers.case_id', '=', change.caseId))
@@ -134,7 +134,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
       if (flag(wantsKind === 'close' ? account.email_on_close : account.email_on_update, true)) {
         await email(contact.email, true, unsubscribeUrl(deps.publicUrl, keyring, { kind: 'account', userId: account.id, what: wantsKind }));
       }
-    } else if (!reporterRow?.unsubscribed_at) {
+    } else if (!contact.unsubscribed) {
       await email(contact.email, true, unsubscribeUrl(deps.publicUrl, keyring, { kind: 'reporter', caseId: change.caseId }));
     }
     // Either way the address has had its say: a follower row for the same person adds nothing.

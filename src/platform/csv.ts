@@ -1,0 +1,51 @@
+/**
+ * CSV as councils and open-data portals export it: the places a council imports, and the
+ * demo's sample of real requests.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+/** Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const n = text.length;
+  while (i < n) {
+    let field: string;
+    if (text[i] === '"') {
+      field = '';
+      let from = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote === -1) throw new Error('The CSV ends inside a quoted field.');
+        field += text.slice(from, quote);
+        if (text[quote + 1] === '"') { field += '"'; from = quote + 2; continue; }
+        i = quote + 1;
+        break;
+      }
+    } else {
+      let end = i;
+      while (end < n && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++;
+      field = text.slice(i, end);
+      i = end;
+    }
+    record.push(field);
+    if (text[i] === ',') {
+      i++;
+      if (i < n) continue;
+      record.push(''); // a trailing comma at the very end still ends with an empty field
+    }
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n') i++;
+    records.push(record);
+    record = [];
+  }
+  return records;
+}
+
+/** Reads a CSV file, plain or gzipped (by its .gz name), into records. */
+export function readCsvFile(path: string): string[][] {
+  const bytes = readFileSync(path);
+  return parseCsv((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+}
