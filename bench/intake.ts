@@ -5,7 +5,7 @@
  *      Townhall on the demo city against a bare Fastify + better-sqlite3 server;
  *   2. the POST rate with 1,000,000 open cases against the rate with 10,000 (cases added in
  *      bulk SQL, not through the API);
- *   3. the memory a Townhall process holds, idle, once the demo has loaded;
+ *   3. the memory the built release (`townhall serve --demo`) holds, idle, once the demo has loaded;
  *   4. the query plans of every statement one POST and one GET run, at that size.
  * Each figure is printed beside its target. Only loopback addresses are used.
  *
@@ -13,7 +13,8 @@
  *   BENCH_QUICK=1 npm run bench:intake        3 s per figure, 200,000 cases: a quick look
  *   BENCH_OPEN_CASES=500000                   another size for the large city
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,40 @@ function residentMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
+/** A free loopback port, for a process that takes its port from the environment. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * The memory of Townhall as it ships: the built release (`townhall serve --demo`, compiled
+ * JavaScript, no tsx), idle 3 s after the demo has loaded and it answers /readyz.
+ */
+async function idleReleaseRss(): Promise<number> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: root, stdio: 'ignore' });
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'release.db')}`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', MAIL_MODE: 'dev' };
+  const child = spawn(process.execPath, ['bin/townhall.js', 'serve', '--demo'], { cwd: root, env, stdio: 'ignore' });
+  try {
+    for (let tries = 0; tries < 600; tries++) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (ready) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    return residentMb(child.pid!);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
 const verdict = (met: boolean) => (met ? 'met' : 'NOT MET');
 const fixed = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
 
@@ -100,9 +135,8 @@ try {
   // 1. Townhall against the bare baseline; the idle memory is read before the load.
   const bareServer = await start('bare');
   const bare = await measure(bareServer, 'bare').finally(() => stop(bareServer));
+  const idleRss = await idleReleaseRss();
   const demoServer = await start('townhall');
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  const idleRss = residentMb(demoServer.child.pid!);
   const townhall = await measure(demoServer, 'townhall').finally(() => stop(demoServer));
 
   // 2. The same POSTs in a city with 10,000 open cases, then with a million.
