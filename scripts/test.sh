@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# The test suite in three tiers, each timed: fast first, then pg and e2e side by side
-# (TOWNHALL_TEST_SIDE_BY_SIDE=0: one after another):
+# The test suite in three tiers, one after another, each timed:
 #   fast  unit and in-process tests on SQLite (the default while developing: npm run test:fast)
 #   pg    the same in-process tests on PostgreSQL (npm run test:pg)
 #   e2e   *.e2e.test.ts: real processes from the built dist/, Chromium, crashes, several
@@ -57,10 +56,9 @@ reporters() {
 
 summaries=$(mktemp -d)
 trap 'rm -rf "$summaries"' EXIT
+total_passed=0 total_failed=0 failed_tiers=() lines=()
 
-# run_tier name databases files...: runs one tier and leaves its outcome in $summaries/<name>.result
-# ("<passed> <failed> <seconds> <exit status>"), so tiers can also run side by side.
-run_tier() {
+run_tier() { # name, databases, files...
   local name=$1 databases=$2
   shift 2
   local started=$SECONDS status=0
@@ -73,53 +71,32 @@ run_tier() {
     read -r passed failed < <(head -1 "$summaries/$name")
   fi
   [ "$status" = 0 ] || [ "$failed" != 0 ] || failed=1 # the runner failed without a failing test
-  echo "$passed $failed $took $status" >"$summaries/$name.result"
+  total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed))
+  [ "$status" = 0 ] || failed_tiers+=("$name")
+  lines+=("$(printf '%-5s %4d passed, %d failed in %dm%02ds' "$name" "$passed" "$failed" $((took / 60)) $((took % 60)))")
   echo "== tier $name took $((took / 60))m$((took % 60))s"
 }
 
-e2e_tier() {
-  run_tier e2e "sqlite${TOWNHALL_TEST_POSTGRES_URL:+,postgres}" "${end_to_end[@]}"
-}
-
-run_pg=false run_e2e=false
 for tier in "${tiers[@]}"; do
   case "$tier" in
     fast) run_tier fast sqlite "${in_process[@]}" ;;
-    pg) run_pg=true ;;
-    e2e) run_e2e=true ;;
+    pg)
+      if [ -n "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
+        run_tier pg postgres "${on_databases[@]}"
+      else
+        lines+=("pg    skipped: no PostgreSQL")
+      fi
+      ;;
+    e2e)
+      # Real processes run the built release; before the build exists, they run the sources.
+      [ -n "${TOWNHALL_TEST_BUILT:-}" ] || npm run build --if-present
+      run_tier e2e "sqlite${TOWNHALL_TEST_POSTGRES_URL:+,postgres}" "${end_to_end[@]}"
+      ;;
   esac
 done
-[ -n "${TOWNHALL_TEST_POSTGRES_URL:-}" ] || run_pg=false
-if $run_e2e; then
-  # Real processes run the built release; before the build exists, they run the sources.
-  [ -n "${TOWNHALL_TEST_BUILT:-}" ] || npm run build --if-present
-fi
-if $run_pg && $run_e2e && [ "${TOWNHALL_TEST_SIDE_BY_SIDE:-1}" = 1 ]; then
-  # The end-to-end tier spends much of its time waiting (for browsers, servers, mail), so the
-  # PostgreSQL tier runs beside it; its report is printed once it has finished.
-  echo "== tiers pg and e2e side by side (the pg tier's report follows the e2e tier's)"
-  run_tier pg postgres "${on_databases[@]}" >"$summaries/pg.out" 2>&1 &
-  pg_job=$!
-  e2e_tier
-  wait "$pg_job" || true
-  cat "$summaries/pg.out"
-else
-  if $run_pg; then run_tier pg postgres "${on_databases[@]}"; fi
-  if $run_e2e; then e2e_tier; fi
-fi
 
 echo "== summary"
-total_passed=0 total_failed=0 failed_tiers=()
-for tier in fast pg e2e; do
-  if [ -f "$summaries/$tier.result" ]; then
-    read -r passed failed took status <"$summaries/$tier.result"
-    printf '%-5s %4d passed, %d failed in %dm%02ds\n' "$tier" "$passed" "$failed" $((took / 60)) $((took % 60))
-    total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed))
-    [ "$status" = 0 ] || failed_tiers+=("$tier")
-  elif [ "$tier" = pg ] && [[ " ${tiers[*]} " == *" pg "* ]]; then
-    echo "pg    skipped: no PostgreSQL"
-  fi
-done
+printf '%s\n' "${lines[@]}"
 echo "$total_passed passed, $total_failed failed"
 if [ ${#failed_tiers[@]} -gt 0 ]; then
   echo "failed: ${failed_tiers[*]}" >&2
