@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
@@ -20,6 +20,7 @@ export function describePagesAccessible(title: string, languages: Language[]): v
   void describe(title, () => {
     let t: RunningTownhall;
     let browser: Browser;
+    let context: BrowserContext;
     let caseId = '';
     // A closed case and its reporter's feedback link (portal: feedback).
     let feedbackPath = '';
@@ -61,6 +62,9 @@ export function describePagesAccessible(title: string, languages: Language[]): v
         { case_id: Number(feedbackPath.split('/')[2]), user_id: resident.id, reason: 'reporter', created_at: new Date().toISOString() },
       ]).execute();
       browser = await launchBrowser();
+      // axe is injected by the test; the page's own CSP would (rightly) refuse it. No service
+      // worker: one registered by an earlier page must not answer for the next.
+      context = await browser.newContext({ bypassCSP: true, serviceWorkers: 'block', viewport: { width: 320, height: 640 } });
     });
     after(async () => {
       await browser?.close();
@@ -135,8 +139,9 @@ export function describePagesAccessible(title: string, languages: Language[]): v
 
     for (const { page, language } of runs) {
       void test(`${page.name}${language.code === 'en' ? '' : ` (${language.code})`}: no WCAG 2.2 AA violations, fits 320 px, scripts only from /assets/`, async () => {
-        // axe is injected by the test; the page's own CSP would (rightly) refuse it.
-        const context = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 640 } });
+        // One browser profile for the walk, emptied of cookies before each page: a page starts as
+        // a new visitor (or the signed-in role) in its language, without a new profile's cost.
+        await context.clearCookies();
         if (page.as) await context.addCookies([{ name: 'townhall_session', value: sessions.get(page.as)!, url: t.baseUrl }]);
         await context.addCookies([{ name: 'townhall_lang', value: language.code, url: t.baseUrl }]);
         const tab = await context.newPage();
@@ -156,7 +161,7 @@ export function describePagesAccessible(title: string, languages: Language[]): v
         assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at 320px wide`);
         const problems = await axeViolations(tab);
         assert.deepEqual(problems, [], `${path}`);
-        await context.close();
+        await tab.close();
       });
     }
   });

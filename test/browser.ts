@@ -45,6 +45,6 @@ interface AxeResult { violations: Array<{ id: string; help: string; nodes: Array
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async (tags) => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } })
-    .axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG_22_AA);
+    .axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), WCAG_22_AA);
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

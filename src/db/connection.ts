@@ -49,7 +49,9 @@ function openSqlite(path: string): DB {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  // No busy wait of SQLite's own on the writing connection: it would stop the event loop, and with
+  // it whoever holds the lock in this process. Group commit waits for the lock (group-commit.ts).
+  database.pragma('busy_timeout = 0');
   const statements = withStatementCache(database);
   // Reads outside a change use their own connection; an in-memory database has only the one.
   const reader = path === ':memory:' ? null : withStatementCache(openReader(path));

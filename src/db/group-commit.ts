@@ -11,6 +11,13 @@
  * connection (WAL lets it read beside the writer), so they see only what is committed and never
  * break a group up; any other query outside a change first commits the open group, so pragmas
  * run outside any transaction.
+ *
+ * Another connection to the file (a second process, `townhall deliver` beside a server) may hold
+ * the write lock, for as long as its own group is open. A group therefore starts with `begin
+ * immediate` (a deferred transaction that read first could not take the lock later, and would
+ * fail at once), and waiting for the lock never blocks the event loop: SQLite's own busy wait
+ * sleeps the whole process, so the writing connection has none, and the wait is done here, in
+ * short asynchronous steps, up to LOCK_WAIT_MS.
  */
 import type SQLite from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kysely';
@@ -18,6 +25,23 @@ import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kys
 /** At most this many changes share one commit, so none waits long for the others. */
 const MOST_IN_GROUP = 32;
 const SAVEPOINT = 'townhall_change';
+/** How long a change waits for another connection to release the write lock before it fails. */
+export const LOCK_WAIT_MS = 5_000;
+
+const isBusy = (error: unknown) => typeof (error as { code?: unknown } | null)?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+
+/** Runs `attempt` until SQLite stops answering busy, waiting a little longer each time, up to LOCK_WAIT_MS. */
+async function whenUnlocked<T>(attempt: () => T): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+    try {
+      return attempt();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
 
 interface Statements { prepare(text: string): SQLite.Statement; close(): void }
 
@@ -58,8 +82,10 @@ class Turn implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.holds && this.driver.canReadAside(query.sql)) return this.driver.readAside<R>(query);
     if (!this.holds) await this.driver.takeTurn(this);
-    if (!this.inChange) this.driver.commitGroup();
-    return this.driver.run<R>(query);
+    if (this.inChange) return this.driver.run<R>(query);
+    // Outside a change, a write takes the lock by itself, and may have to wait for it.
+    this.driver.commitGroup();
+    return whenUnlocked(() => this.driver.run<R>(query));
   }
   // eslint-disable-next-line require-yield -- Townhall never streams from SQLite; Kysely's interface asks for the method
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
@@ -124,7 +150,7 @@ export class GroupCommitDriver implements Driver {
     const turn = connection as Turn;
     if (!turn.holds) await this.takeTurn(turn);
     if (!this.#group) {
-      this.exec('begin');
+      await whenUnlocked(() => this.exec('begin immediate'));
       this.#group = [];
     }
     this.exec(`savepoint ${SAVEPOINT}`);

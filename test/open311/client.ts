@@ -4,9 +4,8 @@
  * every response gets (content type, the literal XML declaration, the XSD, the error list).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
-import { validateXML } from 'xmllint-wasm';
+import { checkAgainstSchema } from '../xml-schema.js';
 
 export type Format = 'json' | 'xml';
 export const formats: Format[] = ['json', 'xml'];
@@ -16,7 +15,7 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 /** W3C-DTF with a mandatory zone: "Timezone information (either Z meaning UTC, or an HH:MM offset from UTC) must be included." */
 export const W3C_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-const xsd = readFileSync(new URL('./georeport-v2.xsd', import.meta.url), 'utf8');
+const xsd = new URL('./georeport-v2.xsd', import.meta.url);
 
 export interface HttpResult {
   status: number;
@@ -135,11 +134,8 @@ export function xmlItems(doc: Rec, root: string, item: string): Rec[] {
 }
 
 export async function assertSchemaValid(text: string): Promise<void> {
-  const result = await validateXML({
-    xml: [{ fileName: 'response.xml', contents: text }],
-    schema: [{ fileName: 'georeport-v2.xsd', contents: xsd }],
-  });
-  assert.ok(result.valid, `XML does not match georeport-v2.xsd:\n${result.errors.map((e) => e.message).join('\n')}\n---\n${text.slice(0, 2000)}`);
+  const result = await checkAgainstSchema(text, xsd);
+  assert.ok(result.valid, `XML does not match georeport-v2.xsd:\n${result.errors.join('\n')}\n---\n${text.slice(0, 2000)}`);
 }
 
 /** Every XML answer: text/xml in UTF-8, the literal declaration first, valid against the XSD. */
