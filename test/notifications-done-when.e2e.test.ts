@@ -20,7 +20,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { createApiKey } from '../src/apikeys/apikeys.js';
 import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
@@ -31,8 +30,9 @@ import { loadKeys } from '../src/platform/keys.js';
 import { freshContext, launchBrowser } from './browser.js';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
 import { testJurisdiction } from './harness.js';
-import { headerOf, partOf } from './notifications-mime.js';
+import { partOf } from './notifications-mime.js';
 import { fixture, GRAFFITI, inside } from './open311/fixture-catalogue.js';
+import { sink } from './smtp-sink.js';
 import { startServer, type Server } from './server-process.js';
 import { WebClient, type PageResponse } from './web-client.js';
 
@@ -51,41 +51,6 @@ async function eventually<T>(what: string, check: () => T | undefined | false | 
     if (Date.now() > deadline) assert.fail(`${what} (waited ${Math.round(timeoutMs / 1000)} s)${(await explain()) ? `: ${await explain()}` : ''}`);
     await wait(200);
   }
-}
-
-interface Received { messageId: string; to: string; subject: string; text: string; raw: string }
-
-/**
- * An SMTP sink that keeps every email it accepted (answered 250 to). `delayMs` slows each answer;
- * `onData` may return false to never answer that DATA (the server was killed waiting for it).
- */
-function mailSink() {
-  const accepted: Received[] = [];
-  const state = { delayMs: 0, seen: 0, onData: undefined as undefined | ((seen: number) => boolean) };
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, disableReverseLookup: true,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        state.seen++;
-        if (state.onData && !state.onData(state.seen)) return;
-        setTimeout(() => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          accepted.push({ messageId: headerOf(raw, 'Message-ID') ?? 'none', to: headerOf(raw, 'To') ?? '', subject: headerOf(raw, 'Subject') ?? '', text: partOf(raw, 'text/plain') ?? '', raw });
-          callback();
-        }, state.delayMs);
-      });
-    },
-  });
-  return {
-    accepted, state,
-    async listen() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-    },
-    close: () => new Promise<void>((resolve) => server.close(resolve)),
-  };
 }
 
 /** A free TCP port, so the server's PUBLIC_URL (the links in its emails) can name it. */
@@ -120,7 +85,7 @@ for (const database of databasesUnderTest()) {
     let env: Record<string, string> = {};
     let apiKey = '';
     let baseUrl = '';
-    const mail = mailSink();
+    const mail = sink();
     const worker = { client: undefined as unknown as WebClient };
 
     const outboxEmails = () => t.db.selectFrom('outbox').select(['id', 'status', 'attempts']).where('kind', '=', 'email').orderBy('id').execute();
@@ -281,7 +246,7 @@ for (const database of databasesUnderTest()) {
       const child = server!.process;
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
       let killedWaitingFor = 0;
-      mail.state.onData = (seen) => {
+      mail.state.beforeAccept = (seen) => {
         if (killedWaitingFor || mail.accepted.length - acceptedBefore < 12) return true;
         killedWaitingFor = seen;
         child.kill('SIGKILL');
