@@ -7,6 +7,7 @@ import type { DB } from '../db/connection.js';
 import { invalid, notFound } from '../platform/errors.js';
 import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
+import { localizeService } from './localize.js';
 import * as store from './store.js';
 import { attributeDatatypes, serviceTypes, type Service, type ServiceAttribute, type ServiceGroup, type ServiceInput } from './types.js';
 
@@ -53,6 +54,30 @@ export async function getService(db: DB, jurisdictionId: string, code: string): 
 }
 
 export const countServices = store.countServices;
+
+/**
+ * Every service (active or not) as read in `language`, by code: for the pages and emails that
+ * name a case's service, which read its name from the case's own query in the default language.
+ */
+export const servicesInLanguage: (db: DB, jurisdictionId: string, language: string) => Promise<Map<string, Service>> =
+  settingsCache(async (db: DB, jurisdictionId: string, language: string) =>
+    new Map((await store.selectServices(db, jurisdictionId)).map((s) => [s.code, localizeService(s, language)])));
+
+/**
+ * Records that name a service, with its name (and notice, where they carry one) in `language`;
+ * a service not found keeps the name the record has.
+ */
+export async function withServiceText<T extends { serviceCode: string; serviceName: string; serviceNotice?: string | null }>(
+  db: DB, jurisdictionId: string, language: string, records: T[],
+): Promise<T[]> {
+  if (records.length === 0) return records;
+  const services = await servicesInLanguage(db, jurisdictionId, language);
+  return records.map((record) => {
+    const service = services.get(record.serviceCode);
+    if (!service) return record;
+    return { ...record, serviceName: service.name, ...(record.serviceNotice === undefined ? {} : { serviceNotice: service.serviceNotice }) };
+  });
+}
 
 function checkServiceInput(input: ServiceInput): string[] {
   const problems: string[] = [];

@@ -2,11 +2,12 @@
  * The demo city's service catalogue: what a resident of Port Alder can report. Every service here
  * has historic requests behind it (history.ts maps the San Francisco sample onto these codes).
  */
-import type { AttributeValue, ServiceGroup, ServiceInput } from '../catalogue/types.js';
+import type { AttributeValue, ServiceGroup, ServiceInput, ServiceTranslation, Translations } from '../catalogue/types.js';
+import { demoAgencyTranslations, demoGroupTranslations, demoServiceTranslations } from './catalogue-translations.js';
 
 type AttributeInput = ServiceInput['attributes'][number];
 
-export const demoServiceGroups: ServiceGroup[] = [
+const groups: ServiceGroup[] = [
   { code: 'roads-and-pavements', name: 'Roads, sidewalks and signs' },
   { code: 'street-lighting', name: 'Street lights and traffic signals' },
   { code: 'waste-and-cleaning', name: 'Litter, dumping and street cleaning' },
@@ -320,6 +321,31 @@ export const demoDepartments: Record<string, string> = {
   [WATER]: 'water', [PARKING]: 'parking', [ANIMALS]: 'animals',
 };
 
-export const demoServices: ServiceInput[] = services.map((service) => ({
+export const demoServiceGroups: ServiceGroup[] = groups.map((group) => ({ ...group, translations: demoGroupTranslations[group.code] ?? {} }));
+
+/** A service with its Spanish and Arabic text (catalogue-translations.ts) attached. */
+function withTranslations(service: ServiceInput): ServiceInput {
+  const text = demoServiceTranslations[service.code];
+  if (!text) return service;
+  const translations: Translations<ServiceTranslation> = {};
+  for (const language of ['es', 'ar'] as const) {
+    const { attributes: _attributes, ...fields } = text[language];
+    const agency = service.agencyResponsible ? demoAgencyTranslations[service.agencyResponsible]?.[language] : undefined;
+    translations[language] = { ...fields, ...(agency ? { agencyResponsible: agency } : {}) };
+  }
+  return {
+    ...service,
+    translations,
+    attributes: service.attributes.map((a) => ({
+      ...a,
+      translations: Object.fromEntries((['es', 'ar'] as const).flatMap((language) => {
+        const found = text[language].attributes[a.code];
+        return found ? [[language, found]] : [];
+      })),
+    })),
+  };
+}
+
+export const demoServices: ServiceInput[] = services.map((service) => withTranslations({
   ...service, department: service.agencyResponsible ? demoDepartments[service.agencyResponsible] ?? null : null,
 }));
