@@ -158,8 +158,8 @@ export async function selectWorkflowCode(db: DB, jurisdictionId: string, code: s
 }
 
 export async function selectGroups(db: DB, jurisdictionId: string): Promise<Array<ServiceGroup & { sortOrder: number }>> {
-  const rows = await db.selectFrom('service_groups').select(['code', 'name', 'sort_order']).where('jurisdiction_id', '=', jurisdictionId).orderBy('sort_order').orderBy('name').execute();
-  return rows.map((r) => ({ code: r.code, name: r.name, sortOrder: r.sort_order }));
+  const rows = await db.selectFrom('service_groups').select(['code', 'name', 'sort_order', 'translations']).where('jurisdiction_id', '=', jurisdictionId).orderBy('sort_order').orderBy('name').execute();
+  return rows.map((r) => ({ code: r.code, name: r.name, sortOrder: r.sort_order, translations: parseTranslations<GroupTranslation>(r.translations) }));
 }
 
 export async function upsertAttributeRow(trx: DB, jurisdictionId: string, serviceCode: string, a: ServiceAttribute): Promise<void> {
