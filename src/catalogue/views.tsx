@@ -104,8 +104,9 @@ function HowLong({ typical }: { typical: TypicalTime }) {
 
 /** A question as a resident reads it, with the choices of a list. */
 function Question({ question }: { question: Service['attributes'][number] }) {
-  const { t } = useTranslator();
-  const choices = question.values.map((v) => v.name).join(', ');
+  const { t, language } = useTranslator();
+  // Arabic separates a list with its own comma (،).
+  const choices = question.values.map((v) => v.name).join(language.code === 'ar' ? '، ' : ', ');
   return (
     <li>
       {question.description}{question.required ? '' : ` ${t('catalogue.optional')}`}

@@ -8,7 +8,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
 import { readCookie, setCookie } from '../platform/cookies.js';
-import { english, languageByCode, type Language } from './languages.js';
+import { english, englishMessages, languageByCode, type EnglishSpelling, type Language } from './languages.js';
 import { en, type MessageKey } from './messages/en.js';
 
 export { languages, type Language } from './languages.js';
@@ -51,6 +51,17 @@ const knownKeys = new Map<string, MessageKey>(
 );
 
 const translators = new Map<string, Translator>();
+
+/**
+ * Uses the council's English spelling (TOWNHALL_ENGLISH_SPELLING) for every English page and
+ * message of this process: one council per process, so one spelling throughout, never a mix.
+ */
+export function useEnglishSpelling(spelling: EnglishSpelling): void {
+  const messages = englishMessages(spelling);
+  if (english.messages === messages || JSON.stringify(english.messages) === JSON.stringify(messages)) return;
+  english.messages = messages;
+  for (const id of [...compiled.keys()]) if (id.startsWith(`${english.code}\u0000`)) compiled.delete(id);
+}
 
 export function translator(language: Language): Translator {
   const cached = translators.get(language.code);
