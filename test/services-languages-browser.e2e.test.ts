@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { demoServiceGroups, demoServices } from '../src/demo/catalogue-data.js';
 import { translator } from '../src/i18n/i18n.js';
 import { languageByCode } from '../src/i18n/languages.js';

@@ -1,7 +1,7 @@
 /** The catalogue as residents see it: the search box, services by group, results, a service's page. */
 import type { Service } from './types.js';
 import type { TypicalTime } from './usage.js';
-import { useTranslator } from '../i18n/i18n.js';
+import { isolateFor, useTranslator } from '../i18n/i18n.js';
 
 export const serviceUrl = (code: string) => `/services/${encodeURIComponent(code)}`;
 export const startReportUrl = (code: string) => `/report/new?service=${encodeURIComponent(code)}`;
@@ -116,7 +116,7 @@ function Question({ question }: { question: Service['attributes'][number] }) {
 }
 
 export function ServiceDetails({ service, typical }: { service: Service; typical: TypicalTime }) {
-  const { t } = useTranslator();
+  const { t, language } = useTranslator();
   const questions = service.attributes.filter((a) => a.variable);
   const notes = service.attributes.filter((a) => !a.variable);
   return (
@@ -139,7 +139,7 @@ export function ServiceDetails({ service, typical }: { service: Service; typical
 
       <h2>{t('catalogue.next')}</h2>
       <p>{t('catalogue.nextSteps')}</p>
-      {service.agencyResponsible && <p>{t('catalogue.dealtWithBy', { agency: service.agencyResponsible })}</p>}
+      {service.agencyResponsible && <p>{t('catalogue.dealtWithBy', { agency: isolateFor(language, service.agencyResponsible) })}</p>}
       {service.serviceNotice && <p>{service.serviceNotice}</p>}
 
       <h2>{t('catalogue.howLong')}</h2>

@@ -53,6 +53,18 @@ const knownKeys = new Map<string, MessageKey>(
 const translators = new Map<string, Translator>();
 
 /**
+ * A value set into right-to-left text as a unit of its own (Unicode first-strong isolate), so a
+ * reference number, an English name, an address or an email address keeps its own direction and
+ * does not reorder the sentence around it. Left-to-right text is returned as it is. Web
+ * addresses stay bare: mail programs find links by their characters, and a link alone on its
+ * line reads correctly either way. (In pages, elements use <bdi> instead.)
+ */
+export function isolateFor(language: Language | undefined, text: string): string {
+  if (language?.dir !== 'rtl' || text.trim() === '' || /^(https?:\/\/|mailto:)\S*$/.test(text.trim())) return text;
+  return `\u2068${text}\u2069`;
+}
+
+/**
  * Uses the council's English spelling (TOWNHALL_ENGLISH_SPELLING) for every English page and
  * message of this process: one council per process, so one spelling throughout, never a mix.
  */

@@ -4,6 +4,7 @@
  */
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
+import { isolateFor } from '../i18n/i18n.js';
 import { languageByCode } from '../i18n/languages.js';
 import { invalid } from '../platform/errors.js';
 import { settingsCache } from '../platform/settings-cache.js';
@@ -49,23 +50,12 @@ export interface Rendered {
  * is left out; an unknown placeholder stays as written (saving refuses those).
  */
 export function renderText(template: TemplateText, values: Record<string, string | null | undefined>, language?: string): Rendered {
-  const rtl = language !== undefined && languageByCode(language)?.dir === 'rtl';
-  const value = (name: string) => (rtl ? isolate(values[name] ?? '') : (values[name] ?? ''));
+  const written = language === undefined ? undefined : languageByCode(language);
+  const value = (name: string) => isolateFor(written, values[name] ?? '');
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? value(name) : whole));
   const empty = (paragraph: string) => [...paragraph.matchAll(/\{(\w+)\}/g)].some(([, name]) => name! in values && !values[name!]?.trim());
   const text = template.body.split(/\n{2,}/).filter((p) => !empty(p)).map(fill).join('\n\n');
   return { subject: fill(template.subject ?? '').replace(/\s+/g, ' ').trim(), text };
-}
-
-/**
- * A value set into right-to-left text as a unit of its own (Unicode first-strong isolate), so a
- * reference number, an English name or an address keeps its own direction and does not reorder
- * the sentence around it. Web addresses stay bare: mail programs find links by their characters,
- * and a link alone on its line reads correctly either way.
- */
-export function isolate(text: string): string {
-  if (text.trim() === '' || /^(https?:\/\/|mailto:)\S*$/.test(text.trim())) return text;
-  return `\u2068${text}\u2069`;
 }
 
 /** Renders an event's message for a channel and language (null: no text for that channel). */
