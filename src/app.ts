@@ -3,6 +3,7 @@
  * health checks, each capability's routes, and the error handler that turns domain errors
  * into answers a person can act on.
  */
+import { useEnglishSpelling } from './i18n/i18n.js';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -60,6 +61,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
 
   const secure = config.publicUrl.startsWith('https:');
   app.decorate('site', { council: config.jurisdiction.name, secure, branding: config.branding, map: config.map });
+  useEnglishSpelling(config.englishSpelling);
   addSecurityHeaders(app, { https: secure, tileUrl: config.map.tileUrl });
   // Order matters: who is asking, then may they, then did the form come from us.
   trackRequests(app);

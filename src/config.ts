@@ -43,6 +43,8 @@ export interface Config {
   notifications: NotificationConfig;
   /** How the council presents itself on every page. */
   branding: Branding;
+  /** The council's English spelling (TOWNHALL_ENGLISH_SPELLING): en-GB, the base, or en-US. */
+  englishSpelling: 'en-GB' | 'en-US';
   /** The map of the resident portal: tiles are the only third-party requests a page may make. */
   map: MapConfig;
 }
@@ -76,6 +78,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_JURISDICTION_ID', `the jurisdiction id used by Open311 (default ${demoCity.id})`],
   ['TOWNHALL_JURISDICTION_NAME', `the council's name (default ${demoCity.name})`],
   ['TOWNHALL_TIME_ZONE', `the jurisdiction's IANA time zone (default ${demoCity.timeZone})`],
+  ['TOWNHALL_ENGLISH_SPELLING', 'the council\'s English spelling: en-GB (default) or en-US'],
   ['TOWNHALL_BOUNDS', 'minLat,minLong,maxLat,maxLong: where reports are accepted (default: the demo city)'],
   ['TOWNHALL_ENCRYPTION_KEY', '32 random bytes in base64 that seal personal data (SQLite default: a key file beside the database)'],
   ['TOWNHALL_ENCRYPTION_PREVIOUS_KEYS', 'earlier keys, comma-separated, to open values sealed before a change of key'],
@@ -140,6 +143,9 @@ export function loadConfig(env: Env = process.env): Config {
   const mail = loadMailConfig(env, problems);
   const notifications = loadNotificationConfig(env, problems);
   const branding = loadBranding(value, problems);
+  const spellingText = value('TOWNHALL_ENGLISH_SPELLING') ?? 'en-GB';
+  const englishSpelling = spellingText === 'en-US' ? 'en-US' : 'en-GB';
+  if (spellingText !== 'en-GB' && spellingText !== 'en-US') problems.push(`TOWNHALL_ENGLISH_SPELLING must be en-GB or en-US; got "${spellingText.slice(0, 20)}"`);
   const tileUrl = value('MAP_TILE_URL') ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
   if (!/^https?:\/\/[^\s]+$/.test(tileUrl) || !['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p))) {
     problems.push(`MAP_TILE_URL must be an http(s) address with {z}, {x} and {y} in it; got "${tileUrl}"`);
@@ -162,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     mail,
     notifications,
     branding,
+    englishSpelling,
     map: { tileUrl, attribution: value('MAP_ATTRIBUTION') ?? '© OpenStreetMap contributors' },
   };
 }

@@ -137,6 +137,8 @@ const expectedRules: Record<string, Access> = {
   'POST /admin/settings/services/:code/attributes': signedIn(['system_admin']),
   'POST /admin/settings/services/:code/attributes/remove': signedIn(['system_admin']),
   'POST /admin/settings/services/:code/attributes/move': signedIn(['system_admin']),
+  'GET /admin/settings/services/:code/translations/:language': signedIn(['system_admin']),
+  'POST /admin/settings/services/:code/translations/:language': signedIn(['system_admin']),
   'GET /admin/settings/groups': signedIn(['system_admin']),
   'POST /admin/settings/groups': signedIn(['system_admin']),
   'GET /admin/settings/workflows': signedIn(['system_admin']),

@@ -63,7 +63,7 @@ export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: 
       before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId, update_id: update.updateId },
     });
     // Practice cases never reach residents.
-    if (!isTrainingJurisdiction(jurisdictionId)) await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, closed: update.status === 'closed', note: update.description, reporter: await reporterToTell(trx, notify.keyring, current.id) });
+    if (!isTrainingJurisdiction(jurisdictionId)) await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, service: { jurisdictionId: current.jurisdiction_id, code: current.service_code }, closed: update.status === 'closed', note: update.description, reporter: await reporterToTell(trx, notify.keyring, current.id) });
     await followOutsideChange(trx, { jurisdictionId, timeZone }, current, after, 'status_update');
     return { ...update, updateId: String(actionId) };
   });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
+import { localizeService } from '../catalogue/localize.js';
 import { isUniqueViolation, type DB } from '../db/connection.js';
 import type { CaseRow } from '../db/schema.js';
 import { photoUrl, attachDraftPhotosToCase } from '../media/photos.js';
@@ -104,7 +105,7 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
     for (const userId of extras.reporterFollowers ?? []) await follow(trx, row.id, userId, 'reporter');
     if (extras.acknowledge) {
       const { email, language, sender } = extras.acknowledge;
-      await acknowledgeRequest(trx, { ...sender, keyring, ...(language ? { language } : {}) }, { caseId: row.id, serviceName: service.name }, email);
+      await acknowledgeRequest(trx, { ...sender, keyring, ...(language ? { language } : {}) }, { caseId: row.id, serviceName: language ? localizeService(service, language).name : service.name }, email);
     }
     if (!history) await publishEvents(trx, caseEvents(row, 'submitted', [row.department_id], null));
     return row;

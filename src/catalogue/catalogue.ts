@@ -7,8 +7,12 @@ import type { DB } from '../db/connection.js';
 import { invalid, notFound } from '../platform/errors.js';
 import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
+import { localizeService } from './localize.js';
 import * as store from './store.js';
-import { attributeDatatypes, serviceTypes, type Service, type ServiceAttribute, type ServiceGroup, type ServiceInput } from './types.js';
+import { english, languageByCode, languages } from '../i18n/languages.js';
+import {
+  attributeDatatypes, serviceTypes, type AttributeTranslation, type Service, type ServiceAttribute, type ServiceGroup, type ServiceInput, type ServiceTranslation,
+} from './types.js';
 
 export const codePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -53,6 +57,30 @@ export async function getService(db: DB, jurisdictionId: string, code: string): 
 }
 
 export const countServices = store.countServices;
+
+/**
+ * Every service (active or not) as read in `language`, by code: for the pages and emails that
+ * name a case's service, which read its name from the case's own query in the default language.
+ */
+export const servicesInLanguage: (db: DB, jurisdictionId: string, language: string) => Promise<Map<string, Service>> =
+  settingsCache(async (db: DB, jurisdictionId: string, language: string) =>
+    new Map((await store.selectServices(db, jurisdictionId)).map((s) => [s.code, localizeService(s, language)])));
+
+/**
+ * Records that name a service, with its name (and notice, where they carry one) in `language`;
+ * a service not found keeps the name the record has.
+ */
+export async function withServiceText<T extends { serviceCode: string; serviceName: string; serviceNotice?: string | null }>(
+  db: DB, jurisdictionId: string, language: string, records: T[],
+): Promise<T[]> {
+  if (records.length === 0) return records;
+  const services = await servicesInLanguage(db, jurisdictionId, language);
+  return records.map((record) => {
+    const service = services.get(record.serviceCode);
+    if (!service) return record;
+    return { ...record, serviceName: service.name, ...(record.serviceNotice === undefined ? {} : { serviceNotice: service.serviceNotice }) };
+  });
+}
 
 function checkServiceInput(input: ServiceInput): string[] {
   const problems: string[] = [];
@@ -179,4 +207,87 @@ export async function moveServiceAttribute(db: DB, jurisdictionId: string, servi
     for (const [position, a] of list.entries()) await store.setAttributeOrder(trx, jurisdictionId, serviceCode, a.code, position + 1);
     await appendAudit(trx, { actor, action: 'service.attributes_reordered', entityType: 'service', entityId: serviceCode, before: service.attributes.map((a) => a.code), after: list.map((a) => a.code) });
   });
+}
+
+/** One language's text for a service and its questions, as an administrator enters it. */
+export interface ServiceTranslationInput {
+  service: ServiceTranslation;
+  /** By question code. */
+  attributes: Record<string, AttributeTranslation>;
+}
+
+const MAX_NAME = 200;
+const MAX_TEXT = 2000;
+
+/** Checks a language the council offers other than the default one: translations are kept only for those. */
+export function translationLanguage(code: string): string {
+  const language = languageByCode(code);
+  if (!language || language.code === english.code) throw notFound(`There is no language "${code.slice(0, 20)}" to translate into; the council offers ${languagesToTranslate().join(', ')}.`);
+  return language.code;
+}
+
+/** The languages the council offers besides its default one (English). */
+export const languagesToTranslate = (): string[] => languages.filter((l) => l.code !== english.code).map((l) => l.code);
+
+const trimmed = (text: string | undefined) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined);
+
+/** The entry with blank fields left out (they fall back to the default language), and the problems with it. */
+export function cleanTranslation(service: Service, input: ServiceTranslationInput): { service: ServiceTranslation; attributes: Record<string, AttributeTranslation>; problems: string[] } {
+  const problems: string[] = [];
+  const long = (label: string, text: string | undefined, max: number) => {
+    if (text !== undefined && text.length > max) problems.push(`${label} must be ${max} characters or fewer; it has ${text.length}.`);
+  };
+  const keywords = (input.service.keywords ?? []).map((k) => k.trim()).filter((k) => k !== '');
+  const clean: ServiceTranslation = {
+    name: trimmed(input.service.name), description: trimmed(input.service.description), serviceNotice: trimmed(input.service.serviceNotice),
+    agencyResponsible: trimmed(input.service.agencyResponsible), ...(keywords.length > 0 ? { keywords } : {}),
+  };
+  long('The name', clean.name, MAX_NAME);
+  long('The description', clean.description, MAX_TEXT);
+  long('The notice', clean.serviceNotice, MAX_TEXT);
+  long('The department name', clean.agencyResponsible, MAX_NAME);
+  if (keywords.join(',').length > MAX_TEXT) problems.push(`The search words must be ${MAX_TEXT} characters or fewer in all.`);
+  const attributes: Record<string, AttributeTranslation> = {};
+  for (const [code, given] of Object.entries(input.attributes)) {
+    const attribute = service.attributes.find((a) => a.code === code);
+    if (!attribute) {
+      problems.push(`The service has no question "${code.slice(0, 64)}".`);
+      continue;
+    }
+    const values: Record<string, string> = {};
+    for (const [key, name] of Object.entries(given.values ?? {})) {
+      if (!attribute.values.some((v) => v.key === key)) problems.push(`Question "${code}" has no answer "${key.slice(0, 64)}".`);
+      const text = trimmed(name);
+      if (text !== undefined) values[key] = text;
+      long(`Answer "${key}" of question "${code}"`, text, MAX_NAME);
+    }
+    const entry: AttributeTranslation = { description: trimmed(given.description), helpText: trimmed(given.helpText), ...(Object.keys(values).length > 0 ? { values } : {}) };
+    long(`Question "${code}"`, entry.description, MAX_TEXT);
+    long(`The help text of question "${code}"`, entry.helpText, MAX_TEXT);
+    attributes[code] = JSON.parse(JSON.stringify(entry)) as AttributeTranslation;
+  }
+  return { service: JSON.parse(JSON.stringify(clean)) as ServiceTranslation, attributes, problems };
+}
+
+/**
+ * Saves one language's text for a service and its questions (replacing that language's text;
+ * other languages are kept), audited in the same transaction.
+ */
+export async function saveServiceTranslation(db: DB, jurisdictionId: string, code: string, languageCode: string, input: ServiceTranslationInput, actor: string): Promise<Service> {
+  const language = translationLanguage(languageCode);
+  await db.transaction().execute(async (trx) => {
+    const [service] = await store.selectServices(trx, jurisdictionId, { code });
+    if (!service) throw notFound(`There is no service with code "${code}".`);
+    const clean = cleanTranslation(service, input);
+    if (clean.problems.length > 0) throw invalid(clean.problems.join(' '), clean.problems);
+    const before = { service: service.translations?.[language] ?? {}, attributes: Object.fromEntries(service.attributes.map((a) => [a.code, a.translations?.[language] ?? {}])) };
+    await store.setServiceTranslations(trx, jurisdictionId, code, JSON.stringify({ ...service.translations, [language]: clean.service }), nowIso());
+    for (const attribute of service.attributes) {
+      const entry = clean.attributes[attribute.code];
+      if (entry === undefined) continue;
+      await store.setAttributeTranslations(trx, jurisdictionId, code, attribute.code, JSON.stringify({ ...attribute.translations, [language]: entry }));
+    }
+    await appendAudit(trx, { actor, action: 'service.translation_updated', entityType: 'service', entityId: code, before: { language, ...before }, after: { language, ...clean } });
+  });
+  return getService(db, jurisdictionId, code);
 }

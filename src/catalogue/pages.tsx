@@ -11,6 +11,7 @@ import { renderErrorPage } from '../web/error-page.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { listServices } from './catalogue.js';
+import { localizeService, wordsInEveryLanguage } from './localize.js';
 import * as store from './store.js';
 import { search, type Searchable } from './search.js';
 import { typicalTime } from './usage.js';
@@ -38,8 +39,8 @@ export async function cataloguePages(app: FastifyInstance, { db, config }: Route
     // An old bookmark or a hand-typed /services?q=... searches.
     const q = formText(request.query, 'q').trim();
     if (q !== '') return reply.redirect(`/search?q=${encodeURIComponent(q.slice(0, MAX_QUERY))}`, 303);
-    const { t } = translate(request);
-    const services = await listServices(db, jurisdictionId);
+    const { t, language } = translate(request);
+    const services = (await listServices(db, jurisdictionId)).map((s) => localizeService(s, language.code));
     return renderPage(request, reply, {
       title: t('catalogue.servicesTitle'),
       body: (
@@ -54,11 +55,16 @@ export async function cataloguePages(app: FastifyInstance, { db, config }: Route
   });
 
   app.get('/search', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
-    const { t } = translate(request);
+    const { t, language } = translate(request);
     const query = formText(request.query, 'q').trim().slice(0, MAX_QUERY);
     let hits: SearchHit[] = [];
     if (query !== '') {
-      const services = (await listServices(db, jurisdictionId)).map((s) => ({ ...s, group: s.groupName }));
+      // Found by its words in the reader's language first, and by its names and keywords in every
+      // other language the council offers (a resident may know the word in one language only).
+      const services = (await listServices(db, jurisdictionId)).map((s) => {
+        const shown = localizeService(s, language.code);
+        return { ...shown, keywords: [...shown.keywords, ...wordsInEveryLanguage(s)], group: shown.groupName };
+      });
       const serviceHits = search(query, services).map(({ item, score }) => ({
         score, hit: { title: item.name, url: serviceUrl(item.code), summary: firstSentence(item.description), group: item.groupName },
       }));
@@ -82,10 +88,11 @@ export async function cataloguePages(app: FastifyInstance, { db, config }: Route
   });
 
   app.get('/services/:code', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
-    const { t } = translate(request);
+    const { t, language } = translate(request);
     const { code } = request.params as { code: string };
     // Inactive services too: an old link says the service no longer takes reports.
-    const [service] = await store.selectServices(db, jurisdictionId, { code });
+    const [found] = await store.selectServices(db, jurisdictionId, { code });
+    const service = found && localizeService(found, language.code);
     if (!service) return renderErrorPage(request, reply, 404, t('catalogue.unknownService'));
     const typical = await typicalTime(db, jurisdictionId, service);
     return renderPage(request, reply, {

@@ -60,3 +60,15 @@ test('nothing matches nonsense or an empty query', () => {
   assert.deepEqual(names('   '), []);
   assert.deepEqual(names('xq'), []);
 });
+
+test('Arabic folds the letters people write either way, the vowel marks and the article', () => {
+  assert.equal(fold('الحفرة'), fold('حفره'));
+  assert.equal(fold('حُفْرَة'), 'حفره', 'vowel marks go');
+  assert.equal(fold('إشارة'), fold('اشاره'), 'hamza seats and ة/ه');
+  assert.equal(fold('مستشفى'), fold('مستشفي'), 'ى/ي');
+  assert.equal(fold('حفـــرة'), fold('حفرة'), 'the stretching tatweel');
+  assert.equal(fold('ال'), 'ال', 'a word that is only the article stays');
+  const arabic = [{ name: 'حفرة أو طريق متضرر', keywords: ['حفرة', 'طريق'], description: 'حفرة أو شق في سطح الطريق.' }, { name: 'مصباح شارع', keywords: ['إنارة'], description: '' }];
+  assert.deepEqual(search('الحفره', arabic).map((r) => r.item.name), ['حفرة أو طريق متضرر']);
+  assert.deepEqual(search('اناره', arabic).map((r) => r.item.name), ['مصباح شارع']);
+});

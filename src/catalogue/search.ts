@@ -3,10 +3,17 @@
  * still find the service. Pure functions, shared by the catalogue search and the gazetteer.
  */
 
-/** Lower case, accents and other combining marks removed, punctuation as spaces, single spaces. */
+/**
+ * Lower case, accents and other combining marks removed (Spanish accents, Arabic vowel marks and
+ * hamza seats), punctuation as spaces, single spaces. Arabic letters people write either way are
+ * made one (ة/ه, ى/ي, the stretching tatweel dropped), and the article ال is taken off a word's
+ * start, so "الحفرة" is found by "حفرة" and "حفره".
+ */
 export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    .replace(/\u0640/g, '').replace(/\u0629/g, '\u0647').replace(/\u0649/g, '\u064A')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+    .replace(/(^| )\u0627\u0644(?=[\u0621-\u064A]{2})/g, '$1');
 }
 
 /** The folded words of a text. */

@@ -10,6 +10,31 @@ export interface AttributeValue {
   name: string;
 }
 
+/**
+ * Content in the council's other languages, keyed by language code ("es", "ar"). Each holds only
+ * the fields translated so far; a field left out (or blank) falls back to the default language.
+ */
+export type Translations<T> = Record<string, T>;
+
+export interface ServiceTranslation {
+  name?: string;
+  description?: string;
+  keywords?: string[];
+  serviceNotice?: string;
+  agencyResponsible?: string;
+}
+
+export interface AttributeTranslation {
+  description?: string;
+  helpText?: string;
+  /** Answer option names by option key. */
+  values?: Record<string, string>;
+}
+
+export interface GroupTranslation {
+  name?: string;
+}
+
 /** A question a service asks the reporter (an Open311 "attribute"). */
 export interface ServiceAttribute {
   code: string;
@@ -24,11 +49,14 @@ export interface ServiceAttribute {
   helpText: string | null;
   /** Allowed values for the list datatypes, empty otherwise. */
   values: AttributeValue[];
+  /** Absent: none known (a question being edited keeps the ones it has). */
+  translations?: Translations<AttributeTranslation>;
 }
 
 export interface ServiceGroup {
   code: string;
   name: string;
+  translations?: Translations<GroupTranslation>;
 }
 
 export interface Service {
@@ -53,6 +81,8 @@ export interface Service {
   /** Code of the department whose staff work these cases (record-level access); null: none yet. */
   department: string | null;
   attributes: ServiceAttribute[];
+  translations?: Translations<ServiceTranslation>;
+  groupTranslations?: Translations<GroupTranslation>;
 }
 
 /** What it takes to define a service (used by the demo seed and, later, the admin UI). */

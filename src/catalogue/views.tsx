@@ -1,7 +1,7 @@
 /** The catalogue as residents see it: the search box, services by group, results, a service's page. */
 import type { Service } from './types.js';
 import type { TypicalTime } from './usage.js';
-import { useTranslator } from '../i18n/i18n.js';
+import { isolateFor, useTranslator } from '../i18n/i18n.js';
 
 export const serviceUrl = (code: string) => `/services/${encodeURIComponent(code)}`;
 export const startReportUrl = (code: string) => `/report/new?service=${encodeURIComponent(code)}`;
@@ -104,8 +104,9 @@ function HowLong({ typical }: { typical: TypicalTime }) {
 
 /** A question as a resident reads it, with the choices of a list. */
 function Question({ question }: { question: Service['attributes'][number] }) {
-  const { t } = useTranslator();
-  const choices = question.values.map((v) => v.name).join(', ');
+  const { t, language } = useTranslator();
+  // Arabic separates a list with its own comma (،).
+  const choices = question.values.map((v) => v.name).join(language.code === 'ar' ? '، ' : ', ');
   return (
     <li>
       {question.description}{question.required ? '' : ` ${t('catalogue.optional')}`}
@@ -115,7 +116,7 @@ function Question({ question }: { question: Service['attributes'][number] }) {
 }
 
 export function ServiceDetails({ service, typical }: { service: Service; typical: TypicalTime }) {
-  const { t } = useTranslator();
+  const { t, language } = useTranslator();
   const questions = service.attributes.filter((a) => a.variable);
   const notes = service.attributes.filter((a) => !a.variable);
   return (
@@ -138,7 +139,7 @@ export function ServiceDetails({ service, typical }: { service: Service; typical
 
       <h2>{t('catalogue.next')}</h2>
       <p>{t('catalogue.nextSteps')}</p>
-      {service.agencyResponsible && <p>{t('catalogue.dealtWithBy', { agency: service.agencyResponsible })}</p>}
+      {service.agencyResponsible && <p>{t('catalogue.dealtWithBy', { agency: isolateFor(language, service.agencyResponsible) })}</p>}
       {service.serviceNotice && <p>{service.serviceNotice}</p>}
 
       <h2>{t('catalogue.howLong')}</h2>

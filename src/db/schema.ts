@@ -10,6 +10,8 @@ export interface ServiceGroupTable {
   code: string;
   name: string;
   sort_order: number;
+  /** JSON: {"<language>": {"name"}} (migration 019). */
+  translations: Generated<string>;
 }
 
 export interface ServiceTable {
@@ -35,6 +37,8 @@ export interface ServiceTable {
   workflow_code: Generated<string | null>;
   created_at: string;
   updated_at: string;
+  /** JSON: {"<language>": {"name", "description", "keywords", "serviceNotice", "agencyResponsible"}} (migration 019). */
+  translations: Generated<string>;
 }
 
 export interface ServiceAttributeTable {
@@ -49,6 +53,8 @@ export interface ServiceAttributeTable {
   help_text: string | null;
   /** JSON array of {key, name}. */
   allowed_values: string;
+  /** JSON: {"<language>": {"description", "helpText", "values": {"<key>": "<name>"}}} (migration 019). */
+  translations: Generated<string>;
 }
 
 /**

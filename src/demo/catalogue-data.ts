@@ -1,12 +1,15 @@
 /**
- * The demo city's service catalogue: what a resident of Port Alder can report. Every service here
+ * The demo city's service catalogue: what a resident of Port Alder can report. Its English is
+ * spelt the British way (en-GB, the portal's base spelling: tyre, kerb, colour), as the council
+ * chose; the words a city uses (sidewalk, 911) are its own. Every service here
  * has historic requests behind it (history.ts maps the San Francisco sample onto these codes).
  */
-import type { AttributeValue, ServiceGroup, ServiceInput } from '../catalogue/types.js';
+import type { AttributeValue, ServiceGroup, ServiceInput, ServiceTranslation, Translations } from '../catalogue/types.js';
+import { demoAgencyTranslations, demoGroupTranslations, demoServiceTranslations } from './catalogue-translations.js';
 
 type AttributeInput = ServiceInput['attributes'][number];
 
-export const demoServiceGroups: ServiceGroup[] = [
+const groups: ServiceGroup[] = [
   { code: 'roads-and-pavements', name: 'Roads, sidewalks and signs' },
   { code: 'street-lighting', name: 'Street lights and traffic signals' },
   { code: 'waste-and-cleaning', name: 'Litter, dumping and street cleaning' },
@@ -48,24 +51,24 @@ const services: ServiceInput[] = [
     agencyResponsible: PUBLIC_WORKS, expectedDays: 10,
     serviceNotice: 'We inspect reported potholes within 2 working days and make dangerous ones safe within 24 hours.',
     attributes: [
-      choose('size', 1, 'How big is it?', [['small', 'Smaller than a dinner plate'], ['medium', 'Up to the size of a car tire'], ['large', 'Bigger than a car tire']]),
+      choose('size', 1, 'How big is it?', [['small', 'Smaller than a dinner plate'], ['medium', 'Up to the size of a car tyre'], ['large', 'Bigger than a car tyre']]),
       choose('position', 2, 'Where in the road is it?', [['traffic_lane', 'In a traffic lane'], ['bike_lane', 'In a bike lane'], ['crosswalk', 'On a crosswalk'], ['parking_lane', 'Where cars park'], ['not_sure', 'Not sure']], false),
     ],
   },
   {
-    code: 'damaged-sidewalk', name: 'Damaged sidewalk, curb or steps', groupCode: 'roads-and-pavements', type: 'realtime',
-    description: 'A raised, sunken or broken sidewalk slab, a damaged curb or curb ramp, or broken public steps.',
+    code: 'damaged-sidewalk', name: 'Damaged sidewalk, kerb or steps', groupCode: 'roads-and-pavements', type: 'realtime',
+    description: 'A raised, sunken or broken sidewalk slab, a damaged kerb or kerb ramp, or broken public steps.',
     keywords: ['sidewalk', 'pavement', 'trip', 'curb', 'kerb', 'ramp', 'steps', 'stairway', 'uneven'],
     agencyResponsible: PUBLIC_WORKS, expectedDays: 20,
     serviceNotice: 'Sidewalk repairs can take several weeks. If someone is hurt or the defect is dangerous, call 911.',
     attributes: [
-      choose('problem', 1, 'What is wrong?', [['lifted', 'A slab is raised'], ['tree_roots', 'Tree roots have lifted it'], ['collapsed', 'It has sunk or collapsed'], ['curb_or_ramp', 'Damaged curb or curb ramp'], ['stairway', 'Broken public steps'], ['other', 'Something else']]),
+      choose('problem', 1, 'What is wrong?', [['lifted', 'A slab is raised'], ['tree_roots', 'Tree roots have lifted it'], ['collapsed', 'It has sunk or collapsed'], ['curb_or_ramp', 'Damaged kerb or kerb ramp'], ['stairway', 'Broken public steps'], ['other', 'Something else']]),
       ask('height_inches', 2, 'number', 'Roughly how high is the trip edge, in inches?'),
     ],
   },
   {
     code: 'blocked-sidewalk', name: 'Sidewalk or road blocked', groupCode: 'roads-and-pavements', type: 'realtime',
-    description: 'Building materials, objects or a vehicle blocking the sidewalk, a curb ramp or the road.',
+    description: 'Building materials, objects or a vehicle blocking the sidewalk, a kerb ramp or the road.',
     keywords: ['blocked', 'obstruction', 'sidewalk', 'skip', 'scaffolding', 'building materials', 'access'],
     agencyResponsible: PUBLIC_WORKS, expectedDays: 5,
     serviceNotice: 'An inspector will visit and ask whoever is responsible to clear the way.',
@@ -128,12 +131,12 @@ const services: ServiceInput[] = [
       { code: 'safety_notice', datatype: 'text', variable: false, required: false, order: 1, description: 'Do not touch or open dumped waste. If it could be dangerous (needles, chemicals, asbestos), report it as hazardous waste instead.' },
       {
         code: 'waste_types', datatype: 'multivaluelist', required: true, order: 2, description: 'What has been dumped?', helpText: 'Choose all that apply.',
-        values: options([['furniture', 'Furniture'], ['mattress', 'Mattress'], ['appliance', 'Fridge, washer or other appliance'], ['electronics', 'TV, computer or other electronics'], ['bags_or_boxes', 'Bags or boxes'], ['building_waste', 'Building rubble'], ['tires', 'Tires'], ['other', 'Something else']]),
+        values: options([['furniture', 'Furniture'], ['mattress', 'Mattress'], ['appliance', 'Fridge, washer or other appliance'], ['electronics', 'TV, computer or other electronics'], ['bags_or_boxes', 'Bags or boxes'], ['building_waste', 'Building rubble'], ['tires', 'Tyres'], ['other', 'Something else']]),
       },
       choose('amount', 3, 'How much is there?', [['single_item', 'One item'], ['few_items', 'A few items'], ['car_load', 'About a car load'], ['truck_load', 'A truck load or more']]),
       ask('item_count', 4, 'number', 'Roughly how many items or bags?'),
       ask('seen_dumping_at', 5, 'datetime', 'If you saw it being dumped, when was that?'),
-      ask('vehicle_seen', 6, 'string', 'If you saw a vehicle, describe it (make, colour, license plate)', 'We only use this to investigate; it is never published.'),
+      ask('vehicle_seen', 6, 'string', 'If you saw a vehicle, describe it (make, colour, number plate)', 'We only use this to investigate; it is never published.'),
       ask('more_details', 7, 'text', 'Anything else that would help our crew find or collect it?'),
     ],
   },
@@ -320,6 +323,31 @@ export const demoDepartments: Record<string, string> = {
   [WATER]: 'water', [PARKING]: 'parking', [ANIMALS]: 'animals',
 };
 
-export const demoServices: ServiceInput[] = services.map((service) => ({
+export const demoServiceGroups: ServiceGroup[] = groups.map((group) => ({ ...group, translations: demoGroupTranslations[group.code] ?? {} }));
+
+/** A service with its Spanish and Arabic text (catalogue-translations.ts) attached. */
+function withTranslations(service: ServiceInput): ServiceInput {
+  const text = demoServiceTranslations[service.code];
+  if (!text) return service;
+  const translations: Translations<ServiceTranslation> = {};
+  for (const language of ['es', 'ar'] as const) {
+    const { attributes: _attributes, ...fields } = text[language];
+    const agency = service.agencyResponsible ? demoAgencyTranslations[service.agencyResponsible]?.[language] : undefined;
+    translations[language] = { ...fields, ...(agency ? { agencyResponsible: agency } : {}) };
+  }
+  return {
+    ...service,
+    translations,
+    attributes: service.attributes.map((a) => ({
+      ...a,
+      translations: Object.fromEntries((['es', 'ar'] as const).flatMap((language) => {
+        const found = text[language].attributes[a.code];
+        return found ? [[language, found]] : [];
+      })),
+    })),
+  };
+}
+
+export const demoServices: ServiceInput[] = services.map((service) => withTranslations({
   ...service, department: service.agencyResponsible ? demoDepartments[service.agencyResponsible] ?? null : null,
 }));

@@ -3,6 +3,7 @@
  * public: the check is inside, since the reporter proves who they are either by the key in the
  * closing email's link or by being signed in as the case's reporter.
  */
+import { withServiceText } from '../catalogue/catalogue.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translate } from '../i18n/i18n.js';
 import { publicAccess } from '../identity/access.js';
@@ -28,11 +29,14 @@ export async function feedbackRoutes(app: FastifyInstance, { db, keyring, config
       title: translate(request).t(refusalTitles[refusal]), status: refusalStatus[refusal],
       body: <RefusalPage refusal={refusal} caseId={caseId} signInNext={`/requests/${caseId ?? ''}/feedback`} />,
     });
-  const showForm = (request: FastifyRequest, reply: FastifyReply, caseRef: { id: string; serviceName: string }, key: string, values: FormValues, errors: FieldErrors) =>
-    renderPage(request, reply, {
+  const showForm = async (request: FastifyRequest, reply: FastifyReply, caseRef: { id: string; serviceCode: string; serviceName: string }, key: string, values: FormValues, errors: FieldErrors) => {
+    // The service named in the reader's language.
+    const [shown] = await withServiceText(db, jurisdictionId, translate(request).language.code, [caseRef]);
+    return renderPage(request, reply, {
       title: translate(request).t('feedback.title'), status: Object.keys(errors).length > 0 ? 400 : 200,
-      body: <FeedbackForm request={caseRef} csrf={csrf(request, reply)} feedbackKey={key} values={values} errors={errors} maxComment={MAX_COMMENT} />,
+      body: <FeedbackForm request={shown!} csrf={csrf(request, reply)} feedbackKey={key} values={values} errors={errors} maxComment={MAX_COMMENT} />,
     });
+  };
 
   app.get('/requests/:id/feedback', route, async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -59,7 +63,7 @@ export async function feedbackRoutes(app: FastifyInstance, { db, keyring, config
     const actor = eligible.provedBy === 'account' ? `user:${String(proof.userId)}` : 'reporter:emailed-link';
     try {
       const { reopened } = await recordFeedback(db, keyring, jurisdictionId, eligible, parsed.answer, actor, config.jurisdiction.timeZone);
-      return renderPage(request, reply, { title: translate(request).t('feedback.thanksTitle'), body: <ThanksPage request={eligible.request} reopened={reopened} /> });
+      return renderPage(request, reply, { title: translate(request).t('feedback.thanksTitle'), body: <ThanksPage request={(await withServiceText(db, jurisdictionId, translate(request).language.code, [eligible.request]))[0]!} reopened={reopened} /> });
     } catch (error) {
       if (error instanceof AlreadyAnswered) return refuse(request, reply, 'already_answered', eligible.request.id);
       throw error;

@@ -8,7 +8,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
 import { readCookie, setCookie } from '../platform/cookies.js';
-import { english, languageByCode, type Language } from './languages.js';
+import { english, englishMessages, languageByCode, type EnglishSpelling, type Language } from './languages.js';
 import { en, type MessageKey } from './messages/en.js';
 
 export { languages, type Language } from './languages.js';
@@ -51,6 +51,29 @@ const knownKeys = new Map<string, MessageKey>(
 );
 
 const translators = new Map<string, Translator>();
+
+/**
+ * A value set into right-to-left text as a unit of its own (Unicode first-strong isolate), so a
+ * reference number, an English name, an address or an email address keeps its own direction and
+ * does not reorder the sentence around it. Left-to-right text is returned as it is. Web
+ * addresses stay bare: mail programs find links by their characters, and a link alone on its
+ * line reads correctly either way. (In pages, elements use <bdi> instead.)
+ */
+export function isolateFor(language: Language | undefined, text: string): string {
+  if (language?.dir !== 'rtl' || text.trim() === '' || /^(https?:\/\/|mailto:)\S*$/.test(text.trim())) return text;
+  return `\u2068${text}\u2069`;
+}
+
+/**
+ * Uses the council's English spelling (TOWNHALL_ENGLISH_SPELLING) for every English page and
+ * message of this process: one council per process, so one spelling throughout, never a mix.
+ */
+export function useEnglishSpelling(spelling: EnglishSpelling): void {
+  const messages = englishMessages(spelling);
+  if (english.messages === messages || JSON.stringify(english.messages) === JSON.stringify(messages)) return;
+  english.messages = messages;
+  for (const id of [...compiled.keys()]) if (id.startsWith(`${english.code}\u0000`)) compiled.delete(id);
+}
 
 export function translator(language: Language): Translator {
   const cached = translators.get(language.code);

@@ -4,6 +4,7 @@
  */
 import { ar } from './messages/ar.js';
 import { en, type Messages } from './messages/en.js';
+import { enUsSpelling } from './messages/en-us.js';
 import { es } from './messages/es.js';
 
 export interface Language {
@@ -25,3 +26,11 @@ export const english: Language = languages[0]!;
 
 export const languageByCode = (code: string | undefined): Language | undefined =>
   code === undefined ? undefined : languages.find((l) => l.code === code.toLowerCase());
+
+export const englishSpellings = ['en-GB', 'en-US'] as const;
+export type EnglishSpelling = (typeof englishSpellings)[number];
+
+/** The English messages in the council's spelling: the base (en-GB), or with the en-US words in place. */
+export function englishMessages(spelling: EnglishSpelling): Messages {
+  return spelling === 'en-US' ? { ...en, ...enUsSpelling } as Messages : en;
+}

@@ -6,6 +6,7 @@
  * and at most once per person, channel and change: the outbox key is
  * `case:<caseId>:action:<actionId>:<channel>:<recipient hash>`.
  */
+import { servicesInLanguage } from '../catalogue/catalogue.js';
 import type { DB } from '../db/connection.js';
 import { translator } from '../i18n/i18n.js';
 import { statusWords } from '../i18n/case-words.js';
@@ -33,6 +34,8 @@ export interface CaseChange {
   /** The appended action that made the change (for a closure, the closing action). */
   actionId: number;
   serviceName: string;
+  /** The case's service, so the message names it in the message's language (serviceName otherwise). */
+  service?: { jurisdictionId: string; code: string };
   /** The case is now closed. */
   closed: boolean;
   /** The public note that came with the change, if any. */
@@ -60,8 +63,11 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
   const language = templateLanguages.includes(deps.language as 'en') ? deps.language! : DEFAULT_LANGUAGE;
   const words = translator(languageByCode(language) ?? english);
   const status = change.status ?? (change.closed ? 'closed' : 'open');
+  const serviceName = change.service
+    ? (await servicesInLanguage(trx, change.service.jurisdictionId, language)).get(change.service.code)?.name ?? change.serviceName
+    : change.serviceName;
   const baseValues = {
-    council: deps.council, site: deps.publicUrl, reference: String(change.caseId), service: change.serviceName,
+    council: deps.council, site: deps.publicUrl, reference: String(change.caseId), service: serviceName,
     link: `${deps.publicUrl}/requests/${change.caseId}`, note: change.note?.trim() ?? '',
     status: statusWords(words, status, change.state ?? status),
   };
@@ -105,7 +111,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     const name = eventFor(asReporter);
     const template = textFor(name, 'email');
     if (!template) return;
-    const rendered = renderText(template, values(asReporter));
+    const rendered = renderText(template, values(asReporter), language);
     await queueEmail(trx, keyring, change.closed ? 'case_closed' : 'case_updated', { to, subject: rendered.subject, text: rendered.text, language, unsubscribeUrl: unsubscribe },
       { idempotencyKey: key('email', address), event: name });
     queued++;
@@ -115,7 +121,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     texted.add(phone);
     const template = textFor(eventFor(asReporter), 'sms');
     if (!template) return;
-    await queueSms(trx, keyring, eventFor(asReporter), { to: phone, body: renderText(template, values(asReporter)).text }, { idempotencyKey: key('sms', phone) });
+    await queueSms(trx, keyring, eventFor(asReporter), { to: phone, body: renderText(template, values(asReporter), language).text }, { idempotencyKey: key('sms', phone) });
     queued++;
   };
   const inApp = async (userId: number, asReporter: boolean) => {
@@ -123,7 +129,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     informed.add(userId);
     const template = textFor(eventFor(asReporter), 'in_app');
     if (!template) return;
-    await trx.insertInto('notifications').values({ user_id: userId, case_id: change.caseId, event: eventFor(asReporter), text: renderText(template, values(asReporter)).text, created_at: nowIso(), read_at: null }).execute();
+    await trx.insertInto('notifications').values({ user_id: userId, case_id: change.caseId, event: eventFor(asReporter), text: renderText(template, values(asReporter), language).text, created_at: nowIso(), read_at: null }).execute();
   };
 
   // The reporter first, so that a reporter who also follows gets the reporter's message (with the

@@ -4,6 +4,8 @@
  */
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
+import { isolateFor } from '../i18n/i18n.js';
+import { languageByCode } from '../i18n/languages.js';
 import { invalid } from '../platform/errors.js';
 import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
@@ -47,8 +49,10 @@ export interface Rendered {
  * Fills the placeholders. A paragraph (between blank lines) with a placeholder that has no value
  * is left out; an unknown placeholder stays as written (saving refuses those).
  */
-export function renderText(template: TemplateText, values: Record<string, string | null | undefined>): Rendered {
-  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? (values[name] ?? '') : whole));
+export function renderText(template: TemplateText, values: Record<string, string | null | undefined>, language?: string): Rendered {
+  const written = language === undefined ? undefined : languageByCode(language);
+  const value = (name: string) => isolateFor(written, values[name] ?? '');
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? value(name) : whole));
   const empty = (paragraph: string) => [...paragraph.matchAll(/\{(\w+)\}/g)].some(([, name]) => name! in values && !values[name!]?.trim());
   const text = template.body.split(/\n{2,}/).filter((p) => !empty(p)).map(fill).join('\n\n');
   return { subject: fill(template.subject ?? '').replace(/\s+/g, ' ').trim(), text };
@@ -57,7 +61,7 @@ export function renderText(template: TemplateText, values: Record<string, string
 /** Renders an event's message for a channel and language (null: no text for that channel). */
 export async function renderMessage(db: DB, event: string, channel: Channel, language: string, values: Record<string, string | null | undefined>): Promise<Rendered | null> {
   const template = await messageTemplateFor(db, event, channel, language);
-  return template ? renderText(template, values) : null;
+  return template ? renderText(template, values, language) : null;
 }
 
 export interface MessageTemplateEdit {

@@ -15,6 +15,21 @@ export const MAX_RANGE_DAYS = 90;
 const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
 /** One value of a parameter; an empty value counts as absent, as the spec asks. */
+/**
+ * The language asked for with `locale` (GeoReport v2: "es", "es_MX", "es-MX", "ar"): the code of
+ * the council's language it names, or undefined when none is asked for or the council does not
+ * offer it (the default language is answered, as for a request without `locale`).
+ */
+export function parseLocale(params: Params, offered: readonly string[]): string | undefined {
+  const given = single(params, 'locale');
+  if (given === undefined) return undefined;
+  if (!/^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,4}$/.test(given)) {
+    throw invalid(`locale must be a language tag such as "es" or "es_MX"; "${given.slice(0, 40)}" is not one.`);
+  }
+  const language = given.split(/[-_]/)[0]!.toLowerCase();
+  return offered.includes(language) ? language : undefined;
+}
+
 export function single(params: Params, name: string): string | undefined {
   const value = params[name];
   if (Array.isArray(value)) {

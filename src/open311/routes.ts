@@ -6,7 +6,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { perMinute } from '../platform/rate-limit.js';
 import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
-import { getService, listServices } from '../catalogue/catalogue.js';
+import { getService, listServices, withServiceText } from '../catalogue/catalogue.js';
+import { localizeService } from '../catalogue/localize.js';
+import { languages } from '../i18n/languages.js';
 import { apiKeyAccess, authorisedKey, publicAccess } from '../identity/access.js';
 import { DomainError, httpStatusOf, invalid, notFound } from '../platform/errors.js';
 import { applyStatusUpdate } from '../cases/outside-updates.js';
@@ -15,7 +17,7 @@ import { submitCase } from '../cases/submit.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { discoveryDocument } from './discovery.js';
 import { requestSchema, responses, serviceDefinitionSchema, serviceSchema, submittedSchema, tokenSchema, updateSchema } from './schemas.js';
-import { parseNewRequest, parseRequestSearch, parseStatusUpdate, parseUpdateRange, single, type Params } from './parse.js';
+import { parseLocale, parseNewRequest, parseRequestSearch, parseStatusUpdate, parseUpdateRange, single, type Params } from './parse.js';
 import {
   contentType, renderErrors, renderList, renderObject, requestRow, serviceDefinition, serviceRow, updateRow, type Format,
 } from './presenters.js';
@@ -23,6 +25,9 @@ import {
 const format = Type.Union([Type.Literal('json'), Type.Literal('xml')], { description: 'Response format' });
 const jurisdiction = Type.Optional(Type.String({ description: 'Ignored when it names this server; refused otherwise.' }));
 const tags = ['Open311 GeoReport v2'];
+const locale = Type.Optional(Type.String({ description: 'Language of the returned text, e.g. es or es_MX; the council\'s default language when not given or not offered.' }));
+/** The languages the council offers besides its default: text in these comes from the translations. */
+const offered = languages.map((l) => l.code);
 
 export function formatOf(url: string): Format {
   return /\.xml(\?|$)/.test(url) ? 'xml' : 'json';
@@ -80,23 +85,28 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   app.get('/v2/services.:format', {
     config: readable,
-    schema: { tags, summary: 'List services', params: Type.Object({ format }), response: responses(Type.Array(serviceSchema)), querystring: Type.Object({ jurisdiction_id: jurisdiction }) },
+    schema: { tags, summary: 'List services', params: Type.Object({ format }), response: responses(Type.Array(serviceSchema)), querystring: Type.Object({ jurisdiction_id: jurisdiction, locale }) },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
     checkJurisdiction(request.query as Params);
-    const services = await listServices(db, jurisdictionId);
+    const language = parseLocale(request.query as Params, offered);
+    const services = (await listServices(db, jurisdictionId)).map((s) => (language ? localizeService(s, language) : s));
     return send(reply, fmt, renderList(fmt, 'services', 'service', services.map(serviceRow)));
   });
 
   app.get('/v2/services/:service_code.:format', {
     config: readable,
-    schema: { tags, summary: 'Service definition (attributes)', params: Type.Object({ service_code: Type.String(), format }), response: responses(serviceDefinitionSchema) },
+    schema: {
+      tags, summary: 'Service definition (attributes)', params: Type.Object({ service_code: Type.String(), format }), response: responses(serviceDefinitionSchema),
+      querystring: Type.Object({ jurisdiction_id: jurisdiction, locale }),
+    },
   }, async (request, reply) => {
     const { service_code, format: fmt } = request.params as { service_code: string; format: Format };
     checkJurisdiction(request.query as Params);
+    const language = parseLocale(request.query as Params, offered);
     const service = await getService(db, jurisdictionId, service_code);
     if (!service.active) throw notFound(`The service "${service_code}" no longer takes reports.`);
-    return send(reply, fmt, renderObject(fmt, 'service_definition', serviceDefinition(service)));
+    return send(reply, fmt, renderObject(fmt, 'service_definition', serviceDefinition(language ? localizeService(service, language) : service)));
   });
 
   app.get('/v2/requests.:format', {
@@ -112,13 +122,16 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
         page: Type.Optional(Type.String({ description: 'Page number from 1 (extension)' })),
         page_size: Type.Optional(Type.String({ description: 'Results per page, at most 1000 (extension)' })),
         jurisdiction_id: jurisdiction,
+        locale,
       }),
     },
   }, async (request, reply) => {
     const fmt = (request.params as { format: Format }).format;
     const params = request.query as Params;
     checkJurisdiction(params);
-    const results = await searchServiceRequests(db, jurisdictionId, parseRequestSearch(params));
+    const language = parseLocale(params, offered);
+    const found = await searchServiceRequests(db, jurisdictionId, parseRequestSearch(params));
+    const results = language ? await withServiceText(db, jurisdictionId, language, found) : found;
     return send(reply, fmt, renderList(fmt, 'service_requests', 'request', results.map((r) => requestRow(r, zone))));
   });
 
@@ -147,8 +160,10 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
   }, async (request, reply) => {
     const { service_request_id, format: fmt } = request.params as { service_request_id: string; format: Format };
     checkJurisdiction(request.query as Params);
-    const found = await getServiceRequest(db, jurisdictionId, service_request_id);
-    return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [requestRow(found, zone)]));
+    const language = parseLocale(request.query as Params, offered);
+    const stored = await getServiceRequest(db, jurisdictionId, service_request_id);
+    const [found] = language ? await withServiceText(db, jurisdictionId, language, [stored]) : [stored];
+    return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [requestRow(found!, zone)]));
   });
 
   app.get('/v2/tokens/:token.:format', {

@@ -8,7 +8,8 @@ import { withinBounds } from '../config.js';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import { getServiceForReport, listServices } from '../catalogue/catalogue.js';
+import { getServiceForReport, listServices, withServiceText } from '../catalogue/catalogue.js';
+import { localizeService } from '../catalogue/localize.js';
 import type { Service } from '../catalogue/types.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
 import { accountOf } from '../identity/users.js';
@@ -89,10 +90,12 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     return reply.redirect(fromCheck(request) ? stepPath(first) : following, 303);
   }
 
-  const activeService = async (code: string): Promise<Service | undefined> => {
+  /** The service, in the language of the request's pages when one is given. */
+  const activeService = async (code: string, request?: FastifyRequest): Promise<Service | undefined> => {
     try {
       const service = await getServiceForReport(db, jurisdictionId, code);
-      return service.active ? service : undefined;
+      if (!service.active) return undefined;
+      return request ? localizeService(service, translate(request).language.code) : service;
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'not_found') return undefined;
       throw error;
@@ -134,7 +137,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     const continueHref = stepPath(firstUnanswered(draft.data, signedIn));
     // The same service asked for again: carry on with it.
     if (data.service && data.service === draft.data.service && !data.locationDone) return reply.redirect(continueHref, 303);
-    const current = draft.data.service ? await activeService(draft.data.service) : undefined;
+    const current = draft.data.service ? await activeService(draft.data.service, request) : undefined;
     const start = { service: data.service, lat: data.locationDone ? String(data.lat) : undefined, long: data.locationDone ? String(data.long) : undefined };
     const { t } = translate(request);
     return renderPage(request, reply, {
@@ -153,7 +156,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
 
   // ---- Service ----
   const servicePage = async (request: FastifyRequest, reply: FastifyReply, chosen: string | undefined, errors: FieldErrors) =>
-    show(request, reply, 'report.service.title', <ServicePage services={await listServices(db, jurisdictionId)} chosen={chosen} errors={errors}
+    show(request, reply, 'report.service.title', <ServicePage services={(await listServices(db, jurisdictionId)).map((s) => localizeService(s, translate(request).language.code))} chosen={chosen} errors={errors}
       csrf={csrf(request, reply)} fromCheck={fromCheck(request)} />, errors);
   app.get('/report/service', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'service');
@@ -241,6 +244,9 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
       ? await nearbyOpenReports(db, jurisdictionId, { serviceCode: service, lat, long, radiusMetres: NEARBY_METRES, limit: 10 }) : [];
     if (reports.length === 0) return reply.redirect('/report/details', 303);
     const { language } = translate(request);
+    // Every report here is of the service chosen: named in the reader's language.
+    const chosenName = (await activeService(service!, request))?.name;
+    if (chosenName) for (const report of reports) report.serviceName = chosenName;
     const format = new Intl.DateTimeFormat(language.code, { dateStyle: 'medium', timeZone: config.jurisdiction.timeZone });
     return show(request, reply, 'report.nearby.title', <NearbyPage reports={reports} csrf={csrf(request, reply)} when={(iso) => format.format(new Date(iso))} />);
   });
@@ -252,14 +258,14 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   app.get('/report/details', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'details');
     if (!draft) return;
-    const service = await activeService(draft.data.service!);
+    const service = await activeService(draft.data.service!, request);
     if (!service) return startAgain(request, reply);
     return detailsPage(request, reply, service, typedFromAnswers(service, draft.data.attributes ?? {}, config.jurisdiction.timeZone), draft.data.description ?? '', {});
   });
   app.post('/report/details', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'details');
     if (!draft) return;
-    const service = await activeService(draft.data.service!);
+    const service = await activeService(draft.data.service!, request);
     if (!service) return startAgain(request, reply);
     const { t } = translate(request);
     const body = request.body as Form;
@@ -361,7 +367,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   app.get('/report/check', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'check');
     if (!draft) return;
-    const service = await activeService(draft.data.service!);
+    const service = await activeService(draft.data.service!, request);
     if (!service) return startAgain(request, reply);
     return show(request, reply, 'report.check.title', <CheckPage service={service} draft={draft.data} photoCount={(await draftPhotos(db, draft.id)).length}
       email={await emailOf(request, draft)} signedIn={signedInUser(request) !== null} csrf={csrf(request, reply)} timeZone={config.jurisdiction.timeZone} />);
@@ -411,8 +417,9 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   });
 
   app.get('/report/done/:id', access, async (request, reply) => {
-    const report = await getServiceRequest(db, jurisdictionId, (request.params as { id: string }).id);
+    const [report] = await withServiceText(db, jurisdictionId, translate(request).language.code,
+      [await getServiceRequest(db, jurisdictionId, (request.params as { id: string }).id)]);
     const emailSent = formText(request.query, 'email') === '1';
-    return show(request, reply, 'report.done.title', <DonePage id={report.id} emailSent={emailSent} trackUrl={`/requests/${report.id}`} notice={report.serviceNotice} />);
+    return show(request, reply, 'report.done.title', <DonePage id={report!.id} emailSent={emailSent} trackUrl={`/requests/${report!.id}`} notice={report!.serviceNotice} />);
   });
 }

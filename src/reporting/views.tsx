@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Service, ServiceAttribute } from '../catalogue/types.js';
 import type { Bounds, MapConfig } from '../config.js';
-import { useTranslator } from '../i18n/i18n.js';
+import { isolateFor, useTranslator } from '../i18n/i18n.js';
 import type { StoredPhoto } from '../media/photos.js';
 import type { Place } from '../places/places.js';
 import type { NearbyReport } from '../tracking/nearby.js';
@@ -198,7 +198,7 @@ export function NearbyPage({ reports, csrf, when }: { reports: NearbyReport[]; c
       <ul class="nearby">
         {reports.map((report) => (
           <li key={report.id}>
-            <h2><a href={`/requests/${report.id}`}>{report.serviceName}{report.addressString ? `, ${report.addressString}` : ''}</a></h2>
+            <h2><a href={`/requests/${report.id}`}>{report.serviceName}{report.addressString ? <>, <bdi>{report.addressString}</bdi></> : ''}</a></h2>
             {report.description && <p>{report.description}</p>}
             <p class="hint">{t('report.nearby.meta', { when: when(report.requestedAt), distance: report.distance })}</p>
             <PostForm action={`/requests/${report.id}/follow`} csrf={csrf}>
@@ -385,7 +385,7 @@ function Row({ label, value, change, changeLabel }: { label: string; value: Comp
 }
 
 export function CheckPage({ service, draft, photoCount, email, signedIn, csrf, timeZone }: CheckView) {
-  const { t } = useTranslator();
+  const { t, language } = useTranslator();
   const where = [draft.placeName, draft.locationNote].filter(Boolean).join(' – ');
   const point = draft.lat !== undefined && draft.long !== undefined ? `${draft.lat}, ${draft.long}` : '';
   const answers = questionsOf(service).filter((a) => draft.attributes?.[a.code] !== undefined);
@@ -396,16 +396,17 @@ export function CheckPage({ service, draft, photoCount, email, signedIn, csrf, t
       <h1>{t('report.check.title')}</h1>
       <dl class="summary check">
         <Row label={t('report.check.service')} value={service.name} change="/report/service" changeLabel={t('report.check.service')} />
-        <Row label={t('report.check.location')} value={<>{where && <span class="block">{where}</span>}{point && <span class="block">{point}</span>}</>}
+        <Row label={t('report.check.location')} value={<>{where && <bdi class="block">{where}</bdi>}{point && <bdi class="block" dir="ltr">{point}</bdi>}</>}
           change="/report/location" changeLabel={t('report.check.location')} />
         {answers.map((a) => (
-          <Row key={a.code} label={a.description} value={answerText(a, draft.attributes![a.code]!, timeZone)} change="/report/details" changeLabel={a.description} />
+          <Row key={a.code} label={a.description} value={<bdi>{answerText(a, draft.attributes![a.code]!, timeZone)}</bdi>} change="/report/details" changeLabel={a.description} />
         ))}
         <Row label={t('report.check.description')} value={draft.description || t('report.check.none')} change="/report/details" changeLabel={t('report.check.description')} />
         <Row label={t('report.check.photos')} value={t('report.check.photoCount', { count: photoCount })} change="/report/photos" changeLabel={t('report.check.photos')} />
         {signedIn
-          ? <div class="summary-row"><dt>{t('report.check.contact')}</dt><dd>{t('report.check.account', { email: email ?? '' })}</dd><dd class="change"></dd></div>
-          : <Row label={t('report.check.contact')} value={[contact.name, contact.email, contact.phone].filter(Boolean).join(', ') || t('report.check.noContact')}
+          ? <div class="summary-row"><dt>{t('report.check.contact')}</dt><dd>{t('report.check.account', { email: isolateFor(language, email ?? '') })}</dd><dd class="change"></dd></div>
+          : <Row label={t('report.check.contact')} value={[contact.name, contact.email, contact.phone].some(Boolean)
+            ? [contact.name, contact.email, contact.phone].filter(Boolean).map((part, i) => <span key={i}>{i > 0 && ', '}<bdi>{part}</bdi></span>) : t('report.check.noContact')}
             change="/report/contact" changeLabel={t('report.check.contact')} />}
       </dl>
       <h2>{t('report.check.sendHeading')}</h2>

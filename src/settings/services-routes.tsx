@@ -5,8 +5,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   checkAttribute, checkServiceChanges, codePattern, createService, getService, listServiceGroups, listServices, moveServiceAttribute,
-  removeServiceAttribute, saveServiceAttribute, saveServiceGroup, serviceWorkflowCode, updateService, type AttributeInput, type ServiceChanges,
+  removeServiceAttribute, saveServiceAttribute, saveServiceGroup, saveServiceTranslation, serviceWorkflowCode, translationLanguage, updateService,
+  cleanTranslation, languagesToTranslate, type AttributeInput, type ServiceChanges, type ServiceTranslationInput,
 } from '../catalogue/catalogue.js';
+import { localizeService, missingTranslations } from '../catalogue/localize.js';
+import { languageByCode, type Language } from '../i18n/languages.js';
 import { attributeDatatypes, type AttributeDatatype, type AttributeValue, type Service } from '../catalogue/types.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { invalid } from '../platform/errors.js';
@@ -18,6 +21,24 @@ import {
   type AttributeFormValues, type ServiceChoices, type ServiceFormValues,
 } from './services-views.js';
 import { listWorkflows } from './workflows.js';
+import { TranslationForm, TranslationPreview, TranslationsSummary, translationUrl, translationValuesOf, type TranslationFormValues } from './services-translations-views.js';
+
+/** The translation form's fields as one language's text for the service and its questions. */
+function readTranslation(service: Service, body: unknown): { values: TranslationFormValues; input: ServiceTranslationInput } {
+  const values: TranslationFormValues = {};
+  for (const name of Object.keys(translationValuesOf(service, ''))) values[name] = field(body, name);
+  const input: ServiceTranslationInput = {
+    service: {
+      name: values.name, description: values.description, serviceNotice: values.serviceNotice, agencyResponsible: values.agencyResponsible,
+      keywords: (values.keywords ?? '').split(/[,،]/).map((k) => k.trim()).filter((k) => k !== ''),
+    },
+    attributes: Object.fromEntries(service.attributes.map((a, i) => [a.code, {
+      description: values[`q${i}-description`], helpText: values[`q${i}-help`],
+      values: Object.fromEntries(a.values.map((option, j) => [option.key, values[`q${i}-v${j}`] ?? ''])),
+    }])),
+  };
+  return { values, input };
+}
 
 const hidden = { hide: true };
 
@@ -111,6 +132,8 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }
           <ServiceForm values={values} choices={await choices()} errors={options.errors ?? {}} csrf={csrf} creating={options.creating} />
           {service && (
             <>
+              <TranslationsSummary service={service} languages={translatable()}
+                missing={Object.fromEntries(translatable().map((l) => [l.code, missingTranslations(service, l.code).length]))} />
               <Questions service={service} csrf={csrf} />
               <AttributeForm serviceCode={service.code} values={editingAttribute ?? emptyAttribute} editing={editingAttribute !== undefined && service.attributes.some((a) => a.code === editingAttribute.code)}
                 errors={options.attributeErrors ?? {}} csrf={csrf} />
@@ -120,6 +143,48 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }
       ),
     });
   };
+
+  const translatable = (): Language[] => languagesToTranslate().map((code) => languageByCode(code)!);
+  const showTranslation = async (request: FastifyRequest, reply: FastifyReply, service: Service, language: Language,
+    values: TranslationFormValues, options: { errors?: FieldErrors; preview?: Service; notice?: string } = {}) =>
+    settingsPage(request, reply, {
+      title: `Service: ${service.name}, in ${language.code}`, errors: options.errors,
+      back: { href: serviceUrl(service.code), label: `Service: ${service.name}` },
+      body: (
+        <>
+          <h1>{service.name}: <span lang={language.code} dir={language.dir}>{language.name}</span></h1>
+          {options.notice && <div class="notice" role="status"><p>{options.notice}</p></div>}
+          {options.preview && <TranslationPreview service={options.preview} language={language} />}
+          <TranslationForm service={service} language={language} values={values} errors={options.errors ?? {}} csrf={csrfOf(request, reply)} />
+        </>
+      ),
+    });
+
+  app.get('/admin/settings/services/:code/translations/:language', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {
+    const service = await getService(db, jurisdictionId, param(request, 'code'));
+    const language = languageByCode(translationLanguage(param(request, 'language')))!;
+    return showTranslation(request, reply, service, language, translationValuesOf(service, language.code),
+      { notice: field(request.query, 'saved') ? 'Saved: residents reading this language see the change now.' : undefined });
+  });
+
+  app.post('/admin/settings/services/:code/translations/:language', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {
+    const service = await getService(db, jurisdictionId, param(request, 'code'));
+    const language = languageByCode(translationLanguage(param(request, 'language')))!;
+    const { values, input } = readTranslation(service, request.body);
+    const clean = cleanTranslation(service, input);
+    if (clean.problems.length > 0) return showTranslation(request, reply, service, language, values, { errors: { name: clean.problems.join(' ') } });
+    if (field(request.body, '_action') === 'preview') {
+      const draft: Service = {
+        ...service,
+        translations: { ...service.translations, [language.code]: clean.service },
+        attributes: service.attributes.map((a) => ({ ...a, translations: { ...a.translations, [language.code]: clean.attributes[a.code] ?? {} } })),
+      };
+      return showTranslation(request, reply, service, language, values, { preview: localizeService(draft, language.code) });
+    }
+    const saved = await attempt(() => saveServiceTranslation(db, jurisdictionId, service.code, language.code, input, actorOf(request)), 'name');
+    if (!saved.ok) return showTranslation(request, reply, service, language, values, { errors: saved.errors });
+    return reply.redirect(`${translationUrl(service.code, language.code)}?saved=1`, 303);
+  });
 
   app.get('/admin/settings/new-service', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {
     const { groups } = await choices();
@@ -188,21 +253,26 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }
     return reply.redirect(`${serviceUrl(code)}?saved=1#questions`, 303);
   });
 
-  const showGroups = async (request: FastifyRequest, reply: FastifyReply, values?: { code: string; name: string; order: string }, errors: FieldErrors = {}, status?: number) => {
+  type GroupValues = { code: string; name: string; order: string; names: Record<string, string> };
+  const showGroups = async (request: FastifyRequest, reply: FastifyReply, values?: GroupValues, errors: FieldErrors = {}, status?: number) => {
     const groups = await listServiceGroups(db, jurisdictionId);
     const chosen = groups.find((g) => g.code === field(request.query, 'code'));
-    const shown = values ?? (chosen ? { code: chosen.code, name: chosen.name, order: String(chosen.sortOrder) } : { code: '', name: '', order: String(groups.length) });
-    return settingsPage(request, reply, { title: 'Service groups', errors, status, back: { href: '/admin/settings/services', label: 'All services' }, body: <GroupsPage groups={groups} csrf={csrfOf(request, reply)} errors={errors} values={shown} /> });
+    const namesOf = (g: typeof chosen) => Object.fromEntries(translatable().map((l) => [l.code, g?.translations?.[l.code]?.name ?? '']));
+    const shown = values ?? (chosen ? { code: chosen.code, name: chosen.name, order: String(chosen.sortOrder), names: namesOf(chosen) } : { code: '', name: '', order: String(groups.length), names: namesOf(undefined) });
+    return settingsPage(request, reply, { title: 'Service groups', errors, status, back: { href: '/admin/settings/services', label: 'All services' }, body: <GroupsPage groups={groups} csrf={csrfOf(request, reply)} errors={errors} values={shown} languages={translatable()} /> });
   };
   app.get('/admin/settings/groups', { config: systemAdminOnly, schema: hidden }, async (request, reply) => showGroups(request, reply));
   app.post('/admin/settings/groups', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {
-    const values = { code: field(request.body, 'groupCode'), name: field(request.body, 'groupName'), order: field(request.body, 'groupOrder') };
+    const names = Object.fromEntries(translatable().map((l) => [l.code, field(request.body, `groupName-${l.code}`)]));
+    const values = { code: field(request.body, 'groupCode'), name: field(request.body, 'groupName'), order: field(request.body, 'groupOrder'), names };
+    const translations = Object.fromEntries(Object.entries(names).filter(([, name]) => name !== '').map(([code, name]) => [code, { name }]));
     const errors: FieldErrors = {};
     if (!codePattern.test(values.code)) errors.groupCode = 'The code may only contain letters, digits, dots, dashes and underscores.';
     if (values.name === '') errors.groupName = 'Give the group a name.';
     if (!/^\d{1,4}$/.test(values.order)) errors.groupOrder = 'The position is a whole number, 0 or more.';
+    for (const [code, name] of Object.entries(names)) if (name.length > 200) errors[`groupName-${code}`] = 'The name must be 200 characters or fewer.';
     if (Object.keys(errors).length > 0) return showGroups(request, reply, values, errors);
-    const saved = await attempt(() => saveServiceGroup(db, jurisdictionId, { code: values.code, name: values.name }, Number(values.order), actorOf(request)), 'groupCode');
+    const saved = await attempt(() => saveServiceGroup(db, jurisdictionId, { code: values.code, name: values.name, translations }, Number(values.order), actorOf(request)), 'groupCode');
     if (!saved.ok) return showGroups(request, reply, values, saved.errors, saved.status);
     return reply.redirect('/admin/settings/groups', 303);
   });

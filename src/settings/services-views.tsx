@@ -2,6 +2,7 @@
 import type { Service, ServiceAttribute } from '../catalogue/types.js';
 import { attributeDatatypes } from '../catalogue/types.js';
 import { ServiceDetails } from '../catalogue/views.js';
+import type { Language } from '../i18n/languages.js';
 import { PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import { Checkbox, Select, TextArea, TextField } from './common.js';
 
@@ -176,7 +177,10 @@ export function AttributeForm({ serviceCode, values, errors, csrf, editing }: { 
   );
 }
 
-export function GroupsPage({ groups, csrf, errors, values }: { groups: Array<{ code: string; name: string; sortOrder: number }>; csrf: string; errors: FieldErrors; values: { code: string; name: string; order: string } }) {
+export function GroupsPage({ groups, csrf, errors, values, languages }: {
+  groups: Array<{ code: string; name: string; sortOrder: number }>; csrf: string; errors: FieldErrors;
+  values: { code: string; name: string; order: string; names: Record<string, string> }; languages: readonly Language[];
+}) {
   return (
     <>
       <h1>Service groups</h1>
@@ -191,6 +195,14 @@ export function GroupsPage({ groups, csrf, errors, values }: { groups: Array<{ c
       <PostForm action="/admin/settings/groups" csrf={csrf}>
         <TextField name="groupCode" label="Code" hint="An existing group's code changes that group." value={values.code} error={errors.groupCode} />
         <TextField name="groupName" label="Name" value={values.name} error={errors.groupName} />
+        {languages.map((l) => (
+          <div key={l.code} class={errors[`groupName-${l.code}`] ? 'field-error' : undefined}>
+            <label for={`groupName-${l.code}`}>Name in <span lang={l.code} dir={l.dir}>{l.name}</span> (optional)</label>
+            <span class="hint" id={`groupName-${l.code}-hint`}>Empty: residents reading it see the English name.</span>
+            {errors[`groupName-${l.code}`] && <span class="error-message" id={`groupName-${l.code}-error`}>Error: {errors[`groupName-${l.code}`]}</span>}
+            <input id={`groupName-${l.code}`} name={`groupName-${l.code}`} type="text" value={values.names[l.code] ?? ''} lang={l.code} dir={l.dir} aria-describedby={`groupName-${l.code}-hint`} />
+          </div>
+        ))}
         <TextField name="groupOrder" label="Position" hint="Lower numbers come first." inputmode="numeric" value={values.order} error={errors.groupOrder} />
         <button type="submit">Save group</button>
       </PostForm>

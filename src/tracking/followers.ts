@@ -25,6 +25,7 @@ export async function followReason(db: DB, caseId: number, userId: number): Prom
 
 export interface FollowedCase {
   id: string;
+  serviceCode: string;
   serviceName: string;
   addressString: string | null;
   status: string;
@@ -40,14 +41,14 @@ export async function followedCases(db: DB, jurisdictionId: string, userId: numb
     .innerJoin('services', (join) => join
       .onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id')
       .onRef('services.code', '=', 'cases.service_code'))
-    .select(['cases.id', 'services.name as service_name', 'cases.address_string', 'cases.status', 'cases.state', 'cases.requested_at', 'case_followers.reason'])
+    .select(['cases.id', 'cases.service_code', 'services.name as service_name', 'cases.address_string', 'cases.status', 'cases.state', 'cases.requested_at', 'case_followers.reason'])
     .where('case_followers.user_id', '=', userId)
     .where('cases.jurisdiction_id', '=', jurisdictionId)
     .orderBy('cases.requested_at', 'desc').orderBy('cases.id', 'desc')
     .limit(500)
     .execute();
   return rows.map((row) => ({
-    id: String(row.id), serviceName: row.service_name, addressString: row.address_string, status: row.status,
+    id: String(row.id), serviceCode: row.service_code, serviceName: row.service_name, addressString: row.address_string, status: row.status,
     state: row.state, requestedAt: row.requested_at, reason: row.reason,
   }));
 }

@@ -4,7 +4,8 @@
  * choices. Public pages never show personal data: no reporter, no internal notes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { listServices } from '../catalogue/catalogue.js';
+import { listServices, withServiceText } from '../catalogue/catalogue.js';
+import { localizeService } from '../catalogue/localize.js';
 import { isStaff } from '../identity/roles.js';
 import { translate } from '../i18n/i18n.js';
 import { listAreas, type Place } from '../places/places.js';
@@ -49,10 +50,15 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
   const areasForFilters = memoFor(FILTERS_CACHE_MS, () => listAreas(db, jurisdictionId));
 
   /** A report by the id in the address; an id that is not a report is a 404 page (in the page's language). */
-  const reportOf = (request: FastifyRequest) => getServiceRequest(db, jurisdictionId, (request.params as { id: string }).id).catch((error: unknown) => {
-    throw error instanceof DomainError && error.kind === 'not_found'
-      ? notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.') : error;
-  });
+  const reportOf = async (request: FastifyRequest) => {
+    const report = await getServiceRequest(db, jurisdictionId, (request.params as { id: string }).id).catch((error: unknown) => {
+      throw error instanceof DomainError && error.kind === 'not_found'
+        ? notFound('If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.') : error;
+    });
+    // The service named in the reader's language.
+    const [shown] = await withServiceText(db, jurisdictionId, translate(request).language.code, [report]);
+    return shown!;
+  };
 
   /** Photos on this site are shown; anything else is a link (its host is not ours to embed). */
   const photosOf = (report: ServiceRequest): Photo[] => {
@@ -184,11 +190,12 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const page = Math.min(asked, lastPage);
     if (asked > lastPage) notices.push(t('reports.lastPage', { page: lastPage }));
-    const reports = await searchServiceRequests(db, jurisdictionId, { ...search, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const reports = await withServiceText(db, jurisdictionId, translate(request).language.code,
+      await searchServiceRequests(db, jurisdictionId, { ...search, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }));
     return renderPage(request, reply, {
       title: page > 1 ? t('reports.titlePage', { page }) : t('reports.title'), wide: true, cacheable: !request.person,
       body: <ReportsPage reports={reports} total={total} page={page} pageSize={PAGE_SIZE} filters={filters} notices={notices} timeZone={timeZone}
-        services={services.map((s) => ({ code: s.code, name: s.name }))} areas={areas?.filter((a) => a.bounds).map((a) => ({ id: a.id, name: a.name })) ?? null}
+        services={services.map((s) => ({ code: s.code, name: localizeService(s, translate(request).language.code).name }))} areas={areas?.filter((a) => a.bounds).map((a) => ({ id: a.id, name: a.name })) ?? null}
         links={{ previous: page > 1 ? addressOf('/reports', filters, page - 1) : null, next: page < lastPage ? addressOf('/reports', filters, page + 1) : null }}
         map={{ pointsUrl: addressOf('/reports.geojson', filters), tiles: app.site.map.tileUrl, attribution: app.site.map.attribution }} />,
     });
@@ -197,7 +204,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
   app.get('/reports.geojson', { config: open, schema: { hide: true } }, async (request, reply) => {
     const { search } = await readFilters(request);
     const translator = translate(request);
-    const reports = await searchServiceRequests(db, jurisdictionId, { ...search, located: true, limit: MAP_LIMIT, offset: 0 });
+    const reports = await withServiceText(db, jurisdictionId, translator.language.code,
+      await searchServiceRequests(db, jurisdictionId, { ...search, located: true, limit: MAP_LIMIT, offset: 0 }));
     return reply.header('content-type', 'application/geo+json; charset=utf-8').header('cache-control', 'public, max-age=60').header('vary', 'Accept-Language, Cookie')
       .send({
         type: 'FeatureCollection',
@@ -216,8 +224,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
 
   app.get('/account/requests', { config: residents, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
-    const { t } = translate(request);
-    const cases = await followedCases(db, jurisdictionId, person.userId);
+    const { t, language } = translate(request);
+    const cases = await withServiceText(db, jurisdictionId, language.code, await followedCases(db, jurisdictionId, person.userId));
     const unfollowed = formText(request.query, 'unfollowed');
     const notices = /^\d{1,15}$/.test(unfollowed) ? [t('account-cases.unfollowed', { id: unfollowed })] : [];
     return renderPage(request, reply, {

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Branding } from '../config.js';
 import { listServices } from '../catalogue/catalogue.js';
+import { localizeService } from '../catalogue/localize.js';
 import { mostUsedServices } from '../catalogue/usage.js';
 import { SearchForm, serviceUrl } from '../catalogue/views.js';
 import { translate, useTranslator } from '../i18n/i18n.js';
@@ -62,8 +63,8 @@ export function Contact({ contact, headed = true }: { contact: Branding['contact
 export async function homePage(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
   brandingRoutes(app, config.branding);
   app.get('/', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
-    const { t, rich } = translate(request);
-    const popular = await mostUsedServices(db, config.jurisdiction.id, await listServices(db, config.jurisdiction.id));
+    const { t, rich, language } = translate(request);
+    const popular = (await mostUsedServices(db, config.jurisdiction.id, await listServices(db, config.jurisdiction.id))).map((s) => localizeService(s, language.code));
     // Filled when emergency alerts are built; until then there are none.
     const alerts: Alert[] = [];
     return renderPage(request, reply, {

@@ -10,7 +10,7 @@ import type { Branding, MapConfig } from '../config.js';
 import { render } from 'preact-render-to-string';
 import { isStaff, type Role } from '../identity/roles.js';
 import { english, languages, type Language } from '../i18n/languages.js';
-import { rememberChoice, translate, translator, TranslatorContext } from '../i18n/i18n.js';
+import { isolateFor, rememberChoice, translate, translator, TranslatorContext } from '../i18n/i18n.js';
 import { csrfToken } from './csrf.js';
 
 export interface Site {
@@ -122,7 +122,7 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
             <li><a href="/accessibility">{t('info.accessibilityLink')}</a></li>
             <li><a href="/privacy">{t('info.privacyLink')}</a></li>
           </ul>
-          <p>{t('frame.footer', { council: site.council })}</p>
+          <p>{t('frame.footer', { council: isolateFor(language, site.council) })}</p>
         </footer>
       </body>
     </html>

@@ -294,7 +294,7 @@ export const en = {
   'info.a11yTesting2': 'We also check that every page can be used with a keyboard alone, and that everything works with JavaScript turned off.',
   'info.a11yLimitsHeading': 'What does not work well yet',
   'info.a11yLimitMap': 'The map for choosing where a problem is needs a mouse, a touch screen or a keyboard. You do not need the map: you can find the place by typing its address instead.',
-  'info.a11yLimitContent': 'The names and descriptions of services are written by the council and may be in one language only.',
+  'info.a11yLimitContent': 'The council writes the names, descriptions and questions of its services in each language it offers; a text it has not translated yet shows in English.',
   'info.a11yLimitStaff': 'Some pages for council staff are in English only.',
   'info.a11yReportHeading': 'Tell us about a problem',
   'info.a11yReport': 'If something on this website does not work for you, or you need information in another format, such as large print or audio, contact the council. Tell us the web address of the page and what went wrong.',

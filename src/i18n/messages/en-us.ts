@@ -1,0 +1,13 @@
+/**
+ * The council's English spelling. The base catalogue (en.ts) is British English (en-GB); a
+ * council that writes American English sets TOWNHALL_ENGLISH_SPELLING=en-US and these messages,
+ * the ones whose words are spelt differently, replace the base ones. A message added to en.ts
+ * with a word spelt the British way ("-ise", "-our", "-re", "licence") needs its entry here; the
+ * i18n tests check both catalogues for the other convention's spellings.
+ */
+import type { Messages } from './en.js';
+
+export const enUsSpelling: Partial<Messages> = {
+  'report.nearby.meta': 'Reported {when}, {distance} meters away',
+  'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
+};
