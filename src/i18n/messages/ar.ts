@@ -344,7 +344,7 @@ export const ar: Messages = {
   'report.location.chosen': 'اخترت: {place}',
   'report.location.searchHeading': 'ابحث عن عنوان أو شارع',
   'report.location.searchLabel': 'العنوان أو اسم الشارع',
-  'report.location.searchHint': 'مثلًا: 12 شارع السوق',
+  'report.location.searchHint': 'مثلًا: 12 Market Street',
   'report.location.searchButton': 'بحث',
   'report.location.choosePlace': 'أماكن تطابق «{query}»',
   'report.location.usePlace': 'استخدم هذا المكان',

@@ -340,7 +340,7 @@ export const es: Messages = {
   'report.location.chosen': 'Ha elegido: {place}',
   'report.location.searchHeading': 'Buscar una dirección o una calle',
   'report.location.searchLabel': 'Dirección o nombre de la calle',
-  'report.location.searchHint': 'Por ejemplo, Calle Mayor 12',
+  'report.location.searchHint': 'Por ejemplo, 12 Market Street',
   'report.location.searchButton': 'Buscar',
   'report.location.choosePlace': 'Lugares que coinciden con «{query}»',
   'report.location.usePlace': 'Usar este lugar',
