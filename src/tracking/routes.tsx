@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listServices } from '../catalogue/catalogue.js';
 import { isStaff } from '../identity/roles.js';
 import { translate } from '../i18n/i18n.js';
-import { listAreas, type Place } from '../places/places.js';
+import { listAreas, nearestAddress, type Place } from '../places/places.js';
 import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
@@ -75,6 +75,12 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     const viewer: Viewer = !person ? 'guest' : isStaff(person.role) ? 'staff' : 'resident';
     const reason = person && viewer === 'resident' ? await followReason(db, Number(report.id), person.userId) : null;
     const history = (await caseHistory(db, Number(report.id))).filter((entry) => entry.public);
+    // Where it is in words: the nearest address in the gazetteer to the report's point.
+    const near = report.lat !== null && report.long !== null
+      ? await nearestAddress(db, jurisdictionId, { lat: report.lat, long: report.long }).catch((error: unknown) => {
+        request.log.warn({ err: error }, 'the nearest address could not be looked up');
+        return null;
+      }) : null;
     const { t } = translate(request);
     const query = request.query as Record<string, unknown>;
     const notices = [
@@ -86,7 +92,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
       // Anyone's view is the same public page, so it may be cached a little; a signed-in view is theirs.
       cacheable: !person,
       body: <TrackPage report={report} history={history} photos={photosOf(report)} viewer={viewer} reason={reason}
-        csrf={person ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone} />,
+        csrf={person ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone}
+        nearest={near ? { name: near.place.name, metres: near.metres } : null} map={app.site.map} />,
     });
   });
 

@@ -9,6 +9,7 @@ import { PostForm, TableWrap } from '../web/forms.js';
 import type { FollowReason } from '../cases/followers.js';
 import type { FollowedCase } from './followers.js';
 import { actionWords, formatDate, statusWords } from '../i18n/case-words.js';
+import { StaticMap } from '../web/static-map.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';
 export interface Photo { url: string; onThisSite: boolean }
@@ -18,9 +19,14 @@ function Notices({ notices }: { notices: string[] }) {
   return <div class="notice" role="status">{notices.map((n) => <p key={n}>{n}</p>)}</div>;
 }
 
-export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone }: {
+/** The nearest address in the gazetteer to a report's point, and how far it is. */
+export interface NearestAddress { name: string; metres: number }
+
+export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone, nearest, map, guestFollow }: {
   report: ServiceRequest; history: CaseHistoryEntry[]; photos: Photo[]; viewer: Viewer; reason: FollowReason | null;
-  csrf: string; notices: string[]; timeZone: string;
+  csrf: string; notices: string[]; timeZone: string; nearest: NearestAddress | null; map: { tileUrl: string; attribution: string };
+  /** Guests may follow by email: the form's CSRF token (the guest page is then not cached). */
+  guestFollow?: { csrf: string; email?: string; error?: string };
 }) {
   const translator = useTranslator();
   const { t, language } = translator;
@@ -34,11 +40,17 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
         <h1 id="report-title">{report.serviceName}</h1>
         <dl class="summary">
           <dt>{t('track.status')}</dt><dd><strong>{statusWords(translator, report.status, report.state)}</strong></dd>
-          <dt>{t('track.where')}</dt><dd>{report.addressString ? <bdi>{report.addressString}</bdi> : t('track.onMap')}</dd>
+          <dt>{t('track.where')}</dt><dd>{report.addressString ? <bdi>{report.addressString}</bdi>
+            : nearest ? <>{t('track.near')} <bdi>{nearest.name}</bdi></> : t('track.onMap')}</dd>
+          {nearest && <><dt>{t('track.nearestLabel')}</dt><dd><bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></dd></>}
           <dt>{t('track.reported')}</dt><dd><time dateTime={report.requestedAt}>{date(report.requestedAt)}</time></dd>
           {!open && report.closedAt && <><dt>{t('track.closedOn')}</dt><dd><time dateTime={report.closedAt}>{date(report.closedAt)}</time></dd></>}
         </dl>
         {open && report.expectedAt && <p>{t('track.expected', { date: date(report.expectedAt) })}</p>}
+        {report.lat !== null && report.long !== null && (
+          <StaticMap lat={report.lat} long={report.long} tileUrl={map.tileUrl} attribution={map.attribution} id="report-map"
+            label={nearest ? t('track.mapLabelNear', { address: nearest.name }) : t('track.mapLabel')} />
+        )}
 
         {report.description && (
           <>

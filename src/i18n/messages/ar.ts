@@ -548,6 +548,17 @@ export const ar: Messages = {
   'track.staffCannotFollow': 'لا يمكن لحسابات الموظفين متابعة البلاغات. استخدم مساحة عمل الموظفين للعمل على الحالات.',
   'track.back': 'العودة إلى البلاغ',
   'track.allReports': 'عرض كل المشكلات المبلغ عنها',
+  'track.near': 'بالقرب من',
+  'track.nearestLabel': 'أقرب عنوان',
+  'track.nearestDistance': '(على بعد {metres} م تقريبًا من المشكلة)',
+  'track.mapLabel': 'خريطة تبيّن مكان المشكلة',
+  'track.mapLabelNear': 'خريطة تبيّن مكان المشكلة، بالقرب من {address}',
+  'report.location.numberNotFound': 'لا يوجد الرقم {number} في هذا الشارع في قائمة العناوين لدينا. اختر الشارع أو رقمًا قريبًا، ثم ضع الدبوس على المكان بالضبط.',
+  'report.location.refine': 'اخترت {place}. ضع الدبوس على المكان بالضبط: انقر على الخريطة أو اسحب الدبوس، أو غيّر خط العرض وخط الطول. ثم تابع.',
+  'report.location.refineMap': 'خريطة {place}: الدبوس يبيّن المكان الذي ستُحدَّد فيه المشكلة ما لم تحرّكه',
+  'report.check.near': 'بالقرب من {address}',
+  'report.check.pinOnly': 'النقطة التي حددتها على الخريطة',
+  'report.check.photoAlt': 'الصورة {number} التي أضفتها',
 
   // ==== portal:reports (keys 'reports.*' or as documented; edit only your own sections) ====
   'reports.title': 'المشكلات المبلغ عنها',

@@ -550,6 +550,17 @@ export const en = {
   'track.staffCannotFollow': 'Staff accounts cannot follow reports. Use the staff workspace to work on cases.',
   'track.back': 'Back to the report',
   'track.allReports': 'See all reported problems',
+  'track.near': 'Near',
+  'track.nearestLabel': 'Nearest address',
+  'track.nearestDistance': '(about {metres} m from the problem)',
+  'track.mapLabel': 'Map showing where the problem is',
+  'track.mapLabelNear': 'Map showing where the problem is, near {address}',
+  'report.location.numberNotFound': 'We have no number {number} on this street in our list of addresses. Choose the street or a nearby number, then put the pin on the exact spot.',
+  'report.location.refine': 'You chose {place}. Put the pin on the exact spot: click the map or drag the pin, or change the latitude and longitude. Then continue.',
+  'report.location.refineMap': 'Map of {place}: the pin is where the problem will be marked unless you move it',
+  'report.check.near': 'Near {address}',
+  'report.check.pinOnly': 'The point you marked on the map',
+  'report.check.photoAlt': 'Photo {number} you added',
 
   // ==== portal:reports (keys 'reports.*' or as documented; edit only your own sections) ====
   'reports.title': 'Reported problems',

@@ -544,6 +544,17 @@ export const es: Messages = {
   'track.staffCannotFollow': 'Las cuentas de personal no pueden seguir avisos. Use el espacio de trabajo del personal para gestionar casos.',
   'track.back': 'Volver al aviso',
   'track.allReports': 'Ver todos los problemas avisados',
+  'track.near': 'Cerca de',
+  'track.nearestLabel': 'Dirección más cercana',
+  'track.nearestDistance': '(a unos {metres} m del problema)',
+  'track.mapLabel': 'Mapa con el lugar del problema',
+  'track.mapLabelNear': 'Mapa con el lugar del problema, cerca de {address}',
+  'report.location.numberNotFound': 'No tenemos el número {number} de esta calle en nuestra lista de direcciones. Elija la calle o un número cercano y después ponga el marcador en el lugar exacto.',
+  'report.location.refine': 'Ha elegido {place}. Ponga el marcador en el lugar exacto: haga clic en el mapa o arrastre el marcador, o cambie la latitud y la longitud. Después, continúe.',
+  'report.location.refineMap': 'Mapa de {place}: el marcador indica dónde se marcará el problema si no lo mueve',
+  'report.check.near': 'Cerca de {address}',
+  'report.check.pinOnly': 'El punto que marcó en el mapa',
+  'report.check.photoAlt': 'Foto {number} que ha añadido',
 
   // ==== portal:reports (keys 'reports.*' or as documented; edit only your own sections) ====
   'reports.title': 'Problemas avisados',
