@@ -201,6 +201,25 @@ for (const database of databasesUnderTest()) {
       assert.match((await client.get(`/requests/${id}`)).html, new RegExp(`href="/requests/${id}/feedback"`));
     });
 
+    test('a pin-only report\'s page shows a map of its point and the nearest address; none beyond 250 m', async () => {
+      const spot = { lat: 51.45, long: -0.3 };
+      await importPlaces(t.db, t.jurisdiction.id, [
+        { kind: 'address', name: '14 Larch Avenue', lat: spot.lat + 0.0002, long: spot.long, bounds: null },
+        { kind: 'address', name: '90 Larch Avenue', lat: spot.lat + 0.003, long: spot.long, bounds: null },
+      ]);
+      const id = await graffiti(spot);
+      const page = await new WebClient(t.baseUrl).get(`/requests/${id}`);
+      assert.match(page.html, /<dt>Where<\/dt><dd>Near <bdi>14 Larch Avenue<\/bdi><\/dd>/);
+      assert.match(page.html, /<dt>Nearest address<\/dt><dd><bdi>14 Larch Avenue<\/bdi> <span class="hint">\(about 22 m from the problem\)/);
+      assert.match(page.html, /<svg[^>]+role="img" aria-label="Map showing where the problem is, near 14 Larch Avenue"/);
+      assert.equal((page.html.match(/<image href="https:\/\/tile\.openstreetmap\.org\/17\/\d+\/\d+\.png"/g) ?? []).length >= 4, true, 'the tiles around the point');
+      assert.match(page.html, /OpenStreetMap contributors/, 'the tiles are credited');
+      const far = await new WebClient(t.baseUrl).get(`/requests/${await graffiti({ lat: 51.35, long: 0.25 })}`);
+      assert.match(far.html, /<dt>Where<\/dt><dd>Marked on a map<\/dd>/);
+      assert.doesNotMatch(far.html, /Nearest address/);
+      assert.match(far.html, /<svg[^>]+role="img" aria-label="Map showing where the problem is"/);
+    });
+
     test('email choices: on by default, saved, and read by emailPreferences', async () => {
       const { client, userId } = await signedIn('resident');
       assert.deepEqual(await emailPreferences(t.db, userId), { onUpdate: true, onClose: true });
