@@ -209,8 +209,9 @@ for (const database of databasesUnderTest()) {
       ]);
       const id = await graffiti(spot);
       const page = await new WebClient(t.baseUrl).get(`/requests/${id}`);
-      assert.match(page.html, /<dt>Where<\/dt><dd>Near <bdi>14 Larch Avenue<\/bdi><\/dd>/);
-      assert.match(page.html, /<dt>Nearest address<\/dt><dd><bdi>14 Larch Avenue<\/bdi> <span class="hint">\(about 22 m from the problem\)/);
+      assert.match(page.html, /<dt>Where<\/dt><dd>Near <bdi>14 Larch Avenue<\/bdi> <span class="hint">\(about 22 m from the problem\)<\/span><\/dd>/);
+      const described = await new WebClient(t.baseUrl).get(`/requests/${await graffiti(spot, { address_string: 'By the bus stop' })}`);
+      assert.match(described.html, /<dt>Where<\/dt><dd><bdi>By the bus stop<\/bdi><\/dd><dt>Nearest address<\/dt><dd><bdi>14 Larch Avenue<\/bdi> <span class="hint">\(about 22 m from the problem\)/);
       assert.match(page.html, /<svg[^>]+role="img" aria-label="Map showing where the problem is, near 14 Larch Avenue"/);
       assert.equal((page.html.match(/<image href="https:\/\/tile\.openstreetmap\.org\/17\/\d+\/\d+\.png"/g) ?? []).length >= 4, true, 'the tiles around the point');
       assert.match(page.html, /OpenStreetMap contributors/, 'the tiles are credited');
@@ -283,7 +284,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(collection.type, 'FeatureCollection');
       assert.equal(collection.features.length, 29);
       const feature = collection.features.find((f) => f.properties.id === inArea[0])!;
-      assert.deepEqual(feature.properties, { id: inArea[0], title: 'Graffiti: 0 Heath Road', status: 'Open', url: `/requests/${inArea[0]}` });
+      assert.deepEqual(feature.properties, { id: inArea[0], title: 'Graffiti: 0 Heath Road', status: 'Open', url: `/requests/${inArea[0]}`, open: true });
       assert.deepEqual(feature.geometry.coordinates, [base.long, base.lat]);
       const all = JSON.parse(await (await fetch(`${t.baseUrl}/reports.geojson`)).text()) as { features: unknown[] };
       assert.ok(all.features.length <= 500 && all.features.length >= 30);

@@ -27,6 +27,7 @@ import { AccountCasesPage, ReportsPage, TrackPage, type Photo, type ReportFilter
 import { statusWords } from '../i18n/case-words.js';
 
 export const PAGE_SIZE = 25;
+const round6 = (degrees: number) => Math.round(degrees * 1e6) / 1e6;
 export const MAP_LIMIT = 500;
 /** How long /reports keeps the services and areas its filters offer. */
 export const FILTERS_CACHE_MS = 3 * 60_000;
@@ -192,9 +193,16 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     const page = Math.min(asked, lastPage);
     if (asked > lastPage) notices.push(t('reports.lastPage', { page: lastPage }));
     const reports = await searchServiceRequests(db, jurisdictionId, { ...search, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    // Reports marked only on a map are listed by their nearest address (from this process's index of places).
+    const nearest = new Map<string, string>();
+    for (const r of reports) {
+      if (r.addressString || r.lat === null || r.long === null) continue;
+      const near = await nearestAddress(db, jurisdictionId, { lat: r.lat, long: r.long }).catch(() => null);
+      if (near) nearest.set(r.id, near.place.name);
+    }
     return renderPage(request, reply, {
       title: page > 1 ? t('reports.titlePage', { page }) : t('reports.title'), wide: true, cacheable: !request.person,
-      body: <ReportsPage reports={reports} total={total} page={page} pageSize={PAGE_SIZE} filters={filters} notices={notices} timeZone={timeZone}
+      body: <ReportsPage reports={reports} nearest={nearest} total={total} page={page} pageSize={PAGE_SIZE} filters={filters} notices={notices} timeZone={timeZone}
         services={services.map((s) => ({ code: s.code, name: s.name }))} areas={areas?.filter((a) => a.bounds).map((a) => ({ id: a.id, name: a.name })) ?? null}
         links={{ previous: page > 1 ? addressOf('/reports', filters, page - 1) : null, next: page < lastPage ? addressOf('/reports', filters, page + 1) : null }}
         map={{ pointsUrl: addressOf('/reports.geojson', filters), tiles: app.site.map.tileUrl, attribution: app.site.map.attribution }} />,
@@ -210,12 +218,15 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
         type: 'FeatureCollection',
         features: reports.map((r) => ({
           type: 'Feature',
-          geometry: { type: 'Point', coordinates: [r.long, r.lat] },
+          // Six decimals (about 10 cm) are more than a report's point means; longer numbers only weigh.
+          geometry: { type: 'Point', coordinates: [round6(r.long!), round6(r.lat!)] },
           properties: {
             id: r.id,
             title: r.addressString ? `${r.serviceName}: ${r.addressString}` : r.serviceName,
             status: statusWords(translator, r.status, r.state),
             url: `/requests/${r.id}`,
+            // For the marker's colour and shape (the words above are in the reader's language).
+            open: r.status !== 'closed',
           },
         })),
       });

@@ -41,8 +41,9 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
         <dl class="summary">
           <dt>{t('track.status')}</dt><dd><strong>{statusWords(translator, report.status, report.state)}</strong></dd>
           <dt>{t('track.where')}</dt><dd>{report.addressString ? <bdi>{report.addressString}</bdi>
-            : nearest ? <>{t('track.near')} <bdi>{nearest.name}</bdi></> : t('track.onMap')}</dd>
-          {nearest && <><dt>{t('track.nearestLabel')}</dt><dd><bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></dd></>}
+            : nearest ? <>{t('track.near')} <bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></> : t('track.onMap')}</dd>
+          {/* What the reporter wrote may be a description ("behind the library"): the address as well. */}
+          {nearest && report.addressString && <><dt>{t('track.nearestLabel')}</dt><dd><bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></dd></>}
           <dt>{t('track.reported')}</dt><dd><time dateTime={report.requestedAt}>{date(report.requestedAt)}</time></dd>
           {!open && report.closedAt && <><dt>{t('track.closedOn')}</dt><dd><time dateTime={report.closedAt}>{date(report.closedAt)}</time></dd></>}
         </dl>
@@ -124,8 +125,10 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
 
 export interface ReportFilters { service: string; status: 'all' | 'open' | 'closed'; area: string }
 
-export function ReportsPage({ reports, total, page, pageSize, filters, services, areas, notices, links, map, timeZone }: {
-  reports: ServiceRequest[]; total: number; page: number; pageSize: number; filters: ReportFilters;
+export function ReportsPage({ reports, total, page, pageSize, filters, services, areas, notices, links, map, timeZone, nearest }: {
+  reports: ServiceRequest[]; total: number;
+  /** The nearest address of each report with a point and no address of its own, by report id. */
+  nearest: Map<string, string>; page: number; pageSize: number; filters: ReportFilters;
   services: Array<{ code: string; name: string }>; areas: Array<{ id: number; name: string }> | null; notices: string[];
   links: { previous: string | null; next: string | null }; map: { pointsUrl: string; tiles: string; attribution: string }; timeZone: string;
 }) {
@@ -138,6 +141,7 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
       <Notices notices={notices} />
       <h1>{t('reports.title')}</h1>
       <p>{t('reports.intro')}</p>
+      <div class="reports-layout">
       <form method="get" action="/reports" class="report-filters">
         <fieldset>
           <legend>{t('reports.filters')}</legend>
@@ -165,15 +169,24 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
         </fieldset>
       </form>
 
-      <div class="map" data-map="show" data-points-url={map.pointsUrl} data-tiles={map.tiles} data-attribution={map.attribution}></div>
+      <div class="reports-map">
+        <div class="map" data-map="show" data-points-url={map.pointsUrl} data-tiles={map.tiles} data-attribution={map.attribution}></div>
+        {/* The markers' colours, each with its own shape too: colour is never the only difference. */}
+        <ul class="map-legend" aria-label={t('reports.legend')}>
+          <li><span class="marker-key marker-open" aria-hidden="true">!</span> {t('reports.legendOpen')}</li>
+          <li><span class="marker-key marker-closed" aria-hidden="true">✓</span> {t('reports.legendClosed')}</li>
+          <li><span class="marker-key marker-cluster" aria-hidden="true">5</span> {t('reports.legendCluster')}</li>
+        </ul>
+        <p class="hint">{t('reports.mapLimit')}</p>
+      </div>
+      </div>
       <script src="/assets/map.js" defer></script>
-      <p class="hint">{t('reports.mapLimit')}</p>
 
       {total === 0 ? <p>{t('reports.none')}</p> : (
         <>
           <p role="status">{t('reports.showing', { from, to, total })}</p>
           <TableWrap label={t('reports.table')}>
-            <table>
+            <table class="stack-on-phone">
               <thead><tr>
                 <th scope="col">{t('reports.reference')}</th><th scope="col">{t('reports.service')}</th><th scope="col">{t('track.where')}</th>
                 <th scope="col">{t('reports.status')}</th><th scope="col">{t('track.reported')}</th>
@@ -181,11 +194,12 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
               <tbody>
                 {reports.map((r) => (
                   <tr key={r.id}>
-                    <td><a href={`/requests/${r.id}`}>{r.id}</a></td>
-                    <td>{r.serviceName}</td>
-                    <td>{r.addressString ? <bdi>{r.addressString}</bdi> : t('track.onMap')}</td>
-                    <td>{statusWords(translator, r.status, r.state)}</td>
-                    <td><time dateTime={r.requestedAt}>{formatDate(r.requestedAt, language.code, timeZone)}</time></td>
+                    <td data-label={t('reports.reference')}><a href={`/requests/${r.id}`}>{r.id}</a></td>
+                    <td data-label={t('reports.service')}>{r.serviceName}</td>
+                    <td data-label={t('track.where')}>{r.addressString ? <bdi>{r.addressString}</bdi>
+                      : nearest.has(r.id) ? <>{t('track.near')} <bdi>{nearest.get(r.id)}</bdi></> : t('track.onMap')}</td>
+                    <td data-label={t('reports.status')}>{statusWords(translator, r.status, r.state)}</td>
+                    <td data-label={t('track.reported')}><time dateTime={r.requestedAt}>{formatDate(r.requestedAt, language.code, timeZone)}</time></td>
                   </tr>
                 ))}
               </tbody>
