@@ -22,11 +22,9 @@ function Notices({ notices }: { notices: string[] }) {
 /** The nearest address in the gazetteer to a report's point, and how far it is. */
 export interface NearestAddress { name: string; metres: number }
 
-export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone, nearest, map, guestFollow }: {
+export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone, nearest, map }: {
   report: ServiceRequest; history: CaseHistoryEntry[]; photos: Photo[]; viewer: Viewer; reason: FollowReason | null;
   csrf: string; notices: string[]; timeZone: string; nearest: NearestAddress | null; map: { tileUrl: string; attribution: string };
-  /** Guests may follow by email: the form's CSRF token (the guest page is then not cached). */
-  guestFollow?: { csrf: string; email?: string; error?: string };
 }) {
   const translator = useTranslator();
   const { t, language } = translator;
