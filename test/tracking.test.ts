@@ -221,6 +221,25 @@ for (const database of databasesUnderTest()) {
       assert.match(far.html, /<svg[^>]+role="img" aria-label="Map showing where the problem is"/);
     });
 
+    test('the account page and "Your reports" list the same reports, by service name, including those made with the address before the account', async () => {
+      const { client, userId } = await signedIn('resident');
+      const email = `resident.${seq}@example.org`;
+      const asGuest = await graffiti(north(5000), { email, address_string: 'The old pier' });
+      // Reported signed in: the case layer makes them its reporter-follower.
+      const signedInReport = await graffiti(north(5100), { address_string: 'The new pier' });
+      await follow(t.db, Number(signedInReport), userId, 'reporter');
+      const reportsBefore = await client.get('/account/requests');
+      assert.doesNotMatch(reportsBefore.html, new RegExp(`>${asGuest}</a>`), 'an unconfirmed address finds no reports');
+      await t.db.updateTable('users').set({ email_verified_at: nowIso() }).where('id', '=', userId).execute();
+      const mine = await client.get('/account/requests');
+      const account = await client.get('/account');
+      for (const id of [asGuest, signedInReport]) {
+        assert.match(mine.html, new RegExp(`<a href="/requests/${id}">${id}</a>`), `"Your reports" lists ${id}`);
+        assert.match(account.html, new RegExp(`<a href="/requests/${id}">${id}</a></td><td>Graffiti</td>`), `the account page lists ${id} by service name`);
+      }
+      assert.doesNotMatch(account.html, new RegExp(`<td>${GRAFFITI}</td>`), 'no service codes');
+    });
+
     test('email choices: on by default, saved, and read by emailPreferences', async () => {
       const { client, userId } = await signedIn('resident');
       assert.deepEqual(await emailPreferences(t.db, userId), { onUpdate: true, onClose: true });

@@ -19,7 +19,8 @@ import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { follow } from '../cases/followers.js';
-import { followedCases, followReason, unfollow } from './followers.js';
+import { accountCases, followReason, unfollow } from './followers.js';
+import { accountOf } from '../identity/users.js';
 import { closeEventStreams, eventStreamsFor, refusedStream } from '../live/streams.js';
 import { openCaseStream } from './live.js';
 import { saveNotificationChoices, showNotificationChoices } from '../notifications/preferences-routes.js';
@@ -235,7 +236,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
   app.get('/account/requests', { config: residents, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const { t } = translate(request);
-    const cases = await followedCases(db, jurisdictionId, person.userId);
+    const account = await accountOf(db, keyring, person.userId);
+    const cases = await accountCases(db, keyring, jurisdictionId, person.userId, account.emailVerified ? account.email : null);
     const unfollowed = formText(request.query, 'unfollowed');
     const notices = /^\d{1,15}$/.test(unfollowed) ? [t('account-cases.unfollowed', { id: unfollowed })] : [];
     return renderPage(request, reply, {
