@@ -8,12 +8,18 @@
  *  2. requests a second on the status page (/requests/<id>) with autocannon, beside a bare
  *     Fastify server answering with a static HTML string of the same size, measured in the same
  *     run (shared machines are noisy: the ratio is the figure that means something).
- * Run: npm run bench:pages  (BENCH_SECONDS=10, BENCH_CONNECTIONS=10 by default)
+ *  3. Lighthouse 12.2.3 (mobile, performance only) in Debian's Chromium against the demo city
+ *     (`serve --demo`: the catalogue, gazetteer and history, so /reports has its 500 points):
+ *     per page the bytes transferred and the performance score, against 150 KB and 95.
+ * Run: npm run bench:pages  (BENCH_SECONDS=10, BENCH_CONNECTIONS=10 by default; BENCH_LIGHTHOUSE=0
+ * skips part 3, BENCH_LIGHTHOUSE_ONLY=1 runs only it; CHROMIUM_PATH, default /usr/bin/chromium)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -98,6 +104,47 @@ async function weigh(base: string, path: string): Promise<Weight> {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
+const LIGHTHOUSE_SCORE = 95;
+
+/** Lighthouse's mobile run of each page (performance only), in Debian's Chromium. */
+async function lighthouseRuns(): Promise<number> {
+  const demo = await start('./pages-demo-server.ts', []);
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  let failures = 0;
+  try {
+    const pages = ['/', '/services', '/services/pothole', '/report/location', '/reports', `/requests/${demo.rest}`, '/accessibility', '/privacy'];
+    console.log(`\nLighthouse ${(await import('lighthouse/package.json', { with: { type: 'json' } })).default.version} (mobile: slow 4G, 4x CPU slowdown), against the demo city. Targets: <= ${kb(PAGE_BUDGET)} transferred, performance >= ${LIGHTHOUSE_SCORE}.`);
+    console.log(`${'page'.padEnd(22)} ${'transferred'.padStart(12)} ${'score'.padStart(6)} ${'TBT ms'.padStart(7)} ${'LCP ms'.padStart(7)}  verdict`);
+    for (const path of pages) {
+      // The report journey's pages need a draft: start one the way a browser would.
+      const url = path === '/report/location' ? `${demo.base}/report/new?service=pothole` : `${demo.base}${path}`;
+      const run = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+      if (!run) throw new Error(`Lighthouse gave no result for ${path}`);
+      const { lhr } = run;
+      const bytes = Number(lhr.audits['total-byte-weight']?.numericValue ?? NaN);
+      const score = Math.round((lhr.categories.performance?.score ?? 0) * 100);
+      const tbt = Number(lhr.audits['total-blocking-time']?.numericValue ?? NaN);
+      const lcp = Number(lhr.audits['largest-contentful-paint']?.numericValue ?? NaN);
+      const ok = bytes <= PAGE_BUDGET && score >= LIGHTHOUSE_SCORE;
+      if (!ok) failures++;
+      console.log(`${path.padEnd(22)} ${kb(bytes).padStart(12)} ${String(score).padStart(6)} ${tbt.toFixed(0).padStart(7)} ${lcp.toFixed(0).padStart(7)}  ${ok ? 'ok' : 'MISSED'}${lhr.runtimeError ? ` (${lhr.runtimeError.message})` : ''}`);
+    }
+    console.log(failures === 0 ? 'Every page meets both targets.' : `${failures} page(s) missed a target.`);
+  } finally {
+    await chrome.kill();
+    demo.child.kill('SIGTERM');
+  }
+  return failures;
+}
+
+if (process.env.BENCH_LIGHTHOUSE_ONLY === '1') {
+  await lighthouseRuns();
+  process.exit(0);
+}
+
 const townhall = await start('./intake-servers.ts', ['townhall']);
 const children: ChildProcess[] = [townhall.child];
 try {
@@ -143,3 +190,4 @@ try {
 } finally {
   for (const child of children) child.kill('SIGTERM');
 }
+if (process.env.BENCH_LIGHTHOUSE !== '0') await lighthouseRuns();

@@ -21,6 +21,7 @@ import { requestSerializer } from './platform/log-redaction.js';
 import { refuseNulCharacters } from './platform/nul-guard.js';
 import { trackRequests } from './platform/request-context.js';
 import { addSecurityHeaders } from './platform/security-headers.js';
+import { compressResponses } from './platform/compression.js';
 import { protectForms } from './web/csrf.js';
 import { renderErrorPage } from './web/error-page.js';
 import { wantsPage } from './web/page.js';
@@ -63,6 +64,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   app.decorate('site', { council: config.jurisdiction.name, secure, branding: config.branding, map: config.map });
   useEnglishSpelling(config.englishSpelling);
   addSecurityHeaders(app, { https: secure, tileUrl: config.map.tileUrl });
+  compressResponses(app);
   // Order matters: who is asking, then may they, then did the form come from us.
   trackRequests(app);
   identifyPeople(app, { db, secure });

@@ -46,7 +46,8 @@ for (const database of databasesUnderTest()) {
       const page = await browser.get('/account');
       assert.equal(page.status, 200);
       assert.equal(page.headers.get('cache-control'), 'no-store');
-      for (const id of ids) assert.match(page.html, new RegExp(`<td>${id}</td>`));
+      // Changed deliberately: each reference now links to the report's page (the same list as "Your reports").
+      for (const id of ids) assert.match(page.html, new RegExp(`<td><a href="/requests/${id}">${id}</a></td>`));
       assert.match(page.html, /this device/);
       const download = await fetch(`${t.baseUrl}/account/data.json`, { headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}` } });
       assert.equal(download.status, 200);

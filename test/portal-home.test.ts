@@ -71,7 +71,7 @@ for (const database of databasesUnderTest()) {
       assert.match(home.html, /<form method="get" action="\/search"/);
       assert.match(home.html, /href="\/services">Browse all services/);
       assert.match(home.html, /href="\/report\/new"/);
-      assert.match(home.html, /href="\/reports">Recent reports near you/);
+      assert.match(home.html, /href="\/reports">Recent reports, on a map/, 'named honestly: the list is not sorted by distance from the reader');
       assert.match(home.html, /href="tel:03001234567"[^>]*>0300 123 4567</);
       assert.match(home.html, /href="mailto:help@council.example"/);
       assert.match(home.html, /Monday to Friday, 9am to 5pm/);

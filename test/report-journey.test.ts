@@ -273,6 +273,44 @@ for (const database of databasesUnderTest()) {
       assert.doesNotMatch(email.text, /Where:/);
     });
 
+    test('address search takes the usual forms; a street is refined on a map; a pin reads back as its nearest address, with the photos', async () => {
+      const c = new WebClient(t.baseUrl);
+      expectRedirect(await c.get(`/report/new?service=${GRAFFITI}`), '/report/location');
+      const hint = await c.get('/report/location');
+      assert.match(hint.html, /For example, 12 Market Street/);
+      for (const query of ['10 Downing Street', '10 downing st.', '10 Downing St', 'Downing Street 10', '10 Downnig Stret']) {
+        assert.match((await c.post('/report/location/search', { q: query })).html, /<label for="place">10 Downing Street<\/label>/, query);
+      }
+      const missing = await c.post('/report/location/search', { q: '12 Downing Street' });
+      assert.match(missing.html, /We have no number 12 on this street/);
+      assert.match(missing.html, /<label for="place">10 Downing Street<\/label>/, 'the nearest number is offered');
+      const street = await c.post('/report/location/search', { q: 'whitehal' });
+      const id = /name="place" value="(\d+)"/.exec(street.html)?.[1];
+      assert.ok(id);
+      // A street is long: the page shows its centre on a map and asks for the exact spot.
+      const refine = await c.post('/report/location/place', { place: id });
+      assert.equal(refine.status, 200);
+      assert.match(refine.html, /You chose Whitehall\. Put the pin on the exact spot/);
+      assert.match(refine.html, /<svg[^>]+role="img"[^>]+aria-label="Map of Whitehall/, 'a map drawn without JavaScript');
+      assert.match(refine.html, /<image href="https:\/\/tile\.openstreetmap\.org\/17\/\d+\/\d+\.png"|<image href="[^"]+\/16\/\d+\/\d+/);
+      assert.match(refine.html, /id="lat" name="lat" type="text" value="51.5045"/);
+      expectRedirect(await c.post('/report/location', { lat: '51.5045', long: '-0.1263' }), '/report/nearby');
+      expectRedirect(await c.get('/report/nearby'), '/report/details');
+      expectRedirect(await c.post('/report/details', { description: 'Tags on the wall' }), '/report/photos');
+      expectRedirect(await c.postMultipart('/report/photos', {}, photoFile(await jpeg())), '/report/photos');
+      expectRedirect(await c.post('/report/photos/done'), '/report/contact');
+      expectRedirect(await c.post('/report/contact', { name: '', email: '', phone: '' }), '/report/check');
+      let check = await c.get('/report/check');
+      assert.match(check.html, /Whitehall/, 'the street chosen is kept when the pin stays');
+      assert.match(check.html, /<ul class="check-photos"><li><img src="\/media\/[\w-]+" alt="Photo 1 you added"/, 'a thumbnail of each photo');
+      // Moved a little: the place is the pin, read back as the nearest address, never as numbers.
+      expectRedirect(await c.post('/report/location', { lat: '51.50342', long: '-0.12762', from: 'check' }), '/report/check');
+      check = await c.get('/report/check');
+      assert.match(check.html, /Near 10 Downing Street/);
+      assert.doesNotMatch(check.html, /51\.50342/);
+      expectRedirect(await c.post('/report/check'), /^\/report\/done\/\d+$/);
+    });
+
     test('a service with no questions needs a description; a description alone can say where', async () => {
       const c = new WebClient(t.baseUrl);
       expectRedirect(await c.get(`/report/new?service=${GRAFFITI}`), '/report/location');

@@ -78,13 +78,15 @@ for (const database of databasesUnderTest()) {
       const confirmed = await browser.post('/account/verify-email', { token: tokenOf(path) });
       assert.equal(confirmed.status, 200, confirmed.html);
       assert.match(confirmed.html, /Your email address is confirmed/);
+      assert.equal((await browser.get('/account')).status, 200, 'confirming the address signed the person in');
       const again = await browser.post('/account/verify-email', { token: tokenOf(path) });
       assert.equal(again.status, 400);
       assert.match(again.html, /expired or has already been used/);
       assert.equal((await browser.get(path)).status, 400, 'a used link says so');
       assert.ok((await t.db.selectFrom('users').select('email_verified_at').where('id', '=', user.id).executeTakeFirstOrThrow()).email_verified_at);
 
-      assert.deepEqual(await auditActions(String(user.id)), ['user.created', 'user.email_verified']);
+      // Changed deliberately: confirming the address now signs the person in (user.signed_in).
+      assert.deepEqual(await auditActions(String(user.id)), ['user.created', 'user.email_verified', 'user.signed_in']);
       const trail = JSON.stringify(await t.db.selectFrom('audit_log').selectAll().execute());
       assert.ok(!trail.includes(email) && !trail.includes(PASSWORD) && !trail.includes(tokenOf(path)), 'no address, password or link in the audit trail');
     });

@@ -201,6 +201,45 @@ for (const database of databasesUnderTest()) {
       assert.match((await client.get(`/requests/${id}`)).html, new RegExp(`href="/requests/${id}/feedback"`));
     });
 
+    test('a pin-only report\'s page shows a map of its point and the nearest address; none beyond 250 m', async () => {
+      const spot = { lat: 51.45, long: -0.3 };
+      await importPlaces(t.db, t.jurisdiction.id, [
+        { kind: 'address', name: '14 Larch Avenue', lat: spot.lat + 0.0002, long: spot.long, bounds: null },
+        { kind: 'address', name: '90 Larch Avenue', lat: spot.lat + 0.003, long: spot.long, bounds: null },
+      ]);
+      const id = await graffiti(spot);
+      const page = await new WebClient(t.baseUrl).get(`/requests/${id}`);
+      assert.match(page.html, /<dt>Where<\/dt><dd>Near <bdi>14 Larch Avenue<\/bdi> <span class="hint">\(about 22 m from the problem\)<\/span><\/dd>/);
+      const described = await new WebClient(t.baseUrl).get(`/requests/${await graffiti(spot, { address_string: 'By the bus stop' })}`);
+      assert.match(described.html, /<dt>Where<\/dt><dd><bdi>By the bus stop<\/bdi><\/dd><dt>Nearest address<\/dt><dd><bdi>14 Larch Avenue<\/bdi> <span class="hint">\(about 22 m from the problem\)/);
+      assert.match(page.html, /<svg[^>]+role="img" aria-label="Map showing where the problem is, near 14 Larch Avenue"/);
+      assert.equal((page.html.match(/<image href="https:\/\/tile\.openstreetmap\.org\/17\/\d+\/\d+\.png"/g) ?? []).length >= 4, true, 'the tiles around the point');
+      assert.match(page.html, /OpenStreetMap contributors/, 'the tiles are credited');
+      const far = await new WebClient(t.baseUrl).get(`/requests/${await graffiti({ lat: 51.35, long: 0.25 })}`);
+      assert.match(far.html, /<dt>Where<\/dt><dd>Marked on a map<\/dd>/);
+      assert.doesNotMatch(far.html, /Nearest address/);
+      assert.match(far.html, /<svg[^>]+role="img" aria-label="Map showing where the problem is"/);
+    });
+
+    test('the account page and "Your reports" list the same reports, by service name, including those made with the address before the account', async () => {
+      const { client, userId } = await signedIn('resident');
+      const email = `resident.${seq}@example.org`;
+      const asGuest = await graffiti(north(5000), { email, address_string: 'The old pier' });
+      // Reported signed in: the case layer makes them its reporter-follower.
+      const signedInReport = await graffiti(north(5100), { address_string: 'The new pier' });
+      await follow(t.db, Number(signedInReport), userId, 'reporter');
+      const reportsBefore = await client.get('/account/requests');
+      assert.doesNotMatch(reportsBefore.html, new RegExp(`>${asGuest}</a>`), 'an unconfirmed address finds no reports');
+      await t.db.updateTable('users').set({ email_verified_at: nowIso() }).where('id', '=', userId).execute();
+      const mine = await client.get('/account/requests');
+      const account = await client.get('/account');
+      for (const id of [asGuest, signedInReport]) {
+        assert.match(mine.html, new RegExp(`<a href="/requests/${id}">${id}</a>`), `"Your reports" lists ${id}`);
+        assert.match(account.html, new RegExp(`<a href="/requests/${id}">${id}</a></td><td>Graffiti</td>`), `the account page lists ${id} by service name`);
+      }
+      assert.doesNotMatch(account.html, new RegExp(`<td>${GRAFFITI}</td>`), 'no service codes');
+    });
+
     test('email choices: on by default, saved, and read by emailPreferences', async () => {
       const { client, userId } = await signedIn('resident');
       assert.deepEqual(await emailPreferences(t.db, userId), { onUpdate: true, onClose: true });
@@ -264,7 +303,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(collection.type, 'FeatureCollection');
       assert.equal(collection.features.length, 29);
       const feature = collection.features.find((f) => f.properties.id === inArea[0])!;
-      assert.deepEqual(feature.properties, { id: inArea[0], title: 'Graffiti: 0 Heath Road', status: 'Open', url: `/requests/${inArea[0]}` });
+      assert.deepEqual(feature.properties, { id: inArea[0], title: 'Graffiti: 0 Heath Road', status: 'Open', url: `/requests/${inArea[0]}`, open: true });
       assert.deepEqual(feature.geometry.coordinates, [base.long, base.lat]);
       const all = JSON.parse(await (await fetch(`${t.baseUrl}/reports.geojson`)).text()) as { features: unknown[] };
       assert.ok(all.features.length <= 500 && all.features.length >= 30);

@@ -2,7 +2,7 @@
  * A person's own account: see it, end sessions elsewhere, download their data, close the
  * account (residents), and set a password from a one-time link. Every page is no-store.
  */
-import { followedCases } from '../tracking/followers.js';
+import { accountCases, followedCases } from '../tracking/followers.js';
 import { emailPreferences, notificationPreferences } from '../notifications/preferences.js';
 import type { FastifyInstance } from 'fastify';
 import { perMinute } from '../platform/rate-limit.js';
@@ -11,7 +11,6 @@ import { publicAccess, signedIn } from './access.js';
 import { DomainError } from '../platform/errors.js';
 import { formatInZone, nowIso } from '../platform/time.js';
 import { erasePersonalData, exportPersonalData } from '../privacy/privacy.js';
-import { casesReportedBy } from '../cases/reporters.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, Field, formText, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
@@ -27,14 +26,16 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
   const attempts = perMinute(config.signInRateLimit);
   // Reports are found by email, so only a confirmed email finds them: otherwise anyone could
   // register with a reporter's address and read (or erase) what that reporter gave the council.
-  const reportsOf = async (account: Account) => (account.emailVerified ? casesReportedBy(db, keyring, config.jurisdiction.id, account.email) : []);
+  // The same list as "Your reports" (tracking/followers.ts accountCases), here the ones they reported.
+  const reportsOf = async (account: Account, userId: number) => (account.emailVerified
+    ? (await accountCases(db, keyring, config.jurisdiction.id, userId, account.email)).filter((c) => c.reason === 'reporter') : []);
   const formatTime = (iso: string) => formatInZone(iso, config.jurisdiction.timeZone);
 
   app.get('/account', { config: anyone, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const account = await accountOf(db, keyring, person.userId);
     const sessions = await listSessions(db, person.userId, person.sessionToken);
-    const reports = account.role === 'resident' ? await reportsOf(account) : null;
+    const reports = account.role === 'resident' ? await reportsOf(account, person.userId) : null;
     const { ended, changed } = request.query as Record<string, string | undefined>;
     const { t } = translate(request);
     return renderPage(request, reply, {

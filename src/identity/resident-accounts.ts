@@ -101,13 +101,15 @@ export async function registerResident(db: DB, keyring: Keyring, input: { email:
 }
 
 /** Confirms the address the link was sent to. */
-export async function verifyEmail(db: DB, token: string): Promise<void> {
+/** Confirms an address from its link; returns the account, which the link also signs in (it proves the mailbox, as an email sign-in link does). */
+export async function verifyEmail(db: DB, token: string): Promise<{ id: number; role: Role }> {
   const { hash, user } = await usableLink(db, token, 'verify_email');
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     if (!(await store.markTokenUsed(trx, hash, at))) throw new LinkNotUsable();
     await recordEmailVerified(trx, user.id, at, 'verification_link');
   });
+  return { id: user.id, role: 'resident' };
 }
 
 export async function requestPasswordReset(db: DB, keyring: Keyring, email: string, sender: Sender): Promise<void> {

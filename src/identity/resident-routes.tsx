@@ -63,12 +63,15 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   });
 
   app.post('/account/verify-email', limited, async (request, reply) => {
+    let user;
     try {
-      await verifyEmail(db, formText(request.body, 'token'));
+      user = await verifyEmail(db, formText(request.body, 'token'));
     } catch (error) {
       if (!(error instanceof LinkNotUsable)) throw error;
       return linkGone(request, reply, 'verify_email');
     }
+    // Confirming the address signs the person in: they should not have to type it all again.
+    await beginSession(db, request, reply, user, { method: 'email_link', secondFactor: false });
     return renderPage(request, reply, { title: title(request, 'done.verifiedTitle'), body: <DonePage what="email_verified" /> });
   });
 

@@ -4,7 +4,10 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../..
 import { demoPlaceName, demoPlaces } from '../demo/places.js';
 import { demoHistoryFile } from '../demo/seed.js';
 import { parsePlacesCsv } from './import.js';
-import { getPlace, importPlaces, listAreas, searchPlaces, type PlaceInput } from './places.js';
+import { findPlaces, getPlace, importPlaces, listAreas, nearestAddress, searchPlaces, type PlaceInput } from './places.js';
+import { en as english } from '../i18n/messages/en.js';
+import { es as spanish } from '../i18n/messages/es.js';
+import { ar as arabic } from '../i18n/messages/ar.js';
 
 const J = 'places.test';
 const area = { minLat: 51.3, minLong: -0.5, maxLat: 51.7, maxLong: 0.3 };
@@ -18,6 +21,14 @@ const sample: PlaceInput[] = [
   { kind: 'address', name: '120 High Street', lat: 51.512, long: -0.122, bounds: null },
   { kind: 'address', name: '12 Mill Lane', lat: 51.513, long: -0.123, bounds: null },
   { kind: 'address', name: '7 Calle de la Estación', lat: 51.52, long: -0.1, bounds: null },
+  // Written as gazetteers write them: abbreviated street types.
+  { kind: 'street', name: 'Market St', lat: 51.505, long: -0.115, bounds: box },
+  { kind: 'address', name: '10 Market St', lat: 51.5051, long: -0.1151, bounds: null },
+  { kind: 'address', name: '16 Market St', lat: 51.5052, long: -0.1152, bounds: null },
+  { kind: 'address', name: '1122 Market St', lat: 51.509, long: -0.119, bounds: null },
+  { kind: 'address', name: '4 Station Rd', lat: 51.506, long: -0.111, bounds: null },
+  { kind: 'address', name: '250 Oak Avenue', lat: 51.507, long: -0.112, bounds: null },
+  { kind: 'address', name: '9 Lincoln Blvd', lat: 51.508, long: -0.113, bounds: null },
 ];
 
 for (const database of databasesUnderTest()) {
@@ -40,11 +51,52 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(await names(''), []);
     });
 
-    test('a house number matches exactly, the street fuzzily', async () => {
+    test('a house number matches exactly, the street fuzzily; a number not listed answers with the street and the nearest numbers', async () => {
       assert.deepEqual(await names('12 hihg street'), ['12 High Street']);
       assert.deepEqual(await names('120 High St'), ['120 High Street']);
-      assert.deepEqual(await names('13 High Street'), []);
+      // Changed deliberately: "13 High Street" used to find nothing; now the street and the nearest numbers.
+      assert.deepEqual(await names('13 High Street'), ['High Street', '12 High Street', '120 High Street']);
+      assert.equal((await findPlaces(t.db, J, '13 High Street')).numberNotFound, '13');
+      assert.equal((await findPlaces(t.db, J, '12 High Street')).numberNotFound, null);
       assert.deepEqual(await names('12 mil lane'), ['12 Mill Lane']);
+      assert.deepEqual(await names('12 Nowhere Street'), []);
+    });
+
+    // The usual ways of writing an address, each with the place it must find first.
+    const variants: Array<[query: string, first: string, why: string]> = [
+      ['12 Market Street', 'Market St', 'the hint\'s example: no number 12, so the street (then 10 and 16)'],
+      ['market st', 'Market St', 'lower case, abbreviated'],
+      ['Market St.', 'Market St', 'a full stop after the abbreviation'],
+      ['MARKET STREET', 'Market St', 'capitals, written out'],
+      ['Market', 'Market St', 'without the street type'],
+      ['markt stret', 'Market St', 'two typing mistakes'],
+      ['10 Market Street', '10 Market St', 'a listed number, written out'],
+      ['10 market st.', '10 Market St', 'a listed number, abbreviated'],
+      ['Market Street 16', '16 Market St', 'the number after the street'],
+      ['1122 Markt St', '1122 Market St', 'a number and a typing mistake'],
+      ['4 Station Road', '4 Station Rd', 'Road for Rd'],
+      ['4 station rd', '4 Station Rd', 'Rd as listed'],
+      ['250 Oak Ave', '250 Oak Avenue', 'Ave for Avenue'],
+      ['250 oak av.', '250 Oak Avenue', 'Av. for Avenue'],
+      ['9 Lincoln Boulevard', '9 Lincoln Blvd', 'Boulevard for Blvd'],
+      ['high st', 'High Street', 'St for Street'],
+      ['Hihg Stret', 'High Street', 'letters swapped and missing'],
+    ];
+    for (const [query, first, why] of variants) {
+      test(`"${query}" finds ${first} (${why})`, async () => {
+        assert.equal((await names(query))[0], first);
+      });
+    }
+    test('"12 Market Street" lists the street, then the nearest numbers 10 and 16', async () => {
+      assert.deepEqual(await names('12 Market Street'), ['Market St', '10 Market St', '16 Market St']);
+    });
+
+    test('the nearest address to a point (reverse lookup), with its distance; none when too far', async () => {
+      const near = await nearestAddress(t.db, J, { lat: 51.50511, long: -0.11511 });
+      assert.equal(near?.place.name, '10 Market St');
+      assert.ok(near && near.metres >= 0 && near.metres < 5);
+      assert.equal(await nearestAddress(t.db, J, { lat: 51.6, long: -0.3 }), null, 'nothing within 250 m');
+      assert.equal(await nearestAddress(t.db, 'another.council', { lat: 51.50511, long: -0.11511 }), null);
     });
 
     test('accents are folded and the folded name is stored as the search key', async () => {
@@ -110,6 +162,27 @@ test('a CSV of places is checked line by line, with line numbers', () => {
   assert.match(bad.problems[3]!, /^Line 4: .*outside the council/);
   assert.match(bad.problems[4]!, /^Line 5: min_lat/);
   assert.match(parsePlacesCsv('', area).problems[0]!, /no places/);
+});
+
+test('every language\'s address hint names a place the demo gazetteer finds', async () => {
+  const t = await createTestDatabase(databasesUnderTest()[0]!);
+  try {
+    await importPlaces(t.db, 'demo.hint', demoPlaces(demoHistoryFile));
+    for (const [language, words] of [['en', english], ['es', spanish], ['ar', arabic]] as const) {
+      const hint = words['report.location.searchHint'];
+      const example = hint.replace(/^[^,:،]*[,:،]\s*/, '');
+      const found = await findPlaces(t.db, 'demo.hint', example);
+      assert.ok(found.places.length > 0, `${language}: "${example}" finds nothing`);
+      assert.match(found.places[0]!.name, /market st/i, `${language}: "${example}"`);
+    }
+    // The demo city has no 12 Market St: the street comes first, then the nearest numbers.
+    const twelve = await findPlaces(t.db, 'demo.hint', '12 Market Street');
+    assert.equal(twelve.places[0]!.name, 'Market St');
+    assert.equal(twelve.numberNotFound, '12');
+    assert.equal((await searchPlaces(t.db, 'demo.hint', 'market st.'))[0]!.name, 'Market St');
+  } finally {
+    await t.cleanup();
+  }
 });
 
 test('the demo gazetteer: tidy names, streets with extents, neighbourhoods', () => {

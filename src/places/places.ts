@@ -38,6 +38,29 @@ const toPlace = (row: PlaceRow): Place => ({
 /** "12", "12a": a house number, matched exactly. */
 const houseNumber = /^\d+[a-z]?$/;
 
+/**
+ * The usual abbreviations of street types, each written out: a name and a query are compared
+ * in the long form, so "Market St.", "market st" and "Market Street" are the same words, and a
+ * typing mistake in the long form ("stret") is still close to it.
+ */
+const STREET_WORDS: Record<string, string> = {
+  st: 'street', str: 'street', rd: 'road', ave: 'avenue', av: 'avenue', avn: 'avenue', blvd: 'boulevard', bd: 'boulevard',
+  dr: 'drive', ln: 'lane', pl: 'place', ct: 'court', ter: 'terrace', terr: 'terrace', aly: 'alley', cir: 'circle',
+  cres: 'crescent', cl: 'close', plz: 'plaza', sq: 'square', hwy: 'highway', pkwy: 'parkway', expy: 'expressway',
+  fwy: 'freeway', wy: 'way', gdns: 'gardens', gr: 'grove', mt: 'mount', hts: 'heights', trl: 'trail', bldg: 'building',
+};
+
+/** A folded text with street-type abbreviations written out ("12 market st" → "12 market street"). */
+export function placeKey(text: string): string {
+  return fold(text).split(' ').map((word) => STREET_WORDS[word] ?? word).join(' ');
+}
+
+/** The house number an address starts with, as a number ("12a" → 12), or null. */
+const numberOf = (key: string): number | null => {
+  const match = /^(\d+)[a-z]?(?: |$)/.exec(key);
+  return match ? Number(match[1]) : null;
+};
+
 /** Streets and areas before single addresses when both match equally well. */
 const kindOrder: Record<PlaceKind, number> = { area: 0, street: 1, address: 2 };
 
@@ -68,7 +91,7 @@ export const MAX_WORDS = 8;
 /** How long this process keeps a jurisdiction's search keys before reading them again. */
 export const INDEX_MS = 3 * 60_000;
 
-interface IndexRow { id: number; kind: PlaceKind; search_key: string }
+interface IndexRow { id: number; kind: PlaceKind; search_key: string; lat: number; long: number }
 interface Index { at: number; generation: number; rows: Promise<IndexRow[]> }
 
 /** Per database, per jurisdiction: the (id, kind, search key) of every place, read once every few minutes. */
@@ -87,8 +110,8 @@ function placeIndex(db: DB, jurisdictionId: string): Promise<IndexRow[]> {
   const generation = generations.get(jurisdictionId) ?? 0;
   const known = perDb.get(jurisdictionId);
   if (known && known.generation === generation && Date.now() - known.at < INDEX_MS) return known.rows;
-  const rows = db.selectFrom('places').select(['id', 'kind', 'search_key']).where('jurisdiction_id', '=', jurisdictionId).execute()
-    .then((found) => found.map((row) => ({ id: Number(row.id), kind: row.kind, search_key: row.search_key })));
+  const rows = db.selectFrom('places').select(['id', 'kind', 'search_key', 'lat', 'long']).where('jurisdiction_id', '=', jurisdictionId).execute()
+    .then((found) => found.map((row) => ({ id: Number(row.id), kind: row.kind, search_key: placeKey(row.search_key), lat: Number(row.lat), long: Number(row.long) })));
   const entry: Index = { at: Date.now(), generation, rows };
   perDb.set(jurisdictionId, entry);
   // A failed read is not kept: the next search tries again.
@@ -100,9 +123,67 @@ function placeIndex(db: DB, jurisdictionId: string): Promise<IndexRow[]> {
 
 /** Places whose name matches the query, forgiving small typing mistakes; best first. */
 export async function searchPlaces(db: DB, jurisdictionId: string, query: string, options: { kinds?: PlaceKind[]; limit?: number } = {}): Promise<Place[]> {
+  return (await findPlaces(db, jurisdictionId, query, options)).places;
+}
+
+export interface PlaceSearch {
+  places: Place[];
+  /**
+   * The house number asked for when the gazetteer has no such number on the street: the places
+   * are then that street and its addresses with the nearest numbers, for the person to refine.
+   */
+  numberNotFound: string | null;
+}
+
+/**
+ * Places whose name matches the query, best first. Street types may be abbreviated or written
+ * out ("St", "St.", "Street"), words may have small typing mistakes, and a house number the
+ * gazetteer does not list ("12 Market Street" where only 10 and 16 are known) answers with the
+ * street and the addresses with the nearest numbers on it, so "12 Market Street" is never "nothing found".
+ */
+export async function findPlaces(db: DB, jurisdictionId: string, query: string, options: { kinds?: PlaceKind[]; limit?: number } = {}): Promise<PlaceSearch> {
   const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
-  const folded = fold(query);
-  if (folded === '') return [];
+  let exact = await rankPlaces(db, jurisdictionId, query, options.kinds, limit);
+  // "Market Street 12", as many countries write it: the number moved to the front.
+  const trailing = /^(.*\S)\s+(\d+[a-z]?)$/i.exec(placeKey(query));
+  if (exact.ids.length === 0 && exact.number === null && trailing && !houseNumber.test(trailing[1]!.split(' ')[0]!)) {
+    exact = await rankPlaces(db, jurisdictionId, `${trailing[2]} ${trailing[1]}`, options.kinds, limit);
+  }
+  if (exact.ids.length > 0 || exact.number === null || exact.rest === '') return { places: await placesById(db, exact.ids), numberNotFound: null };
+  // No address with that number: the street, then its numbered addresses nearest to the number.
+  const wanted = Number(/^\d+/.exec(exact.number)![0]);
+  const kinds = (options.kinds ?? [...placeKinds]).filter((k) => k !== 'area');
+  const along = await rankPlaces(db, jurisdictionId, exact.rest, kinds, 500);
+  const best = along.ranked[0];
+  if (!best) return { places: [], numberNotFound: null };
+  // The street meant: the best match, or the street of the best-matching address.
+  const streetKey = best.kind === 'street' ? best.key : best.key.replace(/^\d+[a-z]? /, '');
+  const streets = along.ranked.filter((r) => r.kind === 'street' && r.key === streetKey).slice(0, 1);
+  const nearest = along.ranked
+    .filter((r) => r.kind === 'address' && numberOf(r.key) !== null && r.key.replace(/^\d+[a-z]? /, '') === streetKey)
+    .sort((a, b) => Math.abs(numberOf(a.key)! - wanted) - Math.abs(numberOf(b.key)! - wanted) || numberOf(a.key)! - numberOf(b.key)!)
+    .slice(0, 2);
+  const ids = [...streets, ...nearest].slice(0, limit).map((r) => r.id);
+  return { places: await placesById(db, ids), numberNotFound: ids.length > 0 ? exact.number : null };
+}
+
+async function placesById(db: DB, ids: number[]): Promise<Place[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('places').selectAll().where('id', 'in', ids).execute() as PlaceRow[];
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toPlace(row)] : [];
+  });
+}
+
+interface Ranked { id: number; kind: PlaceKind; key: string; score: number }
+
+/** The ids of the places that match, best first, and the house number the query started with. */
+async function rankPlaces(db: DB, jurisdictionId: string, query: string, onlyKinds: PlaceKind[] | undefined, limit: number): Promise<{ ids: number[]; ranked: Ranked[]; number: string | null; rest: string }> {
+  const none = (number: string | null = null, rest = '') => ({ ids: [], ranked: [], number, rest });
+  const folded = placeKey(query);
+  if (folded === '') return none();
   let words = folded.split(' ');
   // A house number first ("12 high street") narrows the search to addresses with that number.
   let number: string | null = null;
@@ -110,9 +191,9 @@ export async function searchPlaces(db: DB, jurisdictionId: string, query: string
     number = words[0]!;
     words = words.slice(1);
   }
-  let kinds = options.kinds ?? [...placeKinds];
+  let kinds = onlyKinds ?? [...placeKinds];
   if (number !== null) kinds = kinds.filter((k) => k === 'address');
-  if (kinds.length === 0) return [];
+  if (kinds.length === 0) return none(number, words.join(' '));
 
   // Long queries are cut: nobody types more to find a place, and it bounds the work.
   words = words.slice(0, MAX_WORDS);
@@ -124,7 +205,7 @@ export async function searchPlaces(db: DB, jurisdictionId: string, query: string
     .filter((row) => wanted.has(row.kind) && (prefix === null || row.search_key.startsWith(prefix)));
 
   const terms = queryTerms(words.join(' ')).map((term) => ({ ...term, seen: new Map<string, number>() }));
-  const scored: Array<{ id: number; kind: PlaceKind; key: string; score: number }> = [];
+  const scored: Ranked[] = [];
   for (const row of candidates) {
     const key = number !== null ? row.search_key.slice(number.length + 1) : row.search_key;
     const score = placeScore(terms, words.length, key);
@@ -132,14 +213,40 @@ export async function searchPlaces(db: DB, jurisdictionId: string, query: string
   }
   scored.sort((a, b) => b.score - a.score || kindOrder[a.kind] - kindOrder[b.kind]
     || a.key.length - b.key.length || (a.key < b.key ? -1 : 1));
-  const best = scored.slice(0, limit);
-  if (best.length === 0) return [];
-  const rows = await db.selectFrom('places').selectAll().where('id', 'in', best.map((b) => b.id)).execute() as PlaceRow[];
-  const byId = new Map(rows.map((row) => [Number(row.id), row]));
-  return best.flatMap((b) => {
-    const row = byId.get(b.id);
-    return row ? [toPlace(row)] : [];
-  });
+  return { ids: scored.slice(0, limit).map((b) => b.id), ranked: scored, number, rest: words.join(' ') };
+}
+
+const radians = (degrees: number) => (degrees * Math.PI) / 180;
+
+/** Great-circle distance in metres (haversine). */
+export function metresBetween(a: { lat: number; long: number }, b: { lat: number; long: number }): number {
+  const dLat = radians(b.lat - a.lat);
+  const dLong = radians(b.long - a.long);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.lat)) * Math.cos(radians(b.lat)) * Math.sin(dLong / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** How far a point may be from an address for the address to describe it. */
+export const NEAREST_ADDRESS_METRES = 250;
+
+/**
+ * The address nearest a point (reverse lookup), within `maxMetres`, with its distance in whole
+ * metres; null when the gazetteer has none that close. Uses this process's index of places.
+ */
+export async function nearestAddress(db: DB, jurisdictionId: string, point: { lat: number; long: number }, maxMetres = NEAREST_ADDRESS_METRES): Promise<{ place: Place; metres: number } | null> {
+  if (!Number.isFinite(point.lat) || !Number.isFinite(point.long)) return null;
+  // A box first (cheap), the exact distance only inside it.
+  const dLat = maxMetres / 111_320;
+  const dLong = maxMetres / (111_320 * Math.max(Math.cos(radians(point.lat)), 0.01));
+  let best: { id: number; metres: number } | null = null;
+  for (const row of await placeIndex(db, jurisdictionId)) {
+    if (row.kind !== 'address' || Math.abs(row.lat - point.lat) > dLat || Math.abs(row.long - point.long) > dLong) continue;
+    const metres = metresBetween(point, row);
+    if (metres <= maxMetres && (!best || metres < best.metres)) best = { id: row.id, metres };
+  }
+  if (!best) return null;
+  const [place] = await placesById(db, [best.id]);
+  return place ? { place, metres: Math.round(best.metres) } : null;
 }
 
 export async function listAreas(db: DB, jurisdictionId: string): Promise<Place[]> {

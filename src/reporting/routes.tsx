@@ -15,7 +15,7 @@ import { translate, type MessageKey } from '../i18n/i18n.js';
 import { accountOf } from '../identity/users.js';
 import { addDraftPhoto, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
 import { acceptUploads } from '../media/uploads.js';
-import { getPlace, searchPlaces } from '../places/places.js';
+import { findPlaces, getPlace, nearestAddress } from '../places/places.js';
 import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError } from '../platform/errors.js';
@@ -183,7 +183,10 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     return show(request, reply, 'report.location.title', <LocationPage draft={draft.data} bounds={bounds} map={app.site.map} csrf={csrf(request, reply)}
       fromCheck={fromCheck(request)} {...extra} errors={errors} />, errors);
   };
-  const search = async (query: string) => (await searchPlaces(db, jurisdictionId, query, { limit: 10 })).filter((p) => inside(p.lat, p.long));
+  const search = async (query: string) => {
+    const found = await findPlaces(db, jurisdictionId, query, { limit: 10 });
+    return { results: found.places.filter((p) => inside(p.lat, p.long)), numberNotFound: found.numberNotFound };
+  };
   app.get('/report/location', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'location');
     if (draft) return locationPage(request, reply, draft);
@@ -193,7 +196,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     if (!draft) return;
     const query = formText(request.body, 'q').trim().slice(0, 200);
     if (query === '') return locationPage(request, reply, draft, { errors: { q: translate(request).t('report.location.errorSearch') } });
-    return locationPage(request, reply, draft, { query, results: await search(query) });
+    return locationPage(request, reply, draft, { query, ...await search(query) });
   });
   app.post('/report/location/place', access, async (request, reply) => {
     const draft = await draftFor(request, reply, 'location');
@@ -202,7 +205,13 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     const place = id !== null && id > 0 ? await getPlace(db, jurisdictionId, id) : undefined;
     if (!place || !inside(place.lat, place.long)) {
       const query = formText(request.body, 'q').trim().slice(0, 200);
-      return locationPage(request, reply, draft, { query, results: query ? await search(query) : [], errors: { place: translate(request).t('report.location.errorPlace') } });
+      return locationPage(request, reply, draft, { query, ...(query ? await search(query) : { results: [] }), errors: { place: translate(request).t('report.location.errorPlace') } });
+    }
+    if (place.kind !== 'address') {
+      // A street or an area is a long way from a point: show it on the map and ask for the spot.
+      Object.assign(draft.data, { lat: place.lat, long: place.long, placeName: place.name });
+      await saveDraft(db, keyring, request, reply, draft);
+      return locationPage(request, reply, draft, { refine: true, lat: String(place.lat), long: String(place.long) });
     }
     Object.assign(draft.data, { lat: place.lat, long: place.long, placeName: place.name, locationDone: true });
     await saveDraft(db, keyring, request, reply, draft);
@@ -369,7 +378,9 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     if (!draft) return;
     const service = await activeService(draft.data.service!, request);
     if (!service) return startAgain(request, reply);
-    return show(request, reply, 'report.check.title', <CheckPage service={service} draft={draft.data} photoCount={(await draftPhotos(db, draft.id)).length}
+    const { lat, long } = draft.data;
+    const near = !draft.data.placeName && lat !== undefined && long !== undefined ? await nearestAddress(db, jurisdictionId, { lat, long }) : null;
+    return show(request, reply, 'report.check.title', <CheckPage service={service} draft={draft.data} photos={await draftPhotos(db, draft.id)} nearest={near?.place.name ?? null}
       email={await emailOf(request, draft)} signedIn={signedInUser(request) !== null} csrf={csrf(request, reply)} timeZone={config.jurisdiction.timeZone} />);
   });
   app.post('/report/check', { ...access, config: { ...access.config, rateLimit: perMinute(config.reportRateLimit) } }, async (request, reply) => {

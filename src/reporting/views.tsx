@@ -7,6 +7,7 @@ import type { StoredPhoto } from '../media/photos.js';
 import type { Place } from '../places/places.js';
 import type { NearbyReport } from '../tracking/nearby.js';
 import { ErrorSummary, PostForm, type FieldErrors } from '../web/forms.js';
+import { StaticMap } from '../web/static-map.js';
 import { answerText, fieldName, questionsOf } from './details.js';
 import type { DraftData } from './drafts.js';
 
@@ -132,6 +133,10 @@ export interface LocationView {
   fromCheck: boolean;
   query?: string;
   results?: Place[];
+  /** The house number searched for when the gazetteer does not list it on that street. */
+  numberNotFound?: string | null;
+  /** A street or area was chosen: ask for the exact spot. */
+  refine?: boolean;
   lat?: string;
   long?: string;
   note?: string;
@@ -139,7 +144,7 @@ export interface LocationView {
 
 export function LocationPage(view: LocationView) {
   const { t } = useTranslator();
-  const { draft, bounds, map, errors, csrf, fromCheck, results, query } = view;
+  const { draft, bounds, map, errors, csrf, fromCheck, results, query, numberNotFound, refine } = view;
   const lat = view.lat ?? (draft.lat === undefined ? '' : String(draft.lat));
   const long = view.long ?? (draft.long === undefined ? '' : String(draft.long));
   const note = view.note ?? draft.locationNote ?? '';
@@ -148,13 +153,15 @@ export function LocationPage(view: LocationView) {
       <BackLink href={fromCheck ? '/report/check' : '/report/service'} />
       <ErrorSummary errors={errors} />
       <h1>{t('report.location.title')}</h1>
-      {draft.placeName && <p class="notice">{t('report.location.chosen', { place: draft.placeName })}</p>}
+      {refine && draft.placeName ? <p class="notice" role="status">{t('report.location.refine', { place: draft.placeName })}</p>
+        : draft.placeName && <p class="notice">{t('report.location.chosen', { place: draft.placeName })}</p>}
       <h2>{t('report.location.searchHeading')}</h2>
       <PostForm action="/report/location/search" csrf={csrf}>
         <FromCheck on={fromCheck} />
         <TextInput id="q" type="search" label={t('report.location.searchLabel')} hint={t('report.location.searchHint')} value={query} error={errors.q} />
         <button type="submit" class="secondary">{t('report.location.searchButton')}</button>
       </PostForm>
+      {results && results.length > 0 && numberNotFound && <p class="notice" role="status">{t('report.location.numberNotFound', { number: numberNotFound })}</p>}
       {results && results.length > 0 && (
         <PostForm action="/report/location/place" csrf={csrf}>
           <FromCheck on={fromCheck} />
@@ -174,6 +181,11 @@ export function LocationPage(view: LocationView) {
         <FromCheck on={fromCheck} />
         <div class="map" data-map="pick" data-bounds={`${bounds.minLat},${bounds.minLong},${bounds.maxLat},${bounds.maxLong}`}
           data-tiles={map.tileUrl} data-attribution={map.attribution} data-lat-field="lat" data-long-field="long"></div>
+        {refine && draft.placeName && Number.isFinite(Number(lat)) && Number.isFinite(Number(long)) && (
+          // Without JavaScript, the chosen place drawn on the server; the map above replaces it.
+          <StaticMap lat={Number(lat)} long={Number(long)} tileUrl={map.tileUrl} attribution={map.attribution} zoom={16}
+            label={t('report.location.refineMap', { place: draft.placeName })} />
+        )}
         <details class="coordinates" open={Boolean(errors.lat || errors.long || lat || long)}>
           <summary>{t('report.location.coordinates')}</summary>
           <p class="hint">{t('report.location.coordinatesHint')}</p>
@@ -365,7 +377,9 @@ export function ContactPage({ contact, errors, csrf, fromCheck }: { contact: { n
 export interface CheckView {
   service: Service;
   draft: DraftData;
-  photoCount: number;
+  photos: StoredPhoto[];
+  /** The nearest address to a point marked on the map, when no place was chosen by name. */
+  nearest: string | null;
   /** The address confirmation emails go to: the account's, or the one given. */
   email: string | null;
   signedIn: boolean;
@@ -384,10 +398,12 @@ function Row({ label, value, change, changeLabel }: { label: string; value: Comp
   );
 }
 
-export function CheckPage({ service, draft, photoCount, email, signedIn, csrf, timeZone }: CheckView) {
+export function CheckPage({ service, draft, photos, nearest, email, signedIn, csrf, timeZone }: CheckView) {
   const { t, language } = useTranslator();
   const where = [draft.placeName, draft.locationNote].filter(Boolean).join(' – ');
-  const point = draft.lat !== undefined && draft.long !== undefined ? `${draft.lat}, ${draft.long}` : '';
+  // An address, never raw coordinates: the nearest one to a pin, or the pin itself in words.
+  const point = draft.placeName || draft.lat === undefined || draft.long === undefined ? ''
+    : nearest ? t('report.check.near', { address: nearest }) : t('report.check.pinOnly');
   const answers = questionsOf(service).filter((a) => draft.attributes?.[a.code] !== undefined);
   const contact = draft.contact ?? {};
   return (
@@ -402,7 +418,14 @@ export function CheckPage({ service, draft, photoCount, email, signedIn, csrf, t
           <Row key={a.code} label={a.description} value={<bdi>{answerText(a, draft.attributes![a.code]!, timeZone)}</bdi>} change="/report/details" changeLabel={a.description} />
         ))}
         <Row label={t('report.check.description')} value={draft.description || t('report.check.none')} change="/report/details" changeLabel={t('report.check.description')} />
-        <Row label={t('report.check.photos')} value={t('report.check.photoCount', { count: photoCount })} change="/report/photos" changeLabel={t('report.check.photos')} />
+        <Row label={t('report.check.photos')} value={<>
+          <span class="block">{t('report.check.photoCount', { count: photos.length })}</span>
+          {photos.length > 0 && (
+            <ul class="check-photos">
+              {photos.map((photo, index) => <li key={photo.id}><img src={`/media/${photo.id}`} alt={t('report.check.photoAlt', { number: index + 1 })} width={80} height={80} /></li>)}
+            </ul>
+          )}
+        </>} change="/report/photos" changeLabel={t('report.check.photos')} />
         {signedIn
           ? <div class="summary-row"><dt>{t('report.check.contact')}</dt><dd>{t('report.check.account', { email: isolateFor(language, email ?? '') })}</dd><dd class="change"></dd></div>
           : <Row label={t('report.check.contact')} value={[contact.name, contact.email, contact.phone].some(Boolean)

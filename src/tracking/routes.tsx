@@ -8,7 +8,7 @@ import { listServices, withServiceText } from '../catalogue/catalogue.js';
 import { localizeService } from '../catalogue/localize.js';
 import { isStaff } from '../identity/roles.js';
 import { translate } from '../i18n/i18n.js';
-import { listAreas, type Place } from '../places/places.js';
+import { listAreas, nearestAddress, type Place } from '../places/places.js';
 import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
@@ -20,7 +20,8 @@ import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { follow } from '../cases/followers.js';
-import { followedCases, followReason, unfollow } from './followers.js';
+import { accountCases, followReason, unfollow } from './followers.js';
+import { accountOf } from '../identity/users.js';
 import { closeEventStreams, eventStreamsFor, refusedStream } from '../live/streams.js';
 import { openCaseStream } from './live.js';
 import { saveNotificationChoices, showNotificationChoices } from '../notifications/preferences-routes.js';
@@ -28,6 +29,7 @@ import { AccountCasesPage, ReportsPage, TrackPage, type Photo, type ReportFilter
 import { statusWords } from '../i18n/case-words.js';
 
 export const PAGE_SIZE = 25;
+const round6 = (degrees: number) => Math.round(degrees * 1e6) / 1e6;
 export const MAP_LIMIT = 500;
 /** How long /reports keeps the services and areas its filters offer. */
 export const FILTERS_CACHE_MS = 3 * 60_000;
@@ -81,6 +83,12 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     const viewer: Viewer = !person ? 'guest' : isStaff(person.role) ? 'staff' : 'resident';
     const reason = person && viewer === 'resident' ? await followReason(db, Number(report.id), person.userId) : null;
     const history = (await caseHistory(db, Number(report.id))).filter((entry) => entry.public);
+    // Where it is in words: the nearest address in the gazetteer to the report's point.
+    const near = report.lat !== null && report.long !== null
+      ? await nearestAddress(db, jurisdictionId, { lat: report.lat, long: report.long }).catch((error: unknown) => {
+        request.log.warn({ err: error }, 'the nearest address could not be looked up');
+        return null;
+      }) : null;
     const { t } = translate(request);
     const query = request.query as Record<string, unknown>;
     const notices = [
@@ -92,7 +100,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
       // Anyone's view is the same public page, so it may be cached a little; a signed-in view is theirs.
       cacheable: !person,
       body: <TrackPage report={report} history={history} photos={photosOf(report)} viewer={viewer} reason={reason}
-        csrf={person ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone} />,
+        csrf={person ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone}
+        nearest={near ? { name: near.place.name, metres: near.metres } : null} map={app.site.map} />,
     });
   });
 
@@ -192,9 +201,16 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     if (asked > lastPage) notices.push(t('reports.lastPage', { page: lastPage }));
     const reports = await withServiceText(db, jurisdictionId, translate(request).language.code,
       await searchServiceRequests(db, jurisdictionId, { ...search, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }));
+    // Reports marked only on a map are listed by their nearest address (from this process's index of places).
+    const nearest = new Map<string, string>();
+    for (const r of reports) {
+      if (r.addressString || r.lat === null || r.long === null) continue;
+      const near = await nearestAddress(db, jurisdictionId, { lat: r.lat, long: r.long }).catch(() => null);
+      if (near) nearest.set(r.id, near.place.name);
+    }
     return renderPage(request, reply, {
       title: page > 1 ? t('reports.titlePage', { page }) : t('reports.title'), wide: true, cacheable: !request.person,
-      body: <ReportsPage reports={reports} total={total} page={page} pageSize={PAGE_SIZE} filters={filters} notices={notices} timeZone={timeZone}
+      body: <ReportsPage reports={reports} nearest={nearest} total={total} page={page} pageSize={PAGE_SIZE} filters={filters} notices={notices} timeZone={timeZone}
         services={services.map((s) => ({ code: s.code, name: localizeService(s, translate(request).language.code).name }))} areas={areas?.filter((a) => a.bounds).map((a) => ({ id: a.id, name: a.name })) ?? null}
         links={{ previous: page > 1 ? addressOf('/reports', filters, page - 1) : null, next: page < lastPage ? addressOf('/reports', filters, page + 1) : null }}
         map={{ pointsUrl: addressOf('/reports.geojson', filters), tiles: app.site.map.tileUrl, attribution: app.site.map.attribution }} />,
@@ -211,12 +227,15 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
         type: 'FeatureCollection',
         features: reports.map((r) => ({
           type: 'Feature',
-          geometry: { type: 'Point', coordinates: [r.long, r.lat] },
+          // Six decimals (about 10 cm) are more than a report's point means; longer numbers only weigh.
+          geometry: { type: 'Point', coordinates: [round6(r.long!), round6(r.lat!)] },
           properties: {
             id: r.id,
             title: r.addressString ? `${r.serviceName}: ${r.addressString}` : r.serviceName,
             status: statusWords(translator, r.status, r.state),
             url: `/requests/${r.id}`,
+            // For the marker's colour and shape (the words above are in the reader's language).
+            open: r.status !== 'closed',
           },
         })),
       });
@@ -225,7 +244,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
   app.get('/account/requests', { config: residents, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const { t, language } = translate(request);
-    const cases = await withServiceText(db, jurisdictionId, language.code, await followedCases(db, jurisdictionId, person.userId));
+    const account = await accountOf(db, keyring, person.userId);
+    const cases = await withServiceText(db, jurisdictionId, language.code, await accountCases(db, keyring, jurisdictionId, person.userId, account.emailVerified ? account.email : null));
     const unfollowed = formText(request.query, 'unfollowed');
     const notices = /^\d{1,15}$/.test(unfollowed) ? [t('account-cases.unfollowed', { id: unfollowed })] : [];
     return renderPage(request, reply, {

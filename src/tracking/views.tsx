@@ -9,6 +9,7 @@ import { PostForm, TableWrap } from '../web/forms.js';
 import type { FollowReason } from '../cases/followers.js';
 import type { FollowedCase } from './followers.js';
 import { actionWords, formatDate, statusWords } from '../i18n/case-words.js';
+import { StaticMap } from '../web/static-map.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';
 export interface Photo { url: string; onThisSite: boolean }
@@ -18,9 +19,12 @@ function Notices({ notices }: { notices: string[] }) {
   return <div class="notice" role="status">{notices.map((n) => <p key={n}>{n}</p>)}</div>;
 }
 
-export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone }: {
+/** The nearest address in the gazetteer to a report's point, and how far it is. */
+export interface NearestAddress { name: string; metres: number }
+
+export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone, nearest, map }: {
   report: ServiceRequest; history: CaseHistoryEntry[]; photos: Photo[]; viewer: Viewer; reason: FollowReason | null;
-  csrf: string; notices: string[]; timeZone: string;
+  csrf: string; notices: string[]; timeZone: string; nearest: NearestAddress | null; map: { tileUrl: string; attribution: string };
 }) {
   const translator = useTranslator();
   const { t, language } = translator;
@@ -34,11 +38,18 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
         <h1 id="report-title">{report.serviceName}</h1>
         <dl class="summary">
           <dt>{t('track.status')}</dt><dd><strong>{statusWords(translator, report.status, report.state)}</strong></dd>
-          <dt>{t('track.where')}</dt><dd>{report.addressString ? <bdi>{report.addressString}</bdi> : t('track.onMap')}</dd>
+          <dt>{t('track.where')}</dt><dd>{report.addressString ? <bdi>{report.addressString}</bdi>
+            : nearest ? <>{t('track.near')} <bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></> : t('track.onMap')}</dd>
+          {/* What the reporter wrote may be a description ("behind the library"): the address as well. */}
+          {nearest && report.addressString && <><dt>{t('track.nearestLabel')}</dt><dd><bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></dd></>}
           <dt>{t('track.reported')}</dt><dd><time dateTime={report.requestedAt}>{date(report.requestedAt)}</time></dd>
           {!open && report.closedAt && <><dt>{t('track.closedOn')}</dt><dd><time dateTime={report.closedAt}>{date(report.closedAt)}</time></dd></>}
         </dl>
         {open && report.expectedAt && <p>{t('track.expected', { date: date(report.expectedAt) })}</p>}
+        {report.lat !== null && report.long !== null && (
+          <StaticMap lat={report.lat} long={report.long} tileUrl={map.tileUrl} attribution={map.attribution} id="report-map"
+            label={nearest ? t('track.mapLabelNear', { address: nearest.name }) : t('track.mapLabel')} />
+        )}
 
         {report.description && (
           <>
@@ -112,8 +123,10 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
 
 export interface ReportFilters { service: string; status: 'all' | 'open' | 'closed'; area: string }
 
-export function ReportsPage({ reports, total, page, pageSize, filters, services, areas, notices, links, map, timeZone }: {
-  reports: ServiceRequest[]; total: number; page: number; pageSize: number; filters: ReportFilters;
+export function ReportsPage({ reports, total, page, pageSize, filters, services, areas, notices, links, map, timeZone, nearest }: {
+  reports: ServiceRequest[]; total: number;
+  /** The nearest address of each report with a point and no address of its own, by report id. */
+  nearest: Map<string, string>; page: number; pageSize: number; filters: ReportFilters;
   services: Array<{ code: string; name: string }>; areas: Array<{ id: number; name: string }> | null; notices: string[];
   links: { previous: string | null; next: string | null }; map: { pointsUrl: string; tiles: string; attribution: string }; timeZone: string;
 }) {
@@ -126,6 +139,7 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
       <Notices notices={notices} />
       <h1>{t('reports.title')}</h1>
       <p>{t('reports.intro')}</p>
+      <div class="reports-layout">
       <form method="get" action="/reports" class="report-filters">
         <fieldset>
           <legend>{t('reports.filters')}</legend>
@@ -153,15 +167,24 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
         </fieldset>
       </form>
 
-      <div class="map" data-map="show" data-points-url={map.pointsUrl} data-tiles={map.tiles} data-attribution={map.attribution}></div>
+      <div class="reports-map">
+        <div class="map" data-map="show" data-points-url={map.pointsUrl} data-tiles={map.tiles} data-attribution={map.attribution}></div>
+        {/* The markers' colours, each with its own shape too: colour is never the only difference. */}
+        <ul class="map-legend" aria-label={t('reports.legend')}>
+          <li><span class="marker-key marker-open" aria-hidden="true">!</span> {t('reports.legendOpen')}</li>
+          <li><span class="marker-key marker-closed" aria-hidden="true">✓</span> {t('reports.legendClosed')}</li>
+          <li><span class="marker-key marker-cluster" aria-hidden="true">5</span> {t('reports.legendCluster')}</li>
+        </ul>
+        <p class="hint">{t('reports.mapLimit')}</p>
+      </div>
+      </div>
       <script src="/assets/map.js" defer></script>
-      <p class="hint">{t('reports.mapLimit')}</p>
 
       {total === 0 ? <p>{t('reports.none')}</p> : (
         <>
           <p role="status">{t('reports.showing', { from, to, total })}</p>
           <TableWrap label={t('reports.table')}>
-            <table>
+            <table class="stack-on-phone">
               <thead><tr>
                 <th scope="col">{t('reports.reference')}</th><th scope="col">{t('reports.service')}</th><th scope="col">{t('track.where')}</th>
                 <th scope="col">{t('reports.status')}</th><th scope="col">{t('track.reported')}</th>
@@ -169,11 +192,12 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
               <tbody>
                 {reports.map((r) => (
                   <tr key={r.id}>
-                    <td><a href={`/requests/${r.id}`}>{r.id}</a></td>
-                    <td>{r.serviceName}</td>
-                    <td>{r.addressString ? <bdi>{r.addressString}</bdi> : t('track.onMap')}</td>
-                    <td>{statusWords(translator, r.status, r.state)}</td>
-                    <td><time dateTime={r.requestedAt}>{formatDate(r.requestedAt, language.code, timeZone)}</time></td>
+                    <td data-label={t('reports.reference')}><a href={`/requests/${r.id}`}>{r.id}</a></td>
+                    <td data-label={t('reports.service')}>{r.serviceName}</td>
+                    <td data-label={t('track.where')}>{r.addressString ? <bdi>{r.addressString}</bdi>
+                      : nearest.has(r.id) ? <>{t('track.near')} <bdi>{nearest.get(r.id)}</bdi></> : t('track.onMap')}</td>
+                    <td data-label={t('reports.status')}>{statusWords(translator, r.status, r.state)}</td>
+                    <td data-label={t('track.reported')}><time dateTime={r.requestedAt}>{formatDate(r.requestedAt, language.code, timeZone)}</time></td>
                   </tr>
                 ))}
               </tbody>

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { acceptedEncodings } from '../platform/compression.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rememberChoice } from '../i18n/i18n.js';
 import { clientStringFiles } from '../offline/client-strings.js';
@@ -78,20 +79,9 @@ export function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-/** The encodings the browser accepts (q=0 means "not this one"). */
-function accepted(header: string | undefined): Set<string> {
-  const codings = new Set<string>();
-  for (const part of (header ?? '').split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    if (name && (q === undefined || Number(q) > 0)) codings.add(name.trim());
-  }
-  return codings;
-}
-
 /** Picks the smallest variant the browser takes, answers 304 when it already has it. */
 export function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string): FastifyReply {
-  const codings = accepted(request.headers['accept-encoding']);
+  const codings = acceptedEncodings(request.headers['accept-encoding']);
   const [encoding, variant] = asset.br && codings.has('br') ? ['br', asset.br]
     : asset.gzip && (codings.has('gzip') || codings.has('x-gzip')) ? ['gzip', asset.gzip] : [null, asset.identity];
   reply.header('content-type', asset.type).header('cache-control', cacheControl).header('etag', variant.etag);

@@ -1,6 +1,6 @@
 /** A person's own account: who they are to the council, their sessions, their reports, their data. */
 import { useTranslator, type MessageKey } from '../../i18n/i18n.js';
-import type { ReportedCase } from '../../cases/reporters.js';
+import type { FollowedCase } from '../../tracking/followers.js';
 import { PostForm, TableWrap } from '../../web/forms.js';
 import type { SessionListing } from '../sessions.js';
 import type { Account } from '../users.js';
@@ -14,7 +14,7 @@ export const roleName = (role: string) => roleNames[role] ?? role;
 const roleKey = (role: string): MessageKey | undefined => (role in roleNames ? `role.${role}` as MessageKey : undefined);
 
 export function AccountPage({ account, sessions, reports, csrf, formatTime, notice }: {
-  account: Account; sessions: SessionListing[]; reports: ReportedCase[] | null; csrf: string; formatTime: (iso: string) => string; notice?: string;
+  account: Account; sessions: SessionListing[]; reports: FollowedCase[] | null; csrf: string; formatTime: (iso: string) => string; notice?: string;
 }) {
   const { t, rich } = useTranslator();
   // <bdi>: times, addresses and device names keep their own direction inside Arabic text.
@@ -41,7 +41,7 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
               <table>
                 <caption class="hint">{t('account.reportsCaption')}</caption>
                 <thead><tr><th scope="col">{t('account.reference')}</th><th scope="col">{t('account.service')}</th><th scope="col">{t('account.reported')}</th></tr></thead>
-                <tbody>{[...reports].reverse().map((r) => <tr key={r.caseId}><td>{r.caseId}</td><td>{r.serviceCode}</td><td><bdi>{formatTime(r.requestedAt)}</bdi></td></tr>)}</tbody>
+                <tbody>{reports.map((r) => <tr key={r.id}><td><a href={`/requests/${r.id}`}>{r.id}</a></td><td>{r.serviceName}</td><td><bdi>{formatTime(r.requestedAt)}</bdi></td></tr>)}</tbody>
               </table>
             </TableWrap>
           )}

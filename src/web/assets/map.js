@@ -5,8 +5,9 @@
  *   data-map="pick"  choose a place: clicking the map or dragging the marker fills the form's
  *                    fields named by data-lat-field and data-long-field (6 decimals), and a
  *                    "Use my location" button does the same, within data-bounds only;
- *   data-map="show"  reports from data-points-url (GeoJSON points with {id, title, status, url}),
- *                    each marker linking to its report.
+ *   data-map="show"  reports from data-points-url (GeoJSON points with {id, title, status, url, open}),
+ *                    each marker linking to its report, coloured and marked by open or closed;
+ *                    points close together on screen are one numbered marker that zooms in.
  * Tiles come from data-tiles, credited with data-attribution.
  */
 (() => {
@@ -113,27 +114,80 @@
     const area = boundsOf(el);
     if (area) map.fitBounds(area);
     else map.setView([0, 0], 2);
+    // Built as elements, never as HTML: titles are residents' words. Made when opened, not for every point.
+    const popup = (p) => () => {
+      const box = document.createElement('div');
+      const title = document.createElement('strong');
+      title.textContent = p.title || '';
+      const state = document.createElement('p');
+      state.textContent = p.status || '';
+      const link = document.createElement('a');
+      link.href = p.url;
+      link.textContent = s['media.map.open'] || p.url;
+      box.append(title, state, link);
+      return box;
+    };
+    // Colour and a symbol: open "!", closed a tick; the page's legend says which is which.
+    const icons = {
+      open: L.divIcon({ className: 'map-marker marker-open', html: '!', iconSize: [28, 28] }),
+      closed: L.divIcon({ className: 'map-marker marker-closed', html: '\u2713', iconSize: [28, 28] }),
+    };
     fetch(el.getAttribute('data-points-url'), { headers: { accept: 'application/geo+json, application/json' } })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
       .then((data) => {
-        const layer = L.geoJSON(data, {
-          pointToLayer: (feature, point) => L.marker(point, { title: feature.properties.title, alt: feature.properties.title }),
-          onEachFeature: (feature, marker) => {
-            const p = feature.properties || {};
-            // Built as elements, never as HTML: titles are residents' words.
-            const box = document.createElement('div');
-            const title = document.createElement('strong');
-            title.textContent = p.title || '';
-            const state = document.createElement('p');
-            state.textContent = p.status || '';
+        const points = (data.features || []).filter((f) => f && f.geometry && f.geometry.type === 'Point')
+          .map((f) => ({ p: f.properties || {}, at: L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]) }));
+        const layer = L.layerGroup().addTo(map);
+        // Points closer than a marker's width and a half on screen are drawn as one numbered
+        // marker (each marker is then at least that far from the next: none hides another);
+        // a click zooms in, or, fully zoomed in, lists the reports there.
+        const NEAR = 44;
+        const list = (group) => () => {
+          const box = document.createElement('div');
+          const title = document.createElement('strong');
+          title.textContent = fill(s['media.map.cluster'] || '{count}', { count: group.length });
+          const items = document.createElement('ul');
+          for (const { p } of group) {
+            const item = document.createElement('li');
             const link = document.createElement('a');
             link.href = p.url;
-            link.textContent = s['media.map.open'] || p.url;
-            box.append(title, state, link);
-            marker.bindPopup(box);
-          },
-        }).addTo(map);
-        if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [20, 20] });
+            link.textContent = `${p.title || p.url} (${p.status || ''})`;
+            item.append(link);
+            items.append(item);
+          }
+          box.append(title, items);
+          return box;
+        };
+        const draw = () => {
+          layer.clearLayers();
+          const zoom = map.getZoom();
+          const groups = [];
+          for (const point of points) {
+            const xy = map.project(point.at, zoom);
+            const near = groups.find((g) => Math.abs(g.xy.x - xy.x) < NEAR && Math.abs(g.xy.y - xy.y) < NEAR);
+            if (near) near.members.push(point);
+            else groups.push({ xy, members: [point] });
+          }
+          for (const { members } of groups) {
+            if (members.length === 1) {
+              const { p, at } = members[0];
+              L.marker(at, { icon: p.open === false ? icons.closed : icons.open, title: p.title || '', keyboard: true })
+                .bindPopup(popup(p)).addTo(layer);
+              continue;
+            }
+            const bounds = L.latLngBounds(members.map((g) => g.at));
+            const cluster = L.marker(members[0].at, {
+              icon: L.divIcon({ className: 'map-marker marker-cluster', html: String(members.length), iconSize: [36, 36] }),
+              title: fill(s['media.map.cluster'] || '{count}', { count: members.length }), keyboard: true,
+            });
+            if (zoom >= map.getMaxZoom()) cluster.bindPopup(list(members));
+            else cluster.on('click', () => map.fitBounds(bounds, { padding: [40, 40], maxZoom: map.getMaxZoom() }));
+            cluster.addTo(layer);
+          }
+        };
+        if (points.length) map.fitBounds(L.latLngBounds(points.map((g) => g.at)), { maxZoom: 17, padding: [20, 20] });
+        draw();
+        map.on('zoomend', draw);
       })
       .catch(() => { status(el).textContent = s['media.map.noPoints']; });
   }
