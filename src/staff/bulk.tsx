@@ -131,7 +131,7 @@ export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteD
         <>
           <p><a href={back}>Back to the queue</a></p>
           <h1>{what}: {casesCount(chosen.length)}?</h1>
-          {rows.length < chosen.length && <p>{casesCount(chosen.length - rows.length)} of those chosen cannot be found or belong to another department: they will be refused.</p>}
+          {rows.length < chosen.length && <p>Not found, or another department's, so they will be refused: {chosen.filter((id) => !rows.some((r) => String(r.id) === id)).map((id) => `#${id}`).join(', ')}.</p>}
           <ul class="bulk-cases">{lines.map((l) => <li key={l.id}><a href={`/staff/requests/${l.id}`}>#{l.id}</a> {l.text}</li>)}</ul>
           <form method="post" action="/staff/bulk" novalidate>
             {Object.entries(body ?? {}).filter(([name]) => name !== 'case' && name !== 'confirmed').map(([name, value]) =>
