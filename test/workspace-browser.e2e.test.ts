@@ -108,6 +108,7 @@ for (const database of databasesUnderTest()) {
       // Closing is confirmed on a page of its own.
       await page.getByRole('button', { name: 'Mark as fixed' }).click();
       await page.getByText(/will move from Action scheduled to Fixed and close/).waitFor();
+      await noViolations(page, 'the confirmation step');
       assert.equal((await t.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status, 'open', 'not closed before confirming');
       await page.getByRole('button', { name: 'Mark as fixed' }).click();
       await page.getByText('The case moved on.').waitFor();
@@ -187,9 +188,11 @@ for (const database of databasesUnderTest()) {
       await page.getByLabel('Assign to').selectOption({ label: 'Hana Helper' });
       await page.getByRole('button', { name: 'Assign', exact: true }).click();
       await page.getByRole('heading', { name: 'Assign to Hana Helper: 3 cases?' }).waitFor();
+      await noViolations(page, 'the bulk confirmation');
       for (const id of chosen) assert.equal((await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', id).executeTakeFirstOrThrow()).assigned_user_id, null, 'nothing before confirming');
       await page.getByRole('button', { name: 'Assign to Hana Helper: 3 cases' }).click();
       await page.getByText('3 cases changed.').waitFor();
+      await noViolations(page, 'the bulk result');
       for (const id of chosen) {
         assert.equal((await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', id).executeTakeFirstOrThrow()).assigned_user_id, Number(helper.id));
         assert.match(await page.locator('tr', { has: page.getByRole('link', { name: `#${id}` }) }).textContent() ?? '', /Assigned to Hana Helper \(was nobody\)/);
