@@ -136,6 +136,12 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(ids((await browser.get(`/staff?queue=department&q=%23${crater.id}`)).html), [crater.id], 'by reference with #');
       assert.deepEqual(ids((await browser.get(`/staff?queue=department&q=${crater.id}`)).html), [crater.id], 'by reference');
       assert.deepEqual(ids((await browser.get('/staff?queue=department&q=CRATER')).html), [crater.id], 'by words of the description, any case');
+      // A search looks across every queue the person may see, whichever queue it was typed in.
+      for (const queue of ['mine', 'unassigned', 'overdue', 'due_soon']) {
+        assert.deepEqual(ids((await browser.get(`/staff?queue=${queue}&q=crater`)).html), [crater.id], `searching from the ${queue} queue`);
+      }
+      const counted = (await browser.get('/staff?queue=department')).html;
+      assert.match(counted, new RegExp(`My department <span class="count">${roadsOpen.length}</span>`), 'a count per queue');
       const zebra = inserted.find((r) => r.address_string === 'Zebra Crossing Road 4')!;
       assert.deepEqual(ids((await browser.get('/staff?queue=department&q=zebra%20cross')).html), [zebra.id], 'by the start of the address');
       assert.deepEqual(ids((await browser.get('/staff?queue=department&q=50%25')).html), [], 'a % is a character, not a wildcard');
