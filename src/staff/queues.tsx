@@ -6,7 +6,7 @@
 import { TableWrap } from '../web/forms.js';
 import { priorities, type Priority } from '../workflow/types.js';
 import type { QueueKind, QueueSort, StaffMember, Department } from './store.js';
-import { queueKinds } from './store.js';
+import { COUNT_CAP, queueKinds } from './store.js';
 import { TrainingBanner } from './views.js';
 import { casesCount, priorityLabel } from './words.js';
 
@@ -77,6 +77,9 @@ export const queueHref = (filters: QueueFilters, cursor?: string) => {
   return `/staff?${query.toString()}`;
 };
 
+/** A queue's count for its tab: "1,000+" at the cap. */
+const countWords = (count: number) => (count >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-GB')}+` : String(count));
+
 /** A column heading that sorts the queue: a link (works without scripts), aria-sort on the current one. */
 function SortHeading({ view, label, sorts }: { view: QueueView; label: string; sorts: Array<{ sort: QueueSort; direction: 'ascending' | 'descending' }> }) {
   const f = view.filters;
@@ -99,14 +102,14 @@ export function QueuePage({ view }: { view: QueueView }) {
       {view.training && <TrainingBanner />}
       <div class="queue-head">
         <h1>{title}</h1>
-        <p class="hint">{view.heading} {view.searching ? `${casesCount(view.lines.length)} found in every queue you can see${view.nextHref ? ' (first page)' : ''}.` : `${casesCount(view.counts[f.queue])} in this queue.`}</p>
+        <p class="hint">{view.heading} {view.searching ? `${casesCount(view.lines.length)} found in every queue you can see${view.nextHref ? ' (first page)' : ''}.` : view.counts[f.queue] >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-GB')} or more cases in this queue.` : `${casesCount(view.counts[f.queue])} in this queue.`}</p>
         <p class="hint">You appear as <a href="/staff/name">{view.me}</a>{!view.training && <> · <a href="/staff/training">Practise in the training space</a></>}</p>
         <ShortcutHelp page="queue" />
       </div>
       <nav aria-label="Queues" class="queue-tabs">
         <ul>
           {queueKinds.map((kind) => {
-            const label = <>{queueNames[kind]} <span class="count">{view.counts[kind]}</span></>;
+            const label = <>{queueNames[kind]} <span class="count">{countWords(view.counts[kind])}</span></>;
             return (
               <li key={kind}>{kind === f.queue && !view.searching
                 ? <a href={queueHref({ ...f, queue: kind, q: '' })} aria-current="page">{label}</a>

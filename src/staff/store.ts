@@ -168,12 +168,15 @@ export function queuePhaseQuery(db: DB, query: QueueQuery, phaseIndex: number, a
   return select.limit(limit);
 }
 
-/** How many cases each queue holds with the person's filters (their search aside), for the queue tabs. */
+/** Counts stop here ("1,000 or more"): counting costs what it reads, and a page must cost the same at a million cases. */
+export const COUNT_CAP = 1_000;
+
+/** How many cases each queue holds with the person's filters (their search aside), up to COUNT_CAP, for the queue tabs. */
 export async function queueCounts(db: DB, query: Omit<QueueQuery, 'kind' | 'sort' | 'cursor' | 'q'>): Promise<Record<QueueKind, number>> {
   const counts = await Promise.all(queueKinds.map(async (kind) => {
-    let select = db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n'));
-    for (const filter of queueFilters({ ...query, kind, sort: 'due' })) select = select.where(filter);
-    const row = await select.executeTakeFirst();
+    let inner = db.selectFrom('cases').select('cases.id');
+    for (const filter of queueFilters({ ...query, kind, sort: 'due' })) inner = inner.where(filter);
+    const row = await db.selectFrom(inner.limit(COUNT_CAP).as('capped')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
     return [kind, Number(row?.n ?? 0)] as const;
   }));
   return Object.fromEntries(counts) as Record<QueueKind, number>;
