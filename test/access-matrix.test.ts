@@ -66,6 +66,7 @@ const expectedRules: Record<string, Access> = {
   'GET /admin': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users/:id/disable': signedIn(['system_admin', 'department_admin']),
+  'POST /admin/users/:id/name': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users/:id/reset-second-factor': signedIn(['system_admin', 'department_admin']),
   'POST /admin/users/:id/sign-out': signedIn(['system_admin', 'department_admin']),
   'GET /admin/privacy': signedIn(['system_admin']),
@@ -126,6 +127,8 @@ const expectedRules: Record<string, Access> = {
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),
   'GET /staff/attachments/:id': signedIn(staffRoles),
   'POST /staff/bulk': signedIn(staffRoles),
+  'GET /staff/name': signedIn(staffRoles),
+  'POST /staff/name': signedIn(staffRoles),
   'GET /staff/requests/:id/location.geojson': signedIn(staffRoles),
   // ==== settings: services, departments, workflows, calendars, templates ====
   'GET /admin/settings': signedIn(['system_admin', 'department_admin']),

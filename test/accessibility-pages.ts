@@ -92,6 +92,7 @@ export function describePagesAccessible(title: string, languages: Language[]): v
       { name: 'staff workspace', path: '/staff', as: 'case_worker' },
       { name: 'a case', path: '/staff/requests/CASE', as: 'case_worker' },
       { name: 'a reporter\'s contact details', path: '/staff/requests/CASE/contact', as: 'case_worker' },
+      { name: 'your name in the workspace', path: '/staff/name', as: 'case_worker' },
       { name: 'administration', path: '/admin', as: 'system_admin' },
       { name: 'subject access request', path: '/admin/privacy', as: 'system_admin' },
       { name: 'refused (403)', path: '/admin', as: 'resident' },

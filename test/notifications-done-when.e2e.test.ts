@@ -198,7 +198,8 @@ for (const database of databasesUnderTest()) {
           .catch(async () => assert.fail(`track page: it did not show "Action scheduled" by itself within 20 s; it shows "${await status.textContent()}"`));
         assert.match((await tab.locator('ol.timeline').textContent()) ?? '', /A crew will clean the shelter on Tuesday\./, 'track page: the public note is not in the timeline');
 
-        await act(caseId, 'transition-fix', { action: 'transition', transition: 'fix' });
+        // Closing is confirmed in the workspace: the confirmed form, as the confirmation page sends it.
+        await act(caseId, 'transition-fix', { action: 'transition', transition: 'fix', confirmed: '1' });
         const closed = await eventually('closing email: no email saying the report was closed reached the resident',
           () => received(RESIDENT).find((m) => m !== ack && m !== scheduled && m.text.includes(`reference ${caseId}`)), 30_000, () => `${describeMail()}\n${serverLog()}`);
         assert.ok(closed.text.includes(`${baseUrl}/requests/${caseId}/feedback?key=`), `closing email: no feedback link in:\n${closed.text}`);

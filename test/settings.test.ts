@@ -116,6 +116,20 @@ for (const database of databasesUnderTest()) {
       assert.equal(transition.status, 303, transition.html);
       const sla = await admin.post('/admin/settings/workflows/standard/sla', { clock: 'resolution', priority: '', slaState: 'awaiting_parts', minutes: '4800', warnAt: '75' });
       assert.equal(sla.status, 303, sla.html);
+      // Targets are entered in working days or hours, not minutes.
+      const notANumber = await admin.post('/admin/settings/workflows/standard/sla', { clock: 'resolution', priority: 'urgent', slaState: '', amount: 'soon', unit: 'days', warnAt: '80' });
+      assert.equal(notANumber.status, 400);
+      assert.match(notANumber.html, /working hours or working days/);
+      assert.match(notANumber.html, /href="#amount"/);
+      const inDays = await admin.post('/admin/settings/workflows/standard/sla', { clock: 'resolution', priority: 'urgent', slaState: '', amount: '2', unit: 'days', warnAt: '80' });
+      assert.equal(inDays.status, 303, inDays.html);
+      const inHours = await admin.post('/admin/settings/workflows/standard/sla', { clock: 'resolution', priority: 'high', slaState: '', amount: '4', unit: 'hours', warnAt: '80' });
+      assert.equal(inHours.status, 303, inHours.html);
+      const targets = (await admin.get('/admin/settings/workflows/standard')).html;
+      assert.match(targets, /<td>2 working days \(16 hours\)<\/td>/);
+      assert.match(targets, /<td>4 working hours<\/td>/);
+      assert.match(targets, /<td>10 working days \(80 hours\)<\/td>/, 'a target set in minutes is shown in days');
+      assert.doesNotMatch(targets, /in working minutes/);
 
       // A closed starting state is a problem: the preview lists it and publishing is refused.
       assert.equal((await admin.post('/admin/settings/workflows/standard/initial', { initial: 'closed' })).status, 303);
@@ -130,6 +144,8 @@ for (const database of databasesUnderTest()) {
       assert.equal(preview.status, 200);
       assert.match(preview.html, /No problems found/);
       assert.match(preview.html, /“Wait for parts” → Awaiting parts/);
+      assert.match(preview.html, /Cases in “Awaiting parts” can only be closed \(“Close”\): no step moves them on to another open state\./, 'a state with no way out but closing is pointed out');
+      assert.doesNotMatch(preview.html, /Cases in “Investigating” can only be closed/);
       // A case opened before publishing keeps the version it started on.
       const before = await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: 'pothole', lat: '51.5', long: '-0.1', description: 'Before' }) });
       const beforeId = Number(((await before.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id);

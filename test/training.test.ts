@@ -286,18 +286,23 @@ for (const database of databasesUnderTest()) {
         jurisdiction_id: t.config.jurisdiction.id, department_id: parks.id, name: 'Booked', body: 'A crew is booked for {reference}.', created_at: at, updated_at: at,
       }).returning('id').executeTakeFirstOrThrow();
       const outboxBefore = await outboxCount();
-      const act = async (fields: Record<string, string>) => {
+      const act = async (fields: Record<string, string>, status = 303) => {
         const page = await client.get(`/staff/requests/${caseId}`);
         assert.equal(page.status, 200, `the practice case opens in the training workspace (${fields.action})`);
         assert.match(page.html, /Training space: nothing here reaches residents/);
         const key = /name="idempotency_key" value="([^"]+)"/.exec(page.html)?.[1];
         assert.ok(key, 'the form carries an idempotency key');
         const sent = await client.post(`/staff/requests/${caseId}/actions`, { ...fields, idempotency_key: key });
-        assert.equal(sent.status, 303, `${fields.action}: ${sent.html.slice(0, 300)}`);
+        assert.equal(sent.status, status, `${fields.action}: ${sent.html.slice(0, 300)}`);
+        return sent;
       };
       await act({ action: 'claim' });
       await act({ action: 'public_update', public_text: `A crew is booked for ${caseId}.`, template_id: String(template.id) });
-      await act({ action: 'transition', transition: 'close', reason: 'Practice', public_note: 'Practice: done.' });
+      // Closing is confirmed on a page of its own (still in the training space).
+      const asked = await act({ action: 'transition', transition: 'close', reason: 'Practice', public_note: 'Practice: done.' }, 200);
+      assert.match(asked.html, /Training space: nothing here reaches residents/);
+      assert.match(asked.html, /and close/);
+      await act({ action: 'transition', transition: 'close', reason: 'Practice', public_note: 'Practice: done.', confirmed: '1' });
       const row = await t.db.selectFrom('cases').select(['status', 'assigned_user_id']).where('id', '=', caseId).executeTakeFirstOrThrow();
       assert.deepEqual(row, { status: 'closed', assigned_user_id: userId });
       assert.equal(await outboxCount(), outboxBefore, 'nothing queued for residents');

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
-import { createUser } from '../src/identity/users.js';
+import { createUser, setDisplayName } from '../src/identity/users.js';
 import { axeViolations, freshContext, launchBrowser } from './browser.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, inside, POTHOLE, potholeAttributes } from './open311/fixture-catalogue.js';
@@ -55,6 +55,8 @@ for (const database of databasesUnderTest()) {
         jurisdiction_id: t.jurisdiction.id, department_id: roads, name: 'Repair booked', body: 'Thank you for reporting {reference} at {address}. {council} has booked the repair.', active: 1,
         created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
       }).execute();
+      await setDisplayName(t.db, Number(worker.id), 'Wren Worker', 'test');
+      await setDisplayName(t.db, Number(colleague.id), 'Olive Other', 'test');
       const caseId = await report('Deep pothole outside the station');
 
       const context = await freshContext(browser);
@@ -83,16 +85,19 @@ for (const database of databasesUnderTest()) {
       await page.getByRole('heading', { level: 1, name: new RegExp(`Case #${caseId}`) }).waitFor();
       await page.locator('.leaflet-marker-icon').first().waitFor();
       await noViolations(page, 'the case page');
-      assert.match(await page.locator('main').textContent() ?? '', /Resolution: running\. Due /, 'the SLA clock is shown');
+      assert.match(await page.locator('main').textContent() ?? '', /Resolution: running, target 40 working hours\. Due /, 'the SLA clock is shown');
 
       await page.getByRole('button', { name: 'Take this case' }).click();
       await page.getByText('You took the case.').waitFor();
       await page.getByRole('button', { name: 'Start investigating' }).click();
       await page.getByText('The case moved on.').waitFor();
-      await page.getByLabel(/Update for residents \(for “Schedule the work”\)/).fill('A crew will fill it on Tuesday.');
+      // Scheduling needs words for residents: its own page asks for them.
+      await page.getByRole('button', { name: 'Schedule the work' }).click();
+      await page.getByLabel('Update for residents').fill('A crew will fill it on Tuesday.');
       await page.getByRole('button', { name: 'Schedule the work' }).click();
       await page.getByText('The case moved on.').waitFor();
-      assert.match(await page.locator('dl.summary').textContent() ?? '', /Action scheduled/);
+      assert.match(await page.locator('dl.case-summary').textContent() ?? '', /Action scheduled/);
+      assert.match(await page.locator('ol.timeline').textContent() ?? '', /Moved from Investigating to Action scheduled/);
 
       await page.getByLabel('Start from a response template').selectOption({ label: 'Repair booked' });
       await page.getByRole('button', { name: 'Use template' }).click();
@@ -100,9 +105,14 @@ for (const database of databasesUnderTest()) {
         `Thank you for reporting ${caseId} at 3 Station Road. Test Borough Council has booked the repair.`);
       await page.getByRole('button', { name: 'Send the update' }).click();
       await page.getByText('The public update was sent.').waitFor();
+      // Closing is confirmed on a page of its own.
+      await page.getByRole('button', { name: 'Mark as fixed' }).click();
+      await page.getByText(/will move from Action scheduled to Fixed and close/).waitFor();
+      await noViolations(page, 'the confirmation step');
+      assert.equal((await t.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status, 'open', 'not closed before confirming');
       await page.getByRole('button', { name: 'Mark as fixed' }).click();
       await page.getByText('The case moved on.').waitFor();
-      assert.match(await page.locator('dl.summary').textContent() ?? '', /Fixed/);
+      assert.match(await page.locator('dl.case-summary').textContent() ?? '', /Fixed/);
       const closed = await t.db.selectFrom('cases').select(['status', 'state']).where('id', '=', caseId).executeTakeFirstOrThrow();
       assert.deepEqual(closed, { status: 'closed', state: 'fixed' });
       await context.close();
@@ -118,14 +128,76 @@ for (const database of databasesUnderTest()) {
       const tab = await lead.newPage();
       await tab.goto(`${t.baseUrl}/staff?queue=overdue`);
       const row = tab.locator('tr', { has: tab.getByRole('link', { name: `#${late}` }) });
-      assert.match(await row.textContent() ?? '', /Overdue:/, 'overdue in words');
+      assert.match(await row.textContent() ?? '', /\d+ (minutes?|hours?) overdue/, 'overdue in words');
+      assert.match(await row.textContent() ?? '', /Wren Worker/, 'the assignee by name, not email');
       await row.getByRole('link', { name: `#${late}` }).click();
-      await tab.getByLabel('Assign to').selectOption({ label: 'other.worker@council.example' });
+      assert.equal(await tab.getByLabel('Assign to').inputValue(), String(worker.id), 'the box shows who has the case');
+      await tab.getByText('Assign or change the priority').click();
+      await tab.getByLabel('Assign to').selectOption({ label: 'Olive Other' });
       await tab.getByRole('button', { name: 'Assign', exact: true }).click();
       await tab.getByText('The case was assigned.').waitFor();
       const reassigned = await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', late).executeTakeFirstOrThrow();
       assert.equal(reassigned.assigned_user_id, Number(colleague.id));
       await lead.close();
+    });
+
+    test('at 1366×900: 20+ cases above the fold, the case page shows its timeline and primary actions, keys work, bulk reassignment assigns to the person chosen', async () => {
+      const lead = await createUser(t.db, t.keyring, { email: 'desk.lead@council.example', role: 'supervisor', departmentCode: 'roads' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      const helper = await createUser(t.db, t.keyring, { email: 'helper@council.example', role: 'case_worker', departmentCode: 'roads' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      await setDisplayName(t.db, Number(helper.id), 'Hana Helper', 'test');
+      const ids: number[] = [];
+      for (let i = 0; i < 30; i++) ids.push(await report(`Pothole number ${i}`));
+      const { token } = await startSession(t.db, Number(lead.id), { limits: limitsFor('supervisor'), secondFactor: true });
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      context.setDefaultTimeout(10_000);
+      await context.route((url) => !url.href.startsWith(t.baseUrl), (route) => route.fulfill({ status: 204 }));
+      await context.addCookies([{ name: 'townhall_session', value: token, url: t.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${t.baseUrl}/staff?queue=department`);
+      if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/test-queue.png` });
+      const aboveFold = await page.locator('table.queue tbody tr').evaluateAll((rows) => rows.filter((r) => r.getBoundingClientRect().bottom <= 900).length);
+      assert.ok(aboveFold >= 20, `${aboveFold} cases above the fold at 1366×900`);
+      assert.match(await page.getByRole('navigation', { name: 'Queues' }).textContent() ?? '', /My department \d+/, 'counts per queue');
+
+      // Keys: j chooses the first case, c takes it (not while typing in the search box).
+      await page.getByLabel('Search every queue').press('j');
+      assert.equal(await page.locator('tr.current').count(), 0, 'typing in a field is not a shortcut');
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('j');
+      const first = await page.locator('tr.current').getAttribute('data-case');
+      assert.ok(first);
+      assert.equal(await page.locator('tr.current a.case-link').getAttribute('aria-keyshortcuts'), 'j k c r');
+      await page.keyboard.press('c');
+      await page.getByText('You took the case.').waitFor();
+      assert.equal((await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', Number(first)).executeTakeFirstOrThrow()).assigned_user_id, Number(lead.id));
+
+      // The case page: summary, primary actions and the timeline on the first screen.
+      await page.setViewportSize({ width: 1366, height: 900 });
+      const inView = async (selector: string) => page.locator(selector).first().evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= 900 && r.height > 0; });
+      assert.ok(await inView('dl.case-summary'), 'summary and due date above the fold');
+      assert.ok(await inView('.primary-actions button'), 'primary actions above the fold');
+      assert.ok(await inView('ol.timeline li'), 'the timeline above the fold');
+      assert.match(await page.locator('ol.timeline li').first().textContent() ?? '', /Taken by desk\.lead@council\.example/);
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      assert.ok(height < 2600, `the case page is ${height} px tall`);
+
+      // Bulk: choose three cases and a person, press Assign: they are assigned to that person.
+      await page.goto(`${t.baseUrl}/staff?queue=unassigned&sort=newest`);
+      const chosen = ids.slice(-3);
+      for (const id of chosen) await page.getByLabel(`Select case ${id}`).check();
+      await page.getByLabel('Assign to').selectOption({ label: 'Hana Helper' });
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      await page.getByRole('heading', { name: 'Assign to Hana Helper: 3 cases?' }).waitFor();
+      await noViolations(page, 'the bulk confirmation');
+      for (const id of chosen) assert.equal((await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', id).executeTakeFirstOrThrow()).assigned_user_id, null, 'nothing before confirming');
+      await page.getByRole('button', { name: 'Assign to Hana Helper: 3 cases' }).click();
+      await page.getByText('3 cases changed.').waitFor();
+      await noViolations(page, 'the bulk result');
+      for (const id of chosen) {
+        assert.equal((await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', id).executeTakeFirstOrThrow()).assigned_user_id, Number(helper.id));
+        assert.match(await page.locator('tr', { has: page.getByRole('link', { name: `#${id}` }) }).textContent() ?? '', /Assigned to Hana Helper \(was nobody\)/);
+      }
+      await context.close();
     });
   });
 }

@@ -115,10 +115,11 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(new Set(mine), new Set(roadsOpen.filter((r) => r.assigned_user_id === people.worker!.id).map((r) => r.id)), 'a case worker starts on their own cases');
       assert.deepEqual(new Set(await walk('/staff?queue=unassigned')), new Set(roadsOpen.filter((r) => r.assigned_user_id === null).map((r) => r.id)));
       const overduePage = await browser.get('/staff?queue=overdue');
-      assert.match(overduePage.html, /<strong>Overdue: <\/strong>/, 'overdue said in words');
+      assert.match(overduePage.html, /<strong class="late">\d+ (minutes?|hours?|days?) overdue<\/strong>/, 'overdue said in words, in clock time');
+      assert.doesNotMatch(overduePage.html, /working time/, 'not in working minutes');
       assert.deepEqual(new Set(await walk('/staff?queue=overdue')), new Set(roadsOpen.filter((r) => r.due_at !== null && new Date(r.due_at).getTime() < now).map((r) => r.id)));
       const soonPage = await browser.get('/staff?queue=due_soon');
-      assert.match(soonPage.html, /<strong>Due soon: <\/strong>/);
+      assert.match(soonPage.html, /<strong class="soon">Due in \d+ (minutes?|hours?)<\/strong>/);
       assert.deepEqual(new Set(await walk('/staff?queue=due_soon')), new Set(roadsOpen.filter((r) => r.due_at !== null && new Date(r.due_at).getTime() > now && new Date(r.due_at).getTime() < now + 86_400_000).map((r) => r.id)));
       for (const sort of ['newest', 'oldest', 'priority']) {
         const sorted = await walk(`/staff?queue=department&sort=${sort}`);
@@ -135,6 +136,12 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(ids((await browser.get(`/staff?queue=department&q=%23${crater.id}`)).html), [crater.id], 'by reference with #');
       assert.deepEqual(ids((await browser.get(`/staff?queue=department&q=${crater.id}`)).html), [crater.id], 'by reference');
       assert.deepEqual(ids((await browser.get('/staff?queue=department&q=CRATER')).html), [crater.id], 'by words of the description, any case');
+      // A search looks across every queue the person may see, whichever queue it was typed in.
+      for (const queue of ['mine', 'unassigned', 'overdue', 'due_soon']) {
+        assert.deepEqual(ids((await browser.get(`/staff?queue=${queue}&q=crater`)).html), [crater.id], `searching from the ${queue} queue`);
+      }
+      const counted = (await browser.get('/staff?queue=department')).html;
+      assert.match(counted, new RegExp(`My department <span class="count">${roadsOpen.length}</span>`), 'a count per queue');
       const zebra = inserted.find((r) => r.address_string === 'Zebra Crossing Road 4')!;
       assert.deepEqual(ids((await browser.get('/staff?queue=department&q=zebra%20cross')).html), [zebra.id], 'by the start of the address');
       assert.deepEqual(ids((await browser.get('/staff?queue=department&q=50%25')).html), [], 'a % is a character, not a wildcard');
@@ -191,7 +198,9 @@ for (const database of databasesUnderTest()) {
       assert.match(page.html, /data-staff-live="\/staff\/events\?topic=staff:case:\d+"/);
       assert.match(page.html, /src="\/assets\/staff-live.js"/);
       assert.match(page.html, /Time to resolve/);
-      assert.match(page.html, /Resolution<\/strong>: running\. Due /, 'the SLA clock with its due time');
+      assert.match(page.html, /Resolution<\/strong>: running, target 40 working hours\. Due /, 'the SLA clock with its due time');
+      assert.match(page.html, /<dt>Due<\/dt><dd>[^<]+, <strong>due in \d+ (hours?|days?)<\/strong>/, 'one due date, explained');
+      assert.doesNotMatch(page.html, /Expected by/, 'not a second date');
       const point = await people.worker!.browser.get(`/staff/requests/${caseId}/location.geojson`);
       assert.equal(point.status, 200);
       assert.deepEqual((JSON.parse(point.html) as { features: Array<{ geometry: { coordinates: number[] } }> }).features[0]!.geometry.coordinates, [Number(inside.long), Number(inside.lat)]);
@@ -210,8 +219,14 @@ for (const database of databasesUnderTest()) {
 
       assert.equal((await act('worker', caseId, 'transition-investigate', { action: 'transition', transition: 'investigate' })).response.status, 303);
       const missing = await act('worker', caseId, 'transition-schedule', { action: 'transition', transition: 'schedule' });
-      assert.equal(missing.response.status, 400, 'scheduling needs a public note');
-      assert.match(missing.response.html, /class="error-summary"/);
+      assert.equal(missing.response.status, 200, 'scheduling needs a public note: its own page asks for it');
+      assert.match(missing.response.html, /<label for="public_note">Update for residents<\/label>/);
+      assert.equal((await caseOf(caseId)).state, 'investigating', 'nothing done yet');
+      const stepKey = /name="idempotency_key" value="([^"]+)"/.exec(missing.response.html)![1]!;
+      const stillMissing = await people.worker!.browser.post(`/staff/requests/${caseId}/actions`, { idempotency_key: stepKey, action: 'transition', transition: 'schedule', confirmed: '1' });
+      assert.equal(stillMissing.status, 400, 'confirmed without the note: refused');
+      assert.match(stillMissing.html, /class="error-summary"/);
+      assert.match(stillMissing.html, /href="#public_note"/, 'the refusal points at the field');
 
       const template = await t.db.selectFrom('response_templates').select('id').where('name', '=', 'Work booked').executeTakeFirstOrThrow();
       const filled = await people.worker!.browser.get(`/staff/requests/${caseId}?template=${template.id}`);
@@ -236,7 +251,10 @@ for (const database of databasesUnderTest()) {
 
       const history = await people.worker!.browser.get(`/staff/requests/${caseId}`);
       assert.match(history.html, /Gang 3 has the key<\/p>/);
-      assert.match(history.html, /Internal — never shown to the public/);
+      assert.match(history.html, /<strong>Internal note<\/strong> <span class="tag">Internal<\/span>/);
+      assert.match(history.html, /<strong>Moved from Investigating to Action scheduled<\/strong>/, 'the timeline names each change');
+      assert.match(history.html, /<strong>Priority changed from Normal to High<\/strong>/);
+      assert.match(history.html, /<strong>Resolution clock extended by 4 working hours<\/strong>/);
       const publicPage = await (await fetch(`${t.baseUrl}/requests/${caseId}`)).text();
       assert.doesNotMatch(publicPage, /Gang 3/, 'internal notes never reach the public page');
 
@@ -244,7 +262,11 @@ for (const database of databasesUnderTest()) {
       const duplicate = await report(POTHOLE, 'Same pothole again');
       const dupPage = await people.worker!.browser.get(`/staff/requests/${duplicate}`);
       assert.match(dupPage.html, new RegExp(`id="merge-${caseId}"`), 'the earlier case nearby is suggested');
-      const merged = await act('worker', duplicate, 'merge', { action: 'merge', merge_into: String(caseId) });
+      const asked = await act('worker', duplicate, 'merge', { action: 'merge', merge_into: String(caseId) });
+      assert.equal(asked.response.status, 200, 'a merge is confirmed first');
+      assert.match(asked.response.html, new RegExp(`will close as a duplicate of case #${caseId}`));
+      assert.equal((await caseOf(duplicate)).merged_into, null, 'not merged before it is confirmed');
+      const merged = await act('worker', duplicate, 'merge', { action: 'merge', merge_into: String(caseId), confirmed: '1' });
       assert.equal(merged.response.status, 303, merged.response.html);
       assert.equal((await caseOf(duplicate)).merged_into, caseId);
 
@@ -253,7 +275,13 @@ for (const database of databasesUnderTest()) {
       assert.match(handOver.response.html, /href="#assignee"/, 'the refusal points at the field');
       assert.equal((await act('supervisor', caseId, 'assign', { action: 'assign', assignee: String(people.colleague!.id) })).response.status, 303);
       assert.equal((await caseOf(caseId)).assigned_user_id, people.colleague!.id);
-      assert.equal((await act('colleague', caseId, 'transition-fix', { action: 'transition', transition: 'fix' })).response.status, 303);
+      const assignedPage = await people.supervisor!.browser.get(`/staff/requests/${caseId}`);
+      assert.match(assignedPage.html, new RegExp(`<option value="${people.colleague!.id}" selected>`), 'the assign box shows who has the case');
+      const confirmFix = await act('colleague', caseId, 'transition-fix', { action: 'transition', transition: 'fix' });
+      assert.equal(confirmFix.response.status, 200, 'marking as fixed is confirmed first');
+      assert.match(confirmFix.response.html, /will move from Action scheduled to Fixed and close/);
+      assert.equal((await caseOf(caseId)).status, 'open');
+      assert.equal((await act('colleague', caseId, 'transition-fix', { action: 'transition', transition: 'fix', confirmed: '1' })).response.status, 303);
       const closed = await caseOf(caseId);
       assert.equal(closed.status, 'closed');
       assert.equal(closed.state, 'fixed');
@@ -314,11 +342,20 @@ for (const database of databasesUnderTest()) {
       assert.ok(key);
       const body = new URLSearchParams({ _csrf: browser.csrf, idempotency_key: key, bulk_action: 'assign', assignee: String(people.colleague!.id), back: '/staff?queue=unassigned' });
       for (const id of [a, b, other]) body.append('case', String(id));
-      const response = await fetch(`${t.baseUrl}/staff/bulk`, { method: 'POST', body, headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}`, accept: 'text/html' } });
-      const html = await response.text();
-      assert.equal(response.status, 200, html);
-      assert.match(html, /2 of 3 cases done; 1 refused/);
-      assert.match(html, new RegExp(`Case #${other}</a>: refused\\. This case belongs to another department`));
+      const send = async () => {
+        const response = await fetch(`${t.baseUrl}/staff/bulk`, { method: 'POST', body, headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}`, accept: 'text/html' } });
+        return { status: response.status, html: await response.text() };
+      };
+      const asked = await send();
+      assert.equal(asked.status, 200, asked.html);
+      assert.match(asked.html, /<h1>Assign to colleague@council\.example: 3 cases\?<\/h1>/, 'reassigning is confirmed first, naming the person');
+      assert.equal((await caseOf(a)).assigned_user_id, null, 'nothing changed before confirming');
+      body.set('confirmed', '1');
+      const { status, html } = await send();
+      assert.equal(status, 200, html);
+      assert.match(html, /2 cases changed; 1 case not changed/);
+      assert.match(html, new RegExp(`#${a}</a></td><td>Changed</td><td>Assigned to colleague@council\\.example \\(was nobody\\)\\.</td>`), 'what changed, per case');
+      assert.match(html, new RegExp(`#${other}</a></td><td><strong>Not changed</strong></td><td>This case belongs to another department`));
       assert.equal((await caseOf(a)).assigned_user_id, people.colleague!.id);
       assert.equal((await caseOf(b)).assigned_user_id, people.colleague!.id);
       const nothing = await browser.post('/staff/bulk', { idempotency_key: key, bulk_action: 'claim' });

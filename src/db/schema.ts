@@ -319,6 +319,8 @@ export interface UserTable {
   locked_until: string | null;
   /** The last TOTP time step accepted, so a code cannot be used twice. */
   totp_last_step: number | null;
+  /** The name colleagues see in the staff workspace (null: the email address is shown). */
+  display_name: string | null;
 }
 
 /** Single-use codes for a staff member who has lost their authenticator (argon2id hashes). */

@@ -112,6 +112,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(htmlTag(page.html), '<html lang="ar" dir="rtl">');
       assert.match(page.html, /<a href="\/admin">الإدارة<\/a>/);
       assert.match(page.html, /<main id="main" class="wide" lang="en" dir="ltr">/);
+      assert.doesNotMatch(page.html, /<nav class="languages"/, 'no switcher on an English-only page: it would change only the frame');
     });
   });
 }

@@ -15,7 +15,7 @@ import { may, subjectAccessRoles, userAdminRoles } from './policy.js';
 import { isRole, roles, type Role } from './roles.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { parseId } from '../platform/ids.js';
-import { accountOf, createUser, disableUser, endSessionsOf, listUsers, resetSecondFactor, type CreatedUser } from './users.js';
+import { accountOf, createUser, disableUser, endSessionsOf, listUsers, resetSecondFactor, setDisplayName, type CreatedUser } from './users.js';
 import { SubjectAccessPage, UsersPage } from './views/admin.js';
 
 const field = (body: unknown, name: string) => formText(body, name).trim();
@@ -61,6 +61,17 @@ export async function adminRoutes(app: FastifyInstance, { db, config, keyring }:
     if (!target || !may(request.person, { action: 'user.manage', record: { department: target.department, role: target.role } })) throw forbidden(refusal);
     return { ...target, id: String(target.id) };
   };
+
+  app.post('/admin/users/:id/name', { config: admins, schema: { hide: true } }, async (request, reply) => {
+    const target = await manageable(request, 'You cannot change this account.');
+    try {
+      await setDisplayName(db, Number(target.id), formText(request.body, 'display_name'), `user:${request.person!.userId}`);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
+      return showUsers(request, reply, { errors: { [`name-${target.id}`]: error.message }, status: 400 });
+    }
+    return showUsers(request, reply, { notice: `The name of ${target.email} was saved.` });
+  });
 
   app.post('/admin/users/:id/disable', { config: admins, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;

@@ -40,6 +40,8 @@ export interface CreatedUser {
 export interface UserSummary {
   id: string;
   email: string;
+  /** The name colleagues see in the staff workspace, if set. */
+  displayName: string | null;
   role: Role;
   department: string | null;
   status: 'active' | 'disabled';
@@ -106,7 +108,7 @@ export async function createUser(db: DB, keyring: Keyring, input: NewUser, optio
 export async function listUsers(db: DB, keyring: Keyring): Promise<UserSummary[]> {
   const rows = await store.selectUsers(db);
   return rows.map((row) => ({
-    id: String(row.id), email: open(keyring, 'users.email', row.email), role: row.role as Role, department: row.department_code,
+    id: String(row.id), email: open(keyring, 'users.email', row.email), displayName: row.display_name, role: row.role as Role, department: row.department_code,
     status: row.status as UserSummary['status'], hasPassword: row.password_hash !== null,
     secondFactor: row.totp_secret === null ? 'none' : row.totp_confirmed === 1 ? 'enrolled' : 'pending',
   }));
@@ -120,6 +122,31 @@ export async function disableUser(db: DB, id: string, actor: string): Promise<vo
     await store.updateUser(trx, user.id, { status: 'disabled', updated_at: nowIso() });
     const ended = await endAllSessions(trx, user.id);
     await appendAudit(trx, { actor, action: 'user.disabled', entityType: 'user', entityId: id, before: { status: 'active' }, after: { status: 'disabled', sessions_ended: ended } });
+  });
+}
+
+export const DISPLAY_NAME_MAX = 80;
+
+/** What is wrong with a display name, or null ("" clears it: the email is shown again). */
+export function displayNameProblem(name: string): string | null {
+  if (name.length > DISPLAY_NAME_MAX) return `Use at most ${DISPLAY_NAME_MAX} characters.`;
+  // Letters of any script, marks, spaces and the punctuation of names; no control characters or markup.
+  if (name !== '' && !/^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N} .,'’()-]*$/u.test(name)) return 'Use letters, spaces and the punctuation of names (. , \' - ) only.';
+  return null;
+}
+
+/** Sets (or clears, with "") the name a member of staff is shown by; audited. */
+export async function setDisplayName(db: DB, userId: number, name: string, actor: string): Promise<void> {
+  const clean = name.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const problem = displayNameProblem(clean);
+  if (problem) throw invalid(problem);
+  await db.transaction().execute(async (trx) => {
+    const user = Number.isSafeInteger(userId) ? await store.findUser(trx, userId) : undefined;
+    if (!user) throw notFound('This account no longer exists.');
+    const value = clean === '' ? null : clean;
+    if (user.display_name === value) return;
+    await store.updateUser(trx, user.id, { display_name: value, updated_at: nowIso() });
+    await appendAudit(trx, { actor, action: 'user.display_name_changed', entityType: 'user', entityId: String(user.id), before: { display_name: user.display_name }, after: { display_name: value } });
   });
 }
 
@@ -166,6 +193,7 @@ export async function resealUsers(db: DB, keyring: Keyring): Promise<number> {
 export interface Account {
   id: number;
   email: string;
+  displayName: string | null;
   role: Role;
   department: string | null;
   emailVerified: boolean;
@@ -178,7 +206,7 @@ export async function accountOf(db: DB, keyring: Keyring, userId: number): Promi
   const row = await store.findUserWithDepartment(db, userId);
   if (!row) throw notFound('This account no longer exists.');
   return {
-    id: row.id, email: open(keyring, 'users.email', row.email), role: row.role as Role, department: row.department_code,
+    id: row.id, email: open(keyring, 'users.email', row.email), displayName: row.display_name, role: row.role as Role, department: row.department_code,
     emailVerified: row.email_verified_at !== null, createdAt: row.created_at,
     secondFactor: row.totp_secret === null ? 'none' : row.totp_confirmed === 1 ? 'enrolled' : 'pending',
   };

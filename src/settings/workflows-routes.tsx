@@ -12,6 +12,7 @@ import { actorOf, attempt, csrfOf, field, fieldList, param, settingsPage, system
 import {
   changeDraft, checkSlaTarget, checkState, checkTransition, createWorkflow, draftProblems, draftVersion, listWorkflows, publishDraft, publishedVersion,
   putSlaTarget, putState, putTransition, removeSlaTarget, removeState, removeTransition, setInitial, startDraft,
+  draftWarnings, targetMinutes,
 } from './workflows.js';
 import {
   DraftEditor, emptySla, emptyState, emptyTransition, entryActionOptions, SlaTable, StatesTable, stateValuesOf, TransitionsTable, transitionValuesOf,
@@ -151,29 +152,31 @@ export async function workflowSettingsRoutes(app: FastifyInstance, { db, config 
 
   app.post('/admin/settings/workflows/:code/sla', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {
     const body = request.body;
-    const values = { clock: field(body, 'clock'), priority: field(body, 'priority'), state: field(body, 'slaState'), minutes: field(body, 'minutes'), warnAt: field(body, 'warnAt') };
+    // The target in working hours or days ("amount" and "unit"); "minutes" is still read from older forms and scripts.
+    const values = { clock: field(body, 'clock'), priority: field(body, 'priority'), state: field(body, 'slaState'), amount: field(body, 'amount'), unit: field(body, 'unit') === 'days' ? 'days' : 'hours', minutes: field(body, 'minutes'), warnAt: field(body, 'warnAt') };
     const target: SlaTarget = {
       clock: values.clock === 'statutory' ? 'statutory' : 'resolution',
       priority: (priorities as readonly string[]).includes(values.priority) ? values.priority as Priority : null,
       state: values.state || null,
-      minutes: /^\d{1,6}$/.test(values.minutes) ? Number(values.minutes) : NaN,
+      minutes: values.amount === '' && /^\d{1,6}$/.test(values.minutes) ? Number(values.minutes) : targetMinutes(values.amount, values.unit),
       warnAt: /^\d{1,2}$/.test(values.warnAt) ? Number(values.warnAt) / 100 : NaN,
     };
     const draft = await draftVersion(db, jurisdictionId, param(request, 'code'));
     if (!draft) throw invalid('There is no draft to change: start one with "New draft".');
-    const errors = errorsFrom(checkSlaTarget(target, draft.definition), [[/minutes/, 'minutes'], [/Warn/, 'warnAt'], [/state/, 'slaState']], 'minutes');
+    const errors = errorsFrom(checkSlaTarget(target, draft.definition), [[/target/, 'amount'], [/Warn/, 'warnAt'], [/state/, 'slaState']], 'amount');
     if (Object.keys(errors).length > 0) return showWorkflow(request, reply, { errors, forms: { sla: values } });
-    return edit(request, reply, 'sla_saved', (d) => putSlaTarget(d, target), 'minutes', 'sla-form', { sla: values });
+    return edit(request, reply, 'sla_saved', (d) => putSlaTarget(d, target), 'amount', 'sla-form', { sla: values });
   });
 
   app.post('/admin/settings/workflows/:code/sla/remove', { config: systemAdminOnly, schema: hidden }, async (request, reply) =>
-    edit(request, reply, 'sla_removed', (d) => removeSlaTarget(d, Number(field(request.body, 'index'))), 'minutes', 'sla-form'));
+    edit(request, reply, 'sla_removed', (d) => removeSlaTarget(d, Number(field(request.body, 'index'))), 'amount', 'sla-form'));
 
   const showPreview = async (request: FastifyRequest, reply: FastifyReply, status = 200) => {
     const code = param(request, 'code');
     const draft = await draftVersion(db, jurisdictionId, code);
     if (!draft) return reply.redirect(workflowUrl(code), 303);
     const problems = draftProblems(draft.definition);
+    const warnings = draftWarnings(draft.definition);
     const csrf = csrfOf(request, reply);
     return settingsPage(request, reply, {
       title: `Preview: ${draft.workflowName} version ${draft.version}`, status, back: { href: workflowUrl(code), label: 'Back to the draft' },
@@ -186,6 +189,12 @@ export async function workflowSettingsRoutes(app: FastifyInstance, { db, config 
               <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
             </div>
           ) : <div class="notice" role="status"><p>No problems found: this draft can be published.</p></div>}
+          {warnings.length > 0 && (
+            <div class="notice warning-notice" aria-labelledby="warnings-title">
+              <h2 id="warnings-title">Check these (publishing is still allowed)</h2>
+              <ul>{warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+            </div>
+          )}
           <h2>How a case moves</h2>
           <WorkflowDiagram definition={draft.definition} />
           <h2>States</h2>

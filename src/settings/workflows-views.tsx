@@ -4,7 +4,7 @@ import { PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import { ANY_STATE } from '../workflow/definition.js';
 import { priorities, type EntryAction, type WorkflowDefinition, type WorkflowState, type WorkflowTransition, type WorkflowVersion } from '../workflow/types.js';
 import { Checkboxes, Select, TextField } from './common.js';
-import type { WorkflowSummary } from './workflows.js';
+import { HOURS_PER_WORKING_DAY, targetWords, type WorkflowSummary } from './workflows.js';
 
 export const workflowUrl = (code: string) => `/admin/settings/workflows/${encodeURIComponent(code)}`;
 
@@ -53,13 +53,13 @@ export function WorkflowList({ workflows, csrf, errors, values }: { workflows: W
 
 export interface StateFormValues { code: string; label: string; publicStatus: string; publicLabel: string; onEntry: string[] }
 export interface TransitionFormValues { code: string; label: string; from: string[]; to: string; roles: string[]; requires: string[] }
-export interface SlaFormValues { clock: string; priority: string; state: string; minutes: string; warnAt: string }
+export interface SlaFormValues { clock: string; priority: string; state: string; amount: string; unit: string; minutes: string; warnAt: string }
 
 export const stateValuesOf = (s: WorkflowState): StateFormValues => ({ code: s.code, label: s.label, publicStatus: s.publicStatus, publicLabel: s.publicLabel, onEntry: s.onEntry.map(entryActionValue) });
 export const transitionValuesOf = (t: WorkflowTransition): TransitionFormValues => ({ code: t.code, label: t.label, from: t.from, to: t.to, roles: t.roles, requires: t.requires });
 export const emptyState: StateFormValues = { code: '', label: '', publicStatus: 'open', publicLabel: '', onEntry: [] };
 export const emptyTransition: TransitionFormValues = { code: '', label: '', from: [], to: '', roles: ['case_worker', 'supervisor', 'department_admin'], requires: [] };
-export const emptySla: SlaFormValues = { clock: 'resolution', priority: '', state: '', minutes: '', warnAt: '80' };
+export const emptySla: SlaFormValues = { clock: 'resolution', priority: '', state: '', amount: '', unit: 'days', minutes: '', warnAt: '80' };
 
 export interface DraftForms { state: StateFormValues; transition: TransitionFormValues; sla: SlaFormValues }
 
@@ -118,11 +118,11 @@ export function SlaTable({ definition, base, csrf }: { definition: WorkflowDefin
   return (
     <TableWrap label="SLA targets">
       <table>
-        <thead><tr><th scope="col">Clock</th><th scope="col">Priority</th><th scope="col">Starting in</th><th scope="col">Working minutes</th><th scope="col">Warn at</th>{base && <th scope="col"><span class="hint">Actions</span></th>}</tr></thead>
+        <thead><tr><th scope="col">Clock</th><th scope="col">Priority</th><th scope="col">Starting in</th><th scope="col">Target</th><th scope="col">Warn at</th>{base && <th scope="col"><span class="hint">Actions</span></th>}</tr></thead>
         <tbody>
           {definition.sla.map((s, index) => (
             <tr key={index}>
-              <td>{s.clock}</td><td>{s.priority ?? 'any'}</td><td>{s.state ?? 'any state'}</td><td>{s.minutes}</td><td>{Math.round(s.warnAt * 100)}%</td>
+              <td>{s.clock}</td><td>{s.priority ?? 'any'}</td><td>{s.state ?? 'any state'}</td><td>{targetWords(s.minutes)}</td><td>{Math.round(s.warnAt * 100)}%</td>
               {base && csrf && <td><RemoveButton action={`${base}/sla/remove`} csrf={csrf} name="index" value={String(index)} label={`SLA target ${index + 1}`} /></td>}
             </tr>
           ))}
@@ -181,7 +181,8 @@ export function DraftEditor({ draft, csrf, forms, errors, editingState, editingT
         <Select name="clock" label="Clock" options={[['resolution', 'Resolution (the service standard)'], ['statutory', 'Statutory (a deadline set by law)']]} value={forms.sla.clock} />
         <Select name="priority" label="Priority" options={[['', 'Any priority'], ...priorities.map((p): [string, string] => [p, p])]} value={forms.sla.priority} />
         <Select name="slaState" label="When the clock starts in" options={[['', 'Any state'], ...stateOptions]} value={forms.sla.state} error={errors.slaState} />
-        <TextField name="minutes" label="Target, in working minutes" hint="For example 2400 for five working days of eight hours." inputmode="numeric" value={forms.sla.minutes} error={errors.minutes} />
+        <TextField name="amount" label="Target" hint={`A number of working hours or working days (a working day counts as ${HOURS_PER_WORKING_DAY} working hours), for example 5 days or 4 hours.`} inputmode="numeric" value={forms.sla.amount} error={errors.amount} />
+        <Select name="unit" label="Counted in" options={[['days', 'Working days'], ['hours', 'Working hours']]} value={forms.sla.unit} />
         <TextField name="warnAt" label="Warn when this percentage of the time is used" inputmode="numeric" value={forms.sla.warnAt} error={errors.warnAt} />
         <button type="submit">Add SLA target</button>
       </PostForm>

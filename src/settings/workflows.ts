@@ -123,6 +123,42 @@ export async function changeDraft(db: DB, jurisdictionId: string, code: string, 
 }
 
 /** Every problem that stops a draft being published (empty: it can be). */
+/** Working hours in a working day, for targets entered in days (the hint on the form says so). */
+export const HOURS_PER_WORKING_DAY = 8;
+
+/** A target typed as an amount and a unit ("5" "days", "4" "hours") in working minutes, or NaN when it is not a number. */
+export function targetMinutes(amount: string, unit: string): number {
+  if (!/^\d{1,5}(\.\d{1,2})?$/.test(amount.trim())) return NaN;
+  const hours = Number(amount.trim()) * (unit === 'days' ? HOURS_PER_WORKING_DAY : 1);
+  return Math.round(hours * 60);
+}
+
+/** A target in working minutes as the form shows it: "5 working days (40 hours)", "4 working hours", "90 working minutes". */
+export function targetWords(minutes: number): string {
+  const day = HOURS_PER_WORKING_DAY * 60;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (minutes % day === 0) return `${plural(minutes / day, 'working day')} (${plural(minutes / 60, 'hour')})`;
+  if (minutes % 60 === 0) return plural(minutes / 60, 'working hour');
+  return plural(minutes, 'working minute');
+}
+
+/**
+ * Things that are allowed but probably not meant, shown on the preview: an open state whose
+ * only ways out close the case (no step moves it on to another open state), so a case there can
+ * be finished but never progressed.
+ */
+export function draftWarnings(definition: WorkflowDefinition): string[] {
+  const warnings: string[] = [];
+  const closedStates = new Set(definition.states.filter((s) => s.publicStatus === 'closed').map((s) => s.code));
+  for (const state of definition.states.filter((s) => s.publicStatus === 'open')) {
+    const out = definition.transitions.filter((t) => (t.from.includes(state.code) || t.from.includes('*')) && t.to !== state.code);
+    if (out.length > 0 && out.every((t) => closedStates.has(t.to))) {
+      warnings.push(`Cases in “${state.label}” can only be closed (${out.map((t) => `“${t.label}”`).join(', ')}): no step moves them on to another open state.`);
+    }
+  }
+  return warnings;
+}
+
 export function draftProblems(definition: WorkflowDefinition): string[] {
   return checkDefinition(definition);
 }
@@ -195,7 +231,7 @@ export function removeTransition(definition: WorkflowDefinition, code: string): 
 
 export function checkSlaTarget(target: SlaTarget, definition: WorkflowDefinition): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(target.minutes) || target.minutes <= 0 || target.minutes > 525_600) problems.push('The target is a whole number of working minutes, from 1 to 525600.');
+  if (!Number.isInteger(target.minutes) || target.minutes <= 0 || target.minutes > 525_600) problems.push('Enter the target as a number of working hours or working days (up to 1,000 working days; for example 4 hours or 5 days).');
   if (!(target.warnAt > 0 && target.warnAt < 1)) problems.push('Warn at is a percentage of the time, from 1 to 99.');
   if (target.state !== null && !definition.states.some((s) => s.code === target.state)) problems.push('The SLA target\'s state does not exist in this workflow.');
   return problems;

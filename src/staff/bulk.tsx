@@ -1,20 +1,27 @@
 /**
  * Bulk actions from a queue: the same action applied to each chosen case through the workflow
- * engine, one case at a time (each its own transaction, so one refusal stops nothing else), with
- * a line per case saying what was done and what was refused, and why.
+ * engine, one case at a time (each its own transaction, so one refusal stops nothing else).
+ * Each action has its own button, so the one pressed is the one done (choosing a person and
+ * pressing "Assign" assigns to them). Assigning, moving on and moving to another department are
+ * confirmed on a page listing the cases first; the result says what changed on each case.
  */
+import type { ComponentChildren } from 'preact';
 import { parseId } from '../platform/ids.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/errors.js';
 import type { RouteDeps } from '../platform/deps.js';
-import { inTraining } from '../training/space.js';
+import { inTraining, workspaceJurisdiction } from '../training/space.js';
 import { performCaseAction } from '../cases/actions.js';
+import { findCaseRow } from '../cases/queries.js';
+import type { CaseRow } from '../db/schema.js';
 import { priorities, type CaseActionInput, type Priority } from '../workflow/types.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { actorOf, engineContextOf, idempotencyKeyOf } from './actions.js';
-import { loadCase, personDepartmentId, staffAccess } from './case-data.js';
-import { BulkResultPage, type BulkOutcome } from './queues.js';
+import { loadCase, personDepartmentId, servicesByCode, staffAccess } from './case-data.js';
+import * as store from './store.js';
+import { TrainingBanner } from './views.js';
+import { casesCount, priorityLabel } from './words.js';
 
 export const MAX_BULK = 200;
 
@@ -25,8 +32,9 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
     case 'claim': return { input: { kind: 'claim' } };
     case 'assign': {
       const to = text('assignee');
-      if (to !== '' && !/^\d{1,12}$/.test(to)) return { message: 'Choose the person to assign the cases to.' };
-      return { input: { kind: 'assign', userId: to === '' ? null : to === String(userId) ? userId : Number(to) } };
+      if (to === 'none') return { input: { kind: 'assign', userId: null } };
+      if (!/^\d{1,12}$/.test(to)) return { message: 'Choose the person to assign the cases to (or “Nobody” to unassign them).' };
+      return { input: { kind: 'assign', userId: to === String(userId) ? userId : Number(to) } };
     }
     case 'set_priority': {
       const priority = text('priority') as Priority;
@@ -49,37 +57,125 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
   }
 }
 
+/** Actions that change who or where a case is, or its state: confirmed before they are done. */
+const confirmed = new Set<CaseActionInput['kind']>(['assign', 'transition', 'move_department']);
+
+export interface BulkOutcome { id: number; done: boolean; message: string }
+
 export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
+  /** Words for the state of a case, its assignee, its department: what the result page compares. */
+  async function describer(request: FastifyRequest) {
+    const departments = await store.listDepartments(db);
+    const names = new Map<number, string>();
+    const name = async (id: number | null) => {
+      if (id === null) return 'nobody';
+      if (!names.has(id)) for (const [k, v] of await store.userNames(db, keyring, [id])) names.set(k, v);
+      return names.get(id) ?? `staff member ${id}`;
+    };
+    const stateOf = async (row: CaseRow) => store.staffLabelOf((await store.workflowVersions(db, [row.workflow_version_id])).get(row.workflow_version_id ?? -1)?.definition, row.state, row.status);
+    const department = (id: number | null) => departments.find((d) => d.id === id)?.name ?? 'no department';
+    const change = async (input: CaseActionInput, before: CaseRow, after: CaseRow | undefined): Promise<string> => {
+      if (!after) return 'Done.';
+      switch (input.kind) {
+        case 'claim': case 'assign':
+          return after.assigned_user_id === null ? `Unassigned (was ${await name(before.assigned_user_id)}).` : `Assigned to ${await name(after.assigned_user_id)} (was ${await name(before.assigned_user_id)}).`;
+        case 'set_priority': return `Priority changed from ${priorityLabel(before.priority)} to ${priorityLabel(after.priority)}.`;
+        case 'transition': return `Moved from ${await stateOf(before)} to ${await stateOf(after)}.`;
+        case 'move_department': return `Moved to ${department(after.department_id)} (was ${department(before.department_id)}); now assigned to ${await name(after.assigned_user_id)}.`;
+        default: return 'Done.';
+      }
+    };
+    return { name, change, department, jurisdictionId: workspaceJurisdiction(request, config) };
+  }
+
   app.post('/staff/bulk', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
-    const chosen = ([] as unknown[]).concat(body?.case ?? []).filter((v): v is string => parseId(v) !== null);
+    const chosen = [...new Set(([] as unknown[]).concat(body?.case ?? []).filter((v): v is string => parseId(v) !== null))];
     const back = formText(body, 'back').startsWith('/staff') ? formText(body, 'back') : '/staff';
     const training = inTraining(request);
-    const page = (outcomes: BulkOutcome[], status = 200, problem?: string) => renderPage(request, reply, {
-      title: 'Bulk action', englishOnly: true, status,
-      body: problem
-        ? <><h1>Bulk action</h1><div class="error-summary" role="alert" tabindex={-1}><p>{problem}</p></div><p><a href={back}>Back to the queue</a></p></>
-        : <BulkResultPage outcomes={outcomes} back={back} training={training} />,
+    const page = (title: string, content: ComponentChildren, status = 200) => renderPage(request, reply, {
+      title, englishOnly: true, status, body: <>{training && <TrainingBanner />}{content}</>,
     });
-    if (chosen.length === 0) return page([], 400, 'Select at least one case, then choose what to do.');
-    if (chosen.length > MAX_BULK) return page([], 400, `Select at most ${MAX_BULK} cases at a time.`);
+    const problem = (message: string) => page('Bulk action', <><h1>Bulk action</h1><div class="error-summary" role="alert" tabindex={-1}><p>{message}</p></div><p><a href={back}>Back to the queue</a></p></>, 400);
+    if (chosen.length === 0) return problem('Select at least one case, then choose what to do.');
+    if (chosen.length > MAX_BULK) return problem(`Select at most ${MAX_BULK} cases at a time.`);
     const parsed = bulkInput(body, request.person!.userId);
-    if ('message' in parsed) return page([], 400, parsed.message);
+    if ('message' in parsed) return problem(parsed.message);
     const key = idempotencyKeyOf(request, body);
-    if (!key) return page([], 400, 'This form is out of date. Go back, reload the page and try again.');
+    if (!key) return problem('This form is out of date. Go back, reload the page and try again.');
+    const words = await describer(request);
+    const input = parsed.input;
+    // The cases this person may see (another department's are left out here, and refused below).
+    const rows: CaseRow[] = [];
+    for (const id of chosen) {
+      try {
+        rows.push((await loadCase(db, config, request, id)).row);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+    const stepLabel = async (code: string) => {
+      const versions = await store.workflowVersions(db, rows.map((r) => r.workflow_version_id));
+      for (const version of versions.values()) for (const t of version.definition.transitions) if (t.code === code) return t.label;
+      return code.replace(/_/g, ' ');
+    };
+    const what = input.kind === 'assign' ? (input.userId === null ? 'Unassign' : `Assign to ${await words.name(input.userId)}`)
+      : input.kind === 'move_department' ? `Move to ${words.department(input.departmentId)}`
+        : input.kind === 'transition' ? `Move on: ${await stepLabel(input.transition)}`
+          : input.kind === 'set_priority' ? `Set the priority to ${priorityLabel(input.priority)}` : 'Take them myself';
+
+    if (confirmed.has(input.kind) && formText(body, 'confirmed') !== '1') {
+      const services = await servicesByCode(db, config);
+      const lines = await Promise.all(rows.map(async (r) => ({ id: r.id, text: `${services.get(r.service_code)?.name ?? r.service_code}${r.address_string ? `, ${r.address_string}` : ''}; assigned to ${await words.name(r.assigned_user_id)}` })));
+      return page('Confirm the bulk action', (
+        <>
+          <p><a href={back}>Back to the queue</a></p>
+          <h1>{what}: {casesCount(chosen.length)}?</h1>
+          {rows.length < chosen.length && <p>Not found, or another department's, so they will be refused: {chosen.filter((id) => !rows.some((r) => String(r.id) === id)).map((id) => `#${id}`).join(', ')}.</p>}
+          <ul class="bulk-cases">{lines.map((l) => <li key={l.id}><a href={`/staff/requests/${l.id}`}>#{l.id}</a> {l.text}</li>)}</ul>
+          <form method="post" action="/staff/bulk" novalidate>
+            {Object.entries(body ?? {}).filter(([name]) => name !== 'case' && name !== 'confirmed').map(([name, value]) =>
+              typeof value === 'string' ? <input key={name} type="hidden" name={name} value={value} /> : null)}
+            {chosen.map((id) => <input key={id} type="hidden" name="case" value={id} />)}
+            <input type="hidden" name="confirmed" value="1" />
+            <button type="submit">{`${what}: ${casesCount(chosen.length)}`}</button>
+            <a class="button secondary" href={back}>Cancel</a>
+          </form>
+        </>
+      ));
+    }
+
     const ctx = engineContextOf(request, config, keyring);
     const actor = actorOf(request, await personDepartmentId(db, request));
     const outcomes: BulkOutcome[] = [];
-    for (const id of [...new Set(chosen)]) {
+    for (const id of chosen) {
       try {
         const loaded = await loadCase(db, config, request, id);
-        const result = await performCaseAction(db, ctx, loaded.row.id, parsed.input, actor, `${key}:${parsed.input.kind}:${id}`);
-        outcomes.push({ id: Number(id), done: true, message: result.repeated ? 'Already done (this form was sent before).' : '' });
+        const result = await performCaseAction(db, ctx, loaded.row.id, input, actor, `${key}:${input.kind}:${id}`);
+        const after = await findCaseRow(db, loaded.row.jurisdiction_id, loaded.row.id);
+        outcomes.push({ id: Number(id), done: true, message: result.repeated ? 'Already done (this form was sent before).' : await words.change(input, loaded.row, after) });
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        outcomes.push({ id: Number(id), done: false, message: error.message });
+        // A failure on one case is reported on its line; the cases already changed stay reported as changed.
+        if (!(error instanceof DomainError)) request.log.error({ err: error, caseId: id }, 'bulk action failed on one case');
+        outcomes.push({ id: Number(id), done: false, message: error instanceof DomainError ? error.message : 'Something went wrong on our side; nothing was changed on this case. Try it again.' });
       }
     }
-    return page(outcomes);
+    const done = outcomes.filter((o) => o.done).length;
+    return page('Bulk action', (
+      <>
+        <h1>{what}</h1>
+        <div class="notice" role="status"><p>{casesCount(done)} changed{outcomes.length - done > 0 ? `; ${casesCount(outcomes.length - done)} not changed` : ''}.</p></div>
+        <table class="bulk-result">
+          <caption class="visually-hidden">What changed on each case</caption>
+          <thead><tr><th scope="col">Case</th><th scope="col">Result</th><th scope="col">What changed</th></tr></thead>
+          <tbody>
+            {outcomes.map((o) => (
+              <tr key={o.id}><td><a href={`/staff/requests/${o.id}`}>#{o.id}</a></td><td>{o.done ? 'Changed' : <strong>Not changed</strong>}</td><td>{o.message}</td></tr>
+            ))}
+          </tbody>
+        </table>
+        <p><a href={back}>Back to the queue</a></p>
+      </>
+    ));
   });
 }

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { caseActionsInOrder, findCaseRow } from '../cases/queries.js';
 import { listServices } from '../catalogue/catalogue.js';
-import type { Service } from '../catalogue/types.js';
+import type { Service, ServiceAttribute } from '../catalogue/types.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { CaseRow } from '../db/schema.js';
@@ -18,7 +18,6 @@ import type { Keyring } from '../platform/crypto.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { parseId } from '../platform/ids.js';
 import { formatForPeople, nowIso } from '../platform/time.js';
-import { calendarForDepartment, workingMinutesBetween } from '../sla/calendar.js';
 import { caseClocks } from '../sla/clocks.js';
 import { nearbyOpenReports } from '../tracking/nearby.js';
 import { inTraining, workspaceJurisdiction } from '../training/space.js';
@@ -26,7 +25,9 @@ import { availableTransitions } from '../workflow/workflow.js';
 import type { Priority } from '../workflow/types.js';
 import type { FieldErrors } from '../web/forms.js';
 import { actorOf, fillResponseTemplate } from './actions.js';
-import type { CaseView, ClockLine, HistoryLine } from './case-page.js';
+import type { CaseView, ClockLine, DueLine } from './case-page.js';
+import { timeline } from './timeline.js';
+import { channelLabel, dueWords, workingTimeWords } from './words.js';
 import * as store from './store.js';
 
 /** Roles that work cases (and so may act on them); analysts and emergency officers only read. */
@@ -87,65 +88,79 @@ export async function personDepartmentId(db: DB, request: FastifyRequest): Promi
   return 'allDepartments' in scope ? null : store.departmentIdOf(db, scope.department);
 }
 
-const actionWords: Record<string, string> = {
-  created: 'Reported', submitted: 'Reported', claim: 'Taken', claimed: 'Taken', assign: 'Assigned', assigned: 'Assigned', transition: 'Moved on',
-  set_priority: 'Priority changed', priority_set: 'Priority changed', public_update: 'Public update', note: 'Internal note', merge: 'Merged', merged: 'Merged',
-  move_department: 'Moved to another department', suspend_clock: 'Clock paused', resume_clock: 'Clock restarted', extend_clock: 'Clock extended',
-  attachment_added: 'File attached', status_update: 'Status update', reopened: 'Reopened',
-};
-const words = (action: string) => actionWords[action] ?? action.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-
-function duration(minutes: number): string {
-  const m = Math.max(0, Math.round(minutes));
-  const hours = Math.floor(m / 60);
-  return hours > 0 ? `${hours} h ${m % 60} min` : `${m} min`;
-}
-
-async function clockLines(db: DB, config: Config, loaded: LoadedCase, formatTime: (iso: string) => string): Promise<ClockLine[] | null> {
+/** The clocks in words, and the one due date staff work to (the resolution clock's, else the case's). */
+async function clockLines(db: DB, config: Config, loaded: LoadedCase, formatTime: (iso: string) => string, now: string): Promise<{ clocks: ClockLine[] | null; due: DueLine | null }> {
+  const { row } = loaded;
+  const fallback = (): DueLine | null => {
+    const at = row.status === 'open' ? row.due_at ?? row.expected_at : null;
+    if (!at) return null;
+    const due = dueWords(new Date(at).toISOString(), now);
+    return { at: formatTime(at), words: due.words, overdue: due.overdue, explanation: row.due_at ? 'The time to resolve this case.' : 'The date residents were given.' };
+  };
   try {
-    const clocks = await caseClocks(db, loaded.row.id);
-    const calendar = await calendarForDepartment(db, loaded.departmentId, config.jurisdiction.timeZone);
-    const now = nowIso();
-    return clocks.map((c) => {
+    const all = await caseClocks(db, row.id);
+    // The latest clock of each kind (a reopened case has older, stopped ones).
+    const clocks = all.filter((c, i) => all.findIndex((d) => d.kind === c.kind) === i);
+    const lines = clocks.map((c): ClockLine => {
       let left = '';
-      if (c.status === 'running' && c.dueAt) {
-        left = c.dueAt > now ? `${duration(workingMinutesBetween(calendar, now, c.dueAt))} of working time left` : `overdue by ${duration(workingMinutesBetween(calendar, c.dueAt, now))} of working time`;
-      } else if (c.status === 'suspended') left = `${duration(c.targetMinutes + c.extendedMinutes - c.usedMinutes)} of working time left when restarted`;
+      if (c.status === 'running' && c.dueAt) left = dueWords(c.dueAt, now).words;
+      else if (c.status === 'suspended') left = `${workingTimeWords(Math.max(0, c.targetMinutes + c.extendedMinutes - c.usedMinutes))} left when restarted`;
       const status = c.status === 'running' ? 'running' : c.status === 'suspended' ? 'paused' : 'stopped';
-      return { kind: c.kind, status, due: c.dueAt ? `Due ${formatTime(c.dueAt)} (${calendar.timeZone})` : 'No due time while paused', left, breached: c.breachedAt !== null, warned: c.warnedAt !== null };
+      return {
+        kind: c.kind, status, due: c.dueAt ? `Due ${formatTime(c.dueAt)}` : 'No due time while paused', left,
+        target: `${workingTimeWords(c.targetMinutes)}${c.extendedMinutes > 0 ? ` plus ${workingTimeWords(c.extendedMinutes)} added` : ''}`,
+        breached: c.breachedAt !== null, warned: c.warnedAt !== null,
+      };
     });
+    const resolution = clocks.find((c) => c.kind === 'resolution');
+    let due: DueLine | null = null;
+    if (resolution && resolution.status === 'running' && resolution.dueAt) {
+      const words = dueWords(resolution.dueAt, now);
+      due = {
+        at: formatTime(resolution.dueAt), words: words.words, overdue: words.overdue,
+        explanation: `Resolution target: ${workingTimeWords(resolution.targetMinutes + resolution.extendedMinutes)} from the report, counting working hours only.`,
+      };
+    } else if (resolution && resolution.status === 'suspended') {
+      due = { at: 'Paused', words: `${workingTimeWords(Math.max(0, resolution.targetMinutes + resolution.extendedMinutes - resolution.usedMinutes))} left when the clock restarts`, overdue: false, explanation: 'The resolution clock is paused.' };
+    } else if (!resolution) due = fallback();
+    return { clocks: lines, due };
   } catch (error) {
     // The SLA module may not be there (or the case has no calendar): the page still shows the rest.
-    if (error instanceof Error && /not implemented/.test(error.message)) return null;
+    if (error instanceof Error && /not implemented/.test(error.message)) return { clocks: null, due: fallback() };
     throw error;
   }
 }
 
 export interface CaseExtras { errors?: FieldErrors; values?: Record<string, string>; publicText?: string; templateId?: string; done?: string | null }
 
+/** An answer as the reporter chose it: a list's key becomes the option's label. */
+function answerWords(attribute: ServiceAttribute | undefined, value: unknown): string {
+  const values = Array.isArray(value) ? value.map(String) : [String(value)];
+  const named = values.map((v) => attribute?.values.find((option) => option.key === v)?.name ?? v);
+  return named.map((v) => (v === 'true' ? 'Yes' : v === 'false' ? 'No' : v)).join(', ');
+}
+
 export async function caseView(db: DB, config: Config, keyring: Keyring, request: FastifyRequest, loaded: LoadedCase, extras: CaseExtras): Promise<CaseView> {
   const { row } = loaded;
   const person = request.person!;
+  const now = nowIso();
   const formatTime = (iso: string) => formatForPeople(iso, config.jurisdiction.timeZone);
   const workflow = (await store.workflowVersions(db, [row.workflow_version_id])).get(row.workflow_version_id ?? -1);
-  const state = workflow?.definition.states.find((s) => s.code === row.state);
+  const definition = workflow?.definition;
+  const state = definition?.states.find((s) => s.code === row.state);
   const actor = actorOf(request, await personDepartmentId(db, request));
   let transitions: CaseView['transitions'] = [];
-  if (workflow && row.status === 'open') {
+  if (definition && row.status === 'open') {
     try {
-      transitions = availableTransitions(workflow.definition, row.state, actor);
+      transitions = availableTransitions(definition, row.state, actor).map((t) => {
+        const target = definition.states.find((s) => s.code === t.to);
+        return { ...t, closing: target?.publicStatus === 'closed', toLabel: target?.label ?? t.to };
+      });
     } catch { transitions = []; }
   }
   const actions = await caseActionsInOrder(db, row.id);
-  const actorIds = actions.map((a) => /^user:(\d+)$/.exec(a.actor)?.[1]).filter((x): x is string => !!x).map(Number);
-  const emails = await store.userEmails(db, keyring, [...actorIds, ...(row.assigned_user_id !== null ? [row.assigned_user_id] : [])]);
-  const who = (actorId: string) => {
-    const user = /^user:(\d+)$/.exec(actorId);
-    if (user) return emails.get(Number(user[1])) ?? `staff member ${user[1]}`;
-    if (actorId.startsWith('system')) return 'Townhall (automatic)';
-    return actorId.startsWith('api_key') ? 'a connected system' : 'the reporter';
-  };
-  const history: HistoryLine[] = actions.map((a) => ({ id: a.id, at: formatTime(a.created_at), who: who(a.actor), what: words(a.action), text: a.description, isPublic: a.public === 1 }));
+  const departments = await store.listDepartments(db);
+  const history = await timeline(db, keyring, actions, { definition, departments, formatTime, extraUserIds: row.assigned_user_id !== null ? [row.assigned_user_id] : [] });
   const media = await store.caseMedia(db, row.id);
   const canAct = caseWorkingRoles.includes(person.role);
   const templates = canAct ? await store.templatesFor(db, config.jurisdiction.id, loaded.departmentId) : [];
@@ -158,30 +173,31 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     ? (await nearbyOpenReports(db, row.jurisdiction_id, { serviceCode: row.service_code, lat: row.lat, long: row.long, radiusMetres: 250, limit: 6 }))
       .filter((c) => c.id !== String(row.id)).slice(0, 5).map((c) => ({ id: c.id, description: c.description, address: c.addressString, distance: c.distance }))
     : [];
-  const departments = canAct ? await store.listDepartments(db) : [];
   let attributes: Array<[string, string]>;
   try {
     const answers = JSON.parse(row.attributes) as Record<string, unknown>;
-    const described = new Map((loaded.service?.attributes ?? []).map((a) => [a.code, a.description]));
-    attributes = Object.entries(answers).map(([code, value]) => [described.get(code) ?? code, Array.isArray(value) ? value.join(', ') : String(value)]);
+    const byCode = new Map((loaded.service?.attributes ?? []).map((a) => [a.code, a]));
+    attributes = Object.entries(answers).map(([code, value]) => [byCode.get(code)?.description ?? code.replace(/_/g, ' '), answerWords(byCode.get(code), value)]);
   } catch { attributes = []; }
+  const { clocks, due } = await clockLines(db, config, loaded, formatTime, now);
   return {
     id: row.id, service: serviceName, description: row.description, address: row.address_string, lat: row.lat, long: row.long, attributes,
-    stateLabel: state?.label ?? row.state, publicLabel: store.publicLabelOf(workflow?.definition, row.state, row.status), status: row.status,
+    stateLabel: state?.label ?? store.staffLabelOf(definition, row.state, row.status), publicLabel: store.publicLabelOf(definition, row.state, row.status), status: row.status,
     priority: row.priority as Priority, department: departments.find((d) => d.id === loaded.departmentId)?.name ?? loaded.department ?? 'None yet',
     departmentId: loaded.departmentId,
-    assignee: row.assigned_user_id === null ? null : emails.get(row.assigned_user_id) ?? `staff member ${row.assigned_user_id}`,
+    assigneeId: row.assigned_user_id,
+    assignee: row.assigned_user_id === null ? null : history.names.get(row.assigned_user_id) ?? `staff member ${row.assigned_user_id}`,
     assignedToMe: row.assigned_user_id === person.userId,
     workflow: workflow ? `${workflow.name}, version ${workflow.version}` : 'None',
-    reported: `${formatTime(row.requested_at)} (${row.channel})`, expected: row.expected_at ? formatTime(row.expected_at) : null, mergedInto: row.merged_into,
+    reported: `${formatTime(row.requested_at)}, ${channelLabel(row.channel)}`, due, mergedInto: row.merged_into,
     photos: media.filter((m) => m.internal === 0).map((m) => `/media/${m.id}`),
     attachments: media.filter((m) => m.internal === 1).map((m) => ({ id: m.id, name: m.file_name ?? 'file', at: formatTime(m.created_at) })),
-    clocks: await clockLines(db, config, loaded, formatTime),
-    history,
+    clocks,
+    history: history.lines,
     canSeeContact: may(person, { action: 'case.view_contact', record: { department: loaded.department } }),
     canAct, transitions,
     people: canAct ? await store.caseWorkers(db, keyring, loaded.departmentId) : [],
-    departments, templates, candidates, publicText, templateId: chosen ? String(chosen.id) : '',
+    departments: canAct ? departments : [], templates, candidates, publicText, templateId: chosen ? String(chosen.id) : '',
     values: extras.values ?? {}, errors: extras.errors ?? {}, done: extras.done ?? null,
     training: inTraining(request), csrf: person.csrfToken, idempotencyKey: newIdempotencyKey(),
     liveUrl: `/staff/events?topic=staff:case:${row.id}`,

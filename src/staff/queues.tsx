@@ -6,8 +6,9 @@
 import { TableWrap } from '../web/forms.js';
 import { priorities, type Priority } from '../workflow/types.js';
 import type { QueueKind, QueueSort, StaffMember, Department } from './store.js';
-import { queueKinds, queueSorts } from './store.js';
+import { COUNT_CAP, queueKinds } from './store.js';
 import { TrainingBanner } from './views.js';
+import { casesCount, priorityLabel } from './words.js';
 
 export const queueNames: Record<QueueKind, string> = {
   mine: 'Assigned to me',
@@ -35,15 +36,23 @@ export interface QueueLine {
   state: string;
   priority: Priority;
   assignee: string;
+  /** The due time, short ("Fri 18 Dec 2025, 13:49"), or ''. */
   due: string;
-  /** "Overdue", "Due soon" or "". */
+  /** "2 days overdue", "due in 5 hours" (open cases only), or ''. */
   dueWords: string;
+  overdue: boolean;
+  dueSoon: boolean;
 }
 
 export interface QueueView {
   filters: QueueFilters;
-  /** The queue kinds this person has (a case worker's "my department" is their own). */
+  /** Whose cases these are ("Cases of Public Works."). */
   heading: string;
+  /** Search results come from every queue the person may see. */
+  searching: boolean;
+  /** The name colleagues see for this person. */
+  me: string;
+  counts: Record<QueueKind, number>;
   lines: QueueLine[];
   nextHref: string | null;
   firstHref: string | null;
@@ -68,74 +77,109 @@ export const queueHref = (filters: QueueFilters, cursor?: string) => {
   return `/staff?${query.toString()}`;
 };
 
+/** A queue's count for its tab: "1,000+" at the cap. */
+const countWords = (count: number) => (count >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-GB')}+` : String(count));
+
+/** A column heading that sorts the queue: a link (works without scripts), aria-sort on the current one. */
+function SortHeading({ view, label, sorts }: { view: QueueView; label: string; sorts: Array<{ sort: QueueSort; direction: 'ascending' | 'descending' }> }) {
+  const f = view.filters;
+  const current = sorts.find((s) => s.sort === f.sort);
+  // The next click: the other direction of this column, or its first.
+  const next = current ? sorts[(sorts.indexOf(current) + 1) % sorts.length]! : sorts[0]!;
+  const arrow = current ? (current.direction === 'ascending' ? ' ▲' : ' ▼') : '';
+  return (
+    <th scope="col" aria-sort={current?.direction}>
+      <a href={queueHref({ ...f, sort: next.sort })}>{label}<span aria-hidden="true">{arrow}</span><span class="visually-hidden">{`, sort ${sortNames[next.sort].toLowerCase()}`}</span></a>
+    </th>
+  );
+}
+
 export function QueuePage({ view }: { view: QueueView }) {
   const f = view.filters;
+  const title = view.searching ? `Search: “${f.q}”` : queueNames[f.queue];
   return (
     <>
       {view.training && <TrainingBanner />}
-      <h1>{queueNames[f.queue]}</h1>
-      <p class="hint">{view.heading}</p>
-      {!view.training && <p><a href="/staff/training">Practise in the training space</a> (cases there never reach residents).</p>}
-      <nav aria-label="Queues">
-        <ul class="queue-links">
-          {queueKinds.map((kind) => (
-            <li key={kind}>{kind === f.queue ? <strong aria-current="page">{queueNames[kind]}</strong> : <a href={queueHref({ ...f, queue: kind })}>{queueNames[kind]}</a>}</li>
-          ))}
+      <div class="queue-head">
+        <h1>{title}</h1>
+        <p class="hint">{view.heading} {view.searching ? `${casesCount(view.lines.length)} found in every queue you can see${view.nextHref ? ' (first page)' : ''}.` : view.counts[f.queue] >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-GB')} or more cases in this queue.` : `${casesCount(view.counts[f.queue])} in this queue.`}</p>
+        <p class="hint">You appear as <a href="/staff/name">{view.me}</a>{!view.training && <> · <a href="/staff/training">Practise in the training space</a></>}</p>
+        <ShortcutHelp page="queue" />
+      </div>
+      <nav aria-label="Queues" class="queue-tabs">
+        <ul>
+          {queueKinds.map((kind) => {
+            const label = <>{queueNames[kind]} <span class="count">{countWords(view.counts[kind])}</span></>;
+            return (
+              <li key={kind}>{kind === f.queue && !view.searching
+                ? <a href={queueHref({ ...f, queue: kind, q: '' })} aria-current="page">{label}</a>
+                : <a href={queueHref({ ...f, queue: kind, q: '' })}>{label}</a>}</li>
+            );
+          })}
         </ul>
       </nav>
 
-      <form method="get" action="/staff" class="filters">
+      <form method="get" action="/staff" class="filter-bar" role="search" aria-label="Find cases">
         <input type="hidden" name="queue" value={f.queue} />
-        <fieldset>
-          <legend>Find cases</legend>
-          <label for="q">Reference, address or words in the description</label>
-          <input id="q" name="q" type="search" value={f.q} spellcheck={false} />
+        {f.sort !== 'due' && <input type="hidden" name="sort" value={f.sort} />}
+        <div class="field grow">
+          <label for="q">Search every queue</label>
+          <input id="q" name="q" type="search" value={f.q} spellcheck={false} placeholder="Reference, address or words" />
+        </div>
+        <div class="field">
           <label for="service">Service</label>
           <select id="service" name="service">
             <option value="">Any service</option>
             {view.services.map((s) => <option key={s.code} value={s.code} selected={s.code === f.service}>{s.name}</option>)}
           </select>
+        </div>
+        <div class="field">
           <label for="status">Open or closed</label>
           <select id="status" name="status">
             <option value="open" selected={f.status === 'open'}>Open</option>
             <option value="closed" selected={f.status === 'closed'}>Closed</option>
           </select>
+        </div>
+        <div class="field">
           <label for="priority">Priority</label>
           <select id="priority" name="priority">
             <option value="">Any priority</option>
-            {priorities.map((p) => <option key={p} value={p} selected={p === f.priority}>{p}</option>)}
+            {priorities.map((p) => <option key={p} value={p} selected={p === f.priority}>{priorityLabel(p)}</option>)}
           </select>
-          <label for="sort">Order</label>
-          <select id="sort" name="sort">
-            {queueSorts.map((s) => <option key={s} value={s} selected={s === f.sort}>{sortNames[s]}</option>)}
-          </select>
-          <button type="submit">Show cases</button>
-        </fieldset>
+        </div>
+        <button type="submit">Show cases</button>
+        {(f.q || f.service || f.priority || f.status !== 'open') && <a class="clear" href={queueHref({ queue: f.queue, service: '', status: 'open', priority: '', sort: f.sort, q: '' })}>Clear filters</a>}
       </form>
 
-      <form method="post" action="/staff/bulk" novalidate>
+      <form method="post" action="/staff/bulk" novalidate id="bulk-form">
         <input type="hidden" name="_csrf" value={view.csrf} />
         <input type="hidden" name="idempotency_key" value={view.idempotencyKey} />
         <input type="hidden" name="back" value={queueHref(f)} />
         {view.lines.length === 0 ? <p data-staff-live={view.liveUrl}>There are no cases in this queue{f.q ? ' that match your search' : ''}.</p> : (
           <TableWrap label="Cases">
-            <table data-staff-live={view.liveUrl}>
-              <caption class="visually-hidden">{queueNames[f.queue]}: {view.lines.length} cases on this page</caption>
+            <table data-staff-live={view.liveUrl} class="queue" id="queue-table">
+              <caption class="visually-hidden">{title}: {casesCount(view.lines.length)} on this page</caption>
               <thead><tr>
-                <th scope="col">Select</th><th scope="col">Reference</th><th scope="col">Service</th><th scope="col">Address</th>
-                <th scope="col">State</th><th scope="col">Priority</th><th scope="col">Assigned to</th><th scope="col">Due</th>
+                <th scope="col"><span class="visually-hidden">Select</span></th>
+                <SortHeading view={view} label="Reference" sorts={[{ sort: 'newest', direction: 'descending' }, { sort: 'oldest', direction: 'ascending' }]} />
+                <th scope="col">Service</th><th scope="col">Address</th><th scope="col">State</th>
+                <SortHeading view={view} label="Priority" sorts={[{ sort: 'priority', direction: 'descending' }]} />
+                <th scope="col">Assigned to</th>
+                <SortHeading view={view} label="Due" sorts={[{ sort: 'due', direction: 'ascending' }]} />
               </tr></thead>
               <tbody>
                 {view.lines.map((c) => (
-                  <tr key={c.id}>
+                  <tr key={c.id} data-case={String(c.id)} class={c.overdue ? 'overdue' : undefined}>
                     <td><input type="checkbox" name="case" value={String(c.id)} id={`case-${c.id}`} aria-label={`Select case ${c.id}`} /></td>
-                    <td><a href={`/staff/requests/${c.id}`}>#{c.id}</a></td>
+                    <td><a href={`/staff/requests/${c.id}`} class="case-link">#{c.id}</a></td>
                     <td>{c.service}</td>
-                    <td>{c.address}</td>
+                    <td><span class="clip" title={c.address}>{c.address}</span></td>
                     <td>{c.state}</td>
-                    <td>{c.priority}</td>
-                    <td>{c.assignee || 'Nobody'}</td>
-                    <td>{c.dueWords && <strong>{c.dueWords}: </strong>}{c.due || 'No due date'}</td>
+                    <td class={`priority priority-${c.priority}`}>{priorityLabel(c.priority)}</td>
+                    <td>{c.assignee || <span class="hint">Nobody</span>}</td>
+                    <td class="due">
+                      {c.dueWords ? <><strong class={c.overdue ? 'late' : c.dueSoon ? 'soon' : undefined}>{c.dueWords[0]!.toUpperCase() + c.dueWords.slice(1)}</strong> <span class="hint">{c.due}</span></> : (c.due || <span class="hint">No due date</span>)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -149,63 +193,74 @@ export function QueuePage({ view }: { view: QueueView }) {
         {view.lines.length > 0 && <BulkControls view={view} />}
       </form>
       <script src="/assets/staff-live.js" defer></script>
+      <script src="/assets/staff-keys.js" defer></script>
     </>
+  );
+}
+
+/** The keyboard shortcuts, written on the page; the script switches them on (and off again, for assistive technology). */
+export function ShortcutHelp({ page }: { page: 'queue' | 'case' }) {
+  return (
+    <details class="shortcuts">
+      <summary>Keyboard shortcuts</summary>
+      <p>With JavaScript on, single keys move you around. They do nothing while you type in a field.</p>
+      <ul>
+        <li><kbd>j</kbd> next case, <kbd>k</kbd> previous case{page === 'queue' ? ' (Enter opens it)' : ' (in the queue you came from)'}</li>
+        <li><kbd>c</kbd> take (claim) the {page === 'queue' ? 'chosen ' : ''}case</li>
+        <li><kbd>r</kbd> reply: write an update residents will see</li>
+      </ul>
+      <p class="shortcut-switch" hidden>
+        <input type="checkbox" id="shortcuts-off" /> <label for="shortcuts-off">Turn single-key shortcuts off (for example, with speech input)</label>
+      </p>
+    </details>
   );
 }
 
 function BulkControls({ view }: { view: QueueView }) {
+  // Each action has its own button: the one pressed says what to do, so choosing a person assigns to them.
   return (
-    <fieldset>
+    <fieldset class="bulk-bar">
       <legend>Do this to the selected cases</legend>
-      <label for="bulk_action">Action</label>
-      <select id="bulk_action" name="bulk_action">
-        <option value="claim">Take them myself</option>
-        <option value="assign">Assign to a person</option>
-        <option value="set_priority">Set the priority</option>
-        <option value="transition">Move them on</option>
-        <option value="move_department">Move to another department</option>
-      </select>
-      <label for="bulk-assignee">Person (to assign)</label>
-      <select id="bulk-assignee" name="assignee">
-        <option value="">Nobody</option>
-        {view.people.map((p) => <option key={p.id} value={String(p.id)}>{p.email}</option>)}
-      </select>
-      <label for="bulk-priority">Priority (to set)</label>
-      <select id="bulk-priority" name="priority">
-        {priorities.map((p) => <option key={p} value={p} selected={p === 'normal'}>{p}</option>)}
-      </select>
-      <label for="bulk-transition">Step (to move on)</label>
-      <select id="bulk-transition" name="transition">
-        <option value="">Choose a step</option>
-        {view.transitions.map((t) => <option key={t.code} value={t.code}>{t.label}</option>)}
-      </select>
-      <label for="bulk-department">Department (to move to)</label>
-      <select id="bulk-department" name="department">
-        <option value="">Choose a department</option>
-        {view.departments.map((d) => <option key={d.id} value={String(d.id)}>{d.name}</option>)}
-      </select>
-      <label for="bulk-reason">Reason (for moving to another department, or a step that needs one)</label>
-      <input id="bulk-reason" name="reason" type="text" />
-      <button type="submit">Apply to the selected cases</button>
+      <div class="bulk-action">
+        <label for="bulk-assignee">Assign to</label>
+        <select id="bulk-assignee" name="assignee">
+          <option value="">Choose a person</option>
+          <option value="none">Nobody (unassign)</option>
+          {view.people.map((p) => <option key={p.id} value={String(p.id)}>{p.name}</option>)}
+        </select>
+        <button type="submit" name="bulk_action" value="assign">Assign</button>
+      </div>
+      <div class="bulk-action">
+        <label for="bulk-priority">Priority</label>
+        <select id="bulk-priority" name="priority">
+          <option value="">Choose a priority</option>
+          {priorities.map((p) => <option key={p} value={p}>{priorityLabel(p)}</option>)}
+        </select>
+        <button type="submit" name="bulk_action" value="set_priority" class="secondary">Set priority</button>
+      </div>
+      <div class="bulk-action">
+        <label for="bulk-transition">Step</label>
+        <select id="bulk-transition" name="transition">
+          <option value="">Choose a step</option>
+          {view.transitions.map((t) => <option key={t.code} value={t.code}>{t.label}</option>)}
+        </select>
+        <button type="submit" name="bulk_action" value="transition" class="secondary">Move on</button>
+      </div>
+      <div class="bulk-action">
+        <label for="bulk-department">Department</label>
+        <select id="bulk-department" name="department">
+          <option value="">Choose a department</option>
+          {view.departments.map((d) => <option key={d.id} value={String(d.id)}>{d.name}</option>)}
+        </select>
+        <button type="submit" name="bulk_action" value="move_department" class="secondary">Move</button>
+      </div>
+      <div class="bulk-action grow">
+        <label for="bulk-reason">Reason (for a move, or a step that needs one)</label>
+        <input id="bulk-reason" name="reason" type="text" />
+      </div>
+      <div class="bulk-action">
+        <button type="submit" name="bulk_action" value="claim" class="secondary">Take them myself</button>
+      </div>
     </fieldset>
-  );
-}
-
-export interface BulkOutcome { id: number; done: boolean; message: string }
-
-export function BulkResultPage({ outcomes, back, training }: { outcomes: BulkOutcome[]; back: string; training: boolean }) {
-  const done = outcomes.filter((o) => o.done).length;
-  return (
-    <>
-      {training && <TrainingBanner />}
-      <h1>Bulk action</h1>
-      <div class="notice" role="status"><p>{done} of {outcomes.length} cases done; {outcomes.length - done} refused.</p></div>
-      <ul>
-        {outcomes.map((o) => (
-          <li key={o.id}><a href={`/staff/requests/${o.id}`}>Case #{o.id}</a>: {o.done ? 'done' : 'refused'}. {o.message}</li>
-        ))}
-      </ul>
-      <p><a href={back}>Back to the queue</a></p>
-    </>
   );
 }

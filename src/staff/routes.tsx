@@ -8,26 +8,30 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { caseListScope, may } from '../identity/policy.js';
 import { DomainError, forbidden, httpStatusOf } from '../platform/errors.js';
-import { formatForPeople, nowIso } from '../platform/time.js';
+import { nowIso } from '../platform/time.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { contactForCase } from '../cases/reporters.js';
 import { inTraining, workspaceJurisdiction } from '../training/space.js';
 import { performCaseAction } from '../cases/actions.js';
-import { priorities, type Priority } from '../workflow/types.js';
+import { priorities, type CaseActionInput, type Priority } from '../workflow/types.js';
 import { formText, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { actorOf, doneMessages, engineContextOf, idempotencyKeyOf, parseAction, type ActionKind } from './actions.js';
 import { attachmentRoutes } from './attachments.js';
 import { bulkRoutes } from './bulk.js';
+import { profileRoutes } from './profile.js';
 import { caseView, loadCase, newIdempotencyKey, personDepartmentId, servicesByCode, staffAccess, type CaseExtras, type LoadedCase } from './case-data.js';
 import { CasePage } from './case-page.js';
 import { QueuePage, queueHref, type QueueFilters, type QueueLine } from './queues.js';
 import * as store from './store.js';
+import { dueWords, shortTime } from './words.js';
 import { ContactPage } from './views.js';
+import { stepFor, StepPage, type CaseStep } from './confirm.js';
+import { findCaseRow } from '../cases/queries.js';
 
 export async function staffRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const staff = staffAccess;
-  const formatTime = (iso: string) => formatForPeople(iso, config.jurisdiction.timeZone);
+  const formatShort = (iso: string) => shortTime(iso, config.jurisdiction.timeZone);
 
   app.get('/staff', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
@@ -36,23 +40,34 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
     const departmentId = all ? null : await store.departmentIdOf(db, scope.department);
     const filters = queueFiltersOf(request.query, all);
     const now = nowIso();
-    const page = await store.queuePage(db, {
-      jurisdictionId: workspaceJurisdiction(request, config), kind: filters.queue, scope: all ? { allDepartments: true } : { departmentId },
-      userId: person.userId, status: filters.status, sort: filters.sort, now,
+    // A search looks across every queue this person may see (their department's, or every one).
+    const searching = filters.q !== '';
+    const common = {
+      jurisdictionId: workspaceJurisdiction(request, config), scope: all ? { allDepartments: true as const } : { departmentId },
+      userId: person.userId, status: filters.status, now,
       ...(filters.service ? { serviceCode: filters.service } : {}), ...(filters.priority ? { priority: filters.priority } : {}),
-      ...(filters.q ? { q: filters.q } : {}), ...(formText(request.query, 'cursor') ? { cursor: formText(request.query, 'cursor') } : {}),
-    });
+    };
+    const [page, counts] = await Promise.all([
+      store.queuePage(db, {
+        ...common, kind: searching ? (all ? 'all' : 'department') : filters.queue, sort: filters.sort,
+        ...(searching ? { q: filters.q } : {}), ...(formText(request.query, 'cursor') ? { cursor: formText(request.query, 'cursor') } : {}),
+      }),
+      store.queueCounts(db, common),
+    ]);
     const services = await servicesByCode(db, config);
-    const emails = await store.userEmails(db, keyring, page.rows.flatMap((r) => (r.assignedUserId !== null ? [r.assignedUserId] : [])));
+    const names = await store.userNames(db, keyring, page.rows.flatMap((r) => (r.assignedUserId !== null ? [r.assignedUserId] : [])));
     const workflows = await store.workflowVersions(db, page.rows.map((r) => r.workflowVersionId));
-    const soon = new Date(Date.parse(now) + store.DUE_SOON_MS).toISOString();
-    const lines: QueueLine[] = page.rows.map((r) => ({
-      id: r.id, service: services.get(r.serviceCode)?.name ?? r.serviceCode, address: r.addressString ?? '',
-      state: store.publicLabelOf(workflows.get(r.workflowVersionId ?? -1)?.definition, r.state, r.status), priority: r.priority,
-      assignee: r.assignedUserId === null ? '' : emails.get(r.assignedUserId) ?? `staff member ${r.assignedUserId}`,
-      due: r.dueAt ? formatTime(r.dueAt) : '',
-      dueWords: r.status !== 'open' || !r.dueAt ? '' : r.dueAt <= now ? 'Overdue' : r.dueAt <= soon ? 'Due soon' : '',
-    }));
+    const lines: QueueLine[] = page.rows.map((r) => {
+      const open = r.status === 'open' && r.dueAt !== null;
+      const due = open ? dueWords(r.dueAt!, now) : null;
+      return {
+        id: r.id, service: services.get(r.serviceCode)?.name ?? r.serviceCode, address: r.addressString ?? '',
+        state: store.staffLabelOf(workflows.get(r.workflowVersionId ?? -1)?.definition, r.state, r.status), priority: r.priority,
+        assignee: r.assignedUserId === null ? '' : names.get(r.assignedUserId) ?? `staff member ${r.assignedUserId}`,
+        due: r.dueAt ? formatShort(r.dueAt) : '',
+        dueWords: due?.words ?? '', overdue: due?.overdue ?? false, dueSoon: !!due && !due.overdue && Date.parse(r.dueAt!) - Date.parse(now) <= store.DUE_SOON_MS,
+      };
+    });
     const transitions = new Map<string, string>();
     for (const version of workflows.values()) for (const t of version.definition.transitions) if (!transitions.has(t.code)) transitions.set(t.code, t.label);
     const departments = await store.listDepartments(db);
@@ -61,7 +76,7 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
     return renderPage(request, reply, {
       title: 'Staff workspace', wide: true, englishOnly: true,
       body: <QueuePage view={{
-        filters, heading, lines,
+        filters, heading, lines, counts, searching, me: (await store.userNames(db, keyring, [person.userId])).get(person.userId) ?? '',
         nextHref: page.next ? queueHref(filters, page.next) : null,
         firstHref: formText(request.query, 'cursor') ? queueHref(filters) : null,
         services: [...services.values()].map((s) => ({ code: s.code, name: s.name })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -75,7 +90,7 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
 
   const showCase = async (request: FastifyRequest, reply: FastifyReply, loaded: LoadedCase, extras: CaseExtras, status = 200) => {
     const view = await caseView(db, config, keyring, request, loaded, extras);
-    return renderPage(request, reply, { title: `Case ${view.id}`, englishOnly: true, status, body: <CasePage view={view} /> });
+    return renderPage(request, reply, { title: `Case ${view.id}`, englishOnly: true, wide: true, status, body: <CasePage view={view} /> });
   };
 
   app.get('/staff/requests/:id', { config: staff, schema: { hide: true } }, async (request, reply) => {
@@ -101,14 +116,39 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
     const key = idempotencyKeyOf(request, body);
     if (!key) return again({ action: 'This form is out of date. Reload the page and try again.' }, 400);
     const action = formText(body, 'action') as ActionKind;
+    // Closing, merging, and steps that need words first: a page of their own, acted on when confirmed.
+    const step = await caseStepOf(loaded, parsed.input);
+    const showStep = (errors: FieldErrors, status: number) => renderPage(request, reply, {
+      title: `${step!.label}: case ${loaded.row.id}`, englishOnly: true, status,
+      body: <StepPage step={step!} csrf={person.csrfToken} idempotencyKey={newIdempotencyKey()} errors={errors} training={inTraining(request)}
+        values={{ reason: formText(body, 'reason'), publicNote: formText(body, 'public_note') }} />,
+    });
+    if (step && formText(body, 'confirmed') !== '1') return showStep({}, 200);
     try {
       await performCaseAction(db, engineContextOf(request, config, keyring), loaded.row.id, parsed.input, actorOf(request, await personDepartmentId(db, request)), key);
     } catch (error) {
-      if (error instanceof DomainError && error.kind !== 'unauthenticated') return again({ [errorFieldOf(action, transition)]: error.message }, httpStatusOf[error.kind]);
+      if (error instanceof DomainError && error.kind !== 'unauthenticated') {
+        if (step) {
+          const field = /reason/i.test(error.message) ? 'reason' : /note for the public/i.test(error.message) ? 'public_note' : 'action';
+          return showStep({ [field]: error.message }, httpStatusOf[error.kind]);
+        }
+        return again({ [errorFieldOf(action, transition)]: error.message }, httpStatusOf[error.kind]);
+      }
       throw error;
     }
     return reply.redirect(`/staff/requests/${loaded.row.id}?done=${action}`, 303);
   });
+
+  /** The confirmation or completion step an action needs (see confirm.tsx), or null. */
+  async function caseStepOf(loaded: LoadedCase, input: CaseActionInput): Promise<CaseStep | null> {
+    const definition = (await store.workflowVersions(db, [loaded.row.workflow_version_id])).get(loaded.row.workflow_version_id ?? -1)?.definition;
+    let target: { service: string; address: string | null } | undefined;
+    if (input.kind === 'merge' && Number.isSafeInteger(input.intoCaseId)) {
+      const other = await findCaseRow(db, loaded.row.jurisdiction_id, input.intoCaseId);
+      if (other) target = { service: (await servicesByCode(db, config)).get(other.service_code)?.name ?? other.service_code, address: other.address_string };
+    }
+    return stepFor(definition, loaded.row.id, loaded.row.state, input, target);
+  }
 
   // The case's point for the case page's small map (staff only: it may be a case residents cannot see yet).
   app.get('/staff/requests/:id/location.geojson', { config: staff, schema: { hide: true } }, async (request, reply) => {
@@ -139,6 +179,7 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
 
   await attachmentRoutes(app, { db, config, keyring, showCase });
   bulkRoutes(app, { db, config, keyring });
+  profileRoutes(app, { db, config, keyring });
 }
 
 /** Where an engine refusal is shown: next to the field or form it is about. */

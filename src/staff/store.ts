@@ -112,7 +112,9 @@ function queueFilters(query: QueueQuery): CaseWhere[] {
   else if (departmentId !== undefined && query.kind === 'mine') filters.push(() => sql<SqlBool>`+cases.department_id = ${departmentId}`);
   else if (departmentId !== undefined) filters.push((eb) => eb('cases.department_id', '=', departmentId));
   const status = query.kind === 'due_soon' || query.kind === 'overdue' ? 'open' : query.status;
-  filters.push((eb) => eb('cases.status', '=', status));
+  // A reference finds its case whether it is open or closed.
+  const byReference = query.q ? referenceIn(query.q) !== null : false;
+  if (!byReference) filters.push((eb) => eb('cases.status', '=', status));
   switch (query.kind) {
     case 'mine': filters.push((eb) => eb('cases.assigned_user_id', '=', query.userId)); break;
     case 'unassigned': filters.push((eb) => eb('cases.assigned_user_id', 'is', null)); break;
@@ -164,6 +166,20 @@ export function queuePhaseQuery(db: DB, query: QueueQuery, phaseIndex: number, a
   }
   for (const column of phase.order) select = select.orderBy(`cases.${column}`, phase.direction);
   return select.limit(limit);
+}
+
+/** Counts stop here ("1,000 or more"): counting costs what it reads, and a page must cost the same at a million cases. */
+export const COUNT_CAP = 1_000;
+
+/** How many cases each queue holds with the person's filters (their search aside), up to COUNT_CAP, for the queue tabs. */
+export async function queueCounts(db: DB, query: Omit<QueueQuery, 'kind' | 'sort' | 'cursor' | 'q'>): Promise<Record<QueueKind, number>> {
+  const counts = await Promise.all(queueKinds.map(async (kind) => {
+    let inner = db.selectFrom('cases').select('cases.id');
+    for (const filter of queueFilters({ ...query, kind, sort: 'due' })) inner = inner.where(filter);
+    const row = await db.selectFrom(inner.limit(COUNT_CAP).as('capped')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    return [kind, Number(row?.n ?? 0)] as const;
+  }));
+  return Object.fromEntries(counts) as Record<QueueKind, number>;
 }
 
 export async function queuePage(db: DB, query: QueueQuery): Promise<QueuePage> {
@@ -218,23 +234,27 @@ export async function departmentIdOf(db: DB, code: string | null): Promise<numbe
   return row?.id ?? null;
 }
 
-export interface StaffMember { id: number; email: string; role: string; departmentId: number | null }
+export interface StaffMember { id: number; email: string; name: string; role: string; departmentId: number | null }
 
-/** People who work cases (active), of one department or of all; their emails opened for display. */
+/** The name shown for a member of staff: their display name, or their email until they choose one. */
+const nameOf = (keyring: Keyring, row: { email: string; display_name: string | null }) => row.display_name?.trim() || open(keyring, 'users.email', row.email);
+
+/** People who work cases (active), of one department or of all, by name. */
 export async function caseWorkers(db: DB, keyring: Keyring, departmentId: number | null | 'all'): Promise<StaffMember[]> {
-  let query = db.selectFrom('users').select(['id', 'email', 'role', 'department_id'])
+  let query = db.selectFrom('users').select(['id', 'email', 'display_name', 'role', 'department_id'])
     .where('status', '=', 'active').where('role', 'in', ['case_worker', 'supervisor', 'department_admin']);
   if (departmentId !== 'all') query = departmentId === null ? query.where(sql<SqlBool>`1 = 0`) : query.where('department_id', '=', departmentId);
   const rows = await query.orderBy('id').execute();
-  return rows.map((row) => ({ id: row.id, email: open(keyring, 'users.email', row.email), role: row.role, departmentId: row.department_id }));
+  return rows.map((row) => ({ id: row.id, email: open(keyring, 'users.email', row.email), name: nameOf(keyring, row), role: row.role, departmentId: row.department_id }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Emails of these users (for the assignee column and the history), by id. */
-export async function userEmails(db: DB, keyring: Keyring, ids: number[]): Promise<Map<number, string>> {
-  const unique = [...new Set(ids)];
+/** Names of these users (for the assignee column and the history), by id: display name, else email. */
+export async function userNames(db: DB, keyring: Keyring, ids: number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)].filter((id) => Number.isSafeInteger(id));
   if (unique.length === 0) return new Map();
-  const rows = await db.selectFrom('users').select(['id', 'email']).where('id', 'in', unique).execute();
-  return new Map(rows.map((row) => [row.id, open(keyring, 'users.email', row.email)]));
+  const rows = await db.selectFrom('users').select(['id', 'email', 'display_name']).where('id', 'in', unique).execute();
+  return new Map(rows.map((row) => [row.id, nameOf(keyring, row)]));
 }
 
 const definitions = new Map<number, { name: string; version: number; definition: WorkflowDefinition }>();
@@ -260,6 +280,12 @@ export async function workflowVersions(db: DB, ids: Array<number | null>): Promi
 export function publicLabelOf(definition: WorkflowDefinition | undefined, state: string, status: string): string {
   const found = definition?.states.find((s) => s.code === state);
   return found?.publicLabel ?? (status === 'closed' ? 'Closed' : 'Open');
+}
+
+/** What staff call a state ("New", "Investigating"), or the plain status for a case without a workflow. */
+export function staffLabelOf(definition: WorkflowDefinition | undefined, state: string, status: string): string {
+  const found = definition?.states.find((s) => s.code === state);
+  return found?.label ?? (status === 'closed' ? 'Closed' : 'Open');
 }
 
 // ---- One case ----

@@ -37,7 +37,8 @@ export interface PageOptions {
   cacheable?: boolean;
   /**
    * The body is in English whatever the page's language: staff and administration tools are
-   * not translated yet. The frame stays in the person's language; the body is marked lang="en".
+   * not translated yet. The frame stays in the person's language; the body is marked lang="en",
+   * and the language switcher is not offered (it would change only the frame).
    */
   englishOnly?: boolean;
 }
@@ -89,6 +90,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
         <link rel="stylesheet" href="/assets/townhall.css" />
         {/* No favicon request: the browser would otherwise ask for /favicon.ico on every visit. */}
         <link rel="icon" href="data:," />
+        {/* Staff and administration tools: the denser layout of a work console. */}
+        {options.englishOnly && <link rel="stylesheet" href="/assets/staff.css" />}
         {site.branding.colour && <link rel="stylesheet" href="/branding/theme.css" />}
         <script src="/assets/offline.js" defer></script>
       </head>
@@ -111,7 +114,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
               ) : <li><a href="/sign-in">{t('frame.signIn')}</a></li>}
             </ul>
           </nav>
-          <LanguageSwitcher request={request} current={language} label={t('frame.languageNav')} />
+          {/* Staff and administration pages are in English only: no switcher offering what they cannot give. */}
+          {!options.englishOnly && <LanguageSwitcher request={request} current={language} label={t('frame.languageNav')} />}
         </header>
         <main id="main" class={options.wide ? 'wide' : undefined} lang={options.englishOnly && language !== english ? 'en' : undefined}
           dir={options.englishOnly && language.dir !== 'ltr' ? 'ltr' : undefined}>

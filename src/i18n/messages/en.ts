@@ -30,6 +30,7 @@ export const en = {
   'duration.minutes': '{count, plural, one {# minute} other {# minutes}}',
   'duration.hours': '{count, plural, one {# hour} other {# hours}}',
   'duration.days': '{count, plural, one {# day} other {# days}}',
+  'staff.cases': '{count, plural, one {# case} other {# cases}}',
 
   'error.title.400': 'There is a problem with what was sent',
   'error.title.401': 'You need to sign in',

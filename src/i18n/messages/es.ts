@@ -24,6 +24,7 @@ export const es: Messages = {
   'duration.minutes': '{count, plural, one {# minuto} other {# minutos}}',
   'duration.hours': '{count, plural, one {# hora} other {# horas}}',
   'duration.days': '{count, plural, one {# día} other {# días}}',
+  'staff.cases': '{count, plural, one {# caso} other {# casos}}',
 
   'error.title.400': 'Hay un problema con lo que se envió',
   'error.title.401': 'Tiene que iniciar sesión',

@@ -23,11 +23,20 @@ export function UsersPage({ users, csrf, grantable, created, notice, errors, can
       <h2>People who can sign in</h2>
       <TableWrap label="People who can sign in">
         <table>
-          <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Status</th><th scope="col">Second factor</th><th scope="col"><span class="hint">Actions</span></th></tr></thead>
+          <thead><tr><th scope="col">Email</th><th scope="col">Name shown to colleagues</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Status</th><th scope="col">Second factor</th><th scope="col"><span class="hint">Actions</span></th></tr></thead>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
-                <td>{u.email}</td><td>{roleName(u.role)}</td><td>{u.department ?? ''}</td><td>{u.status}</td><td>{u.secondFactor}</td>
+                <td>{u.email}</td>
+                <td>
+                  <PostForm action={`/admin/users/${u.id}/name`} csrf={csrf}>
+                    <label for={`name-${u.id}`} class="visually-hidden">Name of {u.email}</label>
+                    {errors[`name-${u.id}`] && <span class="error-message" id={`name-${u.id}-error`}>Error: {errors[`name-${u.id}`]}</span>}
+                    <input id={`name-${u.id}`} name="display_name" type="text" value={u.displayName ?? ''} maxlength={80} autocomplete="off" aria-describedby={errors[`name-${u.id}`] ? `name-${u.id}-error` : undefined} />
+                    <button type="submit" class="secondary">Save<span class="skip-link"> the name of {u.email}</span></button>
+                  </PostForm>
+                </td>
+                <td>{roleName(u.role)}</td><td>{u.department ?? ''}</td><td>{u.status}</td><td>{u.secondFactor}</td>
                 <td>{u.status === 'active' && (
                   <>
                     <PostForm action={`/admin/users/${u.id}/disable`} csrf={csrf}>
