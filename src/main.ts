@@ -7,7 +7,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { describeDatabase, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
-import { seedDemoIfEmpty } from './demo/seed.js';
+import { seedDemoApart } from './demo/seed-worker.js';
 import { startDelivery } from './notifications/delivery.js';
 import { EVENT_RETENTION_DAYS, pruneEvents } from './platform/events.js';
 import { startScheduledJobs } from './platform/jobs.js';
@@ -31,7 +31,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const ran = await migrateToLatest(db);
   if (ran.length > 0) app.log.info({ migrations: ran }, 'database migrated');
   if (options.demo) {
-    const seeded = await seedDemoIfEmpty(db, config, keys.keyring);
+    const seeded = await seedDemoApart(db, config, keys.keyring);
     if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');
     if (seeded?.people === 0) app.log.warn('Served over https, so the demo accounts (whose password is public) were not created.');
   }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
+import { compiledOnce } from '../db/compiled.js';
 import type { AuditLogRow } from '../db/schema.js';
 import { currentRequest, type RequestContext } from '../platform/request-context.js';
 import { nowIso } from '../platform/time.js';
@@ -27,9 +28,16 @@ export interface AuditEntry {
 }
 
 /** Appends one entry. Must be called inside the transaction that makes the change. */
+/** Every change to a case appends an entry: both statements are compiled once. */
+const lastEntry = compiledOnce((db: DB) => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+const insertEntry = compiledOnce((db: DB, seq: number, at: string, actor: string, action: string, entityType: string, entityId: string,
+  before: string | null, after: string | null, prevHash: string, context: string | null, hash: string) => db.insertInto('audit_log').values({
+  seq, at, actor, action, entity_type: entityType, entity_id: entityId, before, after, prev_hash: prevHash, context, hash,
+}));
+
 export async function appendAudit(trx: DB, entry: AuditEntry): Promise<void> {
   if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const [last] = await lastEntry(trx);
   const row = {
     seq: (last?.seq ?? 0) + 1,
     at: nowIso(),
@@ -42,7 +50,7 @@ export async function appendAudit(trx: DB, entry: AuditEntry): Promise<void> {
     prev_hash: last?.hash ?? GENESIS_HASH,
     context: contextOf(currentRequest()),
   };
-  await trx.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
+  await insertEntry(trx, row.seq, row.at, row.actor, row.action, row.entity_type, row.entity_id, row.before, row.after, row.prev_hash, row.context, entryHash(row));
 }
 
 /** Which request made the change, when a request did (not the CLI or a scheduled job). */

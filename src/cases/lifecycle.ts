@@ -39,8 +39,12 @@ export async function enterState(trx: DB, definition: WorkflowDefinition, row: E
  * and starts its clocks (from when the case was reported). Appends no action: it is part of the
  * submission.
  */
-export async function startCaseWorkflow(trx: DB, ctx: CaseContext, caseId: number, options: { priority?: Priority } = {}): Promise<void> {
-  const row = await findCaseRow(trx, ctx.jurisdictionId, caseId);
+export async function startCaseWorkflow(trx: DB, ctx: CaseContext, caseId: number, options: {
+  priority?: Priority;
+  /** The case as the caller has just written it in this transaction: not read again. */
+  current?: CaseRow;
+} = {}): Promise<void> {
+  const row = options.current?.id === caseId ? options.current : await findCaseRow(trx, ctx.jurisdictionId, caseId);
   if (!row) throw notFound(`There is no case ${caseId}.`);
   const version = await workflowForService(trx, ctx.jurisdictionId, row.service_code);
   const initial = stateOf(version.definition, version.definition.initial);

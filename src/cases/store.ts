@@ -3,6 +3,7 @@
  * `case_actions`. Other modules read cases through the case module's functions.
  */
 import { dialectOf, type DB } from '../db/connection.js';
+import { compiledOnce } from '../db/compiled.js';
 import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Bounds } from '../config.js';
 import type { CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
@@ -74,8 +75,12 @@ export async function refreshCaseDueAt(trx: DB, caseId: number): Promise<void> {
 }
 
 /** The case row alone (no service), in the jurisdiction. */
+/** Every submission and action reads its case: compiled once. */
+const findCaseRowQuery = compiledOnce((db: DB, jurisdictionId: string, id: number) =>
+  db.selectFrom('cases').selectAll().where('id', '=', id).where('jurisdiction_id', '=', jurisdictionId));
+
 export async function findCaseRow(db: DB, jurisdictionId: string, id: number): Promise<CaseRow | undefined> {
-  return db.selectFrom('cases').selectAll().where('id', '=', id).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+  return (await findCaseRowQuery(db, jurisdictionId, id))[0];
 }
 
 /** Locks cases' rows until the transaction ends (PostgreSQL; SQLite has one writer at a time). */
@@ -87,24 +92,19 @@ export async function lockCases(trx: DB, ids: number[]): Promise<void> {
   }
 }
 
+/** Every change to a case appends an action: compiled once. */
+const insertActionQuery = compiledOnce((db: DB, caseId: number, action: string, actor: string, idempotencyKey: string | null, status: string | null,
+  state: string | null, description: string | null, mediaUrl: string | null, details: string, isPublic: number, at: string) => db.insertInto('case_actions').values({
+  case_id: caseId, action, actor, idempotency_key: idempotencyKey, status, state, description, media_url: mediaUrl, details, public: isPublic, created_at: at,
+}).returning('id'));
+
 export async function insertAction(trx: DB, action: {
   caseId: number; action: string; actor: string; idempotencyKey: string | null; status: string | null; state: string | null;
   description: string | null; mediaUrl: string | null; details: Record<string, unknown>; isPublic: boolean; at: string;
 }): Promise<number> {
-  const row = await trx.insertInto('case_actions').values({
-    case_id: action.caseId,
-    action: action.action,
-    actor: action.actor,
-    idempotency_key: action.idempotencyKey,
-    status: action.status,
-    state: action.state,
-    description: action.description,
-    media_url: action.mediaUrl,
-    details: JSON.stringify(action.details),
-    public: action.isPublic ? 1 : 0,
-    created_at: action.at,
-  }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+  const [row] = await insertActionQuery(trx, action.caseId, action.action, action.actor, action.idempotencyKey, action.status, action.state,
+    action.description, action.mediaUrl, JSON.stringify(action.details), action.isPublic ? 1 : 0, action.at);
+  return row!.id;
 }
 
 export async function actionByIdempotencyKey(db: DB, key: string) {
@@ -118,8 +118,11 @@ export async function closingAction(db: DB, caseId: number) {
     .orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
+/** Every GET of one request runs this: compiled once. */
+const findCaseQuery = compiledOnce((db: DB, jurisdictionId: string, id: number) => selectCases(db, jurisdictionId).where('cases.id', '=', id));
+
 export async function findCase(db: DB, jurisdictionId: string, id: number): Promise<CaseWithService | undefined> {
-  return selectCases(db, jurisdictionId).where('cases.id', '=', id).executeTakeFirst();
+  return (await findCaseQuery(db, jurisdictionId, id))[0];
 }
 
 export async function findCaseByToken(db: DB, jurisdictionId: string, token: string) {

@@ -5,8 +5,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { GroupCommitDriver } from './group-commit.js';
 import type { Database } from './schema.js';
@@ -20,6 +21,12 @@ export interface OpenOptions {
   /** PostgreSQL only: most connections in the pool. */
   poolSize?: number;
 }
+
+/**
+ * The PostgreSQL client, loaded only when a PostgreSQL database is opened: a server on SQLite
+ * (the default) never holds it in memory. Synchronous, as opening a database is (pg is CommonJS).
+ */
+export const loadPg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 
 const TIMESTAMPTZ = 1184;
 const TIMESTAMP = 1114;
@@ -104,6 +111,7 @@ function openPostgres(url: string, options: OpenOptions): DB {
     connectionString: url,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   };
+  const pg = loadPg();
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

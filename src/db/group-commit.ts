@@ -25,6 +25,8 @@ import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kys
 /** At most this many changes share one commit, so none waits long for the others. */
 const MOST_IN_GROUP = 32;
 const SAVEPOINT = 'townhall_change';
+/** Statement texts whose read-only answer is kept (Townhall's queries come from a fixed set of shapes). */
+const READS_ONLY_KEPT = 2_000;
 /** How long a change waits for another connection to release the write lock before it fails. */
 export const LOCK_WAIT_MS = 5_000;
 
@@ -112,8 +114,29 @@ export class GroupCommitDriver implements Driver {
     turn.holds = true;
   }
 
+  /** Whether each statement text only reads, as SQLite says: asked once per text, not per run. */
+  readonly #readsOnly = new Map<string, boolean>();
+
   canReadAside(text: string): boolean {
-    return this.reader !== null && !/^\s*pragma\b/i.test(text) && this.statements.prepare(text).readonly;
+    if (this.reader === null) return false;
+    let readsOnly = this.#readsOnly.get(text);
+    if (readsOnly === undefined) {
+      // Asked of the reading connection, so the writing one never prepares (and keeps) a read.
+      readsOnly = !/^\s*pragma\b/i.test(text) && this.isReadOnly(text);
+      if (this.#readsOnly.size >= READS_ONLY_KEPT) this.#readsOnly.clear();
+      this.#readsOnly.set(text, readsOnly);
+    }
+    return readsOnly;
+  }
+
+  private isReadOnly(text: string): boolean {
+    try {
+      return this.reader!.prepare(text).readonly;
+    } catch {
+      // A statement the read-only connection cannot even prepare (one that creates a table,
+      // say) is no read: it takes its turn on the writing connection, which reports any error.
+      return false;
+    }
   }
 
   readAside<R>(query: CompiledQuery): QueryResult<R> {

@@ -2,14 +2,27 @@
  * Passwords, as NIST SP 800-63B and OWASP ASVS ask: at least 8 characters, long ones allowed,
  * no composition rules, the commonest passwords refused; stored as argon2id hashes.
  */
-import { hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
+import type * as commonWords from '@zxcvbn-ts/language-common';
 
 export const MIN_PASSWORD = 8;
 export const MAX_PASSWORD = 256;
 
-/** About 49,000 passwords seen most often in breaches. */
-const common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+/**
+ * About 49,000 passwords seen most often in breaches: several MB of strings, so read when a new
+ * password is first checked, not held by every process from its start.
+ */
+let common: Set<string> | null = null;
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof commonWords;
+    common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+  }
+  return common;
+}
+
+/** The argon2 library (native), loaded with the first hash: a process that signs nobody in never holds it. */
+const argon2 = () => import('@node-rs/argon2');
 
 /** OWASP's recommended argon2id settings: 19 MiB, 2 passes, 1 lane. */
 // algorithm 2 is argon2id (the package's const enum cannot be imported under isolated modules).
@@ -27,10 +40,10 @@ export function passwordProblem(password: string, context: { email?: string } = 
   if (length < MIN_PASSWORD) return `Use at least ${MIN_PASSWORD} characters; a few unusual words together make a strong password.`;
   if (length > MAX_PASSWORD) return `Use at most ${MAX_PASSWORD} characters.`;
   const lower = password.toLowerCase();
-  if (common.has(lower)) return 'That password is one of the most common ones, so it is easy to guess. Choose another.';
+  if (commonPasswords().has(lower)) return 'That password is one of the most common ones, so it is easy to guess. Choose another.';
   if (context.email && lower === context.email.toLowerCase()) return 'Do not use your email address as your password.';
   return null;
 }
 
-export const hashPassword = (password: string, options = settings) => hash(password, options);
-export const verifyPassword = (stored: string, password: string) => verify(stored, password);
+export const hashPassword = async (password: string, options = settings) => (await argon2()).hash(password, options);
+export const verifyPassword = async (stored: string, password: string) => (await argon2()).verify(stored, password);

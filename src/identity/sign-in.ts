@@ -6,7 +6,6 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { generateURI, verify as verifyTotp } from 'otplib';
-import QRCode from 'qrcode';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import type { UserTable } from '../db/schema.js';
@@ -95,6 +94,8 @@ export async function totpEnrolment(db: DB, keyring: Keyring, userId: number, is
   if (!user?.totp_secret || user.totp_confirmed === 1) return null;
   const secret = open(keyring, 'users.totp_secret', user.totp_secret);
   const uri = generateURI({ issuer, label: open(keyring, 'users.email', user.email), secret });
+  // The QR library is loaded by the few who enrol, not held by every server from its start.
+  const { default: QRCode } = await import('qrcode');
   return { uri, secret, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
 }
 

@@ -4,7 +4,8 @@
  * anyone is subscribed. Reconnects after an error, and wakes its hub then (notifications sent
  * while it was away are lost; the read finds their events).
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../db/connection.js';
 import { EVENTS_CHANNEL } from '../platform/events.js';
 
 const MAX_BACKOFF_MS = 30_000;
@@ -22,7 +23,7 @@ export class PostgresListener {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client(this.settings);
+    const client = new (loadPg().Client)(this.settings);
     this.client = client;
     client.on('notification', () => this.wake());
     client.on('error', (error) => this.lost(client, error));

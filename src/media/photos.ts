@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import sharp from 'sharp';
 import { dialectOf, type DB } from '../db/connection.js';
 import { invalid } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
@@ -68,6 +67,8 @@ export async function preparePhoto(bytes: Buffer): Promise<PreparedPhoto> {
   if (bytes.length > MAX_PHOTO_BYTES) throw invalid(photoProblems.tooBig);
   const kind = sniff(bytes);
   if (!kind) throw invalid(photoProblems.notPhoto);
+  // The image library (and libvips under it) is loaded with the first photo, not at start.
+  const { default: sharp } = await import('sharp');
   const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const };
   let format: string | undefined;
   try {

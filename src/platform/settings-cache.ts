@@ -6,6 +6,7 @@
  * a change made by any process, or the CLI, is seen at once. Checking costs one primary-key read,
  * once per transaction.
  */
+import { compiledOnce } from '../db/compiled.js';
 import type { DB } from '../db/connection.js';
 
 /** The database behind a Kysely instance or any of its transactions (they share one adapter). */
@@ -13,8 +14,10 @@ const databaseOf = (db: DB): object => db.getExecutor().adapter;
 
 const perTransaction = new WeakMap<DB, Promise<number>>();
 
-const readGeneration = async (db: DB): Promise<number> =>
-  Number((await db.selectFrom('settings_generation').select('generation').where('id', '=', 1).executeTakeFirst())?.generation ?? 0);
+/** Read by every submission, in and out of its transaction: compiled once. */
+const generationQuery = compiledOnce((db: DB) => db.selectFrom('settings_generation').select('generation').where('id', '=', 1));
+
+const readGeneration = async (db: DB): Promise<number> => Number((await generationQuery(db))[0]?.generation ?? 0);
 
 /** The current settings generation; read once per transaction (a transaction sees its own changes). */
 export function settingsGeneration(db: DB): Promise<number> {

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { compiledOnce } from './compiled.js';
+import type { DB } from './connection.js';
+
+for (const database of databasesUnderTest()) {
+  describe(`queries compiled once (${database.name})`, () => {
+    let testDatabase: TestDatabase;
+    let db: DB;
+    before(async () => {
+      testDatabase = await createTestDatabase(database);
+      db = testDatabase.db;
+      for (const [code, name] of [['first', 'First'], ['second', 'Second']] as const) {
+        await db.insertInto('departments').values({ code, name, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' }).execute();
+      }
+    });
+    after(() => testDatabase.cleanup());
+
+    // A constant (the 'Second' name) stays in place; the two values go where they were given.
+    const byCodeOrId = compiledOnce((db: DB, code: string, id: number) => db.selectFrom('departments').select(['code', 'name'])
+      .where((eb) => eb.or([eb('code', '=', code), eb.and([eb('id', '=', id), eb('name', '=', 'Second')])])).orderBy('code'));
+
+    test('each run gets its own values, in their places, as the builder would', async () => {
+      const second = (await db.selectFrom('departments').select('id').where('code', '=', 'second').executeTakeFirstOrThrow()).id;
+      assert.deepEqual(await byCodeOrId(db, 'first', -1), [{ code: 'first', name: 'First' }]);
+      assert.deepEqual(await byCodeOrId(db, 'none', second), [{ code: 'second', name: 'Second' }]);
+      assert.deepEqual(await byCodeOrId(db, 'first', second), [{ code: 'first', name: 'First' }, { code: 'second', name: 'Second' }]);
+      assert.deepEqual(await byCodeOrId(db, 'none', -1), []);
+    });
+
+    test('inside a transaction, it sees the transaction\'s own changes', async () => {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('departments').values({ code: 'third', name: 'Third', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' }).execute();
+        assert.deepEqual(await byCodeOrId(trx, 'third', -1), [{ code: 'third', name: 'Third' }]);
+        await sql`select 1`.execute(trx);
+      });
+    });
+
+    test('a value the SQL never uses is refused, not silently dropped', async () => {
+      const ignoring = compiledOnce((db: DB, _code: string) => db.selectFrom('departments').select('code'));
+      await assert.rejects(ignoring(db, 'first'), /does not reach its SQL/);
+    });
+  });
+}
