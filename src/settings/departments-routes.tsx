@@ -13,6 +13,7 @@ import { listCalendars } from './calendars.js';
 import { actorOf, attempt, csrfOf, field, isSystemAdmin, param, settingsAdmins, settingsPage, systemAdminOnly } from './common.js';
 import { assignmentRules, createDepartment, getDepartment, listDepartments, updateDepartment, type AssignmentRule } from './departments.js';
 import { AreaSection, DepartmentForm, DepartmentList, departmentUrl } from './departments-views.js';
+import { parseId } from '../platform/ids.js';
 
 const hidden = { hide: true };
 
@@ -76,9 +77,10 @@ export async function departmentSettingsRoutes(app: FastifyInstance, { db, confi
     const errors: FieldErrors = {};
     if (values.name === '') errors.name = 'Give the department a name.';
     if (!(assignmentRules as readonly string[]).includes(values.assignment)) errors.assignment = 'Choose how new cases are assigned.';
-    if (values.calendar !== '' && !/^\d{1,9}$/.test(values.calendar)) errors.calendar = 'Choose a business calendar from the list.';
+    const calendarId = values.calendar === '' ? null : parseId(values.calendar);
+    if (values.calendar !== '' && calendarId === null) errors.calendar = 'Choose a business calendar from the list.';
     if (Object.keys(errors).length > 0) return showDepartment(request, reply, { errors, values });
-    const saved = await attempt(() => updateDepartment(db, code, { name: values.name, calendarId: values.calendar === '' ? null : Number(values.calendar), assignment: values.assignment as AssignmentRule }, actorOf(request)), 'name');
+    const saved = await attempt(() => updateDepartment(db, code, { name: values.name, calendarId, assignment: values.assignment as AssignmentRule }, actorOf(request)), 'name');
     if (!saved.ok) return showDepartment(request, reply, { errors: /calendar/i.test(Object.values(saved.errors)[0]!) ? { calendar: Object.values(saved.errors)[0]! } : saved.errors, status: saved.status, values });
     return reply.redirect(`${departmentUrl(code)}?saved=1`, 303);
   });

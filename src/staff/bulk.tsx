@@ -25,8 +25,9 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
     case 'claim': return { input: { kind: 'claim' } };
     case 'assign': {
       const to = text('assignee');
-      if (to !== '' && !/^\d{1,12}$/.test(to)) return { message: 'Choose the person to assign the cases to.' };
-      return { input: { kind: 'assign', userId: to === '' ? null : to === String(userId) ? userId : Number(to) } };
+      const chosen = parseId(to);
+      if (to !== '' && chosen === null) return { message: 'Choose the person to assign the cases to.' };
+      return { input: { kind: 'assign', userId: to === '' ? null : to === String(userId) ? userId : chosen } };
     }
     case 'set_priority': {
       const priority = text('priority') as Priority;
@@ -40,10 +41,11 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
     }
     case 'move_department': {
       const department = text('department');
-      if (!/^\d{1,9}$/.test(department)) return { message: 'Choose the department to move the cases to.' };
+      const departmentId = parseId(department);
+      if (departmentId === null) return { message: 'Choose the department to move the cases to.' };
       const reason = text('reason');
       if (!reason) return { message: 'Say why the cases belong to the other department.' };
-      return { input: { kind: 'move_department', departmentId: Number(department), reason: reason.slice(0, 4_000) } };
+      return { input: { kind: 'move_department', departmentId, reason: reason.slice(0, 4_000) } };
     }
     default: return { message: 'Choose what to do with the selected cases.' };
   }
