@@ -8,6 +8,7 @@ import { ErrorSummary, type FieldErrors } from '../web/forms.js';
 import { priorities, type Priority, type WorkflowTransition } from '../workflow/types.js';
 import type { Department, ResponseTemplate, StaffMember } from './store.js';
 import { TrainingBanner } from './views.js';
+import { csrfAction } from '../web/csrf.js';
 
 export interface ClockLine { kind: string; status: string; due: string; left: string; breached: boolean; warned: boolean }
 export interface HistoryLine { id: number; at: string; who: string; what: string; text: string | null; isPublic: boolean }
@@ -138,7 +139,7 @@ export function CasePage({ view }: { view: CaseView }) {
         <ul>{v.attachments.map((a) => <li key={a.id}><a href={`/staff/attachments/${a.id}`}>{a.name}</a> ({a.at})</li>)}</ul>
       )}
       {v.canAct && (
-        <form method="post" action={`/staff/requests/${v.id}/attachments`} enctype="multipart/form-data" novalidate>
+        <form method="post" action={csrfAction(`/staff/requests/${v.id}/attachments`, v.csrf)} enctype="multipart/form-data" novalidate>
           <input type="hidden" name="_csrf" value={v.csrf} />
           <label for="file">Attach a file (PDF, JPG, PNG or plain text, up to 5 MB; staff only)</label>
           <FieldError view={v} name="file" />
