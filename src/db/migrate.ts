@@ -18,6 +18,7 @@ import * as notifications from './migrations/011_notifications.js';
 import * as slaWarnings from './migrations/013_sla_warnings.js';
 import * as delivery from './migrations/016_delivery.js';
 import * as writePath from './migrations/018_write_path.js';
+import * as signInThrottle from './migrations/019_sign_in_throttle.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '013_sla_warnings': slaWarnings,
   '016_delivery': delivery,
   '018_write_path': writePath,
+  '019_sign_in_throttle': signInThrottle,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

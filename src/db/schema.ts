@@ -461,7 +461,15 @@ export interface SettingsGenerationTable {
   generation: number;
 }
 
+export interface SignInThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  blocked_until: string | null;
+  last_failure_at: string;
+}
+
 export interface Database {
+  sign_in_throttles: SignInThrottleTable;
   settings_generation: SettingsGenerationTable;
   business_calendars: BusinessCalendarTable;
   workflows: WorkflowTable;
