@@ -51,6 +51,18 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
   }
 }
 
+/** What a bulk action did to one case, in words. */
+function whatChanged(input: CaseActionInput): string {
+  switch (input.kind) {
+    case 'claim': return 'Assigned to you.';
+    case 'assign': return input.userId === null ? 'Unassigned.' : 'Assigned as chosen.';
+    case 'set_priority': return `Priority set to ${input.priority}.`;
+    case 'transition': return 'Moved on to the chosen step.';
+    case 'move_department': return 'Moved to the chosen department.';
+    default: return 'Changed.';
+  }
+}
+
 export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
   app.post('/staff/bulk', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
@@ -72,14 +84,21 @@ export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteD
     const ctx = engineContextOf(request, config, keyring);
     const actor = actorOf(request, await personDepartmentId(db, request));
     const outcomes: BulkOutcome[] = [];
+    // Each case changes in its own transaction: one that fails (refused, or an error on our side)
+    // is left as it was and said so, and the cases before and after it keep their changes. So
+    // the page always says, case by case, what changed, never "nothing was changed" after some did.
     for (const id of [...new Set(chosen)]) {
       try {
         const loaded = await loadCase(db, config, request, id);
         const result = await performCaseAction(db, ctx, loaded.row.id, parsed.input, actor, `${key}:${parsed.input.kind}:${id}`);
-        outcomes.push({ id: Number(id), done: true, message: result.repeated ? 'Already done (this form was sent before).' : '' });
+        outcomes.push({ id: Number(id), done: true, message: result.repeated ? 'Already done (this form was sent before).' : whatChanged(parsed.input) });
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        outcomes.push({ id: Number(id), done: false, message: error.message });
+        if (error instanceof DomainError) {
+          outcomes.push({ id: Number(id), done: false, message: error.message });
+          continue;
+        }
+        request.log.error({ err: error, caseId: id }, 'bulk action failed on one case');
+        outcomes.push({ id: Number(id), done: false, message: 'Not changed: something went wrong on our side with this case. Try it again on its own page.' });
       }
     }
     return page(outcomes);
