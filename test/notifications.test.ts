@@ -24,6 +24,7 @@ import { databasesUnderTest, startTownhall, type RunningTownhall } from './harne
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 import { headerOf, partOf } from './notifications-mime.js';
 import { WebClient } from './web-client.js';
+import { EMAIL_PREVIEW_POLICY } from '../src/notifications/routes.js';
 
 const fast: RetryPolicy = { maxAttempts: 4, backoffBaseMs: 5, backoffCapMs: 20, leaseMs: 5_000 };
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -258,6 +259,7 @@ for (const database of databasesUnderTest()) {
       const html = await admin.client.get(`/admin/messages/${rows[0]!.id}/html`);
       assert.equal(html.status, 200);
       assert.match(html.html, /#1d4ed8/);
+      assert.equal(html.headers.get('content-security-policy'), EMAIL_PREVIEW_POLICY, 'the preview keeps its own stricter policy, not the site-wide one');
     });
   });
 }
