@@ -25,7 +25,8 @@ for (const database of databasesUnderTest()) {
     after(() => t.close());
 
     test('dates at the calendar edges in a search are a 400 naming the accepted years', async () => {
-      for (const query of [{ start_date: '9999-12-31T23:59:59Z' }, { end_date: '0001-01-01T00:00:00Z' }, { start_date: '0001-01-01T00:00:00Z', end_date: '0001-02-01T00:00:00Z' }]) {
+      const queries: Array<Record<string, string>> = [{ start_date: '9999-12-31T23:59:59Z' }, { end_date: '0001-01-01T00:00:00Z' }, { start_date: '0001-01-01T00:00:00Z', end_date: '0001-02-01T00:00:00Z' }];
+      for (const query of queries) {
         for (const path of ['requests.json', 'servicerequestupdates.json']) {
           const response = await fetch(`${t.baseUrl}/open311/v2/${path}?${new URLSearchParams(query)}`);
           assert.equal(response.status, 400, `${path} ${JSON.stringify(query)}`);
