@@ -19,6 +19,7 @@ import * as slaWarnings from './migrations/013_sla_warnings.js';
 import * as delivery from './migrations/016_delivery.js';
 import * as writePath from './migrations/018_write_path.js';
 import * as signInThrottle from './migrations/019_sign_in_throttle.js';
+import * as phoneConfirmation from './migrations/020_phone_confirmation.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '016_delivery': delivery,
   '018_write_path': writePath,
   '019_sign_in_throttle': signInThrottle,
+  '020_phone_confirmation': phoneConfirmation,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

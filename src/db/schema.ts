@@ -452,6 +452,11 @@ export interface ResidentPreferencesTable {
   sms_on_close: Generated<number>;
   /** Sealed mobile number. */
   phone: Generated<string | null>;
+  /** When the number was confirmed by the code sent to it; null: no text message goes there. */
+  phone_confirmed_at: Generated<string | null>;
+  phone_code_hash: Generated<string | null>;
+  phone_code_expires_at: Generated<string | null>;
+  phone_code_attempts: Generated<number>;
   updated_at: string;
 }
 
