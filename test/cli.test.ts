@@ -223,6 +223,17 @@ for (const database of databasesUnderTest()) {
       assert.equal((await townhall(['api-key', 'list'], t.env)).code, 0);
     });
 
+    test('an id no record can have (past 32 bits, zero, not a number) is one line saying there is none, never a stack trace', async () => {
+      await townhall(['departments', 'list'], t.env); // migrated, as a person would have by now
+      for (const id of ['2147483648', '99999999999999999999', '0', 'abc']) {
+        for (const args of [['users', 'disable', id], ['users', 'reset-mfa', id], ['users', 'sign-out', id], ['users', 'password-link', id], ['users', 'set-role', id, '--role', 'analyst'], ['api-key', 'revoke', id]]) {
+          const run = await townhall(args, t.env);
+          assert.equal(run.code, 1, args.join(' '));
+          assert.match(run.stderr, /^There is no (user|API key) with id "[^"\n]*"\.[^\n]*\n$/, `${args.join(' ')}: ${run.stderr}`);
+        }
+      }
+    });
+
     test('links and authenticator entries name the PUBLIC_URL and council the server uses', async () => {
       const env = { ...t.env, PUBLIC_URL: 'https://reports.council.example/', TOWNHALL_JURISDICTION_NAME: 'Springfield' };
       const created = await townhall(['users', 'create', '--email', 'links@council.example', '--role', 'system_admin'], env);

@@ -24,6 +24,7 @@ import { databasesUnderTest, startTownhall, type RunningTownhall } from './harne
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 import { headerOf, partOf } from './notifications-mime.js';
 import { WebClient } from './web-client.js';
+import { EMAIL_PREVIEW_POLICY } from '../src/notifications/routes.js';
 
 const fast: RetryPolicy = { maxAttempts: 4, backoffBaseMs: 5, backoffCapMs: 20, leaseMs: 5_000 };
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -117,6 +118,55 @@ for (const database of databasesUnderTest()) {
       assert.equal((await fetch(`${t.baseUrl}/unsubscribe/not-a-token`)).status, 404);
     });
 
+    /**
+     * A saved number gets a code by text message (through the outbox's SMS channel) and nothing
+     * else until the resident enters it: delivered here by a real HTTP provider, read from what
+     * it received, and entered on the page.
+     */
+    async function confirmNumber(resident: { client: { get(path: string): Promise<{ html: string }>; post(path: string, fields: Record<string, string>): Promise<{ status: number; location: string | null; html: string }> } }, number: string) {
+      const received: string[] = [];
+      const provider = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        request.on('end', () => { received.push(body); response.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"code"}'); });
+      });
+      await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+      const channel = smsChannel(t.keyring, httpSmsProvider(`http://127.0.0.1:${(provider.address() as AddressInfo).port}`, 'Council'), 1000);
+      const codeMessage = () => received.map((body) => JSON.parse(body) as { to: string; body: string }).find((m) => m.to === number && /confirm/.test(m.body));
+      for (let i = 0; i < 50 && !codeMessage(); i++) {
+        await deliverDue({ db: t.db, keyring: t.keyring, policy: fast }, [channel]);
+        await wait(10);
+      }
+      provider.close();
+      const sent = codeMessage();
+      assert.ok(sent, 'the code was texted to the number');
+      const code = /(\d{6})/.exec(sent.body)?.[1];
+      assert.ok(code, sent.body);
+      const page = await resident.client.get('/account/notifications');
+      assert.match(page.html, /Confirm your mobile number/);
+      const wrong = await resident.client.post('/account/notifications', { _action: 'confirm_phone', phone_code: code === '000000' ? '111111' : '000000' });
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.html, /not the one we sent/);
+      const confirmed = await resident.client.post('/account/notifications', { _action: 'confirm_phone', phone_code: code });
+      assert.equal(confirmed.location, '/account/notifications?saved=1');
+      assert.doesNotMatch((await resident.client.get('/account/notifications')).html, /Confirm your mobile number/);
+    }
+
+    test('a number is not texted until it is confirmed with the code sent to it', async () => {
+      const resident = await signedIn('resident');
+      await resident.client.get('/account/notifications');
+      await resident.client.post('/account/notifications', { smsOnUpdate: 'yes', phone: '+44 7700 900999' });
+      const id = await report(null);
+      await follow(t.db, id, resident.userId, 'follower');
+      const before = await t.db.selectFrom('outbox').select('id').where('kind', '=', 'sms').execute();
+      await change(id, 9050, 'Not texted yet.');
+      const after = await t.db.selectFrom('outbox').select('id').where('kind', '=', 'sms').execute();
+      assert.equal(after.length, before.length, 'no text message to an unconfirmed number');
+      await confirmNumber(resident, '+447700900999');
+      await change(id, 9051, 'Texted now.');
+      assert.equal((await t.db.selectFrom('outbox').select('id').where('kind', '=', 'sms').execute()).length, after.length + 1, 'confirmed: texted');
+    });
+
     test('a resident chooses text messages (number checked), gets in-app messages, and an SMS provider that fails then recovers sends once', async () => {
       const resident = await signedIn('resident');
       await resident.client.get('/account/notifications');
@@ -127,6 +177,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(none.status, 400);
       const saved = await resident.client.post('/account/notifications', { onUpdate: 'yes', smsOnUpdate: 'yes', phone: '+44 7700 900123' });
       assert.equal(saved.location, '/account/notifications?saved=1');
+      await confirmNumber(resident, '+447700900123');
       const id = await report(null);
       await follow(t.db, id, resident.userId, 'follower');
       await change(id, 9100, 'Cleaning booked.');
@@ -172,6 +223,7 @@ for (const database of databasesUnderTest()) {
       const resident = await signedIn('resident');
       await resident.client.get('/account/notifications');
       await resident.client.post('/account/notifications', { smsOnClose: 'yes', phone: '+15551234567' });
+      await confirmNumber(resident, '+15551234567');
       const id = await report(null);
       await follow(t.db, id, resident.userId, 'follower');
       await change(id, 9200, null, true);
@@ -258,6 +310,7 @@ for (const database of databasesUnderTest()) {
       const html = await admin.client.get(`/admin/messages/${rows[0]!.id}/html`);
       assert.equal(html.status, 200);
       assert.match(html.html, /#1d4ed8/);
+      assert.equal(html.headers.get('content-security-policy'), EMAIL_PREVIEW_POLICY, 'the preview keeps its own stricter policy, not the site-wide one');
     });
   });
 }

@@ -62,6 +62,7 @@ for (const database of databasesUnderTest()) {
 
 test('after sign-in only a path on this site is followed', () => {
   for (const good of ['/account', '/staff/requests/12?tab=notes']) assert.equal(safeNext(good), good);
+  assert.equal(safeNext('/€'), '/%E2%82%AC', 'characters outside ASCII are percent-encoded, fit for a Location header');
   for (const bad of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/a b', '', 42, undefined, `/${'a'.repeat(600)}`]) {
     assert.equal(safeNext(bad), '', String(bad));
   }

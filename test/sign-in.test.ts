@@ -181,21 +181,60 @@ for (const database of databasesUnderTest()) {
       assert.equal(await t.db.selectFrom('sessions').select('token_hash').where('user_id', '=', Number(staff.id)).executeTakeFirst(), undefined);
     });
 
-    test('five wrong passwords lock the account for a while: 429 with Retry-After, even with the right password', async () => {
-      const staff = await newStaff('edsger@council.example');
+    test('a next address with characters outside Latin-1 (/€) neither fails nor signs staff out: it is followed, percent-encoded', async () => {
+      const staff = await newStaff('barbara@council.example');
       const browser = new WebClient(t.baseUrl);
-      await browser.get('/sign-in');
-      for (let i = 0; i < 4; i++) assert.equal((await browser.post('/sign-in', { email: 'edsger@council.example', password: `wrong ${i} password` })).status, 400);
-      const locked = await browser.post('/sign-in', { email: 'edsger@council.example', password: 'wrong again password' });
-      assert.equal(locked.status, 429);
-      assert.ok(Number(locked.headers.get('retry-after')) > 0);
-      const right = await browser.post('/sign-in', { email: 'edsger@council.example', password: staff.password });
-      assert.equal(right.status, 429);
-      assert.match(right.html, /wait 15 minutes/);
-      assert.ok((await auditActions(staff.id)).includes('user.locked'));
-      const unknown = await browser.post('/sign-in', { email: 'nobody@council.example', password: staff.password });
-      assert.equal(unknown.status, 400);
-      assert.match(unknown.html, /Enter a correct email address and password/, 'an unknown email gets the same answer as a wrong password');
+      const form = await browser.get('/sign-in?next=/€');
+      assert.equal(form.status, 200);
+      const signedIn = await browser.post('/sign-in?next=/€', { email: 'barbara@council.example', password: staff.password });
+      assert.equal(signedIn.status, 303, signedIn.html);
+      assert.equal(signedIn.location, `/sign-in/second-factor?next=${encodeURIComponent('/%E2%82%AC')}`);
+      assert.equal((await browser.get(signedIn.location!)).status, 200);
+      const enrolled = await browser.post(signedIn.location!, { code: await generate({ secret: staff.secret }) });
+      assert.equal(enrolled.status, 200, enrolled.html);
+      assert.match(enrolled.html, /Your recovery codes/);
+      assert.equal((await browser.get('/account')).status, 200, 'signed in after the second factor');
+      // Again, already enrolled: the code is taken and the redirect goes where it was asked to.
+      const again = new WebClient(t.baseUrl);
+      await again.get('/sign-in');
+      const password = await again.post('/sign-in?next=/€/ü?x=ñ', { email: 'barbara@council.example', password: staff.password });
+      await again.get(password.location!);
+      const code = await again.post(password.location!, { code: await nextCode(staff.secret) });
+      assert.equal(code.status, 303, code.html);
+      assert.equal(code.location, '/%E2%82%AC/%C3%BC?x=%C3%B1');
+      assert.equal((await again.get('/account')).status, 200, 'not signed out');
+      for (const bad of ['//evil.example/€', '/\\evil.example', 'https://evil.example/€']) {
+        const refused = await new WebClient(t.baseUrl).get(`/sign-in?next=${encodeURIComponent(bad)}`);
+        assert.equal(refused.status, 200);
+        assert.match(refused.html, /<form method="post" action="\/sign-in"/, `${bad} is dropped: the form does not carry it on`);
+      }
+    });
+
+    // Changed on purpose: five wrong passwords used to lock the account itself (anyone could lock
+    // staff out, and only known addresses were locked). Now the client guessing is slowed down,
+    // alike for known and unknown addresses; the account is never locked (see throttle.ts).
+    test('five wrong passwords slow down the client guessing, alike for known and unknown addresses: 429 with Retry-After', async () => {
+      const staff = await newStaff('edsger@council.example');
+      const answers = async (email: string) => {
+        const browser = new WebClient(t.baseUrl);
+        await browser.get('/sign-in');
+        const seen = [];
+        for (let i = 0; i < 5; i++) {
+          const response = await browser.post('/sign-in', { email, password: `wrong ${i} password` });
+          seen.push({ status: response.status, retryAfter: response.headers.get('retry-after') !== null, text: response.html.replace(/value="[^"]*"/g, '').replace(/[^\s@"]+@council\.example/g, 'EMAIL') });
+        }
+        const right = await browser.post('/sign-in', { email, password: staff.password });
+        return { seen, right };
+      };
+      const known = await answers('edsger@council.example');
+      const unknown = await answers('nobody@council.example');
+      assert.deepEqual(known.seen.map((a) => a.status), [400, 400, 400, 400, 429]);
+      assert.deepEqual(known.seen, unknown.seen, 'the same answers, status, header and page, for an address with an account and one without');
+      assert.equal(known.right.status, 429, 'the guessing client waits even with the right password');
+      assert.match(known.right.html, /wait 1 minute/);
+      assert.ok(!(await auditActions(staff.id)).includes('user.locked'), 'the account itself is not locked');
+      const row = await t.db.selectFrom('users').select('locked_until').where('id', '=', Number(staff.id)).executeTakeFirstOrThrow();
+      assert.equal(row.locked_until, null);
     });
   });
 

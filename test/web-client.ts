@@ -29,13 +29,15 @@ export class WebClient {
     return this.send(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
   }
 
-  /** Posts a multipart form (a file upload), with the last page's `_csrf` unless the fields give one (or null to leave it out). */
+  /** Posts a multipart form (a file upload), with the last page's `_csrf` (in the address and the body) unless the fields give one (or null to leave it out). */
   async postMultipart(path: string, fields: Record<string, string | null>, files: Record<string, { bytes: Buffer; filename: string; type: string }> = {}): Promise<PageResponse> {
     const body = new FormData();
     const all: Record<string, string | null> = { _csrf: this.csrf, ...fields };
     for (const [name, value] of Object.entries(all)) if (value !== null) body.set(name, value);
     for (const [name, file] of Object.entries(files)) body.set(name, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename);
-    return this.send(path, { method: 'POST', body });
+    // As the page's form does: an upload's token rides in its address, checked before the body is read.
+    const token = all._csrf;
+    return this.send(token === null || token === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`, { method: 'POST', body });
   }
 
   /** GET, then follow redirects on this site, as a browser does after a form. */

@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { forbidden, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
+import { parseId } from '../platform/ids.js';
 
 export const apiKeyScopes = ['open311:submit', 'open311:update'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
@@ -60,7 +61,8 @@ export async function listApiKeys(db: DB): Promise<ApiKeySummary[]> {
 
 export async function revokeApiKey(db: DB, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = /^\d+$/.test(id) ? await trx.selectFrom('api_keys').selectAll().where('id', '=', Number(id)).executeTakeFirst() : undefined;
+    const keyId = parseId(id);
+    const row = keyId === null ? undefined : await trx.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
     if (!row) throw notFound(`There is no API key with id "${id}". "townhall api-key list" shows the ids.`);
     if (row.revoked_at) return;
     const revokedAt = nowIso();

@@ -3,11 +3,15 @@
  * resident portal both call this, so one set of rules decides what is valid.
  */
 import type { Service } from '../catalogue/types.js';
-import { parseZonedDateTime } from '../platform/time.js';
+import { DATE_RANGE_WORDS, parseZonedDateTime } from '../platform/time.js';
 import type { AttributeAnswers } from './types.js';
 
 export const MAX_STRING_ANSWER = 1_000;
 export const MAX_TEXT_ANSWER = 4_000;
+/** How many unknown question codes an error list names before it counts the rest. */
+export const MAX_LISTED = 10;
+/** What was sent, shortened, for an error message: the message never grows with the input. */
+const echo = (text: string) => ([...text].length > 50 ? `${[...text].slice(0, 50).join('')}…` : text);
 
 /** What is wrong, so the portal can say it in the reader's language (the message stays English for the API). */
 export type AnswerProblemKind = 'unknown_question' | 'information_only' | 'required' | 'not_allowed' | 'one_answer' | 'not_number' | 'not_datetime' | 'too_long';
@@ -25,10 +29,17 @@ export function checkAnswers(service: Service, given: AttributeAnswers): { answe
   const answers: AttributeAnswers = {};
   const known = new Map(service.attributes.map((a) => [a.code, a]));
 
+  // A client may send any number of keys: the first few are named, the rest counted, so the
+  // answer never grows with what was sent.
+  const unknownCodes = Object.keys(given).filter((code) => !known.has(code));
+  for (const code of unknownCodes.slice(0, MAX_LISTED)) problems.push({ code: echo(code), kind: 'unknown_question', message: `The service "${service.code}" has no question with code "${echo(code)}".` });
+  if (unknownCodes.length > MAX_LISTED) {
+    const more = unknownCodes.length - MAX_LISTED;
+    problems.push({ code: '', kind: 'unknown_question', message: `The service "${service.code}" has no questions with ${more} more of the codes sent (${unknownCodes.length} unknown in all); GET services/${service.code} lists its questions.` });
+  }
   for (const code of Object.keys(given)) {
     const attribute = known.get(code);
-    if (!attribute) problems.push({ code, kind: 'unknown_question', message: `The service "${service.code}" has no question with code "${code}".` });
-    else if (!attribute.variable) problems.push({ code, kind: 'information_only', message: `"${code}" is information for the reporter and takes no answer.` });
+    if (attribute && !attribute.variable) problems.push({ code, kind: 'information_only', message: `"${code}" is information for the reporter and takes no answer.` });
   }
 
   for (const attribute of service.attributes) {
@@ -44,7 +55,7 @@ export function checkAnswers(service: Service, given: AttributeAnswers): { answe
     const allowedText = attribute.values.map((v) => v.key).join(', ');
     if (attribute.datatype === 'multivaluelist') {
       const unknown = values.filter((v) => !allowed.has(v));
-      if (unknown.length > 0) problems.push({ code: attribute.code, kind: 'not_allowed', message: `${label} does not allow ${unknown.map((u) => `"${u}"`).join(', ')}; choose from ${allowedText}.` });
+      if (unknown.length > 0) problems.push({ code: attribute.code, kind: 'not_allowed', message: `${label} does not allow ${unknown.slice(0, MAX_LISTED).map((u) => `"${echo(u)}"`).join(', ')}${unknown.length > MAX_LISTED ? ` and ${unknown.length - MAX_LISTED} more` : ''}; choose from ${allowedText}.` });
       else answers[attribute.code] = [...new Set(values)];
       continue;
     }
@@ -55,16 +66,16 @@ export function checkAnswers(service: Service, given: AttributeAnswers): { answe
     const value = values[0] as string;
     switch (attribute.datatype) {
       case 'singlevaluelist':
-        if (!allowed.has(value)) problems.push({ code: attribute.code, kind: 'not_allowed', message: `${label} does not allow "${value}"; choose one of ${allowedText}.` });
+        if (!allowed.has(value)) problems.push({ code: attribute.code, kind: 'not_allowed', message: `${label} does not allow "${echo(value)}"; choose one of ${allowedText}.` });
         else answers[attribute.code] = value;
         break;
       case 'number':
-        if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) || !Number.isFinite(Number(value))) problems.push({ code: attribute.code, kind: 'not_number', message: `${label} must be a number, such as 3 or 2.5; got "${value}".` });
+        if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) || !Number.isFinite(Number(value))) problems.push({ code: attribute.code, kind: 'not_number', message: `${label} must be a number, such as 3 or 2.5; got "${echo(value)}".` });
         else answers[attribute.code] = String(Number(value));
         break;
       case 'datetime': {
         const instant = parseZonedDateTime(value);
-        if (!instant) problems.push({ code: attribute.code, kind: 'not_datetime', message: `${label} must be a date and time in ISO 8601 with a time zone, such as 2026-03-01T09:30:00Z; got "${value}".` });
+        if (!instant) problems.push({ code: attribute.code, kind: 'not_datetime', message: `${label} must be a date and time in ISO 8601 with a time zone, ${DATE_RANGE_WORDS}, such as 2026-03-01T09:30:00Z; got "${echo(value)}".` });
         else answers[attribute.code] = instant;
         break;
       }

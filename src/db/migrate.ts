@@ -20,6 +20,8 @@ import * as delivery from './migrations/016_delivery.js';
 import * as writePath from './migrations/018_write_path.js';
 import * as serviceTranslations from './migrations/019_service_translations.js';
 import * as staffDisplayNames from './migrations/020_staff_display_names.js';
+import * as signInThrottle from './migrations/021_sign_in_throttle.js';
+import * as phoneConfirmation from './migrations/022_phone_confirmation.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -38,6 +40,8 @@ const migrations: Record<string, Migration> = {
   '018_write_path': writePath,
   '019_service_translations': serviceTranslations,
   '020_staff_display_names': staffDisplayNames,
+  '021_sign_in_throttle': signInThrottle,
+  '022_phone_confirmation': phoneConfirmation,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

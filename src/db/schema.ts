@@ -460,6 +460,11 @@ export interface ResidentPreferencesTable {
   sms_on_close: Generated<number>;
   /** Sealed mobile number. */
   phone: Generated<string | null>;
+  /** When the number was confirmed by the code sent to it; null: no text message goes there. */
+  phone_confirmed_at: Generated<string | null>;
+  phone_code_hash: Generated<string | null>;
+  phone_code_expires_at: Generated<string | null>;
+  phone_code_attempts: Generated<number>;
   updated_at: string;
 }
 
@@ -469,7 +474,15 @@ export interface SettingsGenerationTable {
   generation: number;
 }
 
+export interface SignInThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  blocked_until: string | null;
+  last_failure_at: string;
+}
+
 export interface Database {
+  sign_in_throttles: SignInThrottleTable;
   settings_generation: SettingsGenerationTable;
   business_calendars: BusinessCalendarTable;
   workflows: WorkflowTable;

@@ -94,6 +94,16 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
   });
 }
 
+/**
+ * The route's rule for a person, checked early: a file upload runs it before its body is read,
+ * so someone who may not upload never gets to send the file (the usual check runs again later
+ * and finds nothing new).
+ */
+export async function checkRouteAccess(db: DB, request: FastifyRequest): Promise<void> {
+  const access = request.routeOptions.config.access;
+  if (access?.kind === 'signed_in' || access?.kind === 'second_factor_pending') await checkPerson(db, request, access);
+}
+
 async function checkPerson(db: DB, request: FastifyRequest, access: Extract<Access, { kind: 'signed_in' | 'second_factor_pending' }>): Promise<void> {
   const person = request.person;
   if (!person) throw new SignInNeeded(false);

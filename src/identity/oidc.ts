@@ -19,6 +19,7 @@ import { findLinkedUser, insertLink } from './oidc-store.js';
 import { isRole, isStaff, type Role } from './roles.js';
 import { endAllSessions } from './sessions.js';
 import * as store from './store.js';
+import { sameSitePath } from '../platform/next-path.js';
 
 // ---------------------------------------------------------------------------------------------
 // Why a sign-in did not happen
@@ -119,8 +120,7 @@ export const callbackPath = (audience: Audience) => `/sign-in/oidc/${audience}/c
 
 /** Only a path on this site: "//elsewhere" and "/\elsewhere" would leave it (an open redirect). */
 export function safeNextPath(next: unknown): string | null {
-  if (typeof next !== 'string' || next.length > 500) return null;
-  return /^\/(?![/\\])[^\s\\]*$/.test(next) ? next : null;
+  return sameSitePath(next);
 }
 
 export async function startSignIn(configuration: client.Configuration, audience: Audience, options: { publicUrl: string; next: string | null }): Promise<{ redirectTo: URL; attempt: SignInAttempt }> {

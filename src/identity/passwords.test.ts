@@ -5,8 +5,9 @@ import { ARGON2, hashPassword, passwordProblem, verifyPassword } from './passwor
 test('length rules, no composition rules, common passwords and the email refused', () => {
   assert.match(passwordProblem('seven77') ?? '', /at least 8 characters/);
   assert.equal(passwordProblem('all lower case words'), null, 'no composition rules');
-  assert.equal(passwordProblem('ß'.repeat(8)), null, 'characters, not bytes, are counted');
-  assert.equal(passwordProblem('x'.repeat(64)), null, '64 characters are allowed');
+  assert.equal(passwordProblem('ßüñéàçøå'), null, 'characters, not bytes, are counted');
+  assert.equal(passwordProblem('xy'.repeat(32)), null, '64 characters are allowed');
+  for (const repeated of ['aaaaaaaa', 'AAAAaaaa', '€€€€€€€€', '1'.repeat(40)]) assert.match(passwordProblem(repeated) ?? '', /one character repeated/, repeated);
   assert.match(passwordProblem('x'.repeat(257)) ?? '', /at most 256/);
   for (const common of ['password', 'Password1', '12345678', 'qwertyuiop', 'iloveyou']) assert.match(passwordProblem(common) ?? '', /most common/, common);
   assert.match(passwordProblem('ada@example.org', { email: 'Ada@Example.org' }) ?? '', /email address/);

@@ -40,6 +40,7 @@ export function passwordProblem(password: string, context: { email?: string } = 
   if (length < MIN_PASSWORD) return `Use at least ${MIN_PASSWORD} characters; a few unusual words together make a strong password.`;
   if (length > MAX_PASSWORD) return `Use at most ${MAX_PASSWORD} characters.`;
   const lower = password.toLowerCase();
+  if (new Set([...lower]).size === 1) return 'That password is one character repeated, so it is easy to guess. Choose another; a few unusual words together make a strong password.';
   if (commonPasswords().has(lower)) return 'That password is one of the most common ones, so it is easy to guess. Choose another.';
   if (context.email && lower === context.email.toLowerCase()) return 'Do not use your email address as your password.';
   return null;

@@ -23,10 +23,11 @@ import { upgradeSession } from './sessions.js';
 import { checkPassword, checkSecondFactor, confirmTotp, totpEnrolment } from './sign-in.js';
 import { RecoveryCodes, SecondFactorForm, SignInForm, type SignInProvider } from './views/sign-in.js';
 import { beginSession, endCurrentSession, homeFor, setSessionCookie } from './web-session.js';
+import { sameSitePath } from '../platform/next-path.js';
 
-/** Only a path on this site: never another host (an open redirect would help phishing). */
+/** Only a path on this site, fit for a Location header: never another host (an open redirect would help phishing). */
 export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : '';
+  return sameSitePath(value) ?? '';
 }
 
 type Form = Record<string, unknown>;

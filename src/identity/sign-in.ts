@@ -1,7 +1,9 @@
 /**
- * Checking who someone is: password, then (staff) a TOTP code or a recovery code. Repeated
- * failures lock the account for a while (ASVS 6.3.1), whichever process the attempts reach,
- * since the count lives in the database. Every failure and lockout goes into the audit trail;
+ * Checking who someone is: password, then (staff) a TOTP code or a recovery code. Wrong
+ * passwords are throttled per email and client address (throttle.ts), never by locking the
+ * account; wrong second-factor codes, which only someone with the password can send, lock the
+ * account for a while (ASVS 6.3.1), whichever process the attempts reach, since the counts live
+ * in the database. Every failure and lockout goes into the audit trail;
  * passwords and codes never do.
  */
 import { randomBytes, randomInt } from 'node:crypto';
@@ -15,6 +17,7 @@ import type { Selectable } from 'kysely';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { isStaff, type Role } from './roles.js';
 import * as store from './store.js';
+import { clearPair, recordFailedPassword, throttledFor, throttleKeys } from './throttle.js';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
@@ -32,20 +35,26 @@ const lockedFor = (user: UserRow, now: number) => (user.locked_until ? Math.ceil
 
 export async function checkPassword(db: DB, keyring: Keyring, email: string, password: string, from: string): Promise<CheckResult> {
   const emailHash = lookupHash(keyring, 'email', email.trim());
+  const keys = throttleKeys(keyring, emailHash, from);
+  // Throttled before anything is looked up: the same answer, as fast, for every address.
+  const waiting = await throttledFor(db, keys);
+  if (waiting > 0) return { ok: false, reason: 'locked', retryAfterSeconds: waiting };
   const user = await store.findUserByEmailHash(db, emailHash);
-  if (!user || user.status !== 'active' || user.password_hash === null) {
-    await verifyPassword(await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))), password);
+  const usable = user && user.status === 'active' && user.password_hash !== null ? user : null;
+  const right = await verifyPassword(usable ? usable.password_hash! : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))), password);
+  if (!usable || !right) {
+    const wait = await recordFailedPassword(db, keys);
     await db.transaction().execute((trx) => appendAudit(trx, {
-      actor: 'anonymous', action: 'user.sign_in_failed', entityType: 'person', entityId: emailHash,
-      after: { reason: user ? (user.status !== 'active' ? 'account disabled' : 'no password set') : 'unknown email', address: from },
+      actor: 'anonymous', action: 'user.sign_in_failed', entityType: usable ? 'user' : 'person', entityId: usable ? String(usable.id) : emailHash,
+      after: { reason: !user ? 'unknown email' : user.status !== 'active' ? 'account disabled' : !usable ? 'no password set' : 'wrong password', address: from, ...(wait > 0 ? { throttled_seconds: wait } : {}) },
     }));
-    return { ok: false, reason: 'wrong' };
+    return wait > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: wait } : { ok: false, reason: 'wrong' };
   }
-  const locked = lockedFor(user, Date.now());
-  if (locked > 0) return refusedWhileLocked(db, user, locked, from);
-  if (!(await verifyPassword(user.password_hash, password))) return recordFailure(db, user, 'wrong password', from);
-  await clearFailures(db, user);
-  return { ok: true, user: { id: user.id, role: user.role as Role, secondFactorEnrolled: user.totp_confirmed === 1 } };
+  await clearPair(db, keys);
+  // A lock from wrong second-factor codes (only someone with the password gets that far) still holds.
+  const locked = lockedFor(usable, Date.now());
+  if (locked > 0) return refusedWhileLocked(db, usable, locked, from);
+  return { ok: true, user: { id: usable.id, role: usable.role as Role, secondFactorEnrolled: usable.totp_confirmed === 1 } };
 }
 
 /** A TOTP code (each used once) or one of the person's recovery codes. */
@@ -157,7 +166,3 @@ async function refusedWhileLocked(db: DB, user: UserRow, seconds: number, from: 
   return { ok: false, reason: 'locked', retryAfterSeconds: seconds };
 }
 
-async function clearFailures(db: DB, user: UserRow): Promise<void> {
-  if (user.failed_sign_ins === 0 && user.locked_until === null) return;
-  await store.updateUser(db, user.id, { failed_sign_ins: 0, locked_until: null });
-}

@@ -14,6 +14,7 @@ import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { isRole, isStaff, needsDepartment, roles, type Role } from './roles.js';
 import { endAllSessions, endOtherSessions } from './sessions.js';
 import * as store from './store.js';
+import { parseId } from '../platform/ids.js';
 
 /** How long a password-set link works. */
 export const SET_PASSWORD_LINK_HOURS = 72;
@@ -52,9 +53,11 @@ export interface UserSummary {
 const tokenHash = sha256Hex;
 
 /** A department may be named by its code or by its numeric id (what `townhall departments list` prints first). */
-const isDepartmentId = (text: string) => /^\d{1,15}$/.test(text);
+/** All digits: meant as an id (a number too large for one names no department, and is refused rather than made a code). */
+const isDepartmentId = (text: string) => /^\d+$/.test(text);
 async function departmentById(trx: DB, text: string) {
-  const department = await store.findDepartmentById(trx, Number(text));
+  const id = parseId(text);
+  const department = id === null ? undefined : await store.findDepartmentById(trx, id);
   if (!department) throw invalid(`There is no department with id ${text}: "townhall departments list" shows each department's id.`);
   return department;
 }
@@ -116,7 +119,8 @@ export async function listUsers(db: DB, keyring: Keyring): Promise<UserSummary[]
 
 export async function disableUser(db: DB, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    const userId = parseId(id);
+    const user = userId === null ? undefined : await store.findUser(trx, userId);
     if (!user) throw notFound(`There is no user with id "${id}". "townhall users list" shows the ids.`);
     if (user.status === 'disabled') return;
     await store.updateUser(trx, user.id, { status: 'disabled', updated_at: nowIso() });
@@ -242,7 +246,8 @@ export async function changeRole(db: DB, id: string, change: { role: string; dep
   let departmentCode = change.departmentCode?.trim() || null;
   if (needsDepartment(role) && !departmentCode) throw invalid(`A ${role} works a department's cases: choose the department.`);
   await db.transaction().execute(async (trx) => {
-    const user = /^\d+$/.test(id) ? await store.findUserWithDepartment(trx, Number(id)) : undefined;
+    const userId = parseId(id);
+    const user = userId === null ? undefined : await store.findUserWithDepartment(trx, userId);
     if (!user) throw notFound(`There is no user with id "${id}".`);
     if (isStaff(role) !== isStaff(user.role as Role)) throw invalid('A resident account cannot become a staff account or the other way round: create a new account.');
     let departmentId: number | null = null;
@@ -271,7 +276,8 @@ export async function changeRole(db: DB, id: string, change: { role: string; dep
 export async function resetSecondFactor(db: DB, keyring: Keyring, id: string, options: { issuer: string }, actor: string): Promise<{ totpUri: string }> {
   const secret = generateSecret();
   const email = await db.transaction().execute(async (trx) => {
-    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    const userId = parseId(id);
+    const user = userId === null ? undefined : await store.findUser(trx, userId);
     if (!user) throw notFound(`There is no user with id "${id}".`);
     if (!isStaff(user.role as Role)) throw invalid('Residents have no authenticator to reset.');
     await store.updateUser(trx, user.id, { totp_secret: seal(keyring, 'users.totp_secret', secret), totp_confirmed: 0, totp_last_step: null, updated_at: nowIso() });
@@ -307,7 +313,8 @@ export async function changePassword(db: DB, keyring: Keyring, userId: number, c
 /** An administrator signs a person out everywhere (a lost laptop, a suspected break-in). Audited. */
 export async function endSessionsOf(db: DB, id: string, actor: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    const userId = parseId(id);
+    const user = userId === null ? undefined : await store.findUser(trx, userId);
     if (!user) throw notFound(`There is no user with id "${id}".`);
     const ended = await endAllSessions(trx, user.id);
     await appendAudit(trx, { actor, action: 'user.sessions_ended', entityType: 'user', entityId: id, after: { sessions_ended: ended } });
@@ -333,7 +340,8 @@ export async function endEverySession(db: DB, actor: string): Promise<number> {
 export async function issuePasswordLink(db: DB, id: string, options: { publicUrl: string }, actor: string): Promise<{ setPasswordLink: string }> {
   const token = randomBytes(32).toString('base64url');
   await db.transaction().execute(async (trx) => {
-    const user = /^\d+$/.test(id) ? await store.findUser(trx, Number(id)) : undefined;
+    const userId = parseId(id);
+    const user = userId === null ? undefined : await store.findUser(trx, userId);
     if (!user) throw notFound(`There is no user with id "${id}".`);
     if (user.status !== 'active') throw invalid('This account is disabled; a disabled account cannot set a password.');
     const at = nowIso();

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/connection.js';
 import { closeEventHub, eventHubFor, type EventHub, type HubEvent } from './hub.js';
+import { MAX_ID } from '../platform/ids.js';
 
 export interface StreamOptions {
   /** Comment lines that keep proxies from closing a quiet stream (default 25 s). */
@@ -210,7 +211,8 @@ export const sseMessage = (event: HubEvent, kind = event.kind) => `id: ${event.i
 /** The Last-Event-ID header as an event id, if it is one. */
 export function lastEventIdOf(request: IncomingMessage): number | undefined {
   const header = request.headers['last-event-id'];
-  return typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+  // 0 is "from the start"; past MAX_ID no event has that number (and the query would fail on PostgreSQL).
+  return typeof header === 'string' && /^\d{1,15}$/.test(header) && Number(header) <= MAX_ID ? Number(header) : undefined;
 }
 
 const streamsByDb = new WeakMap<DB, EventStreams>();

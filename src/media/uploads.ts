@@ -1,11 +1,21 @@
 /**
- * One way to receive a file from a form: a resident's photo, a file staff attach to a case.
- * Multipart forms are read only in the scope that asks for them, one file at a time, and never
- * more than the limit in memory: past it, the rest is read and thrown away, and the upload is
- * marked too big. The file waits beside the request, so other hooks never walk its bytes.
+ * One way to receive a file from a form: a resident's photo, a file staff attach to a case, a
+ * department's area. Multipart forms are read only in the scope that asks for them, one file at
+ * a time, and never more than the limit in memory: past it, the rest is read and thrown away,
+ * and the upload is marked too big. The file waits beside the request, so other hooks never walk
+ * its bytes.
+ *
+ * Before a byte of the body is read, the route's access rule, the caller's own check (whose
+ * record) and the CSRF token (in the form's address: csrfAction) are checked, so an upload that
+ * would be refused is refused without receiving it. A body that is not a well-formed multipart
+ * form (no boundary, a part cut short) is a 400 that says so.
  */
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DB } from '../db/connection.js';
+import { checkRouteAccess } from '../identity/access.js';
+import { DomainError, invalid } from '../platform/errors.js';
+import { checkCsrfBeforeBody, type FormProtection } from '../web/csrf.js';
 
 export interface Upload {
   bytes: Buffer;
@@ -15,30 +25,70 @@ export interface Upload {
   truncated: boolean;
 }
 
+export interface UploadLimits {
+  maxBytes: number;
+  fields: number;
+  /** The longest text field (default 1,000 characters). */
+  fieldSize?: number;
+}
+
+export interface UploadGuard {
+  db: DB;
+  forms: FormProtection;
+  /** The route's own check of who may upload to this record, run before the body is read; throws to refuse. */
+  authorize?: (request: FastifyRequest) => Promise<void> | void;
+}
+
+export const MALFORMED_UPLOAD = 'The form could not be read: it did not arrive as a whole file upload. Go back, choose the file again and send the form once more.';
+
 /** Reads multipart forms in this scope; returns how to find the request's file, if one came. */
-export async function acceptUploads(scope: FastifyInstance, limits: { maxBytes: number; fields: number }): Promise<(request: FastifyRequest) => Upload | undefined> {
+export async function acceptUploads(scope: FastifyInstance, limits: UploadLimits, guard: UploadGuard): Promise<(request: FastifyRequest) => Upload | undefined> {
   const uploads = new WeakMap<FastifyRequest, Upload>();
   await scope.register(multipart, {
-    attachFieldsToBody: 'keyValues',
     throwFileSizeLimit: false,
-    limits: { fileSize: limits.maxBytes, files: 1, fields: limits.fields, fieldSize: 1000 },
-    async onFile(this: FastifyRequest, part) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      for await (const chunk of part.file as AsyncIterable<Buffer>) {
-        if (truncated) continue;
-        if (size + chunk.length > limits.maxBytes) {
-          truncated = true;
-          chunks.length = 0;
+    limits: { fileSize: limits.maxBytes, files: 1, fields: limits.fields, fieldSize: limits.fieldSize ?? 1000 },
+  });
+  scope.addHook('preValidation', async (request) => {
+    if (!request.isMultipart()) return;
+    await checkRouteAccess(guard.db, request);
+    checkCsrfBeforeBody(request, guard.forms);
+    await guard.authorize?.(request);
+    const fields: Record<string, string> = {};
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (typeof part.value === 'string') fields[part.fieldname] = part.value;
           continue;
         }
-        chunks.push(chunk);
-        size += chunk.length;
+        const upload = await readFile(part.file as AsyncIterable<Buffer> & { truncated: boolean }, limits.maxBytes);
+        uploads.set(request, { ...upload, name: part.filename });
       }
-      truncated ||= part.file.truncated;
-      uploads.set(this, { bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), name: part.filename, truncated });
-    },
+    } catch (error) {
+      // Limits the plugin names itself (too many fields or files: 413) keep their status.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (error instanceof DomainError || (status !== undefined && status >= 400 && status < 500 && status !== 400)) throw error;
+      request.log.info({ event: 'malformed_upload', route: request.routeOptions.url, reason: (error as Error).message }, 'malformed multipart form refused');
+      throw invalid(MALFORMED_UPLOAD);
+    }
+    request.body = fields;
   });
   return (request) => uploads.get(request);
+}
+
+async function readFile(file: AsyncIterable<Buffer> & { truncated: boolean }, maxBytes: number): Promise<Omit<Upload, 'name'>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of file) {
+    if (truncated) continue;
+    if (size + chunk.length > maxBytes) {
+      truncated = true;
+      chunks.length = 0;
+      continue;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  truncated ||= file.truncated;
+  return { bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), truncated };
 }

@@ -79,7 +79,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     .leftJoin('case_followers', (join) => join.onRef('case_followers.user_id', '=', 'users.id').on('case_followers.case_id', '=', change.caseId))
     .leftJoin('resident_preferences', 'resident_preferences.user_id', 'users.id')
     .select(['users.id', 'users.email', 'users.email_hash', 'case_followers.reason', 'case_followers.created_at as followed_at',
-      'resident_preferences.email_on_update', 'resident_preferences.email_on_close', 'resident_preferences.sms_on_update', 'resident_preferences.sms_on_close', 'resident_preferences.phone'])
+      'resident_preferences.email_on_update', 'resident_preferences.email_on_close', 'resident_preferences.sms_on_update', 'resident_preferences.sms_on_close', 'resident_preferences.phone', 'resident_preferences.phone_confirmed_at'])
     .where('users.status', '=', 'active')
     .where((eb) => eb.or([eb('case_followers.case_id', '=', change.caseId), ...(reporterHash ? [eb('users.email_hash', '=', reporterHash)] : [])]))
     .orderBy('case_followers.created_at').orderBy('users.id')
@@ -147,7 +147,8 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     emailed.add(contact.email.trim().toLowerCase());
   }
   if (account) {
-    const phone = openPhone(keyring, account.phone ?? null);
+    // Only a number its owner confirmed with the code sent to it.
+    const phone = account.phone_confirmed_at ? openPhone(keyring, account.phone ?? null) : null;
     if (phone && flag(wantsKind === 'close' ? account.sms_on_close : account.sms_on_update, false)) await sms(phone, true);
     await inApp(account.id, true);
   }
@@ -158,7 +159,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     if (flag(wantsKind === 'close' ? row.email_on_close : row.email_on_update, true)) {
       await email(open(keyring, 'users.email', row.email), asReporter, unsubscribeUrl(deps.publicUrl, keyring, { kind: 'account', userId: row.id, what: wantsKind }));
     }
-    const phone = openPhone(keyring, row.phone ?? null);
+    const phone = row.phone_confirmed_at ? openPhone(keyring, row.phone ?? null) : null;
     if (phone && flag(wantsKind === 'close' ? row.sms_on_close : row.sms_on_update, false)) await sms(phone, asReporter);
     await inApp(row.id, asReporter);
   }

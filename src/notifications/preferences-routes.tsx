@@ -8,7 +8,7 @@ import { translate } from '../i18n/i18n.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import { notificationPreferences, saveNotificationPreferences, type NotificationPreferences } from './preferences.js';
+import { confirmPhone, notificationPreferences, saveNotificationPreferences, type NotificationPreferences } from './preferences.js';
 import { normalisePhone } from './sms.js';
 import { NotificationChoicesPage } from './views.js';
 
@@ -38,17 +38,24 @@ export async function showNotificationChoices(deps: ChoiceDeps, request: Fastify
 
 export async function saveNotificationChoices(deps: ChoiceDeps, request: FastifyRequest, reply: FastifyReply) {
   const { t } = translate(request);
+  const userId = request.person!.userId;
+  if (formText(request.body, '_action') === 'confirm_phone') {
+    const result = await confirmPhone(deps.db, deps.keyring, userId, formText(request.body, 'phone_code').slice(0, 20));
+    if (result === 'confirmed') return reply.redirect('/account/notifications?saved=1', 303);
+    const current = await notificationPreferences(deps.db, deps.keyring, userId);
+    return render(deps, request, reply, current, current.sms.phone ?? '', { phone_code: t(result === 'wrong' ? 'notifications.error.code' : 'notifications.error.codeExpired') });
+  }
   const yes = (name: string) => formText(request.body, name) === 'yes';
   const phoneText = formText(request.body, 'phone').trim().slice(0, 40);
   const phone = phoneText ? normalisePhone(phoneText) : null;
   const choice: NotificationPreferences = {
     email: { onUpdate: yes('onUpdate'), onClose: yes('onClose') },
-    sms: { onUpdate: yes('smsOnUpdate'), onClose: yes('smsOnClose'), phone },
+    sms: { onUpdate: yes('smsOnUpdate'), onClose: yes('smsOnClose'), phone, confirmed: false },
   };
   const errors: Record<string, string> = {};
   if (phoneText && !phone) errors.phone = t('notifications.error.phone');
   else if (!phone && (choice.sms.onUpdate || choice.sms.onClose)) errors.phone = t('notifications.error.phoneNeeded');
   if (Object.keys(errors).length > 0) return render(deps, request, reply, choice, phoneText, errors);
-  await saveNotificationPreferences(deps.db, deps.keyring, request.person!.userId, choice);
+  await saveNotificationPreferences(deps.db, deps.keyring, userId, choice, (code) => t('notifications.codeText', { code }));
   return reply.redirect('/account/notifications?saved=1', 303);
 }

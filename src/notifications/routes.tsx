@@ -30,6 +30,9 @@ export const maskEmail = (address: string): string => {
 
 const PAGE = 100;
 
+/** An email as a resident's mail program shows it: its own inline styles, nothing else (no script, images, forms or framing). */
+export const EMAIL_PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 export async function notificationRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const admins = { access: signedIn(['system_admin']) };
   // Only system administrators: the list spans every department and every kind of message.
@@ -120,7 +123,7 @@ export async function notificationRoutes(app: FastifyInstance, { db, config, key
     if (row.provider !== 'dev' || row.kind !== 'email' || !row.opened) throw notFound('Only emails kept in the development mailbox can be opened here.');
     const html = htmlEmail(row.opened.subject ?? '', row.opened.text, { council: config.jurisdiction.name, colour: config.branding.colour, language: row.opened.language, unsubscribeUrl: row.opened.unsubscribeUrl });
     // The email's own inline styles; nothing else may load or run.
-    return reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
+    return reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', EMAIL_PREVIEW_POLICY).send(html);
   });
 
   app.post('/admin/messages/:id/retry', { config: admins, schema: { hide: true } }, async (request, reply) => {

@@ -7,6 +7,7 @@ import type { NotificationPreferences } from './preferences.js';
 import { ErrorSummary, PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import type { Channel } from './defaults.js';
 import type { UnsubscribeTarget } from './unsubscribe.js';
+import { maskPhone } from './sms.js';
 
 export interface InAppMessage {
   id: number;
@@ -56,6 +57,22 @@ export function NotificationChoicesPage({ choice, phoneText, csrf, notices, erro
         </fieldset>
         <button type="submit">{t('notifications.save')}</button>
       </PostForm>
+      {choice.sms.phone && !choice.sms.confirmed && (
+        <>
+          <h2 id="confirm-phone">{t('notifications.confirmTitle')}</h2>
+          <p>{t('notifications.confirmText', { phone: maskPhone(choice.sms.phone) })}</p>
+          <PostForm action="/account/notifications" csrf={csrf}>
+            <input type="hidden" name="_action" value="confirm_phone" />
+            <div class={errors.phone_code ? 'field-error' : undefined}>
+              <label for="phone_code">{t('notifications.code')}</label>
+              {errors.phone_code && <span class="error-message" id="phone_code-error">{t('form.errorPrefix')} {errors.phone_code}</span>}
+              <input id="phone_code" name="phone_code" type="text" inputmode="numeric" autocomplete="one-time-code" dir="ltr" size={8} spellcheck={false}
+                aria-describedby={errors.phone_code ? 'phone_code-error' : undefined} aria-invalid={errors.phone_code ? 'true' : undefined} />
+            </div>
+            <button type="submit">{t('notifications.confirmButton')}</button>
+          </PostForm>
+        </>
+      )}
       <h2>{t('notifications.inboxTitle')}</h2>
       {inbox.length === 0 ? <p>{t('notifications.inboxEmpty')}</p> : (
         <ul class="messages">

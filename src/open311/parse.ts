@@ -3,7 +3,7 @@
  * with errors that name the parameter and say what it should be.
  */
 import { invalid } from '../platform/errors.js';
-import { addDays, nowIso, parseZonedDateTime } from '../platform/time.js';
+import { addDays, DATE_RANGE_WORDS, nowIso, parseZonedDateTime } from '../platform/time.js';
 import type { RequestSearch } from '../cases/queries.js';
 import type { AttributeAnswers, PublicStatus, ReporterContact } from '../cases/types.js';
 
@@ -65,7 +65,7 @@ function dateTime(params: Params, name: string): string | undefined {
   const value = single(params, name);
   if (value === undefined) return undefined;
   const instant = parseZonedDateTime(value);
-  if (!instant) throw invalid(`${name} must be an ISO 8601 date and time with a time zone, such as 2026-03-01T00:00:00Z or 2026-03-01T00:00:00-08:00; got "${value.slice(0, 50)}".`);
+  if (!instant) throw invalid(`${name} must be an ISO 8601 date and time with a time zone, ${DATE_RANGE_WORDS}, such as 2026-03-01T00:00:00Z or 2026-03-01T00:00:00-08:00; got "${value.slice(0, 50)}".`);
   return instant;
 }
 
@@ -180,7 +180,7 @@ export function parseStatusUpdate(body: Params) {
   if (!status) throw invalid(`status "${statusText.slice(0, 50)}" is not known; use one of ${Object.keys(updateStatuses).map((s) => s.toUpperCase()).join(', ')}.`);
   const updatedText = required('updated_datetime');
   const updatedAt = parseZonedDateTime(updatedText);
-  if (!updatedAt) throw invalid(`updated_datetime must be an ISO 8601 date and time with a time zone; got "${updatedText.slice(0, 50)}".`);
+  if (!updatedAt) throw invalid(`updated_datetime must be an ISO 8601 date and time with a time zone, ${DATE_RANGE_WORDS}; got "${updatedText.slice(0, 50)}".`);
   if (Date.parse(updatedAt) > Date.now() + MAX_CLOCK_SKEW_MS) throw invalid(`updated_datetime ${updatedText.slice(0, 50)} is in the future; send the time the update was made.`);
   const description = single(body, 'description') ?? null;
   if (description && [...description].length > 4000) throw invalid('description must be at most 4,000 characters.');

@@ -29,10 +29,10 @@ export function contentSecurityPolicy(tileUrl?: string): string {
 }
 
 export function addSecurityHeaders(app: FastifyInstance, options: { https: boolean; tileUrl?: string }): void {
+  const policy = contentSecurityPolicy(options.tileUrl);
   const headers: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
-    'content-security-policy': contentSecurityPolicy(options.tileUrl),
     'referrer-policy': 'strict-origin-when-cross-origin',
     'cross-origin-opener-policy': 'same-origin',
     ...(options.https ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
@@ -40,6 +40,8 @@ export function addSecurityHeaders(app: FastifyInstance, options: { https: boole
   // A callback hook, not an async one: it runs on every response, so it stays as cheap as it can.
   app.addHook('onSend', (_request, reply, payload, done) => {
     reply.headers(headers);
+    // A route that sets a stricter policy of its own (the email preview) keeps it.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', policy);
     done(null, payload);
   });
 }

@@ -2,8 +2,29 @@
 export const nowIso = (): string => new Date().toISOString();
 
 /**
+ * The years a date given to Townhall may fall in. Every date a person or a system sends (Open311
+ * date ranges and status updates, answers, holidays, queue cursors) is checked against this one
+ * range: year 1 or 9999 is a typing mistake or a probe, and at the calendar's edges the
+ * arithmetic on it (a 90-day window) leaves what JavaScript writes as ISO 8601 and what
+ * PostgreSQL's timestamptz accepts.
+ */
+export const EARLIEST_YEAR = 1900;
+export const LATEST_YEAR = 2999;
+/** How the range is said in error messages. */
+export const DATE_RANGE_WORDS = `between the years ${EARLIEST_YEAR} and ${LATEST_YEAR}`;
+
+/** True when the instant (ISO 8601 text or milliseconds) falls in the years Townhall accepts. */
+export function inDateRange(instant: string | number): boolean {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (!Number.isFinite(ms)) return false;
+  const year = new Date(ms).getUTCFullYear();
+  return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
+}
+
+/**
  * Parses an ISO 8601 date-time that names its zone (Z or ±hh:mm), as Open311 requires.
- * Returns the UTC instant, or null when the text is not such a date-time.
+ * Returns the UTC instant, or null when the text is not such a date-time or falls outside the
+ * years Townhall accepts (inDateRange).
  */
 export function parseZonedDateTime(text: string): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(text.trim());
@@ -15,6 +36,7 @@ export function parseZonedDateTime(text: string): string | null {
   // Reject dates like 2026-02-31 that Date silently rolls over.
   const probe = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   if (probe.getUTCDate() !== Number(d)) return null;
+  if (!inDateRange(date.getTime())) return null;
   return date.toISOString();
 }
 

@@ -3,7 +3,7 @@
  * form. Checking them is left to checkAnswers, the same rules the Open311 API applies.
  */
 import type { Service, ServiceAttribute } from '../catalogue/types.js';
-import { formatInZone } from '../platform/time.js';
+import { formatInZone, inDateRange } from '../platform/time.js';
 import type { AnswerProblem } from '../cases/answers.js';
 import type { AttributeAnswers } from '../cases/types.js';
 import type { Translator } from '../i18n/i18n.js';
@@ -20,7 +20,7 @@ export const questionsOf = (service: Service) => service.attributes.filter((a) =
 export function zonedDateTime(date: string, time: string, timeZone: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return null;
   const asUtc = Date.parse(`${date}T${time}:00Z`);
-  if (Number.isNaN(asUtc)) return null;
+  if (Number.isNaN(asUtc) || !inDateRange(asUtc)) return null;
   // The offset at the wall-clock time read as UTC, then once more at the corrected instant (DST edges).
   const offsetAt = (ms: number) => {
     const text = formatInZone(new Date(ms).toISOString(), timeZone);

@@ -308,7 +308,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
   });
   // Only this route reads multipart forms, and only one file of at most 10 MB at a time.
   await app.register(async (scope) => {
-    const uploadOf = await acceptUploads(scope, { maxBytes: PHOTO_BYTES, fields: 10 });
+    const uploadOf = await acceptUploads(scope, { maxBytes: PHOTO_BYTES, fields: 10 }, { db, forms: { publicUrl: () => config.publicUrl, secure: app.site.secure } });
     scope.post('/report/photos', { ...access, config: { ...access.config, rateLimit: perMinute(config.reportRateLimit * 2) } }, async (request, reply) => {
       const draft = await draftFor(request, reply, 'photos');
       if (!draft) return;

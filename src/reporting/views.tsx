@@ -10,6 +10,7 @@ import { ErrorSummary, PostForm, type FieldErrors } from '../web/forms.js';
 import { StaticMap } from '../web/static-map.js';
 import { answerText, fieldName, questionsOf } from './details.js';
 import type { DraftData } from './drafts.js';
+import { csrfAction } from '../web/csrf.js';
 
 type Typed = Record<string, string | string[]>;
 
@@ -327,7 +328,7 @@ export function PhotosPage({ photos, max, errors, csrf, fromCheck }: { photos: S
         </ul>
       )}
       {photos.length < max ? (
-        <form method="post" action="/report/photos" enctype="multipart/form-data" novalidate>
+        <form method="post" action={csrfAction('/report/photos', csrf)} enctype="multipart/form-data" novalidate>
           <input type="hidden" name="_csrf" value={csrf} />
           <FromCheck on={fromCheck} />
           <div class={errors.photo ? 'field-error' : undefined}>

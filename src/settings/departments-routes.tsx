@@ -2,7 +2,6 @@
  * Settings: departments. System administrators add them and change name, calendar and how new
  * cases are assigned; a department administrator changes only their own department's area.
  */
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../platform/deps.js';
 import { forbidden } from '../platform/errors.js';
@@ -13,6 +12,8 @@ import { listCalendars } from './calendars.js';
 import { actorOf, attempt, csrfOf, field, isSystemAdmin, param, settingsAdmins, settingsPage, systemAdminOnly } from './common.js';
 import { assignmentRules, createDepartment, getDepartment, listDepartments, updateDepartment, type AssignmentRule } from './departments.js';
 import { AreaSection, DepartmentForm, DepartmentList, departmentUrl } from './departments-views.js';
+import { parseId } from '../platform/ids.js';
+import { acceptUploads } from '../media/uploads.js';
 
 const hidden = { hide: true };
 
@@ -76,31 +77,28 @@ export async function departmentSettingsRoutes(app: FastifyInstance, { db, confi
     const errors: FieldErrors = {};
     if (values.name === '') errors.name = 'Give the department a name.';
     if (!(assignmentRules as readonly string[]).includes(values.assignment)) errors.assignment = 'Choose how new cases are assigned.';
-    if (values.calendar !== '' && !/^\d{1,9}$/.test(values.calendar)) errors.calendar = 'Choose a business calendar from the list.';
+    const calendarId = values.calendar === '' ? null : parseId(values.calendar);
+    if (values.calendar !== '' && calendarId === null) errors.calendar = 'Choose a business calendar from the list.';
     if (Object.keys(errors).length > 0) return showDepartment(request, reply, { errors, values });
-    const saved = await attempt(() => updateDepartment(db, code, { name: values.name, calendarId: values.calendar === '' ? null : Number(values.calendar), assignment: values.assignment as AssignmentRule }, actorOf(request)), 'name');
+    const saved = await attempt(() => updateDepartment(db, code, { name: values.name, calendarId, assignment: values.assignment as AssignmentRule }, actorOf(request)), 'name');
     if (!saved.ok) return showDepartment(request, reply, { errors: /calendar/i.test(Object.values(saved.errors)[0]!) ? { calendar: Object.values(saved.errors)[0]! } : saved.errors, status: saved.status, values });
     return reply.redirect(`${departmentUrl(code)}?saved=1`, 303);
   });
 
-  // The area upload is the only multipart form here: one file of at most 1 MB.
-  const uploads = new WeakMap<FastifyRequest, { bytes: Buffer; truncated: boolean }>();
+  // The area upload is the only multipart form here: one file of at most 1 MB. Who may change
+  // this department's area is checked before the file is received.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_AREA_BYTES, files: 1, fields: 5, fieldSize: MAX_AREA_BYTES },
-      async onFile(this: FastifyRequest, part) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of part.file as AsyncIterable<Buffer>) chunks.push(chunk);
-        uploads.set(this, { bytes: Buffer.concat(chunks), truncated: part.file.truncated });
+    const uploadOf = await acceptUploads(scope, { maxBytes: MAX_AREA_BYTES, fields: 5, fieldSize: MAX_AREA_BYTES }, {
+      db, forms: { publicUrl: () => config.publicUrl, secure: app.site.secure },
+      authorize: (request) => {
+        if (!mayChangeDepartment(request, param(request, 'code'))) throw forbidden('Department administrators can change only their own department\'s area.');
       },
     });
     scope.post('/admin/settings/departments/:code/area', { config: settingsAdmins, schema: hidden }, async (request, reply) => {
       const code = param(request, 'code');
       if (!mayChangeDepartment(request, code)) throw forbidden('Department administrators can change only their own department\'s area.');
       const department = await getDepartment(db, code);
-      const upload = uploads.get(request);
+      const upload = uploadOf(request);
       const pasted = field(request.body, 'areaText');
       const again = (message: string) => showDepartment(request, reply, { errors: { areaFile: message }, pasted: pasted.slice(0, 20_000) });
       let text: string | null = null;

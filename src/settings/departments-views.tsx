@@ -3,6 +3,7 @@ import type { MapConfig } from '../config.js';
 import { PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
 import { Select, TextArea, TextField } from './common.js';
 import { areaSummary, assignmentNames, assignmentRules, type Department } from './departments.js';
+import { csrfAction } from '../web/csrf.js';
 
 export const departmentUrl = (code: string) => `/admin/settings/departments/${encodeURIComponent(code)}`;
 
@@ -73,7 +74,7 @@ export function AreaSection({ department, map, csrf, errors, pasted }: { departm
         </>
       ) : <p>No area yet: routing rules that need the case to be inside the department's area never match it.</p>}
       <h3>Upload a new area</h3>
-      <form method="post" action={`${departmentUrl(department.code)}/area`} enctype="multipart/form-data" novalidate>
+      <form method="post" action={csrfAction(`${departmentUrl(department.code)}/area`, csrf)} enctype="multipart/form-data" novalidate>
         <input type="hidden" name="_csrf" value={csrf} />
         <div class={errors.areaFile ? 'field-error' : undefined}>
           <label for="areaFile">A GeoJSON file</label>

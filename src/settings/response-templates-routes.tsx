@@ -117,7 +117,7 @@ export async function responseTemplateRoutes(app: FastifyInstance, { db, config 
     const own = await ownDepartmentId(request);
     const departments = await listDepartments(db);
     const errors: FieldErrors = {};
-    const departmentId = values.department === '' ? null : Number(values.department);
+    const departmentId = values.department === '' ? null : parseId(values.department) ?? -1;
     if (departmentId !== null && !departments.some((d) => d.id === departmentId)) errors.department = 'Choose a department from the list.';
     if (own !== null && departmentId !== own) errors.department = 'You can keep templates for your own department only.';
     const input: ResponseTemplateInput = { name: values.name, departmentId, body: values.body, active: values.active };

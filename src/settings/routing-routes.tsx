@@ -77,8 +77,9 @@ export async function routingSettingsRoutes(app: FastifyInstance, { db, config }
 
   app.post('/admin/settings/routing', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {
     const values = { service: field(request.body, 'service'), department: field(request.body, 'department'), withinArea: ticked(request.body, 'withinArea') };
-    if (!/^\d{1,9}$/.test(values.department)) return show(request, reply, values, { department: 'Choose the department the cases go to.' }, 400);
-    const saved = await attempt(() => saveRoutingRule(db, jurisdictionId, { serviceCode: values.service || null, departmentId: Number(values.department), withinArea: values.withinArea }, actorOf(request)), 'department');
+    const departmentId = parseId(values.department);
+    if (departmentId === null) return show(request, reply, values, { department: 'Choose the department the cases go to.' }, 400);
+    const saved = await attempt(() => saveRoutingRule(db, jurisdictionId, { serviceCode: values.service || null, departmentId, withinArea: values.withinArea }, actorOf(request)), 'department');
     if (!saved.ok) {
       const message = Object.values(saved.errors)[0]!;
       return show(request, reply, values, /service/i.test(message) && !/department/i.test(message) ? { service: message } : { department: message }, saved.status);

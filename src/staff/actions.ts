@@ -11,6 +11,7 @@ import { workspaceJurisdiction } from '../training/space.js';
 import { priorities, type CaseActionInput, type ClockKind, type Priority, type WorkflowActor } from '../workflow/types.js';
 import { formText } from '../web/forms.js';
 import { referenceIn } from './store.js';
+import { parseId } from '../platform/ids.js';
 
 export const actionKinds = ['claim', 'assign', 'transition', 'set_priority', 'public_update', 'note', 'merge', 'move_department', 'suspend_clock', 'resume_clock', 'extend_clock'] as const;
 export type ActionKind = (typeof actionKinds)[number];
@@ -69,8 +70,9 @@ export function parseAction(body: unknown, actorUserId: number): Parsed {
       const to = text(body, 'assignee');
       if (to === '') return { input: { kind: 'assign', userId: null } };
       if (to === 'me') return { input: { kind: 'assign', userId: actorUserId } };
-      if (!/^\d{1,12}$/.test(to)) return { field: 'assignee', message: 'Choose who to assign the case to.' };
-      return { input: { kind: 'assign', userId: Number(to) } };
+      const userId = parseId(to);
+      if (userId === null) return { field: 'assignee', message: 'Choose who to assign the case to.' };
+      return { input: { kind: 'assign', userId } };
     }
     case 'transition': {
       const transition = text(body, 'transition');
@@ -89,7 +91,7 @@ export function parseAction(body: unknown, actorUserId: number): Parsed {
       if (!update) return { field: 'public_text', message: 'Write the update residents will see.' };
       if (update.length > MAX_TEXT) return { field: 'public_text', message: `The update must be at most ${MAX_TEXT} characters.` };
       const templateId = text(body, 'template_id');
-      return { input: { kind: 'public_update', text: update, ...(/^\d{1,9}$/.test(templateId) ? { templateId: Number(templateId) } : {}) } };
+      return { input: { kind: 'public_update', text: update, ...(parseId(templateId) !== null ? { templateId: parseId(templateId)! } : {}) } };
     }
     case 'note': {
       const note = text(body, 'note_text');
@@ -106,10 +108,11 @@ export function parseAction(body: unknown, actorUserId: number): Parsed {
     }
     case 'move_department': {
       const department = text(body, 'department');
-      if (!/^\d{1,9}$/.test(department)) return { field: 'department', message: 'Choose the department to move the case to.' };
+      const departmentId = parseId(department);
+      if (departmentId === null) return { field: 'department', message: 'Choose the department to move the case to.' };
       const reason = text(body, 'move_reason');
       if (!reason) return { field: 'move_reason', message: 'Say why the case belongs to the other department.' };
-      return { input: { kind: 'move_department', departmentId: Number(department), reason: reason.slice(0, MAX_TEXT) } };
+      return { input: { kind: 'move_department', departmentId, reason: reason.slice(0, MAX_TEXT) } };
     }
     case 'suspend_clock':
     case 'resume_clock':

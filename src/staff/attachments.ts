@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { acceptUploads } from '../media/uploads.js';
-import { notFound } from '../platform/errors.js';
+import { forbidden, notFound } from '../platform/errors.js';
 import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
 import type { RouteDeps } from '../platform/deps.js';
@@ -52,7 +52,14 @@ export async function attachmentRoutes(app: FastifyInstance, deps: RouteDeps & {
 
   // Only this route reads multipart forms: one file, up to the limit, never more in memory.
   await app.register(async (scope) => {
-    const uploadOf = await acceptUploads(scope, { maxBytes: MAX_ATTACHMENT_BYTES, fields: 5 });
+    const uploadOf = await acceptUploads(scope, { maxBytes: MAX_ATTACHMENT_BYTES, fields: 5 }, {
+      db, forms: { publicUrl: () => config.publicUrl, secure: app.site.secure },
+      // Before the file is received: a role that only reads, or a case the person may not see (refused and recorded by loadCase).
+      authorize: async (request) => {
+        if (!caseWorkingRoles.includes(request.person!.role)) throw forbidden('Your role can read cases but not add to them.');
+        await loadCase(db, config, request, (request.params as { id: string }).id);
+      },
+    });
     scope.post('/staff/requests/:id/attachments', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
       const person = request.person!;
       const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);

@@ -33,8 +33,9 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
     case 'assign': {
       const to = text('assignee');
       if (to === 'none') return { input: { kind: 'assign', userId: null } };
-      if (!/^\d{1,12}$/.test(to)) return { message: 'Choose the person to assign the cases to (or “Nobody” to unassign them).' };
-      return { input: { kind: 'assign', userId: to === String(userId) ? userId : Number(to) } };
+      const chosen = parseId(to);
+      if (chosen === null) return { message: 'Choose the person to assign the cases to (or “Nobody” to unassign them).' };
+      return { input: { kind: 'assign', userId: chosen } };
     }
     case 'set_priority': {
       const priority = text('priority') as Priority;
@@ -48,10 +49,11 @@ export function bulkInput(body: unknown, userId: number): { input: CaseActionInp
     }
     case 'move_department': {
       const department = text('department');
-      if (!/^\d{1,9}$/.test(department)) return { message: 'Choose the department to move the cases to.' };
+      const departmentId = parseId(department);
+      if (departmentId === null) return { message: 'Choose the department to move the cases to.' };
       const reason = text('reason');
       if (!reason) return { message: 'Say why the cases belong to the other department.' };
-      return { input: { kind: 'move_department', departmentId: Number(department), reason: reason.slice(0, 4_000) } };
+      return { input: { kind: 'move_department', departmentId, reason: reason.slice(0, 4_000) } };
     }
     default: return { message: 'Choose what to do with the selected cases.' };
   }
@@ -157,7 +159,7 @@ export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteD
       } catch (error) {
         // A failure on one case is reported on its line; the cases already changed stay reported as changed.
         if (!(error instanceof DomainError)) request.log.error({ err: error, caseId: id }, 'bulk action failed on one case');
-        outcomes.push({ id: Number(id), done: false, message: error instanceof DomainError ? error.message : 'Something went wrong on our side; nothing was changed on this case. Try it again.' });
+        outcomes.push({ id: Number(id), done: false, message: error instanceof DomainError ? error.message : 'Not changed: something went wrong on our side with this case. Try it again on its own page.' });
       }
     }
     const done = outcomes.filter((o) => o.done).length;

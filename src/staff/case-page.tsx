@@ -11,6 +11,7 @@ import type { HistoryLine } from './timeline.js';
 import { ShortcutHelp } from './queues.js';
 import { TrainingBanner } from './views.js';
 import { priorityLabel } from './words.js';
+import { csrfAction } from '../web/csrf.js';
 
 export interface DueLine { at: string; words: string; overdue: boolean; explanation: string }
 export interface ClockLine { kind: string; status: string; due: string; left: string; target: string; breached: boolean; warned: boolean }
@@ -199,7 +200,7 @@ function CaseDetails({ view: v }: { view: CaseView }) {
         <ul>{v.attachments.map((a) => <li key={a.id}><a href={`/staff/attachments/${a.id}`}>{a.name}</a> ({a.at})</li>)}</ul>
       )}
       {v.canAct && (
-        <form method="post" action={`/staff/requests/${v.id}/attachments`} enctype="multipart/form-data" novalidate>
+        <form method="post" action={csrfAction(`/staff/requests/${v.id}/attachments`, v.csrf)} enctype="multipart/form-data" novalidate>
           <input type="hidden" name="_csrf" value={v.csrf} />
           <label for="file">Attach a file (PDF, JPG, PNG or plain text, up to 5 MB; staff only)</label>
           <FieldError view={v} name="file" />

@@ -9,6 +9,8 @@ import type { Database } from '../db/schema.js';
 import type { Keyring } from '../platform/crypto.js';
 import { open } from '../platform/crypto.js';
 import { priorities, type Priority, type WorkflowDefinition } from '../workflow/types.js';
+import { isId, parseId } from '../platform/ids.js';
+import { inDateRange } from '../platform/time.js';
 
 export const queueKinds = ['mine', 'department', 'unassigned', 'due_soon', 'overdue', 'all'] as const;
 export type QueueKind = (typeof queueKinds)[number];
@@ -98,7 +100,7 @@ export function decodeCursor(text: string | undefined): Cursor | null {
 /** A search for a reference: "123" or "#123". */
 export const referenceIn = (q: string): number | null => {
   const match = /^#?\s*(\d{1,15})$/.exec(q.trim());
-  return match ? Number(match[1]) : null;
+  return match ? parseId(match[1]) : null;
 };
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -148,8 +150,8 @@ const queueColumns = ['id', 'service_code', 'address_string', 'status', 'state',
 /** A cursor's keys match the phase's columns ((due_at, id) or id): a hand-made one must not reach the SQL with the wrong types. */
 const fitsPhase = (after: Array<string | number>, columns: number): boolean => {
   const id = after[columns - 1];
-  if (after.length !== columns || typeof id !== 'number' || !Number.isSafeInteger(id)) return false;
-  return columns === 1 || (typeof after[0] === 'string' && !Number.isNaN(Date.parse(after[0])));
+  if (after.length !== columns || !isId(id)) return false;
+  return columns === 1 || (typeof after[0] === 'string' && inDateRange(after[0]));
 };
 
 /** The SQL of one phase (exported for EXPLAIN in tests and the bench). */

@@ -39,9 +39,9 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
         <dl class="summary">
           <dt>{t('track.status')}</dt><dd><strong>{statusWords(translator, report.status, report.state)}</strong></dd>
           <dt>{t('track.where')}</dt><dd>{report.addressString ? <bdi>{report.addressString}</bdi>
-            : nearest ? <>{t('track.near')} <bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></> : t('track.onMap')}</dd>
+            : nearest ? <>{t('track.near')} <bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { distance: nearest.metres })}</span></> : t('track.onMap')}</dd>
           {/* What the reporter wrote may be a description ("behind the library"): the address as well. */}
-          {nearest && report.addressString && <><dt>{t('track.nearestLabel')}</dt><dd><bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { metres: nearest.metres })}</span></dd></>}
+          {nearest && report.addressString && <><dt>{t('track.nearestLabel')}</dt><dd><bdi>{nearest.name}</bdi> <span class="hint">{t('track.nearestDistance', { distance: nearest.metres })}</span></dd></>}
           <dt>{t('track.reported')}</dt><dd><time dateTime={report.requestedAt}>{date(report.requestedAt)}</time></dd>
           {!open && report.closedAt && <><dt>{t('track.closedOn')}</dt><dd><time dateTime={report.closedAt}>{date(report.closedAt)}</time></dd></>}
         </dl>
