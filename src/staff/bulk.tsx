@@ -26,7 +26,7 @@ import { casesCount, priorityLabel } from './words.js';
 export const MAX_BULK = 200;
 
 /** The action the bulk form asks for, or a message saying what is missing. */
-export function bulkInput(body: unknown, userId: number): { input: CaseActionInput } | { message: string } {
+export function bulkInput(body: unknown): { input: CaseActionInput } | { message: string } {
   const text = (name: string) => formText(body, name).trim();
   switch (text('bulk_action')) {
     case 'claim': return { input: { kind: 'claim' } };
@@ -101,7 +101,7 @@ export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteD
     const problem = (message: string) => page('Bulk action', <><h1>Bulk action</h1><div class="error-summary" role="alert" tabindex={-1}><p>{message}</p></div><p><a href={back}>Back to the queue</a></p></>, 400);
     if (chosen.length === 0) return problem('Select at least one case, then choose what to do.');
     if (chosen.length > MAX_BULK) return problem(`Select at most ${MAX_BULK} cases at a time.`);
-    const parsed = bulkInput(body, request.person!.userId);
+    const parsed = bulkInput(body);
     if ('message' in parsed) return problem(parsed.message);
     const key = idempotencyKeyOf(request, body);
     if (!key) return problem('This form is out of date. Go back, reload the page and try again.');
