@@ -57,6 +57,17 @@ describe('group commit on SQLite', () => {
     assert.equal(committed('fresh-2').n, 1);
   });
 
+  test('a change refused by a key its group took can read, outside a change, the row that took it', async () => {
+    // As an idempotent retry does: the refused change's caller at once looks for the row that was there first.
+    const results = await Promise.all(['same-key', 'same-key'].map((label) => db.transaction().execute(async (trx) => {
+      await sql`insert into changes (label) values (${label})`.execute(trx);
+    }).then(() => 'made', async () => {
+      const seen = await sql<{ n: number }>`select count(*) as n from changes where label = 'same-key'`.execute(db);
+      return `refused, and sees ${seen.rows[0]!.n}`;
+    })));
+    assert.deepEqual(results, ['made', 'refused, and sees 1']);
+  });
+
   test('reads outside a change see only what is committed, and pragmas run outside any transaction', async () => {
     let inside = -1;
     let aside = -1;

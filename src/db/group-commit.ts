@@ -223,6 +223,10 @@ export class GroupCommitDriver implements Driver {
     if (this.#group && this.#group.length === 0) {
       this.exec('rollback');
       this.#group = null;
+    } else {
+      // What made it fail (a unique key another change of its group has just taken) may be what
+      // its caller reads next, outside a change: commit the group, so that read can see it.
+      this.commitGroup();
     }
   }
 
