@@ -4,7 +4,10 @@
 #   pg    the same in-process tests on PostgreSQL (npm run test:pg)
 #   e2e   *.e2e.test.ts: real processes from the built dist/, Chromium, crashes, several
 #         processes, on SQLite and PostgreSQL (npm run test:e2e)
-# Usage: scripts/test.sh [fast] [pg] [e2e] [options for node --test...]; no tier named runs all.
+#   unit  the part of fast that pg does not repeat (files that do not test on the databases);
+#         CI runs fast on Node 24, and unit, pg and e2e on the machine's Node 20
+# Usage: scripts/test.sh [fast] [unit] [pg] [e2e] [options for node --test...]; no tier named
+# runs fast, pg and e2e.
 # The pg and e2e tiers find or start a local PostgreSQL when TOWNHALL_TEST_POSTGRES_URL is not
 # set (see postgres-for-tests.sh); the e2e tier builds dist/ first unless TOWNHALL_TEST_BUILT is
 # set (CI builds it once). Ends with a line "N passed, N failed"; any failing tier fails.
@@ -15,14 +18,14 @@ tiers=()
 node_options=()
 for arg in "$@"; do
   case "$arg" in
-    fast | pg | e2e) tiers+=("$arg") ;;
+    fast | unit | pg | e2e) tiers+=("$arg") ;;
     *) node_options+=("$arg") ;;
   esac
 done
 [ ${#tiers[@]} -gt 0 ] || tiers=(fast pg e2e)
 
 needs_postgres=false
-for tier in "${tiers[@]}"; do [ "$tier" = fast ] || needs_postgres=true; done
+for tier in "${tiers[@]}"; do [ "$tier" = fast ] || [ "$tier" = unit ] || needs_postgres=true; done
 if $needs_postgres && [ -z "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
   url=$(bash scripts/postgres-for-tests.sh 2>/dev/null || true)
   if [ -n "$url" ]; then
@@ -42,8 +45,9 @@ for file in "${all_files[@]}"; do
   if [[ "$file" == *.e2e.test.ts ]]; then end_to_end+=("$file"); else in_process+=("$file"); fi
 done
 # The pg tier runs only the files that test on the databases; the rest need no second run.
+without_databases=()
 for file in "${in_process[@]}"; do
-  if grep -q 'databasesUnderTest()' "$file"; then on_databases+=("$file"); fi
+  if grep -q 'databasesUnderTest()' "$file"; then on_databases+=("$file"); else without_databases+=("$file"); fi
 done
 
 # node's own reporter for people and CI (spec on a terminal, TAP otherwise, as node chooses),
@@ -80,6 +84,7 @@ run_tier() { # name, databases, files...
 for tier in "${tiers[@]}"; do
   case "$tier" in
     fast) run_tier fast sqlite "${in_process[@]}" ;;
+    unit) run_tier unit sqlite "${without_databases[@]}" ;;
     pg)
       if [ -n "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
         run_tier pg postgres "${on_databases[@]}"
