@@ -10,6 +10,9 @@ import type { ServiceInput } from '../src/catalogue/types.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { DB } from '../src/db/connection.js';
 import { registeredRoutes, type RouteSummary } from '../src/identity/access.js';
+import type { Role } from '../src/identity/roles.js';
+import { limitsFor, startSession } from '../src/identity/sessions.js';
+import { createUser } from '../src/identity/users.js';
 import { makeKeyring, newKey, type Keyring } from '../src/platform/crypto.js';
 import { createTestDatabase, databasesUnderTest, type DatabaseUnderTest } from './database.js';
 
@@ -90,4 +93,14 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
       await testDb.cleanup();
     },
   };
+}
+
+/** A signed-in person's cookie and CSRF token, for requests made with fetch. */
+export interface SignedIn { cookie: string; csrf: string }
+
+/** A new account of this role (with its second factor done), signed in. */
+export async function signedInAs(t: RunningTownhall, email: string, role: Role, department: string | null): Promise<SignedIn> {
+  const created = await createUser(t.db, t.keyring, { email, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+  const { token, session } = await startSession(t.db, Number(created.id), { limits: limitsFor(role), secondFactor: true });
+  return { cookie: `townhall_session=${token}`, csrf: session.csrfToken };
 }

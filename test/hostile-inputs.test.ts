@@ -9,9 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Role } from '../src/identity/roles.js';
-import { limitsFor, startSession } from '../src/identity/sessions.js';
-import { createUser } from '../src/identity/users.js';
-import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
+import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall, type SignedIn } from './harness.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 
 /** Record numbers no row can have; each one must be refused, not passed to the database. */
@@ -26,7 +24,7 @@ const idFields = ['id', 'q', 'reference', 'case', 'to', 'assignee', 'department'
 const aloneFields = ['to', 'department', 'template', 'case', 'q', 'cursor', 'since', 'service_request_id', 'start_date', 'end_date', 'updated_datetime'];
 const dateFields = ['start_date', 'end_date', 'updated_datetime', 'requested_datetime', 'expected_datetime', 'date', 'since', 'until', 'from'];
 
-interface Session { cookie: string; csrf: string }
+type Session = SignedIn;
 
 for (const database of databasesUnderTest()) {
   describe(`hostile ids and dates on ${database.name}`, () => {
@@ -36,11 +34,7 @@ for (const database of databasesUnderTest()) {
     let resident: Session;
     let requestId = '';
 
-    async function person(email: string, role: Role, department: string | null): Promise<Session> {
-      const created = await createUser(t.db, t.keyring, { email, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
-      const { token, session } = await startSession(t.db, Number(created.id), { limits: limitsFor(role), secondFactor: true });
-      return { cookie: `townhall_session=${token}`, csrf: session.csrfToken };
-    }
+    const person = (email: string, role: Role, department: string | null) => signedInAs(t, email, role, department);
 
     before(async () => {
       t = await startTownhall(database, { ...fixture, env: { TOWNHALL_SIGN_IN_RATE_LIMIT: '0' } });

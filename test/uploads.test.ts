@@ -8,12 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import type { Role } from '../src/identity/roles.js';
-import { limitsFor, startSession } from '../src/identity/sessions.js';
-import { createUser } from '../src/identity/users.js';
-import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
+import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall, type SignedIn } from './harness.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 
-interface Session { cookie: string; csrf: string }
+type Session = SignedIn;
 
 /**
  * Sends the headers and the first bytes of a body that says it is much longer, and never sends
@@ -40,11 +38,7 @@ for (const database of databasesUnderTest()) {
     let requestId = '';
     const people: Record<string, Session> = {};
 
-    async function person(email: string, role: Role, department: string | null): Promise<Session> {
-      const created = await createUser(t.db, t.keyring, { email, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
-      const { token, session } = await startSession(t.db, Number(created.id), { limits: limitsFor(role), secondFactor: true });
-      return { cookie: `townhall_session=${token}`, csrf: session.csrfToken };
-    }
+    const person = (email: string, role: Role, department: string | null) => signedInAs(t, email, role, department);
 
     before(async () => {
       t = await startTownhall(database, { ...fixture, env: { TOWNHALL_SIGN_IN_RATE_LIMIT: '0' } });
