@@ -402,7 +402,8 @@ function Row({ label, value, change, changeLabel }: { label: string; value: Comp
 export function CheckPage({ service, draft, photos, nearest, email, signedIn, csrf, timeZone }: CheckView) {
   const { t, language } = useTranslator();
   const where = [draft.placeName, draft.locationNote].filter(Boolean).join(' – ');
-  // An address, never raw coordinates: the nearest one to a pin, or the pin itself in words.
+  // An address, never raw coordinates: the nearest one to a pin, or the pin itself in words
+  // (in the page's language, so its direction is left to the text: <bdi> without dir).
   const point = draft.placeName || draft.lat === undefined || draft.long === undefined ? ''
     : nearest ? t('report.check.near', { address: nearest }) : t('report.check.pinOnly');
   const answers = questionsOf(service).filter((a) => draft.attributes?.[a.code] !== undefined);
@@ -413,7 +414,7 @@ export function CheckPage({ service, draft, photos, nearest, email, signedIn, cs
       <h1>{t('report.check.title')}</h1>
       <dl class="summary check">
         <Row label={t('report.check.service')} value={service.name} change="/report/service" changeLabel={t('report.check.service')} />
-        <Row label={t('report.check.location')} value={<>{where && <bdi class="block">{where}</bdi>}{point && <bdi class="block" dir="ltr">{point}</bdi>}</>}
+        <Row label={t('report.check.location')} value={<>{where && <bdi class="block">{where}</bdi>}{point && <bdi class="block">{point}</bdi>}</>}
           change="/report/location" changeLabel={t('report.check.location')} />
         {answers.map((a) => (
           <Row key={a.code} label={a.description} value={<bdi>{answerText(a, draft.attributes![a.code]!, timeZone)}</bdi>} change="/report/details" changeLabel={a.description} />
