@@ -125,8 +125,10 @@ const expectedRules: Record<string, Access> = {
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),
+  'POST /staff/requests/:id/undo': signedIn(staffRoles),
   'GET /staff/attachments/:id': signedIn(staffRoles),
   'POST /staff/bulk': signedIn(staffRoles),
+  'POST /staff/bulk/undo': signedIn(staffRoles),
   'GET /staff/name': signedIn(staffRoles),
   'POST /staff/name': signedIn(staffRoles),
   'GET /staff/requests/:id/location.geojson': signedIn(staffRoles),

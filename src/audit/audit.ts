@@ -110,3 +110,18 @@ export async function verifyAuditChain(db: DB, options: VerifyOptions = {}): Pro
     return { ok: false, entries: expectedSeq - 1, firstBadSeq, problem };
   }
 }
+
+/**
+ * The entry a case action wrote (its `after` names the action's id), among the case's latest
+ * entries: what the case was just before that action, which an undo puts back.
+ */
+export async function caseActionEntry(db: DB, caseId: number, actionId: number): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> } | undefined> {
+  const rows = await db.selectFrom('audit_log').select(['before', 'after'])
+    .where('entity_type', '=', 'service_request').where('entity_id', '=', String(caseId))
+    .orderBy('seq', 'desc').limit(50).execute();
+  for (const row of rows) {
+    const after = row.after ? JSON.parse(row.after) as Record<string, unknown> : null;
+    if (after && after.action_id === actionId && row.before) return { before: JSON.parse(row.before) as Record<string, unknown>, after };
+  }
+  return undefined;
+}

@@ -190,3 +190,15 @@ export async function countCases(db: DB, jurisdictionId: string): Promise<number
 export async function selectActions(db: DB, caseId: number) {
   return db.selectFrom('case_actions').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
 }
+
+/** One action of a case, as an undo reads it. */
+export async function caseActionById(db: DB, caseId: number, actionId: number) {
+  return db.selectFrom('case_actions').select(['id', 'case_id', 'action', 'actor', 'created_at', 'details', 'public'])
+    .where('case_id', '=', caseId).where('id', '=', actionId).executeTakeFirst();
+}
+
+/** The id of a case's newest action (case_actions_case gives it in one step), or null. */
+export async function latestActionIdOf(db: DB, caseId: number): Promise<number | null> {
+  const row = await db.selectFrom('case_actions').select('id').where('case_id', '=', caseId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -19,6 +19,7 @@ import { lookupHash, open, type Keyring } from '../platform/crypto.js';
 import { nowIso } from '../platform/time.js';
 import { feedbackLink } from './feedback-links.js';
 import { openPhone } from './preferences.js';
+import { withdrawQueued } from '../platform/outbox.js';
 
 /** What caseChanged needs besides the change: the keys that open and seal messages, and the sender. */
 export interface CaseChangeDeps extends Sender {
@@ -164,4 +165,13 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     await inApp(row.id, asReporter);
   }
   return queued;
+}
+
+/**
+ * Withdraws the emails and texts a case change queued that no sender has picked up yet (their
+ * keys start `case:<caseId>:action:<actionId>:`), for an undone change; says how many were
+ * withdrawn and how many had already gone.
+ */
+export async function withdrawCaseMessages(trx: DB, caseId: number, actionId: number): Promise<{ withdrawn: number; gone: number }> {
+  return withdrawQueued(trx, `case:${caseId}:action:${actionId}:`);
 }

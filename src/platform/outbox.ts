@@ -81,6 +81,20 @@ export async function enqueueMany(trx: DB, messages: Array<{ kind: string; paylo
   return added;
 }
 
+/**
+ * Withdraws the messages whose idempotency keys start with `keyPrefix` that no sender has picked
+ * up yet (queued, never tried), in the caller's transaction; says how many were withdrawn and how
+ * many had already gone (or are being sent). A sender that picked one up first keeps it: on
+ * PostgreSQL the delete waits for its claim and then finds it no longer queued.
+ */
+export async function withdrawQueued(trx: DB, keyPrefix: string): Promise<{ withdrawn: number; gone: number }> {
+  if (!/^[a-z0-9:]+$/.test(keyPrefix)) throw new Error('A withdrawal prefix is letters, digits and colons only (no LIKE wildcards).');
+  const pattern = `${keyPrefix}%`;
+  const deleted = await trx.deleteFrom('outbox').where('idempotency_key', 'like', pattern).where('status', '=', 'queued').where('attempts', '=', 0).executeTakeFirst();
+  const left = await trx.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('idempotency_key', 'like', pattern).executeTakeFirst();
+  return { withdrawn: Number(deleted.numDeletedRows), gone: Number(left?.n ?? 0) };
+}
+
 const toMessage = (row: { id: number; kind: string; payload: string; attempts: number; created_at: string; idempotency_key: string | null }): OutboxMessage =>
   ({ id: row.id, kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, createdAt: row.created_at, idempotencyKey: row.idempotency_key });
 

@@ -77,7 +77,21 @@ export async function startClock(trx: DB, caseId: number, kind: ClockKind, targe
 export async function stopClock(trx: DB, caseId: number, kind: ClockKind, at: string): Promise<void> {
   const clock = await openClock(trx, caseId, kind);
   if (!clock) return;
-  await trx.updateTable('case_clocks').set({ status: 'stopped', stopped_at: at, warn_due_at: null }).where('id', '=', clock.id).execute();
+  // warn_due_at stays too (a stopped clock never warns: the warning job reads running clocks only), so an undone closure can restart the clock as it was.
+  await trx.updateTable('case_clocks').set({ status: 'stopped', stopped_at: at }).where('id', '=', clock.id).execute();
+}
+
+/**
+ * Undoing a closure: the clocks the closure stopped (at that very instant) run again as they
+ * were, due when they were due (a clock that was paused stays paused). Returns how many.
+ */
+export async function restartClocksStoppedAt(trx: DB, caseId: number, at: string): Promise<number> {
+  const stopped = await trx.selectFrom('case_clocks').select(['id', 'suspended_at', 'stopped_at']).where('case_id', '=', caseId).where('status', '=', 'stopped').execute();
+  const mine = stopped.filter((c) => c.stopped_at !== null && new Date(c.stopped_at as string | Date).getTime() === Date.parse(at));
+  for (const clock of mine) {
+    await trx.updateTable('case_clocks').set({ status: clock.suspended_at === null ? 'running' : 'suspended', stopped_at: null }).where('id', '=', clock.id).execute();
+  }
+  return mine.length;
 }
 
 /** Pauses a running clock (e.g. waiting for the resident): records the minutes used; no due time while paused. */

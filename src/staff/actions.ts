@@ -17,7 +17,7 @@ export const actionKinds = ['claim', 'assign', 'transition', 'set_priority', 'pu
 export type ActionKind = (typeof actionKinds)[number];
 
 /** What each action is called in the success banner. */
-export const doneMessages: Record<ActionKind | 'attachment', string> = {
+export const doneMessages: Record<ActionKind | 'attachment' | 'undo', string> = {
   claim: 'You took the case.',
   assign: 'The case was assigned.',
   transition: 'The case moved on.',
@@ -30,6 +30,7 @@ export const doneMessages: Record<ActionKind | 'attachment', string> = {
   resume_clock: 'The clock was restarted.',
   extend_clock: 'The clock was extended.',
   attachment: 'The file was attached.',
+  undo: 'Your change was undone. The case history keeps both the change and its undoing.',
 };
 
 export const MAX_TEXT = 4_000;

@@ -3,7 +3,9 @@
  * engine, one case at a time (each its own transaction, so one refusal stops nothing else).
  * Each action has its own button, so the one pressed is the one done (choosing a person and
  * pressing "Assign" assigns to them). Assigning, moving on and moving to another department are
- * confirmed on a page listing the cases first; the result says what changed on each case.
+ * confirmed on a page listing the cases first; the result says what changed on each case. Taking
+ * cases, changing their priority, assigning and closing them can then be undone from the result
+ * page for a short time (cases/undo.ts): reversible, so undo rather than one more confirmation.
  */
 import type { ComponentChildren } from 'preact';
 import { parseId } from '../platform/ids.js';
@@ -18,10 +20,11 @@ import { priorities, type CaseActionInput, type Priority } from '../workflow/typ
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { actorOf, engineContextOf, idempotencyKeyOf } from './actions.js';
-import { loadCase, personDepartmentId, servicesByCode, staffAccess } from './case-data.js';
+import { loadCase, newIdempotencyKey, personDepartmentId, servicesByCode, staffAccess } from './case-data.js';
+import { undoableAction, undoCaseAction, UNDO_WINDOW_MS } from '../cases/undo.js';
 import * as store from './store.js';
 import { TrainingBanner } from './views.js';
-import { casesCount, priorityLabel } from './words.js';
+import { casesCount, priorityLabel, shortTime } from './words.js';
 
 export const MAX_BULK = 200;
 
@@ -62,7 +65,7 @@ export function bulkInput(body: unknown): { input: CaseActionInput } | { message
 /** Actions that change who or where a case is, or its state: confirmed before they are done. */
 const confirmed = new Set<CaseActionInput['kind']>(['assign', 'transition', 'move_department']);
 
-export interface BulkOutcome { id: number; done: boolean; message: string }
+export interface BulkOutcome { id: number; done: boolean; message: string; /** The change, while it can be undone. */ undoable?: number }
 
 export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): void {
   /** Words for the state of a case, its assignee, its department: what the result page compares. */
@@ -155,29 +158,86 @@ export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteD
         const loaded = await loadCase(db, config, request, id);
         const result = await performCaseAction(db, ctx, loaded.row.id, input, actor, `${key}:${input.kind}:${id}`);
         const after = await findCaseRow(db, loaded.row.jurisdiction_id, loaded.row.id);
-        outcomes.push({ id: Number(id), done: true, message: result.repeated ? 'Already done (this form was sent before).' : await words.change(input, loaded.row, after) });
+        const definition = (await store.workflowVersions(db, [loaded.row.workflow_version_id])).get(loaded.row.workflow_version_id ?? -1)?.definition;
+        const undoable = result.repeated ? null : await undoableAction(db, loaded.row.id, actor, definition);
+        outcomes.push({
+          id: Number(id), done: true, message: result.repeated ? 'Already done (this form was sent before).' : await words.change(input, loaded.row, after),
+          ...(undoable?.id === result.actionId ? { undoable: result.actionId } : {}),
+        });
       } catch (error) {
         // A failure on one case is reported on its line; the cases already changed stay reported as changed.
         if (!(error instanceof DomainError)) request.log.error({ err: error, caseId: id }, 'bulk action failed on one case');
         outcomes.push({ id: Number(id), done: false, message: error instanceof DomainError ? error.message : 'Not changed: something went wrong on our side with this case. Try it again on its own page.' });
       }
     }
-    const done = outcomes.filter((o) => o.done).length;
+    const undoable = outcomes.filter((o) => o.undoable !== undefined);
     return page('Bulk action', (
       <>
         <h1>{what}</h1>
-        <div class="notice" role="status"><p>{casesCount(done)} changed{outcomes.length - done > 0 ? `; ${casesCount(outcomes.length - done)} not changed` : ''}.</p></div>
-        <table class="bulk-result">
-          <caption class="visually-hidden">What changed on each case</caption>
-          <thead><tr><th scope="col">Case</th><th scope="col">Result</th><th scope="col">What changed</th></tr></thead>
-          <tbody>
-            {outcomes.map((o) => (
-              <tr key={o.id}><td><a href={`/staff/requests/${o.id}`}>#{o.id}</a></td><td>{o.done ? 'Changed' : <strong>Not changed</strong>}</td><td>{o.message}</td></tr>
-            ))}
-          </tbody>
-        </table>
+        <ResultTable outcomes={outcomes} verb="changed" />
+        {undoable.length > 0 && (
+          <form method="post" action="/staff/bulk/undo" class="undo-form" novalidate>
+            <input type="hidden" name="_csrf" value={request.person!.csrfToken} />
+            <input type="hidden" name="idempotency_key" value={newIdempotencyKey()} />
+            <input type="hidden" name="back" value={back} />
+            {undoable.map((o) => <input key={o.id} type="hidden" name="undo" value={`${o.id}:${o.undoable!}`} />)}
+            <p>Made by mistake? You can undo {undoable.length === 1 ? 'this change' : `these ${undoable.length} changes`} until {shortTime(new Date(Date.now() + UNDO_WINDOW_MS).toISOString(), config.jurisdiction.timeZone)}, on each case nobody has changed since.</p>
+            <button type="submit" class="secondary">Undo {undoable.length === 1 ? 'this change' : `all ${undoable.length} changes`}</button>
+          </form>
+        )}
         <p><a href={back}>Back to the queue</a></p>
       </>
     ));
   });
+
+  // Undoing a bulk action: each case's change undone on its own (one refusal stops nothing else), with the result case by case.
+  app.post('/staff/bulk/undo', { config: staffAccess, schema: { hide: true } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    const back = formText(body, 'back').startsWith('/staff') ? formText(body, 'back') : '/staff';
+    const pairs = [...new Set(([] as unknown[]).concat(body?.undo ?? []).filter((v): v is string => typeof v === 'string'))]
+      .map((v) => /^(\d{1,15}):(\d{1,15})$/.exec(v)).filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ caseId: m[1]!, actionId: Number(m[2]) }));
+    const page = (content: ComponentChildren, status = 200) => renderPage(request, reply, {
+      title: 'Undo the bulk action', englishOnly: true, status, body: <>{inTraining(request) && <TrainingBanner />}{content}</>,
+    });
+    const problem = (message: string) => page(<><h1>Undo the bulk action</h1><div class="error-summary" role="alert" tabindex={-1}><p>{message}</p></div><p><a href={back}>Back to the queue</a></p></>, 400);
+    if (pairs.length === 0) return problem('There is nothing to undo: go back to the queue and make the change you need.');
+    if (pairs.length > MAX_BULK) return problem(`Undo at most ${MAX_BULK} changes at a time.`);
+    const key = idempotencyKeyOf(request, body);
+    if (!key) return problem('This form is out of date. Go back, reload the page and try again.');
+    const ctx = engineContextOf(request, config, keyring);
+    const actor = actorOf(request, await personDepartmentId(db, request));
+    const outcomes: BulkOutcome[] = [];
+    for (const { caseId, actionId } of pairs) {
+      try {
+        const loaded = await loadCase(db, config, request, caseId);
+        const result = await undoCaseAction(db, ctx, loaded.row.id, actionId, actor, `${key}:undo:${caseId}`);
+        outcomes.push({ id: Number(caseId), done: true, message: result.repeated ? 'Already undone (this form was sent before).' : 'Undone: put back as it was.' });
+      } catch (error) {
+        if (!(error instanceof DomainError)) request.log.error({ err: error, caseId }, 'bulk undo failed on one case');
+        outcomes.push({ id: Number(caseId), done: false, message: error instanceof DomainError ? error.message : 'Not undone: something went wrong on our side with this case. Look at it on its own page.' });
+      }
+    }
+    return page(<><h1>Undo the bulk action</h1><ResultTable outcomes={outcomes} verb="undone" /><p><a href={back}>Back to the queue</a></p></>);
+  });
+}
+
+/** What happened on each case, and how many changed (or were undone) and how many not. */
+function ResultTable({ outcomes, verb }: { outcomes: BulkOutcome[]; verb: 'changed' | 'undone' }) {
+  const done = outcomes.filter((o) => o.done).length;
+  const label = verb === 'changed' ? 'Changed' : 'Undone';
+  return (
+    <>
+      <div class="notice" role="status"><p>{casesCount(done)} {verb}{outcomes.length - done > 0 ? `; ${casesCount(outcomes.length - done)} not ${verb}` : ''}.</p></div>
+      <table class="bulk-result">
+        <caption class="visually-hidden">What happened on each case</caption>
+        <thead><tr><th scope="col">Case</th><th scope="col">Result</th><th scope="col">What changed</th></tr></thead>
+        <tbody>
+          {outcomes.map((o) => (
+            <tr key={o.id}><td><a href={`/staff/requests/${o.id}`}>#{o.id}</a></td><td>{o.done ? label : <strong>Not {verb}</strong>}</td><td>{o.message}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { caseActionsInOrder, findCaseRow } from '../cases/queries.js';
+import { undoRefusal, undoUntil } from '../cases/undo.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { Service, ServiceAttribute } from '../catalogue/types.js';
 import type { Config } from '../config.js';
@@ -27,7 +28,7 @@ import type { FieldErrors } from '../web/forms.js';
 import { actorOf, fillResponseTemplate } from './actions.js';
 import type { CaseView, ClockLine, DueLine } from './case-page.js';
 import { timeline } from './timeline.js';
-import { channelLabel, dueWords, workingTimeWords } from './words.js';
+import { channelLabel, dueWords, shortTime, workingTimeWords } from './words.js';
 import * as store from './store.js';
 
 /** Roles that work cases (and so may act on them); analysts and emergency officers only read. */
@@ -161,6 +162,10 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
   const actions = await caseActionsInOrder(db, row.id);
   const departments = await store.listDepartments(db);
   const history = await timeline(db, keyring, actions, { definition, departments, formatTime, extraUserIds: row.assigned_user_id !== null ? [row.assigned_user_id] : [] });
+  // The person's own last change, while they can still undo it (see cases/undo.ts).
+  const last = actions.at(-1);
+  const undoable = last && caseWorkingRoles.includes(person.role) && undoRefusal(last, last.id, actor, now, definition) === null ? last : null;
+  const undo = undoable ? { actionId: undoable.id, what: history.lines.find((l) => l.id === undoable.id)?.what ?? 'your last change', until: shortTime(undoUntil(undoable), config.jurisdiction.timeZone) } : null;
   const media = await store.caseMedia(db, row.id);
   const canAct = caseWorkingRoles.includes(person.role);
   const templates = canAct ? await store.templatesFor(db, config.jurisdiction.id, loaded.departmentId) : [];
@@ -198,7 +203,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     canAct, transitions,
     people: canAct ? await store.caseWorkers(db, keyring, loaded.departmentId) : [],
     departments: canAct ? departments : [], templates, candidates, publicText, templateId: chosen ? String(chosen.id) : '',
-    values: extras.values ?? {}, errors: extras.errors ?? {}, done: extras.done ?? null,
+    values: extras.values ?? {}, errors: extras.errors ?? {}, done: extras.done ?? null, undo,
     training: inTraining(request), csrf: person.csrfToken, idempotencyKey: newIdempotencyKey(),
     liveUrl: `/staff/events?topic=staff:case:${row.id}`,
     map: { tiles: request.server.site.map.tileUrl, attribution: request.server.site.map.attribution },

@@ -56,6 +56,8 @@ export interface CaseView {
   values: Record<string, string>;
   errors: FieldErrors;
   done: string | null;
+  /** The person's own last change, while they can still undo it. */
+  undo: { actionId: number; what: string; until: string } | null;
   training: boolean;
   csrf: string;
   idempotencyKey: string;
@@ -72,6 +74,20 @@ function ActionForm({ view, action, children, label, id, buttonClass, shortcut }
       <input type="hidden" name="action" value={action} />
       {children}
       <button type="submit" class={buttonClass} data-shortcut={shortcut}>{label}</button>
+    </form>
+  );
+}
+
+/** "Undo" for the person's own last change: a plain form, so it works without JavaScript. */
+function UndoForm({ view }: { view: CaseView }) {
+  const undo = view.undo!;
+  return (
+    <form method="post" action={`/staff/requests/${view.id}/undo`} class="undo-form" novalidate>
+      <input type="hidden" name="_csrf" value={view.csrf} />
+      <input type="hidden" name="idempotency_key" value={`${view.idempotencyKey}-undo`} />
+      <input type="hidden" name="action_id" value={String(undo.actionId)} />
+      <p>Your last change: {undo.what}. You can undo it until {undo.until}, unless someone changes the case first.</p>
+      <button type="submit" class="secondary" id="undo">Undo this change</button>
     </form>
   );
 }
@@ -98,7 +114,8 @@ export function CasePage({ view }: { view: CaseView }) {
       <p class="case-nav"><a href="/staff" id="back-to-queue">Back to the queues</a> <span class="queue-steps" hidden></span></p>
       {v.training && <TrainingBanner />}
       <ErrorSummary errors={v.errors} />
-      {v.done && <div class="notice" role="status"><p>{v.done}</p></div>}
+      {v.done && <div class="notice" role="status"><p>{v.done}</p>{v.undo && <UndoForm view={v} />}</div>}
+      {!v.done && v.undo && <div class="notice undo-notice"><UndoForm view={v} /></div>}
       <div class="case-head">
         <h1>Case #{v.id}: {v.service}</h1>
         <ShortcutHelp page="case" />

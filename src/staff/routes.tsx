@@ -28,6 +28,8 @@ import { dueWords, shortTime } from './words.js';
 import { ContactPage } from './views.js';
 import { stepFor, StepPage, type CaseStep } from './confirm.js';
 import { findCaseRow } from '../cases/queries.js';
+import { undoCaseAction } from '../cases/undo.js';
+import { parseId } from '../platform/ids.js';
 
 export async function staffRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const staff = staffAccess;
@@ -95,7 +97,7 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
 
   app.get('/staff/requests/:id', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
-    const done = formText(request.query, 'done') as ActionKind | 'attachment';
+    const done = formText(request.query, 'done') as ActionKind | 'attachment' | 'undo';
     return showCase(request, reply, loaded, { templateId: formText(request.query, 'template'), done: doneMessages[done] ?? null });
   });
 
@@ -137,6 +139,23 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
       throw error;
     }
     return reply.redirect(`/staff/requests/${loaded.row.id}?done=${action}`, 303);
+  });
+
+  // Undo of the person's own last change (cases/undo.ts says when that is allowed).
+  app.post('/staff/requests/:id/undo', { config: staff, schema: { hide: true } }, async (request, reply) => {
+    const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
+    const actionId = parseId(formText(request.body, 'action_id'));
+    const key = idempotencyKeyOf(request, request.body);
+    const refuse = (message: string, status: number) => showCase(request, reply, loaded, { errors: { undo: message } }, status);
+    if (actionId === null) return refuse('Choose the change to undo.', 400);
+    if (!key) return refuse('This form is out of date. Reload the page and try again.', 400);
+    try {
+      await undoCaseAction(db, engineContextOf(request, config, keyring), loaded.row.id, actionId, actorOf(request, await personDepartmentId(db, request)), key);
+    } catch (error) {
+      if (error instanceof DomainError && error.kind !== 'unauthenticated') return refuse(error.message, httpStatusOf[error.kind]);
+      throw error;
+    }
+    return reply.redirect(`/staff/requests/${loaded.row.id}?done=undo`, 303);
   });
 
   /** The confirmation or completion step an action needs (see confirm.tsx), or null. */
