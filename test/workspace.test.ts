@@ -365,6 +365,64 @@ for (const database of databasesUnderTest()) {
       const nothing = await browser.post('/staff/bulk', { idempotency_key: key, bulk_action: 'claim' });
       assert.equal(nothing.status, 400);
       assert.match(nothing.html, /Select at least one case/);
+
+      // The reassignment can be undone from its result page, case by case.
+      assert.match(html, /<form method="post" action="\/staff\/bulk\/undo"/);
+      assert.match(html, /Undo all 2 changes/);
+      const undoBody = new URLSearchParams({ _csrf: browser.csrf, back: '/staff?queue=unassigned' });
+      for (const [name, value] of [...html.matchAll(/<input type="hidden" name="(idempotency_key|undo)" value="([^"]+)"\/>/g)].map((m) => [m[1]!, m[2]!])) undoBody.append(name, value);
+      assert.equal(undoBody.getAll('undo').length, 2, 'only the cases that changed');
+      const undone = await fetch(`${t.baseUrl}/staff/bulk/undo`, { method: 'POST', body: undoBody, headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}`, accept: 'text/html' } });
+      const undoneHtml = await undone.text();
+      assert.equal(undone.status, 200, undoneHtml);
+      assert.match(undoneHtml, /2 cases undone\./);
+      assert.match(undoneHtml, new RegExp(`#${a}</a></td><td>Undone</td>`));
+      assert.equal((await caseOf(a)).assigned_user_id, null, 'back with nobody');
+      assert.equal((await caseOf(b)).assigned_user_id, null);
+      await people.worker!.browser.get('/staff');
+      const refused = await people.worker!.browser.post('/staff/bulk/undo', { idempotency_key: key, undo: undoBody.getAll('undo')[0]! });
+      assert.match(refused.html, /Not undone<\/strong><\/td><td>Only the person who made a change can undo it/, 'someone else cannot undo it');
+      const empty = await browser.post('/staff/bulk/undo', { idempotency_key: key, undo: 'nonsense' });
+      assert.equal(empty.status, 400);
+    });
+
+    test('bulk take and bulk priority act at once and can be undone; a closure is undone from the case page by its maker only', async () => {
+      const a = await report(POTHOLE, 'Take one');
+      const b = await report(POTHOLE, 'Take two');
+      const { browser } = people.worker!;
+      const queue = await browser.get('/staff?queue=department');
+      const key = /name="idempotency_key" value="([^"]+)"/.exec(queue.html)![1]!;
+      const priorityBefore = (await caseOf(a)).priority;
+      const urgent = await browser.post('/staff/bulk', { idempotency_key: `${key}p`, bulk_action: 'set_priority', priority: 'urgent', case: String(a) });
+      assert.equal(urgent.status, 200, urgent.html);
+      assert.match(urgent.html, /1 case changed\./);
+      assert.match(urgent.html, new RegExp(`#${a}</a></td><td>Changed</td><td>Priority changed from`));
+      assert.match(urgent.html, /Undo this change/);
+      const undoKey = /action="\/staff\/bulk\/undo"[\s\S]*?name="idempotency_key" value="([^"]+)"/.exec(urgent.html)![1]!;
+      const pair = /name="undo" value="([^"]+)"/.exec(urgent.html)![1]!;
+      assert.equal((await browser.post('/staff/bulk/undo', { idempotency_key: undoKey, undo: pair })).status, 200);
+      assert.equal((await caseOf(a)).priority, priorityBefore);
+
+      // Mark as fixed (its confirm page stays: it asks for the residents' update), then undo it from the case page.
+      const fix = await act('worker', b, 'transition-fix', { action: 'transition', transition: 'fix' });
+      const stepKey = /name="idempotency_key" value="([^"]+)"/.exec(fix.response.html)![1]!;
+      assert.equal((await browser.post(`/staff/requests/${b}/actions`, { idempotency_key: stepKey, action: 'transition', transition: 'fix', confirmed: '1' })).status, 303);
+      assert.equal((await caseOf(b)).status, 'closed');
+      const page = await browser.get(`/staff/requests/${b}`);
+      assert.match(page.html, /Your last change: Moved from New to Fixed\. You can undo it until \d{1,2}:\d{2}/);
+      assert.doesNotMatch((await people.colleague!.browser.get(`/staff/requests/${b}`)).html, /Undo this change/, 'only its maker is offered the undo');
+      const form = /action="\/staff\/requests\/\d+\/undo"[\s\S]*?name="idempotency_key" value="([^"]+)"[\s\S]*?name="action_id" value="(\d+)"/.exec(page.html)!;
+      const undone = await browser.post(`/staff/requests/${b}/undo`, { idempotency_key: form[1]!, action_id: form[2]! });
+      assert.equal(undone.status, 303, undone.html);
+      assert.equal((await caseOf(b)).status, 'open');
+      assert.equal((await caseOf(b)).state, 'submitted');
+      const after = await browser.follow(undone);
+      assert.match(after.html, /Your change was undone/);
+      assert.match(after.html, /Undone: moved back from Fixed to New/);
+      const again = await browser.post(`/staff/requests/${b}/undo`, { idempotency_key: `${form[1]!}x`, action_id: form[2]! });
+      assert.equal(again.status, 409, 'an undone change cannot be undone twice');
+      assert.match(again.html, /changed since/);
+      assert.equal((await browser.post(`/staff/requests/${b}/undo`, { idempotency_key: form[1]!, action_id: 'x' })).status, 400);
     });
   });
 }

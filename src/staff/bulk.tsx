@@ -24,7 +24,7 @@ import { loadCase, newIdempotencyKey, personDepartmentId, servicesByCode, staffA
 import { undoableAction, undoCaseAction, UNDO_WINDOW_MS } from '../cases/undo.js';
 import * as store from './store.js';
 import { TrainingBanner } from './views.js';
-import { casesCount, priorityLabel, shortTime } from './words.js';
+import { casesCount, clockTime, priorityLabel } from './words.js';
 
 export const MAX_BULK = 200;
 
@@ -181,7 +181,7 @@ export function bulkRoutes(app: FastifyInstance, { db, config, keyring }: RouteD
             <input type="hidden" name="idempotency_key" value={newIdempotencyKey()} />
             <input type="hidden" name="back" value={back} />
             {undoable.map((o) => <input key={o.id} type="hidden" name="undo" value={`${o.id}:${o.undoable!}`} />)}
-            <p>Made by mistake? You can undo {undoable.length === 1 ? 'this change' : `these ${undoable.length} changes`} until {shortTime(new Date(Date.now() + UNDO_WINDOW_MS).toISOString(), config.jurisdiction.timeZone)}, on each case nobody has changed since.</p>
+            <p>Made by mistake? You can undo {undoable.length === 1 ? 'this change' : `these ${undoable.length} changes`} until {clockTime(new Date(Date.now() + UNDO_WINDOW_MS).toISOString(), config.jurisdiction.timeZone)}, on each case nobody has changed since.</p>
             <button type="submit" class="secondary">Undo {undoable.length === 1 ? 'this change' : `all ${undoable.length} changes`}</button>
           </form>
         )}

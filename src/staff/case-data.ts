@@ -28,7 +28,7 @@ import type { FieldErrors } from '../web/forms.js';
 import { actorOf, fillResponseTemplate } from './actions.js';
 import type { CaseView, ClockLine, DueLine } from './case-page.js';
 import { timeline } from './timeline.js';
-import { channelLabel, dueWords, shortTime, workingTimeWords } from './words.js';
+import { channelLabel, clockTime, dueWords, workingTimeWords } from './words.js';
 import * as store from './store.js';
 
 /** Roles that work cases (and so may act on them); analysts and emergency officers only read. */
@@ -165,7 +165,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
   // The person's own last change, while they can still undo it (see cases/undo.ts).
   const last = actions.at(-1);
   const undoable = last && caseWorkingRoles.includes(person.role) && undoRefusal(last, last.id, actor, now, definition) === null ? last : null;
-  const undo = undoable ? { actionId: undoable.id, what: history.lines.find((l) => l.id === undoable.id)?.what ?? 'your last change', until: shortTime(undoUntil(undoable), config.jurisdiction.timeZone) } : null;
+  const undo = undoable ? { actionId: undoable.id, what: history.lines.find((l) => l.id === undoable.id)?.what ?? 'your last change', until: clockTime(undoUntil(undoable), config.jurisdiction.timeZone) } : null;
   const media = await store.caseMedia(db, row.id);
   const canAct = caseWorkingRoles.includes(person.role);
   const templates = canAct ? await store.templatesFor(db, config.jurisdiction.id, loaded.departmentId) : [];

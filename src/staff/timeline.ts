@@ -35,7 +35,7 @@ export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[]
   const parsed = actions.map((a) => {
     let details: Record<string, unknown> = {};
     try { details = JSON.parse(a.details) as Record<string, unknown>; } catch { /* an unreadable detail hides nothing else */ }
-    for (const key of ['from', 'assignee', 'assigneeBefore']) if (typeof details[key] === 'number' && a.action !== 'set_priority' && a.action !== 'move_department') ids.push(details[key]);
+    for (const key of ['from', 'assignee', 'assigneeBefore']) if (typeof details[key] === 'number' && a.action !== 'set_priority' && a.action !== 'move_department' && details.undone !== 'set_priority') ids.push(details[key]);
     if (a.action === 'move_department' && typeof details.assigneeBefore === 'number') ids.push(details.assigneeBefore);
     const actorId = userIdOf(a.actor);
     if (actorId !== null) ids.push(actorId);
@@ -77,6 +77,11 @@ export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[]
       case 'suspend_clock': what = `${clockName(d.clock)} paused`; detail = typeof d.reason === 'string' ? `Reason: ${d.reason}` : null; break;
       case 'resume_clock': what = `${clockName(d.clock)} restarted`; break;
       case 'extend_clock': what = `${clockName(d.clock)} extended by ${workingTimeWords(Number(d.minutes) || 0)}`; detail = typeof d.reason === 'string' ? `Reason: ${d.reason}` : null; break;
+      case 'undo':
+        what = d.undone === 'set_priority' ? `Undone: priority back from ${priorityLabel(String(d.from ?? ''))} to ${priorityLabel(String(d.to ?? ''))}`
+          : d.undone === 'transition' ? `Undone: moved back ${moved(d.from, d.to)}`
+            : `Undone: assigned back to ${person(d.assignee ?? null)} (was ${person(d.from ?? null)})`;
+        break;
       case 'attachment_added': what = 'File attached'; break;
       case 'reopened': what = `Reopened${stateChange ? `, ${stateChange}` : ''}`; break;
       case 'status_update': what = `Status update${stateChange ? `: ${stateChange}` : ''}`; break;

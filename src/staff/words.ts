@@ -57,3 +57,8 @@ export function shortTime(iso: string, timeZone: string, now = new Date()): stri
   }
   return format.format(new Date(iso)).replace(/^(\w{3}),/, '$1');
 }
+
+/** The time of day in the council's zone, "14:05": for a deadline minutes away (an undo). */
+export function clockTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
