@@ -197,7 +197,41 @@ for (const database of databasesUnderTest()) {
         assert.equal((await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', id).executeTakeFirstOrThrow()).assigned_user_id, Number(helper.id));
         assert.match(await page.locator('tr', { has: page.getByRole('link', { name: `#${id}` }) }).textContent() ?? '', /Assigned to Hana Helper \(was nobody\)/);
       }
+      // Made by mistake: undone from the result page, case by case.
+      if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/bulk-result-1366.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Undo all 3 changes' }).click();
+      await page.getByText('3 cases undone.').waitFor();
+      await noViolations(page, 'the bulk undo result');
+      for (const id of chosen) assert.equal((await t.db.selectFrom('cases').select('assigned_user_id').where('id', '=', id).executeTakeFirstOrThrow()).assigned_user_id, null, 'back with nobody');
       await context.close();
+    });
+
+    test('at 390 px the queue is a list of compact cards: no sideways scrolling, still a table to assistive technology', async () => {
+      const worker = await createUser(t.db, t.keyring, { email: 'phone.worker@council.example', role: 'case_worker', departmentCode: 'roads' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
+      for (let i = 0; i < 5; i++) await report(`Pothole seen from a phone ${i}`);
+      const { token } = await startSession(t.db, Number(worker.id), { limits: limitsFor('case_worker'), secondFactor: true });
+      for (const width of [390, 1366]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 } });
+        await context.route((url) => !url.href.startsWith(t.baseUrl), (route) => route.fulfill({ status: 204 }));
+        await context.addCookies([{ name: 'townhall_session', value: token, url: t.baseUrl }]);
+        const page = await context.newPage();
+        await page.goto(`${t.baseUrl}/staff?queue=department`);
+        if (process.env.SHOT_DIR) {
+          await page.screenshot({ path: `${process.env.SHOT_DIR}/queue-${width}.png` });
+          if (width === 390) await page.screenshot({ path: `${process.env.SHOT_DIR}/queue-390-bulk.png`, clip: { x: 0, y: (await page.locator(".bulk-bar").boundingBox())!.y - 20, width: 390, height: 700 }, fullPage: true });
+        }
+        const table = page.getByRole('table', { name: /My department/ });
+        assert.ok(await table.getByRole('row').count() > 5, 'rows are rows');
+        assert.equal(await table.getByRole('columnheader').count(), 8, 'and the column headers stay');
+        const wrap = await page.locator('.table-wrap').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+        if (width === 390) {
+          assert.ok(wrap.scroll <= wrap.client, `no sideways scrolling at 390 px (${wrap.scroll} > ${wrap.client})`);
+          const row = await page.locator('table.queue tbody tr').first().boundingBox();
+          assert.ok(row && row.height < 120, `a case is a compact card (${row?.height} px)`);
+          assert.deepEqual(await axeViolations(page), [], 'the queue at 390 px');
+        }
+        await context.close();
+      }
     });
   });
 }

@@ -17,7 +17,7 @@ import { extendClock, resumeClock, suspendClock } from '../sla/clocks.js';
 import { isTrainingJurisdiction } from '../training/space.js';
 import { calendarForCase } from '../workflow/entry.js';
 import { planAction } from '../workflow/plan.js';
-import type { CaseActionInput, CaseActionResult, WorkflowActor } from '../workflow/types.js';
+import type { CaseActionInput, CaseActionResult, CaseInHand, WorkflowActor } from '../workflow/types.js';
 import { caseEvents, caseWorkflow } from '../workflow/workflow.js';
 import { copyFollowers } from './followers.js';
 import { enterState, type CaseContext } from './lifecycle.js';
@@ -41,22 +41,41 @@ const KEY_PREFIX = 'staff:';
  * Runs in the caller's transaction when given one.
  */
 export async function performCaseAction(db: DB, ctx: EngineContext, caseId: number, input: CaseActionInput, actor: WorkflowActor, idempotencyKey: string): Promise<CaseActionResult> {
+  return inCaseChange(db, caseId, idempotencyKey, (trx, key) => perform(trx, ctx, caseId, input, actor, key));
+}
+
+/**
+ * Runs one change to a case in a transaction (the caller's, when given one), with its checked
+ * and prefixed idempotency key: what performing an action and undoing one share.
+ */
+export async function inCaseChange(db: DB, caseId: number, idempotencyKey: string, change: (trx: DB, key: string) => Promise<CaseActionResult>): Promise<CaseActionResult> {
   const key = idempotencyKey.trim();
   if (!key || key.length > 200) throw invalid('Each change needs a key of 1 to 200 characters, so that sending it twice does it once. Reload the page and try again.');
   if (!Number.isSafeInteger(caseId)) throw notFound(`There is no case ${String(caseId)}.`);
-  const run = (trx: DB) => perform(trx, ctx, caseId, input, actor, KEY_PREFIX + key);
+  const run = (trx: DB) => change(trx, KEY_PREFIX + key);
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
-async function perform(trx: DB, ctx: EngineContext, caseId: number, input: CaseActionInput, actor: WorkflowActor, key: string): Promise<CaseActionResult> {
-  await lockCases(trx, input.kind === 'merge' && Number.isSafeInteger(input.intoCaseId) ? [caseId, input.intoCaseId] : [caseId]);
+/**
+ * Locks the case (and any other it names) and reads it; when this key was used before, the
+ * earlier result instead (a form sent twice acts once).
+ */
+export async function caseToChange(trx: DB, ctx: Pick<EngineContext, 'jurisdictionId'>, caseId: number, key: string, alsoLock: number[] = []): Promise<{ current: CaseInHand } | { repeated: CaseActionResult }> {
+  await lockCases(trx, [caseId, ...alsoLock]);
   const current = await findCase(trx, ctx.jurisdictionId, caseId);
   if (!current) throw notFound(`There is no case ${caseId}.`);
   const earlier = await actionByIdempotencyKey(trx, key);
   if (earlier) {
     if (earlier.case_id !== caseId) throw conflict('That form was already sent for another case. Reload the page and try again.');
-    return { caseId, actionId: earlier.id, repeated: true };
+    return { repeated: { caseId, actionId: earlier.id, repeated: true } };
   }
+  return { current };
+}
+
+async function perform(trx: DB, ctx: EngineContext, caseId: number, input: CaseActionInput, actor: WorkflowActor, key: string): Promise<CaseActionResult> {
+  const found = await caseToChange(trx, ctx, caseId, key, input.kind === 'merge' && Number.isSafeInteger(input.intoCaseId) ? [input.intoCaseId] : []);
+  if ('repeated' in found) return found.repeated;
+  const current = found.current;
 
   const version = await caseWorkflow(trx, current);
   const definition = version.definition;

@@ -13,7 +13,7 @@ import { appendAudit, caseActionEntry } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import type { CaseRow, CaseUpdate } from '../db/schema.js';
 import { caseChanged, withdrawCaseMessages } from '../notifications/case-updates.js';
-import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
+import { conflict, forbidden, invalid } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
 import { restartClocksStoppedAt } from '../sla/clocks.js';
@@ -22,9 +22,9 @@ import { stateOf } from '../workflow/definition.js';
 import { checkActor } from '../workflow/plan.js';
 import type { CaseActionResult, WorkflowActor, WorkflowDefinition } from '../workflow/types.js';
 import { caseEvents, caseWorkflow } from '../workflow/workflow.js';
-import type { EngineContext } from './actions.js';
+import { caseToChange, inCaseChange, type EngineContext } from './actions.js';
 import { reporterToTell } from './reporters.js';
-import { actionByIdempotencyKey, auditViewOfCase, caseActionById, findCase, insertAction, latestActionIdOf, lockCases, refreshCaseDueAt, updateCase } from './store.js';
+import { auditViewOfCase, caseActionById, findCase, insertAction, latestActionIdOf, refreshCaseDueAt, updateCase } from './store.js';
 
 /** How long a change can be undone. */
 export const UNDO_WINDOW_MS = 10 * 60_000;
@@ -71,8 +71,6 @@ export async function undoableAction(db: DB, caseId: number, actor: Pick<Workflo
   return action && undoRefusal(action, latest, actor, now, definition) === null ? action : null;
 }
 
-const KEY_PREFIX = 'staff:';
-
 /**
  * Undoes one action: checks it may be undone (see undoRefusal), appends the reversing action
  * with its idempotency key, puts the case's changed fields back as the audit entry of the undone
@@ -80,23 +78,14 @@ const KEY_PREFIX = 'staff:';
  * messages, audits and publishes the live events, all in one transaction.
  */
 export async function undoCaseAction(db: DB, ctx: EngineContext, caseId: number, actionId: number, actor: WorkflowActor, idempotencyKey: string): Promise<CaseActionResult> {
-  const key = idempotencyKey.trim();
-  if (!key || key.length > 200) throw invalid('Each change needs a key of 1 to 200 characters, so that sending it twice does it once. Reload the page and try again.');
-  if (!Number.isSafeInteger(caseId)) throw notFound(`There is no case ${String(caseId)}.`);
   if (!Number.isSafeInteger(actionId)) throw invalid('Choose the change to undo.');
-  const run = (trx: DB) => undo(trx, ctx, caseId, actionId, actor, KEY_PREFIX + key);
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
+  return inCaseChange(db, caseId, idempotencyKey, (trx, key) => undo(trx, ctx, caseId, actionId, actor, key));
 }
 
 async function undo(trx: DB, ctx: EngineContext, caseId: number, actionId: number, actor: WorkflowActor, key: string): Promise<CaseActionResult> {
-  await lockCases(trx, [caseId]);
-  const current = await findCase(trx, ctx.jurisdictionId, caseId);
-  if (!current) throw notFound(`There is no case ${caseId}.`);
-  const earlier = await actionByIdempotencyKey(trx, key);
-  if (earlier) {
-    if (earlier.case_id !== caseId) throw conflict('That form was already sent for another case. Reload the page and try again.');
-    return { caseId, actionId: earlier.id, repeated: true };
-  }
+  const found = await caseToChange(trx, ctx, caseId, key);
+  if ('repeated' in found) return found.repeated;
+  const current = found.current;
   checkActor(actor, current, 'assign');
   const action = await caseActionById(trx, caseId, actionId);
   if (!action) throw notFound(`Case ${caseId} has no change ${actionId} to undo.`);

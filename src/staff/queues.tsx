@@ -88,7 +88,7 @@ function SortHeading({ view, label, sorts }: { view: QueueView; label: string; s
   const next = current ? sorts[(sorts.indexOf(current) + 1) % sorts.length]! : sorts[0]!;
   const arrow = current ? (current.direction === 'ascending' ? ' ▲' : ' ▼') : '';
   return (
-    <th scope="col" aria-sort={current?.direction}>
+    <th scope="col" role="columnheader" aria-sort={current?.direction}>
       <a href={queueHref({ ...f, sort: next.sort })}>{label}<span aria-hidden="true">{arrow}</span><span class="visually-hidden">{`, sort ${sortNames[next.sort].toLowerCase()}`}</span></a>
     </th>
   );
@@ -157,27 +157,28 @@ export function QueuePage({ view }: { view: QueueView }) {
         <input type="hidden" name="back" value={queueHref(f)} />
         {view.lines.length === 0 ? <p data-staff-live={view.liveUrl}>There are no cases in this queue{f.q ? ' that match your search' : ''}.</p> : (
           <TableWrap label="Cases">
-            <table data-staff-live={view.liveUrl} class="queue" id="queue-table">
+            {/* The roles are the table's own, written out: on a phone the rows are laid out as cards (staff.css), which some browsers take as no longer a table. */}
+            <table data-staff-live={view.liveUrl} class="queue" id="queue-table" role="table">
               <caption class="visually-hidden">{title}: {casesCount(view.lines.length)} on this page</caption>
-              <thead><tr>
-                <th scope="col"><span class="visually-hidden">Select</span></th>
+              <thead role="rowgroup"><tr role="row">
+                <th scope="col" role="columnheader"><span class="visually-hidden">Select</span></th>
                 <SortHeading view={view} label="Reference" sorts={[{ sort: 'newest', direction: 'descending' }, { sort: 'oldest', direction: 'ascending' }]} />
-                <th scope="col">Service</th><th scope="col">Address</th><th scope="col">State</th>
+                <th scope="col" role="columnheader">Service</th><th scope="col" role="columnheader">Address</th><th scope="col" role="columnheader">State</th>
                 <SortHeading view={view} label="Priority" sorts={[{ sort: 'priority', direction: 'descending' }]} />
-                <th scope="col">Assigned to</th>
+                <th scope="col" role="columnheader">Assigned to</th>
                 <SortHeading view={view} label="Due" sorts={[{ sort: 'due', direction: 'ascending' }]} />
               </tr></thead>
-              <tbody>
+              <tbody role="rowgroup">
                 {view.lines.map((c) => (
-                  <tr key={c.id} data-case={String(c.id)} class={c.overdue ? 'overdue' : undefined}>
-                    <td><input type="checkbox" name="case" value={String(c.id)} id={`case-${c.id}`} aria-label={`Select case ${c.id}`} /></td>
-                    <td><a href={`/staff/requests/${c.id}`} class="case-link">#{c.id}</a></td>
-                    <td>{c.service}</td>
-                    <td><span class="clip" title={c.address}>{c.address}</span></td>
-                    <td>{c.state}</td>
-                    <td class={`priority priority-${c.priority}`}>{priorityLabel(c.priority)}</td>
-                    <td>{c.assignee || <span class="hint">Nobody</span>}</td>
-                    <td class="due">
+                  <tr key={c.id} data-case={String(c.id)} class={c.overdue ? 'overdue' : undefined} role="row">
+                    <td role="cell"><input type="checkbox" name="case" value={String(c.id)} id={`case-${c.id}`} aria-label={`Select case ${c.id}`} /></td>
+                    <td role="cell"><a href={`/staff/requests/${c.id}`} class="case-link">#{c.id}</a></td>
+                    <td role="cell">{c.service}</td>
+                    <td role="cell"><span class="clip" title={c.address}>{c.address}</span></td>
+                    <td role="cell">{c.state}</td>
+                    <td role="cell" class={`priority priority-${c.priority}`}>{priorityLabel(c.priority)}</td>
+                    <td role="cell">{c.assignee || <span class="hint">Nobody</span>}</td>
+                    <td role="cell" class="due">
                       {c.dueWords ? <><strong class={c.overdue ? 'late' : c.dueSoon ? 'soon' : undefined}>{c.dueWords[0]!.toUpperCase() + c.dueWords.slice(1)}</strong> <span class="hint">{c.due}</span></> : (c.due || <span class="hint">No due date</span>)}
                     </td>
                   </tr>
@@ -221,39 +222,14 @@ function BulkControls({ view }: { view: QueueView }) {
   return (
     <fieldset class="bulk-bar">
       <legend>Do this to the selected cases</legend>
-      <div class="bulk-action">
-        <label for="bulk-assignee">Assign to</label>
-        <select id="bulk-assignee" name="assignee">
-          <option value="">Choose a person</option>
-          <option value="none">Nobody (unassign)</option>
-          {view.people.map((p) => <option key={p.id} value={String(p.id)}>{p.name}</option>)}
-        </select>
-        <button type="submit" name="bulk_action" value="assign">Assign</button>
-      </div>
-      <div class="bulk-action">
-        <label for="bulk-priority">Priority</label>
-        <select id="bulk-priority" name="priority">
-          <option value="">Choose a priority</option>
-          {priorities.map((p) => <option key={p} value={p}>{priorityLabel(p)}</option>)}
-        </select>
-        <button type="submit" name="bulk_action" value="set_priority" class="secondary">Set priority</button>
-      </div>
-      <div class="bulk-action">
-        <label for="bulk-transition">Step</label>
-        <select id="bulk-transition" name="transition">
-          <option value="">Choose a step</option>
-          {view.transitions.map((t) => <option key={t.code} value={t.code}>{t.label}</option>)}
-        </select>
-        <button type="submit" name="bulk_action" value="transition" class="secondary">Move on</button>
-      </div>
-      <div class="bulk-action">
-        <label for="bulk-department">Department</label>
-        <select id="bulk-department" name="department">
-          <option value="">Choose a department</option>
-          {view.departments.map((d) => <option key={d.id} value={String(d.id)}>{d.name}</option>)}
-        </select>
-        <button type="submit" name="bulk_action" value="move_department" class="secondary">Move</button>
-      </div>
+      <BulkChoice name="assignee" label="Assign to" placeholder="Choose a person" action="assign" button="Assign" primary
+        options={[{ value: 'none', label: 'Nobody (unassign)' }, ...view.people.map((p) => ({ value: String(p.id), label: p.name }))]} />
+      <BulkChoice name="priority" label="Priority" placeholder="Choose a priority" action="set_priority" button="Set priority"
+        options={priorities.map((p) => ({ value: p, label: priorityLabel(p) }))} />
+      <BulkChoice name="transition" label="Step" placeholder="Choose a step" action="transition" button="Move on"
+        options={view.transitions.map((t) => ({ value: t.code, label: t.label }))} />
+      <BulkChoice name="department" label="Department" placeholder="Choose a department" action="move_department" button="Move"
+        options={view.departments.map((d) => ({ value: String(d.id), label: d.name }))} />
       <div class="bulk-action grow">
         <label for="bulk-reason">Reason (for a move, or a step that needs one)</label>
         <input id="bulk-reason" name="reason" type="text" />
@@ -262,5 +238,21 @@ function BulkControls({ view }: { view: QueueView }) {
         <button type="submit" name="bulk_action" value="claim" class="secondary">Take them myself</button>
       </div>
     </fieldset>
+  );
+}
+
+/** One bulk action that needs a choice: its list (the first option asks for one) and its own button. */
+function BulkChoice({ name, label, placeholder, options, action, button, primary }: {
+  name: string; label: string; placeholder: string; options: Array<{ value: string; label: string }>; action: string; button: string; primary?: boolean;
+}) {
+  return (
+    <div class="bulk-action">
+      <label for={`bulk-${name}`}>{label}</label>
+      <select id={`bulk-${name}`} name={name}>
+        <option value="">{placeholder}</option>
+        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+      <button type="submit" name="bulk_action" value={action} class={primary ? undefined : 'secondary'}>{button}</button>
+    </div>
   );
 }
