@@ -13,7 +13,7 @@ import { appendAudit, caseActionEntry } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import type { CaseRow, CaseUpdate } from '../db/schema.js';
 import { caseChanged, withdrawCaseMessages } from '../notifications/case-updates.js';
-import { conflict, forbidden, invalid } from '../platform/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
 import { restartClocksStoppedAt } from '../sla/clocks.js';
