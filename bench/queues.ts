@@ -5,6 +5,9 @@
  * over HTTP, as a signed-in case worker, for the first page of each queue and for a page deep
  * into the department queue (by its cursor), at 100,000 cases and again at 1,000,000.
  * Prints the p95 of each and the 1M / 100k ratio. Targets: p95 <= 300 ms, ratio <= 1.5.
+ * Then the queue queries alone, without HTTP (the median of each queue's first page and of its
+ * count, in the same database): on a shared, busy machine the pages' p95 is mostly waiting for
+ * a CPU, and these show what the database itself does as the cases grow.
  *
  * Run: npm run bench:queues            (SQLite, in a temporary folder)
  *      BENCH_POSTGRES_URL=postgres://... npm run bench:queues   (PostgreSQL, in a schema of its own, dropped after)
@@ -24,7 +27,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
-import { queueKinds, queuePhaseQuery } from '../src/staff/store.js';
+import { countQueryFor, queueKinds, queuePage, queuePhaseQuery } from '../src/staff/store.js';
 import { seedDemoCatalogue } from '../src/demo/seed.js';
 
 const TOTAL = Number(process.env.BENCH_CASES ?? 1_000_000);
@@ -185,12 +188,31 @@ async function measure(): Promise<Record<string, number>> {
   return p95;
 }
 
+/** The median milliseconds of each queue's first-page query and count query, straight to the database. */
+async function measureQueries(): Promise<Record<string, number>> {
+  const query = { jurisdictionId, scope: { departmentId: departmentIds[0]! }, userId: workers[0]![0]!, status: 'open' as const, sort: 'due' as const, now: new Date().toISOString() };
+  const median = async (run: () => Promise<unknown>) => {
+    for (let i = 0; i < 3; i++) await run();
+    const times: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) { const start = performance.now(); await run(); times.push(performance.now() - start); }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  };
+  const medians: Record<string, number> = {};
+  for (const kind of queueKinds) {
+    medians[`page: ${kind}`] = await median(() => queuePage(db, { ...query, kind }));
+    medians[`count: ${kind}`] = await median(() => countQueryFor(db, { ...query, kind }).execute());
+  }
+  return medians;
+}
+
 try {
   console.log(`Queue pages on ${dialectOf(db)}: ${REQUESTS} requests each, p95 in ms`);
   await seedTo(FIRST);
   const small = await measure();
+  const smallQueries = await measureQueries();
   await seedTo(TOTAL);
   const large = await measure();
+  const largeQueries = await measureQueries();
   // Search and "newest first" are shown for information: a text search scans the department's open
   // cases, and newest-first has no queue index; the targets are for the queues themselves.
   const informational = new Set(['search by address', 'sort: newest']);
@@ -206,6 +228,10 @@ try {
     console.log(`${name.padEnd(22)}${small[name]!.toFixed(1).padStart(16)}${large[name]!.toFixed(1).padStart(18)}${ratio.toFixed(2).padStart(8)}${informational.has(name) ? '  (information)' : ''}`);
   }
   console.log(`\nworst p95 ${worst.toFixed(1)} ms (target <= 300): ${worst <= 300 ? 'met' : 'MISSED'}; worst ratio ${worstRatio.toFixed(2)} (target <= 1.5): ${worstRatio <= 1.5 ? 'met' : 'MISSED'}`);
+  console.log(`\n${'query alone (median ms)'.padEnd(24)}${`@ ${FIRST.toLocaleString('en')}`.padStart(14)}${`@ ${TOTAL.toLocaleString('en')}`.padStart(16)}${'ratio'.padStart(8)}`);
+  for (const name of Object.keys(smallQueries)) {
+    console.log(`${name.padEnd(24)}${smallQueries[name]!.toFixed(2).padStart(14)}${largeQueries[name]!.toFixed(2).padStart(16)}${(largeQueries[name]! / smallQueries[name]!).toFixed(2).padStart(8)}`);
+  }
   // Which index each queue's query uses at this size (the planner's own choice, from its statistics).
   for (const kind of queueKinds) {
     const compiled = queuePhaseQuery(db, { jurisdictionId, kind, scope: { departmentId: departmentIds[0]! }, userId: workers[0]![0]!, status: 'open', sort: 'due', now: new Date().toISOString() }, 0, null, 51).compile();

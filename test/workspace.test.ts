@@ -371,7 +371,7 @@ for (const database of databasesUnderTest()) {
       assert.match(html, /<form method="post" action="\/staff\/bulk\/undo"/);
       assert.match(html, /Undo all 2 changes/);
       const undoBody = new URLSearchParams({ _csrf: browser.csrf, back: '/staff?queue=unassigned' });
-      for (const [name, value] of [...html.matchAll(/<input type="hidden" name="(idempotency_key|undo)" value="([^"]+)"\/>/g)].map((m) => [m[1]!, m[2]!])) undoBody.append(name, value);
+      for (const [name, value] of [...html.matchAll(/<input type="hidden" name="(idempotency_key|undo)" value="([^"]+)"\/>/g)].map((m) => [m[1]!, m[2]!] as const)) undoBody.append(name, value);
       assert.equal(undoBody.getAll('undo').length, 2, 'only the cases that changed');
       const undone = await fetch(`${t.baseUrl}/staff/bulk/undo`, { method: 'POST', body: undoBody, headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}`, accept: 'text/html' } });
       const undoneHtml = await undone.text();
