@@ -115,6 +115,16 @@ for (const database of databasesUnderTest()) {
       assert.match(await page.locator('dl.case-summary').textContent() ?? '', /Fixed/);
       const closed = await t.db.selectFrom('cases').select(['status', 'state']).where('id', '=', caseId).executeTakeFirstOrThrow();
       assert.deepEqual(closed, { status: 'closed', state: 'fixed' });
+      // Marked fixed by mistake: the case page offers to undo it, for its maker only, for a short time.
+      for (const width of [390, 1366]) {
+        await page.setViewportSize({ width, height: 900 });
+        if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/case-undo-${width}.png` });
+      }
+      await noViolations(page, 'the case page offering an undo');
+      await page.getByRole('button', { name: 'Undo this change' }).click();
+      await page.getByText('Your change was undone.').waitFor();
+      assert.match(await page.locator('ol.timeline li').first().textContent() ?? '', /Undone: moved back from Fixed to Action scheduled/);
+      assert.deepEqual(await t.db.selectFrom('cases').select(['status', 'state']).where('id', '=', caseId).executeTakeFirstOrThrow(), { status: 'open', state: 'action_scheduled' });
       await context.close();
 
       // The supervisor: an overdue case goes to another case worker.
