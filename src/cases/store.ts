@@ -63,6 +63,15 @@ export async function updateCase(trx: DB, id: number, changes: CaseUpdate): Prom
   return trx.updateTable('cases').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Sets only the columns whose value differs from the row as it stands (SQLite rewrites the index
+ * entries of every column an update names, changed or not), and gives the row as it is then.
+ */
+export async function updateChangedColumns(trx: DB, row: CaseRow, changes: CaseUpdate): Promise<CaseRow> {
+  const changed = Object.fromEntries(Object.entries(changes).filter(([column, value]) => value !== undefined && row[column as keyof CaseRow] !== value)) as CaseUpdate;
+  return Object.keys(changed).length === 0 ? row : updateCase(trx, row.id, changed);
+}
+
 /** Changes a case's columns without reading the row back (assignee, photo addresses, priority, due time). */
 export async function setCaseColumns(trx: DB, id: number, changes: CaseUpdate): Promise<void> {
   await trx.updateTable('cases').set(changes).where('id', '=', id).execute();
