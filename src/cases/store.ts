@@ -3,7 +3,7 @@
  * `case_actions`. Other modules read cases through the case module's functions.
  */
 import { dialectOf, type DB } from '../db/connection.js';
-import { compiledOnce } from '../db/compiled.js';
+import { compiledOnce, compiledPerShape } from '../db/compiled.js';
 import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Bounds } from '../config.js';
 import type { CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
@@ -53,9 +53,14 @@ export function auditViewOfCase(row: CaseRow) {
   };
 }
 
+/** Every submission inserts its case and, most often, its reporter: compiled once per set of columns. */
+const insertCaseQuery = compiledPerShape((db: DB, row: NewCase) => db.insertInto('cases').values(row).returningAll());
+const insertReporterQuery = compiledPerShape((db: DB, row: Insertable<CaseReporterTable>) => db.insertInto('case_reporters').values(row));
+
 export async function insertCase(trx: DB, row: NewCase, reporter: StoredReporter | null): Promise<CaseRow> {
-  const inserted = await trx.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
-  if (reporter) await trx.insertInto('case_reporters').values({ case_id: inserted.id, ...reporter }).execute();
+  const [inserted] = await insertCaseQuery(trx, row);
+  if (!inserted) throw new Error('The new case was not inserted.');
+  if (reporter) await insertReporterQuery(trx, { case_id: inserted.id, ...reporter });
   return inserted;
 }
 
