@@ -4,16 +4,16 @@
  * the staff workspace (a back office's status update, a resident's reopening).
  */
 import type { DB } from '../db/connection.js';
-import type { CaseRow } from '../db/schema.js';
+import type { CaseRow, CaseUpdate } from '../db/schema.js';
 import { notFound } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
 import { routeCase } from '../routing/routing.js';
-import { stopClock } from '../sla/clocks.js';
+import { earliestRunningDue, stopClock } from '../sla/clocks.js';
 import { runEntryActions, startClockFor, type EntryResult } from '../workflow/entry.js';
 import type { Priority, WorkflowDefinition, WorkflowState } from '../workflow/types.js';
 import { caseEvents, caseWorkflow, stateOf, workflowForService } from '../workflow/workflow.js';
-import { findCaseRow, refreshCaseDueAt, setCaseColumns, updateCase } from './store.js';
+import { findCaseRow, refreshCaseDueAt, setCaseColumns, updateChangedColumns } from './store.js';
 
 /** Where a case is worked: its jurisdiction, and the council's time zone for departments without a calendar. */
 export interface CaseContext {
@@ -43,7 +43,7 @@ export async function startCaseWorkflow(trx: DB, ctx: CaseContext, caseId: numbe
   priority?: Priority;
   /** The case as the caller has just written it in this transaction: not read again. */
   current?: CaseRow;
-} = {}): Promise<void> {
+} = {}): Promise<CaseRow> {
   const row = options.current?.id === caseId ? options.current : await findCaseRow(trx, ctx.jurisdictionId, caseId);
   if (!row) throw notFound(`There is no case ${caseId}.`);
   const version = await workflowForService(trx, ctx.jurisdictionId, row.service_code);
@@ -52,12 +52,18 @@ export async function startCaseWorkflow(trx: DB, ctx: CaseContext, caseId: numbe
   const departmentId = row.department_id
     ?? await routeCase(trx, ctx.jurisdictionId, { serviceCode: row.service_code, lat: row.lat, long: row.long })
     ?? await serviceDepartment(trx, ctx.jurisdictionId, row.service_code);
-  const started = await updateCase(trx, caseId, {
+  const changes: CaseUpdate = {
     workflow_version_id: version.id, department_id: departmentId, state: initial.code, status: initial.publicStatus,
     closed_at: initial.publicStatus === 'closed' ? row.requested_at : null,
     ...(options.priority ? { priority: options.priority } : {}),
-  });
-  await enterState(trx, version.definition, started, initial, ctx.timeZone, row.requested_at);
+  };
+  // The entry actions (clocks, assignee) need only the case's id and what is decided above, so
+  // they run first, and everything they decide is written to the case row in one update: each
+  // update of a case rewrites the entries of every queue index over the columns it sets.
+  const result = await runEntryActions(trx, version.definition, { ...row, ...changes } as CaseRow, initial, ctx.timeZone, row.requested_at);
+  if (result.assignee !== undefined) changes.assigned_user_id = result.assignee;
+  if (result.clocksChanged) changes.due_at = await earliestRunningDue(trx, caseId);
+  return updateChangedColumns(trx, row, changes);
 }
 
 async function serviceDepartment(trx: DB, jurisdictionId: string, serviceCode: string): Promise<number | null> {

@@ -3,7 +3,7 @@
  * `case_actions`. Other modules read cases through the case module's functions.
  */
 import { dialectOf, type DB } from '../db/connection.js';
-import { compiledOnce } from '../db/compiled.js';
+import { compiledOnce, compiledPerShape } from '../db/compiled.js';
 import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Bounds } from '../config.js';
 import type { CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
@@ -53,14 +53,28 @@ export function auditViewOfCase(row: CaseRow) {
   };
 }
 
+/** Every submission inserts its case and, most often, its reporter: compiled once per set of columns. */
+const insertCaseQuery = compiledPerShape((db: DB, row: NewCase) => db.insertInto('cases').values(row).returningAll());
+const insertReporterQuery = compiledPerShape((db: DB, row: Insertable<CaseReporterTable>) => db.insertInto('case_reporters').values(row));
+
 export async function insertCase(trx: DB, row: NewCase, reporter: StoredReporter | null): Promise<CaseRow> {
-  const inserted = await trx.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
-  if (reporter) await trx.insertInto('case_reporters').values({ case_id: inserted.id, ...reporter }).execute();
+  const [inserted] = await insertCaseQuery(trx, row);
+  if (!inserted) throw new Error('The new case was not inserted.');
+  if (reporter) await insertReporterQuery(trx, { case_id: inserted.id, ...reporter });
   return inserted;
 }
 
 export async function updateCase(trx: DB, id: number, changes: CaseUpdate): Promise<CaseRow> {
   return trx.updateTable('cases').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Sets only the columns whose value differs from the row as it stands (SQLite rewrites the index
+ * entries of every column an update names, changed or not), and gives the row as it is then.
+ */
+export async function updateChangedColumns(trx: DB, row: CaseRow, changes: CaseUpdate): Promise<CaseRow> {
+  const changed = Object.fromEntries(Object.entries(changes).filter(([column, value]) => value !== undefined && row[column as keyof CaseRow] !== value)) as CaseUpdate;
+  return Object.keys(changed).length === 0 ? row : updateCase(trx, row.id, changed);
 }
 
 /** Changes a case's columns without reading the row back (assignee, photo addresses, priority, due time). */

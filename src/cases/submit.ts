@@ -85,8 +85,8 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
       api_key_id: actor.apiKeyId ?? null,
     }, hasContact(input.contact) ? sealReporter(keyring, input.contact) : null);
     // Its workflow, department, assignee and clocks are part of the submission, not a later change.
-    if (!history) await startCaseWorkflow(trx, { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' }, inserted.id, { current: inserted });
-    let row = history ? inserted : (await store.findCaseRow(trx, jurisdiction.id, inserted.id))!;
+    // Its workflow start gives the row as it then stands: it is not read again.
+    let row = history ? inserted : await startCaseWorkflow(trx, { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' }, inserted.id, { current: inserted });
     await store.insertAction(trx, {
       caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: extras.idempotencyKey ?? null, status: history ? 'open' : row.status,
       state: history ? 'submitted' : row.state, description: null, mediaUrl: null, details: { channel }, isPublic: true, at,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
-import { compiledOnce } from './compiled.js';
+import { compiledOnce, compiledPerShape } from './compiled.js';
 import type { DB } from './connection.js';
 
 for (const database of databasesUnderTest()) {
@@ -36,6 +36,20 @@ for (const database of databasesUnderTest()) {
         assert.deepEqual(await byCodeOrId(trx, 'third', -1), [{ code: 'third', name: 'Third' }]);
         await sql`select 1`.execute(trx);
       });
+    });
+
+    // Each set of columns is its own statement; a column given as undefined is left out, so its default applies.
+    const insertDepartment = compiledPerShape((db: DB, row: { code: string; name: string; created_at: string; updated_at: string; assignment?: 'none' | 'round_robin' | 'least_loaded' }) =>
+      db.insertInto('departments').values(row).returning(['code', 'name', 'assignment']));
+
+    test('an insert compiled per set of columns puts each row\'s values in their columns', async () => {
+      const at = '2026-01-01T00:00:00.000Z';
+      assert.deepEqual(await insertDepartment(db, { code: 'fourth', name: 'Fourth', created_at: at, updated_at: at, assignment: 'round_robin' }),
+        [{ code: 'fourth', name: 'Fourth', assignment: 'round_robin' }]);
+      assert.deepEqual(await insertDepartment(db, { name: 'Fifth', code: 'fifth', updated_at: at, created_at: at, assignment: undefined }),
+        [{ code: 'fifth', name: 'Fifth', assignment: 'none' }]);
+      assert.deepEqual(await insertDepartment(db, { code: 'sixth', name: 'Sixth', created_at: at, updated_at: at, assignment: 'least_loaded' }),
+        [{ code: 'sixth', name: 'Sixth', assignment: 'least_loaded' }]);
     });
 
     test('a value the SQL never uses is refused, not silently dropped', async () => {

@@ -35,3 +35,32 @@ export function compiledOnce<V extends unknown[], R>(build: (db: DB, ...values: 
     return (await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters))).rows;
   };
 }
+
+/**
+ * `build`, compiled once per database and per set of columns given, and run with each call's
+ * values: for an insert of one row whose columns vary a little between callers (a handful of
+ * shapes), where compiledOnce would need every column as an argument. Columns given as
+ * undefined are left out, as Kysely leaves them out.
+ */
+export function compiledPerShape<T extends Record<string, unknown>, R>(build: (db: DB, row: T) => Compilable<R>): (db: DB, row: T) => Promise<R[]> {
+  const byDatabase = new WeakMap<object, Map<string, { sql: string; slots: Slot[] }>>();
+  return async (db, row) => {
+    const database = db.getExecutor().adapter;
+    let shapes = byDatabase.get(database);
+    if (!shapes) byDatabase.set(database, (shapes = new Map()));
+    const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+    const shape = columns.join(',');
+    let compiled = shapes.get(shape);
+    if (!compiled) {
+      const placeholders = Object.fromEntries(columns.map((column, index) => [column, new Placeholder(index)])) as T;
+      const query = build(db, placeholders).compile();
+      const slots = query.parameters.map((parameter): Slot => (parameter instanceof Placeholder ? { index: parameter.index } : { value: parameter }));
+      if (columns.some((_, index) => !slots.some((slot) => 'index' in slot && slot.index === index))) {
+        throw new Error(`A value given to a query compiled once does not reach its SQL: ${query.sql}`);
+      }
+      shapes.set(shape, (compiled = { sql: query.sql, slots }));
+    }
+    const parameters = compiled.slots.map((slot) => ('index' in slot ? row[columns[slot.index]!] : slot.value));
+    return (await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters))).rows;
+  };
+}

@@ -46,8 +46,9 @@ function compressed(acceptEncoding: string | undefined, reply: FastifyReply, pay
   if (!compressibleType.test(String(reply.getHeader('content-type') ?? ''))) return payload;
   // Whatever the size, a cache must keep the encodings apart.
   reply.header('vary', addVary(reply.getHeader('vary'), 'Accept-Encoding'));
+  // Most API answers are small: their size is counted, not copied into a buffer first.
+  if ((typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length) < MIN_COMPRESS_BYTES) return payload;
   const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  if (body.length < MIN_COMPRESS_BYTES) return payload;
   const codings = acceptedEncodings(acceptEncoding);
   const encoding = codings.has('br') ? 'br' : codings.has('gzip') || codings.has('x-gzip') ? 'gzip' : null;
   if (!encoding) return payload;

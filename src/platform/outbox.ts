@@ -16,6 +16,7 @@
  * the caller seals first (platform/crypto.ts): the outbox table must never hold it in clear.
  */
 import { sql } from 'kysely';
+import { compiledOnce } from '../db/compiled.js';
 import { dialectOf, type DB } from '../db/connection.js';
 import { nowIso } from './time.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -44,6 +45,12 @@ export interface OutboxMessage {
   lease?: string;
 }
 
+/** Every submission with an email queues one: compiled once. */
+const enqueueQuery = compiledOnce((db: DB, kind: string, payload: string, at: string, key: string | null) => db.insertInto('outbox')
+  .values({ kind, payload, created_at: at, sent_at: null, last_error: null, status: 'queued', next_attempt_at: at, idempotency_key: key })
+  .onConflict((oc) => oc.column('idempotency_key').doNothing())
+  .returning('id'));
+
 /**
  * Queues a message. Call it with the transaction of the change that causes the message. With an
  * idempotency key, a second message with the same key inserts nothing (on both databases) and
@@ -53,10 +60,7 @@ export async function enqueue(trx: DB, kind: string, payload: object, options: {
   if (!trx.isTransaction) throw new Error('outbox.enqueue needs the transaction of the change that causes the message, so both are saved or neither.');
   const at = nowIso();
   const key = options.idempotencyKey ?? null;
-  const row = await trx.insertInto('outbox')
-    .values({ kind, payload: JSON.stringify(payload), created_at: at, sent_at: null, last_error: null, status: 'queued', next_attempt_at: at, idempotency_key: key })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id').executeTakeFirst();
+  const [row] = await enqueueQuery(trx, kind, JSON.stringify(payload), at, key);
   if (row) return row.id;
   const existing = await trx.selectFrom('outbox').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
   return existing.id;

@@ -2,6 +2,7 @@
  * Routing: which department works a new case, and who in it gets the case.
  */
 import type { DB } from '../db/connection.js';
+import { compiledOnce } from '../db/compiled.js';
 import { settingsCache } from '../platform/settings-cache.js';
 import { areaContains, storedArea, type AreaGeometry } from './areas.js';
 
@@ -56,6 +57,23 @@ const assignmentOf = settingsCache(async (db: DB, departmentId: number) =>
 /** Roles whose members are given cases to work. */
 export const caseWorkingRoles = ['case_worker', 'supervisor'] as const;
 
+// Each submission to a department that assigns reads one of these: compiled once.
+/**
+ * The latest case each person holds (a larger id was given later), newest first down the
+ * (assigned_user_id, id) index: it stops at the first real case, however many the person holds.
+ */
+const latestCaseOfEach = compiledOnce((db: DB, departmentId: number) => db.selectFrom('users as u')
+  .select((eb) => ['u.id', eb.selectFrom('cases as c').select('c.id').whereRef('c.assigned_user_id', '=', 'u.id').where('c.jurisdiction_id', 'not like', '%.training')
+    .orderBy('c.id', 'desc').limit(1).as('score')])
+  .where('u.department_id', '=', departmentId).where('u.status', '=', 'active').where('u.role', 'in', [...caseWorkingRoles])
+  .orderBy('u.id'));
+/** How many open cases each person holds. */
+const openCasesOfEach = compiledOnce((db: DB, departmentId: number) => db.selectFrom('users as u')
+  .select((eb) => ['u.id', eb.selectFrom('cases as c').select((e) => e.fn.countAll().as('n')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.status', '=', 'open')
+    .where('c.jurisdiction_id', 'not like', '%.training').as('score')])
+  .where('u.department_id', '=', departmentId).where('u.status', '=', 'active').where('u.role', 'in', [...caseWorkingRoles])
+  .orderBy('u.id'));
+
 /** Who in the department gets a new case by its assignment rule (round-robin or least loaded); null: nobody (rule "none" or no one active). */
 export async function pickAssignee(db: DB, departmentId: number): Promise<number | null> {
   const assignment = await assignmentOf(db, departmentId);
@@ -63,19 +81,7 @@ export async function pickAssignee(db: DB, departmentId: number): Promise<number
   const roundRobin = assignment === 'round_robin';
   // Only the figure the rule needs: a least-loaded count reads each person's open cases, which round-robin never needs.
   // Real work only: practice cases in the training space never weigh on who gets the next case.
-  const people = await db.selectFrom('users as u')
-    .select((eb) => [
-      'u.id',
-      roundRobin
-        // The latest case the person holds (a larger id was given later), newest first down the
-        // (assigned_user_id, id) index: it stops at the first real case, however many the person holds.
-        ? eb.selectFrom('cases as c').select('c.id').whereRef('c.assigned_user_id', '=', 'u.id').where('c.jurisdiction_id', 'not like', '%.training')
-          .orderBy('c.id', 'desc').limit(1).as('score')
-        : eb.selectFrom('cases as c').select((e) => e.fn.countAll().as('n')).whereRef('c.assigned_user_id', '=', 'u.id').where('c.status', '=', 'open').where('c.jurisdiction_id', 'not like', '%.training').as('score'),
-    ])
-    .where('u.department_id', '=', departmentId).where('u.status', '=', 'active').where('u.role', 'in', [...caseWorkingRoles])
-    .orderBy('u.id')
-    .execute();
+  const people = await (roundRobin ? latestCaseOfEach : openCasesOfEach)(db, departmentId);
   if (people.length === 0) return null;
   // No case yet scores -1 for round-robin (first in line); a least-loaded count is never null.
   const scored = people.map((person) => ({ id: person.id, score: person.score === null ? -1 : Number(person.score) }));

@@ -7,7 +7,10 @@
  * working minutes; so the minutes used so far are (target + extended) - (working minutes from now
  * to due_at), and a suspended clock only needs the minutes it had used.
  */
+import type { Insertable } from 'kysely';
+import { compiledOnce, compiledPerShape } from '../db/compiled.js';
 import type { DB } from '../db/connection.js';
+import type { CaseClockTable } from '../db/schema.js';
 import { invalid } from '../platform/errors.js';
 import type { ClockKind } from '../workflow/types.js';
 import { addWorkingMinutes, workingMinutesBetween, type BusinessCalendar } from './calendar.js';
@@ -34,15 +37,20 @@ export interface StartClockOptions {
 
 /** The clock of that kind on the case that is not stopped (the latest one), if any. */
 async function openClock(trx: DB, caseId: number, kind: ClockKind) {
-  return trx.selectFrom('case_clocks').selectAll()
-    .where('case_id', '=', caseId).where('kind', '=', kind).where('status', '!=', 'stopped')
-    .orderBy('id', 'desc').executeTakeFirst();
+  return (await openClockQuery(trx, caseId, kind))[0];
 }
+
+// Every submission starts a clock: these are compiled once.
+const openClockQuery = compiledOnce((db: DB, caseId: number, kind: ClockKind) => db.selectFrom('case_clocks').selectAll()
+  .where('case_id', '=', caseId).where('kind', '=', kind).where('status', '!=', 'stopped')
+  .orderBy('id', 'desc').limit(1));
+const earliestRunningDueQuery = compiledOnce((db: DB, caseId: number) => db.selectFrom('case_clocks').select((eb) => eb.fn.min('due_at').as('due'))
+  .where('case_id', '=', caseId).where('status', '=', 'running'));
+const insertClockQuery = compiledPerShape((db: DB, row: Insertable<CaseClockTable>) => db.insertInto('case_clocks').values(row));
 
 /** The earliest due time of the case's running clocks (null: none running), as an ISO instant. */
 export async function earliestRunningDue(trx: DB, caseId: number): Promise<string | null> {
-  const row = await trx.selectFrom('case_clocks').select((eb) => eb.fn.min('due_at').as('due'))
-    .where('case_id', '=', caseId).where('status', '=', 'running').executeTakeFirst();
+  const [row] = await earliestRunningDueQuery(trx, caseId);
   const due = row?.due ?? null;
   return due === null ? null : new Date(due as string).toISOString();
 }
@@ -65,12 +73,12 @@ export async function startClock(trx: DB, caseId: number, kind: ClockKind, targe
   if (existing) await trx.updateTable('case_clocks').set({ status: 'stopped', stopped_at: at, due_at: null, warn_due_at: null }).where('id', '=', existing.id).execute();
   const warnAt = options.warnAt ?? DEFAULT_WARN_AT;
   const percent = Math.min(100, Math.max(1, Math.round((Number.isFinite(warnAt) ? warnAt : DEFAULT_WARN_AT) * 100)));
-  await trx.insertInto('case_clocks').values({
+  await insertClockQuery(trx, {
     case_id: caseId, kind, calendar_id: calendar.id, target_minutes: targetMinutes, started_at: at,
     due_at: addWorkingMinutes(calendar, at, targetMinutes),
     warn_percent: percent, warn_due_at: addWorkingMinutes(calendar, at, warnMinutes(targetMinutes, percent)),
     used_minutes: 0, extended_minutes: 0, suspended_at: null, stopped_at: null, warned_at: null, breached_at: null, status: 'running',
-  }).execute();
+  });
 }
 
 /** Stops the clock for good (the work is done). Its due_at stays, so reports can tell met from missed. */
