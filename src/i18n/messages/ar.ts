@@ -540,7 +540,6 @@ export const ar: Messages = {
   'track.feedback': 'أخبرنا إن تم حل المشكلة',
   'track.followHeading': 'تلقي التحديثات',
   'track.followHint': 'سنرسل إليك بريدًا إلكترونيًا عند تحديث هذا البلاغ. يمكنك التوقف في أي وقت.',
-  'track.followHintGuest': 'يجب تسجيل الدخول أو إنشاء حساب لمتابعة بلاغ. بعد تسجيل الدخول، اضغط الزر مرة أخرى.',
   'track.follow': 'متابعة هذا البلاغ',
   'track.unfollow': 'إيقاف متابعة هذا البلاغ',
   'track.following': 'أنت تتابع هذا البلاغ',

@@ -542,7 +542,6 @@ export const en = {
   'track.feedback': 'Tell us if the problem was fixed',
   'track.followHeading': 'Get updates',
   'track.followHint': 'We will email you when this report is updated. You can stop at any time.',
-  'track.followHintGuest': 'You need to sign in or create an account to follow a report. After signing in, press the button again.',
   'track.follow': 'Follow this report',
   'track.unfollow': 'Stop following this report',
   'track.following': 'You are following this report',

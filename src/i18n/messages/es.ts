@@ -536,7 +536,6 @@ export const es: Messages = {
   'track.feedback': 'Díganos si se resolvió el problema',
   'track.followHeading': 'Recibir novedades',
   'track.followHint': 'Le enviaremos un correo cuando este aviso cambie. Puede dejar de seguirlo cuando quiera.',
-  'track.followHintGuest': 'Para seguir un aviso tiene que iniciar sesión o crear una cuenta. Después de iniciar sesión, pulse el botón otra vez.',
   'track.follow': 'Seguir este aviso',
   'track.unfollow': 'Dejar de seguir este aviso',
   'track.following': 'Está siguiendo este aviso',
