@@ -200,13 +200,6 @@ export async function guestFollowersToTell(trx: DB, keyring: Keyring, caseId: nu
   return rows.map((row) => ({ followerId: row.id, email: open(keyring, SEALED_FIELD, row.email), language: row.language }));
 }
 
-/** How many guests follow a case (confirmed, not unsubscribed). */
-export async function countGuestFollowers(db: DB, caseId: number): Promise<number> {
-  const row = await db.selectFrom('guest_followers').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('case_id', '=', caseId).where('confirmed_at', 'is not', null).where('unsubscribed_at', 'is', null).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /**
  * A merged duplicate's guests follow the case it was merged into: confirmed ones are copied (an
  * address that unsubscribed there stays unsubscribed), and links still waiting to be used move
