@@ -300,6 +300,30 @@ for (const database of databasesUnderTest()) {
     });
   });
 
+  describe(`the follow-by-email forms' per-minute limit on ${database.name}`, () => {
+    let t: RunningTownhall;
+    before(async () => {
+      t = await startTownhall(database, { ...fixture, env: { TOWNHALL_SIGN_IN_RATE_LIMIT: '2' } });
+    });
+    after(() => t.close());
+
+    test('more requests than the limit from one client address get 429 with Retry-After, on the form and the link\'s button', async () => {
+      const response = await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '1 Mill Lane' }) });
+      const id = ((await response.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+      const client = new WebClient(t.baseUrl);
+      await client.get(`/requests/${id}`);
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await client.post(`/requests/${id}/follow-by-email`, { email: `minute${i}@example.org` })).status);
+      assert.deepEqual(statuses, [200, 200, 429]);
+      const limited = await client.post(`/requests/${id}/follow-by-email`, { email: 'minute@example.org' });
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      assert.match(limited.html, /You have tried too many times/);
+      const confirms = [];
+      for (let i = 0; i < 3; i++) confirms.push((await client.post('/follow/confirm', { token: randomBytes(32).toString('base64url') })).status);
+      assert.deepEqual(confirms, [400, 400, 429]);
+    });
+  });
+
   describe(`a merged duplicate's guests on ${database.name}`, () => {
     let c: Council;
     before(async () => {
