@@ -86,7 +86,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
   ['TOWNHALL_BODY_LIMIT', 'largest request body in bytes (default 1048576)'],
   ['TOWNHALL_API_RATE_LIMIT', 'most API writes per client address per minute, 0 for no limit (default 1200)'],
-  ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts per client address per minute, 0 for no limit (default 10)'],
+  ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts (and requests to follow a report by email) per client address per minute, 0 for no limit (default 10)'],
   ['TOWNHALL_REPORT_RATE_LIMIT', 'most reports sent and address searches made from web pages per client address per minute, 0 for no limit (default 30)'],
   ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
   ['TOWNHALL_LOGO_FILE', 'a PNG, SVG or WebP logo shown in the header of every page (default: the council name alone)'],

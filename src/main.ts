@@ -41,7 +41,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
     anonymiseExpiredReporters(db, config.jurisdiction.id).then(
-      (result) => { if (result.anonymised > 0) app.log.info(result, 'retention: reporters\' contact details deleted'); },
+      (result) => { if (result.anonymised > 0 || result.guestFollowers > 0) app.log.info(result, 'retention: reporters\' contact details and guests\' follows deleted'); },
       (error: unknown) => app.log.error({ err: error }, 'retention run failed; it will be tried again'),
     );
   }, RETENTION_INTERVAL_MS);

@@ -11,6 +11,8 @@ import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { feedbackKey } from '../src/notifications/feedback-links.js';
+import { openQueuedEmail } from '../src/notifications/email.js';
+import { confirmGuestFollow, requestGuestFollow } from '../src/cases/guest-followers.js';
 import type { Language } from '../src/i18n/languages.js';
 import { axeViolations, launchBrowser } from './browser.js';
 import { startTownhall, type RunningTownhall } from './harness.js';
@@ -25,6 +27,9 @@ export function describePagesAccessible(title: string, languages: Language[]): v
     let caseId = '';
     // A closed case and its reporter's feedback link (portal: feedback).
     let feedbackPath = '';
+    // The link a guest is emailed to follow the open case by email (portal: track).
+    let confirmPath = '';
+    let usedPath = '';
     const sessions = new Map<Role, string>();
 
     before(async () => {
@@ -43,6 +48,17 @@ export function describePagesAccessible(title: string, languages: Language[]): v
       });
       const closingActionId = Number(((await closing.json()) as Array<{ update_id: string }>)[0]!.update_id);
       feedbackPath = `/requests/${closedId}/feedback?key=${feedbackKey(t.keyring, Number(closedId), closingActionId)}`;
+      // Two links a guest was emailed to follow the open case: one waiting to be used, one used (it then says so).
+      const followLink = async (email: string) => {
+        await requestGuestFollow(t.db, t.keyring, { publicUrl: t.baseUrl, council: t.jurisdiction.name }, { jurisdictionId: t.jurisdiction.id, caseId: Number(caseId), email, language: 'en', client: '192.0.2.1' });
+        const queued = await t.db.selectFrom('outbox').select('payload').orderBy('id', 'desc').executeTakeFirstOrThrow();
+        const link = new URL(/https?:\/\/\S+\/follow\/confirm\?token=\S+/.exec(openQueuedEmail(t.keyring, JSON.parse(queued.payload)).text)![0]);
+        return { path: `${link.pathname}${link.search}`, token: link.searchParams.get('token')! };
+      };
+      confirmPath = (await followLink('guest@example.org')).path;
+      const used = await followLink('guest.following@example.org');
+      await confirmGuestFollow(t.db, used.token);
+      usedPath = used.path;
       for (const [role, department] of [['resident', null], ['case_worker', 'public-works'], ['system_admin', null]] as const) {
         const user = await createUser(t.db, t.keyring, { email: `${role}@example.org`, role, departmentCode: department }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
         const { token } = await startSession(t.db, Number(user.id), { limits: limitsFor(role), secondFactor: true, device: 'Chrome on Linux' });
@@ -122,6 +138,11 @@ export function describePagesAccessible(title: string, languages: Language[]): v
       { name: 'track a report', path: '/requests/CASE' },
       { name: 'track a report, signed in', path: '/requests/CASE', as: 'resident' },
       { name: 'track a closed report', get path() { return feedbackPath.split('/feedback')[0]!; } },
+      { name: 'track a report: follow by email with errors', path: '/requests/CASE', post: { email: 'not-an-email' } },
+      { name: 'follow by email: check your email', path: '/requests/CASE', post: { email: 'someone@example.org' } },
+      { name: 'follow by email: the emailed link', get path() { return confirmPath; } },
+      { name: 'follow by email: already following', get path() { return usedPath; } },
+      { name: 'follow by email: a link that no longer works', path: '/follow/confirm?token=not-a-token-we-ever-sent' },
       { name: 'public reports', path: '/reports' },
       { name: 'public reports, filtered', path: '/reports?service=graffiti&status=open' },
       { name: 'public reports, an unknown filter ignored', path: '/reports?status=bogus&area=x' },

@@ -123,17 +123,21 @@ for (const database of databasesUnderTest()) {
       assert.match((await guest.get('/requests/999999?lang=es')).html, /<html lang="es"/);
     });
 
-    test('following: a guest is sent to sign in; a resident follows and unfollows; staff are refused', async () => {
+    test('following: a guest may follow by email or sign in; a resident follows and unfollows; staff are refused', async () => {
       const id = await graffiti(north(2000));
       const guest = new WebClient(t.baseUrl);
       const guestPage = await guest.get(`/requests/${id}`);
-      // The guest page may be cached by the browser: a plain link to sign in, no form, no token, no cookie.
-      assert.match(guestPage.html, new RegExp(`<a href="/sign-in\\?next=${encodeURIComponent(`/requests/${id}`)}">Follow this report</a>`));
-      assert.doesNotMatch(guestPage.html, /_csrf|<form[^>]*\/follow"/);
-      assert.equal(guestPage.headers.get('set-cookie'), null, 'a guest gets no cookie');
+      // A guest follows by email (test/guest-followers.test.ts), or signs in to follow with an account.
+      // The form carries this browser's CSRF token (its cookie), so the page is cached only privately.
+      assert.match(guestPage.html, new RegExp(`<a href="/sign-in\\?next=${encodeURIComponent(`/requests/${id}`)}">sign in</a>`));
+      assert.match(guestPage.html, new RegExp(`<form method="post" action="/requests/${id}/follow-by-email" novalidate><input type="hidden" name="_csrf"`));
+      assert.doesNotMatch(guestPage.html, /<form[^>]*\/follow"/, 'no account follow form for a guest');
+      assert.match(guestPage.headers.get('set-cookie') ?? '', /^townhall_csrf=/, 'the form\'s token cookie');
       assert.match(guestPage.headers.get('cache-control') ?? '', /private, max-age=300/);
-      // With no form there is no token: a guest's POST is refused; the link is the way in.
-      assert.equal((await guest.post(`/requests/${id}/follow`)).status, 403);
+      // The account follow needs an account: a guest's POST with the page's token is sent to sign in.
+      const guestFollow = await guest.post(`/requests/${id}/follow`);
+      assert.equal(guestFollow.status, 303);
+      assert.equal(guestFollow.location, `/sign-in?next=${encodeURIComponent(`/requests/${id}`)}`);
 
       const { client, userId } = await signedIn('resident');
       const before = await client.get(`/requests/${id}`);

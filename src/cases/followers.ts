@@ -4,6 +4,7 @@
  */
 import type { DB } from '../db/connection.js';
 import { nowIso } from '../platform/time.js';
+import { carryGuestFollowers } from './guest-followers.js';
 
 export type FollowReason = 'reporter' | 'follower';
 
@@ -13,8 +14,9 @@ export async function follow(db: DB, caseId: number, userId: number, reason: Fol
     .onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing()).execute();
 }
 
-/** The followers of a duplicate follow the case it was merged into (the "me too" carries over). */
+/** The followers of a duplicate follow the case it was merged into (the "me too" carries over), guests by email too. */
 export async function copyFollowers(trx: DB, fromCaseId: number, toCaseId: number, at: string): Promise<void> {
+  await carryGuestFollowers(trx, fromCaseId, toCaseId, at);
   const followers = await trx.selectFrom('case_followers').select('user_id').where('case_id', '=', fromCaseId).execute();
   if (followers.length === 0) return;
   await trx.insertInto('case_followers')

@@ -13,6 +13,7 @@ import { isTrainingJurisdiction } from '../training/space.js';
 import { followOutsideChange } from './lifecycle.js';
 import * as store from './store.js';
 import { reporterToTell } from './reporters.js';
+import { guestFollowersToTell } from './guest-followers.js';
 import type { Actor, PublicStatus } from './types.js';
 
 /** What the audit trail keeps of a case: its public fields and who works it, never the reporter's details. */
@@ -63,7 +64,7 @@ export async function applyStatusUpdate(db: DB, jurisdictionId: string, update: 
       before: publicAuditView(current), after: { ...publicAuditView(after), action_id: actionId, update_id: update.updateId },
     });
     // Practice cases never reach residents.
-    if (!isTrainingJurisdiction(jurisdictionId)) await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, service: { jurisdictionId: current.jurisdiction_id, code: current.service_code }, closed: update.status === 'closed', note: update.description, reporter: await reporterToTell(trx, notify.keyring, current.id) });
+    if (!isTrainingJurisdiction(jurisdictionId)) await caseChanged(trx, notify, { caseId: current.id, actionId, serviceName: current.service_name, service: { jurisdictionId: current.jurisdiction_id, code: current.service_code }, closed: update.status === 'closed', note: update.description, reporter: await reporterToTell(trx, notify.keyring, current.id), guests: await guestFollowersToTell(trx, notify.keyring, current.id) });
     await followOutsideChange(trx, { jurisdictionId, timeZone }, current, after, 'status_update');
     return { ...update, updateId: String(actionId) };
   });

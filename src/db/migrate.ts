@@ -22,6 +22,7 @@ import * as serviceTranslations from './migrations/019_service_translations.js';
 import * as staffDisplayNames from './migrations/020_staff_display_names.js';
 import * as signInThrottle from './migrations/021_sign_in_throttle.js';
 import * as phoneConfirmation from './migrations/022_phone_confirmation.js';
+import * as guestFollowers from './migrations/023_guest_followers.js';
 import * as queueAssigneeInDepartment from './migrations/025_queue_assignee_in_department.js';
 
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '020_staff_display_names': staffDisplayNames,
   '021_sign_in_throttle': signInThrottle,
   '022_phone_confirmation': phoneConfirmation,
+  '023_guest_followers': guestFollowers,
   '025_queue_assignee_in_department': queueAssigneeInDepartment,
 };
 

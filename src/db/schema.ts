@@ -438,6 +438,33 @@ export interface CaseFollowerTable {
   created_at: string;
 }
 
+/** A guest who follows a case by email, without an account (migration 023): the address sealed, followed once confirmed by link. */
+export interface GuestFollowerTable {
+  id: Generated<number>;
+  case_id: number;
+  /** Sealed (`guest_followers.email`). */
+  email: string;
+  /** Keyed hash of the address, to find it (erasure, export) and keep one row per case and address. */
+  email_hash: string;
+  /** The language of the page it was asked from: every email to it is in this language. */
+  language: string;
+  /** SHA-256 of the one-time confirmation link's token; null for a row carried over from a merged duplicate. */
+  token_hash: string | null;
+  /** When the latest confirmation link was sent (it expires a fixed time after). */
+  requested_at: string;
+  confirmed_at: string | null;
+  created_at: string;
+  unsubscribed_at: string | null;
+}
+
+/** Each confirmation email asked for, by keyed hashes only: the per-address and per-client limits. */
+export interface GuestFollowRequestTable {
+  id: Generated<number>;
+  email_hash: string;
+  client_hash: string;
+  requested_at: string;
+}
+
 /** A reporter's answer to "was this fixed?" after a case closed. */
 export interface FeedbackTable {
   id: Generated<number>;
@@ -499,6 +526,8 @@ export interface Database {
   report_drafts: ReportDraftTable;
   media: MediaTable;
   case_followers: CaseFollowerTable;
+  guest_followers: GuestFollowerTable;
+  guest_follow_requests: GuestFollowRequestTable;
   feedback: FeedbackTable;
   resident_preferences: ResidentPreferencesTable;
   sessions: SessionTable;

@@ -56,7 +56,8 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
   app.get('/account/data.json', { config: anyone, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const account = await accountOf(db, keyring, person.userId);
-    const reports = account.emailVerified ? (await exportPersonalData(db, keyring, config.jurisdiction.id, account.email, `user:${person.userId}`)).serviceRequests : [];
+    const asReporter = account.emailVerified ? await exportPersonalData(db, keyring, config.jurisdiction.id, account.email, `user:${person.userId}`) : null;
+    const reports = asReporter?.serviceRequests ?? [];
     const sessions = (await listSessions(db, person.userId)).map(({ device, createdAt, lastSeenAt, expiresAt }) => ({ device, createdAt, lastSeenAt, expiresAt }));
     const followedReports = (await followedCases(db, config.jurisdiction.id, person.userId)).map((c) => ({ id: c.id, reason: c.reason, service: c.serviceName, status: c.status }));
     const emailChoices = await emailPreferences(db, person.userId);
@@ -64,7 +65,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const messageChoices = await notificationPreferences(db, keyring, person.userId);
     const messages = await db.selectFrom('notifications').select(['case_id', 'event', 'text', 'created_at', 'read_at']).where('user_id', '=', person.userId).orderBy('id').execute();
     return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="townhall-my-data.json"')
-      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports, followedReports, emailChoices, messageChoices, messages });
+      .send({ generatedAt: nowIso(), account, sessions, serviceRequests: reports, followedReports, guestFollows: asReporter?.guestFollows ?? [], emailChoices, messageChoices, messages });
   });
 
   const residents = { access: signedIn(['resident']) };

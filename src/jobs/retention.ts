@@ -1,6 +1,7 @@
 /**
  * Retention: once a request has been closed for its service's retention period, the reporter's
- * contact details are deleted. The case itself stays (its service, place, times and outcome are
+ * contact details are deleted, and so are the addresses of guests who follow it by email (with
+ * follow links never used and addresses that unsubscribed, see cases/guest-followers.ts). The case itself stays (its service, place, times and outcome are
  * the council's statistics), and the anonymisation is recorded on the case and in the audit trail.
  */
 import { clearFeedbackComments } from '../feedback/feedback.js';
@@ -10,12 +11,15 @@ import { removeAbandonedDraftPhotos } from '../media/photos.js';
 import { removeExpiredDrafts } from '../reporting/drafts.js';
 import { closedCasesWithReporters } from '../cases/queries.js';
 import { removeReporter } from '../cases/reporters.js';
+import { removeExpiredGuestFollowers } from '../cases/guest-followers.js';
 
 /** Serialises retention runs across app processes on PostgreSQL. */
 const RETENTION_LOCK_KEY = 7_261_312;
 
 export interface RetentionResult {
   anonymised: number;
+  /** Guests' email follows deleted: unused links once expired, unsubscribed addresses, and those of cases past retention. */
+  guestFollowers: number;
   /** False when another process was already running retention (PostgreSQL). */
   ran: boolean;
 }
@@ -27,15 +31,17 @@ export async function anonymiseExpiredReporters(db: DB, jurisdictionId: string, 
   if (dialectOf(db) === 'postgres') {
     return db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${RETENTION_LOCK_KEY}) as locked`.execute(connection);
-      if (!rows[0]?.locked) return { anonymised: 0, ran: false };
+      if (!rows[0]?.locked) return { anonymised: 0, guestFollowers: 0, ran: false };
       try {
-        return { anonymised: await anonymise(connection, jurisdictionId, now, actor, batchSize), ran: true };
+        const guestFollowers = await removeExpiredGuestFollowers(connection, jurisdictionId, now);
+        return { anonymised: await anonymise(connection, jurisdictionId, now, actor, batchSize), guestFollowers, ran: true };
       } finally {
         await sql`select pg_advisory_unlock(${RETENTION_LOCK_KEY})`.execute(connection);
       }
     });
   }
-  return { anonymised: await anonymise(db, jurisdictionId, now, actor, batchSize), ran: true };
+  const guestFollowers = await removeExpiredGuestFollowers(db, jurisdictionId, now);
+  return { anonymised: await anonymise(db, jurisdictionId, now, actor, batchSize), guestFollowers, ran: true };
 }
 
 async function anonymise(db: DB, jurisdictionId: string, now: Date, actor: string, batchSize: number): Promise<number> {

@@ -48,6 +48,8 @@ export interface CaseChange {
   state?: string;
   /** The reporter's email address, opened by the case layer, and whether they asked for no more emails about this case. */
   reporter: { email: string | null; unsubscribed: boolean } | null;
+  /** Guests who follow the case by email (confirmed, not unsubscribed), opened by the case layer: each is written to in their own language. */
+  guests?: Array<{ followerId: number; email: string; language: string }>;
 }
 
 const flag = (value: number | null | undefined, byDefault: boolean) => (value === null || value === undefined ? byDefault : Number(value) === 1);
@@ -85,14 +87,16 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     .where((eb) => eb.or([eb('case_followers.case_id', '=', change.caseId), ...(reporterHash ? [eb('users.email_hash', '=', reporterHash)] : [])]))
     .orderBy('case_followers.created_at').orderBy('users.id')
     .execute();
-  const events = change.closed ? ['case_closed', 'feedback_request'] : [event];
+  const guests = (change.guests ?? []).map((g) => ({ ...g, language: templateLanguages.includes(g.language as 'en') ? g.language : DEFAULT_LANGUAGE }));
+  const guestEvent = change.closed ? 'guest_case_closed' : event;
+  const events = change.closed ? ['case_closed', 'feedback_request', ...(guests.length > 0 ? [guestEvent] : [])] : [event];
   const saved = await trx.selectFrom('message_templates').select(['event', 'channel', 'language', 'subject', 'body'])
-    .where('event', 'in', events).where('language', 'in', [language, DEFAULT_LANGUAGE]).execute();
-  const textFor = (name: string, channel: Channel): TemplateText | null => {
-    const own = saved.find((s) => s.event === name && s.channel === channel && s.language === language);
+    .where('event', 'in', events).where('language', 'in', [...new Set([language, DEFAULT_LANGUAGE, ...guests.map((g) => g.language)])]).execute();
+  const textFor = (name: string, channel: Channel, inLanguage = language): TemplateText | null => {
+    const own = saved.find((s) => s.event === name && s.channel === channel && s.language === inLanguage);
     if (own) return { subject: own.subject ?? undefined, body: own.body };
     const english = saved.find((s) => s.event === name && s.channel === channel && s.language === DEFAULT_LANGUAGE);
-    return builtInText(name, channel, language) ?? (english ? { subject: english.subject ?? undefined, body: english.body } : null);
+    return builtInText(name, channel, inLanguage) ?? (english ? { subject: english.subject ?? undefined, body: english.body } : null);
   };
 
   let queued = 0;
@@ -104,6 +108,12 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     ...baseValues, feedbackLink: asReporter && change.closed ? feedbackLink(deps.publicUrl, keyring, change.caseId, change.actionId) : '',
   });
   const eventFor = (asReporter: boolean) => (change.closed && asReporter ? 'feedback_request' : event);
+  /** A guest's message in their own language: the service's name and the status in its words. */
+  const valuesIn = async (inLanguage: string) => {
+    if (inLanguage === language) return values(false);
+    const service = change.service ? (await servicesInLanguage(trx, change.service.jurisdictionId, inLanguage)).get(change.service.code)?.name ?? change.serviceName : change.serviceName;
+    return { ...baseValues, service, status: statusWords(translator(languageByCode(inLanguage) ?? english), status, change.state ?? status), feedbackLink: '' };
+  };
 
   const email = async (to: string, asReporter: boolean, unsubscribe: string) => {
     const address = to.trim().toLowerCase();
@@ -163,6 +173,20 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     const phone = row.phone_confirmed_at ? openPhone(keyring, row.phone ?? null) : null;
     if (phone && flag(wantsKind === 'close' ? row.sms_on_close : row.sms_on_update, false)) await sms(phone, asReporter);
     await inApp(row.id, asReporter);
+  }
+  // Guests last: an address that already had its message (as the reporter, or an account) gets no second one.
+  for (const guest of guests) {
+    const address = guest.email.trim().toLowerCase();
+    if (emailed.has(address) || address.endsWith('@invalid')) continue;
+    emailed.add(address);
+    const template = textFor(guestEvent, 'email', guest.language);
+    if (!template) continue;
+    const rendered = renderText(template, await valuesIn(guest.language), guest.language);
+    await queueEmail(trx, keyring, change.closed ? 'case_closed' : 'case_updated', {
+      to: guest.email, subject: rendered.subject, text: rendered.text, language: guest.language,
+      unsubscribeUrl: unsubscribeUrl(deps.publicUrl, keyring, { kind: 'guest', caseId: change.caseId, followerId: guest.followerId }),
+    }, { idempotencyKey: key('email', address), event: guestEvent });
+    queued++;
   }
   return queued;
 }

@@ -142,6 +142,42 @@ export const builtInTemplates: Record<string, EventTemplates> = {
       },
     },
   },
+  guest_follow_confirm: {
+    audience: 'a person without an account who asked to follow a report by email',
+    placeholders: { ...common, link: 'the one-time confirmation link', validFor: 'how long the link works, e.g. 7 days', site: 'the council site' },
+    sample: { ...caseSample, link: 'https://council.example/follow/confirm?token=sample', validFor: '7 days', site: 'https://council.example' },
+    texts: {
+      email: {
+        en: { subject: 'Confirm you want updates about report {reference}', body: `Someone asked for updates about report {reference} ({service}) to be sent to this email address.\n\nTo get them, open this link and confirm:\n\n{link}\n\nThe link works once, for {validFor}. Until you confirm, we will not send you anything about this report.\n\nIf you did not ask for this, you can ignore this email.\n\n${signature}` },
+        es: { subject: 'Confirme que quiere recibir novedades del aviso {reference}', body: `Alguien pidió que se envíen a esta dirección de correo las novedades del aviso {reference} ({service}).\n\nPara recibirlas, abra este enlace y confirme:\n\n{link}\n\nEl enlace funciona una vez, durante {validFor}. Hasta que confirme, no le enviaremos nada sobre este aviso.\n\nSi no lo pidió, puede ignorar este correo.\n\n${firma}` },
+        ar: { subject: 'أكّد أنك تريد أخبار البلاغ {reference}', body: `طلب أحدهم إرسال أخبار البلاغ {reference} ({service}) إلى عنوان البريد هذا.\n\nلتصلك، افتح هذا الرابط وأكّد:\n\n{link}\n\nيعمل الرابط مرة واحدة، لمدة {validFor}. لن نرسل إليك شيئًا عن هذا البلاغ حتى تؤكّد.\n\nإن لم تطلب ذلك، يمكنك تجاهل هذه الرسالة.\n\n${tawqi}` },
+      },
+    },
+  },
+  guest_follow_already: {
+    audience: 'a person without an account who asked again to follow a report they already follow by email',
+    placeholders: { ...common, site: 'the council site' },
+    sample: { ...caseSample, site: 'https://council.example' },
+    texts: {
+      email: {
+        en: { subject: 'You already get updates about report {reference}', body: `Someone asked for updates about report {reference} ({service}) to be sent to this email address. This address already gets them, so nothing has changed.\n\nSee the report: {link}\n\nTo stop the updates, use the link at the end of any of them.\n\n${signature}` },
+        es: { subject: 'Ya recibe novedades del aviso {reference}', body: `Alguien pidió que se envíen a esta dirección de correo las novedades del aviso {reference} ({service}). Esta dirección ya las recibe, así que nada ha cambiado.\n\nVer el aviso: {link}\n\nPara dejar de recibirlas, use el enlace al final de cualquiera de ellas.\n\n${firma}` },
+        ar: { subject: 'تصلك أخبار البلاغ {reference} بالفعل', body: `طلب أحدهم إرسال أخبار البلاغ {reference} ({service}) إلى عنوان البريد هذا. هذا العنوان تصله الأخبار بالفعل، فلم يتغيّر شيء.\n\nاطّلع على البلاغ: {link}\n\nلإيقاف الأخبار، استخدم الرابط في آخر أيٍّ منها.\n\n${tawqi}` },
+      },
+    },
+  },
+  guest_case_closed: {
+    audience: 'people without an account who follow a report by email, when it is closed',
+    placeholders: { ...common, note: 'what staff said publicly (may be empty)', site: 'the council site' },
+    sample: { ...caseSample, site: 'https://council.example' },
+    texts: {
+      email: {
+        en: { subject: 'Report {reference} to {council} has been closed', body: `A report you follow about {service} (reference {reference}) has been closed.\n\nWhat we said:\n{note}\n\nSee the report: {link}\n\n${signature}` },
+        es: { subject: 'El aviso {reference} a {council} se ha cerrado', body: `Un aviso que sigue sobre {service} (referencia {reference}) se ha cerrado.\n\nLo que dijimos:\n{note}\n\nVer el aviso: {link}\n\n${firma}` },
+        ar: { subject: 'تم إغلاق البلاغ {reference} إلى {council}', body: `تم إغلاق بلاغ تتابعه بشأن {service} (المرجع {reference}).\n\nما قلناه:\n{note}\n\nاطّلع على البلاغ: {link}\n\n${tawqi}` },
+      },
+    },
+  },
   verify_email: {
     audience: 'a resident who created an account',
     placeholders: { council: "the council's name", link: 'the one-time confirmation link', validFor: 'how long the link works, e.g. 1 hour', site: 'the council site' },

@@ -25,6 +25,8 @@ export interface Email {
 export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_password' | 'email_sign_in'
   /** The resident portal: a report was received; a case the person reported or follows changed or closed. */
   | 'report_received' | 'case_updated' | 'case_closed'
+  /** A guest asked to follow a report by email: the confirmation link, or word that the address already follows it. */
+  | 'guest_follow_confirm' | 'guest_follow_already'
   /** SLA escalation emails to supervisors (src/jobs/escalation-emails.ts). */
   | 'sla_warning' | 'sla_breach';
 

@@ -91,7 +91,7 @@ export function NotificationChoicesPage({ choice, phoneText, csrf, notices, erro
 
 export function UnsubscribePage({ target, action }: { target: UnsubscribeTarget; action: string }) {
   const { t } = useTranslator();
-  const what = target.kind === 'reporter' ? t('notifications.unsubscribeReport', { id: target.caseId })
+  const what = target.kind !== 'account' ? t('notifications.unsubscribeReport', { id: target.caseId })
     : t(target.what === 'update' ? 'notifications.unsubscribeUpdate' : 'notifications.unsubscribeClose');
   return (
     <>
@@ -112,6 +112,8 @@ export function UnsubscribedPage({ target }: { target: UnsubscribeTarget }) {
     <>
       <h1>{t('notifications.unsubscribedTitle')}</h1>
       {target.kind === 'account' && <p><a href="/account/notifications">{t('notifications.unsubscribedAccount')}</a></p>}
+      {/* A guest may change their mind: the report's page asks for their address again. */}
+      {target.kind === 'guest' && <p><a href={`/requests/${target.caseId}`}>{t('notifications.unsubscribedGuest', { id: target.caseId })}</a></p>}
     </>
   );
 }

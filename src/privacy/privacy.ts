@@ -12,6 +12,7 @@ import { lookupHash, type Keyring } from '../platform/crypto.js';
 import { invalid } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { casesReportedBy, removeReporter } from '../cases/reporters.js';
+import { eraseGuestFollowsOf, guestFollowsOf, type GuestFollow } from '../cases/guest-followers.js';
 import { caseHistory, getServiceRequest, type CaseHistoryEntry } from '../cases/queries.js';
 import { type ServiceRequest } from '../cases/types.js';
 import type { ReporterContact } from '../cases/types.js';
@@ -20,10 +21,14 @@ export interface PersonalDataExport {
   subject: { email: string };
   generatedAt: string;
   serviceRequests: Array<{ serviceRequest: ServiceRequest; contact: ReporterContact; history: CaseHistoryEntry[]; feedback: GivenFeedback[] }>;
+  /** Reports the address follows (or asked to follow) by email, without an account. */
+  guestFollows: GuestFollow[];
 }
 
 export interface ErasureResult {
   erased: string[];
+  /** Reports the address no longer follows by email (a follow is never a record the law requires to keep). */
+  unfollowed: string[];
   kept: Array<{ serviceRequestId: string; reason: string }>;
 }
 
@@ -46,11 +51,12 @@ export async function exportPersonalData(db: DB, keyring: Keyring, jurisdictionI
       feedback: await feedbackForCase(db, keyring, item.caseId),
     });
   }
+  const guestFollows = await guestFollowsOf(db, keyring, jurisdictionId, subject);
   await db.transaction().execute((trx) => appendAudit(trx, {
     actor, action: 'personal_data.exported', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
-    after: { service_requests: reported.map((r) => String(r.caseId)) },
+    after: { service_requests: reported.map((r) => String(r.caseId)), guest_follows: guestFollows.map((f) => f.serviceRequestId) },
   }));
-  return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests };
+  return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests, guestFollows };
 }
 
 export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, reason: string, actor: string): Promise<ErasureResult> {
@@ -58,7 +64,7 @@ export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId
   if (reason.trim().length < 3) throw invalid('Say why the data is erased (e.g. "request by email of 3 March"), for the record.');
   const exemptions = new Map((await listServices(db, jurisdictionId, { includeInactive: true })).map((s) => [s.code, s.erasureExemption]));
   const reported = await casesReportedBy(db, keyring, jurisdictionId, subject);
-  const result: ErasureResult = { erased: [], kept: [] };
+  const result: ErasureResult = { erased: [], unfollowed: [], kept: [] };
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     for (const item of reported) {
@@ -71,9 +77,10 @@ export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId
       await clearFeedbackComments(trx, item.caseId);
       result.erased.push(String(item.caseId));
     }
+    result.unfollowed = await eraseGuestFollowsOf(trx, keyring, jurisdictionId, subject);
     await appendAudit(trx, {
       actor, action: 'personal_data.erased', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
-      after: { reason: reason.trim(), erased: result.erased, kept: result.kept },
+      after: { reason: reason.trim(), erased: result.erased, unfollowed: result.unfollowed, kept: result.kept },
     });
   });
   return result;

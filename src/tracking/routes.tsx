@@ -4,6 +4,7 @@
  * choices. Public pages never show personal data: no reporter, no internal notes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import { listServices, withServiceText } from '../catalogue/catalogue.js';
 import { localizeService } from '../catalogue/localize.js';
 import { isStaff } from '../identity/roles.js';
@@ -25,7 +26,9 @@ import { accountOf } from '../identity/users.js';
 import { closeEventStreams, eventStreamsFor, refusedStream } from '../live/streams.js';
 import { openCaseStream } from './live.js';
 import { saveNotificationChoices, showNotificationChoices } from '../notifications/preferences-routes.js';
-import { AccountCasesPage, ReportsPage, TrackPage, type Photo, type ReportFilters, type Viewer } from './views.js';
+import { AccountCasesPage, GuestCheckEmailPage, GuestConfirmPage, GuestFollowResultPage, ReportsPage, TrackPage, type GuestFollowForm, type Photo, type ReportFilters, type Viewer } from './views.js';
+import { confirmGuestFollow, GuestEmailProblem, guestLinkState, requestGuestFollow } from '../cases/guest-followers.js';
+import { perMinute } from '../platform/rate-limit.js';
 import { statusWords } from '../i18n/case-words.js';
 
 export const PAGE_SIZE = 25;
@@ -77,7 +80,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
     });
   };
 
-  app.get('/requests/:id', { config: open, schema: { hide: true } }, async (request, reply) => {
+  /** The public page of a report; a guest's "follow by email" form comes back here with what was wrong. */
+  const showReport = async (request: FastifyRequest, reply: FastifyReply, guestForm?: GuestFollowForm) => {
     const report = await reportOf(request);
     const person = request.person;
     const viewer: Viewer = !person ? 'guest' : isStaff(person.role) ? 'staff' : 'resident';
@@ -95,14 +99,68 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
       ...(query.followed === '1' && reason ? [t('track.following')] : []),
       ...(query.unfollowed === '1' && !reason ? [t('track.unfollowed')] : []),
     ];
+    const title = t('track.title', { id: report.id, service: report.serviceName });
     return renderPage(request, reply, {
-      title: t('track.title', { id: report.id, service: report.serviceName }),
-      // Anyone's view is the same public page, so it may be cached a little; a signed-in view is theirs.
-      cacheable: !person,
+      title: guestForm?.error ? t('report.errorTitle', { title }) : title,
+      status: guestForm?.error ? 400 : 200,
+      // Anyone's view is the same public page, so it may be cached a little (privately: a guest's
+      // form carries this browser's CSRF token); a signed-in view is theirs.
+      cacheable: !person && !guestForm,
       body: <TrackPage report={report} history={history} photos={photosOf(report)} viewer={viewer} reason={reason}
-        csrf={person ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone}
-        nearest={near ? { name: near.place.name, metres: near.metres } : null} map={app.site.map} />,
+        // A guest's token only where there is a form to carry it (an open report).
+        csrf={person || report.status !== 'closed' ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone}
+        nearest={near ? { name: near.place.name, metres: near.metres } : null} map={app.site.map} guestForm={guestForm} />,
     });
+  };
+  app.get('/requests/:id', { config: open, schema: { hide: true } }, async (request, reply) => showReport(request, reply));
+
+  // "This is my problem too" without an account: the address gets a link, and follows once it is
+  // used. A scope of its own for the per-client limit (the plugin counts only where it is registered).
+  const followAsking = { access: publicAccess, rateLimit: perMinute(config.signInRateLimit) };
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      onExceeded: (request) => request.log.warn({ event: 'rate_limited', route: request.routeOptions.url }, 'requests to follow by email rate-limited'),
+    });
+    scope.post('/requests/:id/follow-by-email', { config: followAsking, schema: { hide: true } }, async (request, reply) => {
+      const report = await reportOf(request);
+      // Signed-in people follow with their account (the page shows them its button).
+      if (request.person) return reply.redirect(`/requests/${report.id}`, 303);
+      const email = formText(request.body, 'email').trim().slice(0, 320);
+      const { t, known, language } = translate(request);
+      let answer;
+      try {
+        answer = await requestGuestFollow(db, keyring, { publicUrl: config.publicUrl, council: config.jurisdiction.name },
+          { jurisdictionId, caseId: Number(report.id), email, language: language.code, client: request.ip });
+      } catch (error) {
+        if (error instanceof GuestEmailProblem) return showReport(request, reply, { email, error: known(error.field) });
+        throw error;
+      }
+      if (answer === 'too_many') {
+        return renderPage(request, reply, { title: t('error.title.429'), status: 429, body: <><h1>{t('error.title.429')}</h1><p>{t('known.tooMany')}</p><p><a href={`/requests/${report.id}`}>{t('track.back')}</a></p></> });
+      }
+      return renderPage(request, reply, { title: t('checkEmail.title'), body: <GuestCheckEmailPage reportId={report.id} email={email} /> });
+    });
+
+    // The link in the confirmation email: its page shows one button (a GET changes nothing, so a
+    // mail program that opens links to scan them follows nothing); the button's POST confirms.
+    const tokenOf = (source: unknown) => formText(source, 'token').slice(0, 300);
+    const linkAnswer = (request: FastifyRequest, reply: FastifyReply, state: Awaited<ReturnType<typeof guestLinkState>>, justNow: boolean) => {
+      const { t } = translate(request);
+      if (state.state === 'gone') return renderPage(request, reply, { title: t('linkGone.title'), status: 400, body: <GuestFollowResultPage result="gone" reportId={null} /> });
+      const reportId = String(state.caseId);
+      if (state.state === 'closed') return renderPage(request, reply, { title: t('guestFollow.closedTitle'), status: 409, body: <GuestFollowResultPage result="closed" reportId={reportId} /> });
+      const result = justNow && state.state === 'usable' ? 'following' : 'already';
+      return renderPage(request, reply, { title: t(result === 'following' ? 'guestFollow.doneTitle' : 'guestFollow.alreadyTitle'), body: <GuestFollowResultPage result={result} reportId={reportId} /> });
+    };
+    scope.get('/follow/confirm', { config: open, schema: { hide: true } }, async (request, reply) => {
+      const token = tokenOf(request.query);
+      const state = await guestLinkState(db, token);
+      if (state.state !== 'usable') return linkAnswer(request, reply, state, false);
+      return renderPage(request, reply, { title: translate(request).t('guestFollow.confirmTitle'), body: <GuestConfirmPage reportId={String(state.caseId)} csrf={csrf(request, reply)} token={token} /> });
+    });
+    scope.post('/follow/confirm', { config: followAsking, schema: { hide: true } }, async (request, reply) =>
+      linkAnswer(request, reply, await confirmGuestFollow(db, tokenOf(request.body)), true));
   });
 
   app.get('/requests/:id/events', { config: open, schema: { hide: true } }, async (request, reply) => {

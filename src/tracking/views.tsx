@@ -5,11 +5,12 @@
 import { useTranslator } from '../i18n/i18n.js';
 import type { CaseHistoryEntry } from '../cases/queries.js';
 import type { ServiceRequest } from '../cases/types.js';
-import { PostForm, TableWrap } from '../web/forms.js';
+import { ErrorSummary, Field, PostForm, TableWrap } from '../web/forms.js';
 import type { FollowReason } from '../cases/followers.js';
 import type { FollowedCase } from './followers.js';
 import { actionWords, formatDate, statusWords } from '../i18n/case-words.js';
 import { StaticMap } from '../web/static-map.js';
+import { GUEST_LINK_MINUTES } from '../cases/guest-followers.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';
 export interface Photo { url: string; onThisSite: boolean }
@@ -22,18 +23,23 @@ function Notices({ notices }: { notices: string[] }) {
 /** The nearest address in the gazetteer to a report's point, and how far it is. */
 export interface NearestAddress { name: string; metres: number }
 
-export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone, nearest, map }: {
+/** A guest's "this is my problem too" form: what they typed, and what is wrong with it. */
+export interface GuestFollowForm { email: string; error?: string }
+
+export function TrackPage({ report, history, photos, viewer, reason, csrf, notices, timeZone, nearest, map, guestForm }: {
   report: ServiceRequest; history: CaseHistoryEntry[]; photos: Photo[]; viewer: Viewer; reason: FollowReason | null;
   csrf: string; notices: string[]; timeZone: string; nearest: NearestAddress | null; map: { tileUrl: string; attribution: string };
+  guestForm?: GuestFollowForm;
 }) {
   const translator = useTranslator();
-  const { t, language } = translator;
+  const { t, rich, language } = translator;
   const date = (iso: string, withTime = false) => formatDate(iso, language.code, timeZone, withTime);
   const open = report.status !== 'closed';
   return (
     <>
       <section data-live={`/requests/${report.id}/events?since=${encodeURIComponent(report.updatedAt)}`} data-live-message={t('track.updatedLive')} aria-labelledby="report-title">
         <Notices notices={notices} />
+        <ErrorSummary errors={guestForm?.error ? { email: guestForm.error } : {}} />
         <span class="hint">{t('track.reference', { id: report.id })}</span>
         <h1 id="report-title">{report.serviceName}</h1>
         <dl class="summary">
@@ -100,11 +106,16 @@ export function TrackPage({ report, history, photos, viewer, reason, csrf, notic
                 <button type="submit" class="secondary">{t('track.unfollow')}</button>
               </PostForm>
             ) : viewer === 'guest' ? (
-              // The guest page may be cached by the browser: a plain link, no form and no CSRF token.
-              <>
-                <p class="hint">{t('track.followHintGuest')}</p>
-                <p><a href={`/sign-in?next=${encodeURIComponent(`/requests/${report.id}`)}`}>{t('track.follow')}</a></p>
-              </>
+              open ? (
+                // "This is my problem too" without an account: an email address, confirmed by a link.
+                <PostForm action={`/requests/${report.id}/follow-by-email`} csrf={csrf}>
+                  <h3>{t('track.guestFollowHeading')}</h3>
+                  <Field name="email" type="email" label={t('track.guestEmail')} hint={t('track.guestEmailHint')} autocomplete="email"
+                    value={guestForm?.email ?? ''} error={guestForm?.error} />
+                  <button type="submit">{t('track.guestFollowButton')}</button>
+                  <p>{rich('track.followSignIn', { link: (c) => <a href={`/sign-in?next=${encodeURIComponent(`/requests/${report.id}`)}`}>{c}</a> })}</p>
+                </PostForm>
+              ) : <p>{t('track.closedCannotFollow')}</p>
             ) : (
               <PostForm action={`/requests/${report.id}/follow`} csrf={csrf}>
                 <p class="hint">{t('track.followHint')}</p>
@@ -268,3 +279,58 @@ export function AccountCasesPage({ cases, csrf, notices, timeZone }: { cases: Fo
   );
 }
 
+
+/** After asking to follow by email: the same words whatever became of the address (no one learns whether it already follows). */
+export function GuestCheckEmailPage({ reportId, email }: { reportId: string; email: string }) {
+  const { t, rich, duration } = useTranslator();
+  return (
+    <>
+      <h1>{t('checkEmail.title')}</h1>
+      <p>{rich('guestFollow.sent', { email, id: reportId, strong: (c) => <strong><bdi>{c}</bdi></strong> })}</p>
+      <p>{t('guestFollow.openToConfirm', { duration: duration(GUEST_LINK_MINUTES) })}</p>
+      <p>{t('guestFollow.nothingUntil')}</p>
+      <p>{t('checkEmail.spam')}</p>
+      <p><a href={`/requests/${reportId}`}>{t('track.back')}</a></p>
+    </>
+  );
+}
+
+/** The page the emailed link opens: one button, so a mail program that opens links confirms nothing. */
+export function GuestConfirmPage({ reportId, csrf, token }: { reportId: string; csrf: string; token: string }) {
+  const { t } = useTranslator();
+  return (
+    <>
+      <h1>{t('guestFollow.confirmTitle')}</h1>
+      <p>{t('guestFollow.confirmText', { id: reportId })}</p>
+      <PostForm action="/follow/confirm" csrf={csrf}>
+        <input type="hidden" name="token" value={token} />
+        <button type="submit">{t('guestFollow.confirmButton')}</button>
+      </PostForm>
+    </>
+  );
+}
+
+/** What became of the link: following (now or already), the report closed meanwhile, or the link gone. */
+export function GuestFollowResultPage({ result, reportId }: { result: 'following' | 'already' | 'closed' | 'gone'; reportId: string | null }) {
+  const { t, duration } = useTranslator();
+  const back = reportId ? <p><a href={`/requests/${reportId}`}>{t('guestFollow.seeReport', { id: reportId })}</a></p> : null;
+  if (result === 'gone') {
+    return (
+      <>
+        <h1>{t('linkGone.heading')}</h1>
+        <p>{t('guestFollow.goneText', { duration: duration(GUEST_LINK_MINUTES) })}</p>
+        <p><a href="/reports">{t('track.allReports')}</a></p>
+      </>
+    );
+  }
+  if (result === 'closed') {
+    return <><h1>{t('guestFollow.closedTitle')}</h1><p>{t('track.closedCannotFollow')}</p>{back}</>;
+  }
+  return (
+    <>
+      <h1>{t(result === 'following' ? 'guestFollow.doneTitle' : 'guestFollow.alreadyTitle')}</h1>
+      <p>{t('guestFollow.doneText', { id: reportId ?? '' })}</p>
+      {back}
+    </>
+  );
+}
