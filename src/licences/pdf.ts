@@ -8,7 +8,7 @@
  * verify page has the full text: embedding a font that covers Arabic needs shaping and
  * right-to-left layout, which pdf-lib does not do.
  */
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFString, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { formatDateIn, lastDayOf, verifyLinkOf } from './licences.js';
 import type { LicenceRow } from './store.js';
@@ -76,6 +76,8 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
   doc.setProducer('Townhall');
   doc.setCreationDate(new Date(licence.issued_at));
   doc.setModificationDate(new Date(licence.issued_at));
+  // The signed credential in the document's information, in clear, so `townhall verify licence.pdf` finds it.
+  doc.context.lookup(doc.context.trailerInfo.Info, PDFDict).set(PDFName.of('LicenceCredential'), PDFString.of(licence.token));
   const page = doc.addPage([A4.width, A4.height]);
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -127,5 +129,5 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
     }
   }
   page.drawText(showable('This licence is signed electronically; a printed copy is valid only if the check says so.'), { x: MARGIN, y: MARGIN, size: 8, font: regular, color: rgb(0.3, 0.3, 0.3) });
-  return doc.save({ useObjectStreams: true });
+  return doc.save({ useObjectStreams: false });
 }

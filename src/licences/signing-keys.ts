@@ -47,6 +47,9 @@ export async function currentSigningKey(db: DB, keyring: Keyring): Promise<Signi
   return { kid: row.kid, privateKey };
 }
 
+/** The kid new licences are signed with, if there is a key yet. */
+export const currentKid = async (db: DB): Promise<string | undefined> => (await store.currentSigningKeyRow(db))?.kid;
+
 /** Makes a new key current; the old ones stay published (and stay able to verify). */
 export const rotateSigningKey = (db: DB, keyring: Keyring, actor: string): Promise<SigningKey> =>
   createKey(db, keyring, actor, 'licence_signing_key.rotated');
