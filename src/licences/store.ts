@@ -52,10 +52,17 @@ export const licenceForUpdate = (trx: DB, jurisdictionId: string, id: number) =>
 export const setLicenceStatus = (trx: DB, id: number, status: LicenceStatus, reason: string | null, at: string) =>
   trx.updateTable('licences').set({ status, status_reason: reason, updated_at: at }).where('id', '=', id).execute();
 
-/** Issued or suspended licences whose validity ends before `before`, soonest first. */
-export const licencesEndingBefore = (db: DB, jurisdictionId: string, before: string, limit: number) =>
-  db.selectFrom('licences').selectAll().where('status', 'in', ['issued', 'suspended']).where('valid_until', '<', before)
+/** Issued or suspended licences whose validity has ended (at or before `at`), soonest first. */
+export const licencesEndingBefore = (db: DB, jurisdictionId: string, at: string, limit: number) =>
+  db.selectFrom('licences').selectAll().where('status', 'in', ['issued', 'suspended']).where('valid_until', '<=', at)
     .where('jurisdiction_id', '=', jurisdictionId).orderBy('valid_until').orderBy('id').limit(limit).execute();
+
+/** Issued licences ending after `from` and before `to`, by end then id, after a keyset position. */
+export const issuedEndingBetween = (db: DB, jurisdictionId: string, from: string, to: string, limit: number, after?: { validUntil: string; id: number }) =>
+  db.selectFrom('licences').selectAll().where('status', '=', 'issued').where('valid_until', '>', from).where('valid_until', '<', to)
+    .where('jurisdiction_id', '=', jurisdictionId)
+    .$if(after !== undefined, (q) => q.where((eb) => eb.or([eb('valid_until', '>', after!.validUntil), eb.and([eb('valid_until', '=', after!.validUntil), eb('id', '>', after!.id)])])))
+    .orderBy('valid_until').orderBy('id').limit(limit).execute();
 
 export const setRemindersSent = (trx: DB, id: number, sent: number[]) =>
   trx.updateTable('licences').set({ reminders_sent: JSON.stringify(sent) }).where('id', '=', id).execute();
