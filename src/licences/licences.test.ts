@@ -158,3 +158,13 @@ for (const database of databasesUnderTest()) {
     });
   });
 }
+
+test('the licence pages have every word in every language, with the same placeholders', async () => {
+  const { licenceWords } = await import('./words.js');
+  const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const english = licenceWords.en as Record<string, string>;
+  for (const [code, words] of Object.entries(licenceWords) as Array<[string, Record<string, string>]>) {
+    assert.deepEqual(Object.keys(words).sort(), Object.keys(english).sort(), code);
+    for (const [key, text] of Object.entries(words)) assert.deepEqual(placeholders(text), placeholders(english[key]!), `${code} ${key}`);
+  }
+});
