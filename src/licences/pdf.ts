@@ -8,7 +8,7 @@
  * verify page has the full text: embedding a font that covers Arabic needs shaping and
  * right-to-left layout, which pdf-lib does not do.
  */
-import { PDFDict, PDFDocument, PDFName, PDFString, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { fill, PDFDict, PDFDocument, PDFName, PDFString, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { formatDateIn, lastDayOf, verifyLinkOf } from './licences.js';
 import type { LicenceRow } from './store.js';
@@ -53,18 +53,28 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   return lines;
 }
 
+/**
+ * The QR code as one filled path: each run of dark modules in a row is one rectangle, all
+ * written as raw operators (a drawRectangle per module costs a second per licence).
+ */
 function drawQr(page: PDFPage, text: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const count = qr.modules.size;
   const quiet = 4;
   const cell = size / (count + quiet * 2);
   page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
+  const operators = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
   for (let row = 0; row < count; row++) {
-    for (let col = 0; col < count; col++) {
-      if (!qr.modules.get(row, col)) continue;
-      page.drawRectangle({ x: x + (col + quiet) * cell, y: y + size - (row + quiet + 1) * cell, width: cell, height: cell, color: rgb(0, 0, 0) });
+    for (let col = 0; col < count;) {
+      if (!qr.modules.get(row, col)) { col++; continue; }
+      let end = col;
+      while (end < count && qr.modules.get(row, end)) end++;
+      operators.push(rectangle(x + (col + quiet) * cell, y + size - (row + quiet + 1) * cell, (end - col) * cell, cell));
+      col = end;
     }
   }
+  operators.push(fill(), popGraphicsState());
+  page.pushOperators(...operators);
 }
 
 export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<Uint8Array> {
