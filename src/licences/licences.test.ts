@@ -168,3 +168,19 @@ test('the licence pages have every word in every language, with the same placeho
     for (const [key, text] of Object.entries(words)) assert.deepEqual(placeholders(text), placeholders(english[key]!), `${code} ${key}`);
   }
 });
+
+test('the PDF: one page for an ordinary licence, more when the conditions are long; characters the font lacks do not break it', async () => {
+  const { PDFDocument } = await import('pdf-lib');
+  const { licencePdf } = await import('./pdf.js');
+  const row = {
+    id: 1, jurisdiction_id: 'x', number: 'LIC-2026-000001', case_id: 1, service_code: 's', service_name: 'Tree works', holder_name: 'محمد Müller', holder_email: null, holder_key_hash: '',
+    language: 'ar', permits: 'Felling two trees', conditions: '["Work between 08:00 and 18:00"]', valid_from: '2026-01-01T00:00:00.000Z', valid_until: '2027-01-01T00:00:00.000Z',
+    status: 'issued', status_reason: null, kid: 'k', token: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', issued_at: '2026-01-01T00:00:00.000Z', updated_at: '', reminders_sent: '[]',
+  };
+  const context = { council: 'Test Council', publicUrl: 'https://council.example', timeZone: 'Europe/London' };
+  const short = await PDFDocument.load(await licencePdf(row, context));
+  assert.equal(short.getPageCount(), 1);
+  assert.equal(short.getTitle(), 'Licence LIC-2026-000001');
+  const long = await PDFDocument.load(await licencePdf({ ...row, conditions: JSON.stringify(Array.from({ length: 50 }, (_, i) => `Condition ${i}: ${'keep to the rules '.repeat(40)}`)) }, context));
+  assert.ok(long.getPageCount() > 1);
+});

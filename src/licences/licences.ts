@@ -126,8 +126,13 @@ export const licenceNumber = (issuedAt: string, id: number) => `LIC-${issuedAt.s
 /** The date people read as the last day of validity (the end bound is exclusive). */
 export const lastDayOf = (validUntil: string) => new Date(Date.parse(validUntil) - 1).toISOString();
 
+/** Date formats by language and zone: making one costs far more than using it (it showed in /verify's profile). */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 export function formatDateIn(iso: string, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
+  const key = `${language}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, format = new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'long', year: 'numeric' }));
+  return format.format(new Date(iso));
 }
 
 /**

@@ -88,7 +88,7 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
   doc.setModificationDate(new Date(licence.issued_at));
   // The signed credential in the document's information, in clear, so `townhall verify licence.pdf` finds it.
   doc.context.lookup(doc.context.trailerInfo.Info, PDFDict).set(PDFName.of('LicenceCredential'), PDFString.of(licence.token));
-  const page = doc.addPage([A4.width, A4.height]);
+  let page = doc.addPage([A4.width, A4.height]);
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const width = A4.width - MARGIN * 2;
@@ -97,6 +97,11 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
     const font = options.font ?? regular;
     const size = options.size ?? 11;
     for (const line of wrap(text, font, size, width)) {
+      // Long conditions go on to another page rather than off the bottom of this one.
+      if (y - size * 1.35 < MARGIN + 20) {
+        page = doc.addPage([A4.width, A4.height]);
+        y = A4.height - MARGIN;
+      }
       y -= size * 1.35;
       page.drawText(line, { x: MARGIN, y, size, font, color: rgb(0.1, 0.1, 0.1) });
     }
@@ -123,7 +128,11 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
 
   const qrSize = 170;
   const verifyUrl = verifyLinkOf(ctx.publicUrl, licence.token);
-  const qrY = Math.max(MARGIN + 40, Math.min(y - qrSize, 360));
+  if (y - qrSize < MARGIN + 40) {
+    page = doc.addPage([A4.width, A4.height]);
+    y = A4.height - MARGIN;
+  }
+  const qrY = Math.min(y - qrSize, 360);
   drawQr(page, verifyUrl, MARGIN, qrY, qrSize);
   const note = [
     'Check this licence',

@@ -3,6 +3,7 @@
  * these tables.
  */
 import type { Selectable } from 'kysely';
+import { compiledOnce } from '../db/compiled.js';
 import { dialectOf, type DB } from '../db/connection.js';
 import type { LicenceTable } from '../db/schema.js';
 
@@ -35,9 +36,10 @@ export const setLicenceCredential = (trx: DB, id: number, number: string, token:
 export const licenceById = (db: DB, jurisdictionId: string, id: number) =>
   db.selectFrom('licences').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).executeTakeFirst();
 
-/** The one indexed lookup /verify makes (the unique index on number). */
-export const licenceStatusByNumber = (db: DB, number: string) =>
-  db.selectFrom('licences').select(['id', 'status', 'status_reason', 'token', 'jurisdiction_id', 'valid_until']).where('number', '=', number).executeTakeFirst();
+/** The one indexed lookup /verify makes (the unique index on number), compiled once: it is the hot path. */
+const statusByNumber = compiledOnce((db: DB, number: string) =>
+  db.selectFrom('licences').select(['id', 'status', 'status_reason', 'token', 'jurisdiction_id', 'valid_until']).where('number', '=', number));
+export const licenceStatusByNumber = async (db: DB, number: string) => (await statusByNumber(db, number))[0];
 
 export const licenceByNumber = (db: DB, jurisdictionId: string, number: string) =>
   db.selectFrom('licences').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('number', '=', number).executeTakeFirst();
