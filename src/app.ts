@@ -39,6 +39,7 @@ import { settingsRoutes } from './settings/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { trainingRoutes } from './training/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { licenceRoutes } from './licences/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -134,5 +135,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await notificationRoutes(app, deps);
   await trainingRoutes(app, deps);
   await liveRoutes(app, deps);
+  // Licences: /verify, the register, the published keys, the staff licence pages.
+  await licenceRoutes(app, deps);
   return app;
 }

@@ -11,6 +11,7 @@ import { seedDemoApart } from './demo/seed-worker.js';
 import { startDelivery } from './notifications/delivery.js';
 import { EVENT_RETENTION_DAYS, pruneEvents } from './platform/events.js';
 import { startScheduledJobs } from './platform/jobs.js';
+import { licenceJobs } from './licences/renewals.js';
 import { loadKeys } from './platform/keys.js';
 import { slaJobs } from './jobs/escalation.js';
 import { anonymiseExpiredReporters } from './jobs/retention.js';
@@ -52,6 +53,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const scheduledJobs = startScheduledJobs(db, [
     ...slaJobs({ db, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, timeZone: config.jurisdiction.timeZone, log: app.log }),
     pruneOldEvents,
+    ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
   app.addHook('onClose', async () => {
     clearInterval(retentionTimer);

@@ -199,6 +199,17 @@ const expectedRules: Record<string, Access> = {
   'POST /staff/training/start': signedIn(staffRoles),
   'POST /staff/training/stop': signedIn(staffRoles),
   'POST /staff/training/reset': signedIn(staffRoles),
+  // ==== licences: published keys, verify, register, PDF, staff ====
+  'GET /.well-known/licence-keys.json': { kind: 'public' },
+  'GET /verify': { kind: 'public' },
+  'GET /verify/*': { kind: 'public' },
+  'GET /licences': { kind: 'public' },
+  'GET /licences.json': { kind: 'public' },
+  'GET /licences.csv': { kind: 'public' },
+  'GET /licences/:number/pdf': { kind: 'public' },
+  'GET /staff/licences': signedIn(staffRoles),
+  'GET /staff/licences/:id': signedIn(staffRoles),
+  'POST /staff/licences/:id/status': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
 };
 
 interface Caller {

@@ -21,7 +21,9 @@ export interface AuditEntry {
   action: string;
   entityType: 'service_request' | 'service' | 'service_group' | 'api_key' | 'encryption_key' | 'person' | 'user' | 'department' | 'route' | 'message_template' | 'outbox_message'
     // settings (helper D): workflows, business calendars, response templates, routing rules
-    | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule';
+    | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule'
+    // licences (issue 12, part B)
+    | 'licence' | 'licence_signing_key' | 'licence_register';
   entityId: string;
   before?: unknown;
   after?: unknown;

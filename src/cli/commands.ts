@@ -85,6 +85,27 @@ export const commands: Record<string, Command> = {
     positionals: true,
     load: () => import('./places.js'),
   },
+  verify: {
+    usage: 'townhall verify FILE-OR-TOKEN [--keys FILE]',
+    summary: 'Check a licence offline, without the database: its code, its verify address, or a file holding it (the licence PDF). Uses the key set from --keys (the council\'s /.well-known/licence-keys.json) or the one "licence-keys export" wrote next to the data. Prints one line. Exit code: 0 valid, 1 expired or not yet valid, 3 signature invalid, 4 unknown key, 5 no key set. Suspension and revocation are shown online at /verify.',
+    options: { keys: { type: 'string' } },
+    positionals: true,
+    load: () => import('./verify.js'),
+  },
+  'licence-keys': {
+    usage: 'townhall licence-keys rotate [--out FILE]\n       townhall licence-keys export [--out FILE]',
+    summary: 'The Ed25519 keys that sign licences. "rotate" signs new licences with a new key and keeps the old public keys published, so issued licences still verify; both write the public key set next to the data (or to --out) for "townhall verify".',
+    options: { out: { type: 'string' } },
+    positionals: true,
+    load: () => import('./licence-keys.js'),
+  },
+  'licence-register': {
+    usage: 'townhall licence-register SERVICE --public [--holder-names]\n       townhall licence-register SERVICE --private',
+    summary: 'Whether a service\'s licences are in the public register at /licences (and its open data), and with the holders\' names (only where the law publishes them, as for some business licences).',
+    options: { public: { type: 'boolean' }, private: { type: 'boolean' }, 'holder-names': { type: 'boolean' } },
+    positionals: true,
+    load: () => import('./licence-register.js'),
+  },
   audit: {
     usage: 'townhall audit verify [--anchor SEQ:HASH]',
     summary: 'Walk the audit trail from its first entry and name the first one that was edited, removed or reordered. It prints an anchor (last entry and hash): keep it somewhere else, and pass it to a later verify with --anchor to catch entries cut from the end as well.',

@@ -508,7 +508,58 @@ export interface SignInThrottleTable {
   last_failure_at: string;
 }
 
+/** An Ed25519 key that signs licences (migration 040). */
+export interface LicenceSigningKeyTable {
+  kid: string;
+  /** JSON: the public JWK. */
+  public_jwk: string;
+  /** Sealed PKCS#8 (base64). */
+  private_key: string;
+  current: number;
+  created_at: string;
+  retired_at: string | null;
+}
+
+/** A licence or certificate issued on a case (migration 040). */
+export interface LicenceTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  number: string;
+  case_id: number;
+  service_code: string;
+  service_name: string;
+  holder_name: string;
+  /** Sealed. */
+  holder_email: string | null;
+  holder_key_hash: string;
+  language: string;
+  permits: string;
+  /** JSON array of strings. */
+  conditions: string;
+  valid_from: string;
+  valid_until: string;
+  status: string;
+  status_reason: string | null;
+  kid: string;
+  token: string;
+  issued_at: string;
+  updated_at: string;
+  /** JSON array of numbers (days before expiry). */
+  reminders_sent: Generated<string>;
+}
+
+/** Which services publish their licences in the public register (migration 040). */
+export interface LicenceRegisterSettingsTable {
+  jurisdiction_id: string;
+  service_code: string;
+  public_register: number;
+  publish_holder_name: number;
+}
+
 export interface Database {
+  licence_signing_keys: LicenceSigningKeyTable;
+  licences: LicenceTable;
+  licence_register_settings: LicenceRegisterSettingsTable;
   sign_in_throttles: SignInThrottleTable;
   settings_generation: SettingsGenerationTable;
   business_calendars: BusinessCalendarTable;

@@ -28,7 +28,9 @@ export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_passw
   /** A guest asked to follow a report by email: the confirmation link, or word that the address already follows it. */
   | 'guest_follow_confirm' | 'guest_follow_already'
   /** SLA escalation emails to supervisors (src/jobs/escalation-emails.ts). */
-  | 'sla_warning' | 'sla_breach';
+  | 'sla_warning' | 'sla_breach'
+  /** Licences (src/licences): a licence was issued; it ends soon. */
+  | 'licence_issued' | 'licence_renewal_reminder';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;
