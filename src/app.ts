@@ -39,6 +39,7 @@ import { settingsRoutes } from './settings/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { trainingRoutes } from './training/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { applicationRoutes } from './applications/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -129,6 +130,8 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await offlineRoutes(app, deps);
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
+  // Permit and licence applications.
+  await applicationRoutes(app, deps);
   // The staff workspace's settings, messages, training space and live updates.
   await settingsRoutes(app, deps);
   await notificationRoutes(app, deps);

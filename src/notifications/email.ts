@@ -26,7 +26,9 @@ export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_passw
   /** The resident portal: a report was received; a case the person reported or follows changed or closed. */
   | 'report_received' | 'case_updated' | 'case_closed'
   /** SLA escalation emails to supervisors (src/jobs/escalation-emails.ts). */
-  | 'sla_warning' | 'sla_breach';
+  | 'sla_warning' | 'sla_breach'
+  /** Applications (src/applications): received, the emailed link back to a saved draft, a change the applicant must know of. */
+  | 'application_received' | 'application_resume' | 'application_update';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;
