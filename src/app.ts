@@ -39,7 +39,7 @@ import { settingsRoutes } from './settings/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { trainingRoutes } from './training/routes.js';
 import { liveRoutes } from './live/routes.js';
-import { applicationRoutes } from './applications/routes.js';
+import { applicationRoutes, type ApplicationRouteOptions } from './applications/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,9 +47,11 @@ export interface AppDeps {
   /** Seals and opens personal data (see platform/keys.ts for where it comes from). */
   keyring: Keyring;
   logger?: FastifyServerOptions['logger'];
+  /** Where applicants' documents are kept and what scans them (default: local disk, no scanner). */
+  documents?: ApplicationRouteOptions;
 }
 
-export async function buildApp({ config, db, keyring, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, keyring, logger, documents }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, serializers: { req: requestSerializer } },
     bodyLimit: config.bodyLimit,
@@ -131,7 +133,7 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
   // Permit and licence applications.
-  await applicationRoutes(app, deps);
+  await applicationRoutes(app, deps, documents);
   // The staff workspace's settings, messages, training space and live updates.
   await settingsRoutes(app, deps);
   await notificationRoutes(app, deps);
