@@ -47,11 +47,11 @@ export interface AppDeps {
   /** Seals and opens personal data (see platform/keys.ts for where it comes from). */
   keyring: Keyring;
   logger?: FastifyServerOptions['logger'];
-  /** Where applicants' documents are kept and what scans them (default: local disk, no scanner). */
-  documents?: ApplicationRouteOptions;
+  /** Applications: where documents are kept, what scans them, the payment provider (defaults: local disk, no scanner, the sandbox). */
+  applications?: ApplicationRouteOptions;
 }
 
-export async function buildApp({ config, db, keyring, logger, documents }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, keyring, logger, applications }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, serializers: { req: requestSerializer } },
     bodyLimit: config.bodyLimit,
@@ -133,7 +133,7 @@ export async function buildApp({ config, db, keyring, logger, documents }: AppDe
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
   // Permit and licence applications.
-  await applicationRoutes(app, deps, documents);
+  await applicationRoutes(app, deps, applications);
   // The staff workspace's settings, messages, training space and live updates.
   await settingsRoutes(app, deps);
   await notificationRoutes(app, deps);

@@ -18,8 +18,8 @@ import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 const staffRoles: Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin', 'emergency_officer', 'analyst'];
 const signedIn = (roles: Role[] | 'any'): Access => ({ kind: 'signed_in', roles });
 
-/** POSTs that need no CSRF token, by design: RFC 8058 one-click unsubscribe (the path holds a MAC of what it stops). */
-const csrfExempt = new Set(['POST /unsubscribe/:token']);
+/** POSTs that need no CSRF token, by design: RFC 8058 one-click unsubscribe (the path holds a MAC of what it stops), the payment provider's signed callback. */
+const csrfExempt = new Set(['POST /unsubscribe/:token', 'POST /apply/payments/callback']);
 
 const expectedRules: Record<string, Access> = {
   'GET /healthz': { kind: 'public' },
@@ -141,6 +141,13 @@ const expectedRules: Record<string, Access> = {
   'POST /apply/d/:draft/save': { kind: 'public' },
   'GET /apply/resume': { kind: 'public' },
   'GET /account/applications': signedIn(['resident']),
+  'POST /apply/applications/:id/pay': { kind: 'public' },
+  'GET /apply/payments/:payment/return': { kind: 'public' },
+  'POST /apply/payments/callback': { kind: 'public' },
+  'GET /pay/sandbox/:id': { kind: 'public' },
+  'POST /pay/sandbox/:id': { kind: 'public' },
+  'POST /pay/sandbox/:id/cancel': { kind: 'public' },
+  'POST /staff/applications/:id/counter-payment': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),

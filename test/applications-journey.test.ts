@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { publishForm } from '../src/applications/applications.js';
 import { treeWorks } from '../src/applications/fixture.test-support.js';
+import { SANDBOX_CARDS, SandboxProvider } from '../src/applications/payments.js';
 import type { ServiceInput } from '../src/catalogue/types.js';
 import { openQueuedEmail } from '../src/notifications/email.js';
 import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall } from './harness.js';
@@ -44,8 +45,10 @@ for (const database of databasesUnderTest()) {
   describe(`apply for a permit without JavaScript (${database.name})`, () => {
     let t: RunningTownhall;
     const refused: string[] = [];
+    let provider: SandboxProvider;
     before(async () => {
-      t = await startTownhall(database, { ...fixture, services: [...fixture.services, treeService], documents: { scanner: scannerFor(refused) } });
+      provider = new SandboxProvider(() => t.baseUrl);
+      t = await startTownhall(database, { ...fixture, services: [...fixture.services, treeService], applications: { scanner: scannerFor(refused), payments: provider } });
       await publishForm(t.db, t.jurisdiction.id, TREES, treeWorks(), 'test');
     });
     after(async () => t?.close());
@@ -162,6 +165,38 @@ for (const database of databasesUnderTest()) {
       const [received] = await emailsOf(t, 'application_received');
       assert.equal(received?.to, 'ruth.applicant@example.org');
       assert.match(received!.subject, new RegExp(`application ${reference}`));
+
+      // Paying with the sandbox provider: a declined card, then a good one; the return and the callback are checked with the provider.
+      assert.equal((await new WebClient(t.baseUrl).post(`/apply/applications/${reference}/pay`, {})).status, 403, 'another browser cannot pay for it');
+      const pay = async () => {
+        const started = await later.post(`/apply/applications/${reference}/pay`);
+        expectRedirect(started, new RegExp(`^${t.baseUrl}/pay/sandbox/sb_[0-9a-f]+$`));
+        const page = started.location!.replace(t.baseUrl, '');
+        assert.match((await later.get(page)).html, /£95.00/);
+        return page;
+      };
+      const declinedPage = await pay();
+      const declined = await later.post(declinedPage, { card: SANDBOX_CARDS.declined });
+      expectRedirect(declined, new RegExp(`^${t.baseUrl}/apply/payments/[0-9a-f-]{36}/return$`));
+      assert.match((await later.follow(declined)).html, /Your payment did not go through/);
+      assert.equal((await t.db.selectFrom('applications').select('payment_state').where('case_id', '=', reference).executeTakeFirstOrThrow()).payment_state, 'due');
+      const paidPage = await pay();
+      const paid = await later.post(paidPage, { card: SANDBOX_CARDS.success });
+      const returnPath = paid.location!.replace(t.baseUrl, '');
+      assert.match((await later.get(returnPath)).html, /Payment received/);
+      assert.match((await later.get(returnPath)).html, /Payment received/, 'a second return changes nothing and says the same');
+      const providerId = paidPage.split('/').pop()!;
+      const replay = JSON.stringify({ resource_id: providerId, event_type: 'card_payment_succeeded' });
+      const callback = (body: string, signature: string) => fetch(`${t.baseUrl}/apply/payments/callback`, { method: 'POST', headers: { 'content-type': 'application/json', 'pay-signature': signature }, body });
+      assert.equal((await callback(replay, provider.sign(replay))).status, 200, 'a replayed callback is accepted and changes nothing');
+      assert.equal((await callback(replay, 'f'.repeat(64))).status, 400, 'a forged callback is refused');
+      assert.equal((await callback(replay.replace('succeeded', 'failed'), provider.sign(replay))).status, 400, 'a changed body no longer matches its signature');
+      const payments = await t.db.selectFrom('application_payments').select(['state']).where('case_id', '=', reference).orderBy('created_at').execute();
+      assert.deepEqual(payments.map((p) => p.state).sort(), ['failed', 'success']);
+      assert.equal((await t.db.selectFrom('applications').select('payment_state').where('case_id', '=', reference).executeTakeFirstOrThrow()).payment_state, 'paid');
+      const payAudit = await t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'application_payment').orderBy('seq').execute();
+      assert.deepEqual(payAudit.map((a) => a.action).filter((a) => a !== 'application_payment.started'), ['application_payment.failed', 'application_payment.success']);
+      assert.equal((await later.post(`/apply/applications/${reference}/pay`)).status, 409, 'a paid application is not paid again');
 
       // An application is personal: Open311 and the public pages do not show it.
       assert.equal((await fetch(`${t.baseUrl}/open311/v2/requests/${reference}.json`)).status, 404);

@@ -54,8 +54,8 @@ export interface StartOptions {
   groups: Array<{ code: string; name: string }>;
   /** Extra environment for loadConfig, e.g. TOWNHALL_BODY_LIMIT. */
   env?: Record<string, string>;
-  /** Applicants' documents: a scanner to plug in (the council's scan hook). */
-  documents?: AppDeps['documents'];
+  /** Applications: a document scanner to plug in (the council's scan hook), a payment provider. */
+  applications?: AppDeps['applications'];
 }
 
 export async function startTownhall(database: DatabaseUnderTest, options: StartOptions): Promise<RunningTownhall> {
@@ -82,7 +82,7 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
   const { key } = await createApiKey(db, { name: 'test client' }, 'test');
   const keyring = makeKeyring(newKey());
 
-  const app = await buildApp({ config, db, keyring, logger: false, documents: options.documents });
+  const app = await buildApp({ config, db, keyring, logger: false, applications: options.applications });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   config.publicUrl = `http://127.0.0.1:${port}`;

@@ -113,6 +113,13 @@ export const applicationsOfUser = async (db: DB, jurisdictionId: string, userId:
     caseId: a.case_id, serviceName: a.service_name, state: a.state, status: a.status, requestedAt: a.requested_at, paymentState: a.payment_state, fee: a.fee_pence,
   }));
 
+/** An application's reference, fee and payment state, for its applicant's pages. */
+export async function applicationSummary(db: DB, jurisdictionId: string, caseId: number) {
+  const row = await store.findApplication(db, jurisdictionId, caseId);
+  if (!row) throw notFound(`There is no application ${caseId}.`);
+  return { caseId, fee: row.fee_pence, paymentState: row.payment_state, state: row.state, status: row.status, serviceName: row.service_name };
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**

@@ -19,21 +19,24 @@ import { formText, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { fieldShown, firstIncompletePage, groupItems, readGroupItem, readPage, shownPages, type AnswerProblem } from './answers.js';
 import {
-  applicationsOfUser, currentForm, draftsOfUser, emailResumeLink, feeFor, listApplicationServices, loadDraft, resumeWithToken, saveDraft, sendApplication, startDraft, type Draft,
+  applicationsOfUser, applicationSummary, currentForm, draftsOfUser, emailResumeLink, feeFor, listApplicationServices, loadDraft, resumeWithToken, saveDraft, sendApplication, startDraft, type Draft,
 } from './applications.js';
 import { addDocument, documentsOf, readDocument, removeDocument } from './documents.js';
 import { checkEligibility } from './eligibility.js';
 import { localizeDefinition } from './localize.js';
+import { DRAFT_COOKIE, paymentRoutes } from './payment-routes.js';
+import { SandboxProvider, type PaymentProvider } from './payments.js';
 import { diskStorage, noScanner, type DocumentScanner, type DocumentStorage } from './storage.js';
 import { AccountApplications, CheckPage, DetailsPage, EligibilityPage, EligibilityResult, GroupPage, QuestionPage, SavedPage, SentPage, ServiceList, StartPage, type Typed } from './views.js';
 
-const DRAFT_COOKIE = 'townhall_application';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
 export interface ApplicationRouteOptions {
   storage?: DocumentStorage;
   scanner?: DocumentScanner;
+  /** The payment provider (default: the built-in sandbox, with its card page). */
+  payments?: PaymentProvider;
 }
 
 export async function applicationRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps, options: ApplicationRouteOptions = {}): Promise<void> {
@@ -41,6 +44,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   const secure = app.site.secure;
   const storage = options.storage ?? diskStorage(config.documentsDir);
   const scanner = options.scanner ?? noScanner;
+  await paymentRoutes(app, { db, config, keyring }, options.payments ?? new SandboxProvider(() => config.publicUrl));
   const route = { config: { access: publicAccess }, schema: { hide: true } };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, secure);
   const sender = () => ({ publicUrl: config.publicUrl, council: config.jurisdiction.name });
@@ -317,8 +321,8 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   app.get('/apply/d/:draft/sent', route, async (request, reply) => {
     const draft = await draftFor(request, (request.params as { draft: string }).draft);
     if (draft.caseId === null) return redirect(reply, `/apply/d/${draft.id}/check`);
-    const fee = feeFor(draft);
-    return renderPage(request, reply, { title: translate(request).t('applications.sent.title'), body: <SentPage reference={draft.caseId} fee={fee.total} payHref={null} /> });
+    const application = await applicationSummary(db, jurisdictionId, draft.caseId);
+    return renderPage(request, reply, { title: translate(request).t('applications.sent.title'), body: <SentPage reference={draft.caseId} fee={application.fee} payable={application.paymentState === 'due'} csrf={csrf(request, reply)} /> });
   });
 
   app.post('/apply/d/:draft/save', route, async (request, reply) => {

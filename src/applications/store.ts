@@ -140,3 +140,13 @@ export async function finishPayment(trx: DB, id: string, state: 'success' | 'fai
   const result = await trx.updateTable('application_payments').set({ state, finished_at: at }).where('id', '=', id).where('state', '=', 'created').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export async function findPaymentByProviderId(db: DB, provider: string, providerId: string): Promise<PaymentRow | undefined> {
+  return db.selectFrom('application_payments').selectAll().where('provider', '=', provider).where('provider_payment_id', '=', providerId).executeTakeFirst();
+}
+
+/** Who an application belongs to: its account, or the draft a guest's browser holds. */
+export async function applicationOwner(db: DB, jurisdictionId: string, caseId: number) {
+  return db.selectFrom('applications as a').innerJoin('cases as c', 'c.id', 'a.case_id')
+    .select(['a.case_id', 'a.user_id', 'a.draft_id']).where('c.jurisdiction_id', '=', jurisdictionId).where('a.case_id', '=', caseId).executeTakeFirst();
+}

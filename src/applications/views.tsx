@@ -424,7 +424,7 @@ export function SavedPage({ signedIn, draftId, csrf, emailed, typedEmail, error 
   );
 }
 
-export function SentPage({ reference, fee, payHref }: { reference: number; fee: number; payHref: string | null }) {
+export function SentPage({ reference, fee, payable, csrf }: { reference: number; fee: number; payable: boolean; csrf: string }) {
   const { t, language } = useTranslator();
   return (
     <>
@@ -433,7 +433,13 @@ export function SentPage({ reference, fee, payHref }: { reference: number; fee: 
         <p>{t('applications.sent.reference')} <strong>{reference}</strong></p>
       </div>
       <p>{t('applications.sent.email')}</p>
-      {payHref && <><h2>{t('applications.sent.payTitle')}</h2><p>{t('applications.sent.payText', { amount: formatMoney(fee, language.code) })}</p><p><a class="button" href={payHref}>{t('applications.sent.payButton')}</a></p></>}
+      {payable && (
+        <>
+          <h2>{t('applications.sent.payTitle')}</h2>
+          <p>{t('applications.sent.payText', { amount: formatMoney(fee, language.code) })}</p>
+          <PostForm action={`/apply/applications/${reference}/pay`} csrf={csrf}><button type="submit">{t('applications.sent.payButton')}</button></PostForm>
+        </>
+      )}
       <p><a href={`/apply/applications/${reference}`}>{t('applications.sent.follow')}</a></p>
     </>
   );

@@ -780,6 +780,16 @@ export const en = {
   'applications.email.resumeText': "You saved your application ({service}). To go on with it, open this link. It works once, for {days} days:\n\n{link}\n\nIf you did not ask for this, you can ignore this email.\n\n{council}",
   'applications.email.receivedSubject': "We have received your application {reference}: {service}",
   'applications.email.receivedText': "Thank you. We have received your application ({service}). Your reference number is {reference}.\n\nYou can see it here:\n{link}\n\n{council}",
+  'applications.pay.paidTitle': "Payment received",
+  'applications.pay.paidText': "You have paid {amount} for application {reference}. We will now work on it.",
+  'applications.pay.pendingTitle': "We are still waiting to hear about your payment",
+  'applications.pay.failedTitle': "Your payment did not go through",
+  'applications.pay.failedText': "No money was taken. You can try again.",
+  'applications.pay.cardTitle': "Enter card details",
+  'applications.pay.sandbox': "This is a test payment page: no real money is taken. Card {success} succeeds; card {declined} is declined.",
+  'applications.pay.card': "Card number",
+  'applications.pay.confirm': "Pay",
+  'applications.pay.cancel': "Cancel the payment",
 } as const;
 
 export type MessageKey = keyof typeof en;
