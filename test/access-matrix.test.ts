@@ -147,6 +147,9 @@ const expectedRules: Record<string, Access> = {
   'GET /pay/sandbox/:id': { kind: 'public' },
   'POST /pay/sandbox/:id': { kind: 'public' },
   'POST /pay/sandbox/:id/cancel': { kind: 'public' },
+  'GET /apply/applications/:id': { kind: 'public' },
+  'POST /apply/applications/:id/reply': { kind: 'public' },
+  'POST /staff/applications/:id/decision': signedIn(['supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/:id/counter-payment': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),

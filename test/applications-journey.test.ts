@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { publishForm } from '../src/applications/applications.js';
 import { treeWorks } from '../src/applications/fixture.test-support.js';
 import { SANDBOX_CARDS, SandboxProvider } from '../src/applications/payments.js';
+import { performCaseAction } from '../src/cases/actions.js';
 import type { ServiceInput } from '../src/catalogue/types.js';
 import { openQueuedEmail } from '../src/notifications/email.js';
 import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall } from './harness.js';
@@ -228,6 +229,65 @@ for (const database of databasesUnderTest()) {
       assert.equal((await c.get('/apply/d/not-a-draft/page/trees')).status, 404);
       assert.equal((await c.get(`/apply/d/${draft}/page/nowhere`)).status, 404);
       assert.equal((await c.get('/apply/no-such-service')).status, 404);
+    });
+
+    test('an officer asks for more information (the clock stops), the applicant answers (it restarts), a supervisor approves with a condition', async () => {
+      await publishForm(t.db, t.jurisdiction.id, 'graffiti', {
+        title: 'Apply for a mural permit', summary: 'Paint a mural on a wall you own.', whatYouNeed: [], howLong: '4 weeks.', eligibility: [], fees: [],
+        pages: [{ id: 'wall', title: 'Where is the wall?', fields: [{ id: 'address', type: 'address', label: 'Address of the wall' }] }],
+      }, 'test');
+      const c = new WebClient(t.baseUrl);
+      const result = await c.get('/apply/graffiti/eligibility');
+      assert.match(result.html, /You need to apply/);
+      const draft = (await c.post('/apply/graffiti/start')).location!.split('/')[3]!;
+      await c.get(`/apply/d/${draft}/page/wall`);
+      expectRedirect(await c.post(`/apply/d/${draft}/page/wall`, { address: '1 Mural Street' }), `/apply/d/${draft}/details`);
+      expectRedirect(await c.post(`/apply/d/${draft}/details`, { applicant_name: 'Mo Painter', applicant_email: 'mo@example.org' }), `/apply/d/${draft}/check`);
+      assert.match((await c.get(`/apply/d/${draft}/check`)).html, /There is no fee/);
+      expectRedirect(await c.post(`/apply/d/${draft}/check`), `/apply/d/${draft}/sent`);
+      const reference = Number(/<strong>(\d+)<\/strong>/.exec((await c.get(`/apply/d/${draft}/sent`)).html)![1]);
+      const clock = async () => (await t.db.selectFrom('case_clocks').select('status').where('case_id', '=', reference).where('kind', '=', 'statutory').executeTakeFirstOrThrow()).status;
+      assert.equal(await clock(), 'running');
+
+      const ctx = { jurisdictionId: t.jurisdiction.id, timeZone: t.jurisdiction.timeZone, notify: { keyring: t.keyring, publicUrl: t.baseUrl, council: 'Test' } };
+      const admin = { id: 'user:0', userId: null, role: 'system_admin' as const, departmentId: null };
+      await performCaseAction(t.db, ctx, reference, { kind: 'transition', transition: 'request_information', publicNote: 'Send us a drawing of the mural.' }, admin, 'ask-1');
+      assert.equal(await clock(), 'suspended');
+      const asked = await c.get(`/apply/applications/${reference}`);
+      assert.match(asked.html, /We need more information from you/);
+      assert.match(asked.html, /Send us a drawing of the mural/);
+      expectError(await c.post(`/apply/applications/${reference}/reply`, { message: '  ' }), 'message', /Write your message/);
+      expectRedirect(await c.post(`/apply/applications/${reference}/reply`, { message: 'The drawing is a sunflower, 3 m by 2 m.' }), `/apply/applications/${reference}`);
+      assert.equal(await clock(), 'running');
+      const state = async () => (await t.db.selectFrom('cases').select('state').where('id', '=', reference).executeTakeFirstOrThrow()).state;
+      assert.equal(await state(), 'under_review');
+      assert.match((await c.get(`/apply/applications/${reference}`)).html, /The drawing is a sunflower/);
+
+      const decide = async (who: { cookie: string; csrf: string }, fields: Record<string, string>) => fetch(`${t.baseUrl}/staff/applications/${reference}/decision`, {
+        method: 'POST', redirect: 'manual', headers: { cookie: who.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: who.csrf, idempotency_key: `decide-${Math.random().toString(36).slice(2, 14)}`, ...fields }),
+      });
+      const analyst = await signedInAs(t, 'ana.lyst@example.org', 'analyst', null);
+      assert.equal((await decide(analyst, { outcome: 'approve', valid_from: '2027-01-01', valid_until: '2027-12-31' })).status, 403, 'a role that may not decide is refused');
+      const boss = await signedInAs(t, 'sys.admin@example.org', 'system_admin', null);
+      assert.equal((await decide(boss, { outcome: 'approve', text: 'x' })).status, 400, 'an approval needs its dates');
+      assert.equal((await decide(boss, { outcome: 'refuse', text: '' })).status, 400, 'a refusal needs its reasons');
+      assert.equal((await decide(boss, { outcome: 'approve', text: 'No paint on the pavement\nFinish by 31 March', valid_from: '2027-01-01', valid_until: '2027-12-31' })).status, 303);
+      assert.equal(await state(), 'issued');
+      assert.equal(await clock(), 'stopped');
+      assert.equal((await decide(boss, { outcome: 'refuse', text: 'Changed my mind' })).status, 409, 'a decided application is not decided again');
+
+      const approved = await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'application.approved').execute();
+      assert.equal(approved.length, 1);
+      assert.deepEqual(JSON.parse(approved[0]!.payload), {
+        caseId: reference, serviceCode: 'graffiti', holderName: 'Mo Painter', holderEmail: 'mo@example.org', permitted: 'Apply for a mural permit',
+        conditions: ['No paint on the pavement', 'Finish by 31 March'], validFrom: '2027-01-01', validUntil: '2027-12-31', language: 'en',
+      });
+      const [told] = (await emailsOf(t, 'application_update')).filter((e) => e.to === 'mo@example.org');
+      assert.match(told!.subject, /is approved/);
+      const page = await c.get(`/apply/applications/${reference}`);
+      assert.match(page.html, /Valid from 2027-01-01 until 2027-12-31/);
+      assert.match(page.html, /No paint on the pavement/);
     });
 
     test('forged forms change nothing', async () => {

@@ -18,6 +18,18 @@ import * as store from './store.js';
 export const DRAFT_COOKIE = 'townhall_application';
 const staffRoles = ['case_worker', 'supervisor', 'department_admin', 'system_admin'] as const;
 
+/** The application, if it is this person's: by their account, or the draft this browser holds. */
+export function ownApplicationCheck(db: RouteDeps['db'], jurisdictionId: string, secure: boolean) {
+  return async (request: FastifyRequest, caseId: number | null) => {
+    const owner = caseId === null ? undefined : await store.applicationOwner(db, jurisdictionId, caseId);
+    if (!owner) throw notFound('There is no application with that reference.');
+    const userId = request.person?.secondFactorDone ? request.person.userId : null;
+    const mine = owner.user_id !== null ? userId === owner.user_id : readCookie(request, cookieName(DRAFT_COOKIE, secure)) === owner.draft_id;
+    if (!mine) throw forbidden('This application is not yours, or it was made in another browser. Sign in, or use the link in the email we sent you.');
+    return owner;
+  };
+}
+
 export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteDeps, provider: PaymentProvider): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
   const secure = app.site.secure;
@@ -26,14 +38,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteD
   const userOf = (request: FastifyRequest) => (request.person?.secondFactorDone ? request.person.userId : null);
   const caseIdOf = (text: string) => (/^\d{1,12}$/.test(text) ? Number(text) : null);
 
-  /** The application, if it is this person's: by their account, or the draft this browser holds. */
-  async function ownApplication(request: FastifyRequest, caseId: number | null) {
-    const owner = caseId === null ? undefined : await store.applicationOwner(db, jurisdictionId, caseId);
-    if (!owner) throw notFound('There is no application with that reference.');
-    const mine = owner.user_id !== null ? userOf(request) === owner.user_id : readCookie(request, cookieName(DRAFT_COOKIE, secure)) === owner.draft_id;
-    if (!mine) throw forbidden('This application is not yours, or it was made in another browser. Sign in, or use the link in the email we sent you.');
-    return owner;
-  }
+  const ownApplication = ownApplicationCheck(db, jurisdictionId, secure);
 
   app.post('/apply/applications/:id/pay', route, async (request, reply) => {
     const owner = await ownApplication(request, caseIdOf((request.params as { id: string }).id));

@@ -150,3 +150,12 @@ export async function applicationOwner(db: DB, jurisdictionId: string, caseId: n
   return db.selectFrom('applications as a').innerJoin('cases as c', 'c.id', 'a.case_id')
     .select(['a.case_id', 'a.user_id', 'a.draft_id']).where('c.jurisdiction_id', '=', jurisdictionId).where('a.case_id', '=', caseId).executeTakeFirst();
 }
+
+export async function recordDecision(trx: DB, caseId: number, decision: { decision: 'approved' | 'refused'; decision_text: string; valid_from: string | null; valid_until: string | null; decided_by: string; decided_at: string }): Promise<boolean> {
+  const result = await trx.updateTable('applications').set(decision).where('case_id', '=', caseId).where('decision', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function decisionOf(db: DB, caseId: number) {
+  return db.selectFrom('applications').select(['decision', 'decision_text', 'valid_from', 'valid_until', 'decided_at']).where('case_id', '=', caseId).executeTakeFirst();
+}

@@ -521,6 +521,14 @@ export interface ApplicationTable {
   refunded_pence: Generated<number>;
   user_id: number | null;
   created_at: string;
+  decision: Generated<'approved' | 'refused' | null>;
+  /** Conditions of an approval (one per line), or the reasons for a refusal. */
+  decision_text: Generated<string | null>;
+  /** Calendar dates (YYYY-MM-DD) an approval is valid from and until. */
+  valid_from: Generated<string | null>;
+  valid_until: Generated<string | null>;
+  decided_by: Generated<string | null>;
+  decided_at: Generated<string | null>;
 }
 
 export interface ApplicationDocumentTable {

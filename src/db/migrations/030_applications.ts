@@ -63,6 +63,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('refunded_pence', 'integer', (c) => c.notNull().defaultTo(0).check(sql`refunded_pence >= 0`))
     .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    /** The decision: approved (with conditions and validity dates) or refused (with reasons), by whom and when. */
+    .addColumn('decision', 'text', (c) => c.check(sql`decision in ('approved', 'refused')`))
+    .addColumn('decision_text', 'text')
+    .addColumn('valid_from', 'text')
+    .addColumn('valid_until', 'text')
+    .addColumn('decided_by', 'text')
+    .addColumn('decided_at', t.timestamp)
     .addCheckConstraint('applications_refund_within_fee', sql`refunded_pence <= fee_pence`)
     .execute();
   await db.schema.createIndex('applications_user').on('applications').columns(['user_id', 'case_id']).execute();
