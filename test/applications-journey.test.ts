@@ -253,6 +253,9 @@ for (const database of databasesUnderTest()) {
       const admin = { id: 'user:0', userId: null, role: 'system_admin' as const, departmentId: null };
       await performCaseAction(t.db, ctx, reference, { kind: 'transition', transition: 'request_information', publicNote: 'Send us a drawing of the mural.' }, admin, 'ask-1');
       assert.equal(await clock(), 'suspended');
+      const [asking] = (await emailsOf(t, 'case_updated')).filter((e) => e.to === 'mo@example.org');
+      assert.match(asking!.text, /Send us a drawing of the mural/);
+      assert.ok(asking!.text.includes(`/apply/applications/${reference}`), 'the email links to the applicant\'s own page');
       const asked = await c.get(`/apply/applications/${reference}`);
       assert.match(asked.html, /We need more information from you/);
       assert.match(asked.html, /Send us a drawing of the mural/);
@@ -270,6 +273,10 @@ for (const database of databasesUnderTest()) {
       const analyst = await signedInAs(t, 'ana.lyst@example.org', 'analyst', null);
       assert.equal((await decide(analyst, { outcome: 'approve', valid_from: '2027-01-01', valid_until: '2027-12-31' })).status, 403, 'a role that may not decide is refused');
       const boss = await signedInAs(t, 'sys.admin@example.org', 'system_admin', null);
+      // The application is a case in the staff workspace, like any other.
+      const casePage = await fetch(`${t.baseUrl}/staff/requests/${reference}`, { headers: { cookie: boss.cookie, accept: 'text/html' } });
+      assert.equal(casePage.status, 200);
+      assert.match(await casePage.text(), /Under review/);
       assert.equal((await decide(boss, { outcome: 'approve', text: 'x' })).status, 400, 'an approval needs its dates');
       assert.equal((await decide(boss, { outcome: 'refuse', text: '' })).status, 400, 'a refusal needs its reasons');
       assert.equal((await decide(boss, { outcome: 'approve', text: 'No paint on the pavement\nFinish by 31 March', valid_from: '2027-01-01', valid_until: '2027-12-31' })).status, 303);
