@@ -40,6 +40,7 @@ import { notificationRoutes } from './notifications/routes.js';
 import { trainingRoutes } from './training/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { licenceRoutes } from './licences/routes.js';
+import { applicationRoutes, type ApplicationRouteOptions } from './applications/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,9 +48,11 @@ export interface AppDeps {
   /** Seals and opens personal data (see platform/keys.ts for where it comes from). */
   keyring: Keyring;
   logger?: FastifyServerOptions['logger'];
+  /** Applications: where documents are kept, what scans them, the payment provider (defaults: local disk, no scanner, the sandbox). */
+  applications?: ApplicationRouteOptions;
 }
 
-export async function buildApp({ config, db, keyring, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, keyring, logger, applications }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, serializers: { req: requestSerializer } },
     bodyLimit: config.bodyLimit,
@@ -130,6 +133,8 @@ export async function buildApp({ config, db, keyring, logger }: AppDeps): Promis
   await offlineRoutes(app, deps);
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
+  // Permit and licence applications.
+  await applicationRoutes(app, deps, applications);
   // The staff workspace's settings, messages, training space and live updates.
   await settingsRoutes(app, deps);
   await notificationRoutes(app, deps);

@@ -2,6 +2,7 @@
  * One typed configuration object, read from the environment and validated at start, so a
  * mistake in a council's deployment is reported in plain words before anything listens.
  */
+import { dirname, join } from 'node:path';
 import { demoCity } from './demo/city.js';
 import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc-config.js';
 import { loadMailConfig, mailVariables, type MailConfig } from './notifications/mail-config.js';
@@ -47,6 +48,8 @@ export interface Config {
   englishSpelling: 'en-GB' | 'en-US';
   /** The map of the resident portal: tiles are the only third-party requests a page may make. */
   map: MapConfig;
+  /** Where applicants' documents are kept (TOWNHALL_DOCUMENTS_DIR; default: beside the SQLite file, or data/documents). */
+  documentsDir: string;
 }
 
 export interface Branding {
@@ -97,6 +100,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_CONTACT_HOURS', 'when the council answers, e.g. "Monday to Friday, 9am to 5pm"'],
   ['MAP_TILE_URL', 'map tiles, a template with {z}, {x} and {y} (default OpenStreetMap)'],
   ['MAP_ATTRIBUTION', 'the credit the map tiles need (default OpenStreetMap contributors)'],
+  ['TOWNHALL_DOCUMENTS_DIR', 'where applicants\' documents are kept (default: a documents folder beside the SQLite file, or data/documents)'],
   ...oidcVariables,
   ...mailVariables,
   ...notificationVariables,
@@ -151,8 +155,12 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`MAP_TILE_URL must be an http(s) address with {z}, {x} and {y} in it; got "${tileUrl}"`);
   }
 
+  const documentsDir = value('TOWNHALL_DOCUMENTS_DIR') ?? (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:'
+    ? join(dirname(databaseUrl.slice('sqlite:'.length)), 'documents') : join('data', 'documents'));
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    documentsDir,
     port,
     host,
     databaseUrl,

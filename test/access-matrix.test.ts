@@ -18,8 +18,8 @@ import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 const staffRoles: Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin', 'emergency_officer', 'analyst'];
 const signedIn = (roles: Role[] | 'any'): Access => ({ kind: 'signed_in', roles });
 
-/** POSTs that need no CSRF token, by design: RFC 8058 one-click unsubscribe (the path holds a MAC of what it stops). */
-const csrfExempt = new Set(['POST /unsubscribe/:token']);
+/** POSTs that need no CSRF token, by design: RFC 8058 one-click unsubscribe (the path holds a MAC of what it stops), the payment provider's signed callback. */
+const csrfExempt = new Set(['POST /unsubscribe/:token', 'POST /apply/payments/callback']);
 
 const expectedRules: Record<string, Access> = {
   'GET /healthz': { kind: 'public' },
@@ -125,6 +125,35 @@ const expectedRules: Record<string, Access> = {
   // ==== portal: feedback ====
   'GET /requests/:id/feedback': { kind: 'public' },
   'POST /requests/:id/feedback': { kind: 'public' },
+  // ==== portal: applications (the draft is checked inside: the applicant's account, or the guest's browser) ====
+  'GET /apply': { kind: 'public' },
+  'GET /apply/:service': { kind: 'public' },
+  'GET /apply/:service/eligibility': { kind: 'public' },
+  'POST /apply/:service/eligibility': { kind: 'public' },
+  'POST /apply/:service/start': { kind: 'public' },
+  'GET /apply/d/:draft/page/:page': { kind: 'public' },
+  'POST /apply/d/:draft/page/:page': { kind: 'public' },
+  'POST /apply/d/:draft/documents/:field': { kind: 'public' },
+  'POST /apply/d/:draft/documents/:id/remove': { kind: 'public' },
+  'GET /apply/documents/:id': { kind: 'public' },
+  'GET /apply/d/:draft/details': { kind: 'public' },
+  'POST /apply/d/:draft/details': { kind: 'public' },
+  'GET /apply/d/:draft/check': { kind: 'public' },
+  'POST /apply/d/:draft/check': { kind: 'public' },
+  'GET /apply/d/:draft/sent': { kind: 'public' },
+  'POST /apply/d/:draft/save': { kind: 'public' },
+  'GET /apply/resume': { kind: 'public' },
+  'GET /account/applications': signedIn(['resident']),
+  'POST /apply/applications/:id/pay': { kind: 'public' },
+  'GET /apply/payments/:payment/return': { kind: 'public' },
+  'POST /apply/payments/callback': { kind: 'public' },
+  'GET /pay/sandbox/:id': { kind: 'public' },
+  'POST /pay/sandbox/:id': { kind: 'public' },
+  'POST /pay/sandbox/:id/cancel': { kind: 'public' },
+  'GET /apply/applications/:id': { kind: 'public' },
+  'POST /apply/applications/:id/reply': { kind: 'public' },
+  'POST /staff/applications/:id/decision': signedIn(['supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/applications/:id/counter-payment': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),

@@ -2,8 +2,11 @@
  * Starts a real Townhall HTTP server on a fresh, migrated database for end-to-end tests, once
  * per database under test (see database.ts: SQLite, PostgreSQL, or both).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../src/app.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type AppDeps } from '../src/app.js';
 import { createApiKey, revokeApiKey } from '../src/apikeys/apikeys.js';
 import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
 import type { ServiceInput } from '../src/catalogue/types.js';
@@ -51,12 +54,16 @@ export interface StartOptions {
   groups: Array<{ code: string; name: string }>;
   /** Extra environment for loadConfig, e.g. TOWNHALL_BODY_LIMIT. */
   env?: Record<string, string>;
+  /** Applications: a document scanner to plug in (the council's scan hook), a payment provider. */
+  applications?: AppDeps['applications'];
 }
 
 export async function startTownhall(database: DatabaseUnderTest, options: StartOptions): Promise<RunningTownhall> {
   const testDb = await createTestDatabase(database);
   const { db } = testDb;
   const b = testJurisdiction.bounds;
+  // Applicants' documents go to a folder of this server's own, removed when it closes.
+  const documentsDir = mkdtempSync(join(tmpdir(), 'townhall-documents-'));
   const config = loadConfig({
     DATABASE_URL: testDb.url,
     TOWNHALL_JURISDICTION_ID: testJurisdiction.id,
@@ -67,6 +74,7 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
     PORT: '0',
     // Tests send many reports from one address; the tests of the limit itself set it.
     TOWNHALL_REPORT_RATE_LIMIT: '0',
+    TOWNHALL_DOCUMENTS_DIR: documentsDir,
     ...options.env,
   });
   for (const [index, group] of options.groups.entries()) await saveServiceGroup(db, testJurisdiction.id, group, index, 'test');
@@ -74,7 +82,7 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
   const { key } = await createApiKey(db, { name: 'test client' }, 'test');
   const keyring = makeKeyring(newKey());
 
-  const app = await buildApp({ config, db, keyring, logger: false });
+  const app = await buildApp({ config, db, keyring, logger: false, applications: options.applications });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   config.publicUrl = `http://127.0.0.1:${port}`;
@@ -91,6 +99,7 @@ export async function startTownhall(database: DatabaseUnderTest, options: StartO
     close: async () => {
       await app.close();
       await testDb.cleanup();
+      rmSync(documentsDir, { recursive: true, force: true });
     },
   };
 }

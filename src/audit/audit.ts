@@ -20,6 +20,7 @@ export interface AuditEntry {
   actor: string;
   action: string;
   entityType: 'service_request' | 'service' | 'service_group' | 'api_key' | 'encryption_key' | 'person' | 'user' | 'department' | 'route' | 'message_template' | 'outbox_message'
+    | 'application' | 'application_form' | 'application_draft' | 'application_payment'
     // settings (helper D): workflows, business calendars, response templates, routing rules
     | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule'
     // licences (issue 12, part B)

@@ -16,13 +16,14 @@ export { findCaseRow } from './store.js';
 export async function getServiceRequest(db: DB, jurisdictionId: string, id: string): Promise<ServiceRequest> {
   const caseId = parseId(id);
   const row = caseId !== null ? await store.findCase(db, jurisdictionId, caseId) : undefined;
-  if (!row) throw notFound(`There is no service request with id "${id}".`);
+  // An application is personal: it is never shown where service requests are (Open311, public pages).
+  if (!row || row.kind !== 'service_request') throw notFound(`There is no service request with id "${id}".`);
   return toServiceRequest(row);
 }
 
 export async function findRequestIdByToken(db: DB, jurisdictionId: string, token: string): Promise<string> {
   const row = await store.findCaseByToken(db, jurisdictionId, token);
-  if (!row) throw notFound(`There is no service request with token "${token}".`);
+  if (!row || row.kind !== 'service_request') throw notFound(`There is no service request with token "${token}".`);
   return String(row.id);
 }
 

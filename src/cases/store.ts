@@ -140,11 +140,12 @@ export async function findCase(db: DB, jurisdictionId: string, id: number): Prom
 }
 
 export async function findCaseByToken(db: DB, jurisdictionId: string, token: string) {
-  return db.selectFrom('cases').select(['id', 'token']).where('jurisdiction_id', '=', jurisdictionId).where('token', '=', token).executeTakeFirst();
+  return db.selectFrom('cases').select(['id', 'token', 'kind']).where('jurisdiction_id', '=', jurisdictionId).where('token', '=', token).executeTakeFirst();
 }
 
+/** Service requests only: applications are personal and never listed with them (Open311, public reports). */
 export async function searchCases(db: DB, jurisdictionId: string, filter: CaseFilter): Promise<CaseWithService[]> {
-  let query = selectCases(db, jurisdictionId);
+  let query = selectCases(db, jurisdictionId).where('cases.kind', '=', 'service_request');
   if (filter.ids) {
     query = query.where('cases.id', 'in', filter.ids.length > 0 ? filter.ids : [-1]);
   } else {
@@ -171,7 +172,7 @@ function whereLocated<Q extends { where: SelectQueryBuilder<Database, 'cases', o
 
 /** How many cases a search (without ids, limit and offset) finds: for "Showing 26 to 50 of 312". */
 export async function countMatchingCases(db: DB, jurisdictionId: string, filter: Omit<CaseFilter, 'ids' | 'limit' | 'offset'>): Promise<number> {
-  let query = db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('cases.jurisdiction_id', '=', jurisdictionId);
+  let query = db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.kind', '=', 'service_request');
   if (filter.serviceCodes) query = query.where('cases.service_code', 'in', filter.serviceCodes);
   if (filter.statuses) query = query.where('cases.status', 'in', filter.statuses);
   if (filter.requestedFrom) query = query.where('cases.requested_at', '>=', filter.requestedFrom);
@@ -187,6 +188,7 @@ export async function selectPublicUpdates(db: DB, jurisdictionId: string, range:
     .select(['case_actions.id', 'case_actions.case_id', 'case_actions.status', 'case_actions.state', 'case_actions.description',
       'case_actions.media_url', 'case_actions.created_at', 'case_actions.details'])
     .where('cases.jurisdiction_id', '=', jurisdictionId)
+    .where('cases.kind', '=', 'service_request')
     .where('case_actions.action', '=', 'status_update')
     .where('case_actions.public', '=', 1)
     .where('case_actions.created_at', '>=', range.from)

@@ -41,6 +41,11 @@ export interface SubmissionExtras {
   /** Tell the reporter the case arrived (request_received), in this language (default English). */
   acknowledge?: { email: string; language?: string; sender: Sender };
   /**
+   * What the case's own module records beside the case, in the same transaction (an
+   * application's form version, answers and fee): nothing is kept unless all of it is.
+   */
+  alongside?: (trx: DB, row: CaseRow) => Promise<void>;
+  /**
    * A case from the past (an import, the demo's history): its own dates are kept, its workflow
    * is not started (its state is 'submitted' or 'closed'), and nobody is told.
    */
@@ -98,10 +103,12 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
       });
     }
     if (extras.draftPhotos) row = await attachPhotos(trx, row, extras.draftPhotos, input.mediaUrls);
+    const entityType = input.kind ?? 'service_request';
     await appendAudit(trx, {
-      actor: actor.id, action: history ? 'service_request.imported' : 'service_request.submitted', entityType: 'service_request',
+      actor: actor.id, action: `${entityType}.${history ? 'imported' : 'submitted'}`, entityType,
       entityId: String(row.id), after: store.auditViewOfCase(row),
     });
+    if (extras.alongside) await extras.alongside(trx, row);
     for (const userId of extras.reporterFollowers ?? []) await follow(trx, row.id, userId, 'reporter');
     if (extras.acknowledge) {
       const { email, language, sender } = extras.acknowledge;

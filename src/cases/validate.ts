@@ -31,7 +31,9 @@ export async function checkNewCase(db: DB, jurisdictionId: string, bounds: Bound
   const problems: string[] = [];
   const description = input.description?.trim() || null;
   if (description && [...description].length > MAX_DESCRIPTION) problems.push(`The description must be at most ${MAX_DESCRIPTION} characters; it has ${[...description].length}.`);
-  problems.push(...checkLocation(input, imported ? null : bounds));
+  // An application may have no place (a taxi driver's licence); where it gives one, it is checked.
+  const placeGiven = (input.lat ?? null) !== null || (input.long ?? null) !== null || Boolean(input.addressString?.trim()) || Boolean(input.addressId?.trim());
+  if (input.kind !== 'application' || placeGiven) problems.push(...checkLocation(input, imported ? null : bounds));
   problems.push(...checkMediaUrls(input.mediaUrls));
   problems.push(...checkContact(input.contact));
   const { answers, problems: answerProblems } = checkAnswers(service, input.attributes);

@@ -24,6 +24,7 @@ import * as signInThrottle from './migrations/021_sign_in_throttle.js';
 import * as phoneConfirmation from './migrations/022_phone_confirmation.js';
 import * as guestFollowers from './migrations/023_guest_followers.js';
 import * as queueAssigneeInDepartment from './migrations/025_queue_assignee_in_department.js';
+import * as applications from './migrations/030_applications.js';
 import * as licences from './migrations/040_licences.js';
 
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '022_phone_confirmation': phoneConfirmation,
   '023_guest_followers': guestFollowers,
   '025_queue_assignee_in_department': queueAssigneeInDepartment,
+  '030_applications': applications,
   '040_licences': licences,
 };
 

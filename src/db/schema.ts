@@ -556,10 +556,88 @@ export interface LicenceRegisterSettingsTable {
   publish_holder_name: number;
 }
 
+/** A published version of an application service's form (migration 030); an open application keeps its version. */
+export interface ApplicationFormTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  service_code: string;
+  version: number;
+  /** JSON: checked by applications/definition.ts. */
+  definition: string;
+  published_at: string;
+  published_by: string;
+}
+
+/** An application being filled in: a signed-in applicant's, or a guest's reached by an emailed link. */
+export interface ApplicationDraftTable {
+  id: string;
+  jurisdiction_id: string;
+  form_id: number;
+  user_id: number | null;
+  answers: Generated<string>;
+  language: Generated<string>;
+  resume_token_hash: string | null;
+  resume_expires_at: string | null;
+  case_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What an application case holds beside its case row: form version, answers, fee as calculated. */
+export interface ApplicationTable {
+  case_id: number;
+  form_id: number;
+  draft_id: string;
+  answers: string;
+  language: string;
+  fee_pence: number;
+  fee_lines: Generated<string>;
+  payment_state: 'not_due' | 'due' | 'paid';
+  refunded_pence: Generated<number>;
+  user_id: number | null;
+  created_at: string;
+  decision: Generated<'approved' | 'refused' | null>;
+  /** Conditions of an approval (one per line), or the reasons for a refusal. */
+  decision_text: Generated<string | null>;
+  /** Calendar dates (YYYY-MM-DD) an approval is valid from and until. */
+  valid_from: Generated<string | null>;
+  valid_until: Generated<string | null>;
+  decided_by: Generated<string | null>;
+  decided_at: Generated<string | null>;
+}
+
+export interface ApplicationDocumentTable {
+  id: string;
+  draft_id: string;
+  field: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  created_at: string;
+}
+
+export interface ApplicationPaymentTable {
+  id: string;
+  case_id: number;
+  provider: string;
+  provider_payment_id: string | null;
+  amount_pence: number;
+  state: 'created' | 'success' | 'failed' | 'cancelled';
+  channel: 'online' | 'counter';
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   licence_signing_keys: LicenceSigningKeyTable;
   licences: LicenceTable;
   licence_register_settings: LicenceRegisterSettingsTable;
+  application_forms: ApplicationFormTable;
+  application_drafts: ApplicationDraftTable;
+  applications: ApplicationTable;
+  application_documents: ApplicationDocumentTable;
+  application_payments: ApplicationPaymentTable;
   sign_in_throttles: SignInThrottleTable;
   settings_generation: SettingsGenerationTable;
   business_calendars: BusinessCalendarTable;

@@ -31,6 +31,8 @@ export interface CaseChangeDeps extends Sender {
 export type CaseEvent = 'status_changed' | 'public_update' | 'case_closed';
 
 export interface CaseChange {
+  /** Where the resident follows the case (default: its public page; an application's is the applicant's own page). */
+  link?: string;
   caseId: number;
   /** The appended action that made the change (for a closure, the closing action). */
   actionId: number;
@@ -71,7 +73,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     : change.serviceName;
   const baseValues = {
     council: deps.council, site: deps.publicUrl, reference: String(change.caseId), service: serviceName,
-    link: `${deps.publicUrl}/requests/${change.caseId}`, note: change.note?.trim() ?? '',
+    link: change.link ?? `${deps.publicUrl}/requests/${change.caseId}`, note: change.note?.trim() ?? '',
     status: statusWords(words, status, change.state ?? status),
   };
 

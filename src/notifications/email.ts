@@ -30,7 +30,9 @@ export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_passw
   /** SLA escalation emails to supervisors (src/jobs/escalation-emails.ts). */
   | 'sla_warning' | 'sla_breach'
   /** Licences (src/licences): a licence was issued; it ends soon. */
-  | 'licence_issued' | 'licence_renewal_reminder';
+  | 'licence_issued' | 'licence_renewal_reminder'
+  /** Applications (src/applications): received, the emailed link back to a saved draft, a change the applicant must know of. */
+  | 'application_received' | 'application_resume' | 'application_update';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;

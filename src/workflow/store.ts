@@ -35,24 +35,33 @@ export async function publishedVersion(db: DB, jurisdictionId: string, code: str
 
 /**
  * The jurisdiction's standard workflow, created as published version 1 the first time it is
- * needed. Two processes may race to create it: the unique constraint keeps one, the other's
- * insert does nothing and it reads the winner's.
+ * needed.
  */
 export async function standardVersion(db: DB, jurisdictionId: string): Promise<WorkflowVersion> {
-  const existing = await publishedVersion(db, jurisdictionId, STANDARD_WORKFLOW_CODE);
+  return builtInVersion(db, jurisdictionId, { code: STANDARD_WORKFLOW_CODE, name: STANDARD_WORKFLOW_NAME, definition: standardDefinition });
+}
+
+/**
+ * A workflow Townhall ships (the standard one, the applications one), created as published
+ * version 1 the first time a jurisdiction needs it; a council's later versions win. Two
+ * processes may race to create it: the unique constraint keeps one, the other's insert does
+ * nothing and it reads the winner's.
+ */
+export async function builtInVersion(db: DB, jurisdictionId: string, workflow: { code: string; name: string; definition: WorkflowDefinition }): Promise<WorkflowVersion> {
+  const existing = await publishedVersion(db, jurisdictionId, workflow.code);
   if (existing) return existing;
   const at = nowIso();
   const created = await db.insertInto('workflows')
-    .values({ jurisdiction_id: jurisdictionId, code: STANDARD_WORKFLOW_CODE, name: STANDARD_WORKFLOW_NAME, created_at: at })
+    .values({ jurisdiction_id: jurisdictionId, code: workflow.code, name: workflow.name, created_at: at })
     .onConflict((oc) => oc.columns(['jurisdiction_id', 'code']).doNothing())
     .returning('id').executeTakeFirst();
-  const workflow = created ?? await db.selectFrom('workflows').select('id')
-    .where('jurisdiction_id', '=', jurisdictionId).where('code', '=', STANDARD_WORKFLOW_CODE).executeTakeFirstOrThrow();
+  const row = created ?? await db.selectFrom('workflows').select('id')
+    .where('jurisdiction_id', '=', jurisdictionId).where('code', '=', workflow.code).executeTakeFirstOrThrow();
   await db.insertInto('workflow_versions')
-    .values({ workflow_id: workflow.id, version: 1, definition: JSON.stringify(standardDefinition), status: 'published', created_by: 'system', created_at: at, published_at: at })
+    .values({ workflow_id: row.id, version: 1, definition: JSON.stringify(workflow.definition), status: 'published', created_by: 'system', created_at: at, published_at: at })
     .onConflict((oc) => oc.columns(['workflow_id', 'version']).doNothing())
     .execute();
-  const version = await publishedVersion(db, jurisdictionId, STANDARD_WORKFLOW_CODE);
-  if (!version) throw new Error(`The standard workflow of ${jurisdictionId} exists but has no published version.`);
+  const version = await publishedVersion(db, jurisdictionId, workflow.code);
+  if (!version) throw new Error(`The ${workflow.code} workflow of ${jurisdictionId} exists but has no published version.`);
   return version;
 }

@@ -9,5 +9,6 @@ import type { Messages } from './en.js';
 
 export const enUsSpelling: Partial<Messages> = {
   'report.nearby.meta': 'Reported {when}, {distance} meters away',
+  'applications.list.title': 'Apply for a permit or license',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
 };

@@ -1,0 +1,215 @@
+/**
+ * Application services and applications: publishing a form version, drafts that an applicant
+ * saves and comes back to, and sending an application, which makes a case of kind
+ * 'application' through the case core (submitCase) with its form version, answers and fee kept
+ * beside it in the same transaction.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/audit.js';
+import { getService, serviceWorkflowCode, updateService } from '../catalogue/catalogue.js';
+import { submitCase } from '../cases/submit.js';
+import type { Channel, ServiceRequest, SubmissionContext } from '../cases/types.js';
+import type { DB } from '../db/connection.js';
+import { translator, languages } from '../i18n/i18n.js';
+import { queueEmail, type Sender } from '../notifications/email.js';
+import type { Keyring } from '../platform/crypto.js';
+import { conflict, invalid, notFound } from '../platform/errors.js';
+import { nowIso } from '../platform/time.js';
+import { builtInVersion } from '../workflow/store.js';
+import { answersToKeep, firstIncompletePage, type Answers } from './answers.js';
+import { checkDefinition, type FormDefinition } from './definition.js';
+import { calculateFee, type CalculatedFee } from './fees.js';
+import * as store from './store.js';
+import { APPLICATION_WORKFLOW_CODE, APPLICATION_WORKFLOW_NAME, applicationWorkflow } from './workflow.js';
+
+export interface ApplicationForm { id: number; serviceCode: string; version: number; definition: FormDefinition }
+
+/** The applicant's own details, asked on the "Your details" page; sealed with the case, never in its answers. */
+export interface ApplicantContact { name: string; email: string; phone?: string }
+
+export interface Draft {
+  id: string;
+  form: ApplicationForm;
+  userId: number | null;
+  answers: Answers;
+  contact: ApplicantContact | null;
+  language: string;
+  caseId: number | null;
+}
+
+/** How long an emailed "come back to your application" link works. */
+export const RESUME_LINK_DAYS = 7;
+const CONTACT_KEY = '$contact';
+
+const parseForm = (row: { id: number; service_code: string; version: number; definition: string }): ApplicationForm =>
+  ({ id: row.id, serviceCode: row.service_code, version: row.version, definition: JSON.parse(row.definition) as FormDefinition });
+
+/**
+ * Publishes a new version of a service's application form. The service must exist in the
+ * catalogue; it is given the applications workflow unless it already follows one of its own.
+ * Open applications keep the version they started on.
+ */
+export async function publishForm(db: DB, jurisdictionId: string, serviceCode: string, definition: unknown, actor: string): Promise<ApplicationForm> {
+  const checked = checkDefinition(definition);
+  if (!checked.ok) throw invalid(checked.problems[0]!, checked.problems);
+  const service = await getService(db, jurisdictionId, serviceCode);
+  await builtInVersion(db, jurisdictionId, { code: APPLICATION_WORKFLOW_CODE, name: APPLICATION_WORKFLOW_NAME, definition: applicationWorkflow });
+  if ((await serviceWorkflowCode(db, jurisdictionId, serviceCode)) === null) {
+    await updateService(db, jurisdictionId, serviceCode, {
+      name: service.name, description: service.description, groupCode: service.groupCode, keywords: service.keywords, department: service.department,
+      workflowCode: APPLICATION_WORKFLOW_CODE, expectedDays: service.expectedDays, active: service.active, serviceNotice: service.serviceNotice,
+    }, actor);
+  }
+  return db.transaction().execute(async (trx) => {
+    const latest = await store.latestFormVersion(trx, jurisdictionId, serviceCode);
+    const at = nowIso();
+    const row = await store.insertForm(trx, {
+      jurisdiction_id: jurisdictionId, service_code: serviceCode, version: (latest?.version ?? 0) + 1,
+      definition: JSON.stringify(checked.definition), published_at: at, published_by: actor,
+    });
+    await appendAudit(trx, { actor, action: 'application_form.published', entityType: 'application_form', entityId: `${serviceCode}@${row.version}`, after: { version: row.version } });
+    return { id: row.id, serviceCode, version: row.version, definition: checked.definition };
+  });
+}
+
+/** The form new applications to a service start on (its newest version); not_found when the service takes none. */
+export async function currentForm(db: DB, jurisdictionId: string, serviceCode: string): Promise<ApplicationForm> {
+  const row = await store.latestFormVersion(db, jurisdictionId, serviceCode);
+  if (!row) throw notFound(`There is no application service "${serviceCode}".`);
+  return parseForm(row);
+}
+
+export async function listApplicationServices(db: DB, jurisdictionId: string): Promise<ApplicationForm[]> {
+  return (await store.applicationServices(db, jurisdictionId)).filter((row) => row.active).map(parseForm);
+}
+
+export async function startDraft(db: DB, jurisdictionId: string, form: ApplicationForm, userId: number | null, language: string): Promise<string> {
+  const id = randomUUID();
+  const at = nowIso();
+  await store.insertDraft(db, { id, jurisdiction_id: jurisdictionId, form_id: form.id, user_id: userId, language, created_at: at, updated_at: at });
+  return id;
+}
+
+export async function loadDraft(db: DB, jurisdictionId: string, id: string): Promise<Draft | undefined> {
+  const row = /^[0-9a-f-]{36}$/.test(id) ? await store.findDraft(db, jurisdictionId, id) : undefined;
+  if (!row) return undefined;
+  const form = await store.formById(db, jurisdictionId, row.form_id);
+  if (!form) return undefined;
+  const stored = JSON.parse(row.answers) as Answers & { [CONTACT_KEY]?: ApplicantContact };
+  const { [CONTACT_KEY]: contact, ...answers } = stored as Record<string, unknown>;
+  return { id: row.id, form: parseForm(form), userId: row.user_id, answers: answers as Answers, contact: (contact as ApplicantContact | undefined) ?? null, language: row.language, caseId: row.case_id };
+}
+
+export async function saveDraft(db: DB, draft: Draft): Promise<void> {
+  if (draft.caseId !== null) throw conflict('This application was already sent; it cannot be changed here.');
+  await store.saveDraftAnswers(db, draft.id, JSON.stringify({ ...draft.answers, ...(draft.contact ? { [CONTACT_KEY]: draft.contact } : {}) }), nowIso());
+}
+
+export const draftsOfUser = async (db: DB, jurisdictionId: string, userId: number) =>
+  (await store.draftsOfUser(db, jurisdictionId, userId)).map((d) => ({ id: d.id, updatedAt: d.updated_at, serviceCode: d.service_code, title: (JSON.parse(d.definition) as FormDefinition).title }));
+
+export const applicationsOfUser = async (db: DB, jurisdictionId: string, userId: number) =>
+  (await store.applicationsOfUser(db, jurisdictionId, userId)).map((a) => ({
+    caseId: a.case_id, serviceName: a.service_name, state: a.state, status: a.status, requestedAt: a.requested_at, paymentState: a.payment_state, fee: a.fee_pence,
+  }));
+
+/** An application's reference, fee and payment state, for its applicant's pages. */
+export async function applicationSummary(db: DB, jurisdictionId: string, caseId: number) {
+  const row = await store.findApplication(db, jurisdictionId, caseId);
+  if (!row) throw notFound(`There is no application ${caseId}.`);
+  return { caseId, fee: row.fee_pence, paymentState: row.payment_state, state: row.state, status: row.status, serviceName: row.service_name };
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * A guest saves their application: an email with a link back to it, through the outbox. The
+ * link's token is stored hashed, replaces any earlier one, expires and works once.
+ */
+export async function emailResumeLink(db: DB, deps: Sender & { keyring: Keyring }, draft: Draft, email: string): Promise<void> {
+  const token = randomBytes(32).toString('base64url');
+  const t = translator(languages.find((l) => l.code === draft.language) ?? languages[0]!).t;
+  const link = `${deps.publicUrl}/apply/resume?token=${token}`;
+  await db.transaction().execute(async (trx) => {
+    await store.setResumeToken(trx, draft.id, hashToken(token), new Date(Date.now() + RESUME_LINK_DAYS * 86_400_000).toISOString());
+    await queueEmail(trx, deps.keyring, 'application_resume', {
+      to: email, language: draft.language,
+      subject: t('applications.email.resumeSubject', { service: draft.form.definition.title }),
+      text: t('applications.email.resumeText', { service: draft.form.definition.title, link, days: RESUME_LINK_DAYS, council: deps.council }),
+    });
+  });
+}
+
+/** The draft an emailed link opens, once; undefined when the link is unknown, used or expired. */
+export async function resumeWithToken(db: DB, jurisdictionId: string, token: string): Promise<Draft | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const row = await db.transaction().execute((trx) => store.takeResumeToken(trx, jurisdictionId, hashToken(token), nowIso()));
+  return row ? loadDraft(db, jurisdictionId, row.id) : undefined;
+}
+
+/** The fee an application would have today: what the applicant sees before sending it. */
+export const feeFor = (draft: Draft, day = nowIso().slice(0, 10)): CalculatedFee => calculateFee(draft.form.definition, answersToKeep(draft.form.definition, draft.answers), day);
+
+/**
+ * Sends the application: it must be complete (every needed answer and document, the
+ * declaration) with the applicant's details. One transaction makes the case (through the case
+ * core), keeps the form version, the answers and the fee as calculated, marks the draft sent
+ * (a second send is refused) and queues the applicant's email.
+ */
+export async function sendApplication(db: DB, context: SubmissionContext & { sender: Sender }, draft: Draft, channel: Channel, actor: { id: string }): Promise<{ request: ServiceRequest; fee: CalculatedFee }> {
+  if (draft.caseId !== null) throw conflict('This application was already sent.');
+  const definition = draft.form.definition;
+  const documents = await store.documentsOfDraft(db, draft.id);
+  const counts: Record<string, number> = {};
+  for (const d of documents) counts[d.field] = (counts[d.field] ?? 0) + 1;
+  const missing = firstIncompletePage(definition, draft.answers, counts);
+  if (missing) throw invalid(`The application is not complete: answer the page "${missing.title}".`);
+  if (!draft.contact) throw invalid('Give your name and email address before you send the application.');
+  const answers = answersToKeep(definition, draft.answers);
+  const fee = calculateFee(definition, answers, nowIso().slice(0, 10));
+  const [firstName, ...rest] = draft.contact.name.trim().split(/\s+/);
+  const place = placeOf(definition, answers);
+  const t = translator(languages.find((l) => l.code === draft.language) ?? languages[0]!).t;
+
+  const request = await db.transaction().execute(async (trx) => submitCase(trx, context, channel, {
+    kind: 'application', serviceCode: draft.form.serviceCode, description: definition.title, attributes: {}, mediaUrls: [],
+    ...place,
+    contact: { email: draft.contact!.email, firstName: firstName ?? null, lastName: rest.join(' ') || null, phone: draft.contact!.phone || null, accountId: draft.userId === null ? null : String(draft.userId) },
+  }, {
+    actor, idempotencyKey: `application:${draft.id}`,
+    ...(draft.userId !== null ? { reporterFollowers: [draft.userId] } : {}),
+    alongside: async (inner, row) => {
+      if ((await store.markDraftSent(inner, draft.id, row.id)) !== 1) throw conflict('This application was already sent.');
+      await store.insertApplication(inner, {
+        case_id: row.id, form_id: draft.form.id, draft_id: draft.id, answers: JSON.stringify(answers), language: draft.language,
+        fee_pence: fee.total, fee_lines: JSON.stringify(fee.lines), payment_state: fee.total > 0 ? 'due' : 'not_due', user_id: draft.userId, created_at: row.requested_at,
+      });
+      await appendAudit(inner, { actor: actor.id, action: 'application.fee_calculated', entityType: 'application', entityId: String(row.id), after: { ...fee, formVersion: draft.form.version } });
+      await queueEmail(inner, context.keyring, 'application_received', {
+        to: draft.contact!.email, language: draft.language,
+        subject: t('applications.email.receivedSubject', { service: definition.title, reference: String(row.id) }),
+        text: t('applications.email.receivedText', { service: definition.title, reference: String(row.id), link: `${context.sender.publicUrl}/apply/applications/${row.id}`, council: context.sender.council }),
+      }, { idempotencyKey: `application:${row.id}:received` });
+    },
+  }));
+  return { request, fee };
+}
+
+/** An application's place for the case row (the queue's map and routing): its first point, area or address answer. */
+function placeOf(definition: FormDefinition, answers: Answers): { lat?: number; long?: number; addressString?: string } {
+  for (const page of definition.pages) for (const field of page.fields ?? []) {
+    const value = answers[field.id];
+    if (typeof value !== 'string') continue;
+    if (field.type === 'address') return { addressString: value.slice(0, 500) };
+    if (field.type === 'map_point' || field.type === 'map_area') {
+      try {
+        const geometry = JSON.parse(value) as { type: string; coordinates: unknown };
+        const [long, lat] = geometry.type === 'Point' ? geometry.coordinates as [number, number] : (geometry.coordinates as Array<Array<[number, number]>>)[0]![0]!;
+        return { lat, long };
+      } catch {
+        return { addressString: value.slice(0, 500) };
+      }
+    }
+  }
+  return {};
+}

@@ -1,0 +1,109 @@
+/**
+ * Reviewing an application: the applicant's replies (which end a wait for more information and
+ * restart the statutory clock), and the decision: approve with conditions and validity dates,
+ * or refuse with reasons, by a role allowed to decide. The decision is recorded on the
+ * application and taken as the workflow's transition in one transaction, with the applicant's
+ * email and, for an approval, the `application.approved` outbox message that issues the licence.
+ */
+import { recordApplicantReply } from '../cases/applicant-replies.js';
+import { performCaseAction, type EngineContext } from '../cases/actions.js';
+import type { DB } from '../db/connection.js';
+import { languages, translator } from '../i18n/i18n.js';
+import { queueEmail } from '../notifications/email.js';
+import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
+import { enqueue } from '../platform/outbox.js';
+import { nowIso } from '../platform/time.js';
+import type { WorkflowActor } from '../workflow/types.js';
+import type { FormDefinition } from './definition.js';
+import * as store from './store.js';
+import { deciders } from './workflow.js';
+import { contactForCase } from '../cases/reporters.js';
+
+/**
+ * The outbox message an approval queues, in the approval's transaction: the one place licence
+ * issuing (src/licences) is wired to. Its payload is everything a licence needs.
+ */
+export const APPLICATION_APPROVED = 'application.approved';
+export interface ApplicationApproved {
+  caseId: number;
+  serviceCode: string;
+  holderName: string;
+  holderEmail: string;
+  /** What is permitted: the service's form title, e.g. "Street party road closure". */
+  permitted: string;
+  conditions: string[];
+  validFrom: string;
+  validUntil: string;
+  language: string;
+}
+
+export interface Decision {
+  outcome: 'approve' | 'refuse';
+  /** Approve: conditions, one per line (may be empty). Refuse: the reasons (needed). */
+  text: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const realDate = (text: string | undefined) => typeof text === 'string' && DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+
+export function checkDecision(decision: Decision): string[] {
+  const problems: string[] = [];
+  if (decision.outcome !== 'approve' && decision.outcome !== 'refuse') problems.push('Choose whether to approve or refuse the application.');
+  if ([...decision.text].length > 4_000) problems.push('The conditions or reasons must be at most 4,000 characters.');
+  if (decision.outcome === 'refuse' && !decision.text.trim()) problems.push('Give the reasons for refusing the application: the applicant reads them.');
+  if (decision.outcome === 'approve') {
+    if (!realDate(decision.validFrom) || !realDate(decision.validUntil)) problems.push('Give the dates the approval is valid from and until, written 2026-04-01.');
+    else if (decision.validUntil! < decision.validFrom!) problems.push('The approval must end on or after the day it starts.');
+  }
+  return problems;
+}
+
+export async function decideApplication(db: DB, ctx: EngineContext, caseId: number, decision: Decision, actor: WorkflowActor, idempotencyKey: string): Promise<void> {
+  const problems = checkDecision(decision);
+  if (problems.length > 0) throw invalid(problems[0]!, problems);
+  if (actor.role !== 'system_admin' && !deciders.includes(actor.role as never)) throw forbidden('Only a supervisor or a department administrator can decide an application.');
+  await db.transaction().execute(async (trx) => {
+    const application = await store.findApplication(trx, ctx.jurisdictionId, caseId);
+    if (!application) throw notFound(`There is no application ${caseId}.`);
+    const text = decision.text.trim();
+    const approved = decision.outcome === 'approve';
+    await performCaseAction(trx, ctx, caseId, approved ? { kind: 'transition', transition: 'approve', publicNote: text || 'Approved.' }
+      : { kind: 'transition', transition: 'refuse', reason: text, publicNote: text }, actor, idempotencyKey);
+    const at = nowIso();
+    if (!(await store.recordDecision(trx, caseId, {
+      decision: approved ? 'approved' : 'refused', decision_text: text, valid_from: approved ? decision.validFrom! : null, valid_until: approved ? decision.validUntil! : null, decided_by: actor.id, decided_at: at,
+    }))) throw conflict(`Application ${caseId} is decided already.`);
+    const contact = await reporterOf(trx, ctx, caseId);
+    const definition = JSON.parse(application.definition) as FormDefinition;
+    const conditions = text.split('\n').map((line) => line.trim()).filter(Boolean);
+    if (approved && contact) {
+      const message: ApplicationApproved = {
+        caseId, serviceCode: application.service_code, holderName: contact.name, holderEmail: contact.email, permitted: definition.title,
+        conditions, validFrom: decision.validFrom!, validUntil: decision.validUntil!, language: application.language,
+      };
+      await enqueue(trx, APPLICATION_APPROVED, message, { idempotencyKey: `application:${caseId}:approved` });
+    }
+    if (contact) {
+      const t = translator(languages.find((l) => l.code === application.language) ?? languages[0]!).t;
+      const values = { reference: String(caseId), service: definition.title, council: ctx.notify.council, link: `${ctx.notify.publicUrl}/apply/applications/${caseId}`, text: text || '-' };
+      await queueEmail(trx, ctx.notify.keyring, 'application_update', {
+        to: contact.email, language: application.language,
+        subject: t(approved ? 'applications.email.approvedSubject' : 'applications.email.refusedSubject', values),
+        text: t(approved ? 'applications.email.approvedText' : 'applications.email.refusedText', { ...values, from: decision.validFrom ?? '', until: decision.validUntil ?? '' }),
+      }, { idempotencyKey: `application:${caseId}:decided` });
+    }
+  });
+}
+
+async function reporterOf(db: DB, ctx: EngineContext, caseId: number): Promise<{ name: string; email: string } | null> {
+  const contact = await contactForCase(db, ctx.notify.keyring, caseId);
+  if (!contact?.email) return null;
+  return { name: [contact.firstName, contact.lastName].filter(Boolean).join(' '), email: contact.email };
+}
+
+/** The applicant's message on their case; it ends a wait for more information. */
+export async function applicantReplies(db: DB, ctx: Pick<EngineContext, 'jurisdictionId' | 'timeZone'>, caseId: number, text: string, actor: string): Promise<{ resumed: boolean }> {
+  return recordApplicantReply(db, ctx, caseId, { text, actor, waitingState: 'more_information', resumeState: 'under_review' });
+}
