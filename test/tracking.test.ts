@@ -98,7 +98,8 @@ for (const database of databasesUnderTest()) {
       assert.match(page.html, /Paint on the wall/);
       assert.match(page.html, /<img src="\/media\/abcDEF123" alt="Photo 1 of the problem"/);
       const expected = await t.db.selectFrom('cases').select('expected_at').where('id', '=', Number(id)).executeTakeFirstOrThrow();
-      const date = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: t.jurisdiction.timeZone }).format(new Date(expected.expected_at!));
+      // English dates as the council spells (British by default: "7 December 2026"): changed deliberately with the account page's times.
+      const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: t.jurisdiction.timeZone }).format(new Date(expected.expected_at!));
       assert.ok(page.html.includes(`We aim to deal with it by ${date}`), 'expected date in words');
       const timeline = /<ol class="timeline">(.*?)<\/ol>/s.exec(page.html)?.[1] ?? '';
       const items = [...timeline.matchAll(/<li>(.*?)<\/li>/gs)].map((m) => m[1]!);

@@ -26,7 +26,7 @@ async function render(deps: ChoiceDeps, request: FastifyRequest, reply: FastifyR
   const notices = formText(request.query, 'saved') === '1' ? [t('account-cases.saved')] : [];
   return renderPage(request, reply, {
     title: t('notifications.title'), status: Object.keys(errors).length > 0 ? 400 : 200,
-    body: <NotificationChoicesPage choice={choice} phoneText={phoneText} csrf={deps.csrf(request, reply)} notices={notices} errors={errors}
+    body: <NotificationChoicesPage choice={choice} phoneText={phoneText} csrf={deps.csrf(request, reply)} notices={notices} errors={errors} timeZone={deps.config.jurisdiction.timeZone}
       inbox={inbox.map((m) => ({ id: m.id, caseId: m.case_id, text: m.text, createdAt: m.created_at }))} />,
   });
 }
