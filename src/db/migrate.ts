@@ -22,6 +22,7 @@ import * as serviceTranslations from './migrations/019_service_translations.js';
 import * as staffDisplayNames from './migrations/020_staff_display_names.js';
 import * as signInThrottle from './migrations/021_sign_in_throttle.js';
 import * as phoneConfirmation from './migrations/022_phone_confirmation.js';
+import * as residentLanguage from './migrations/024_resident_language.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '020_staff_display_names': staffDisplayNames,
   '021_sign_in_throttle': signInThrottle,
   '022_phone_confirmation': phoneConfirmation,
+  '024_resident_language': residentLanguage,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {
