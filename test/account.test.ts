@@ -6,9 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashPassword } from '../src/identity/passwords.js';
+import { insertDepartment } from '../src/identity/store.js';
 import { createUser, setPasswordWithLink } from '../src/identity/users.js';
 import { lookupHash } from '../src/platform/crypto.js';
-import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
+import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture, GRAFFITI, inside, services } from './open311/fixture-catalogue.js';
 import { WebClient } from './web-client.js';
 
@@ -49,6 +50,18 @@ for (const database of databasesUnderTest()) {
       // Changed deliberately: each reference now links to the report's page (the same list as "Your reports").
       for (const id of ids) assert.match(page.html, new RegExp(`<td><a href="/requests/${id}">${id}</a></td>`));
       assert.match(page.html, /this device/);
+      // Times as people read them ("3 Dec 2026, 14:05"), in the page's language; the instant only for machines.
+      const shown = (html: string) => [...html.matchAll(/<time datetime="([^"]+)">([^<]+)<\/time>/g)].map((m) => ({ instant: m[1]!, text: m[2]! }));
+      const english = shown(page.html);
+      assert.equal(english.length, 5, 'created, two reports, the session signed in and last active');
+      for (const { instant, text } of english) {
+        assert.match(instant, /^\d{4}-\d{2}-\d{2}T/);
+        assert.match(text, /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/);
+      }
+      const main = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>')).replace(/<[^>]+>/g, ' ');
+      assert.doesNotMatch(main(page.html), /\d{4}-\d{2}-\d{2}T|[+-]\d{2}:\d{2}\b/, 'no raw timestamp on the page');
+      for (const { text } of shown((await browser.get('/account?lang=es')).html)) assert.match(text, /^\d{1,2} [a-z]{3,4}\.? \d{4}, \d{1,2}:\d{2}$/);
+      await browser.get('/account?lang=en');
       const download = await fetch(`${t.baseUrl}/account/data.json`, { headers: { cookie: `townhall_session=${browser.cookie('townhall_session')}` } });
       assert.equal(download.status, 200);
       assert.equal(download.headers.get('cache-control'), 'no-store');
@@ -62,6 +75,14 @@ for (const database of databasesUnderTest()) {
       assert.equal(data.serviceRequests[0]!.contact.phone, '01632 960123');
       const audit = await t.db.selectFrom('audit_log').select(['actor', 'action']).where('action', '=', 'personal_data.exported').execute();
       assert.ok(audit.some((a) => a.actor === `user:${userId}`));
+    });
+
+    test('a member of staff reads their department by its name, not its code', async () => {
+      await insertDepartment(t.db, 'parks', 'Parks and open spaces', new Date().toISOString());
+      const { cookie } = await signedInAs(t, 'worker.account@example.org', 'case_worker', 'parks');
+      const page = await fetch(`${t.baseUrl}/account`, { headers: { cookie } });
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<dt>Department<\/dt><dd>Parks and open spaces<\/dd>/);
     });
 
     test('closing the account erases their details, keeps what the law requires with the reason, and signs them out', async () => {

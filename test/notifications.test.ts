@@ -152,6 +152,43 @@ for (const database of databasesUnderTest()) {
       assert.doesNotMatch((await resident.client.get('/account/notifications')).html, /Confirm your mobile number/);
     }
 
+    test('messages in the resident\'s language: an Open311 locale for the acknowledgement and updates; an account\'s language from the pages they use', async () => {
+      // A guest through Open311 with locale=es_MX: the acknowledgement and the update in Spanish, the language kept with the report.
+      const address = `hablante.${database.name}@example.org`;
+      const response = await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({
+        api_key: t.apiKey, service_code: GRAFFITI, address_string: '2 High Street', lat: String(t.jurisdiction.bounds.minLat + 0.001), long: String(t.jurisdiction.bounds.minLong + 0.001), email: address, locale: 'es_MX',
+      }) });
+      assert.equal(response.status, 201);
+      const id = Number(((await response.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id);
+      assert.equal((await t.db.selectFrom('case_reporters').select('language').where('case_id', '=', id).executeTakeFirstOrThrow()).language, 'es');
+      await change(id, 9201, 'Limpieza el martes.');
+      const before = received.length;
+      assert.equal((await deliverEmail()).failed, 0);
+      const subjects = received.slice(before).filter((m) => headerOf(m, 'To')?.includes(address)).map((m) => headerOf(m, 'Subject'));
+      assert.deepEqual(subjects.sort(), [`Hay novedades sobre el aviso ${id} a ${t.config.jurisdiction.name}`, `Hemos recibido su aviso (referencia ${id})`]);
+      // A locale that is not a language tag is refused; one the council does not offer gets the default.
+      const bad = await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '3 High Street', locale: 'es MX!' }) });
+      assert.equal(bad.status, 400);
+
+      // A resident who chose their messages on the Arabic pages gets them in Arabic; in Spanish after choosing again on the Spanish pages.
+      const resident = await signedIn('resident');
+      assert.equal((await t.db.selectFrom('users').select('language').where('id', '=', resident.userId).executeTakeFirstOrThrow()).language, null);
+      await resident.client.get('/account/notifications?lang=ar');
+      assert.equal((await resident.client.post('/account/notifications', { onUpdate: 'yes', onClose: 'yes' })).location, '/account/notifications?saved=1');
+      const followed = await report(null);
+      await follow(t.db, followed, resident.userId, 'follower');
+      await change(followed, 9202, 'Cleaning booked.');
+      await resident.client.get('/account/notifications?lang=es');
+      await resident.client.post('/account/notifications', { onUpdate: 'yes', onClose: 'yes' });
+      await change(followed, 9203, 'Done on Tuesday.');
+      const inApp = await t.db.selectFrom('notifications').select('text').where('user_id', '=', resident.userId).orderBy('id').execute();
+      // (In Arabic each value is isolated, U+2068 … U+2069, so numbers and English read right.)
+      assert.deepEqual(inApp.map((m) => m.text), [`جديد بشأن البلاغ \u2068${followed}\u2069: \u2068Cleaning booked.\u2069`, `Novedades del aviso ${followed}: Done on Tuesday.`]);
+      const emails = received.length;
+      await deliverEmail();
+      assert.deepEqual(received.slice(emails).filter((m) => headerOf(m, 'To')?.includes(resident.email)).map((m) => /lang="(\w+)"/.exec(partOf(m, 'text/html') ?? '')?.[1]), ['ar', 'es']);
+    });
+
     test('a number is not texted until it is confirmed with the code sent to it', async () => {
       const resident = await signedIn('resident');
       await resident.client.get('/account/notifications');

@@ -60,6 +60,8 @@ describe('report a problem in a browser, 320 px wide', () => {
 
     assert.match(await tab.title(), /^Where is the problem\?/);
     if (mapScript) {
+      // The map picker waits to be asked for (deliberate change: its library no longer loads with the page).
+      await tab.getByRole('button', { name: 'Mark the spot on a map' }).click();
       await tab.waitForSelector('.map.leaflet-container');
       const map = tab.locator('.map');
       await map.scrollIntoViewIfNeeded();

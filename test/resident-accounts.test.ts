@@ -49,6 +49,14 @@ for (const database of databasesUnderTest()) {
       return { browser, answer: await browser.post('/sign-in', { email, password }) };
     }
 
+    test('an account keeps the language of the page it was registered on, for messages about its reports', async () => {
+      const browser = new WebClient(t.baseUrl);
+      assert.equal((await browser.get('/register?lang=es')).status, 200);
+      assert.equal((await browser.post('/register', { email: 'lengua.resident@example.org', password: PASSWORD })).status, 200);
+      const row = await t.db.selectFrom('users').select('language').where('email_hash', '=', lookupHash(t.keyring, 'email', 'lengua.resident@example.org')).executeTakeFirstOrThrow();
+      assert.equal(row.language, 'es');
+    });
+
     test('a resident registers, gets a sealed confirmation email, and the link confirms the address once', async () => {
       const email = 'ada.resident@example.org';
       const { answer } = await register(email);

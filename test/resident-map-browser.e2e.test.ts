@@ -1,8 +1,9 @@
 /**
  * Where a report is, in a real browser: a pin-only report's public page shows a map of its
  * point (drawn on the server, so with or without JavaScript) and the nearest address; /reports
- * on a 320 px phone cuts off no column and no filter, and its map groups close markers, each
- * coloured and marked by status with a legend. Axe finds nothing on either page. Map tiles
+ * on a 320 px phone cuts off no column and no filter, and its maps (drawn on the server, and the
+ * interactive one when asked for) group close markers, each coloured and marked by status with
+ * a legend. Axe finds nothing on either page. Map tiles
  * come from a stand-in tile server (a plain image), as the machine may have no network.
  * Set TOWNHALL_SHOTS=<folder> to keep screenshots at 390 and 1366 px. SQLite only: the pages
  * render the same on either database (tracking.test.ts covers both).
@@ -90,14 +91,48 @@ test('a pin-only report\'s public page shows a map of its point and the nearest 
   }
 });
 
-test('/reports at 320 px: no column or filter cut off; markers grouped and marked by status, with a legend', async () => {
+test('/reports without JavaScript: a map drawn on the server, markers grouped and marked by status, no button that would do nothing', async () => {
+  const c = await context(320, false);
+  try {
+    const page = await c.newPage();
+    await page.goto(`${t.baseUrl}/reports`);
+    const map = page.locator('figure.points-map svg[role="img"]');
+    assert.match(await map.getAttribute('aria-label') ?? '', /^Map of the reports that match: 24 open, 5 closed\.$/);
+    const box = (await map.boundingBox())!;
+    assert.ok(box.width > 250 && box.width <= 320 && Math.abs(box.height / box.width - 0.75) < 0.05, `the whole map, scaled to the phone: ${box.width}×${box.height}`);
+    // The 24 close together are grouped; reports apart are markers of their own, open ones marked "!".
+    const clusters = await page.locator('.svg-marker.marker-cluster text').allTextContents();
+    assert.ok(clusters.length >= 1 && clusters.every((n) => Number(n) > 1) && clusters.some((n) => Number(n) >= 24), `clusters: ${clusters.join(', ')}`);
+    const singles = await page.locator('.svg-marker.marker-open text').allTextContents();
+    assert.ok(singles.length >= 2 && singles.every((text) => text === '!'), `open markers: ${singles.join(', ')}`);
+    const shown = clusters.reduce((sum, n) => sum + Number(n), 0) + singles.length + await page.locator('.svg-marker.marker-closed').count();
+    assert.equal(shown, 29, 'every report with a point is on the map once');
+    assert.ok(await page.locator('figure.points-map image').count() >= 1, 'tiles under the markers');
+    assert.equal(await page.locator('#interactive-map').isVisible(), false);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 320);
+  } finally {
+    await c.close();
+  }
+});
+
+test('/reports at 320 px: no column or filter cut off; the interactive map on request, markers grouped and marked by status, with a legend', async () => {
   const c = await context(320);
   try {
     const page = await c.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     await page.goto(`${t.baseUrl}/reports`);
+    await page.waitForLoadState('networkidle');
+    // The map library and the points wait to be asked for (they cost a phone seconds otherwise).
+    assert.deepEqual(asked.filter((path) => /leaflet|geojson/.test(path)), []);
+    assert.deepEqual(await axeViolations(page), [], 'the page with the map drawn on the server');
+    await page.getByRole('button', { name: 'Use the interactive map' }).click();
     await page.locator('.leaflet-marker-icon').first().waitFor();
+    assert.equal(await page.locator('#interactive-map').count(), 0, 'the button is gone once the map is there');
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('leaflet-container')), true, 'the keyboard is on the map');
+    assert.equal(await page.locator('figure.points-map').isVisible(), false, 'the interactive map replaces the drawn one');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 320, 'the page is no wider than the phone');
     // Every cell of the list is inside the screen: the table reads as cards, each value labelled.
     const outside = await page.evaluate(() => [...document.querySelectorAll('table.stack-on-phone td, .report-filters select, .report-filters button')]
@@ -135,6 +170,8 @@ test('screenshots at 390 and 1366 px; on a wide screen the filters sit beside th
     try {
       const page = await c.newPage();
       await page.goto(`${t.baseUrl}/reports`);
+      if (width === 390) await page.screenshot({ path: join(shots!, `resident-reports-drawn-${width}.png`), fullPage: true });
+      await page.getByRole('button', { name: 'Use the interactive map' }).click();
       await page.locator('.leaflet-marker-icon').first().waitFor();
       await page.waitForTimeout(500);
       if (width === 1366) {

@@ -98,7 +98,8 @@ for (const database of databasesUnderTest()) {
       assert.match(page.html, /Paint on the wall/);
       assert.match(page.html, /<img src="\/media\/abcDEF123" alt="Photo 1 of the problem"/);
       const expected = await t.db.selectFrom('cases').select('expected_at').where('id', '=', Number(id)).executeTakeFirstOrThrow();
-      const date = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: t.jurisdiction.timeZone }).format(new Date(expected.expected_at!));
+      // English dates as the council spells (British by default: "7 December 2026"): changed deliberately with the account page's times.
+      const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: t.jurisdiction.timeZone }).format(new Date(expected.expected_at!));
       assert.ok(page.html.includes(`We aim to deal with it by ${date}`), 'expected date in words');
       const timeline = /<ol class="timeline">(.*?)<\/ol>/s.exec(page.html)?.[1] ?? '';
       const items = [...timeline.matchAll(/<li>(.*?)<\/li>/gs)].map((m) => m[1]!);
@@ -285,6 +286,9 @@ for (const database of databasesUnderTest()) {
       assert.doesNotMatch(first.html, /hidden\.person/);
       assert.match(first.html, /data-map="show" data-points-url="\/reports.geojson"/);
       assert.match(first.html, /<script src="\/assets\/map.js" defer>/);
+      // The map drawn on the server, with the same reports as the map's data.
+      assert.match(first.html, /data-map-button="interactive-map"/);
+      assert.match(first.html, /<button type="button" class="secondary" id="interactive-map" hidden>Use the interactive map<\/button>/);
       const second = await guest.get('/reports?page=2');
       assert.match(second.html, new RegExp(`Showing 26 to ${Math.min(50, total)} of ${total}`));
       assert.match(second.html, /href="\/reports" rel="prev"/);
@@ -297,6 +301,11 @@ for (const database of databasesUnderTest()) {
       const closedInHeath = await guest.get(`/reports?area=${areaId}&status=closed`);
       assert.match(closedInHeath.html, /Showing 1 to 1 of 1/);
       assert.match(closedInHeath.html, /Closed: Fixed/);
+      // The drawn map shows what the filters match: 29 open ones, close together, as one numbered marker; the closed one alone.
+      assert.match(inHeath.html, /aria-label="Map of the reports that match: 29 open, 0 closed\."/);
+      assert.match(inHeath.html, /<g class="svg-marker marker-cluster"[^>]*>(<circle[^>]*><\/circle>){2}<text dy="0.35em">29<\/text><\/g>/);
+      assert.match(closedInHeath.html, /aria-label="Map of the reports that match: 0 open, 1 closed\."/);
+      assert.match(closedInHeath.html, /<g class="svg-marker marker-closed"[^>]*>(<circle[^>]*><\/circle>){2}<text dy="0.35em">✓<\/text><\/g>/);
 
       const geo = await fetch(`${t.baseUrl}/reports.geojson?area=${areaId}&status=open`);
       assert.equal(geo.status, 200);

@@ -112,8 +112,8 @@ export async function contactForCase(db: DB, keyring: Keyring, caseId: number): 
 }
 
 /** What a case-update message needs of the reporter: their email address, opened, and whether they unsubscribed from this case. */
-export async function reporterToTell(db: DB, keyring: Keyring, caseId: number): Promise<{ email: string | null; unsubscribed: boolean } | null> {
+export async function reporterToTell(db: DB, keyring: Keyring, caseId: number): Promise<{ email: string | null; unsubscribed: boolean; language: string | null } | null> {
   const row = await db.selectFrom('case_reporters').selectAll().where('case_id', '=', caseId).executeTakeFirst();
   if (!row) return null;
-  return { email: openReporter(keyring, row).email ?? null, unsubscribed: row.unsubscribed_at !== null };
+  return { email: openReporter(keyring, row).email ?? null, unsubscribed: row.unsubscribed_at !== null, language: row.language };
 }

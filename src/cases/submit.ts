@@ -46,6 +46,11 @@ export interface SubmissionExtras {
    */
   alongside?: (trx: DB, row: CaseRow) => Promise<void>;
   /**
+   * The language the reporter wrote in (the page's, or Open311's locale; by default the
+   * acknowledgement's): kept with their contact details, so updates about the case are in it.
+   */
+  reporterLanguage?: string;
+  /**
    * A case from the past (an import, the demo's history): its own dates are kept, its workflow
    * is not started (its state is 'submitted' or 'closed'), and nobody is told.
    */
@@ -88,7 +93,7 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
       expected_at: service.expectedDays === null ? null : addDays(at, service.expectedDays),
       closed_at: closedAt,
       api_key_id: actor.apiKeyId ?? null,
-    }, hasContact(input.contact) ? sealReporter(keyring, input.contact) : null);
+    }, hasContact(input.contact) ? { ...sealReporter(keyring, input.contact), language: extras.reporterLanguage ?? extras.acknowledge?.language ?? null } : null);
     // Its workflow, department, assignee and clocks are part of the submission, not a later change.
     // Its workflow start gives the row as it then stands: it is not read again.
     let row = history ? inserted : await startCaseWorkflow(trx, { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' }, inserted.id, { current: inserted });

@@ -23,6 +23,7 @@ import * as staffDisplayNames from './migrations/020_staff_display_names.js';
 import * as signInThrottle from './migrations/021_sign_in_throttle.js';
 import * as phoneConfirmation from './migrations/022_phone_confirmation.js';
 import * as guestFollowers from './migrations/023_guest_followers.js';
+import * as residentLanguage from './migrations/024_resident_language.js';
 import * as queueAssigneeInDepartment from './migrations/025_queue_assignee_in_department.js';
 import * as applications from './migrations/030_applications.js';
 import * as licences from './migrations/040_licences.js';
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '021_sign_in_throttle': signInThrottle,
   '022_phone_confirmation': phoneConfirmation,
   '023_guest_followers': guestFollowers,
+  '024_resident_language': residentLanguage,
   '025_queue_assignee_in_department': queueAssigneeInDepartment,
   '030_applications': applications,
   '040_licences': licences,

@@ -116,6 +116,8 @@ export interface CaseReporterTable {
   device_id: string | null;
   account_id: string | null;
   unsubscribed_at: Generated<string | null>;
+  /** The language the reporter wrote in, for messages about the case (migration 024). */
+  language: Generated<string | null>;
 }
 
 /** The append-only history of a case. */
@@ -321,6 +323,8 @@ export interface UserTable {
   totp_last_step: number | null;
   /** The name colleagues see in the staff workspace (null: the email address is shown). */
   display_name: string | null;
+  /** The language the resident last used the site in, for messages about their reports (migration 024). */
+  language: Generated<string | null>;
 }
 
 /** Single-use codes for a staff member who has lost their authenticator (argon2id hashes). */

@@ -112,6 +112,16 @@ test('the demo history fills the year before now with valid requests for every d
   // No bound on the time taken: on a busy machine it would fail for no fault of the code.
 });
 
+test('what is still open is recent, as in a council keeping up: none over a month old, most under a week', () => {
+  for (const now of [fixedNow, new Date('2026-12-07T06:00:00Z'), new Date('2027-06-20T18:00:00Z')]) {
+    const open = loadDemoHistory(sampleCsv, now, { limit: 3000 }).filter((r) => r.closedAt === null);
+    const ages = open.map((r) => (now.getTime() - Date.parse(r.requestedAt)) / DAY);
+    assert.ok(open.length >= 15, `${open.length} open on ${now.toISOString()}`);
+    assert.ok(ages.every((days) => days < 30), `the oldest open case is ${Math.max(...ages).toFixed(0)} days old`);
+    assert.ok(ages.filter((days) => days < 7).length > open.length / 2, 'most open cases came in during the last week');
+  }
+});
+
 test('the history is the same for the same now, and valid for other nows too', () => {
   assert.deepEqual(loadDemoHistory(sampleCsv, fixedNow), loadDemoHistory(sampleCsv, fixedNow));
   // Just after the autumn clock change, and today.

@@ -1,8 +1,10 @@
 /**
  * The demo city's request history, built from a real San Francisco 311 sample (public domain,
  * 2008-2016; see shared/data/311/SOURCES.md). Each case is moved forward by whole 52-week steps
- * into the year before `now`, so it keeps its weekday, time of day, season (within about 9 days)
- * and its real time to close. Cases that fit no demo service are left out.
+ * into the year before `now`, so it keeps its weekday, time of day and season (within about 9
+ * days); its time to close is the sample's at the demo council's pace (demoPace), so the history
+ * ends on the day it is seeded with a normal day's queue: what is open came in recently. Cases
+ * that fit no demo service are left out.
  */
 import type { ServiceInput } from '../catalogue/types.js';
 import type { AttributeAnswers, Channel } from '../cases/types.js';
@@ -75,6 +77,19 @@ function wallClockToUtc(wallMs: number, timeZone: string): number {
   const first = zoneOffset(wallMs, timeZone);
   const second = zoneOffset(wallMs - first, timeZone);
   return wallMs - (first === second ? first : second);
+}
+
+/** The scale of the demo council's pace (see demoPace). */
+const PACE = 5 * DAY;
+
+/**
+ * The demo council's time to close a case, from the sample's: quick cases as quick (two days stay
+ * about two), slow ones much less slow (a month becomes about ten days, a year about eighteen).
+ * The sample's tail (a tenth of its cases took over six weeks) would otherwise fill the queues
+ * with cases months past any target, which is not what a council's queue looks like on a normal day.
+ */
+function demoPace(timeToClose: number): number {
+  return Math.round(PACE * Math.log1p(timeToClose / PACE));
 }
 
 /** Reads the sample's "MM/DD/YYYY hh:mm:ss AM" as wall-clock ms, or null when it is not in that form. */
@@ -272,7 +287,7 @@ export function loadDemoHistory(csvPath: string, now: Date, options: { limit?: n
   const { bounds, timeZone } = demoCity;
   const services = new Map(demoServices.map((s) => [s.code, s]));
   const descriptions = new Map<string, string>(); // a few hundred distinct wordings across thousands of cases
-  const kept: Array<{ caseId: string; request: HistoricRequest }> = [];
+  const kept: Array<{ caseId: string; request: HistoricRequest; requestedMs: number; timeToClose: number | null; note: string }> = [];
 
   for (const row of readSampleCases(csvPath)) {
     const caseText = `${row['Request.Type']} | ${row['Request.Details']}`;
@@ -294,12 +309,12 @@ export function loadDemoHistory(csvPath: string, now: Date, options: { limit?: n
     // A daylight-saving hour can push a case just past `now`: use the year before.
     if (requestedAt > nowMs) requestedAt = wallClockToUtc(openedWall + (steps - 1) * SHIFT_STEP, timeZone);
 
-    let closedAt: number | null = null;
+    let timeToClose: number | null = null;
     const closedWall = row.Status === 'Closed' ? parseWallClock(row.Closed) : null;
     if (closedWall !== null) {
       // Some cases were closed "before" they opened (clock or AM/PM slips of minutes to days): keep the size of the gap.
-      const timeToClose = Math.abs(wallClockToUtc(closedWall, timeZone) - opened);
-      if (timeToClose <= LONGEST_PLAUSIBLE_CLOSE && requestedAt + timeToClose <= nowMs) closedAt = requestedAt + timeToClose;
+      const gap = Math.abs(wallClockToUtc(closedWall, timeZone) - opened);
+      if (gap <= LONGEST_PLAUSIBLE_CLOSE) timeToClose = gap;
     }
 
     const wordingKey = `${service.code}|${rule.label ?? ''}|${caseText}`;
@@ -316,11 +331,29 @@ export function loadDemoHistory(csvPath: string, now: Date, options: { limit?: n
         channel: channelBySource[row.Source] ?? 'phone',
         attributes: answersFor(service, caseText, row.CaseID, description, requestedAt),
         requestedAt: new Date(requestedAt).toISOString(),
-        closedAt: closedAt === null ? null : new Date(closedAt).toISOString(),
-        statusNotes: closedAt === null ? null : publicStatusNote(row['Status.Notes']),
+        closedAt: null,
+        statusNotes: null,
         agencyResponsible: service.agencyResponsible,
       },
+      requestedMs: requestedAt, timeToClose, note: row['Status.Notes'],
     });
+  }
+
+  // When each case closes. The sample's own time to close where it has a plausible one; the
+  // cases it left open (a snapshot's backlog, or closed in bulk clean-ups years later) take the
+  // time of a closed case of the same service, picked by the case's id. So, as in a real
+  // council, what is still open today is what came in recently or is taking long, not a year's
+  // worth of reports nobody touched: most open cases are within their targets, a few are late.
+  const closeTimes = new Map<string, number[]>();
+  for (const k of kept) if (k.timeToClose !== null) closeTimes.set(k.request.serviceCode, [...closeTimes.get(k.request.serviceCode) ?? [], k.timeToClose]);
+  const everyCloseTime = kept.flatMap((k) => (k.timeToClose === null ? [] : [k.timeToClose]));
+  for (const k of kept) {
+    const pool = (closeTimes.get(k.request.serviceCode)?.length ?? 0) >= 10 ? closeTimes.get(k.request.serviceCode)! : everyCloseTime;
+    const sampled = k.timeToClose ?? (pool.length > 0 ? pool[stableHash(k.caseId) % pool.length]! : null);
+    const timeToClose = sampled === null ? null : demoPace(sampled);
+    if (timeToClose === null || k.requestedMs + timeToClose > nowMs) continue;
+    k.request.closedAt = new Date(k.requestedMs + timeToClose).toISOString();
+    k.request.statusNotes = publicStatusNote(k.timeToClose === null ? '' : k.note) ?? (k.timeToClose === null ? 'Completed.' : null);
   }
 
   kept.sort((a, b) => (a.request.requestedAt < b.request.requestedAt ? -1 : a.request.requestedAt > b.request.requestedAt ? 1 : Number(a.caseId) - Number(b.caseId)));

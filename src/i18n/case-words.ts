@@ -1,6 +1,6 @@
 /** Case statuses, states, history entries and dates in words a resident reads, in their language. */
 import { en } from './messages/en.js';
-import type { MessageKey, Translator } from './i18n.js';
+import { formattingLocale, type MessageKey, type Translator } from './i18n.js';
 
 const known = (key: string): key is MessageKey => key in en;
 
@@ -32,12 +32,18 @@ export function actionWords(translator: Translator, action: string, state: strin
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** A date ("12 March 2027") or date and time, in the page's language and the council's time zone. */
-export function formatDate(iso: string, languageCode: string, timeZone: string, withTime = false): string {
-  const id = `${languageCode}|${timeZone}|${withTime}`;
+/**
+ * A date ("12 March 2027"), a date and time ("12 March 2027 at 14:05"), or the short date and
+ * time of lists and account pages ('short': "3 Dec 2026, 14:05"), in the page's language and the
+ * council's time zone.
+ */
+export function formatDate(iso: string, languageCode: string, timeZone: string, withTime: boolean | 'short' = false): string {
+  const locale = formattingLocale(languageCode);
+  const id = `${locale}|${timeZone}|${withTime}`;
   let format = formatters.get(id);
   if (!format) {
-    format = new Intl.DateTimeFormat(languageCode, withTime ? { dateStyle: 'long', timeStyle: 'short', timeZone } : { dateStyle: 'long', timeZone });
+    format = new Intl.DateTimeFormat(locale, withTime === 'short' ? { dateStyle: 'medium', timeStyle: 'short', timeZone }
+      : withTime ? { dateStyle: 'long', timeStyle: 'short', timeZone } : { dateStyle: 'long', timeZone });
     formatters.set(id, format);
   }
   return format.format(new Date(iso));

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { FastifyRequest } from 'fastify';
 import { passwordProblem } from '../identity/passwords.js';
 import { emailProblem, LinkNotUsable } from '../identity/resident-accounts.js';
-import { compile, fromAcceptLanguage, languageFor, languages, translator, type MessageKey } from './i18n.js';
+import { formatDate } from './case-words.js';
+import { compile, fromAcceptLanguage, languageFor, languages, translator, useEnglishSpelling, type MessageKey } from './i18n.js';
 import { en } from './messages/en.js';
 
 interface Node { type: number; value?: string; options?: Record<string, { value: Node[] }>; children?: Node[] }
@@ -90,5 +91,22 @@ describe('languageFor', () => {
     assert.equal(fromAcceptLanguage('fr, de'), undefined);
     assert.equal(fromAcceptLanguage('*')?.code, 'en');
     assert.equal(fromAcceptLanguage(''), undefined);
+  });
+});
+
+describe('formatDate', () => {
+  test('times as people read them: the council\'s time zone, the page\'s language, English as the council spells it', () => {
+    const at = '2026-12-03T22:05:00.000Z'; // 14:05 in Los Angeles
+    assert.equal(formatDate(at, 'en', 'America/Los_Angeles', 'short'), '3 Dec 2026, 14:05');
+    assert.equal(formatDate(at, 'es', 'America/Los_Angeles', 'short'), '3 dic 2026, 14:05');
+    assert.match(formatDate(at, 'ar', 'America/Los_Angeles', 'short'), /^03.?\/12.?\/2026، 2:05 م$/u, 'Arabic pages: the Arabic order and "م" (afternoon)');
+    assert.equal(formatDate(at, 'en', 'Europe/London', 'short'), '3 Dec 2026, 22:05');
+    assert.equal(formatDate(at, 'en', 'America/Los_Angeles'), '3 December 2026');
+    useEnglishSpelling('en-US');
+    try {
+      assert.equal(formatDate(at, 'en', 'America/Los_Angeles', 'short'), 'Dec 3, 2026, 2:05 PM');
+    } finally {
+      useEnglishSpelling('en-GB');
+    }
   });
 });

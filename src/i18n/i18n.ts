@@ -64,11 +64,20 @@ export function isolateFor(language: Language | undefined, text: string): string
   return `\u2068${text}\u2069`;
 }
 
+let englishSpelling: EnglishSpelling = 'en-GB';
+
+/**
+ * The locale dates and times are written in for a page's language: English pages follow the
+ * council's English (British "3 Dec 2026, 14:05", American "Dec 3, 2026, 2:05 PM"), as their words do.
+ */
+export const formattingLocale = (languageCode: string): string => (languageCode === english.code ? englishSpelling : languageCode);
+
 /**
  * Uses the council's English spelling (TOWNHALL_ENGLISH_SPELLING) for every English page and
  * message of this process: one council per process, so one spelling throughout, never a mix.
  */
 export function useEnglishSpelling(spelling: EnglishSpelling): void {
+  englishSpelling = spelling;
   const messages = englishMessages(spelling);
   if (english.messages === messages || JSON.stringify(english.messages) === JSON.stringify(messages)) return;
   english.messages = messages;

@@ -9,13 +9,14 @@ import { perMinute } from '../platform/rate-limit.js';
 import { translate, type Translator } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from './access.js';
 import { DomainError } from '../platform/errors.js';
-import { formatInZone, nowIso } from '../platform/time.js';
+import { nowIso } from '../platform/time.js';
 import { erasePersonalData, exportPersonalData } from '../privacy/privacy.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, Field, formText, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { endOtherSessions, listSessions } from './sessions.js';
+import { findDepartment } from './store.js';
 import { accountOf, changePassword, closeAccount, setPasswordWithLink, type Account } from './users.js';
 import { AccountClosedPage, AccountPage, CloseAccountPage } from './views/account.js';
 import { endCurrentSession } from './web-session.js';
@@ -29,18 +30,19 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
   // The same list as "Your reports" (tracking/followers.ts accountCases), here the ones they reported.
   const reportsOf = async (account: Account, userId: number) => (account.emailVerified
     ? (await accountCases(db, keyring, config.jurisdiction.id, userId, account.email)).filter((c) => c.reason === 'reporter') : []);
-  const formatTime = (iso: string) => formatInZone(iso, config.jurisdiction.timeZone);
 
   app.get('/account', { config: anyone, schema: { hide: true } }, async (request, reply) => {
     const person = request.person!;
     const account = await accountOf(db, keyring, person.userId);
     const sessions = await listSessions(db, person.userId, person.sessionToken);
     const reports = account.role === 'resident' ? await reportsOf(account, person.userId) : null;
+    // A member of staff reads their department's name, not its code.
+    const department = account.department ? (await findDepartment(db, account.department))?.name ?? account.department : null;
     const { ended, changed } = request.query as Record<string, string | undefined>;
     const { t } = translate(request);
     return renderPage(request, reply, {
       title: t('account.title'),
-      body: <AccountPage account={account} sessions={sessions} reports={reports} csrf={csrfToken(request, reply, app.site.secure)} formatTime={formatTime}
+      body: <AccountPage account={{ ...account, department }} sessions={sessions} reports={reports} csrf={csrfToken(request, reply, app.site.secure)} timeZone={config.jurisdiction.timeZone}
         notice={changed === 'password' ? t('account.passwordChanged')
           : ended ? t('account.ended', { count: Number(ended) || 0 }) : undefined} />,
     });

@@ -60,7 +60,8 @@ const hashOf = sha256Hex;
 const newToken = () => randomBytes(32).toString('base64url');
 const expiry = (at: string, purpose: LinkPurpose) => new Date(Date.parse(at) + LINK_MINUTES[purpose] * 60_000).toISOString();
 
-export async function registerResident(db: DB, keyring: Keyring, input: { email: string; password: string }, sender: Sender): Promise<void> {
+/** `language`: the page's, which the account's messages about reports are then written in. */
+export async function registerResident(db: DB, keyring: Keyring, input: { email: string; password: string; language?: string }, sender: Sender): Promise<void> {
   const email = input.email.trim();
   const problems: Record<string, string> = {};
   const badEmail = emailProblem(email);
@@ -86,7 +87,7 @@ export async function registerResident(db: DB, keyring: Keyring, input: { email:
       if (await store.findUserByEmailHash(trx, emailHash)) return tellOwner(trx);
       const user = await store.insertUser(trx, {
         email: seal(keyring, 'users.email', email), email_hash: emailHash, role: 'resident', department_id: null, password_hash: passwordHash,
-        totp_secret: null, totp_confirmed: 0, status: 'active', created_at: at, updated_at: at, email_verified_at: null,
+        totp_secret: null, totp_confirmed: 0, status: 'active', created_at: at, updated_at: at, email_verified_at: null, language: input.language ?? null,
       });
       await store.insertToken(trx, { token_hash: hashOf(token), user_id: user.id, purpose: 'verify_email', expires_at: expiry(at, 'verify_email') });
       const link = linkWithToken(sender, LINK_PATHS.verify_email, token);

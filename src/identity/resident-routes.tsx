@@ -47,7 +47,7 @@ export async function residentRoutes(app: FastifyInstance, { db, config, keyring
   app.post('/register', limited, async (request, reply) => {
     const email = formText(request.body, 'email').trim();
     try {
-      await registerResident(db, keyring, { email, password: formText(request.body, 'password') }, sender());
+      await registerResident(db, keyring, { email, password: formText(request.body, 'password'), language: translate(request).language.code }, sender());
     } catch (error) {
       if (!(error instanceof FormProblems)) throw error;
       return renderPage(request, reply, { title: title(request, 'register.title'), status: 400, body: <RegisterPage csrf={csrf(request, reply)} email={email} errors={problemsIn(request, error.fields)} /> });

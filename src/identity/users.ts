@@ -352,3 +352,11 @@ export async function issuePasswordLink(db: DB, id: string, options: { publicUrl
   });
   return { setPasswordLink: `${options.publicUrl}/account/set-password?token=${token}` };
 }
+
+/**
+ * Remembers the language a resident uses the site in (the page they registered, reported or chose
+ * their messages in): messages about their reports are written in it.
+ */
+export async function rememberLanguage(db: DB, userId: number, language: string): Promise<void> {
+  await store.updateUser(db, userId, { language });
+}

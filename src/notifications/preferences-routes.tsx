@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { translate } from '../i18n/i18n.js';
+import { rememberLanguage } from '../identity/users.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
@@ -26,7 +27,7 @@ async function render(deps: ChoiceDeps, request: FastifyRequest, reply: FastifyR
   const notices = formText(request.query, 'saved') === '1' ? [t('account-cases.saved')] : [];
   return renderPage(request, reply, {
     title: t('notifications.title'), status: Object.keys(errors).length > 0 ? 400 : 200,
-    body: <NotificationChoicesPage choice={choice} phoneText={phoneText} csrf={deps.csrf(request, reply)} notices={notices} errors={errors}
+    body: <NotificationChoicesPage choice={choice} phoneText={phoneText} csrf={deps.csrf(request, reply)} notices={notices} errors={errors} timeZone={deps.config.jurisdiction.timeZone}
       inbox={inbox.map((m) => ({ id: m.id, caseId: m.case_id, text: m.text, createdAt: m.created_at }))} />,
   });
 }
@@ -57,5 +58,7 @@ export async function saveNotificationChoices(deps: ChoiceDeps, request: Fastify
   else if (!phone && (choice.sms.onUpdate || choice.sms.onClose)) errors.phone = t('notifications.error.phoneNeeded');
   if (Object.keys(errors).length > 0) return render(deps, request, reply, choice, phoneText, errors);
   await saveNotificationPreferences(deps.db, deps.keyring, userId, choice, (code) => t('notifications.codeText', { code }));
+  // The messages they chose come in the language they chose them in.
+  await rememberLanguage(deps.db, userId, translate(request).language.code);
   return reply.redirect('/account/notifications?saved=1', 303);
 }

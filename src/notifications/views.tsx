@@ -2,6 +2,7 @@
  * Resident pages (translated): the choice of messages about reports with the in-app list, and
  * the unsubscribe page. Staff pages (English only): the outbox, one message, the templates.
  */
+import { formatDate } from '../i18n/case-words.js';
 import { useTranslator } from '../i18n/i18n.js';
 import type { NotificationPreferences } from './preferences.js';
 import { ErrorSummary, PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
@@ -25,8 +26,8 @@ function Check({ name, label, checked }: { name: string; label: string; checked:
   );
 }
 
-export function NotificationChoicesPage({ choice, phoneText, csrf, notices, errors, inbox }: {
-  choice: NotificationPreferences; phoneText: string; csrf: string; notices: string[]; errors: FieldErrors; inbox: InAppMessage[];
+export function NotificationChoicesPage({ choice, phoneText, csrf, notices, errors, inbox, timeZone }: {
+  choice: NotificationPreferences; phoneText: string; csrf: string; notices: string[]; errors: FieldErrors; inbox: InAppMessage[]; timeZone: string;
 }) {
   const { t, language } = useTranslator();
   const phoneError = errors.phone;
@@ -78,7 +79,7 @@ export function NotificationChoicesPage({ choice, phoneText, csrf, notices, erro
         <ul class="messages">
           {inbox.map((m) => (
             <li key={m.id}>
-              <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString(language.code, { dateStyle: 'medium', timeStyle: 'short' })}</time>{' '}
+              <time dateTime={m.createdAt}>{formatDate(m.createdAt, language.code, timeZone, 'short')}</time>{' '}
               {m.caseId !== null ? <a href={`/requests/${m.caseId}`}>{t('notifications.report', { id: m.caseId })}</a> : null}: {m.text}
             </li>
           ))}

@@ -227,6 +227,7 @@ function offlinePage(app: FastifyInstance, { db, config, keyring }: RouteDeps): 
           ...(key && !earlier ? { idempotencyKey: key } : {}),
           // As the full report journey does: the reporter follows their case and is told it arrived.
           ...(userId !== null ? { reporterFollowers: [userId] } : {}),
+          reporterLanguage: translate(request).language.code,
           ...(email ? { acknowledge: { email, language: translate(request).language.code, sender: { publicUrl: config.publicUrl, council: config.jurisdiction.name } } } : {}),
         }).catch(async (error: unknown) => {
           const first = key && (!(error instanceof DomainError) || error.kind === 'conflict') ? await sentBefore(key) : undefined;

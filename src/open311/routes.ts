@@ -144,11 +144,14 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
     checkJurisdiction(body);
     const key = authorisedKey(request);
     const input = parseNewRequest(body);
+    // `locale`, as the service lists take it: the language the reporter's messages are written in.
+    const language = parseLocale(body, offered);
     // A reporter who gave an email address is told the reference, in the same transaction.
     const sender = { publicUrl: config.publicUrl, council: config.jurisdiction.name };
     const created = await submitCase(db, { jurisdiction: config.jurisdiction, keyring }, 'api', input, {
       actor: { id: `api_key:${key.id}`, apiKeyId: key.id },
-      ...(input.contact.email ? { acknowledge: { email: input.contact.email, sender } } : {}),
+      ...(language ? { reporterLanguage: language } : {}),
+      ...(input.contact.email ? { acknowledge: { email: input.contact.email, sender, ...(language ? { language } : {}) } } : {}),
     });
     const row = { service_request_id: created.id, token: created.token, service_notice: created.serviceNotice, account_id: null };
     return send(reply, fmt, renderList(fmt, 'service_requests', 'request', [row]), 201);

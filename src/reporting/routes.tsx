@@ -12,7 +12,7 @@ import { getServiceForReport, listServices, withServiceText } from '../catalogue
 import { localizeService } from '../catalogue/localize.js';
 import type { Service } from '../catalogue/types.js';
 import { translate, type MessageKey } from '../i18n/i18n.js';
-import { accountOf } from '../identity/users.js';
+import { accountOf, rememberLanguage } from '../identity/users.js';
 import { addDraftPhoto, draftPhotos, MAX_PHOTOS, photoUrl, preparePhoto, removeDraftPhoto, removeDraftPhotos } from '../media/photos.js';
 import { acceptUploads } from '../media/uploads.js';
 import { findPlaces, getPlace, nearestAddress } from '../places/places.js';
@@ -414,6 +414,8 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
         idempotencyKey: `portal-draft:${draft.id}`,
         draftPhotos: { draftId: draft.id, publicUrl: config.publicUrl },
         ...(userId !== null ? { reporterFollowers: [userId] } : {}),
+        // Updates about the case are written in the language of the pages it was reported in.
+        reporterLanguage: translate(request).language.code,
         // The same acknowledgement as the API's, from the staff-editable template, in the language of the pages.
         ...(email ? { acknowledge: { email, language: translate(request).language.code, sender: { publicUrl: config.publicUrl, council: config.jurisdiction.name } } } : {}),
       });
@@ -423,6 +425,8 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     }
     // The draft has done its work; should this fail, its key keeps it from making a second case.
     await deleteDraft(db, draft.id);
+    // A signed-in resident's messages about all their reports follow the language they report in.
+    if (userId !== null) await rememberLanguage(db, userId, translate(request).language.code);
     clearDraftCookie(request, reply);
     return reply.redirect(`/report/done/${sent.id}${email ? '?email=1' : ''}`, 303);
   });

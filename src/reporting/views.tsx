@@ -180,13 +180,18 @@ export function LocationPage(view: LocationView) {
       <h2>{t('report.location.pointHeading')}</h2>
       <PostForm action="/report/location" csrf={csrf}>
         <FromCheck on={fromCheck} />
+        {/* The map picker waits to be asked for on the first visit (its library costs a phone
+            seconds, and search or coordinates may be all someone needs); once a street or area is
+            chosen, the pin is what is asked for, so the map starts at once. */}
         <div class="map" data-map="pick" data-bounds={`${bounds.minLat},${bounds.minLong},${bounds.maxLat},${bounds.maxLong}`}
-          data-tiles={map.tileUrl} data-attribution={map.attribution} data-lat-field="lat" data-long-field="long"></div>
+          data-tiles={map.tileUrl} data-attribution={map.attribution} data-lat-field="lat" data-long-field="long"
+          data-map-button={refine ? undefined : 'pick-map'}></div>
         {refine && draft.placeName && Number.isFinite(Number(lat)) && Number.isFinite(Number(long)) && (
           // Without JavaScript, the chosen place drawn on the server; the map above replaces it.
           <StaticMap lat={Number(lat)} long={Number(long)} tileUrl={map.tileUrl} attribution={map.attribution} zoom={16}
             label={t('report.location.refineMap', { place: draft.placeName })} />
         )}
+        {!refine && <button type="button" class="secondary" id="pick-map" hidden>{t('report.location.useMap')}</button>}
         <details class="coordinates" open={Boolean(errors.lat || errors.long || lat || long)}>
           <summary>{t('report.location.coordinates')}</summary>
           <p class="hint">{t('report.location.coordinatesHint')}</p>

@@ -266,12 +266,15 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
       const near = await nearestAddress(db, jurisdictionId, { lat: r.lat, long: r.long }).catch(() => null);
       if (near) nearest.set(r.id, near.place.name);
     }
+    // The map's points, drawn on the server: the same reports /reports.geojson gives the interactive map.
+    const located = await searchServiceRequests(db, jurisdictionId, { ...search, located: true, limit: MAP_LIMIT, offset: 0 });
+    const points = located.map((r) => ({ lat: r.lat!, long: r.long!, open: r.status !== 'closed' }));
     return renderPage(request, reply, {
       title: page > 1 ? t('reports.titlePage', { page }) : t('reports.title'), wide: true, cacheable: !request.person,
       body: <ReportsPage reports={reports} nearest={nearest} total={total} page={page} pageSize={PAGE_SIZE} filters={filters} notices={notices} timeZone={timeZone}
         services={services.map((s) => ({ code: s.code, name: localizeService(s, translate(request).language.code).name }))} areas={areas?.filter((a) => a.bounds).map((a) => ({ id: a.id, name: a.name })) ?? null}
         links={{ previous: page > 1 ? addressOf('/reports', filters, page - 1) : null, next: page < lastPage ? addressOf('/reports', filters, page + 1) : null }}
-        map={{ pointsUrl: addressOf('/reports.geojson', filters), tiles: app.site.map.tileUrl, attribution: app.site.map.attribution }} />,
+        map={{ pointsUrl: addressOf('/reports.geojson', filters), tiles: app.site.map.tileUrl, attribution: app.site.map.attribution, points }} />,
     });
   });
 

@@ -9,7 +9,7 @@ import { ErrorSummary, Field, PostForm, TableWrap } from '../web/forms.js';
 import type { FollowReason } from '../cases/followers.js';
 import type { FollowedCase } from './followers.js';
 import { actionWords, formatDate, statusWords } from '../i18n/case-words.js';
-import { StaticMap } from '../web/static-map.js';
+import { StaticMap, StaticPointsMap, type MapPoint } from '../web/static-map.js';
 import { GUEST_LINK_MINUTES } from '../cases/guest-followers.js';
 
 export type Viewer = 'guest' | 'resident' | 'staff';
@@ -139,7 +139,9 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
   /** The nearest address of each report with a point and no address of its own, by report id. */
   nearest: Map<string, string>; page: number; pageSize: number; filters: ReportFilters;
   services: Array<{ code: string; name: string }>; areas: Array<{ id: number; name: string }> | null; notices: string[];
-  links: { previous: string | null; next: string | null }; map: { pointsUrl: string; tiles: string; attribution: string }; timeZone: string;
+  links: { previous: string | null; next: string | null }; timeZone: string;
+  /** The located reports that match (up to MAP_LIMIT), drawn on the server; the interactive map loads them itself when asked. */
+  map: { pointsUrl: string; tiles: string; attribution: string; points: MapPoint[] };
 }) {
   const translator = useTranslator();
   const { t, language } = translator;
@@ -179,7 +181,12 @@ export function ReportsPage({ reports, total, page, pageSize, filters, services,
       </form>
 
       <div class="reports-map">
-        <div class="map" data-map="show" data-points-url={map.pointsUrl} data-tiles={map.tiles} data-attribution={map.attribution}></div>
+        {/* The map drawn on the server first (no library, no waiting for the points); the
+            interactive one only when asked for, as its library and points weigh on a phone. */}
+        <div class="map" data-map="show" data-points-url={map.pointsUrl} data-tiles={map.tiles} data-attribution={map.attribution} data-map-button="interactive-map"></div>
+        <StaticPointsMap points={map.points} tileUrl={map.tiles} attribution={map.attribution}
+          label={t('reports.mapImage', { open: map.points.filter((p) => p.open).length, closed: map.points.filter((p) => !p.open).length })} />
+        <button type="button" class="secondary" id="interactive-map" hidden>{t('reports.interactiveMap')}</button>
         {/* The markers' colours, each with its own shape too: colour is never the only difference. */}
         <ul class="map-legend" aria-label={t('reports.legend')}>
           <li><span class="marker-key marker-open" aria-hidden="true">!</span> {t('reports.legendOpen')}</li>

@@ -1,4 +1,5 @@
 /** A person's own account: who they are to the council, their sessions, their reports, their data. */
+import { formatDate } from '../../i18n/case-words.js';
 import { useTranslator, type MessageKey } from '../../i18n/i18n.js';
 import type { FollowedCase } from '../../tracking/followers.js';
 import { PostForm, TableWrap } from '../../web/forms.js';
@@ -13,10 +14,12 @@ const roleNames: Record<string, string> = {
 export const roleName = (role: string) => roleNames[role] ?? role;
 const roleKey = (role: string): MessageKey | undefined => (role in roleNames ? `role.${role}` as MessageKey : undefined);
 
-export function AccountPage({ account, sessions, reports, csrf, formatTime, notice }: {
-  account: Account; sessions: SessionListing[]; reports: FollowedCase[] | null; csrf: string; formatTime: (iso: string) => string; notice?: string;
+export function AccountPage({ account, sessions, reports, csrf, timeZone, notice }: {
+  account: Account; sessions: SessionListing[]; reports: FollowedCase[] | null; csrf: string; timeZone: string; notice?: string;
 }) {
-  const { t, rich } = useTranslator();
+  const { t, rich, language } = useTranslator();
+  // "3 Dec 2026, 14:05": in the page's language and the council's time zone, with the instant for machines.
+  const when = (iso: string) => <time dateTime={iso}>{formatDate(iso, language.code, timeZone, 'short')}</time>;
   // <bdi>: times, addresses and device names keep their own direction inside Arabic text.
   const others = sessions.filter((s) => !s.current);
   const role = roleKey(account.role);
@@ -29,7 +32,7 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
         <dt>{t('account.type')}</dt><dd>{role ? t(role) : account.role}</dd>
         {account.department && <><dt>{t('account.department')}</dt><dd>{account.department}</dd></>}
         {account.secondFactor !== 'none' && <><dt>{t('account.authenticator')}</dt><dd>{t(account.secondFactor === 'enrolled' ? 'account.authenticatorSetUp' : 'account.authenticatorNotSetUp')}</dd></>}
-        <dt>{t('account.created')}</dt><dd><bdi>{formatTime(account.createdAt)}</bdi></dd>
+        <dt>{t('account.created')}</dt><dd><bdi>{when(account.createdAt)}</bdi></dd>
       </dl>
 
       {reports && (
@@ -41,7 +44,7 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
               <table>
                 <caption class="hint">{t('account.reportsCaption')}</caption>
                 <thead><tr><th scope="col">{t('account.reference')}</th><th scope="col">{t('account.service')}</th><th scope="col">{t('account.reported')}</th></tr></thead>
-                <tbody>{reports.map((r) => <tr key={r.id}><td><a href={`/requests/${r.id}`}>{r.id}</a></td><td>{r.serviceName}</td><td><bdi>{formatTime(r.requestedAt)}</bdi></td></tr>)}</tbody>
+                <tbody>{reports.map((r) => <tr key={r.id}><td><a href={`/requests/${r.id}`}>{r.id}</a></td><td>{r.serviceName}</td><td><bdi>{when(r.requestedAt)}</bdi></td></tr>)}</tbody>
               </table>
             </TableWrap>
           )}
@@ -63,8 +66,8 @@ export function AccountPage({ account, sessions, reports, csrf, formatTime, noti
             {sessions.map((s) => (
               <tr key={s.id}>
                 <td>{s.device ? <bdi>{s.device}</bdi> : t('account.unknownDevice')}{s.current && ` ${t('account.thisDevice')}`}</td>
-                <td><bdi>{formatTime(s.createdAt)}</bdi></td>
-                <td><bdi>{formatTime(s.lastSeenAt)}</bdi></td>
+                <td><bdi>{when(s.createdAt)}</bdi></td>
+                <td><bdi>{when(s.lastSeenAt)}</bdi></td>
                 <td>{!s.current && (
                   <PostForm action="/account/sessions/end" csrf={csrf}>
                     <input type="hidden" name="session" value={s.id} />

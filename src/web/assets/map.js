@@ -9,11 +9,15 @@
  *                    each marker linking to its report, coloured and marked by open or closed;
  *                    points close together on screen are one numbered marker that zooms in.
  * Tiles come from data-tiles, credited with data-attribution.
+ * A map with data-map-button="<id>" waits to be asked: the page shows a map drawn on the server,
+ * and the (hidden) button of that id is shown; pressing it loads the library and the points.
+ * The library's weight and its work on the main thread are then spent only by those who want it.
  */
 (() => {
   'use strict';
-  const maps = [...document.querySelectorAll('[data-map]')];
-  if (!maps.length) return;
+  const all = [...document.querySelectorAll('[data-map]')];
+  if (!all.length) return;
+  const asked = (el) => el.hasAttribute('data-map-button');
 
   const load = (tag, attributes) => new Promise((resolve, reject) => {
     const node = Object.assign(document.createElement(tag), attributes);
@@ -21,11 +25,12 @@
     node.onerror = reject;
     document.head.append(node);
   });
-  const library = window.L ? Promise.resolve() : Promise.all([
-    load('link', { rel: 'stylesheet', href: '/assets/leaflet/leaflet.css' }),
-    load('script', { src: '/assets/leaflet/leaflet.js' }),
-  ]);
-  const words = fetch(`/assets/i18n/${encodeURIComponent(document.documentElement.lang || 'en')}.json`).then((r) => r.json()).catch(() => ({}));
+  let loading = null;
+  const library = () => loading || (loading = Promise.all([
+    window.L ? null : load('link', { rel: 'stylesheet', href: '/assets/leaflet/leaflet.css' }),
+    window.L ? null : load('script', { src: '/assets/leaflet/leaflet.js' }),
+    fetch(`/assets/i18n/${encodeURIComponent(document.documentElement.lang || 'en')}.json`).then((r) => r.json()).catch(() => ({})),
+  ]).then(([, , words]) => words));
   const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const fill = (text, values) => String(text || '').replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
   const boundsOf = (el) => {
@@ -192,7 +197,24 @@
       .catch(() => { status(el).textContent = s['media.map.noPoints']; });
   }
 
-  Promise.all([library, words]).then(([, s]) => {
+  const start = (maps, then) => library().then((s) => {
     for (const el of maps) (el.getAttribute('data-map') === 'pick' ? pick : show)(el, s);
+    if (then) then();
   }).catch(() => { /* no map: the page works without it */ });
+
+  const now = all.filter((el) => !asked(el));
+  if (now.length) start(now);
+  for (const el of all.filter(asked)) {
+    const button = document.getElementById(el.getAttribute('data-map-button'));
+    if (!button) continue;
+    button.hidden = false;
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      // The map takes the button's place, and the keyboard's focus with it.
+      start([el], () => {
+        button.remove();
+        el.focus();
+      });
+    }, { once: true });
+  }
 })();
