@@ -284,12 +284,19 @@ for (const database of databasesUnderTest()) {
       assert.equal(await clock(), 'stopped');
       assert.equal((await decide(boss, { outcome: 'refuse', text: 'Changed my mind' })).status, 409, 'a decided application is not decided again');
 
-      const approved = await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'application.approved').execute();
-      assert.equal(approved.length, 1);
-      assert.deepEqual(JSON.parse(approved[0]!.payload), {
-        caseId: reference, serviceCode: 'graffiti', holderName: 'Mo Painter', holderEmail: 'mo@example.org', permitted: 'Apply for a mural permit',
-        conditions: ['No paint on the pavement', 'Finish by 31 March'], validFrom: '2027-01-01', validUntil: '2027-12-31', language: 'en',
-      });
+      // The approval issued the licence in the same transaction: signed, emailed, verifiable.
+      const licences = await t.db.selectFrom('licences').select(['number', 'token', 'status', 'holder_name', 'permits', 'conditions', 'valid_from', 'valid_until']).where('case_id', '=', reference).execute();
+      assert.equal(licences.length, 1);
+      const licence = licences[0]!;
+      assert.deepEqual({ status: licence.status, holder: licence.holder_name, permits: licence.permits, conditions: JSON.parse(licence.conditions) as unknown },
+        { status: 'issued', holder: 'Mo Painter', permits: 'Apply for a mural permit', conditions: ['No paint on the pavement', 'Finish by 31 March'] });
+      const [issued] = (await emailsOf(t, 'licence_issued')).filter((e) => e.to === 'mo@example.org');
+      assert.ok(issued, 'the holder is emailed their licence');
+      const verified = await fetch(`${t.baseUrl}/verify?token=${encodeURIComponent(licence.token)}`, { headers: { accept: 'text/html' } });
+      assert.equal(verified.status, 200);
+      const verdict = await verified.text();
+      assert.match(verdict, new RegExp(licence.number));
+      assert.doesNotMatch(verdict, /Not genuine/);
       const [told] = (await emailsOf(t, 'application_update')).filter((e) => e.to === 'mo@example.org');
       assert.match(told!.subject, /is approved/);
       const page = await c.get(`/apply/applications/${reference}`);

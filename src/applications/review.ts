@@ -3,7 +3,7 @@
  * restart the statutory clock), and the decision: approve with conditions and validity dates,
  * or refuse with reasons, by a role allowed to decide. The decision is recorded on the
  * application and taken as the workflow's transition in one transaction, with the applicant's
- * email and, for an approval, the `application.approved` outbox message that issues the licence.
+ * email and, for an approval, the licence itself (src/licences: signed, emailed to the holder).
  */
 import { recordApplicantReply } from '../cases/applicant-replies.js';
 import { performCaseAction, type EngineContext } from '../cases/actions.js';
@@ -11,31 +11,13 @@ import type { DB } from '../db/connection.js';
 import { languages, translator } from '../i18n/i18n.js';
 import { queueEmail } from '../notifications/email.js';
 import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
-import { enqueue } from '../platform/outbox.js';
 import { nowIso } from '../platform/time.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import type { FormDefinition } from './definition.js';
 import * as store from './store.js';
 import { deciders } from './workflow.js';
 import { contactForCase } from '../cases/reporters.js';
-
-/**
- * The outbox message an approval queues, in the approval's transaction: the one place licence
- * issuing (src/licences) is wired to. Its payload is everything a licence needs.
- */
-export const APPLICATION_APPROVED = 'application.approved';
-export interface ApplicationApproved {
-  caseId: number;
-  serviceCode: string;
-  holderName: string;
-  holderEmail: string;
-  /** What is permitted: the service's form title, e.g. "Street party road closure". */
-  permitted: string;
-  conditions: string[];
-  validFrom: string;
-  validUntil: string;
-  language: string;
-}
+import { issueLicence } from '../licences/licences.js';
 
 export interface Decision {
   outcome: 'approve' | 'refuse';
@@ -78,12 +60,12 @@ export async function decideApplication(db: DB, ctx: EngineContext, caseId: numb
     const contact = await reporterOf(trx, ctx, caseId);
     const definition = JSON.parse(application.definition) as FormDefinition;
     const conditions = text.split('\n').map((line) => line.trim()).filter(Boolean);
+    // An approval issues the licence in the same transaction: approved means a licence exists.
     if (approved && contact) {
-      const message: ApplicationApproved = {
-        caseId, serviceCode: application.service_code, holderName: contact.name, holderEmail: contact.email, permitted: definition.title,
-        conditions, validFrom: decision.validFrom!, validUntil: decision.validUntil!, language: application.language,
-      };
-      await enqueue(trx, APPLICATION_APPROVED, message, { idempotencyKey: `application:${caseId}:approved` });
+      await issueLicence(trx, {
+        caseId, serviceCode: application.service_code, serviceName: definition.title, holderName: contact.name, holderEmail: contact.email,
+        permits: definition.title, conditions, validFrom: decision.validFrom!, validUntil: decision.validUntil!, language: application.language,
+      }, actor, ctx);
     }
     if (contact) {
       const t = translator(languages.find((l) => l.code === application.language) ?? languages[0]!).t;
