@@ -302,6 +302,7 @@ for (const database of databasesUnderTest()) {
       const page = await c.get(`/apply/applications/${reference}`);
       assert.match(page.html, /Valid from 2027-01-01 until 2027-12-31/);
       assert.match(page.html, /No paint on the pavement/);
+      assert.ok(page.html.includes(`Your licence is ${licence.number}`) && page.html.includes(`href="/verify/${licence.token}"`), 'the applicant page names the licence and links to its check');
     });
 
     test('forged forms change nothing', async () => {

@@ -7,6 +7,7 @@ import { translate } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../identity/access.js';
 import { cookieName, readCookie } from '../platform/cookies.js';
 import type { RouteDeps } from '../platform/deps.js';
+import { parseId } from '../platform/ids.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText, PostForm } from '../web/forms.js';
@@ -36,7 +37,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteD
   const route = { config: { access: publicAccess }, schema: { hide: true } };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, secure);
   const userOf = (request: FastifyRequest) => (request.person?.secondFactorDone ? request.person.userId : null);
-  const caseIdOf = (text: string) => (/^\d{1,12}$/.test(text) ? Number(text) : null);
+  const caseIdOf = parseId;
 
   const ownApplication = ownApplicationCheck(db, jurisdictionId, secure);
 

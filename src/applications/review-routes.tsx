@@ -7,12 +7,14 @@ import { caseHistory } from '../cases/queries.js';
 import { translate } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
+import { parseId } from '../platform/ids.js';
 import { DomainError, invalid, notFound } from '../platform/errors.js';
 import { actorOf, engineContextOf, idempotencyKeyOf } from '../staff/actions.js';
 import { personDepartmentId } from '../staff/case-data.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, formText, PostForm, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
+import { licencesOfCase, verifyLinkOf } from '../licences/licences.js';
 import { applicationSummary } from './applications.js';
 import { formatMoney } from './fees.js';
 import { ownApplicationCheck } from './payment-routes.js';
@@ -24,12 +26,13 @@ export async function reviewRoutes(app: FastifyInstance, { db, config, keyring }
   const secure = app.site.secure;
   const ownApplication = ownApplicationCheck(db, jurisdictionId, secure);
   const route = { config: { access: publicAccess }, schema: { hide: true } };
-  const caseIdOf = (text: string) => (/^\d{1,12}$/.test(text) ? Number(text) : null);
+  const caseIdOf = parseId;
 
   const showApplication = async (request: FastifyRequest, reply: Parameters<typeof renderPage>[1], caseId: number, errors: FieldErrors) => {
     const { t, language } = translate(request);
     const summary = await applicationSummary(db, jurisdictionId, caseId);
     const decision = await store.decisionOf(db, caseId);
+    const licences = decision?.decision === 'approved' ? await licencesOfCase(db, jurisdictionId, caseId) : [];
     const thread = (await caseHistory(db, caseId)).filter((a) => a.action === 'applicant_reply' || (a.public && a.description));
     const csrf = csrfToken(request, reply, secure);
     const title = t('applications.page.title', { reference: caseId });
@@ -50,6 +53,9 @@ export async function reviewRoutes(app: FastifyInstance, { db, config, keyring }
               <h2>{t(decision.decision === 'approved' ? 'applications.page.approved' : 'applications.page.refused')}</h2>
               {decision.decision === 'approved' && <p>{t('applications.page.valid', { from: decision.valid_from ?? '', until: decision.valid_until ?? '' })}</p>}
               {decision.decision_text && <ul class="list bullet">{decision.decision_text.split('\n').filter((l) => l.trim()).map((line) => <li key={line}>{line}</li>)}</ul>}
+              {licences.map((licence) => (
+                <p key={licence.id}>{t('applications.page.licence', { number: licence.number })} <a href={verifyLinkOf('', licence.token)}>{t('applications.page.checkLicence', { number: licence.number })}</a></p>
+              ))}
             </section>
           )}
           <h2>{t('applications.page.messages')}</h2>

@@ -823,6 +823,8 @@ export const en = {
   'applications.page.approved': "Approved",
   'applications.page.refused': "Refused",
   'applications.page.valid': "Valid from {from} until {until}.",
+  'applications.page.licence': "Your licence is {number}. Anyone can check it is genuine:",
+  'applications.page.checkLicence': "Check licence {number}",
   'applications.page.messages': "Messages",
   'applications.page.noMessages': "There are no messages yet.",
   'applications.page.fromYou': "You:",
