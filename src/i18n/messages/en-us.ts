@@ -10,5 +10,7 @@ import type { Messages } from './en.js';
 export const enUsSpelling: Partial<Messages> = {
   'report.nearby.meta': 'Reported {when}, {distance} meters away',
   'applications.list.title': 'Apply for a permit or license',
+  'applications.page.licence': 'Your license is {number}. Anyone can check it is genuine:',
+  'applications.page.checkLicence': 'Check license {number}',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
 };
