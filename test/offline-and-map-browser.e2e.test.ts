@@ -198,6 +198,8 @@ describe('offline reports and maps in a browser', () => {
     await page.locator('.leaflet-marker-icon').first().dispatchEvent('click');
     await page.locator('.leaflet-popup-content', { hasText: 'Graffiti' }).waitFor();
     assert.equal(await page.locator('.leaflet-popup img').count(), 0, 'titles are text');
+    // Leaflet fades a popup in: measure its contrast once it is fully shown.
+    await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-popup')].every((p) => getComputedStyle(p).opacity === '1'));
     assert.deepEqual(await axeViolations(page), [], 'the map of reports is accessible');
     await context.close();
   });

@@ -38,15 +38,22 @@ test('the track page updates itself and announces it when the case changes', asy
     assert.equal((await liveScript).status(), 200, 'live.js is served');
     await stream;
     assert.equal(await tab.locator('[data-live] dl.summary strong').textContent(), 'Open');
-    // Keyboard focus on the Follow link survives the update (the section is redrawn around it).
+    // Keyboard focus on the sign-in link of "get updates" survives an update (the section is redrawn around it).
     await tab.focus('[data-live] a[href^="/sign-in"]');
-    await applyStatusUpdate(t.db, t.jurisdiction.id, { updateId: 'browser-1', requestId: id, status: 'closed', state: 'fixed', updatedAt: nowIso(), description: 'Cleaned off today.', mediaUrl: null },
+    const focused = await tab.evaluate(() => document.activeElement?.textContent);
+    assert.ok(focused);
+    await applyStatusUpdate(t.db, t.jurisdiction.id, { updateId: 'browser-1', requestId: id, status: 'open', state: 'action_scheduled', updatedAt: nowIso(), description: 'A crew comes on Monday.', mediaUrl: null },
       { id: 'test' }, { keyring: t.keyring, publicUrl: t.baseUrl, council: t.jurisdiction.name });
-    await tab.locator('[data-live] dl.summary strong', { hasText: 'Closed: Fixed' }).waitFor({ timeout: 10_000 });
+    await tab.locator('[data-live] dl.summary strong', { hasText: 'Open: Action scheduled' }).waitFor({ timeout: 10_000 });
     await tab.locator('[data-live-status]', { hasText: 'This report was updated' }).waitFor({ timeout: 5_000 });
     assert.equal(await tab.getAttribute('[data-live-status]', 'aria-live'), 'polite');
+    assert.equal(await tab.evaluate(() => document.activeElement?.textContent), focused, 'focus stays on the link');
+    assert.equal(await tab.evaluate(() => document.activeElement?.getAttribute('href')?.startsWith('/sign-in')), true, 'focus stays on the link');
+    // Closing it redraws the page again: a closed report can no longer be followed.
+    await applyStatusUpdate(t.db, t.jurisdiction.id, { updateId: 'browser-2', requestId: id, status: 'closed', state: 'fixed', updatedAt: nowIso(), description: 'Cleaned off today.', mediaUrl: null },
+      { id: 'test' }, { keyring: t.keyring, publicUrl: t.baseUrl, council: t.jurisdiction.name });
+    await tab.locator('[data-live] dl.summary strong', { hasText: 'Closed: Fixed' }).waitFor({ timeout: 10_000 });
     assert.match(await tab.locator('ol.timeline').textContent() ?? '', /Cleaned off today\./);
-    assert.equal(await tab.evaluate(() => document.activeElement?.textContent), 'Follow this report', 'focus stays on the Follow link');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
