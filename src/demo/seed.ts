@@ -7,6 +7,7 @@ import { createService, countServices, saveServiceGroup } from '../catalogue/cat
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
+import { seedDemoApplicationServices } from './applications.js';
 import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { loadDemoHistory } from './history.js';
 import { importDemoHistory } from './history-import.js';
@@ -52,4 +53,6 @@ export const demoAccountsAllowed = (config: Pick<Config, 'publicUrl'>) => !confi
 export async function seedDemoCatalogue(db: DB, jurisdictionId: string): Promise<void> {
   for (const [index, group] of demoServiceGroups.entries()) await saveServiceGroup(db, jurisdictionId, group, index, SEED_ACTOR);
   for (const service of demoServices) await createService(db, jurisdictionId, service, SEED_ACTOR);
+  // Permits and licences a resident applies for, each with its published form.
+  await seedDemoApplicationServices(db, jurisdictionId, demoServiceGroups.length, SEED_ACTOR);
 }

@@ -1,0 +1,74 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { currentForm, listApplicationServices } from '../applications/applications.js';
+import { allFields, checkDefinition } from '../applications/definition.js';
+import { calculateFee } from '../applications/fees.js';
+import { localizeDefinition } from '../applications/localize.js';
+import { APPLICATION_WORKFLOW_CODE } from '../applications/workflow.js';
+import { serviceWorkflowCode } from '../catalogue/catalogue.js';
+import { demoApplicationServices } from './applications.js';
+import { demoServices } from './catalogue-data.js';
+import { seedDemoCatalogue } from './seed.js';
+
+const formOf = (code: string) => demoApplicationServices.find((s) => s.service.code === code)!.form;
+const DAY = '2026-12-07';
+
+test('every demo application form is a valid definition, translated into Spanish and Arabic', () => {
+  assert.equal(demoApplicationServices.length, 4);
+  for (const { service, form } of demoApplicationServices) {
+    const checked = checkDefinition(JSON.parse(JSON.stringify(form)));
+    assert.ok(checked.ok, `${service.code}: ${checked.ok ? '' : checked.problems.join('; ')}`);
+    assert.ok(form.eligibility.length >= 1, `${service.code} asks who it is for`);
+    for (const language of ['es', 'ar']) {
+      const localized = localizeDefinition(form, language);
+      assert.notEqual(localized.title, form.title, `${service.code} has a ${language} title`);
+      assert.ok(service.translations?.[language]?.name, `${service.code} has a ${language} name in the catalogue`);
+      // Every field's label and every option is translated, so no English is left in the form's own words.
+      for (const { field } of allFields(localized)) {
+        const english = allFields(form).find((f) => f.field.id === field.id)!.field;
+        assert.notEqual(field.label, english.label, `${service.code} ${field.id} label in ${language}`);
+        for (const [n, option] of (field.options ?? []).entries()) assert.notEqual(option.label, english.options![n]!.label, `${service.code} ${field.id} option ${option.value} in ${language}`);
+      }
+    }
+    // An eligibility answer that sends the resident elsewhere names a service the demo has.
+    for (const q of form.eligibility) for (const o of q.options) {
+      if (o.outcome.kind === 'other_service') assert.ok(demoServices.some((s) => s.code === (o.outcome as { serviceCode: string }).serviceCode));
+    }
+  }
+});
+
+test('the demo forms charge what their services say: fixed, per tree, free, and a concession', () => {
+  assert.equal(calculateFee(formOf('street-party'), {}, DAY).total, 3500);
+  const trees = [{ species: 'Oak', work: 'prune' }, { species: 'Ash', work: 'fell' }, { species: 'Lime', work: 'prune' }];
+  assert.equal(calculateFee(formOf('tree-works'), { tree: trees }, DAY).total, 2000 + 3 * 1500);
+  assert.equal(calculateFee(formOf('food-business'), { business_type: 'shop' }, DAY).total, 0);
+  assert.equal(calculateFee(formOf('taxi-driver'), { pension_credit: 'no' }, DAY).total, 24000);
+  assert.equal(calculateFee(formOf('taxi-driver'), { pension_credit: 'yes' }, DAY).total, 12000);
+});
+
+for (const database of databasesUnderTest()) {
+  describe(`the demo's application services on ${database.name}`, () => {
+    let t: TestDatabase;
+    const jurisdictionId = 'demo-test';
+    before(async () => {
+      t = await createTestDatabase(database);
+      await seedDemoCatalogue(t.db, jurisdictionId);
+    });
+    after(() => t.cleanup());
+
+    test('are published, each at version 1 on the applications workflow, beside the reporting services', async () => {
+      const published = await listApplicationServices(t.db, jurisdictionId);
+      assert.deepEqual(published.map((f) => f.serviceCode).sort(), ['food-business', 'street-party', 'taxi-driver', 'tree-works']);
+      for (const form of published) {
+        assert.equal(form.version, 1);
+        assert.ok(checkDefinition(form.definition).ok, `${form.serviceCode} as stored is still valid`);
+        assert.deepEqual(form.definition, formOf(form.serviceCode));
+        assert.equal(await serviceWorkflowCode(t.db, jurisdictionId, form.serviceCode), APPLICATION_WORKFLOW_CODE);
+      }
+      assert.equal((await currentForm(t.db, jurisdictionId, 'street-party')).definition.pages.some((p) => p.fields?.some((f) => f.type === 'map_area')), true);
+      const services = await t.db.selectFrom('services').select('code').where('jurisdiction_id', '=', jurisdictionId).execute();
+      assert.equal(services.length, demoServices.length + demoApplicationServices.length);
+    });
+  });
+}
