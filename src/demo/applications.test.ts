@@ -9,7 +9,11 @@ import { APPLICATION_WORKFLOW_CODE } from '../applications/workflow.js';
 import { serviceWorkflowCode } from '../catalogue/catalogue.js';
 import { demoApplicationServices } from './applications.js';
 import { demoServices } from './catalogue-data.js';
+import { loadConfig } from '../config.js';
+import { makeKeyring, newKey } from '../platform/crypto.js';
+import { seedDemoApplications } from './application-examples.js';
 import { seedDemoCatalogue } from './seed.js';
+import { seedDemoDepartments } from './workspace.js';
 
 const formOf = (code: string) => demoApplicationServices.find((s) => s.service.code === code)!.form;
 const DAY = '2026-12-07';
@@ -50,10 +54,15 @@ test('the demo forms charge what their services say: fixed, per tree, free, and 
 for (const database of databasesUnderTest()) {
   describe(`the demo's application services on ${database.name}`, () => {
     let t: TestDatabase;
-    const jurisdictionId = 'demo-test';
+    const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' });
+    const jurisdictionId = config.jurisdiction.id;
+    const now = new Date('2026-12-07T06:00:00Z');
+    let sent = 0;
     before(async () => {
       t = await createTestDatabase(database);
       await seedDemoCatalogue(t.db, jurisdictionId);
+      await seedDemoDepartments(t.db, config, now);
+      sent = await seedDemoApplications(t.db, config, makeKeyring(newKey()), now);
     });
     after(() => t.cleanup());
 
@@ -69,6 +78,28 @@ for (const database of databasesUnderTest()) {
       assert.equal((await currentForm(t.db, jurisdictionId, 'street-party')).definition.pages.some((p) => p.fields?.some((f) => f.type === 'map_area')), true);
       const services = await t.db.selectFrom('services').select('code').where('jurisdiction_id', '=', jurisdictionId).execute();
       assert.equal(services.length, demoServices.length + demoApplicationServices.length);
+    });
+
+    test('have applications in the queue: received, waiting for more information, and approved with its licence message', async () => {
+      const cases = await t.db.selectFrom('cases').select(['id', 'service_code', 'state', 'kind']).where('jurisdiction_id', '=', jurisdictionId).orderBy('id').execute();
+      assert.equal(cases.length, sent);
+      assert.ok(cases.every((c) => c.kind === 'application'));
+      const states = cases.map((c) => c.state);
+      for (const state of ['received', 'more_information', 'issued']) assert.ok(states.includes(state), `one is ${state}: ${states.join(', ')}`);
+      const applications = await t.db.selectFrom('applications').select(['case_id', 'fee_pence', 'payment_state', 'decision', 'language']).execute();
+      assert.equal(applications.length, sent);
+      const taxi = cases.find((c) => c.service_code === 'taxi-driver')!;
+      const decided = applications.find((a) => a.case_id === taxi.id)!;
+      assert.equal(decided.decision, 'approved');
+      assert.equal(decided.fee_pence, 24000);
+      assert.equal(decided.language, 'ar');
+      assert.equal(applications.find((a) => a.case_id === cases.find((c) => c.service_code === 'food-business')!.id)!.payment_state, 'not_due');
+      const approved = await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'application.approved').execute();
+      assert.equal(approved.length, 1);
+      assert.equal(JSON.parse(approved[0]!.payload).holderName, 'Omar Haddad');
+      // Every change is in the audit trail, as a resident's and an officer's would be.
+      const audited = await t.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(taxi.id)).execute();
+      assert.ok(audited.some((a) => a.action === 'application.fee_calculated'));
     });
   });
 }
