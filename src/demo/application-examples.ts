@@ -45,7 +45,7 @@ const examples: Example[] = [
   { serviceCode: 'food-business', name: 'Lucía Romero', email: 'lucia.romero@example.org', language: 'es', fate: 'more_information',
     answers: (now) => ({ business_name: 'Empanadas Lucía', business_address: '410 Valencia Street', business_type: 'market', start_date: day(now, 30), truth: 'yes' }) },
   { serviceCode: 'taxi-driver', name: 'Omar Haddad', email: 'omar.haddad@example.org', language: 'ar', fate: 'approved',
-    answers: (now) => ({ date_of_birth: '1979-05-14', home_address: '77 Noe Street', pension_credit: 'no', licence_number: 'HADDA705149O99AB', vehicle: 'private_hire', convictions: 'yes', truth: 'yes' }) },
+    answers: () => ({ date_of_birth: '1979-05-14', home_address: '77 Noe Street', pension_credit: 'no', licence_number: 'HADDA705149O99AB', vehicle: 'private_hire', convictions: 'yes', truth: 'yes' }) },
   { serviceCode: 'food-business', name: 'Sam Whitaker', email: 'sam.whitaker@example.org', language: 'en', fate: 'received',
     answers: (now) => ({ business_name: 'Whitaker’s Bakery', business_address: '1200 Church Street', business_type: 'shop', start_date: day(now, 40), truth: 'yes' }) },
 ];
