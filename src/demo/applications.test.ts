@@ -81,9 +81,10 @@ for (const database of databasesUnderTest()) {
     });
 
     test('have applications in the queue: received, waiting for more information, and approved with its licence message', async () => {
-      const cases = await t.db.selectFrom('cases').select(['id', 'service_code', 'state', 'kind']).where('jurisdiction_id', '=', jurisdictionId).orderBy('id').execute();
+      const cases = await t.db.selectFrom('cases').select(['id', 'service_code', 'state', 'kind', 'department_id']).where('jurisdiction_id', '=', jurisdictionId).orderBy('id').execute();
       assert.equal(cases.length, sent);
       assert.ok(cases.every((c) => c.kind === 'application'));
+      assert.ok(cases.every((c) => c.department_id !== null), 'each is in its department\'s queue');
       const states = cases.map((c) => c.state);
       for (const state of ['received', 'more_information', 'issued']) assert.ok(states.includes(state), `one is ${state}: ${states.join(', ')}`);
       const applications = await t.db.selectFrom('applications').select(['case_id', 'fee_pence', 'payment_state', 'decision', 'language']).execute();

@@ -9,6 +9,8 @@ import type { FormDefinition, TextTranslations } from '../applications/definitio
 import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import type { ServiceGroup, ServiceInput } from '../catalogue/types.js';
 import type { DB } from '../db/connection.js';
+import { demoDepartments, LICENSING } from './catalogue-data.js';
+import { demoAgencyTranslations } from './catalogue-translations.js';
 
 /** Spanish and Arabic words of one part of a form. */
 const tr = (es: Record<string, string>, ar: Record<string, string>): TextTranslations => ({ es, ar });
@@ -227,24 +229,27 @@ const taxiDriver: FormDefinition = {
   ] }],
 };
 
-const service = (code: string, name: string, description: string, keywords: string[], expectedDays: number, department: string | null,
+const service = (code: string, name: string, description: string, keywords: string[], expectedDays: number, agency: string,
   es: { name: string; description: string }, ar: { name: string; description: string }): ServiceInput => ({
-  code, name, description, groupCode: demoApplicationGroup.code, keywords, type: 'batch', agencyResponsible: null, serviceNotice: null,
-  expectedDays, department, attributes: [], translations: { es, ar },
+  code, name, description, groupCode: demoApplicationGroup.code, keywords, type: 'batch', agencyResponsible: agency, serviceNotice: null,
+  expectedDays, department: demoDepartments[agency] ?? null, attributes: [],
+  translations: { es: { ...es, agencyResponsible: demoAgencyTranslations[agency]!.es }, ar: { ...ar, agencyResponsible: demoAgencyTranslations[agency]!.ar } },
 });
+const PUBLIC_WORKS = 'Public Works Department';
+const PARKS = 'Parks and Open Spaces';
 
 /** Each application service: its catalogue entry and its form. */
 export const demoApplicationServices: Array<{ service: ServiceInput; form: FormDefinition }> = [
-  { service: service('street-party', 'Street party road closure', 'Close a residential street for a party or community event.', ['street party', 'road closure', 'event'], 20, 'public-works',
+  { service: service('street-party', 'Street party road closure', 'Close a residential street for a party or community event.', ['street party', 'road closure', 'event'], 20, PUBLIC_WORKS,
     { name: 'Cierre de calle para una fiesta', description: 'Cerrar una calle residencial para una fiesta o un evento vecinal.' },
     { name: 'إغلاق شارع لحفلة', description: 'إغلاق شارع سكني لحفلة أو فعالية مجتمعية.' }), form: streetParty },
-  { service: service('tree-works', 'Work on protected trees', 'Permission to prune or fell a protected tree on private land.', ['tree', 'prune', 'fell', 'preservation order'], 40, 'parks',
+  { service: service('tree-works', 'Work on protected trees', 'Permission to prune or fell a protected tree on private land.', ['tree', 'prune', 'fell', 'preservation order'], 40, PARKS,
     { name: 'Trabajos en árboles protegidos', description: 'Permiso para podar o talar un árbol protegido en un terreno privado.' },
     { name: 'العمل على الأشجار المحمية', description: 'إذن لتقليم أو قطع شجرة محمية في أرض خاصة.' }), form: treeWorks },
-  { service: service('food-business', 'Food business registration', 'Register a restaurant, shop, market stall or home kitchen that handles food.', ['food', 'restaurant', 'registration'], 20, null,
+  { service: service('food-business', 'Food business registration', 'Register a restaurant, shop, market stall or home kitchen that handles food.', ['food', 'restaurant', 'registration'], 20, LICENSING,
     { name: 'Registro de negocio de alimentación', description: 'Registrar un restaurante, tienda, puesto o cocina doméstica que manipula alimentos.' },
     { name: 'تسجيل نشاط غذائي', description: 'تسجيل مطعم أو متجر أو كشك أو مطبخ منزلي يتعامل مع الطعام.' }), form: foodBusiness },
-  { service: service('taxi-driver', 'Taxi driver licence', 'Apply for a licence to drive a taxi or private hire vehicle.', ['taxi', 'private hire', 'driver', 'licence'], 30, null,
+  { service: service('taxi-driver', 'Taxi driver licence', 'Apply for a licence to drive a taxi or private hire vehicle.', ['taxi', 'private hire', 'driver', 'licence'], 30, LICENSING,
     { name: 'Licencia de conductor de taxi', description: 'Solicitar una licencia para conducir un taxi o un vehículo con conductor.' },
     { name: 'رخصة سائق سيارة أجرة', description: 'طلب رخصة لقيادة سيارة أجرة أو سيارة خاصة للإيجار.' }), form: taxiDriver },
 ];
