@@ -28,6 +28,8 @@ const PARKS = 'Parks and Open Spaces';
 const WATER = 'Port Alder Water';
 const PARKING = 'Parking Services';
 const ANIMALS = 'Animal Care Services';
+/** Deals with the demo's permit and licence applications (applications.ts), not with reports. */
+export const LICENSING = 'Licensing and Environmental Health';
 
 const options = (pairs: Array<[string, string]>): AttributeValue[] => pairs.map(([key, name]) => ({ key, name }));
 
@@ -320,7 +322,7 @@ const services: ServiceInput[] = [
 /** Each agency is one department in the demo: its staff see its cases and no one else's. */
 export const demoDepartments: Record<string, string> = {
   [PUBLIC_WORKS]: 'public-works', [CLEANSING]: 'cleansing', [LIGHTING]: 'lighting', [PARKS]: 'parks',
-  [WATER]: 'water', [PARKING]: 'parking', [ANIMALS]: 'animals',
+  [WATER]: 'water', [PARKING]: 'parking', [ANIMALS]: 'animals', [LICENSING]: 'licensing',
 };
 
 export const demoServiceGroups: ServiceGroup[] = groups.map((group) => ({ ...group, translations: demoGroupTranslations[group.code] ?? {} }));

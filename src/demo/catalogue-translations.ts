@@ -25,6 +25,7 @@ export const demoAgencyTranslations: Record<string, { es: string; ar: string }> 
   'Port Alder Water': { es: 'Aguas de Port Alder', ar: 'مياه بورت ألدر' },
   'Parking Services': { es: 'Servicio de Estacionamiento', ar: 'خدمات المواقف' },
   'Animal Care Services': { es: 'Servicio de Atención Animal', ar: 'خدمات رعاية الحيوان' },
+  'Licensing and Environmental Health': { es: 'Licencias y Salud Ambiental', ar: 'التراخيص والصحة البيئية' },
 };
 
 interface DemoText extends Omit<ServiceTranslation, 'agencyResponsible'> {

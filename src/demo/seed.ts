@@ -7,6 +7,8 @@ import { createService, countServices, saveServiceGroup } from '../catalogue/cat
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
+import { seedDemoApplications } from './application-examples.js';
+import { seedDemoApplicationServices } from './applications.js';
 import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { loadDemoHistory } from './history.js';
 import { importDemoHistory } from './history-import.js';
@@ -21,6 +23,7 @@ export interface SeedResult {
   services: number;
   requests: number;
   people: number;
+  applications: number;
 }
 
 /** Seeds only an empty database, so restarting the demo never duplicates it. */
@@ -38,9 +41,11 @@ export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = n
   const requests = await importDemoHistory(db, { jurisdiction: config.jurisdiction, keyring }, history, { id: SEED_ACTOR });
   // The staff workspace's queues: open cases in their departments, with their clocks running.
   await routeDemoOpenCases(db, config);
+  // A few applications in the queue: received, waiting for more information, approved.
+  const applications = await seedDemoApplications(db, config, keyring, now);
   // Addresses, streets and neighbourhoods, so a report can be placed by typing where it is.
   await seedDemoPlaces(db, config.jurisdiction.id, demoHistoryFile);
-  return { services: demoServices.length, requests, people };
+  return { services: demoServices.length, requests, people, applications };
 }
 
 /**
@@ -52,4 +57,6 @@ export const demoAccountsAllowed = (config: Pick<Config, 'publicUrl'>) => !confi
 export async function seedDemoCatalogue(db: DB, jurisdictionId: string): Promise<void> {
   for (const [index, group] of demoServiceGroups.entries()) await saveServiceGroup(db, jurisdictionId, group, index, SEED_ACTOR);
   for (const service of demoServices) await createService(db, jurisdictionId, service, SEED_ACTOR);
+  // Permits and licences a resident applies for, each with its published form.
+  await seedDemoApplicationServices(db, jurisdictionId, demoServiceGroups.length, SEED_ACTOR);
 }
