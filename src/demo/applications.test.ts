@@ -80,7 +80,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(services.length, demoServices.length + demoApplicationServices.length);
     });
 
-    test('have applications in the queue: received, waiting for more information, and approved with its licence message', async () => {
+    test('have applications in the queue: received, waiting for more information, and approved with its licence issued', async () => {
       const cases = await t.db.selectFrom('cases').select(['id', 'service_code', 'state', 'kind', 'department_id']).where('jurisdiction_id', '=', jurisdictionId).orderBy('id').execute();
       assert.equal(cases.length, sent);
       assert.ok(cases.every((c) => c.kind === 'application'));
@@ -95,9 +95,9 @@ for (const database of databasesUnderTest()) {
       assert.equal(decided.fee_pence, 24000);
       assert.equal(decided.language, 'ar');
       assert.equal(applications.find((a) => a.case_id === cases.find((c) => c.service_code === 'food-business')!.id)!.payment_state, 'not_due');
-      const approved = await t.db.selectFrom('outbox').select('payload').where('kind', '=', 'application.approved').execute();
-      assert.equal(approved.length, 1);
-      assert.equal(JSON.parse(approved[0]!.payload).holderName, 'Omar Haddad');
+      // The approval issued the taxi licence, in Arabic, to its holder.
+      const licences = await t.db.selectFrom('licences').select(['case_id', 'holder_name', 'language', 'status']).execute();
+      assert.deepEqual(licences, [{ case_id: taxi.id, holder_name: 'Omar Haddad', language: 'ar', status: 'issued' }]);
       // Every change is in the audit trail, as a resident's and an officer's would be.
       const audited = await t.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(taxi.id)).execute();
       assert.ok(audited.some((a) => a.action === 'application.fee_calculated'));
