@@ -1,7 +1,7 @@
 /** The applicant's pages, in the GOV.UK patterns: start, eligibility, questions, add another, your details, check, sent. */
 import type { ComponentChildren } from 'preact';
 import { useTranslator } from '../i18n/i18n.js';
-import { ErrorSummary, PostForm, type FieldErrors } from '../web/forms.js';
+import { Choices, describedBy, ErrorSummary, ErrorText, PostForm, type FieldErrors } from '../web/forms.js';
 import { csrfAction } from '../web/csrf.js';
 import { groupItems, type Answer, type Answers, type GroupItem } from './answers.js';
 import type { ApplicantContact } from './applications.js';
@@ -12,7 +12,6 @@ import type { DocumentRow } from './store.js';
 /** What the applicant typed, as posted (kept when a page has errors, so nothing is lost). */
 export type Typed = Record<string, unknown>;
 
-const describedBy = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(' ') || undefined;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
@@ -21,38 +20,12 @@ function BackLink({ href }: { href: string }) {
   return <a class="back-link" href={href}>{t('report.back')}</a>;
 }
 
-function ErrorText({ id, error }: { id: string; error?: string }) {
-  const { t } = useTranslator();
-  return error ? <span class="error-message" id={`${id}-error`}>{t('form.errorPrefix')} {error}</span> : null;
-}
 
 function Label({ field, id }: { field: FieldDefinition; id: string }) {
   const { t } = useTranslator();
   return <label for={id}>{field.required === false && !field.requireWhen && field.type !== 'declaration' ? t('report.optional', { label: field.label }) : field.label}</label>;
 }
 
-function Choices({ name, legend, options, chosen, error, hint, multiple }: {
-  name: string; legend: ComponentChildren; options: Array<{ value: string; label: string }>; chosen: string[]; error?: string; hint?: string; multiple?: boolean;
-}) {
-  return (
-    <div class={error ? 'field-error' : undefined}>
-      <fieldset class="choices" aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}>
-        <legend>{legend}</legend>
-        {hint && <span class="hint" id={`${name}-hint`}>{hint}</span>}
-        <ErrorText id={name} error={error} />
-        {options.map((option, index) => {
-          const id = index === 0 ? name : `${name}-${index + 1}`;
-          return (
-            <div class="choice" key={option.value}>
-              <input type={multiple ? 'checkbox' : 'radio'} id={id} name={name} value={option.value} checked={chosen.includes(option.value)} />
-              <label for={id}>{option.label}</label>
-            </div>
-          );
-        })}
-      </fieldset>
-    </div>
-  );
-}
 
 /** A field's input, filled with what was typed (or the saved answer). */
 export function FieldInput({ field, typed, error }: { field: FieldDefinition; typed: Typed; error?: string }) {

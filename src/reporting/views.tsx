@@ -6,7 +6,7 @@ import { isolateFor, useTranslator } from '../i18n/i18n.js';
 import type { StoredPhoto } from '../media/photos.js';
 import type { Place } from '../places/places.js';
 import type { NearbyReport } from '../tracking/nearby.js';
-import { ErrorSummary, PostForm, type FieldErrors } from '../web/forms.js';
+import { Choices, describedBy, ErrorSummary, ErrorText, PostForm, type FieldErrors } from '../web/forms.js';
 import { StaticMap } from '../web/static-map.js';
 import { answerText, fieldName, questionsOf } from './details.js';
 import type { DraftData } from './drafts.js';
@@ -22,12 +22,7 @@ function BackLink({ href }: { href: string }) {
 /** A hidden field that brings the person back to "Check your answers" after a change. */
 const FromCheck = ({ on }: { on: boolean }) => (on ? <input type="hidden" name="from" value="check" /> : null);
 
-const describedBy = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(' ') || undefined;
 
-function ErrorText({ id, error }: { id: string; error?: string }) {
-  const { t } = useTranslator();
-  return error ? <span class="error-message" id={`${id}-error`}>{t('form.errorPrefix')} {error}</span> : null;
-}
 
 function TextInput({ id, label, value, error, hint, inputmode, type = 'text', autocomplete, optional }: {
   id: string; label: string; value?: string; error?: string; hint?: string; inputmode?: 'decimal' | 'text' | 'tel' | 'email';
@@ -58,33 +53,6 @@ function TextArea({ id, label, value, error, hint, optional }: { id: string; lab
   );
 }
 
-/** Radio buttons or checkboxes in a fieldset; the first one carries the field's id, for the error summary. */
-function Choices({ name, legend, options, chosen, error, hint, multiple, optional }: {
-  name: string; legend: ComponentChildren; options: Array<{ value: string; label: string; hint?: string }>; chosen: string[];
-  error?: string; hint?: string; multiple?: boolean; optional?: boolean;
-}) {
-  const { t } = useTranslator();
-  return (
-    <div class={error ? 'field-error' : undefined}>
-      <fieldset class="choices" aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}>
-        <legend>{optional && typeof legend === 'string' ? t('report.optional', { label: legend }) : legend}</legend>
-        {hint && <span class="hint" id={`${name}-hint`}>{hint}</span>}
-        <ErrorText id={name} error={error} />
-        {options.map((option, index) => {
-          const id = index === 0 ? name : `${name}-${index + 1}`;
-          return (
-            <div class="choice" key={option.value}>
-              <input type={multiple ? 'checkbox' : 'radio'} id={id} name={name} value={option.value} checked={chosen.includes(option.value)}
-                aria-describedby={option.hint ? `${id}-hint` : undefined} />
-              <label for={id}>{option.label}</label>
-              {option.hint && <span class="hint" id={`${id}-hint`}>{option.hint}</span>}
-            </div>
-          );
-        })}
-      </fieldset>
-    </div>
-  );
-}
 
 export function ServicePage({ services, chosen, errors, csrf, fromCheck }: { services: Service[]; chosen?: string; errors: FieldErrors; csrf: string; fromCheck: boolean }) {
   const { t } = useTranslator();

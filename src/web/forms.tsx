@@ -63,3 +63,40 @@ export function formText(source: unknown, name: string): string {
   const value = (source as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
 }
+
+/** The ids a field's aria-describedby names (its hint, its error), or none. */
+export const describedBy = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(' ') || undefined;
+
+/** A field's own error message, under its label (GOV.UK: "Error:" read first). */
+export function ErrorText({ id, error }: { id: string; error?: string }) {
+  const { t } = useTranslator();
+  return error ? <span class="error-message" id={`${id}-error`}>{t('form.errorPrefix')} {error}</span> : null;
+}
+
+/** Radio buttons or checkboxes in a fieldset; the first one carries the field's id, for the error summary. */
+export function Choices({ name, legend, options, chosen, error, hint, multiple, optional }: {
+  name: string; legend: ComponentChildren; options: Array<{ value: string; label: string; hint?: string }>; chosen: string[];
+  error?: string; hint?: string; multiple?: boolean; optional?: boolean;
+}) {
+  const { t } = useTranslator();
+  return (
+    <div class={error ? 'field-error' : undefined}>
+      <fieldset class="choices" aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}>
+        <legend>{optional && typeof legend === 'string' ? t('report.optional', { label: legend }) : legend}</legend>
+        {hint && <span class="hint" id={`${name}-hint`}>{hint}</span>}
+        <ErrorText id={name} error={error} />
+        {options.map((option, index) => {
+          const id = index === 0 ? name : `${name}-${index + 1}`;
+          return (
+            <div class="choice" key={option.value}>
+              <input type={multiple ? 'checkbox' : 'radio'} id={id} name={name} value={option.value} checked={chosen.includes(option.value)}
+                aria-describedby={option.hint ? `${id}-hint` : undefined} />
+              <label for={id}>{option.label}</label>
+              {option.hint && <span class="hint" id={`${id}-hint`}>{option.hint}</span>}
+            </div>
+          );
+        })}
+      </fieldset>
+    </div>
+  );
+}
