@@ -70,6 +70,7 @@ for (const database of databasesUnderTest()) {
       assert.match(home.html, /<a href="\/services\/007-pothole">Pothole<\/a>/);
       assert.match(home.html, /<form method="get" action="\/search"/);
       assert.match(home.html, /href="\/services">Browse all services/);
+      assert.match(home.html, /href="\/apply">Apply for a permit or licence/, "the home page leads to permit and licence applications");
       assert.match(home.html, /href="\/report\/new"/);
       assert.match(home.html, /href="\/reports">Recent reports, on a map/, 'named honestly: the list is not sorted by distance from the reader');
       assert.match(home.html, /href="tel:03001234567"[^>]*>0300 123 4567</);

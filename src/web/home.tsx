@@ -91,6 +91,7 @@ export async function homePage(app: FastifyInstance, { db, config }: RouteDeps):
             </section>
           )}
           <p><a href="/services">{t('home.browseAll')}</a></p>
+          <p><a href="/apply">{t('applications.list.title')}</a></p>
 
           <Contact contact={request.server.site.branding.contact} />
 
