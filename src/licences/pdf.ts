@@ -3,14 +3,12 @@
  * conditions and validity, and a QR code carrying the verify address with the signed token.
  * The QR code is drawn as vector squares, so it stays sharp when printed.
  *
- * Fonts: the PDF standard fonts (Helvetica), which cover Western European scripts only. A
- * character they cannot show (Arabic, Cyrillic...) is printed as "?", and the page says the
- * verify page has the full text: embedding a font that covers Arabic needs shaping and
- * right-to-left layout, which pdf-lib does not do.
+ * Fonts and the order of Arabic words: pdf-text.ts.
  */
-import { fill, PDFDict, PDFDocument, PDFName, PDFString, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { fill, PDFDict, PDFDocument, PDFName, PDFString, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor, StandardFonts, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { formatDateIn, lastDayOf, verifyLinkOf } from './licences.js';
+import { arabicFont, drawLine, hasArabic, wrapText, type PdfFonts } from './pdf-text.js';
 import type { LicenceRow } from './store.js';
 
 export interface PdfContext {
@@ -21,37 +19,6 @@ export interface PdfContext {
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 56;
-
-/** Windows-1252, what the standard fonts can show. */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const showable = (text: string) => [...text].map((c) => {
-  const code = c.codePointAt(0)!;
-  if (c === '\t' || c === '\n') return ' ';
-  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(c) ? c : '?';
-}).join('');
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of showable(text).split(/\s*\n\s*/)) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) { line = candidate; continue; }
-      if (line) lines.push(line);
-      // A word longer than the line is cut.
-      let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width) {
-        let cut = rest.length - 1;
-        while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
-        lines.push(rest.slice(0, cut));
-        rest = rest.slice(cut);
-      }
-      line = rest;
-    }
-    if (line) lines.push(line);
-  }
-  return lines;
-}
 
 /**
  * The QR code as one filled path: each run of dark modules in a row is one rectangle, all
@@ -80,8 +47,8 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
 export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`Licence ${licence.number}`);
-  doc.setAuthor(showable(ctx.council));
-  doc.setSubject(showable(licence.service_name));
+  doc.setAuthor(ctx.council);
+  doc.setSubject(licence.service_name);
   doc.setCreator('Townhall');
   doc.setProducer('Townhall');
   doc.setCreationDate(new Date(licence.issued_at));
@@ -89,21 +56,24 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
   // The signed credential in the document's information, in clear, so `townhall verify licence.pdf` finds it.
   doc.context.lookup(doc.context.trailerInfo.Info, PDFDict).set(PDFName.of('LicenceCredential'), PDFString.of(licence.token));
   let page = doc.addPage([A4.width, A4.height]);
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const conditions = JSON.parse(licence.conditions) as string[];
+  const arabic = [ctx.council, licence.service_name, licence.holder_name, licence.permits, ...conditions].some(hasArabic);
+  const regular: PdfFonts = { latin: await doc.embedFont(StandardFonts.Helvetica), arabic: arabic ? arabicFont('regular') : null };
+  const bold: PdfFonts = { latin: await doc.embedFont(StandardFonts.HelveticaBold), arabic: arabic ? arabicFont('bold') : null };
   const width = A4.width - MARGIN * 2;
   let y = A4.height - MARGIN;
-  const write = (text: string, options: { font?: PDFFont; size?: number; gap?: number } = {}) => {
-    const font = options.font ?? regular;
+  const write = (text: string, options: { font?: PdfFonts; size?: number; gap?: number } = {}) => {
+    const fonts = options.font ?? regular;
     const size = options.size ?? 11;
-    for (const line of wrap(text, font, size, width)) {
+    const space = fonts.latin.widthOfTextAtSize(' ', size);
+    for (const line of wrapText(text, fonts, size, width)) {
       // Long conditions go on to another page rather than off the bottom of this one.
       if (y - size * 1.35 < MARGIN + 20) {
         page = doc.addPage([A4.width, A4.height]);
         y = A4.height - MARGIN;
       }
       y -= size * 1.35;
-      page.drawText(line, { x: MARGIN, y, size, font, color: rgb(0.1, 0.1, 0.1) });
+      drawLine(page, line, { x: MARGIN, y, size, space, color: rgb(0.1, 0.1, 0.1) });
     }
     y -= options.gap ?? 0;
   };
@@ -116,7 +86,6 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
   write(licence.holder_name, { gap: 10 });
   write('What this licence permits', { font: bold });
   write(licence.permits, { gap: 10 });
-  const conditions = JSON.parse(licence.conditions) as string[];
   if (conditions.length > 0) {
     write('Conditions', { font: bold });
     conditions.forEach((condition, index) => write(`${index + 1}. ${condition}`, { gap: 2 }));
@@ -142,11 +111,12 @@ export async function licencePdf(licence: LicenceRow, ctx: PdfContext): Promise<
   ];
   let noteY = qrY + qrSize - 14;
   for (const [index, text] of note.entries()) {
-    for (const line of wrap(text, index === 0 ? bold : regular, 10, width - qrSize - 20)) {
-      page.drawText(line, { x: MARGIN + qrSize + 20, y: noteY, size: 10, font: index === 0 ? bold : regular });
+    const fonts = index === 0 ? bold : regular;
+    for (const line of wrapText(text, fonts, 10, width - qrSize - 20)) {
+      drawLine(page, line, { x: MARGIN + qrSize + 20, y: noteY, size: 10, space: fonts.latin.widthOfTextAtSize(' ', 10) });
       noteY -= 14;
     }
   }
-  page.drawText(showable('This licence is signed electronically; a printed copy is valid only if the check says so.'), { x: MARGIN, y: MARGIN, size: 8, font: regular, color: rgb(0.3, 0.3, 0.3) });
+  page.drawText('This licence is signed electronically; a printed copy is valid only if the check says so.', { x: MARGIN, y: MARGIN, size: 8, font: regular.latin, color: rgb(0.3, 0.3, 0.3) });
   return doc.save({ useObjectStreams: false });
 }
