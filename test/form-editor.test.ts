@@ -81,6 +81,7 @@ for (const database of databasesUnderTest()) {
 
       await admin.get(FORM);
       refusedAt(await admin.post(`${FORM}/pages`, { pageId: 'about', pageTitle: 'Again', kind: 'fields' }), 'pageId', /already used/);
+      refusedAt(await admin.post(`${FORM}/pages`, { pageId: 'move', pageTitle: 'Move', kind: 'fields' }), 'pageId', /a word the editor uses/);
       redirected(await admin.post(`${FORM}/pages`, { pageId: 'agent', pageTitle: 'The agent', kind: 'fields' }), `${FORM}/pages/agent`);
       await admin.get(`${FORM}/pages/agent`);
       redirected(await admin.post(`${FORM}/pages/agent/fields`, { fieldId: 'company', fieldType: 'text', fieldLabel: 'Company name' }), `${FORM}/pages/agent/fields/company`);
@@ -102,6 +103,9 @@ for (const database of databasesUnderTest()) {
       await admin.get(`${FORM}/eligibility/food`);
       refusedAt(await admin.post(`${FORM}/eligibility/food`, { question: 'Will you sell food?', options: 'yes: Yes => maybe' }), 'options', /after => write continue/);
       redirected(await admin.post(`${FORM}/eligibility/food`, { question: 'Will you sell food?', options: 'yes: Yes => continue\nno: No => other service bulky-waste: Non-food stalls register elsewhere.' }), `${FORM}#eligibility`);
+      await admin.get(FORM);
+      redirected(await admin.post(`${FORM}/eligibility`, { questionId: 'local', question: 'Do you live in the borough?' }), `${FORM}/eligibility/local`);
+      redirected(await admin.post(`${FORM}/eligibility/move`, { question: 'local', direction: 'up' }), `${FORM}#eligibility`);
       await admin.get(FORM);
       refusedAt(await admin.post(`${FORM}/fees`, { effectiveFrom: '1 April' }), 'effectiveFrom', /written 2026-04-01/);
       redirected(await admin.post(`${FORM}/fees`, { effectiveFrom: '2025-04-01' }), `${FORM}/fees/2025-04-01`);
@@ -167,6 +171,7 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(v1.pages.map((p) => p.id), ['about', 'agent', 'stalls']);
       assert.deepEqual(v1.pages[1]!.showWhen, { field: 'trader', in: ['agent'] });
       assert.equal(v1.pages[2]!.group!.id, 'stall');
+      assert.deepEqual((v1 as unknown as { eligibility: Array<{ id: string }> }).eligibility.map((q) => q.id), ['local', 'food'], 'moved up');
       assert.match((await admin.get(FORM)).html, /There is no draft/);
 
       const applicant = new WebClient(t.baseUrl);

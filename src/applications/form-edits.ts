@@ -32,6 +32,8 @@ export const fieldsOf = (page: PageDefinition): FieldDefinition[] => page.group?
 
 function checkNewId(definition: FormDefinition, id: string, what: string): string | undefined {
   if (!ID.test(id)) return `The ${what}'s id ${ID_RULE}`;
+  // The editor's own addresses end in these words (…/pages/move), so a page or question cannot be called them.
+  if (id === 'move' || id === 'remove') return `"${id}" is a word the editor uses for itself; give the ${what} another id.`;
   if (idsOf(definition).has(id)) return `The id "${id}" is already used in this form; give the ${what} its own.`;
   return undefined;
 }
@@ -320,6 +322,13 @@ export function setQuestion(definition: FormDefinition, questionId: string, inpu
   question.question = input.question;
   setOptional(question, 'hint', input.hint);
   question.options = lines(input.options).map(parseEligibilityOption).filter((p): p is Option & { outcome: EligibilityOutcome } => typeof p !== 'string');
+  return definition;
+}
+
+export function moveQuestion(definition: FormDefinition, questionId: string, direction: Direction): FormDefinition {
+  const index = definition.eligibility.findIndex((q) => q.id === questionId);
+  if (index < 0) throw invalid(`There is no eligibility question "${questionId}" any more: reload the page.`);
+  move(definition.eligibility, index, direction);
   return definition;
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../applications/form-drafts.js';
 import {
   addField, addPage, addQuestion, addRule, addSchedule, checkDetails, checkField, checkNewField, checkNewPage, checkNewQuestion, checkNewSchedule, checkPage, checkQuestion,
-  findField, findPage, moveField, movePage, readRule, removeField, removePage, removeQuestion, removeRule, removeSchedule, setDetails, setField, setPage, setQuestion,
+  findField, findPage, moveField, movePage, moveQuestion, readRule, removeField, removePage, removeQuestion, removeRule, removeSchedule, setDetails, setField, setPage, setQuestion,
   type Direction, type FieldInput, type PageInput, type Problems,
 } from '../applications/form-edits.js';
 import { formWords, setTranslations, translationsOf } from '../applications/form-words.js';
@@ -130,6 +130,7 @@ export async function formSettingsRoutes(app: FastifyInstance, deps: RouteDeps):
     if (!done.ok) return show(done.errors, done.status);
     return redirect(reply, to);
   };
+  const direction = (request: FastifyRequest): Direction => (field(request.body, 'direction') === 'up' ? 'up' : 'down');
   const formWith = (request: FastifyRequest, reply: FastifyReply, values: Values) => (errors: Problems, status = 400) => showForm(request, reply, { values, errors, status });
 
   app.post('/admin/settings/forms/:code/details', route, async (request, reply) => {
@@ -149,7 +150,6 @@ export async function formSettingsRoutes(app: FastifyInstance, deps: RouteDeps):
     return edit(request, reply, 'page added', (d) => addPage(d, input), `${formUrl(code(request))}/pages/${encodeURIComponent(input.id)}`, formWith(request, reply, values), 'pageId');
   });
 
-  const direction = (request: FastifyRequest): Direction => (field(request.body, 'direction') === 'up' ? 'up' : 'down');
   app.post('/admin/settings/forms/:code/pages/move', route, async (request, reply) =>
     edit(request, reply, 'page moved', (d) => movePage(d, field(request.body, 'page'), direction(request)), `${formUrl(code(request))}#pages`, formWith(request, reply, {}), 'pageId'));
   app.post('/admin/settings/forms/:code/pages/remove', route, async (request, reply) =>
@@ -241,6 +241,8 @@ export async function formSettingsRoutes(app: FastifyInstance, deps: RouteDeps):
     return edit(request, reply, 'eligibility question added', (d) => addQuestion(d, input), `${formUrl(code(request))}/eligibility/${encodeURIComponent(input.id)}`, formWith(request, reply, values), 'questionId');
   });
 
+  app.post('/admin/settings/forms/:code/eligibility/move', route, async (request, reply) =>
+    edit(request, reply, 'eligibility question moved', (d) => moveQuestion(d, field(request.body, 'question'), direction(request)), `${formUrl(code(request))}#eligibility`, formWith(request, reply, {}), 'questionId'));
   app.post('/admin/settings/forms/:code/eligibility/remove', route, async (request, reply) =>
     edit(request, reply, 'eligibility question removed', (d) => removeQuestion(d, field(request.body, 'question')), `${formUrl(code(request))}#eligibility`, formWith(request, reply, {}), 'questionId'));
 

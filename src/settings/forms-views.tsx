@@ -147,10 +147,14 @@ export function FormOverview({ code, name, draft, published, problems, errors, v
       <p class="hint">Asked before the form, to tell people whether they need to apply.</p>
       {d.eligibility.length === 0 ? <p>None: everyone goes straight to the form.</p> : (
         <ol class="editor-list">
-          {d.eligibility.map((q) => (
+          {d.eligibility.map((q, n) => (
             <li key={q.id}>
               <a href={`${base}/eligibility/${encodeURIComponent(q.id)}`}>{q.question}</a> ({q.id})
-              <Button action={`${base}/eligibility/remove`} csrf={csrf} label="Remove" extra={`question ${q.id}`} hidden={{ question: q.id }} />
+              <div class="button-row">
+                {n > 0 && <Button action={`${base}/eligibility/move`} csrf={csrf} label="Move up" extra={`question ${q.id}`} hidden={{ question: q.id, direction: 'up' }} />}
+                {n < d.eligibility.length - 1 && <Button action={`${base}/eligibility/move`} csrf={csrf} label="Move down" extra={`question ${q.id}`} hidden={{ question: q.id, direction: 'down' }} />}
+                <Button action={`${base}/eligibility/remove`} csrf={csrf} label="Remove" extra={`question ${q.id}`} hidden={{ question: q.id }} />
+              </div>
             </li>
           ))}
         </ol>
