@@ -63,7 +63,7 @@ for (const database of databasesUnderTest()) {
       redirected(await admin.post('/admin/settings/forms', { code: 'market-stall', name: 'Market stall licence', description: 'Trade from a stall on the market.', groupCode: 'streets' }), FORM);
       assert.equal((await admin.post('/admin/settings/forms', { code: 'market-stall', name: 'Again', description: 'Again.', groupCode: 'streets' })).status, 400, 'a code in use is refused');
 
-      let page = await admin.get(FORM);
+      const page = await admin.get(FORM);
       assert.equal(page.status, 200);
       assert.match(page.html, /Not published yet/);
       redirected(await admin.post(`${FORM}/details`, { title: 'Apply for a market stall licence', summary: 'Trade from a stall on the market.', whatYouNeed: 'A photo of the stall\nProof of insurance', howLong: 'Up to 2 weeks.' }), `${FORM}#details`);
