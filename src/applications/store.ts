@@ -159,3 +159,33 @@ export async function recordDecision(trx: DB, caseId: number, decision: { decisi
 export async function decisionOf(db: DB, caseId: number) {
   return db.selectFrom('applications').select(['decision', 'decision_text', 'valid_from', 'valid_until', 'decided_at']).where('case_id', '=', caseId).executeTakeFirst();
 }
+
+// ==== the form editor's drafts ====
+export async function findFormDraft(db: DB, jurisdictionId: string, serviceCode: string) {
+  return db.selectFrom('application_form_drafts').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).executeTakeFirst();
+}
+
+export async function formDrafts(db: DB, jurisdictionId: string) {
+  return db.selectFrom('application_form_drafts').select(['service_code', 'definition', 'based_on_version', 'updated_at', 'updated_by']).where('jurisdiction_id', '=', jurisdictionId).execute();
+}
+
+/** Every published version's number per service (the editor's list). */
+export async function latestVersions(db: DB, jurisdictionId: string) {
+  return db.selectFrom('application_forms').select(['service_code', (eb) => eb.fn.max('version').as('version')])
+    .where('jurisdiction_id', '=', jurisdictionId).groupBy('service_code').execute();
+}
+
+export async function insertFormDraft(trx: DB, row: { jurisdiction_id: string; service_code: string; definition: string; based_on_version: number | null; updated_at: string; updated_by: string }): Promise<void> {
+  await trx.insertInto('application_form_drafts').values(row).execute();
+}
+
+export async function updateFormDraft(trx: DB, jurisdictionId: string, serviceCode: string, definition: string, at: string, by: string): Promise<number> {
+  const result = await trx.updateTable('application_form_drafts').set({ definition, updated_at: at, updated_by: by })
+    .where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function deleteFormDraft(trx: DB, jurisdictionId: string, serviceCode: string): Promise<number> {
+  const result = await trx.deleteFrom('application_form_drafts').where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

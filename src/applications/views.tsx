@@ -165,15 +165,23 @@ export function EligibilityResult({ serviceCode, result, csrf }: { serviceCode: 
   );
 }
 
+/**
+ * The settings' preview of a draft form renders these same pages: its forms post to `base`
+ * and carry the answers so far in `state` (a preview stores nothing), and it has no saving.
+ */
+export interface PreviewTarget { base: string; state: string }
+const actionBase = (draftId: string, preview?: PreviewTarget) => preview?.base ?? `/apply/d/${draftId}`;
+const Carry = ({ preview }: { preview?: PreviewTarget }) => (preview ? <input type="hidden" name="s" value={preview.state} /> : null);
+
 /** The draft's save-and-come-back-later button: on every question page. */
 function SaveForLater({ draftId, csrf }: { draftId: string; csrf: string }) {
   const { t } = useTranslator();
   return <PostForm action={`/apply/d/${draftId}/save`} csrf={csrf}><button type="submit" class="secondary">{t('applications.save.button')}</button></PostForm>;
 }
 
-export function QuestionPage({ draftId, page, title, typed, errors, csrf, back, fromCheck, documents, uploadsAllowed }: {
+export function QuestionPage({ draftId, page, title, typed, errors, csrf, back, fromCheck, documents, uploadsAllowed, preview }: {
   draftId: string; page: PageDefinition; title: string; typed: Typed; errors: FieldErrors; csrf: string; back: string; fromCheck: boolean;
-  documents: DocumentRow[]; uploadsAllowed: boolean;
+  documents: DocumentRow[]; uploadsAllowed: boolean; preview?: PreviewTarget;
 }) {
   const { t } = useTranslator();
   const fields = page.fields ?? [];
@@ -187,12 +195,13 @@ export function QuestionPage({ draftId, page, title, typed, errors, csrf, back, 
       {fields.filter((f) => f.type === 'file').map((field) => (
         <FileField key={field.id} draftId={draftId} pageId={page.id} field={field} documents={documents.filter((d) => d.field === field.id)} csrf={csrf} error={errors[field.id]} allowed={uploadsAllowed} />
       ))}
-      <PostForm action={`/apply/d/${draftId}/page/${page.id}`} csrf={csrf}>
+      <PostForm action={`${actionBase(draftId, preview)}/page/${page.id}`} csrf={csrf}>
+        <Carry preview={preview} />
         {fromCheck && <input type="hidden" name="from" value="check" />}
         {fields.filter((f) => f.type !== 'file').map((field) => <FieldInput key={field.id} field={field} typed={typed} error={errors[field.id]} />)}
         <button type="submit">{t('applications.continue')}</button>
       </PostForm>
-      <SaveForLater draftId={draftId} csrf={csrf} />
+      {!preview && <SaveForLater draftId={draftId} csrf={csrf} />}
     </>
   );
 }
@@ -227,11 +236,12 @@ function FileField({ draftId, pageId, field, documents, csrf, error, allowed }: 
   );
 }
 
-export function GroupPage({ draftId, page, title, items, typed, errors, csrf, back }: {
-  draftId: string; page: PageDefinition; title: string; items: GroupItem[]; typed: Typed; errors: FieldErrors; csrf: string; back: string;
+export function GroupPage({ draftId, page, title, items, typed, errors, csrf, back, preview }: {
+  draftId: string; page: PageDefinition; title: string; items: GroupItem[]; typed: Typed; errors: FieldErrors; csrf: string; back: string; preview?: PreviewTarget;
 }) {
   const { t } = useTranslator();
   const group = page.group!;
+  const action = `${actionBase(draftId, preview)}/page/${page.id}`;
   return (
     <>
       <BackLink href={back} />
@@ -247,7 +257,8 @@ export function GroupPage({ draftId, page, title, items, typed, errors, csrf, ba
                 <dt>{group.itemName} {index + 1}</dt>
                 <dd>{group.fields.map((f) => item[f.id] !== undefined ? <span class="block" key={f.id}>{f.label}: <bdi>{answerWords(f, item[f.id]!, t)}</bdi></span> : null)}</dd>
                 <dd class="change">
-                  <PostForm action={`/apply/d/${draftId}/page/${page.id}`} csrf={csrf}>
+                  <PostForm action={action} csrf={csrf}>
+                    <Carry preview={preview} />
                     <input type="hidden" name="remove" value={String(index)} />
                     <button type="submit" class="link">{t('applications.group.remove')}<span class="visually-hidden"> {group.itemName} {index + 1}</span></button>
                   </PostForm>
@@ -258,19 +269,21 @@ export function GroupPage({ draftId, page, title, items, typed, errors, csrf, ba
         </>
       )}
       {items.length < group.max && (
-        <PostForm action={`/apply/d/${draftId}/page/${page.id}`} csrf={csrf}>
+        <PostForm action={action} csrf={csrf}>
+          <Carry preview={preview} />
           <input type="hidden" name="add" value="yes" />
           <h2>{items.length === 0 ? t('applications.group.first', { item: group.itemName }) : t('applications.group.another', { item: group.itemName })}</h2>
           {group.fields.map((field) => <FieldInput key={field.id} field={field} typed={typed} error={errors[field.id]} />)}
           <button type="submit" class="secondary">{t('applications.group.add', { item: group.itemName })}</button>
         </PostForm>
       )}
-      <PostForm action={`/apply/d/${draftId}/page/${page.id}`} csrf={csrf}>
+      <PostForm action={action} csrf={csrf}>
+        <Carry preview={preview} />
         <input type="hidden" name="done" value="yes" />
         <ErrorText id="group" error={errors.group} />
         <button type="submit" id="group">{t('applications.continue')}</button>
       </PostForm>
-      <SaveForLater draftId={draftId} csrf={csrf} />
+      {!preview && <SaveForLater draftId={draftId} csrf={csrf} />}
     </>
   );
 }
@@ -325,20 +338,21 @@ export function DetailsPage({ draftId, typed, errors, csrf, back, signedInEmail 
   );
 }
 
-export function CheckPage({ draftId, definition, answers, contact, documents, fee, csrf, errors }: {
+export function CheckPage({ draftId, definition, answers, contact, documents, fee, csrf, errors, preview }: {
   draftId: string; definition: FormDefinition; answers: Answers; contact: ApplicantContact | null; documents: DocumentRow[]; fee: CalculatedFee; csrf: string; errors: FieldErrors;
+  preview?: PreviewTarget;
 }) {
   const { t, language } = useTranslator();
   const row = (key: string, label: string, value: ComponentChildren, change: string) => (
     <div class="summary-row" key={key}>
       <dt>{label}</dt><dd>{value}</dd>
-      <dd class="change"><a href={`${change}?from=check`}>{t('report.check.change')}<span class="visually-hidden"> {label}</span></a></dd>
+      <dd class="change"><a href={`${change}?from=check${preview ? `&s=${encodeURIComponent(preview.state)}` : ''}`}>{t('report.check.change')}<span class="visually-hidden"> {label}</span></a></dd>
     </div>
   );
   const sections = new Map<string, ComponentChildren[]>();
   for (const page of definition.pages) {
     const rows: ComponentChildren[] = [];
-    const change = `/apply/d/${draftId}/page/${page.id}`;
+    const change = `${actionBase(draftId, preview)}/page/${page.id}`;
     if (page.group) {
       groupItems(answers, page.group.id).forEach((item, n) => rows.push(row(`${page.id}-${n}`, `${page.group!.itemName} ${n + 1}`,
         page.group!.fields.map((f) => (item[f.id] !== undefined ? <span class="block" key={f.id}>{f.label}: <bdi>{answerWords(f, item[f.id]!, t)}</bdi></span> : null)), change)));
@@ -371,7 +385,7 @@ export function CheckPage({ draftId, definition, answers, contact, documents, fe
       )}
       <h2>{t('applications.check.sendTitle')}</h2>
       <p>{t('applications.check.sendText')}</p>
-      <PostForm action={`/apply/d/${draftId}/check`} csrf={csrf}><button type="submit" id="send">{t(fee.total > 0 ? 'applications.check.sendAndPay' : 'applications.check.send')}</button></PostForm>
+      <PostForm action={`${actionBase(draftId, preview)}/check`} csrf={csrf}><Carry preview={preview} /><button type="submit" id="send">{t(fee.total > 0 ? 'applications.check.sendAndPay' : 'applications.check.send')}</button></PostForm>
     </>
   );
 }

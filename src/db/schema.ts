@@ -572,6 +572,17 @@ export interface ApplicationFormTable {
   published_by: string;
 }
 
+/** The form editor's draft of an application service's next form version (one per service). */
+export interface ApplicationFormDraftTable {
+  jurisdiction_id: string;
+  service_code: string;
+  /** JSON: a definition being built, checked only when it is published. */
+  definition: string;
+  based_on_version: number | null;
+  updated_at: string;
+  updated_by: string;
+}
+
 /** An application being filled in: a signed-in applicant's, or a guest's reached by an emailed link. */
 export interface ApplicationDraftTable {
   id: string;
@@ -639,6 +650,7 @@ export interface Database {
   licence_register_settings: LicenceRegisterSettingsTable;
   application_forms: ApplicationFormTable;
   application_drafts: ApplicationDraftTable;
+  application_form_drafts: ApplicationFormDraftTable;
   applications: ApplicationTable;
   application_documents: ApplicationDocumentTable;
   application_payments: ApplicationPaymentTable;

@@ -1,5 +1,5 @@
 /**
- * No-code administration under /admin/settings: services, departments and their areas, routing,
+ * No-code administration under /admin/settings: services, application forms, departments and their areas, routing,
  * workflows, business calendars and response templates. System administrators change
  * everything; a department administrator their own department's area, calendar and templates.
  */
@@ -8,6 +8,7 @@ import type { RouteDeps } from '../platform/deps.js';
 import { settingsAdmins, settingsPage } from './common.js';
 import { calendarSettingsRoutes } from './calendars-routes.js';
 import { departmentSettingsRoutes } from './departments-routes.js';
+import { formSettingsRoutes } from './forms-routes.js';
 import { routingSettingsRoutes } from './routing-routes.js';
 import { serviceSettingsRoutes } from './services-routes.js';
 import { responseTemplateRoutes } from './response-templates-routes.js';
@@ -25,6 +26,7 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps): Pro
           <p>Change how the council's services work, without code. Every change is recorded in the audit trail.</p>
           <ul class="settings-index">
             {everything && <li><a href="/admin/settings/services">Services</a>: what residents can report, the questions they are asked, and who works each one</li>}
+            {everything && <li><a href="/admin/settings/forms">Application forms</a>: the forms people fill in to apply for permits and licences, previewed before they are published</li>}
             {everything && <li><a href="/admin/settings/workflows">Workflows</a>: the states a case goes through, who may move it, and SLA targets</li>}
             {everything ? <li><a href="/admin/settings/departments">Departments</a>: names, areas on the map, and how new cases are assigned</li>
               : department && <li><a href={`/admin/settings/departments/${encodeURIComponent(department)}`}>Your department</a>: its area on the map and its business calendar</li>}
@@ -43,4 +45,5 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   await routingSettingsRoutes(app, deps);
   await calendarSettingsRoutes(app, deps);
   await responseTemplateRoutes(app, deps);
+  await formSettingsRoutes(app, deps);
 }
