@@ -27,10 +27,10 @@ const decidingRoles = [...deciders, 'system_admin' as const];
 const workingRoles = [...caseWorkingRoles];
 
 /** Which field of the decision form a problem is about, for the error summary's link. */
-function decisionField(problem: string): string {
+function decisionField(problem: string, outcome: string): string {
   if (/approve or refuse/.test(problem)) return 'outcome';
+  if (/4,000/.test(problem)) return outcome === 'refuse' ? 'reasons' : 'conditions';
   if (/reasons/.test(problem)) return 'reasons';
-  if (/4,000/.test(problem)) return 'conditions';
   if (/end on or after/.test(problem)) return 'valid_until';
   return 'valid_from';
 }
@@ -139,14 +139,14 @@ export async function staffApplicationRoutes(app: FastifyInstance, { db, config,
       outcome: outcome as Decision['outcome'], text: outcome === 'refuse' ? values.reasons : values.conditions, validFrom: values.validFrom, validUntil: values.validUntil,
     };
     const problems = checkDecision(decision);
-    if (problems.length > 0) return showDecision(request, reply, found, values, Object.fromEntries(problems.map((p) => [decisionField(p), p])), 400);
+    if (problems.length > 0) return showDecision(request, reply, found, values, Object.fromEntries(problems.map((p) => [decisionField(p, outcome), p])), 400);
     const key = idempotencyKeyOf(request, body);
     if (!key) return showDecision(request, reply, found, values, { outcome: 'This form is out of date. Reload the page and decide again.' }, 400);
     try {
       await decideApplication(db, engineContextOf(request, config, keyring), found.loaded.row.id, decision, await actor(request), key);
     } catch (error) {
       if (error instanceof DomainError && (error.kind === 'invalid' || error.kind === 'conflict')) {
-        return showDecision(request, reply, found, values, { [error.kind === 'invalid' ? decisionField(error.message) : 'outcome']: error.message }, httpStatusOf[error.kind]);
+        return showDecision(request, reply, found, values, { [error.kind === 'invalid' ? decisionField(error.message, outcome) : 'outcome']: error.message }, httpStatusOf[error.kind]);
       }
       throw error;
     }
