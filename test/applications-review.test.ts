@@ -8,31 +8,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import sharp from 'sharp';
 import { publishForm } from '../src/applications/applications.js';
 import { treeWorks } from '../src/applications/fixture.test-support.js';
 import { performCaseAction } from '../src/cases/actions.js';
-import type { ServiceInput } from '../src/catalogue/types.js';
 import type { Role } from '../src/identity/roles.js';
 import { openQueuedEmail } from '../src/notifications/email.js';
 import { DomainError } from '../src/platform/errors.js';
 import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall } from './harness.js';
+import { applyForTreeWorks, expectRedirect, scannerFor, TREES, treeService } from './application-client.js';
 import { fixture } from './open311/fixture-catalogue.js';
 import { WebClient, type PageResponse } from './web-client.js';
 
-const TREES = 'tree-works';
-const treeService: ServiceInput = {
-  code: TREES, name: 'Tree works', description: 'Permission to work on protected trees', groupCode: 'streets', keywords: ['tree'], type: 'batch',
-  agencyResponsible: null, serviceNotice: null, expectedDays: 56, attributes: [],
-};
-const AREA = JSON.stringify({ type: 'Polygon', coordinates: [[[-0.14, 51.50], [-0.139, 51.50], [-0.139, 51.501], [-0.14, 51.50]]] });
 const DAY = 86_400_000;
-
-function expectRedirect(response: PageResponse, to: string | RegExp) {
-  assert.equal(response.status, 303, `expected a redirect, got ${response.status}: ${response.html.slice(0, 3000)}`);
-  if (typeof to === 'string') assert.equal(response.location, to);
-  else assert.match(response.location ?? '', to);
-}
 
 function expectError(response: PageResponse, field: string, text: RegExp, status = 400) {
   assert.equal(response.status, status, response.html.slice(0, 3000));
@@ -41,13 +28,6 @@ function expectError(response: PageResponse, field: string, text: RegExp, status
   assert.match(response.html, new RegExp(`id="${field}-error"`), `the message sits at ${field}`);
   assert.match(response.html, text);
 }
-
-/** A scanner that refuses files holding the EICAR marker, noting their names. */
-const scannerFor = (refused: string[]) => async (file: { bytes: Buffer; name: string }) => {
-  if (!file.bytes.includes('EICAR')) return { clean: true as const };
-  refused.push(file.name);
-  return { clean: false as const, reason: 'test signature' };
-};
 
 const key = () => `k${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`.slice(0, 24).padEnd(20, 'x');
 
@@ -73,33 +53,6 @@ for (const database of databasesUnderTest()) {
       staff[name] = browser;
     }
 
-    /** A guest applies for tree works without JavaScript: one oak, an area, a photo (and a file the scanner refuses). */
-    async function apply(applicant: WebClient, email: string): Promise<{ reference: number; documentId: string; draft: string }> {
-      await applicant.get(`/apply/${TREES}/eligibility`);
-      const started = await applicant.post(`/apply/${TREES}/start`);
-      const draft = started.location!.split('/')[3]!;
-      const at = (page: string) => `/apply/d/${draft}/page/${page}`;
-      await applicant.get(at('applicant'));
-      expectRedirect(await applicant.post(at('applicant'), { role: 'owner' }), at('trees'));
-      expectRedirect(await applicant.post(at('trees'), { add: 'yes', species: 'Oak', work: 'fell' }), at('trees'));
-      expectRedirect(await applicant.post(at('trees'), { done: 'yes' }), at('where'));
-      expectRedirect(await applicant.post(at('where'), { area: AREA, 'start-day': '1', 'start-month': '3', 'start-year': '2027' }), at('photos'));
-      await applicant.get(at('photos'));
-      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 10, g: 120, b: 10 } } }).png().toBuffer();
-      const upload = (bytes: Buffer, filename: string) => applicant.postMultipart(`/apply/d/${draft}/documents/photo?page=photos`, {}, { file: { bytes, filename, type: 'image/png' } });
-      assert.equal((await upload(Buffer.concat([png, Buffer.from('EICAR')]), 'infected.png')).status, 400);
-      expectRedirect(await upload(png, 'oak.png'), at('photos'));
-      expectRedirect(await applicant.post(at('photos'), {}), at('declare'));
-      await applicant.get(at('declare'));
-      expectRedirect(await applicant.post(at('declare'), { truth: 'yes' }), `/apply/d/${draft}/details`);
-      expectRedirect(await applicant.post(`/apply/d/${draft}/details`, { applicant_name: 'Rowan Oakley', applicant_email: email }), `/apply/d/${draft}/check`);
-      await applicant.get(`/apply/d/${draft}/check`);
-      expectRedirect(await applicant.post(`/apply/d/${draft}/check`), `/apply/d/${draft}/sent`);
-      const reference = Number(/<strong>(\d+)<\/strong>/.exec((await applicant.get(`/apply/d/${draft}/sent`)).html)![1]);
-      const document = await t.db.selectFrom('application_documents').select('id').where('draft_id', '=', draft).executeTakeFirstOrThrow();
-      return { reference, documentId: document.id, draft };
-    }
-
     before(async () => {
       t = await startTownhall(database, { ...fixture, services: [...fixture.services, treeService], applications: { scanner: scannerFor(refused) }, env: { TOWNHALL_SIGN_IN_RATE_LIMIT: '0' } });
       await as('worker', 'case_worker', 'parks');
@@ -114,7 +67,7 @@ for (const database of databasesUnderTest()) {
 
     test('the panel shows the application as the officer needs it, and its documents open only for those who may see the case', async () => {
       const applicant = new WebClient(t.baseUrl);
-      const { reference, documentId } = await apply(applicant, 'rowan@example.org');
+      const { reference, documentId } = await applyForTreeWorks(t, applicant, 'rowan@example.org');
       const page = await staff.worker!.get(`/staff/requests/${reference}`);
       assert.equal(page.status, 200, page.html.slice(0, 2000));
       const html = page.html;
@@ -155,7 +108,7 @@ for (const database of databasesUnderTest()) {
       const denied = await t.db.selectFrom('audit_log').select('actor').where('action', '=', 'access.denied').where('entity_id', '=', String(reference)).execute();
       assert.ok(denied.length >= 1, 'the refusal is audited');
       const other = new WebClient(t.baseUrl);
-      const otherApplication = await apply(other, 'someone.else@example.org');
+      const otherApplication = await applyForTreeWorks(t, other, 'someone.else@example.org');
       assert.equal((await fetchAs(other, `/apply/documents/${documentId}`)).status, 403, 'another applicant may not have it');
       assert.ok([401, 403, 303].includes((await fetchAs(other, path)).status), 'nor through the staff route');
       const anonymous = await fetchAs(null, path);
@@ -169,7 +122,7 @@ for (const database of databasesUnderTest()) {
 
     test('asking for more information names the answers and documents; the applicant is told; messages join the thread', async () => {
       const applicant = new WebClient(t.baseUrl);
-      const { reference, documentId } = await apply(applicant, 'ivy@example.org');
+      const { reference, documentId } = await applyForTreeWorks(t, applicant, 'ivy@example.org');
       const ask = (who: string, fields: Record<string, string | string[]>) => {
         const body = new URLSearchParams({ _csrf: staff[who]!.csrf, idempotency_key: key() });
         for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
@@ -211,7 +164,7 @@ for (const database of databasesUnderTest()) {
 
     test('the decision form: only for those who may decide, prefilled, validated with an error summary; a bare approve is refused', async () => {
       const applicant = new WebClient(t.baseUrl);
-      const { reference } = await apply(applicant, 'hazel@example.org');
+      const { reference } = await applyForTreeWorks(t, applicant, 'hazel@example.org');
       await performCaseAction(t.db, ctx(), reference, { kind: 'transition', transition: 'review' }, admin, `review-${reference}`);
       const path = `/staff/applications/${reference}/decision`;
 
@@ -274,7 +227,7 @@ for (const database of databasesUnderTest()) {
 
     test('a refusal is recorded once, and cannot be undone as a plain closure', async () => {
       const applicant = new WebClient(t.baseUrl);
-      const { reference } = await apply(applicant, 'rue@example.org');
+      const { reference } = await applyForTreeWorks(t, applicant, 'rue@example.org');
       await performCaseAction(t.db, ctx(), reference, { kind: 'transition', transition: 'review' }, admin, `review-${reference}`);
       const path = `/staff/applications/${reference}/decision`;
       await staff.boss!.get(`${path}?outcome=refuse`);
@@ -291,7 +244,7 @@ for (const database of databasesUnderTest()) {
 
     test('a payment at the counter is recorded by staff of the case\'s department only, once, audited', async () => {
       const applicant = new WebClient(t.baseUrl);
-      const { reference } = await apply(applicant, 'ash@example.org');
+      const { reference } = await applyForTreeWorks(t, applicant, 'ash@example.org');
       const path = `/staff/applications/${reference}/counter-payment`;
       assert.equal((await staff.roads!.post(path, {})).status, 403, 'another department\'s officer is refused');
       assert.equal((await staff.analyst!.post(path, {})).status, 403, 'an analyst cannot take payments');

@@ -1,16 +1,14 @@
 /**
- * The applicant's page of their application (its state, fee, decision and messages, with a reply
- * form while more information is needed) and the staff decision form's target.
+ * The applicant's page of their application (its state, fee, decision with any appeal period,
+ * and messages, with a reply form while it is open). The staff side is staff-routes.tsx.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { caseHistory } from '../cases/queries.js';
 import { translate } from '../i18n/i18n.js';
-import { publicAccess, signedIn } from '../identity/access.js';
+import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { parseId } from '../platform/ids.js';
-import { DomainError, invalid, notFound } from '../platform/errors.js';
-import { actorOf, engineContextOf, idempotencyKeyOf } from '../staff/actions.js';
-import { personDepartmentId } from '../staff/case-data.js';
+import { DomainError } from '../platform/errors.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, formText, PostForm, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
@@ -21,7 +19,7 @@ import { ownApplicationCheck } from './payment-routes.js';
 import { appealEndsOn, applicantReplies } from './review.js';
 import * as store from './store.js';
 
-export async function reviewRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
+export async function reviewRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
   const secure = app.site.secure;
   const ownApplication = ownApplicationCheck(db, jurisdictionId, secure);
