@@ -155,7 +155,7 @@ const expectedRules: Record<string, Access> = {
   'POST /staff/applications/:id/decision': signedIn(['supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/:id/counter-payment': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   // ==== staff: an application's decision form, requests for more information, messages, documents (the case's department is checked inside) ====
-  'GET /staff/applications/:id/decision': signedIn(['supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/applications/:id/decision': signedIn(staffRoles),
   'GET /staff/applications/:id/request-information': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/:id/request-information': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/:id/message': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { signedIn } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
-import { DomainError, httpStatusOf, notFound } from '../platform/errors.js';
+import { DomainError, forbidden, httpStatusOf, notFound } from '../platform/errors.js';
 import { formatDateForPeople, nowIso } from '../platform/time.js';
 import { actorOf, engineContextOf, idempotencyKeyOf } from '../staff/actions.js';
 import { caseWorkingRoles, loadCase, newIdempotencyKey, personDepartmentId, staffAccess, type LoadedCase } from '../staff/case-data.js';
@@ -111,8 +111,10 @@ export async function staffApplicationRoutes(app: FastifyInstance, { db, config,
     });
   };
 
-  app.get('/staff/applications/:id/decision', { config: { access: signedIn(decidingRoles) }, ...hidden }, async (request, reply) => {
+  // Open to all staff at the door, so a reference that names no application is a 404 for everyone; only those who may decide see the form.
+  app.get('/staff/applications/:id/decision', { config: staffAccess, ...hidden }, async (request, reply) => {
     const found = await loadApplication(request);
+    if (!(decidingRoles as string[]).includes(request.person!.role)) throw forbidden('Only a supervisor or a department administrator can decide an application.');
     const decided = await store.decisionOf(db, found.loaded.row.id);
     if (decided?.decision) {
       return renderPage(request, reply, {
