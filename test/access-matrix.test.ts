@@ -154,6 +154,12 @@ const expectedRules: Record<string, Access> = {
   'POST /apply/applications/:id/reply': { kind: 'public' },
   'POST /staff/applications/:id/decision': signedIn(['supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/:id/counter-payment': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  // ==== staff: an application's decision form, requests for more information, messages, documents (the case's department is checked inside) ====
+  'GET /staff/applications/:id/decision': signedIn(staffRoles),
+  'GET /staff/applications/:id/request-information': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/applications/:id/request-information': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/applications/:id/message': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/applications/:id/documents/:document': signedIn(staffRoles),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),

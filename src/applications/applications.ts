@@ -117,7 +117,8 @@ export const applicationsOfUser = async (db: DB, jurisdictionId: string, userId:
 export async function applicationSummary(db: DB, jurisdictionId: string, caseId: number) {
   const row = await store.findApplication(db, jurisdictionId, caseId);
   if (!row) throw notFound(`There is no application ${caseId}.`);
-  return { caseId, fee: row.fee_pence, paymentState: row.payment_state, state: row.state, status: row.status, serviceName: row.service_name };
+  const definition = JSON.parse(row.definition) as FormDefinition;
+  return { caseId, fee: row.fee_pence, paymentState: row.payment_state, state: row.state, status: row.status, serviceName: row.service_name, appealDays: definition.appealDays ?? null };
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -96,6 +96,10 @@ export interface FormDefinition {
   eligibility: EligibilityQuestion[];
   pages: PageDefinition[];
   fees: FeeSchedule[];
+  /** How many days an approval lasts: the decision form's "valid until" starts there (default a year). */
+  validityDays?: number;
+  /** Days after the decision in which the applicant may appeal or object; none when absent. */
+  appealDays?: number;
   /** title, summary, howLong, "need.<n>" per language. */
   translations?: TextTranslations;
 }
@@ -122,6 +126,8 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   for (const key of ['title', 'summary', 'howLong'] as const) if (!isText(input[key])) say(key, 'give some text, at most 2,000 characters.');
   if (!Array.isArray(input.whatYouNeed) || !input.whatYouNeed.every((t) => isText(t))) say('whatYouNeed', 'give a list of texts (it may be empty).');
   checkTranslations(input.translations, 'translations', say);
+  if (input.validityDays !== undefined && !(isAmount(input.validityDays) && input.validityDays >= 1 && input.validityDays <= 36_500)) say('validityDays', 'give a whole number of days from 1 to 36,500.');
+  if (input.appealDays !== undefined && !(isAmount(input.appealDays) && input.appealDays >= 1 && input.appealDays <= 3_650)) say('appealDays', 'give a whole number of days from 1 to 3,650, or leave it out when there is no appeal period.');
 
   // Every field answered so far, with its options, so a condition can only look back.
   const earlier = new Map<string, FieldDefinition>();

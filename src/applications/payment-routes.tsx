@@ -12,6 +12,7 @@ import { forbidden, notFound } from '../platform/errors.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
+import { loadCase } from '../staff/case-data.js';
 import { formatMoney } from './fees.js';
 import { confirmPayment, paymentCallback, recordCounterPayment, SandboxProvider, SANDBOX_CARDS, startPayment, type PaymentProvider } from './payments.js';
 import * as store from './store.js';
@@ -123,9 +124,10 @@ export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteD
   }
 
   app.post('/staff/applications/:id/counter-payment', { config: { access: signedIn([...staffRoles]) }, schema: { hide: true } }, async (request, reply) => {
-    const caseId = caseIdOf((request.params as { id: string }).id);
-    if (caseId === null) throw notFound('There is no application with that reference.');
-    await recordCounterPayment(db, jurisdictionId, caseId, `user:${request.person!.userId}`);
-    return reply.redirect(`/staff/requests/${caseId}`, 303);
+    // As every case route: another department's case is refused (and the refusal audited).
+    const { row } = await loadCase(db, config, request, (request.params as { id: string }).id);
+    if (row.kind !== 'application') throw notFound(`Case ${row.id} is not an application.`);
+    await recordCounterPayment(db, row.jurisdiction_id, row.id, `user:${request.person!.userId}`);
+    return reply.redirect(`/staff/requests/${row.id}?done=counter_payment`, 303);
   });
 }

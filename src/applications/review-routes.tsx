@@ -1,16 +1,14 @@
 /**
- * The applicant's page of their application (its state, fee, decision and messages, with a reply
- * form while more information is needed) and the staff decision form's target.
+ * The applicant's page of their application (its state, fee, decision with any appeal period,
+ * and messages, with a reply form while it is open). The staff side is staff-routes.tsx.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { caseHistory } from '../cases/queries.js';
 import { translate } from '../i18n/i18n.js';
-import { publicAccess, signedIn } from '../identity/access.js';
+import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { parseId } from '../platform/ids.js';
-import { DomainError, invalid, notFound } from '../platform/errors.js';
-import { actorOf, engineContextOf, idempotencyKeyOf } from '../staff/actions.js';
-import { personDepartmentId } from '../staff/case-data.js';
+import { DomainError } from '../platform/errors.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, formText, PostForm, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
@@ -18,10 +16,10 @@ import { licencesOfCase, verifyLinkOf } from '../licences/licences.js';
 import { applicationSummary } from './applications.js';
 import { formatMoney } from './fees.js';
 import { ownApplicationCheck } from './payment-routes.js';
-import { applicantReplies, decideApplication } from './review.js';
+import { appealEndsOn, applicantReplies } from './review.js';
 import * as store from './store.js';
 
-export async function reviewRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
+export async function reviewRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
   const secure = app.site.secure;
   const ownApplication = ownApplicationCheck(db, jurisdictionId, secure);
@@ -53,6 +51,7 @@ export async function reviewRoutes(app: FastifyInstance, { db, config, keyring }
               <h2>{t(decision.decision === 'approved' ? 'applications.page.approved' : 'applications.page.refused')}</h2>
               {decision.decision === 'approved' && <p>{t('applications.page.valid', { from: decision.valid_from ?? '', until: decision.valid_until ?? '' })}</p>}
               {decision.decision_text && <ul class="list bullet">{decision.decision_text.split('\n').filter((l) => l.trim()).map((line) => <li key={line}>{line}</li>)}</ul>}
+              {summary.appealDays !== null && decision.decided_at && <p>{t('applications.appeal', { date: appealEndsOn(decision.decided_at, summary.appealDays, config.jurisdiction.timeZone) })}</p>}
               {licences.map((licence) => (
                 <p key={licence.id}>{t('applications.page.licence', { number: licence.number })} <a href={verifyLinkOf('', licence.token)}>{t('applications.page.checkLicence', { number: licence.number })}</a></p>
               ))}
@@ -60,7 +59,7 @@ export async function reviewRoutes(app: FastifyInstance, { db, config, keyring }
           )}
           <h2>{t('applications.page.messages')}</h2>
           {thread.length === 0 ? <p>{t('applications.page.noMessages')}</p> : (
-            <ol class="list">{thread.map((m, n) => <li key={n}><strong>{t(m.action === 'applicant_reply' ? 'applications.page.fromYou' : 'applications.page.fromCouncil')}</strong> <bdi>{m.description}</bdi></li>)}</ol>
+            <ol class="list">{thread.map((m, n) => <li key={n}><strong>{t(m.action === 'applicant_reply' ? 'applications.page.fromYou' : 'applications.page.fromCouncil')}</strong> <bdi class="report-description">{m.description}</bdi></li>)}</ol>
           )}
           {summary.status === 'open' && (
             <PostForm action={`/apply/applications/${caseId}/reply`} csrf={csrf}>
@@ -92,19 +91,6 @@ export async function reviewRoutes(app: FastifyInstance, { db, config, keyring }
       throw error;
     }
     return reply.redirect(`/apply/applications/${owner.case_id}`, 303);
-  });
-
-  app.post('/staff/applications/:id/decision', { config: { access: signedIn(['supervisor', 'department_admin', 'system_admin']) }, schema: { hide: true } }, async (request, reply) => {
-    const caseId = caseIdOf((request.params as { id: string }).id);
-    if (caseId === null) throw notFound('There is no application with that reference.');
-    const key = idempotencyKeyOf(request, request.body);
-    if (!key) throw invalid('This form has no key: reload the page and decide again.');
-    const outcome = formText(request.body, 'outcome');
-    await decideApplication(db, engineContextOf(request, config, keyring), caseId, {
-      outcome: outcome === 'approve' ? 'approve' : outcome === 'refuse' ? 'refuse' : (outcome as 'approve'),
-      text: formText(request.body, 'text'), validFrom: formText(request.body, 'valid_from'), validUntil: formText(request.body, 'valid_until'),
-    }, actorOf(request, await personDepartmentId(db, request)), key);
-    return reply.redirect(`/staff/requests/${caseId}`, 303);
   });
 }
 

@@ -27,6 +27,7 @@ import { localizeDefinition } from './localize.js';
 import { DRAFT_COOKIE, paymentRoutes } from './payment-routes.js';
 import { reviewRoutes } from './review-routes.js';
 import { SandboxProvider, type PaymentProvider } from './payments.js';
+import { staffApplicationRoutes } from './staff-routes.js';
 import { diskStorage, noScanner, type DocumentScanner, type DocumentStorage } from './storage.js';
 import { AccountApplications, CheckPage, DetailsPage, EligibilityPage, EligibilityResult, GroupPage, QuestionPage, SavedPage, SentPage, ServiceList, StartPage, type Typed } from './views.js';
 
@@ -47,6 +48,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   const scanner = options.scanner ?? noScanner;
   await paymentRoutes(app, { db, config, keyring }, options.payments ?? new SandboxProvider(() => config.publicUrl));
   await reviewRoutes(app, { db, config, keyring });
+  await staffApplicationRoutes(app, { db, config, keyring }, storage);
   const route = { config: { access: publicAccess }, schema: { hide: true } };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, secure);
   const sender = () => ({ publicUrl: config.publicUrl, council: config.jurisdiction.name });

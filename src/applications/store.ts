@@ -157,7 +157,7 @@ export async function recordDecision(trx: DB, caseId: number, decision: { decisi
 }
 
 export async function decisionOf(db: DB, caseId: number) {
-  return db.selectFrom('applications').select(['decision', 'decision_text', 'valid_from', 'valid_until', 'decided_at']).where('case_id', '=', caseId).executeTakeFirst();
+  return db.selectFrom('applications').select(['decision', 'decision_text', 'valid_from', 'valid_until', 'decided_at', 'decided_by']).where('case_id', '=', caseId).executeTakeFirst();
 }
 
 // ==== the form editor's drafts ====

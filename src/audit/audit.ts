@@ -128,3 +128,11 @@ export async function caseActionEntry(db: DB, caseId: number, actionId: number):
   }
   return undefined;
 }
+
+/** One entity's entries of one kind, oldest first (at most `limit`): what a page shows of them. */
+export async function auditEntriesOf(db: DB, entityType: string, entityId: string, action: string, limit = 50): Promise<Array<{ at: string; actor: string; after: Record<string, unknown> | null }>> {
+  const rows = await db.selectFrom('audit_log').select(['at', 'actor', 'after'])
+    .where('entity_type', '=', entityType).where('entity_id', '=', entityId).where('action', '=', action)
+    .orderBy('seq').limit(limit).execute();
+  return rows.map((row) => ({ at: row.at, actor: row.actor, after: row.after ? JSON.parse(row.after) as Record<string, unknown> : null }));
+}

@@ -31,6 +31,14 @@ export interface EngineContext extends CaseContext {
   notify: CaseChangeDeps;
 }
 
+/**
+ * The transitions that decide an application. They are taken only through its decision
+ * (applications/review.ts), which records the conditions or reasons and, for an approval, issues
+ * the licence in the same transaction; a bare approve or refuse is refused, so no application is
+ * ever closed without its decision record.
+ */
+export const APPLICATION_DECISION_TRANSITIONS: readonly string[] = ['approve', 'refuse'];
+
 /** Stored keys are prefixed, so a staff form's key never collides with an Open311 or offline one. */
 const KEY_PREFIX = 'staff:';
 
@@ -83,6 +91,11 @@ async function perform(trx: DB, ctx: EngineContext, caseId: number, input: CaseA
   const at = nowIso();
   const mergeTarget = input.kind === 'merge' && Number.isSafeInteger(input.intoCaseId) ? await findCase(trx, ctx.jurisdictionId, input.intoCaseId) : undefined;
   const plan = await planAction(trx, current, definition, input, actor, at, mergeTarget);
+  if (current.kind === 'application' && input.kind === 'transition' && APPLICATION_DECISION_TRANSITIONS.includes(input.transition)) {
+    if (!input.decisionRecorded) throw invalid(`An application is approved or refused on its decision form (/staff/applications/${caseId}/decision), which records the conditions or reasons and issues the licence.`);
+    // Marked, so the decision is never undone as a plain closure (cases/undo.ts).
+    plan.details = { ...plan.details, decision: true };
+  }
   const changes = {
     ...plan.changes,
     ...(current.workflow_version_id === null ? { workflow_version_id: version.id } : {}),

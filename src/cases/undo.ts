@@ -52,8 +52,9 @@ export function undoRefusal(action: UndoableAction, latestActionId: number | nul
   if (Date.parse(now) > Date.parse(undoUntil(action))) return `A change can be undone for ${UNDO_WINDOW_MS / 60_000} minutes only; this one is older. Make the change you need instead.`;
   if (latestActionId !== action.id) return 'The case has changed since, so this change can no longer be undone. Make the change you need instead.';
   if (action.action === 'transition') {
-    let details: { from?: unknown; to?: unknown } = {};
+    let details: { from?: unknown; to?: unknown; decision?: unknown } = {};
     try { details = JSON.parse(action.details) as typeof details; } catch { /* checked below */ }
+    if (details.decision === true) return 'A decision on an application cannot be undone: it is recorded, and the applicant is told. Ask an administrator if it was wrong.';
     const from = definition && typeof details.from === 'string' ? stateOf(definition, details.from) : undefined;
     const to = definition && typeof details.to === 'string' ? stateOf(definition, details.to) : undefined;
     if (!from || !to) return 'This step cannot be undone: its workflow does not know the state the case was in.';

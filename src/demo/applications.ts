@@ -128,6 +128,9 @@ const treeWorks: FormDefinition = {
     { kind: 'fixed', label: 'Application', amount: 2000 },
     { kind: 'per_item', label: 'Each tree', group: 'tree', amount: 1500 },
   ] }],
+  // Works are allowed for two years; a neighbour may object within 28 days of the decision.
+  validityDays: 730,
+  appealDays: 28,
 };
 
 const foodBusiness: FormDefinition = {
@@ -172,6 +175,8 @@ const foodBusiness: FormDefinition = {
 
 const taxiDriver: FormDefinition = {
   title: 'Apply for a taxi driver licence',
+  validityDays: 3 * 365,
+  appealDays: 21,
   summary: 'Apply for a licence to drive a taxi or a private hire vehicle in Port Alder.',
   whatYouNeed: ['Your driving licence number', 'A criminal record check from the last 3 months'],
   howLong: 'We decide within 6 weeks, after a knowledge test and a medical.',

@@ -17,7 +17,7 @@ export const actionKinds = ['claim', 'assign', 'transition', 'set_priority', 'pu
 export type ActionKind = (typeof actionKinds)[number];
 
 /** What each action is called in the success banner. */
-export const doneMessages: Record<ActionKind | 'attachment' | 'undo', string> = {
+export const doneMessages: Record<ActionKind | 'attachment' | 'undo' | 'decision' | 'information' | 'message' | 'counter_payment', string> = {
   claim: 'You took the case.',
   assign: 'The case was assigned.',
   transition: 'The case moved on.',
@@ -31,6 +31,10 @@ export const doneMessages: Record<ActionKind | 'attachment' | 'undo', string> = 
   extend_clock: 'The clock was extended.',
   attachment: 'The file was attached.',
   undo: 'Your change was undone. The case history keeps both the change and its undoing.',
+  decision: 'The decision was recorded and the applicant told.',
+  information: 'The applicant was asked for more information. The statutory clock is paused until they reply.',
+  message: 'Your message was sent to the applicant.',
+  counter_payment: 'The payment at the counter was recorded.',
 };
 
 export const MAX_TEXT = 4_000;

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
+import { applicationPanelView } from '../applications/staff-panel.js';
+import { APPLICATION_DECISION_TRANSITIONS } from '../cases/actions.js';
 import { caseActionsInOrder, findCaseRow } from '../cases/queries.js';
 import { undoRefusal, undoUntil } from '../cases/undo.js';
 import { listServices } from '../catalogue/catalogue.js';
@@ -155,7 +157,9 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     try {
       transitions = availableTransitions(definition, row.state, actor).map((t) => {
         const target = definition.states.find((s) => s.code === t.to);
-        return { ...t, closing: target?.publicStatus === 'closed', toLabel: target?.label ?? t.to };
+        // An application is approved or refused on its decision form, never by a bare transition (cases/actions.ts).
+        const decision = row.kind === 'application' && APPLICATION_DECISION_TRANSITIONS.includes(t.code);
+        return { ...t, closing: target?.publicStatus === 'closed', toLabel: target?.label ?? t.to, ...(decision ? { href: `/staff/applications/${row.id}/decision?outcome=${t.code}` } : {}) };
       });
     } catch { transitions = []; }
   }
@@ -185,6 +189,14 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     attributes = Object.entries(answers).map(([code, value]) => [byCode.get(code)?.description ?? code.replace(/_/g, ' '), answerWords(byCode.get(code), value)]);
   } catch { attributes = []; }
   const { clocks, due } = await clockLines(db, config, loaded, formatTime, now);
+  const application = row.kind === 'application' ? await applicationPanelView(db, {
+    jurisdictionId: row.jurisdiction_id, caseId: row.id, timeZone: config.jurisdiction.timeZone, canAct,
+    canDecide: transitions.some((t) => APPLICATION_DECISION_TRANSITIONS.includes(t.code)), canRequestInformation: transitions.some((t) => t.code === 'request_information'),
+    names: async (actorId) => {
+      const userId = /^user:(\d+)$/.exec(actorId)?.[1];
+      return userId ? (await store.userNames(db, keyring, [Number(userId)])).get(Number(userId)) ?? `staff member ${userId}` : 'the system';
+    },
+  }) : null;
   return {
     id: row.id, service: serviceName, description: row.description, address: row.address_string, lat: row.lat, long: row.long, attributes,
     stateLabel: state?.label ?? store.staffLabelOf(definition, row.state, row.status), publicLabel: store.publicLabelOf(definition, row.state, row.status), status: row.status,
@@ -207,5 +219,6 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     training: inTraining(request), csrf: person.csrfToken, idempotencyKey: newIdempotencyKey(),
     liveUrl: `/staff/events?topic=staff:case:${row.id}`,
     map: { tiles: request.server.site.map.tileUrl, attribution: request.server.site.map.attribution },
+    application,
   };
 }

@@ -12,6 +12,7 @@ import { ShortcutHelp } from './queues.js';
 import { TrainingBanner } from './views.js';
 import { priorityLabel } from './words.js';
 import { csrfAction } from '../web/csrf.js';
+import { ApplicationPanel, type ApplicationPanelView } from '../applications/staff-panel.js';
 
 export interface DueLine { at: string; words: string; overdue: boolean; explanation: string }
 export interface ClockLine { kind: string; status: string; due: string; left: string; target: string; breached: boolean; warned: boolean }
@@ -45,7 +46,8 @@ export interface CaseView {
   history: HistoryLine[];
   canSeeContact: boolean;
   canAct: boolean;
-  transitions: Array<WorkflowTransition & { closing: boolean; toLabel: string }>;
+  /** `href`: a step taken on a page of its own (an application's decision form), linked instead of a button. */
+  transitions: Array<WorkflowTransition & { closing: boolean; toLabel: string; href?: string }>;
   people: StaffMember[];
   departments: Department[];
   templates: ResponseTemplate[];
@@ -63,6 +65,8 @@ export interface CaseView {
   idempotencyKey: string;
   liveUrl: string;
   map: { tiles: string; attribution: string };
+  /** An application's own panel (cases of kind 'application'), or null. */
+  application: ApplicationPanelView | null;
 }
 
 function ActionForm({ view, action, children, label, id, buttonClass, shortcut }: { view: CaseView; action: string; children?: ComponentChildren; label: string; id?: string; buttonClass?: string; shortcut?: string }) {
@@ -136,11 +140,11 @@ export function CasePage({ view }: { view: CaseView }) {
         <section class="primary-actions" aria-labelledby="actions-heading">
           <h2 id="actions-heading" class="visually-hidden">Work on this case</h2>
           {v.status === 'open' && !v.assignedToMe && <ActionForm view={v} action="claim" label="Take this case" shortcut="c" />}
-          {primary.map((t) => (
+          {primary.map((t) => (t.href ? <a key={t.code} class={t.closing ? 'button secondary' : 'button'} href={t.href} id={`transition-${t.code}`}>{t.label}</a> : (
             <ActionForm key={t.code} view={v} action="transition" label={t.label} id={`transition-${t.code}`} buttonClass={t.closing ? 'secondary' : undefined}>
               <input type="hidden" name="transition" value={t.code} />
             </ActionForm>
-          ))}
+          )))}
           <a class="button secondary" href="#public-update" data-shortcut="r">Reply to residents</a>
           <a class="button secondary" href="#note">Add an internal note</a>
         </section>
@@ -148,6 +152,7 @@ export function CasePage({ view }: { view: CaseView }) {
 
       <div class="case-columns">
         <div class="case-main">
+          {v.application && <ApplicationPanel view={v.application} csrf={v.csrf} idempotencyKey={v.idempotencyKey} />}
           <section aria-labelledby="history-heading">
             <h2 id="history-heading">History <span class="h-note">(newest first)</span></h2>
             <ol class="timeline" reversed>
@@ -287,12 +292,12 @@ function MoreActions({ view: v, others }: { view: CaseView; others: CaseView['tr
       {others.length > 0 && (
         <details open={others.some((t) => has(`transition-${t.code}`, `reason-${t.code}`))}>
           <summary>Close the case another way</summary>
-          {others.map((t) => (
+          {others.map((t) => (t.href ? <p key={t.code}><a class="button secondary" href={t.href} id={`transition-${t.code}`}>{t.label}</a></p> : (
             <ActionForm key={t.code} view={v} action="transition" label={t.label} id={`transition-${t.code}`} buttonClass="secondary">
               <input type="hidden" name="transition" value={t.code} />
               <FieldError view={v} name={`transition-${t.code}`} />
             </ActionForm>
-          ))}
+          )))}
         </details>
       )}
 

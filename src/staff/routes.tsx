@@ -97,8 +97,8 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
 
   app.get('/staff/requests/:id', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
-    const done = formText(request.query, 'done') as ActionKind | 'attachment' | 'undo';
-    return showCase(request, reply, loaded, { templateId: formText(request.query, 'template'), done: doneMessages[done] ?? null });
+    const done = formText(request.query, 'done') as keyof typeof doneMessages;
+    return showCase(request, reply, loaded, { templateId: formText(request.query, 'template'), done: Object.hasOwn(doneMessages, done) ? doneMessages[done] : null });
   });
 
   app.post('/staff/requests/:id/actions', { config: staff, schema: { hide: true } }, async (request, reply) => {

@@ -92,7 +92,8 @@ export interface WorkflowVersion {
 export type CaseActionInput =
   | { kind: 'claim' }
   | { kind: 'assign'; userId: number | null }
-  | { kind: 'transition'; transition: string; reason?: string; publicNote?: string }
+  /** `decisionRecorded`: set only by an application's decision (applications/review.ts), which records its conditions or reasons. */
+  | { kind: 'transition'; transition: string; reason?: string; publicNote?: string; decisionRecorded?: boolean }
   | { kind: 'set_priority'; priority: Priority }
   /** A public update, typically from a response template (already filled in). */
   | { kind: 'public_update'; text: string; templateId?: number }

@@ -821,6 +821,8 @@ export const ar: Messages = {
   'applications.page.approved': "تمت الموافقة",
   'applications.page.refused': "مرفوض",
   'applications.page.valid': "صالح من {from} حتى {until}.",
+  'applications.appeal': "إذا كنت لا توافق على هذا القرار، يمكنك الطعن فيه أو الاعتراض عليه حتى {date}.",
+  'applications.info.change': "ما يجب تغييره:",
   'applications.page.licence': "رقم ترخيصك هو {number}. يمكن لأي شخص التحقق من صحته:",
   'applications.page.checkLicence': "التحقق من الترخيص {number}",
   'applications.page.messages': "الرسائل",

@@ -823,6 +823,8 @@ export const en = {
   'applications.page.approved': "Approved",
   'applications.page.refused': "Refused",
   'applications.page.valid': "Valid from {from} until {until}.",
+  'applications.appeal': "If you disagree with this decision, you can appeal or object until {date}.",
+  'applications.info.change': "What to change:",
   'applications.page.licence': "Your licence is {number}. Anyone can check it is genuine:",
   'applications.page.checkLicence': "Check licence {number}",
   'applications.page.messages': "Messages",

@@ -817,6 +817,8 @@ export const es: Messages = {
   'applications.page.approved': "Aprobada",
   'applications.page.refused': "Denegada",
   'applications.page.valid': "Válida desde el {from} hasta el {until}.",
+  'applications.appeal': "Si no está de acuerdo con esta decisión, puede recurrirla u oponerse hasta el {date}.",
+  'applications.info.change': "Qué debe cambiar:",
   'applications.page.licence': "Su licencia es la {number}. Cualquier persona puede comprobar que es auténtica:",
   'applications.page.checkLicence': "Comprobar la licencia {number}",
   'applications.page.messages': "Mensajes",
