@@ -78,7 +78,7 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
       return;
     }
     const body = request.body as Record<string, unknown> | undefined;
-    const given = body?.api_key ?? (request.query as Record<string, unknown> | undefined)?.api_key;
+    const given = body?.api_key ?? (request.query as Record<string, unknown> | undefined)?.api_key ?? keyInHeader(request);
     authenticateApiKey(db, typeof given === 'string' && given !== '' ? given : undefined, access.scope).then(
       (key) => {
         keysByRequest.set(request, key);
@@ -116,4 +116,12 @@ async function checkPerson(db: DB, request: FastifyRequest, access: Extract<Acce
     entityId: `${request.method} ${request.routeOptions.url ?? ''}`, after: { role: person.role },
   }));
   throw forbidden('You do not have access to this page. If you need it for your work, ask your administrator.');
+}
+
+/** A key sent as a header (JSON APIs): `Authorization: Bearer KEY` or `X-API-Key: KEY`. */
+function keyInHeader(request: FastifyRequest): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1];
+  const header = request.headers['x-api-key'];
+  return typeof header === 'string' ? header : undefined;
 }
