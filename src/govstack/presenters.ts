@@ -52,6 +52,8 @@ export function applicationFile(jurisdictionId: string, row: ApplicationRow, wor
   const definition = JSON.parse(row.definition) as ApplicationForm['definition'];
   return {
     fileId: String(row.case_id),
+    // The schema requires applicantId here as well as in applicationData, without listing it among its properties.
+    applicantId: applicantIdOf(row),
     registered: row.requested_at,
     serviceId: serviceUuid(jurisdictionId, row.service_code),
     serviceName: row.service_name,

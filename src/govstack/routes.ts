@@ -186,6 +186,10 @@ export async function govstackRoutes(app: FastifyInstance, { db, config, keyring
     const header = request.headers['idempotency-key'];
     const idempotencyKey = typeof header === 'string' && /^[A-Za-z0-9_.:-]{8,100}$/.test(header) ? header : `${taskId}:${transition}`;
     const optional = (name: string) => { const v = dataText(data, name); return v !== undefined ? { [name]: v } : {}; };
+    for (const name of ['validFrom', 'validUntil']) {
+      const date = dataText(data, name);
+      if (date !== undefined && !realDate(date)) throw invalid(`data.${name}: give a real date written 2026-04-01.`);
+    }
     const key = authorisedKey(request);
     const row = await completeTask(deps, key, taskId, { transition: transition!, operatorId: operatorId!, idempotencyKey, ...optional('note'), ...optional('reason'), ...optional('validFrom'), ...optional('validUntil') });
     const workflow = await workflowOf(db, row);
