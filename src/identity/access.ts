@@ -73,6 +73,12 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
       checkPerson(db, request, access).then(() => done(), (error: Error) => done(error));
       return;
     }
+    done();
+  });
+  // A key is checked before the body is validated against the route's schema, so a caller
+  // without a valid key learns nothing of what the route would accept.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const access = request.routeOptions.config.access;
     if (access?.kind !== 'api_key') {
       done();
       return;
