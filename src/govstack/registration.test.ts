@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { publishForm } from '../applications/applications.js';
+import { loadDraft, publishForm, saveDraft, sendApplication, startDraft } from '../applications/applications.js';
+import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import { treeWorks } from '../applications/fixture.test-support.js';
 import { createApiKey, revokeApiKey, type ApiKeyScope } from '../apikeys/apikeys.js';
 import type { ServiceInput } from '../catalogue/types.js';
@@ -45,6 +46,7 @@ for (const database of databasesUnderTest()) {
   describe(`GovStack Registration API (${database.name})`, () => {
     let t: RunningTownhall;
     const keys: Record<string, string> = {};
+    const keyIds: Record<string, number> = {};
     let serviceId = '';
     let eFormId = '';
     let adminId = '';
@@ -87,7 +89,11 @@ for (const database of databasesUnderTest()) {
     before(async () => {
       t = await startTownhall(database, { ...fixture, services: [...fixture.services, treeService] });
       await publishForm(t.db, t.jurisdiction.id, TREES, treeWorks(), 'test');
-      const make = async (name: string, scopes?: ApiKeyScope[]) => (keys[name] = (await createApiKey(t.db, { name, ...(scopes ? { scopes } : {}) }, 'test')).key);
+      const make = async (name: string, scopes?: ApiKeyScope[]) => {
+        const created = await createApiKey(t.db, { name, ...(scopes ? { scopes } : {}) }, 'test');
+        keyIds[name] = Number(created.id);
+        keys[name] = created.key;
+      };
       await make('reader', ['registration:read']);
       await make('writer', ['registration:read', 'registration:write']);
       await make('other writer', ['registration:read', 'registration:write']);
@@ -293,6 +299,29 @@ for (const database of databasesUnderTest()) {
       assert.equal((await call('GET', '/data/statistics?startDate=2026-02-30', keys.reader!)).status, 400);
       assert.equal((await call('GET', '/data/statistics?timeframe=fortnight', keys.reader!)).status, 400);
       assert.equal((await call('GET', '/data/statistics?startDate=2020-01-01&endDate=2026-01-01', keys.reader!)).status, 400);
+    });
+
+    test('another jurisdiction\'s applications are never seen, not even by the key that sent them or an operator', async () => {
+      const other = { ...t.jurisdiction, id: 'elsewhere.example' };
+      await saveServiceGroup(t.db, other.id, { code: 'streets', name: 'Streets' }, 0, 'test');
+      await createService(t.db, other.id, treeService, 'test');
+      const form = await publishForm(t.db, other.id, TREES, {
+        ...treeWorks(), eligibility: [], fees: [],
+        pages: [{ id: 'about', title: 'About', fields: [{ id: 'note', type: 'text', label: 'What work?' }, { id: 'truth', type: 'declaration', label: 'I confirm' }] }],
+      }, 'test');
+      const draft = (await loadDraft(t.db, other.id, await startDraft(t.db, other.id, form, null, 'en')))!;
+      const filled = { ...draft, answers: { note: 'Secret work', truth: 'yes' }, contact: { name: 'Someone Else', email: 'else@example.org' } };
+      await saveDraft(t.db, filled);
+      const { request } = await sendApplication(t.db, { jurisdiction: other, keyring: t.keyring, sender: { publicUrl: t.baseUrl, council: 'Elsewhere' } }, filled, 'api', { id: `api_key:${keyIds.writer}`, apiKeyId: keyIds.writer } as { id: string });
+      for (const key of [keys.writer!, keys.operator!]) {
+        assert.equal((await call('GET', `/applications/${request.id}`, key)).status, 404);
+        assert.ok(!(await call('GET', '/applications?maxResult=100', key)).json.some((a) => (a as Json).fileId === request.id));
+        assert.ok(!(await call('GET', '/tasks?maxResult=100', key)).json.some((a) => (a as Json).fileId === request.id));
+        assert.equal((await call('GET', `/tasks/${request.id}.received`, key)).status, 404);
+        assert.doesNotMatch((await call('GET', '/services', key)).text, /elsewhere/i);
+      }
+      assert.equal((await call('GET', `/services/${serviceUuid(other.id, TREES)}`, keys.operator!)).status, 404);
+      assert.equal((await call('GET', `/eForms/${form.id}`, keys.operator!)).status, 404);
     });
 
     test('the served document is the published one, with this server, the key and the 501', async () => {
