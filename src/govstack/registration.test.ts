@@ -159,6 +159,9 @@ for (const database of databasesUnderTest()) {
       const wrongType = await upload(keys.writer!, { serviceId, field: 'photo' }, Buffer.from([0, 1, 2, 3, 4, 5]));
       assert.equal(wrongType.status, 400);
       assert.match(String(wrongType.json.message), /PDF, JPEG or PNG/);
+      const tooBig = await upload(keys.writer!, { serviceId, field: 'photo' }, Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]));
+      assert.equal(tooBig.status, 413);
+      assert.match(String(tooBig.json.message), /too large/);
       const kept = await upload(keys.writer!, { eFormId, field: 'photo' }, PDF);
       assert.equal(kept.status, 200, JSON.stringify(kept.json));
       conforms(kept.json, 'uploadResponse');

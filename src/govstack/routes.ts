@@ -134,9 +134,11 @@ export async function govstackRoutes(app: FastifyInstance, { db, config, keyring
       if (!request.isMultipart()) return systemError(request, reply, 415, 'unsupported_media_type', 'Send the document as multipart/form-data, in a part named "file".');
       const metadata = parseMetadata((request.query as { additionalMetadata?: string }).additionalMetadata);
       const key = authorisedKey(request);
-      const part = await request.file();
+      const part = await request.file({ limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1 }, throwFileSizeLimit: true });
       if (!part) throw invalid('Send the document in a part named "file".');
       const bytes = await part.toBuffer();
+      // Past the limit the stream is cut short: a truncated file is refused, never kept in part.
+      if (part.file.truncated || bytes.length > MAX_DOCUMENT_BYTES) return systemError(request, reply, 413, 'too_large', `The document is too large: send at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB.`);
       if (bytes.length === 0) throw invalid('The document is empty.');
       const outcome = await uploadDocument(deps, key, metadata, { bytes, name: part.filename });
       if (!outcome.kept) return systemError(request, reply, 400, 'document_refused', outcome.reason);
