@@ -41,6 +41,7 @@ import { trainingRoutes } from './training/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { licenceRoutes } from './licences/routes.js';
 import { applicationRoutes, type ApplicationRouteOptions } from './applications/routes.js';
+import { govstackRoutes } from './govstack/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -135,6 +136,8 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await feedbackRoutes(app, deps);
   // Permit and licence applications.
   await applicationRoutes(app, deps, applications);
+  // The GovStack Registration Building Block API over the same application services.
+  await app.register(async (scope) => govstackRoutes(scope, deps, applications), { prefix: '/registration/v1' });
   // The staff workspace's settings, messages, training space and live updates.
   await settingsRoutes(app, deps);
   await notificationRoutes(app, deps);

@@ -34,6 +34,21 @@ const expectedRules: Record<string, Access> = {
   'GET /open311/v2/servicerequestupdates.:format': { kind: 'public' },
   'POST /open311/v2/requests.:format': { kind: 'api_key', scope: 'open311:submit' },
   'POST /open311/v2/servicerequestupdates.:format': { kind: 'api_key', scope: 'open311:update' },
+  'GET /registration/v1/openapi.json': { kind: 'public' },
+  'GET /registration/v1/services': { kind: 'api_key', scope: 'registration:read' },
+  'GET /registration/v1/services/:serviceId': { kind: 'api_key', scope: 'registration:read' },
+  'GET /registration/v1/services/:serviceId/eForms': { kind: 'api_key', scope: 'registration:read' },
+  'GET /registration/v1/eForms/:eFormId': { kind: 'api_key', scope: 'registration:read' },
+  'POST /registration/v1/services/:serviceId/applications': { kind: 'api_key', scope: 'registration:write' },
+  'GET /registration/v1/applications': { kind: 'api_key', scope: 'registration:read' },
+  'GET /registration/v1/applications/:fileId': { kind: 'api_key', scope: 'registration:read' },
+  'PUT /registration/v1/applications/:fileId': { kind: 'api_key', scope: 'registration:operate' },
+  'POST /registration/v1/documents': { kind: 'api_key', scope: 'registration:write' },
+  'GET /registration/v1/documents/:documentId': { kind: 'api_key', scope: 'registration:read' },
+  'GET /registration/v1/tasks': { kind: 'api_key', scope: 'registration:read' },
+  'GET /registration/v1/tasks/:taskId': { kind: 'api_key', scope: 'registration:read' },
+  'POST /registration/v1/tasks/:taskId/complete': { kind: 'api_key', scope: 'registration:operate' },
+  'GET /registration/v1/data/statistics': { kind: 'api_key', scope: 'registration:read' },
   'GET /': { kind: 'public' },
   'GET /sign-in': { kind: 'public' },
   'POST /sign-in': { kind: 'public' },
@@ -293,10 +308,13 @@ interface Caller {
 }
 
 /** What a caller should get from a route, by the rule alone. */
-function expectedOutcome(rule: Access, caller: Caller): 'allowed' | 'sign_in' | 'second_factor' | 'forbidden' {
+function expectedOutcome(rule: Access, caller: Caller, route: string): 'allowed' | 'sign_in' | 'second_factor' | 'forbidden' | 'no_key' {
   switch (rule.kind) {
     case 'public': return 'allowed';
-    case 'api_key': return caller.scopes.includes(rule.scope) ? 'allowed' : 'forbidden';
+    case 'api_key':
+      // The GovStack API tells a missing, unknown or revoked key (401) from a key without the scope (403); Open311 answers 403 to both.
+      if (route.includes(' /registration/') && caller.scopes.length === 0) return 'no_key';
+      return caller.scopes.includes(rule.scope) ? 'allowed' : 'forbidden';
     case 'second_factor_pending': return caller.session ? 'allowed' : 'sign_in';
     case 'signed_in':
       if (!caller.session) return 'sign_in';
@@ -322,6 +340,8 @@ for (const database of databasesUnderTest()) {
       await t.db.updateTable('services').set({ department_code: 'public-works' }).where('code', '=', GRAFFITI).execute();
       const submitOnly = await createApiKey(t.db, { name: 'submit only', scopes: ['open311:submit'] }, 'test');
       const updateOnly = await createApiKey(t.db, { name: 'update only', scopes: ['open311:update'] }, 'test');
+      const registration = await createApiKey(t.db, { name: 'registration', scopes: ['registration:read', 'registration:write', 'registration:operate'] }, 'test');
+      const registrationReader = await createApiKey(t.db, { name: 'registration reader', scopes: ['registration:read'] }, 'test');
       const revoked = await createApiKey(t.db, { name: 'revoked' }, 'test');
       await revokeApiKey(t.db, revoked.id, 'test');
       callers = [
@@ -331,6 +351,8 @@ for (const database of databasesUnderTest()) {
         { name: 'submit-only key', key: submitOnly.key, scopes: ['open311:submit'] },
         { name: 'update-only key', key: updateOnly.key, scopes: ['open311:update'] },
         { name: 'full key', key: t.apiKey, scopes: ['open311:submit', 'open311:update'] },
+        { name: 'registration key', key: registration.key, scopes: ['registration:read', 'registration:write', 'registration:operate'] },
+        { name: 'registration reader', key: registrationReader.key, scopes: ['registration:read'] },
         await person('resident A', 'resident', null),
         await person('resident B', 'resident', null),
         await person('case worker', 'case_worker', 'public-works'),
@@ -377,9 +399,11 @@ for (const database of databasesUnderTest()) {
           const body = await response.text();
           const who = `${caller.name} on ${route}`;
           assert.ok(response.status < 500, `${who}: ${response.status}`);
-          const outcome = expectedOutcome(rule, caller);
+          const outcome = expectedOutcome(rule, caller, route);
           const page = !path.endsWith('.json');
-          if (outcome === 'sign_in' || (outcome === 'second_factor' && !page)) {
+          if (outcome === 'no_key') {
+            assert.equal(response.status, 401, `${who}: has no valid key`);
+          } else if (outcome === 'sign_in' || (outcome === 'second_factor' && !page)) {
             if (method === 'GET' && page) assert.match(response.headers.get('location') ?? '', /^\/sign-in\?next=/, `${who}: sent to sign in`);
             else assert.equal(response.status, 401, `${who}: must sign in`);
           } else if (outcome === 'second_factor') {

@@ -6,12 +6,28 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../platform/crypto.js';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
-import { forbidden, invalid, notFound } from '../platform/errors.js';
+import { DomainError, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { parseId } from '../platform/ids.js';
 
-export const apiKeyScopes = ['open311:submit', 'open311:update'] as const;
+export const apiKeyScopes = ['open311:submit', 'open311:update', 'registration:read', 'registration:write', 'registration:operate'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
+/**
+ * What a key may do when no scopes are named: the Open311 scopes, as before the GovStack
+ * Registration API came. Its scopes reach applicants' files, so a key gets them only when asked.
+ */
+export const defaultApiKeyScopes: readonly ApiKeyScope[] = ['open311:submit', 'open311:update'];
+
+/**
+ * A key refused: none given, unknown or revoked (`reason` "unauthenticated"), or without the
+ * scope (`reason` "scope"). Its kind stays forbidden, so Open311 answers 403 as it always has;
+ * an API that tells the two apart (GovStack: 401 and 403) reads `reason`.
+ */
+export class ApiKeyRefused extends DomainError {
+  constructor(public readonly reason: 'unauthenticated' | 'scope', message: string) {
+    super('forbidden', message);
+  }
+}
 
 export interface ApiKeySummary {
   id: string;
@@ -36,7 +52,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export async function createApiKey(db: DB, input: { name: string; scopes?: ApiKeyScope[] }, actor: string): Promise<{ id: string; key: string }> {
   const name = input.name.trim();
   if (name === '' || name.length > 100) throw invalid('Give the key a name of 1 to 100 characters that says who uses it, e.g. "Highways back office".');
-  const scopes = input.scopes ?? [...apiKeyScopes];
+  const scopes = input.scopes ?? [...defaultApiKeyScopes];
   const unknown = scopes.filter((s) => !apiKeyScopes.includes(s));
   if (unknown.length > 0) throw invalid(`Unknown scope ${unknown.join(', ')}; scopes are ${apiKeyScopes.join(', ')}.`);
   const key = `th_${randomBytes(24).toString('base64url')}`;
@@ -73,11 +89,11 @@ export async function revokeApiKey(db: DB, id: string, actor: string): Promise<v
 
 /** Checks a presented key and scope; throws forbidden with a message the caller can act on. */
 export async function authenticateApiKey(db: DB, key: string | undefined, scope: ApiKeyScope): Promise<AuthenticatedKey> {
-  if (!key) throw forbidden('An api_key is required. Ask the council for one.');
+  if (!key) throw new ApiKeyRefused('unauthenticated', 'An api_key is required. Ask the council for one.');
   const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashKey(key)).executeTakeFirst();
-  if (!row || row.revoked_at) throw forbidden('The api_key is not valid: it is unknown or has been revoked.');
+  if (!row || row.revoked_at) throw new ApiKeyRefused('unauthenticated', 'The api_key is not valid: it is unknown or has been revoked.');
   const scopes = JSON.parse(row.scopes) as ApiKeyScope[];
-  if (!scopes.includes(scope)) throw forbidden(`This api_key may not do this: it lacks the "${scope}" scope.`);
+  if (!scopes.includes(scope)) throw new ApiKeyRefused('scope', `This api_key may not do this: it lacks the "${scope}" scope.`);
   const now = Date.now();
   if (!row.last_used_at || now - Date.parse(row.last_used_at) > LAST_USED_RESOLUTION_MS) {
     await db.updateTable('api_keys').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id).execute();

@@ -79,6 +79,12 @@ export async function currentForm(db: DB, jurisdictionId: string, serviceCode: s
   return parseForm(row);
 }
 
+/** One published version of a service's form, by its id (what an open application keeps); undefined when there is none. */
+export async function formVersion(db: DB, jurisdictionId: string, id: number): Promise<ApplicationForm | undefined> {
+  const row = await store.formById(db, jurisdictionId, id);
+  return row ? parseForm(row) : undefined;
+}
+
 export async function listApplicationServices(db: DB, jurisdictionId: string): Promise<ApplicationForm[]> {
   return (await store.applicationServices(db, jurisdictionId)).filter((row) => row.active).map(parseForm);
 }

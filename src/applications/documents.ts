@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { safeFileName } from '../staff/attachments.js';
+import { conflict } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import type { Draft } from './applications.js';
 import type { FieldDefinition } from './definition.js';
@@ -43,6 +44,27 @@ export async function addDocument(db: DB, deps: { storage: DocumentStorage; scan
     throw error;
   }
   return 'kept';
+}
+
+/** A document's record without its bytes: which draft and question it belongs to, and whether its application was sent. */
+export async function documentRecord(db: DB, jurisdictionId: string, id: string) {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  const row = await store.findDocument(db, id);
+  if (!row || row.jurisdiction_id !== jurisdictionId) return undefined;
+  return { id: row.id, draftId: row.draft_id, field: row.field, filename: row.filename, contentType: row.content_type, size: row.size, caseId: row.case_id };
+}
+
+/**
+ * Moves documents kept in other unsent drafts (uploaded before the application they belong
+ * to) into this draft, in one transaction with an audit entry each: all of them, or none.
+ */
+export async function moveDocuments(db: DB, draft: Draft, documents: Array<{ id: string; draftId: string }>, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const document of documents) {
+      if (!(await store.moveDocument(trx, document.id, document.draftId, draft.id))) throw conflict('A document was moved or removed while the application was being sent; send it again.');
+      await appendAudit(trx, { actor, action: 'application_document.moved', entityType: 'application_draft', entityId: draft.id, after: { id: document.id, from: document.draftId } });
+    }
+  });
 }
 
 export async function removeDocument(db: DB, storage: DocumentStorage, draft: Draft, id: string): Promise<void> {

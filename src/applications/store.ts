@@ -118,6 +118,12 @@ export async function findDocument(db: DB, id: string) {
     .where('d.id', '=', id).executeTakeFirst();
 }
 
+/** Moves a document to another unsent draft of the same form (documents uploaded before their application, through the API). */
+export async function moveDocument(trx: DB, id: string, fromDraftId: string, toDraftId: string): Promise<boolean> {
+  const result = await trx.updateTable('application_documents').set({ draft_id: toDraftId }).where('id', '=', id).where('draft_id', '=', fromDraftId).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function deleteDocument(trx: DB, draftId: string, id: string): Promise<DocumentRow | undefined> {
   return trx.deleteFrom('application_documents').where('draft_id', '=', draftId).where('id', '=', id).returningAll().executeTakeFirst();
 }

@@ -644,7 +644,24 @@ export interface ApplicationPaymentTable {
   finished_at: string | null;
 }
 
+/** An application sent through the GovStack Registration API: the sender's id for its applicant. */
+export interface GovstackApplicationTable {
+  case_id: number;
+  api_key_id: number;
+  applicant_id: string;
+  created_at: string;
+}
+
+/** A draft holding documents an API key uploaded before sending their application. */
+export interface GovstackUploadTable {
+  draft_id: string;
+  api_key_id: number;
+  created_at: string;
+}
+
 export interface Database {
+  govstack_applications: GovstackApplicationTable;
+  govstack_uploads: GovstackUploadTable;
   licence_signing_keys: LicenceSigningKeyTable;
   licences: LicenceTable;
   licence_register_settings: LicenceRegisterSettingsTable;

@@ -73,12 +73,18 @@ export function enforceAccess(app: FastifyInstance, db: DB): void {
       checkPerson(db, request, access).then(() => done(), (error: Error) => done(error));
       return;
     }
+    done();
+  });
+  // A key is checked before the body is validated against the route's schema, so a caller
+  // without a valid key learns nothing of what the route would accept.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const access = request.routeOptions.config.access;
     if (access?.kind !== 'api_key') {
       done();
       return;
     }
     const body = request.body as Record<string, unknown> | undefined;
-    const given = body?.api_key ?? (request.query as Record<string, unknown> | undefined)?.api_key;
+    const given = body?.api_key ?? (request.query as Record<string, unknown> | undefined)?.api_key ?? keyInHeader(request);
     authenticateApiKey(db, typeof given === 'string' && given !== '' ? given : undefined, access.scope).then(
       (key) => {
         keysByRequest.set(request, key);
@@ -116,4 +122,12 @@ async function checkPerson(db: DB, request: FastifyRequest, access: Extract<Acce
     entityId: `${request.method} ${request.routeOptions.url ?? ''}`, after: { role: person.role },
   }));
   throw forbidden('You do not have access to this page. If you need it for your work, ask your administrator.');
+}
+
+/** A key sent as a header (JSON APIs): `Authorization: Bearer KEY` or `X-API-Key: KEY`. */
+function keyInHeader(request: FastifyRequest): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1];
+  const header = request.headers['x-api-key'];
+  return typeof header === 'string' ? header : undefined;
 }
