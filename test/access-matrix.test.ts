@@ -154,6 +154,10 @@ const expectedRules: Record<string, Access> = {
   'POST /apply/applications/:id/reply': { kind: 'public' },
   'POST /staff/applications/:id/decision': signedIn(['supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/:id/counter-payment': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/applications/:id/payments': signedIn(staffRoles),
+  'POST /staff/applications/:id/refunds': signedIn(['supervisor', 'department_admin', 'system_admin']),
+  'GET /admin/payments': signedIn(['system_admin', 'analyst']),
+  'GET /admin/payments/reconciliation.csv': signedIn(['system_admin', 'analyst']),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),
