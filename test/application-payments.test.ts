@@ -11,32 +11,19 @@ import type { FastifyInstance } from 'fastify';
 import { publishForm } from '../src/applications/applications.js';
 import { SANDBOX_CARDS, SandboxProvider, sandboxSecret } from '../src/applications/sandbox.js';
 import { buildApp } from '../src/app.js';
-import type { ServiceInput } from '../src/catalogue/types.js';
 import { openQueuedEmail } from '../src/notifications/email.js';
 import { parseCsv } from '../src/platform/csv.js';
 import { todayInZone } from '../src/platform/time.js';
 import { runTownhall } from './cli-run.js';
 import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall, type SignedIn } from './harness.js';
 import { fixture } from './open311/fixture-catalogue.js';
-import { WebClient, type PageResponse } from './web-client.js';
+import { applyAsGuest, expectRedirect, feeForm, feeService } from './payments-support.js';
+import { WebClient } from './web-client.js';
 
 const PARTY = 'street-party';
 const STALL = 'market-stall';
-const service = (code: string, name: string): ServiceInput => ({
-  code, name, description: `${name}: apply online`, groupCode: 'streets', keywords: [], type: 'batch', agencyResponsible: null, serviceNotice: null, expectedDays: 28, attributes: [],
-  department: 'licensing',
-});
-const form = (title: string, fee: number) => ({
-  title, summary: 'Apply online.', whatYouNeed: [], howLong: '4 weeks.', eligibility: [],
-  fees: [{ effectiveFrom: '2025-01-01', rules: [{ kind: 'fixed' as const, label: 'Permit', amount: fee }] }],
-  pages: [{ id: 'where', title: 'Where?', fields: [{ id: 'address', type: 'address' as const, label: 'Address' }] }],
-});
-
-function expectRedirect(response: PageResponse, to: string | RegExp) {
-  assert.equal(response.status, 303, `expected a redirect, got ${response.status}: ${response.html.slice(0, 2000)}`);
-  if (typeof to === 'string') assert.equal(response.location, to);
-  else assert.match(response.location ?? '', to);
-}
+const service = (code: string, name: string) => feeService(code, name, 'licensing');
+const form = feeForm;
 
 const staffClient = (baseUrl: string, who: SignedIn) => {
   const c = new WebClient(baseUrl);
@@ -84,15 +71,7 @@ for (const database of databasesUnderTest()) {
 
     /** An applicant (in Spanish) sends an application; its reference. */
     async function apply(c: WebClient, code: string): Promise<number> {
-      await c.get(`/apply/${code}?lang=es`);
-      await c.get(`/apply/${code}/eligibility`);
-      const draft = (await c.post(`/apply/${code}/start`)).location!.split('/')[3]!;
-      await c.get(`/apply/d/${draft}/page/where`);
-      expectRedirect(await c.post(`/apply/d/${draft}/page/where`, { address: '1 Party Street' }), `/apply/d/${draft}/details`);
-      expectRedirect(await c.post(`/apply/d/${draft}/details`, { applicant_name: 'Pat Host', applicant_email: 'pat.host@example.org' }), `/apply/d/${draft}/check`);
-      await c.get(`/apply/d/${draft}/check`);
-      expectRedirect(await c.post(`/apply/d/${draft}/check`), `/apply/d/${draft}/sent`);
-      const reference = Number(/<strong>(\d+)<\/strong>/.exec((await c.get(`/apply/d/${draft}/sent`)).html)![1]);
+      const reference = await applyAsGuest(c, code, 'es');
       tally(code).applications += 1;
       tally(code).fees += fees[code]!;
       return reference;
