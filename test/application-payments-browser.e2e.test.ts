@@ -2,7 +2,7 @@
  * The money pages in a real browser at 320 px, checked by axe against WCAG 2.2 AA: an
  * application's payments and refunds (with the refund form, and with its errors), the daily
  * reconciliation (and its error), and the applicant's page listing their refunds, in English and
- * Arabic (right to left). The refund form is filled and sent in the browser, without script.
+ * Arabic (right to left). The refund form is filled and sent in the browser.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ import { WebClient } from './web-client.js';
 
 const PARTY = 'street-party';
 
-describe('money pages in a browser: accessible, at 320 px, without script', () => {
+describe('money pages in a browser: accessible, at 320 px', { timeout: 180_000 }, () => {
   let t: RunningTownhall;
   let browser: Browser;
   let context: BrowserContext;
@@ -40,7 +40,7 @@ describe('money pages in a browser: accessible, at 320 px, without script', () =
     await applicant.get(card);
     await applicant.post(card, { card: '4444333322221111' });
     browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true, serviceWorkers: 'block', javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    context = await browser.newContext({ bypassCSP: true, serviceWorkers: 'block', viewport: { width: 320, height: 640 } });
     context.setDefaultTimeout(10_000);
     tab = await context.newPage();
   });
