@@ -15,7 +15,7 @@ import { contactForCase } from '../cases/reporters.js';
 import { isUniqueViolation, type DB } from '../db/connection.js';
 import { languages, translator } from '../i18n/i18n.js';
 import { queueEmail } from '../notifications/email.js';
-import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import type { FormDefinition } from './definition.js';
@@ -79,35 +79,19 @@ export async function refundApplication(db: DB, ctx: EngineContext, provider: Pa
   const key = `refund:${idempotencyKey}`;
   const earlier = await store.refundByKey(db, key);
   if (earlier) return repeatOf(earlier, caseId);
-  const { available, payment } = await refundableOf(db, ctx.jurisdictionId, caseId);
-  if (!payment) throw conflict(`Application ${caseId} has no payment to refund.`);
-  const problems = checkRefund(input, available);
-  if (problems.amount || problems.reason) throw invalid((problems.amount ?? problems.reason)!, [problems.amount, problems.reason].filter((p): p is string => Boolean(p)));
-  const amount = penceOf(input.amount)!;
-  const reason = input.reason.trim();
-
-  // Set the amount aside first: the provider is asked outside any transaction.
-  const refund: store.RefundRow = {
-    id: randomUUID(), case_id: caseId, payment_id: payment.id, amount_pence: amount, reason, status: 'submitted', provider: payment.provider,
-    provider_refund_id: null, idempotency_key: key, requested_by: actor.id, created_at: nowIso(), finished_at: null,
-  };
-  let availableBefore: number;
+  let reserved: { payment: store.PaymentRow; amount: number; reason: string; refund: store.RefundRow; availableBefore: number };
   try {
-    availableBefore = await db.transaction().execute(async (trx) => {
-      const before = (await refundableOf(trx, ctx.jurisdictionId, caseId)).available;
-      if (!(await store.reserveRefund(trx, caseId, amount))) throw conflict(`You can refund at most ${formatMoney(before)}: what was paid, less the refunds already made. Nothing was refunded.`);
-      await store.insertRefund(trx, refund);
-      await appendAudit(trx, { actor: actor.id, action: 'application_refund.requested', entityType: 'application_payment', entityId: payment.id, after: { refundId: refund.id, caseId, amount, reason } });
-      return before;
-    });
+    reserved = await reserveRefund(db, ctx, caseId, input, actor, key);
   } catch (error) {
-    // The same form, sent twice at once: the other one is doing it.
-    if (isUniqueViolation(error)) {
+    // The same form sent twice at once: the other one set the amount aside first, so this one
+    // finds too little left, or trips on the key. Either way it is answered as the first was.
+    if (error instanceof DomainError || isUniqueViolation(error)) {
       const other = await store.refundByKey(db, key);
       if (other) return repeatOf(other, caseId);
     }
     throw error;
   }
+  const { payment, amount, reason, refund, availableBefore } = reserved;
 
   let status: RefundStatus;
   let providerRefundId: string | null = null;
@@ -157,6 +141,29 @@ export async function refundApplication(db: DB, ctx: EngineContext, provider: Pa
   });
   if (finished.status === 'error') throw conflict(`Nothing was refunded: ${problem ?? 'the payment provider refused the refund.'}`);
   return { refund: finished, repeated: false };
+}
+
+/** Checks the refund and sets its amount aside on the application, with the refund row (status submitted), in one transaction. */
+async function reserveRefund(db: DB, ctx: EngineContext, caseId: number, input: RefundRequest, actor: WorkflowActor, key: string) {
+  const { available, payment } = await refundableOf(db, ctx.jurisdictionId, caseId);
+  if (!payment) throw conflict(`Application ${caseId} has no payment to refund.`);
+  const problems = checkRefund(input, available);
+  if (problems.amount || problems.reason) throw invalid((problems.amount ?? problems.reason)!, [problems.amount, problems.reason].filter((p): p is string => Boolean(p)));
+  const amount = penceOf(input.amount)!;
+  const reason = input.reason.trim();
+  const refund: store.RefundRow = {
+    id: randomUUID(), case_id: caseId, payment_id: payment.id, amount_pence: amount, reason, status: 'submitted', provider: payment.provider,
+    provider_refund_id: null, idempotency_key: key, requested_by: actor.id, created_at: nowIso(), finished_at: null,
+  };
+  // The provider is asked outside any transaction, so the amount is set aside first.
+  const availableBefore = await db.transaction().execute(async (trx) => {
+    const before = (await refundableOf(trx, ctx.jurisdictionId, caseId)).available;
+    if (!(await store.reserveRefund(trx, caseId, amount))) throw conflict(`You can refund at most ${formatMoney(before)}: what was paid, less the refunds already made. Nothing was refunded.`);
+    await store.insertRefund(trx, refund);
+    await appendAudit(trx, { actor: actor.id, action: 'application_refund.requested', entityType: 'application_payment', entityId: payment.id, after: { refundId: refund.id, caseId, amount, reason } });
+    return before;
+  });
+  return { payment, amount, reason, refund, availableBefore };
 }
 
 function repeatOf(earlier: store.RefundRow, caseId: number): RefundResult {
