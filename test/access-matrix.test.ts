@@ -175,6 +175,10 @@ const expectedRules: Record<string, Access> = {
   'POST /staff/applications/:id/request-information': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/:id/message': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/applications/:id/documents/:document': signedIn(staffRoles),
+  'GET /staff/applications/:id/payments': signedIn(staffRoles),
+  'POST /staff/applications/:id/refunds': signedIn(['supervisor', 'department_admin', 'system_admin']),
+  'GET /admin/payments': signedIn(['system_admin', 'analyst']),
+  'GET /admin/payments/reconciliation.csv': signedIn(['system_admin', 'analyst']),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),

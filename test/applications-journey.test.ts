@@ -48,7 +48,7 @@ for (const database of databasesUnderTest()) {
     const refused: string[] = [];
     let provider: SandboxProvider;
     before(async () => {
-      provider = new SandboxProvider(() => t.baseUrl);
+      provider = new SandboxProvider(() => t.db, () => t.baseUrl);
       t = await startTownhall(database, { ...fixture, services: [...fixture.services, treeService], applications: { scanner: scannerFor(refused), payments: provider } });
       await publishForm(t.db, t.jurisdiction.id, TREES, treeWorks(), 'test');
     });

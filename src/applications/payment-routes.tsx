@@ -9,12 +9,15 @@ import { cookieName, readCookie } from '../platform/cookies.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { parseId } from '../platform/ids.js';
 import { forbidden, notFound } from '../platform/errors.js';
+import { loadCase } from '../staff/case-data.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText, PostForm } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import { loadCase } from '../staff/case-data.js';
 import { formatMoney } from './fees.js';
-import { confirmPayment, paymentCallback, recordCounterPayment, SandboxProvider, SANDBOX_CARDS, startPayment, type PaymentProvider } from './payments.js';
+import { financeRoutes } from './finance-routes.js';
+import { confirmPayment, paymentCallback, recordCounterPayment, startPayment } from './payments.js';
+import type { PaymentProvider } from './provider.js';
+import { SandboxProvider, SANDBOX_CARDS } from './sandbox.js';
 import * as store from './store.js';
 
 export const DRAFT_COOKIE = 'townhall_application';
@@ -32,7 +35,7 @@ export function ownApplicationCheck(db: RouteDeps['db'], jurisdictionId: string,
   };
 }
 
-export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteDeps, provider: PaymentProvider): Promise<void> {
+export async function paymentRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps, provider: PaymentProvider): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
   const secure = app.site.secure;
   const route = { config: { access: publicAccess }, schema: { hide: true } };
@@ -87,7 +90,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteD
   if (provider instanceof SandboxProvider) {
     app.get('/pay/sandbox/:id', route, async (request, reply) => {
       const id = (request.params as { id: string }).id;
-      const payment = provider.pending(id);
+      const payment = await provider.pending(id);
       if (!payment) throw notFound('There is no payment waiting here: it was paid, declined or cancelled already.');
       const { t, language } = translate(request);
       return renderPage(request, reply, {
@@ -109,7 +112,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteD
     });
     app.post('/pay/sandbox/:id', route, async (request, reply) => {
       const id = (request.params as { id: string }).id;
-      const paid = provider.pay(id, formText(request.body, 'card'));
+      const paid = await provider.pay(id, formText(request.body, 'card'));
       if (!paid) throw notFound('There is no payment waiting here: it was paid, declined or cancelled already.');
       // As a real provider does, the sandbox tells the service by a signed callback too.
       const body = JSON.stringify({ resource_id: id, event_type: paid.state === 'success' ? 'card_payment_succeeded' : 'card_payment_failed' });
@@ -117,7 +120,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteD
       return reply.redirect(paid.returnUrl, 303);
     });
     app.post('/pay/sandbox/:id/cancel', route, async (request, reply) => {
-      const returnUrl = provider.cancel((request.params as { id: string }).id);
+      const returnUrl = await provider.cancel((request.params as { id: string }).id);
       if (!returnUrl) throw notFound('There is no payment waiting here.');
       return reply.redirect(returnUrl, 303);
     });
@@ -130,4 +133,6 @@ export async function paymentRoutes(app: FastifyInstance, { db, config }: RouteD
     await recordCounterPayment(db, row.jurisdiction_id, row.id, `user:${request.person!.userId}`);
     return reply.redirect(`/staff/requests/${row.id}?done=counter_payment`, 303);
   });
+
+  await financeRoutes(app, { db, config, keyring }, provider);
 }

@@ -4,83 +4,19 @@
  * and on the provider's signed callback, ask the provider for the payment's state. A payment
  * succeeds once: a second return, a replayed or forged callback, or a payment that the provider
  * says is for another reference or amount changes nothing. Staff may record a payment taken at
- * the counter (audited). The built-in sandbox provider has its own card page for the demo and tests.
+ * the counter (audited). The provider interface is in provider.ts; the built-in sandbox, with its
+ * own card page for the demo and tests, in sandbox.ts; refunds in refunds.ts.
  */
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
+import type { PaymentProvider } from './provider.js';
 import * as store from './store.js';
 
-export type ProviderState = 'created' | 'success' | 'failed' | 'cancelled';
-
-export interface PaymentProvider {
-  readonly name: string;
-  /** Creates a payment; `nextUrl` is the provider's page the applicant is sent to. */
-  createPayment(input: { amount: number; reference: string; description: string; returnUrl: string }): Promise<{ providerId: string; nextUrl: string }>;
-  /** The payment as the provider knows it: the only word on whether it succeeded. */
-  getPayment(providerId: string): Promise<{ state: ProviderState; amount: number; reference: string } | null>;
-  /** The provider's payment id a callback names, if its signature is the provider's; null for a forged one. */
-  verifyCallback(body: string, signature: string | undefined): string | null;
-}
-
-/** Test cards of the sandbox, as GOV.UK Pay's: one succeeds, one is declined. */
-export const SANDBOX_CARDS = { success: '4444333322221111', declined: '4000000000000002' } as const;
-
-/**
- * The built-in sandbox: payments live in this process, its card page is /pay/sandbox/:id, and
- * its callbacks are signed with its own secret (HMAC-SHA256 of the body, hex, as GOV.UK Pay's
- * webhooks are).
- */
-export class SandboxProvider implements PaymentProvider {
-  readonly name = 'sandbox';
-  readonly secret: Buffer;
-  readonly #payments = new Map<string, { state: ProviderState; amount: number; reference: string; description: string; returnUrl: string }>();
-  constructor(private readonly publicUrl: () => string, secret?: Buffer) {
-    this.secret = secret ?? randomBytes(32);
-  }
-  async createPayment(input: { amount: number; reference: string; description: string; returnUrl: string }) {
-    const providerId = `sb_${randomUUID().replace(/-/g, '')}`;
-    this.#payments.set(providerId, { state: 'created', ...input });
-    return { providerId, nextUrl: `${this.publicUrl()}/pay/sandbox/${providerId}` };
-  }
-  async getPayment(providerId: string) {
-    const payment = this.#payments.get(providerId);
-    return payment ? { state: payment.state, amount: payment.amount, reference: payment.reference } : null;
-  }
-  /** What the card page shows, or undefined. */
-  pending(providerId: string) {
-    const payment = this.#payments.get(providerId);
-    return payment?.state === 'created' ? payment : undefined;
-  }
-  /** The card page's answer: a test card succeeds or is declined; the applicant goes back to the return address. */
-  pay(providerId: string, card: string): { state: ProviderState; returnUrl: string } | undefined {
-    const payment = this.pending(providerId);
-    if (!payment) return undefined;
-    payment.state = card.replace(/\s+/g, '') === SANDBOX_CARDS.success ? 'success' : 'failed';
-    return { state: payment.state, returnUrl: payment.returnUrl };
-  }
-  cancel(providerId: string): string | undefined {
-    const payment = this.pending(providerId);
-    if (!payment) return undefined;
-    payment.state = 'cancelled';
-    return payment.returnUrl;
-  }
-  sign(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('hex');
-  }
-  verifyCallback(body: string, signature: string | undefined): string | null {
-    if (!signature || !/^[0-9a-f]{64}$/.test(signature)) return null;
-    if (!timingSafeEqual(Buffer.from(this.sign(body), 'hex'), Buffer.from(signature, 'hex'))) return null;
-    try {
-      const id = (JSON.parse(body) as { resource_id?: unknown }).resource_id;
-      return typeof id === 'string' && id.length <= 100 ? id : null;
-    } catch {
-      return null;
-    }
-  }
-}
+export type { PaymentProvider, ProviderPayment, ProviderState, RefundRefusal, RefundStatus } from './provider.js';
+export { SANDBOX_CARDS, SandboxProvider } from './sandbox.js';
 
 /** Starts paying an application's fee: the provider's page to send the applicant to. */
 export async function startPayment(db: DB, provider: PaymentProvider, jurisdictionId: string, caseId: number, publicUrl: string, actor: string): Promise<string> {

@@ -15,7 +15,9 @@ import { renderPage } from '../web/page.js';
 import { licencesOfCase, verifyLinkOf } from '../licences/licences.js';
 import { applicationSummary } from './applications.js';
 import { formatMoney } from './fees.js';
+import { ApplicantRefunds } from './finance-views.js';
 import { ownApplicationCheck } from './payment-routes.js';
+import { refundsForApplicant } from './refunds.js';
 import { appealEndsOn, applicantReplies } from './review.js';
 import * as store from './store.js';
 
@@ -31,6 +33,7 @@ export async function reviewRoutes(app: FastifyInstance, { db, config }: RouteDe
     const summary = await applicationSummary(db, jurisdictionId, caseId);
     const decision = await store.decisionOf(db, caseId);
     const licences = decision?.decision === 'approved' ? await licencesOfCase(db, jurisdictionId, caseId) : [];
+    const refunds = await refundsForApplicant(db, caseId);
     const thread = (await caseHistory(db, caseId)).filter((a) => a.action === 'applicant_reply' || (a.public && a.description));
     const csrf = csrfToken(request, reply, secure);
     const title = t('applications.page.title', { reference: caseId });
@@ -45,6 +48,7 @@ export async function reviewRoutes(app: FastifyInstance, { db, config }: RouteDe
             <div class="summary-row"><dt>{t('applications.page.state')}</dt><dd>{t(`applications.state.${stateKey(summary.state)}`)}</dd></div>
             <div class="summary-row"><dt>{t('applications.check.fee')}</dt><dd>{summary.fee === 0 ? t('applications.check.noFee') : `${formatMoney(summary.fee, language.code)} (${t(summary.paymentState === 'paid' ? 'applications.page.paid' : 'applications.page.unpaid')})`}</dd></div>
           </dl>
+          <ApplicantRefunds refunds={refunds} timeZone={config.jurisdiction.timeZone} />
           {summary.paymentState === 'due' && <PostForm action={`/apply/applications/${caseId}/pay`} csrf={csrf}><button type="submit">{t('applications.sent.payButton')}</button></PostForm>}
           {decision?.decision && (
             <section>

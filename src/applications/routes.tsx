@@ -26,7 +26,8 @@ import { checkEligibility } from './eligibility.js';
 import { localizeDefinition } from './localize.js';
 import { DRAFT_COOKIE, paymentRoutes } from './payment-routes.js';
 import { reviewRoutes } from './review-routes.js';
-import { SandboxProvider, type PaymentProvider } from './payments.js';
+import type { PaymentProvider } from './provider.js';
+import { SandboxProvider, sandboxSecret } from './sandbox.js';
 import { staffApplicationRoutes } from './staff-routes.js';
 import { diskStorage, noScanner, type DocumentScanner, type DocumentStorage } from './storage.js';
 import { AccountApplications, CheckPage, DetailsPage, EligibilityPage, EligibilityResult, GroupPage, QuestionPage, SavedPage, SentPage, ServiceList, StartPage, type Typed } from './views.js';
@@ -46,7 +47,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   const secure = app.site.secure;
   const storage = options.storage ?? diskStorage(config.documentsDir);
   const scanner = options.scanner ?? noScanner;
-  await paymentRoutes(app, { db, config, keyring }, options.payments ?? new SandboxProvider(() => config.publicUrl));
+  await paymentRoutes(app, { db, config, keyring }, options.payments ?? new SandboxProvider(db, () => config.publicUrl, sandboxSecret(keyring)));
   await reviewRoutes(app, { db, config, keyring });
   await staffApplicationRoutes(app, { db, config, keyring }, storage);
   const route = { config: { access: publicAccess }, schema: { hide: true } };

@@ -1,10 +1,11 @@
 /** SQL for application forms, drafts, applications, documents and payments: nothing else touches these tables. */
 import type { DB } from '../db/connection.js';
-import type { ApplicationDocumentTable, ApplicationPaymentTable } from '../db/schema.js';
+import type { ApplicationDocumentTable, ApplicationPaymentTable, ApplicationRefundTable } from '../db/schema.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type DocumentRow = Selectable<ApplicationDocumentTable>;
 export type PaymentRow = Selectable<ApplicationPaymentTable>;
+export type RefundRow = Selectable<ApplicationRefundTable>;
 
 // ==== forms ====
 export async function latestFormVersion(db: DB, jurisdictionId: string, serviceCode: string) {
@@ -149,6 +150,72 @@ export async function finishPayment(trx: DB, id: string, state: 'success' | 'fai
 
 export async function findPaymentByProviderId(db: DB, provider: string, providerId: string): Promise<PaymentRow | undefined> {
   return db.selectFrom('application_payments').selectAll().where('provider', '=', provider).where('provider_payment_id', '=', providerId).executeTakeFirst();
+}
+
+/** The payment that paid an application (there is at most one). */
+export async function successfulPayment(db: DB, caseId: number): Promise<PaymentRow | undefined> {
+  return db.selectFrom('application_payments').selectAll().where('case_id', '=', caseId).where('state', '=', 'success').executeTakeFirst();
+}
+
+// ==== refunds ====
+/**
+ * Sets aside a refund's amount on a paid application, once: false when it would take the
+ * refunds past what was paid. One conditional update, so two refunds at once cannot both pass.
+ */
+export async function reserveRefund(trx: DB, caseId: number, amount: number): Promise<boolean> {
+  const result = await trx.updateTable('applications').set((eb) => ({ refunded_pence: eb('refunded_pence', '+', amount) }))
+    .where('case_id', '=', caseId).where('payment_state', '=', 'paid').where((eb) => eb(eb('refunded_pence', '+', amount), '<=', eb.ref('fee_pence'))).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Gives back a refund's amount the provider did not refund. */
+export async function releaseRefund(trx: DB, caseId: number, amount: number): Promise<void> {
+  await trx.updateTable('applications').set((eb) => ({ refunded_pence: eb('refunded_pence', '-', amount) })).where('case_id', '=', caseId).execute();
+}
+
+export async function insertRefund(trx: DB, row: Insertable<ApplicationRefundTable>): Promise<void> {
+  await trx.insertInto('application_refunds').values(row).execute();
+}
+
+export async function refundByKey(db: DB, idempotencyKey: string): Promise<RefundRow | undefined> {
+  return db.selectFrom('application_refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+}
+
+/** Records what the provider said of a refund, once (a refund leaves 'submitted' only here). */
+export async function finishRefund(trx: DB, id: string, change: { status: 'submitted' | 'success' | 'error'; provider_refund_id: string | null; finished_at: string | null }): Promise<boolean> {
+  const result = await trx.updateTable('application_refunds').set(change).where('id', '=', id).where('status', '=', 'submitted').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function refundsOf(db: DB, caseId: number): Promise<RefundRow[]> {
+  return db.selectFrom('application_refunds').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
+}
+
+// ==== reconciliation ====
+/** Successful payments finished in [from, to), with their service. */
+export async function paymentsFinishedBetween(db: DB, jurisdictionId: string, from: string, to: string) {
+  return db.selectFrom('application_payments as p').innerJoin('cases as c', 'c.id', 'p.case_id')
+    .innerJoin('services as s', (j) => j.onRef('s.jurisdiction_id', '=', 'c.jurisdiction_id').onRef('s.code', '=', 'c.service_code'))
+    .select(['p.id', 'p.case_id', 'p.channel', 'p.provider', 'p.amount_pence', 'p.finished_at', 'c.service_code', 's.name as service_name'])
+    .where('c.jurisdiction_id', '=', jurisdictionId).where('p.state', '=', 'success').where('p.finished_at', '>=', from).where('p.finished_at', '<', to)
+    .orderBy('p.finished_at').execute();
+}
+
+/** Refunds done (success) in [from, to), with their service. */
+export async function refundsFinishedBetween(db: DB, jurisdictionId: string, from: string, to: string) {
+  return db.selectFrom('application_refunds as r').innerJoin('cases as c', 'c.id', 'r.case_id')
+    .innerJoin('services as s', (j) => j.onRef('s.jurisdiction_id', '=', 'c.jurisdiction_id').onRef('s.code', '=', 'c.service_code'))
+    .select(['r.id', 'r.case_id', 'r.provider', 'r.amount_pence', 'r.finished_at', 'c.service_code', 's.name as service_name'])
+    .where('c.jurisdiction_id', '=', jurisdictionId).where('r.status', '=', 'success').where('r.finished_at', '>=', from).where('r.finished_at', '<', to)
+    .orderBy('r.finished_at').execute();
+}
+
+/** Applications made in [from, to) with a fee, and the fee as calculated. */
+export async function feesCalculatedBetween(db: DB, jurisdictionId: string, from: string, to: string) {
+  return db.selectFrom('applications as a').innerJoin('cases as c', 'c.id', 'a.case_id')
+    .innerJoin('services as s', (j) => j.onRef('s.jurisdiction_id', '=', 'c.jurisdiction_id').onRef('s.code', '=', 'c.service_code'))
+    .select(['a.case_id', 'a.fee_pence', 'c.service_code', 's.name as service_name'])
+    .where('c.jurisdiction_id', '=', jurisdictionId).where('a.created_at', '>=', from).where('a.created_at', '<', to).execute();
 }
 
 /** Who an application belongs to: its account, or the draft a guest's browser holds. */

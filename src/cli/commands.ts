@@ -106,6 +106,13 @@ export const commands: Record<string, Command> = {
     positionals: true,
     load: () => import('./licence-register.js'),
   },
+  payments: {
+    usage: 'townhall payments reconcile [--date YYYY-MM-DD]',
+    summary: 'The daily reconciliation report, as CSV on stdout: by service, the fees of the applications made that day, the payments taken (online and at the counter) and the refunds done, with a totals line. The day runs midnight to midnight in the council\'s time zone; without --date, today.',
+    options: { date: { type: 'string' } },
+    positionals: true,
+    load: () => import('./payments.js'),
+  },
   audit: {
     usage: 'townhall audit verify [--anchor SEQ:HASH]',
     summary: 'Walk the audit trail from its first entry and name the first one that was edited, removed or reordered. It prints an anchor (last entry and hash): keep it somewhere else, and pass it to a later verify with --anchor to catch entries cut from the end as well.',

@@ -659,9 +659,48 @@ export interface GovstackUploadTable {
   created_at: string;
 }
 
+/** A refund of an application's payment (migration 053): full or part, with its reason. */
+export interface ApplicationRefundTable {
+  id: string;
+  case_id: number;
+  payment_id: string;
+  amount_pence: number;
+  reason: string;
+  status: 'submitted' | 'success' | 'error';
+  provider: string;
+  provider_refund_id: string | null;
+  idempotency_key: string;
+  requested_by: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** The built-in sandbox payment provider's own payments (migration 053), shared by every app process. */
+export interface SandboxPaymentTable {
+  id: string;
+  amount_pence: number;
+  reference: string;
+  description: string;
+  return_url: string;
+  state: 'created' | 'success' | 'failed' | 'cancelled';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SandboxRefundTable {
+  id: string;
+  payment_id: string;
+  amount_pence: number;
+  status: 'submitted' | 'success' | 'error';
+  created_at: string;
+}
+
 export interface Database {
   govstack_applications: GovstackApplicationTable;
   govstack_uploads: GovstackUploadTable;
+  application_refunds: ApplicationRefundTable;
+  sandbox_payments: SandboxPaymentTable;
+  sandbox_refunds: SandboxRefundTable;
   licence_signing_keys: LicenceSigningKeyTable;
   licences: LicenceTable;
   licence_register_settings: LicenceRegisterSettingsTable;

@@ -11,6 +11,7 @@ import { publicAccess, signedIn } from '../identity/access.js';
 import { may, staffRoles } from '../identity/policy.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import type { RouteDeps } from '../platform/deps.js';
+import { csvCell } from '../platform/csv.js';
 import { parseId } from '../platform/ids.js';
 import { actorOf } from '../staff/actions.js';
 import { departmentIdOf } from '../staff/store.js';
@@ -29,12 +30,6 @@ const REGISTER_PAGE = 50;
 const OPEN_DATA_PAGE = 5_000;
 /** Roles that may suspend, reinstate or revoke (the case module then checks the case's department). */
 const changingRoles = ['case_worker', 'supervisor', 'department_admin', 'system_admin'] as const;
-
-/** A spreadsheet must not read a cell as a formula. */
-const csvCell = (value: string) => {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 export async function licenceRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;

@@ -1,6 +1,7 @@
 /**
  * CSV as councils and open-data portals export it: the places a council imports, and the
- * demo's sample of real requests.
+ * demo's sample of real requests; and CSV that Townhall writes (open data, finance reports),
+ * safe to open in a spreadsheet.
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -49,3 +50,18 @@ export function readCsvFile(path: string): string[][] {
   const bytes = readFileSync(path);
   return parseCsv((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
 }
+
+/**
+ * One CSV field, as RFC 4180 quotes it, and safe to open in a spreadsheet: text that begins
+ * like a formula (=, +, -, @, a tab or a carriage return) is written after a ' so it is read as
+ * text (CSV injection). A plain number, negative ones included, is written as it is.
+ */
+export function csvCell(value: string | number): string {
+  const text = String(value);
+  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A CSV document: each row's fields through csvCell, lines ended with CRLF as RFC 4180 has it. */
+export const csvDocument = (rows: Array<Array<string | number>>): string => rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';

@@ -95,3 +95,23 @@ export const formatForPeople = (iso: string, timeZone: string): string => people
 
 /** A date as a letter would give it: "5 December 2025". */
 export const formatDateForPeople = (iso: string, timeZone: string): string => peopleFormat(timeZone, false).format(new Date(iso));
+
+/** Today's date (YYYY-MM-DD) in the jurisdiction's zone. */
+export const todayInZone = (timeZone: string, now = nowIso()): string => formatInZone(now, timeZone).slice(0, 10);
+
+/** True for a real calendar date written YYYY-MM-DD, in the years Townhall accepts. */
+export const isCalendarDate = (text: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text && inDateRange(`${text}T12:00:00Z`);
+
+/**
+ * The UTC instants a local calendar day (YYYY-MM-DD, checked by isCalendarDate) runs between in
+ * the zone: [from, to). A day is 23 or 25 hours long when the clocks change.
+ */
+export function dayInZone(day: string, timeZone: string): { from: string; to: string } {
+  const midnight = (wall: number) => {
+    const guess = wall - offsetMinutes(wall, timeZone) * 60_000;
+    return new Date(wall - offsetMinutes(guess, timeZone) * 60_000).toISOString();
+  };
+  const wall = Date.parse(`${day}T00:00:00Z`);
+  return { from: midnight(wall), to: midnight(wall + 86_400_000) };
+}
