@@ -57,7 +57,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
 
   /** The draft, if this person may work on it: theirs by account, or a guest's opened in this browser. */
   async function draftFor(request: FastifyRequest, id: string): Promise<Draft> {
-    const draft = await loadDraft(db, jurisdictionId, id);
+    const draft = await loadDraft(db, keyring, jurisdictionId, id);
     if (!draft) throw notFound('There is no application with that address. It may have been sent already, or the link is incomplete.');
     const mine = draft.userId !== null ? userOf(request) === draft.userId : readCookie(request, cookieName(DRAFT_COOKIE, secure)) === draft.id;
     if (!mine) throw forbidden(draft.userId !== null ? 'Sign in with the account that started this application to go on with it.' : 'This application was started in another browser. Use the link we emailed you to come back to it.');
@@ -94,7 +94,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     const definition = localizeDefinition(form.definition, language(request));
     const userId = userOf(request);
     const drafts = userId === null ? [] : (await draftsOfUser(db, jurisdictionId, userId)).filter((d) => d.serviceCode === form.serviceCode);
-    const fee = feeFor({ id: '', form: { ...form, definition }, userId: null, answers: {}, contact: null, language: language(request), caseId: null });
+    const fee = feeFor({ form: { ...form, definition }, answers: {} });
     return renderPage(request, reply, { title: definition.title, body: <StartPage serviceCode={form.serviceCode} definition={definition} fee={fee} drafts={drafts} /> });
   });
 
@@ -123,7 +123,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   app.post('/apply/:service/start', route, async (request, reply) => {
     const form = await currentForm(db, jurisdictionId, (request.params as { service: string }).service);
     const userId = userOf(request);
-    const id = await startDraft(db, jurisdictionId, form, userId, language(request));
+    const id = await startDraft(db, keyring, jurisdictionId, form, userId, language(request));
     if (userId === null) keepGuestDraft(reply, id);
     const first = shownPages(form.definition, {})[0]!;
     return redirect(reply, `/apply/d/${id}/page/${first.id}`);
@@ -185,14 +185,14 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
       if (formText(body, 'remove') !== '') {
         const index = Number(formText(body, 'remove'));
         if (!Number.isInteger(index) || index < 0 || index >= items.length) throw invalid('That item is not in the list any more. Go back and reload the page.');
-        await saveDraft(db, { ...draft, answers: { ...draft.answers, [group.id]: items.filter((_, n) => n !== index) } });
+        await saveDraft(db, keyring, { ...draft, answers: { ...draft.answers, [group.id]: items.filter((_, n) => n !== index) } });
         return redirect(reply, `/apply/d/${draft.id}/page/${page.id}`);
       }
       if (formText(body, 'add') === 'yes') {
         if (items.length >= group.max) throw invalid(`You can add at most ${group.max}.`);
         const { item, problems } = readGroupItem(page, body, draft.answers);
         if (problems.length > 0) return showPage(request, reply, draft, page.id, body, words(request, problems));
-        await saveDraft(db, { ...draft, answers: { ...draft.answers, [group.id]: [...items, item] } });
+        await saveDraft(db, keyring, { ...draft, answers: { ...draft.answers, [group.id]: [...items, item] } });
         return redirect(reply, `/apply/d/${draft.id}/page/${page.id}`);
       }
       if (items.length < group.min) return showPage(request, reply, draft, page.id, {}, { group: translate(request).t('applications.error.groupMin', { count: group.min, item: group.itemName }) });
@@ -210,7 +210,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     if (Object.keys(errors).length > 0) return showPage(request, reply, draft, page.id, body, errors);
     const cleared = Object.fromEntries(Object.entries(draft.answers).filter(([key]) => !(page.fields ?? []).some((f) => f.id === key)));
     const updated = { ...draft, answers: { ...cleared, ...answers } };
-    await saveDraft(db, updated);
+    await saveDraft(db, keyring, updated);
     // An answer that opens a page the applicant has not seen sends them through it, even from the check page.
     const stillToDo = firstIncompletePage(updated.form.definition, updated.answers, countByField(documents));
     return redirect(reply, fromCheck && stillToDo ? `/apply/d/${draft.id}/page/${stillToDo.id}` : nextAfter(updated, page.id, fromCheck));
@@ -283,7 +283,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     if (Object.keys(errors).length > 0) {
       return renderPage(request, reply, { title: t('applications.details.title'), status: 400, body: <DetailsPage draftId={draft.id} typed={request.body as Typed} errors={errors} csrf={csrf(request, reply)} back={`/apply/d/${draft.id}/check`} signedInEmail={null} /> });
     }
-    await saveDraft(db, { ...draft, contact: { name, email, ...(phone ? { phone } : {}) } });
+    await saveDraft(db, keyring, { ...draft, contact: { name, email, ...(phone ? { phone } : {}) } });
     return redirect(reply, `/apply/d/${draft.id}/check`);
   });
 
@@ -343,7 +343,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   });
 
   app.get('/apply/resume', route, async (request, reply) => {
-    const draft = await resumeWithToken(db, jurisdictionId, formText(request.query, 'token'));
+    const draft = await resumeWithToken(db, keyring, jurisdictionId, formText(request.query, 'token'));
     if (!draft) throw notFound('This link does not work: it was used already, it has expired, or it was not copied whole. Start again, or save your application again to get a new link.');
     if (draft.userId === null) keepGuestDraft(reply, draft.id);
     const missing = firstIncompletePage(draft.form.definition, draft.answers, countByField(await documentsOf(db, draft.id)));
