@@ -112,7 +112,7 @@ export async function markDraftSent(trx: DB, id: string, caseId: number): Promis
 export async function insertApplication(trx: DB, row: {
   case_id: number; form_id: number; draft_id: string; answers: string; language: string; fee_pence: number; fee_lines: string;
   payment_state: 'not_due' | 'due' | 'paid'; user_id: number | null; created_at: string;
-  renews_licence_id?: number | null; channel?: 'web' | 'phone' | 'counter'; assisted_by?: number | null;
+  renews_licence_id?: number | null; channel?: 'web' | 'api' | 'phone' | 'counter'; assisted_by?: number | null;
 }): Promise<void> {
   await trx.insertInto('applications').values(row).execute();
 }

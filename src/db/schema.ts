@@ -616,7 +616,7 @@ export interface ApplicationTable {
   decided_by: Generated<string | null>;
   decided_at: Generated<string | null>;
   renews_licence_id: Generated<number | null>;
-  channel: Generated<'web' | 'phone' | 'counter'>;
+  channel: Generated<'web' | 'api' | 'phone' | 'counter'>;
   assisted_by: Generated<number | null>;
 }
 

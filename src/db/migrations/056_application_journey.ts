@@ -15,7 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   /** A keyed hash of the applicant's email address once given (for erasure); the address itself is sealed in the answers. */
   await add('application_drafts', (t) => t.addColumn('contact_email_hash', 'text'));
   await add('applications', (t) => t.addColumn('renews_licence_id', 'integer', (c) => c.references('licences.id').onDelete('set null')));
-  await add('applications', (t) => t.addColumn('channel', 'text', (c) => c.notNull().defaultTo('web').check(sql`channel in ('web', 'phone', 'counter')`)));
+  await add('applications', (t) => t.addColumn('channel', 'text', (c) => c.notNull().defaultTo('web').check(sql`channel in ('web', 'api', 'phone', 'counter')`)));
   await add('applications', (t) => t.addColumn('assisted_by', 'integer', (c) => c.references('users.id').onDelete('set null')));
   await db.schema.createIndex('application_drafts_contact').on('application_drafts').column('contact_email_hash').execute();
   await db.schema.createIndex('application_drafts_assisted').on('application_drafts').columns(['assisted_by', 'updated_at']).execute();
