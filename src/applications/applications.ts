@@ -16,6 +16,7 @@ import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/cr
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { builtInVersion } from '../workflow/store.js';
+import { chosenPlace } from './addresses.js';
 import { answersToKeep, firstIncompletePage, type Answers } from './answers.js';
 import { checkDefinition, type FormDefinition } from './definition.js';
 import { calculateFee, type CalculatedFee } from './fees.js';
@@ -302,7 +303,10 @@ function placeOf(definition: FormDefinition, answers: Answers): { lat?: number; 
   for (const page of definition.pages) for (const field of page.fields ?? []) {
     const value = answers[field.id];
     if (typeof value !== 'string') continue;
-    if (field.type === 'address') return { addressString: value.slice(0, 500) };
+    if (field.type === 'address') {
+      const place = chosenPlace(answers, field.id);
+      return place ? { lat: place.lat, long: place.long, addressString: value.slice(0, 500) } : { addressString: value.slice(0, 500) };
+    }
     if (field.type === 'map_point' || field.type === 'map_area') {
       try {
         const geometry = JSON.parse(value) as { type: string; coordinates: unknown };

@@ -21,6 +21,8 @@ import { fieldShown, firstIncompletePage, groupItems, readGroupItem, readPage, s
 import {
   applicationsOfUser, applicationSummary, currentForm, draftsOfUser, emailResumeLink, feeFor, listApplicationServices, loadDraft, resumeWithToken, saveDraft, sendApplication, startDraft, type Draft,
 } from './applications.js';
+import { addressRoutes, type AddressSearch } from './address-routes.js';
+import { chosenPlace, placeKeyOf, placesStillChosen } from './addresses.js';
 import { addDocument, documentsOf, readDocument, removeDocument } from './documents.js';
 import { checkEligibility } from './eligibility.js';
 import { localizeDefinition } from './localize.js';
@@ -150,7 +152,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     return typed;
   };
 
-  const showPage = async (request: FastifyRequest, reply: FastifyReply, draft: Draft, pageId: string, typed: Typed | null, errors: FieldErrors) => {
+  const showPage = async (request: FastifyRequest, reply: FastifyReply, draft: Draft, pageId: string, typed: Typed | null, errors: FieldErrors, address?: AddressSearch) => {
     const { definition, page } = pageOf(draft, request, pageId);
     const status = Object.keys(errors).length > 0 ? 400 : 200;
     const common = { draftId: draft.id, page, title: definition.title, errors, csrf: csrf(request, reply), back: previousOf(draft, page.id) };
@@ -161,7 +163,8 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     return renderPage(request, reply, {
       title: page.title, status,
       body: <QuestionPage {...common} page={{ ...page, fields }} typed={typed ?? typedFrom(draft, fields)} fromCheck={formText(request.query, 'from') === 'check'}
-        documents={await documentsOf(db, draft.id)} uploadsAllowed />,
+        documents={await documentsOf(db, draft.id)} uploadsAllowed address={address}
+        chosen={Object.fromEntries(fields.map((f) => [f.id, chosenPlace(draft.answers, f.id)?.label ?? null]))} map={{ ...app.site.map, bounds: config.jurisdiction.bounds }} />,
     });
   };
 
@@ -208,13 +211,17 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
       }
     }
     if (Object.keys(errors).length > 0) return showPage(request, reply, draft, page.id, body, errors);
-    const cleared = Object.fromEntries(Object.entries(draft.answers).filter(([key]) => !(page.fields ?? []).some((f) => f.id === key)));
-    const updated = { ...draft, answers: { ...cleared, ...answers } };
+    const ownKey = (key: string) => (page.fields ?? []).some((f) => f.id === key || placeKeyOf(f.id) === key);
+    const cleared = Object.fromEntries(Object.entries(draft.answers).filter(([key]) => !ownKey(key)));
+    // A place chosen from the gazetteer stays while the address typed is still its label.
+    const updated = { ...draft, answers: { ...cleared, ...answers, ...placesStillChosen(page.fields ?? [], { ...draft.answers, ...answers }) } };
     await saveDraft(db, keyring, updated);
     // An answer that opens a page the applicant has not seen sends them through it, even from the check page.
     const stillToDo = firstIncompletePage(updated.form.definition, updated.answers, countByField(documents));
     return redirect(reply, fromCheck && stillToDo ? `/apply/d/${draft.id}/page/${stillToDo.id}` : nextAfter(updated, page.id, fromCheck));
   });
+
+  await addressRoutes(app, { db, config, draftFor, pageOf, showPage, saveDraft: (draft) => saveDraft(db, keyring, draft) });
 
   // Documents: a multipart form per file field, read only in this scope, checked before its body is read.
   await app.register(async (scope) => {
