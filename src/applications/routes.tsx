@@ -22,6 +22,7 @@ import {
   applicationsOfUser, applicationSummary, currentForm, draftsOfUser, emailResumeLink, feeFor, listApplicationServices, loadDraft, resumeWithToken, saveDraft, sendApplication, startDraft, type Draft,
 } from './applications.js';
 import { addressRoutes, type AddressSearch } from './address-routes.js';
+import { renewalRoutes } from './renewal-routes.js';
 import { chosenPlace, placeKeyOf, placesStillChosen } from './addresses.js';
 import { addDocument, documentsOf, readDocument, removeDocument } from './documents.js';
 import { checkEligibility } from './eligibility.js';
@@ -221,6 +222,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     return redirect(reply, fromCheck && stillToDo ? `/apply/d/${draft.id}/page/${stillToDo.id}` : nextAfter(updated, page.id, fromCheck));
   });
 
+  await renewalRoutes(app, { db, config, keyring, draftFor, keepGuestDraft, userOf });
   await addressRoutes(app, { db, config, draftFor, pageOf, showPage, saveDraft: (draft) => saveDraft(db, keyring, draft) });
 
   // Documents: a multipart form per file field, read only in this scope, checked before its body is read.
