@@ -23,6 +23,7 @@ import {
 } from './applications.js';
 import { addressRoutes, type AddressSearch } from './address-routes.js';
 import { renewalRoutes } from './renewal-routes.js';
+import { assistedRoutes } from './assisted-routes.js';
 import { chosenPlace, placeKeyOf, placesStillChosen } from './addresses.js';
 import { addDocument, documentsOf, readDocument, removeDocument } from './documents.js';
 import { checkEligibility } from './eligibility.js';
@@ -62,6 +63,11 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   async function draftFor(request: FastifyRequest, id: string): Promise<Draft> {
     const draft = await loadDraft(db, keyring, jurisdictionId, id);
     if (!draft) throw notFound('There is no application with that address. It may have been sent already, or the link is incomplete.');
+    // An officer's draft for a resident (assisted digital) is that officer's alone.
+    if (draft.assistedBy !== null) {
+      if (userOf(request) !== draft.assistedBy) throw forbidden('This application is being made for a resident by a member of staff; only they can go on with it.');
+      return draft;
+    }
     const mine = draft.userId !== null ? userOf(request) === draft.userId : readCookie(request, cookieName(DRAFT_COOKIE, secure)) === draft.id;
     if (!mine) throw forbidden(draft.userId !== null ? 'Sign in with the account that started this application to go on with it.' : 'This application was started in another browser. Use the link we emailed you to come back to it.');
     return draft;
@@ -222,6 +228,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     return redirect(reply, fromCheck && stillToDo ? `/apply/d/${draft.id}/page/${stillToDo.id}` : nextAfter(updated, page.id, fromCheck));
   });
 
+  await assistedRoutes(app, { db, config, keyring });
   await renewalRoutes(app, { db, config, keyring, draftFor, keepGuestDraft, userOf });
   await addressRoutes(app, { db, config, draftFor, pageOf, showPage, saveDraft: (draft) => saveDraft(db, keyring, draft) });
 
@@ -271,7 +278,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   app.get('/apply/d/:draft/details', route, async (request, reply) => {
     const draft = await draftFor(request, (request.params as { draft: string }).draft);
     if (draft.caseId !== null) return sentAlready(reply, draft);
-    const signedInEmail = await accountEmail(request);
+    const signedInEmail = draft.assistedBy === null ? await accountEmail(request) : null;
     const typed = draft.contact ? { applicant_name: draft.contact.name, applicant_email: draft.contact.email, applicant_phone: draft.contact.phone ?? '' } : { applicant_email: signedInEmail ?? '' };
     const pages = shownPages(draft.form.definition, draft.answers);
     return renderPage(request, reply, { title: translate(request).t('applications.details.title'), body: <DetailsPage draftId={draft.id} typed={typed} errors={{}} csrf={csrf(request, reply)} back={`/apply/d/${draft.id}/page/${pages[pages.length - 1]!.id}`} signedInEmail={signedInEmail} /> });
@@ -320,7 +327,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     if (draft.caseId !== null) return sentAlready(reply, draft);
     try {
       const userId = userOf(request);
-      await sendApplication(db, { jurisdiction: config.jurisdiction, keyring, sender: sender() }, draft, 'web', { id: userId === null ? 'applicant:guest' : `user:${userId}` });
+      await sendApplication(db, { jurisdiction: config.jurisdiction, keyring, sender: sender() }, draft, draft.channel, { id: userId === null ? 'applicant:guest' : `user:${userId}` });
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'invalid') return showCheck(request, reply, draft, { send: translate(request).known(error.message) });
       if (error instanceof DomainError && error.kind === 'conflict') return sentAlready(reply, draft);
@@ -340,7 +347,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     const draft = await draftFor(request, (request.params as { draft: string }).draft);
     if (draft.caseId !== null) return sentAlready(reply, draft);
     const { t } = translate(request);
-    if (draft.userId !== null) return renderPage(request, reply, { title: t('applications.save.savedTitle'), body: <SavedPage signedIn draftId={draft.id} csrf="" emailed={null} typedEmail="" /> });
+    if (draft.userId !== null || draft.assistedBy !== null) return renderPage(request, reply, { title: t('applications.save.savedTitle'), body: <SavedPage signedIn draftId={draft.id} csrf="" emailed={null} typedEmail="" /> });
     const typed = formText(request.body, 'resume_email').trim();
     const email = typed || draft.contact?.email || '';
     if (!typed && !draft.contact) return renderPage(request, reply, { title: t('applications.save.guestTitle'), body: <SavedPage signedIn={false} draftId={draft.id} csrf={csrf(request, reply)} emailed={null} typedEmail="" /> });
