@@ -50,11 +50,11 @@
     return p;
   };
 
-  function base(el, label) {
+  function base(el, label, options) {
     const L = window.L;
     el.setAttribute('role', 'region');
     el.setAttribute('aria-label', label);
-    const map = L.map(el, { scrollWheelZoom: false });
+    const map = L.map(el, { scrollWheelZoom: false, ...options });
     L.tileLayer(el.getAttribute('data-tiles'), { attribution: escape(el.getAttribute('data-attribution') || ''), maxZoom: 19 }).addTo(map);
     return map;
   }
@@ -124,7 +124,8 @@
     if (!field) return;
     const isArea = el.getAttribute('data-shape') === 'area';
     const area = boundsOf(el);
-    const map = base(el, s[isArea ? 'media.map.drawAreaLabel' : 'media.map.drawPointLabel'] || 'Map');
+    // Corners are marked one click after another: a quick second click must not zoom.
+    const map = base(el, s[isArea ? 'media.map.drawAreaLabel' : 'media.map.drawPointLabel'] || 'Map', { doubleClickZoom: false });
     const said = status(el);
     const round = (n) => Math.round(n * 1e6) / 1e6;
     const layer = L.layerGroup().addTo(map);
@@ -181,6 +182,8 @@
       redraw();
       return true;
     };
+    // The council's area, outlined: a place outside it is refused.
+    if (area) L.rectangle(area, { color: '#505a5f', weight: 2, dashArray: '6 4', fill: false, interactive: false }).addTo(map);
     if (area) map.fitBounds(area);
     else map.setView([0, 0], 2);
     if (read() && corners.length) map.fitBounds(L.latLngBounds(corners), { maxZoom: 17, padding: [20, 20] });
