@@ -168,7 +168,7 @@
     const read = () => {
       const text = field.value.trim();
       const typed = /^(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$/.exec(text);
-      let shape = null;
+      let shape;
       try {
         shape = typed ? { type: 'Point', coordinates: [Number(typed[2]), Number(typed[1])] } : text.startsWith('{') ? JSON.parse(text) : null;
       } catch {
