@@ -197,6 +197,38 @@ for (const database of databasesUnderTest()) {
       assert.match(String(audit.after), new RegExp(licence.number));
     });
 
+    test('a signed-in applicant renews from their account, without the link; another account cannot', async () => {
+      const ctx = { jurisdictionId: t.jurisdiction.id, timeZone: t.jurisdiction.timeZone, notify: { keyring: t.keyring, publicUrl: t.baseUrl, council: 'Test' } };
+      const admin = { id: 'user:0', userId: null, role: 'system_admin' as const, departmentId: null };
+      const sam = await signedInAs(t, `sam.${database.name}@example.org`, 'resident', null);
+      const c = new WebClient(t.baseUrl);
+      c.cookies.set('townhall_session', sam.cookie.split('=')[1]!);
+      const draft = await fillStall(c, { trading_name: 'Sam’s Snacks', goods: 'food', days: '6', home: '8 Canal Row' });
+      expectRedirect(await c.post(`/apply/d/${draft}/details`, { applicant_name: 'Sam Seller', applicant_email: 'sam.seller@example.org' }), `/apply/d/${draft}/check`);
+      expectRedirect(await c.post(`/apply/d/${draft}/check`), `/apply/d/${draft}/sent`);
+      const caseId = (await t.db.selectFrom('applications').select('case_id').where('draft_id', '=', draft).executeTakeFirstOrThrow()).case_id;
+      const { performCaseAction } = await import('../src/cases/actions.js');
+      await performCaseAction(t.db, ctx, caseId, { kind: 'transition', transition: 'review' }, admin, `review-${caseId}`);
+      await decideApplication(t.db, ctx, caseId, { outcome: 'approve', text: '', validFrom: '2026-01-01', validUntil: '2026-12-31' }, admin, `decide-${caseId}`);
+      const licence = await t.db.selectFrom('licences').select(['id', 'number']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+
+      const other = await signedInAs(t, `other.${database.name}.resident@example.org`, 'resident', null);
+      const stranger = new WebClient(t.baseUrl);
+      stranger.cookies.set('townhall_session', other.cookie.split('=')[1]!);
+      assert.equal((await stranger.get(`/apply/renew/${licence.number}`)).status, 403);
+      assert.equal((await c.get(`/apply/renew/${licence.number}`)).status, 200);
+      const started = await c.post(`/apply/renew/${licence.number}`, {});
+      expectRedirect(started, /^\/apply\/d\/[0-9a-f-]{36}\/renewal$/);
+      const told = await c.get(started.location!);
+      assert.doesNotMatch(told.html, /Some answers were not carried over/, 'everything still fits');
+      const renewal = started.location!.split('/')[3]!;
+      const row = await t.db.selectFrom('application_drafts').select(['user_id', 'renews_licence_id']).where('id', '=', renewal).executeTakeFirstOrThrow();
+      assert.equal(row.renews_licence_id, licence.id);
+      assert.ok(row.user_id !== null, 'the renewal is the account\'s draft');
+      assert.equal((await stranger.get(`/apply/d/${renewal}/page/stall`)).status, 403);
+      assert.match((await c.get(`/apply/d/${renewal}/page/stall`)).html, /value="Sam’s Snacks"/);
+    });
+
     test('an officer applies for a resident at the counter; the case records the channel and the officer; the resident is emailed', async () => {
       const analyst = await staffClient(t, `analyst.${database.name}@example.org`, 'analyst');
       assert.equal((await analyst.get('/staff/applications/new')).status, 403, 'not a role that takes applications');
