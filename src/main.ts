@@ -15,6 +15,7 @@ import { licenceJobs } from './licences/renewals.js';
 import { loadKeys } from './platform/keys.js';
 import { slaJobs } from './jobs/escalation.js';
 import { anonymiseExpiredReporters } from './jobs/retention.js';
+import { diskStorage } from './applications/storage.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -41,8 +42,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const emailDelivery = startDelivery({ db, keyring: keys.keyring, config, log: app.log }, { demo: options.demo });
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
-    anonymiseExpiredReporters(db, config.jurisdiction.id).then(
-      (result) => { if (result.anonymised > 0 || result.guestFollowers > 0) app.log.info(result, 'retention: reporters\' contact details and guests\' follows deleted'); },
+    anonymiseExpiredReporters(db, config.jurisdiction.id, { applicationDocuments: diskStorage(config.documentsDir) }).then(
+      (result) => { if (result.anonymised > 0 || result.guestFollowers > 0 || result.applicationDrafts > 0) app.log.info(result, 'retention: reporters\' contact details, guests\' follows and abandoned application drafts deleted'); },
       (error: unknown) => app.log.error({ err: error }, 'retention run failed; it will be tried again'),
     );
   }, RETENTION_INTERVAL_MS);

@@ -179,6 +179,14 @@ const expectedRules: Record<string, Access> = {
   'POST /staff/applications/:id/refunds': signedIn(['supervisor', 'department_admin', 'system_admin']),
   'GET /admin/payments': signedIn(['system_admin', 'analyst']),
   'GET /admin/payments/reconciliation.csv': signedIn(['system_admin', 'analyst']),
+  // the address search of an address field, renewals (by the signed link or the applicant's account, checked inside), assisted digital
+  'POST /apply/d/:draft/address/:field': { kind: 'public' },
+  'POST /apply/d/:draft/address/:field/choose': { kind: 'public' },
+  'GET /apply/renew/:number': { kind: 'public' },
+  'POST /apply/renew/:number': { kind: 'public' },
+  'GET /apply/d/:draft/renewal': { kind: 'public' },
+  'GET /staff/applications/new': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/applications/new': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),

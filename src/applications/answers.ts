@@ -4,6 +4,7 @@
  * the conditions, and whether the whole application is complete.
  */
 import type { MessageKey } from '../i18n/i18n.js';
+import { placesStillChosen } from './addresses.js';
 import type { Condition, FieldDefinition, FormDefinition, PageDefinition } from './definition.js';
 
 /** One answer: text, several choices or document ids, or a repeatable group's items. */
@@ -205,6 +206,8 @@ export function answersToKeep(definition: FormDefinition, answers: Answers): Ans
       continue;
     }
     for (const field of page.fields ?? []) if (fieldShown(field, answers) && answers[field.id] !== undefined) kept[field.id] = answers[field.id]!;
+    // An address chosen from the gazetteer keeps its place (id and coordinates) beside the words.
+    Object.assign(kept, placesStillChosen((page.fields ?? []).filter((f) => fieldShown(f, answers)), answers));
   }
   return kept;
 }

@@ -12,13 +12,15 @@ import type { Channel, ServiceRequest, SubmissionContext } from '../cases/types.
 import type { DB } from '../db/connection.js';
 import { translator, languages } from '../i18n/i18n.js';
 import { queueEmail, type Sender } from '../notifications/email.js';
-import type { Keyring } from '../platform/crypto.js';
+import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { builtInVersion } from '../workflow/store.js';
+import { chosenPlace } from './addresses.js';
 import { answersToKeep, firstIncompletePage, type Answers } from './answers.js';
 import { checkDefinition, type FormDefinition } from './definition.js';
 import { calculateFee, type CalculatedFee } from './fees.js';
+import type { DocumentStorage } from './storage.js';
 import * as store from './store.js';
 import { APPLICATION_WORKFLOW_CODE, APPLICATION_WORKFLOW_NAME, applicationWorkflow } from './workflow.js';
 
@@ -35,11 +37,25 @@ export interface Draft {
   contact: ApplicantContact | null;
   language: string;
   caseId: number | null;
+  /** How the application reaches the council: online, or through an officer (assisted digital). */
+  channel: DraftChannel;
+  /** The officer who fills it in for a resident, at the counter or on the phone. */
+  assistedBy: number | null;
+  /** The licence it renews, and what of the last application's answers could not be carried over. */
+  renewal: Renewal | null;
 }
+
+export type DraftChannel = Extract<Channel, 'web' | 'phone' | 'counter'>;
+export interface Renewal { licenceId: number; number: string; dropped: string[] }
 
 /** How long an emailed "come back to your application" link works. */
 export const RESUME_LINK_DAYS = 7;
+/** An unsent draft not touched for this long is deleted by retention (it holds personal data). */
+export const DRAFT_RETENTION_DAYS = 90;
 const CONTACT_KEY = '$contact';
+const RENEWAL_KEY = '$renewal';
+/** The sealed field's name, bound into the ciphertext: a sealed draft cannot be moved to another column. */
+const SEALED_DRAFT = 'application_draft';
 
 const parseForm = (row: { id: number; service_code: string; version: number; definition: string }): ApplicationForm =>
   ({ id: row.id, serviceCode: row.service_code, version: row.version, definition: JSON.parse(row.definition) as FormDefinition });
@@ -89,26 +105,106 @@ export async function listApplicationServices(db: DB, jurisdictionId: string): P
   return (await store.applicationServices(db, jurisdictionId)).filter((row) => row.active).map(parseForm);
 }
 
-export async function startDraft(db: DB, jurisdictionId: string, form: ApplicationForm, userId: number | null, language: string): Promise<string> {
+export interface DraftStart {
+  /** An officer starting it for a resident: the channel and the officer's user id. */
+  assisted?: { channel: 'phone' | 'counter'; officer: number };
+  /** A renewal: the licence, and what is carried over from the last application. */
+  renewal?: Renewal;
+  answers?: Answers;
+  contact?: ApplicantContact;
+}
+
+/** Starts a draft; its answers (empty, or carried over from a renewal) are sealed from the start. */
+export async function startDraft(db: DB, keyring: Keyring, jurisdictionId: string, form: ApplicationForm, userId: number | null, language: string, start: DraftStart = {}): Promise<string> {
   const id = randomUUID();
   const at = nowIso();
-  await store.insertDraft(db, { id, jurisdiction_id: jurisdictionId, form_id: form.id, user_id: userId, language, created_at: at, updated_at: at });
+  const draft: Draft = {
+    id, form, userId, answers: start.answers ?? {}, contact: start.contact ?? null, language, caseId: null,
+    channel: start.assisted?.channel ?? 'web', assistedBy: start.assisted?.officer ?? null, renewal: start.renewal ?? null,
+  };
+  await store.insertDraft(db, {
+    id, jurisdiction_id: jurisdictionId, form_id: form.id, user_id: userId, language, created_at: at, updated_at: at,
+    answers: sealDraft(keyring, draft), contact_email_hash: contactHash(keyring, draft),
+    renews_licence_id: draft.renewal?.licenceId ?? null, channel: draft.channel, assisted_by: draft.assistedBy,
+  });
   return id;
 }
 
-export async function loadDraft(db: DB, jurisdictionId: string, id: string): Promise<Draft | undefined> {
+const sealDraft = (keyring: Keyring, draft: Draft): string => seal(keyring, SEALED_DRAFT, JSON.stringify({
+  ...draft.answers, ...(draft.contact ? { [CONTACT_KEY]: draft.contact } : {}), ...(draft.renewal ? { [RENEWAL_KEY]: draft.renewal } : {}),
+}));
+const contactHash = (keyring: Keyring, draft: Draft): string | null => (draft.contact ? lookupHash(keyring, 'email', draft.contact.email) : null);
+/** A draft's stored answers: sealed, or (written before drafts were sealed) plain JSON until re-sealed. */
+const openDraft = (keyring: Keyring, stored: string): string => (sealedWith(stored) === null ? stored : open(keyring, SEALED_DRAFT, stored));
+
+export async function loadDraft(db: DB, keyring: Keyring, jurisdictionId: string, id: string): Promise<Draft | undefined> {
   const row = /^[0-9a-f-]{36}$/.test(id) ? await store.findDraft(db, jurisdictionId, id) : undefined;
   if (!row) return undefined;
   const form = await store.formById(db, jurisdictionId, row.form_id);
   if (!form) return undefined;
-  const stored = JSON.parse(row.answers) as Answers & { [CONTACT_KEY]?: ApplicantContact };
-  const { [CONTACT_KEY]: contact, ...answers } = stored as Record<string, unknown>;
-  return { id: row.id, form: parseForm(form), userId: row.user_id, answers: answers as Answers, contact: (contact as ApplicantContact | undefined) ?? null, language: row.language, caseId: row.case_id };
+  const stored = JSON.parse(openDraft(keyring, row.answers)) as Record<string, unknown>;
+  const { [CONTACT_KEY]: contact, [RENEWAL_KEY]: renewal, ...answers } = stored;
+  return {
+    id: row.id, form: parseForm(form), userId: row.user_id, answers: answers as Answers, contact: (contact as ApplicantContact | undefined) ?? null,
+    language: row.language, caseId: row.case_id, channel: row.channel, assistedBy: row.assisted_by, renewal: (renewal as Renewal | undefined) ?? null,
+  };
 }
 
-export async function saveDraft(db: DB, draft: Draft): Promise<void> {
+export async function saveDraft(db: DB, keyring: Keyring, draft: Draft): Promise<void> {
   if (draft.caseId !== null) throw conflict('This application was already sent; it cannot be changed here.');
-  await store.saveDraftAnswers(db, draft.id, JSON.stringify({ ...draft.answers, ...(draft.contact ? { [CONTACT_KEY]: draft.contact } : {}) }), nowIso());
+  await store.saveDraftAnswers(db, draft.id, sealDraft(keyring, draft), contactHash(keyring, draft), nowIso());
+}
+
+/** Re-seals every draft under the current key (and its contact hash), in batches: key rotation. Returns how many changed. */
+export async function resealDrafts(db: DB, keyring: Keyring, batchSize = 500): Promise<number> {
+  let changed = 0;
+  let after = '';
+  for (;;) {
+    const rows = await store.draftsAfter(db, after, batchSize);
+    if (rows.length === 0) return changed;
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        if (sealedWith(row.answers) === keyring.current.id) continue;
+        const plain = openDraft(keyring, row.answers);
+        const contact = (JSON.parse(plain) as { [CONTACT_KEY]?: ApplicantContact })[CONTACT_KEY];
+        await store.resealDraft(trx, row.id, seal(keyring, SEALED_DRAFT, plain), contact ? lookupHash(keyring, 'email', contact.email) : null);
+        changed++;
+      }
+    });
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/**
+ * Retention: unsent drafts untouched for DRAFT_RETENTION_DAYS go, with their documents (the
+ * files too). Returns how many drafts were deleted.
+ */
+export async function removeAbandonedDrafts(db: DB, storage: Pick<DocumentStorage, 'remove'>, jurisdictionId: string, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - DRAFT_RETENTION_DAYS * 86_400_000).toISOString();
+  return removeDrafts(db, storage, await store.unsentDraftsBefore(db, jurisdictionId, cutoff), 'application_draft.expired', 'retention', { retentionDays: DRAFT_RETENTION_DAYS });
+}
+
+/** Erasure: the unsent drafts that give this email address as the applicant's go, with their documents. Returns their ids. */
+export async function eraseDraftsOf(db: DB, keyring: Keyring, storage: Pick<DocumentStorage, 'remove'>, jurisdictionId: string, email: string, actor: string): Promise<string[]> {
+  const ids = await store.unsentDraftsWithContact(db, jurisdictionId, lookupHash(keyring, 'email', email));
+  await removeDrafts(db, storage, ids, 'application_draft.erased', actor, {});
+  return ids;
+}
+
+async function removeDrafts(db: DB, storage: Pick<DocumentStorage, 'remove'>, ids: string[], action: string, actor: string, after: Record<string, unknown>): Promise<number> {
+  let removed = 0;
+  for (const id of ids) {
+    const keys = await db.transaction().execute(async (trx) => {
+      const documents = await store.deleteUnsentDraft(trx, id);
+      if (documents === null) return [];
+      await appendAudit(trx, { actor, action, entityType: 'application_draft', entityId: id, after: { ...after, documents: documents.length } });
+      removed++;
+      return documents;
+    });
+    // The files go once the rows are gone: a file without a row is harmless, a row without its file is not.
+    for (const key of keys) await storage.remove(key).catch(() => undefined);
+  }
+  return removed;
 }
 
 export const draftsOfUser = async (db: DB, jurisdictionId: string, userId: number) =>
@@ -148,14 +244,14 @@ export async function emailResumeLink(db: DB, deps: Sender & { keyring: Keyring 
 }
 
 /** The draft an emailed link opens, once; undefined when the link is unknown, used or expired. */
-export async function resumeWithToken(db: DB, jurisdictionId: string, token: string): Promise<Draft | undefined> {
+export async function resumeWithToken(db: DB, keyring: Keyring, jurisdictionId: string, token: string): Promise<Draft | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
   const row = await db.transaction().execute((trx) => store.takeResumeToken(trx, jurisdictionId, hashToken(token), nowIso()));
-  return row ? loadDraft(db, jurisdictionId, row.id) : undefined;
+  return row ? loadDraft(db, keyring, jurisdictionId, row.id) : undefined;
 }
 
 /** The fee an application would have today: what the applicant sees before sending it. */
-export const feeFor = (draft: Draft, day = nowIso().slice(0, 10)): CalculatedFee => calculateFee(draft.form.definition, answersToKeep(draft.form.definition, draft.answers), day);
+export const feeFor = (draft: Pick<Draft, 'form' | 'answers'>, day = nowIso().slice(0, 10)): CalculatedFee => calculateFee(draft.form.definition, answersToKeep(draft.form.definition, draft.answers), day);
 
 /**
  * Sends the application: it must be complete (every needed answer and document, the
@@ -179,7 +275,7 @@ export async function sendApplication(db: DB, context: SubmissionContext & { sen
   const t = translator(languages.find((l) => l.code === draft.language) ?? languages[0]!).t;
 
   const request = await db.transaction().execute(async (trx) => submitCase(trx, context, channel, {
-    kind: 'application', serviceCode: draft.form.serviceCode, description: definition.title, attributes: {}, mediaUrls: [],
+    kind: 'application', serviceCode: draft.form.serviceCode, description: draft.renewal ? `${definition.title} (renewal of licence ${draft.renewal.number})` : definition.title, attributes: {}, mediaUrls: [],
     ...place,
     contact: { email: draft.contact!.email, firstName: firstName ?? null, lastName: rest.join(' ') || null, phone: draft.contact!.phone || null, accountId: draft.userId === null ? null : String(draft.userId) },
   }, {
@@ -190,7 +286,14 @@ export async function sendApplication(db: DB, context: SubmissionContext & { sen
       await store.insertApplication(inner, {
         case_id: row.id, form_id: draft.form.id, draft_id: draft.id, answers: JSON.stringify(answers), language: draft.language,
         fee_pence: fee.total, fee_lines: JSON.stringify(fee.lines), payment_state: fee.total > 0 ? 'due' : 'not_due', user_id: draft.userId, created_at: row.requested_at,
+        renews_licence_id: draft.renewal?.licenceId ?? null, channel, assisted_by: draft.assistedBy,
       });
+      if (draft.renewal) {
+        await appendAudit(inner, { actor: actor.id, action: 'application.renews', entityType: 'application', entityId: String(row.id), after: { licence: draft.renewal.number, dropped: draft.renewal.dropped } });
+      }
+      if (draft.assistedBy !== null) {
+        await appendAudit(inner, { actor: actor.id, action: 'application.assisted', entityType: 'application', entityId: String(row.id), after: { channel, officer: `user:${draft.assistedBy}` } });
+      }
       await appendAudit(inner, { actor: actor.id, action: 'application.fee_calculated', entityType: 'application', entityId: String(row.id), after: { ...fee, formVersion: draft.form.version } });
       await queueEmail(inner, context.keyring, 'application_received', {
         to: draft.contact!.email, language: draft.language,
@@ -207,7 +310,10 @@ function placeOf(definition: FormDefinition, answers: Answers): { lat?: number; 
   for (const page of definition.pages) for (const field of page.fields ?? []) {
     const value = answers[field.id];
     if (typeof value !== 'string') continue;
-    if (field.type === 'address') return { addressString: value.slice(0, 500) };
+    if (field.type === 'address') {
+      const place = chosenPlace(answers, field.id);
+      return place ? { lat: place.lat, long: place.long, addressString: value.slice(0, 500) } : { addressString: value.slice(0, 500) };
+    }
     if (field.type === 'map_point' || field.type === 'map_area') {
       try {
         const geometry = JSON.parse(value) as { type: string; coordinates: unknown };

@@ -21,6 +21,10 @@ import { fieldShown, firstIncompletePage, groupItems, readGroupItem, readPage, s
 import {
   applicationsOfUser, applicationSummary, currentForm, draftsOfUser, emailResumeLink, feeFor, listApplicationServices, loadDraft, resumeWithToken, saveDraft, sendApplication, startDraft, type Draft,
 } from './applications.js';
+import { addressRoutes, type AddressSearch } from './address-routes.js';
+import { renewalRoutes } from './renewal-routes.js';
+import { assistedRoutes } from './assisted-routes.js';
+import { chosenPlace, placeKeyOf, placesStillChosen } from './addresses.js';
 import { addDocument, documentsOf, readDocument, removeDocument } from './documents.js';
 import { checkEligibility } from './eligibility.js';
 import { localizeDefinition } from './localize.js';
@@ -60,8 +64,13 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
 
   /** The draft, if this person may work on it: theirs by account, or a guest's opened in this browser. */
   async function draftFor(request: FastifyRequest, id: string): Promise<Draft> {
-    const draft = await loadDraft(db, jurisdictionId, id);
+    const draft = await loadDraft(db, keyring, jurisdictionId, id);
     if (!draft) throw notFound('There is no application with that address. It may have been sent already, or the link is incomplete.');
+    // An officer's draft for a resident (assisted digital) is that officer's alone.
+    if (draft.assistedBy !== null) {
+      if (userOf(request) !== draft.assistedBy) throw forbidden('This application is being made for a resident by a member of staff; only they can go on with it.');
+      return draft;
+    }
     const mine = draft.userId !== null ? userOf(request) === draft.userId : readCookie(request, cookieName(DRAFT_COOKIE, secure)) === draft.id;
     if (!mine) throw forbidden(draft.userId !== null ? 'Sign in with the account that started this application to go on with it.' : 'This application was started in another browser. Use the link we emailed you to come back to it.');
     return draft;
@@ -97,7 +106,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     const definition = localizeDefinition(form.definition, language(request));
     const userId = userOf(request);
     const drafts = userId === null ? [] : (await draftsOfUser(db, jurisdictionId, userId)).filter((d) => d.serviceCode === form.serviceCode);
-    const fee = feeFor({ id: '', form: { ...form, definition }, userId: null, answers: {}, contact: null, language: language(request), caseId: null });
+    const fee = feeFor({ form: { ...form, definition }, answers: {} });
     return renderPage(request, reply, { title: definition.title, body: <StartPage serviceCode={form.serviceCode} definition={definition} fee={fee} drafts={drafts} /> });
   });
 
@@ -126,7 +135,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   app.post('/apply/:service/start', route, async (request, reply) => {
     const form = await currentForm(db, jurisdictionId, (request.params as { service: string }).service);
     const userId = userOf(request);
-    const id = await startDraft(db, jurisdictionId, form, userId, language(request));
+    const id = await startDraft(db, keyring, jurisdictionId, form, userId, language(request));
     if (userId === null) keepGuestDraft(reply, id);
     const first = shownPages(form.definition, {})[0]!;
     return redirect(reply, `/apply/d/${id}/page/${first.id}`);
@@ -153,7 +162,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     return typed;
   };
 
-  const showPage = async (request: FastifyRequest, reply: FastifyReply, draft: Draft, pageId: string, typed: Typed | null, errors: FieldErrors) => {
+  const showPage = async (request: FastifyRequest, reply: FastifyReply, draft: Draft, pageId: string, typed: Typed | null, errors: FieldErrors, address?: AddressSearch) => {
     const { definition, page } = pageOf(draft, request, pageId);
     const status = Object.keys(errors).length > 0 ? 400 : 200;
     const common = { draftId: draft.id, page, title: definition.title, errors, csrf: csrf(request, reply), back: previousOf(draft, page.id) };
@@ -164,7 +173,8 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     return renderPage(request, reply, {
       title: page.title, status,
       body: <QuestionPage {...common} page={{ ...page, fields }} typed={typed ?? typedFrom(draft, fields)} fromCheck={formText(request.query, 'from') === 'check'}
-        documents={await documentsOf(db, draft.id)} uploadsAllowed />,
+        documents={await documentsOf(db, draft.id)} uploadsAllowed address={address}
+        chosen={Object.fromEntries(fields.map((f) => [f.id, chosenPlace(draft.answers, f.id)?.label ?? null]))} map={{ ...app.site.map, bounds: config.jurisdiction.bounds }} />,
     });
   };
 
@@ -188,14 +198,14 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
       if (formText(body, 'remove') !== '') {
         const index = Number(formText(body, 'remove'));
         if (!Number.isInteger(index) || index < 0 || index >= items.length) throw invalid('That item is not in the list any more. Go back and reload the page.');
-        await saveDraft(db, { ...draft, answers: { ...draft.answers, [group.id]: items.filter((_, n) => n !== index) } });
+        await saveDraft(db, keyring, { ...draft, answers: { ...draft.answers, [group.id]: items.filter((_, n) => n !== index) } });
         return redirect(reply, `/apply/d/${draft.id}/page/${page.id}`);
       }
       if (formText(body, 'add') === 'yes') {
         if (items.length >= group.max) throw invalid(`You can add at most ${group.max}.`);
         const { item, problems } = readGroupItem(page, body, draft.answers);
         if (problems.length > 0) return showPage(request, reply, draft, page.id, body, words(request, problems));
-        await saveDraft(db, { ...draft, answers: { ...draft.answers, [group.id]: [...items, item] } });
+        await saveDraft(db, keyring, { ...draft, answers: { ...draft.answers, [group.id]: [...items, item] } });
         return redirect(reply, `/apply/d/${draft.id}/page/${page.id}`);
       }
       if (items.length < group.min) return showPage(request, reply, draft, page.id, {}, { group: translate(request).t('applications.error.groupMin', { count: group.min, item: group.itemName }) });
@@ -211,13 +221,19 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
       }
     }
     if (Object.keys(errors).length > 0) return showPage(request, reply, draft, page.id, body, errors);
-    const cleared = Object.fromEntries(Object.entries(draft.answers).filter(([key]) => !(page.fields ?? []).some((f) => f.id === key)));
-    const updated = { ...draft, answers: { ...cleared, ...answers } };
-    await saveDraft(db, updated);
+    const ownKey = (key: string) => (page.fields ?? []).some((f) => f.id === key || placeKeyOf(f.id) === key);
+    const cleared = Object.fromEntries(Object.entries(draft.answers).filter(([key]) => !ownKey(key)));
+    // A place chosen from the gazetteer stays while the address typed is still its label.
+    const updated = { ...draft, answers: { ...cleared, ...answers, ...placesStillChosen(page.fields ?? [], { ...draft.answers, ...answers }) } };
+    await saveDraft(db, keyring, updated);
     // An answer that opens a page the applicant has not seen sends them through it, even from the check page.
     const stillToDo = firstIncompletePage(updated.form.definition, updated.answers, countByField(documents));
     return redirect(reply, fromCheck && stillToDo ? `/apply/d/${draft.id}/page/${stillToDo.id}` : nextAfter(updated, page.id, fromCheck));
   });
+
+  await assistedRoutes(app, { db, config, keyring });
+  await renewalRoutes(app, { db, config, keyring, draftFor, keepGuestDraft, userOf });
+  await addressRoutes(app, { db, config, draftFor, pageOf, showPage, saveDraft: (draft) => saveDraft(db, keyring, draft) });
 
   // Documents: a multipart form per file field, read only in this scope, checked before its body is read.
   await app.register(async (scope) => {
@@ -265,7 +281,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   app.get('/apply/d/:draft/details', route, async (request, reply) => {
     const draft = await draftFor(request, (request.params as { draft: string }).draft);
     if (draft.caseId !== null) return sentAlready(reply, draft);
-    const signedInEmail = await accountEmail(request);
+    const signedInEmail = draft.assistedBy === null ? await accountEmail(request) : null;
     const typed = draft.contact ? { applicant_name: draft.contact.name, applicant_email: draft.contact.email, applicant_phone: draft.contact.phone ?? '' } : { applicant_email: signedInEmail ?? '' };
     const pages = shownPages(draft.form.definition, draft.answers);
     return renderPage(request, reply, { title: translate(request).t('applications.details.title'), body: <DetailsPage draftId={draft.id} typed={typed} errors={{}} csrf={csrf(request, reply)} back={`/apply/d/${draft.id}/page/${pages[pages.length - 1]!.id}`} signedInEmail={signedInEmail} /> });
@@ -286,7 +302,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     if (Object.keys(errors).length > 0) {
       return renderPage(request, reply, { title: t('applications.details.title'), status: 400, body: <DetailsPage draftId={draft.id} typed={request.body as Typed} errors={errors} csrf={csrf(request, reply)} back={`/apply/d/${draft.id}/check`} signedInEmail={null} /> });
     }
-    await saveDraft(db, { ...draft, contact: { name, email, ...(phone ? { phone } : {}) } });
+    await saveDraft(db, keyring, { ...draft, contact: { name, email, ...(phone ? { phone } : {}) } });
     return redirect(reply, `/apply/d/${draft.id}/check`);
   });
 
@@ -314,7 +330,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     if (draft.caseId !== null) return sentAlready(reply, draft);
     try {
       const userId = userOf(request);
-      await sendApplication(db, { jurisdiction: config.jurisdiction, keyring, sender: sender() }, draft, 'web', { id: userId === null ? 'applicant:guest' : `user:${userId}` });
+      await sendApplication(db, { jurisdiction: config.jurisdiction, keyring, sender: sender() }, draft, draft.channel, { id: userId === null ? 'applicant:guest' : `user:${userId}` });
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'invalid') return showCheck(request, reply, draft, { send: translate(request).known(error.message) });
       if (error instanceof DomainError && error.kind === 'conflict') return sentAlready(reply, draft);
@@ -334,7 +350,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     const draft = await draftFor(request, (request.params as { draft: string }).draft);
     if (draft.caseId !== null) return sentAlready(reply, draft);
     const { t } = translate(request);
-    if (draft.userId !== null) return renderPage(request, reply, { title: t('applications.save.savedTitle'), body: <SavedPage signedIn draftId={draft.id} csrf="" emailed={null} typedEmail="" /> });
+    if (draft.userId !== null || draft.assistedBy !== null) return renderPage(request, reply, { title: t('applications.save.savedTitle'), body: <SavedPage signedIn draftId={draft.id} csrf="" emailed={null} typedEmail="" /> });
     const typed = formText(request.body, 'resume_email').trim();
     const email = typed || draft.contact?.email || '';
     if (!typed && !draft.contact) return renderPage(request, reply, { title: t('applications.save.guestTitle'), body: <SavedPage signedIn={false} draftId={draft.id} csrf={csrf(request, reply)} emailed={null} typedEmail="" /> });
@@ -346,7 +362,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   });
 
   app.get('/apply/resume', route, async (request, reply) => {
-    const draft = await resumeWithToken(db, jurisdictionId, formText(request.query, 'token'));
+    const draft = await resumeWithToken(db, keyring, jurisdictionId, formText(request.query, 'token'));
     if (!draft) throw notFound('This link does not work: it was used already, it has expired, or it was not copied whole. Start again, or save your application again to get a new link.');
     if (draft.userId === null) keepGuestDraft(reply, draft.id);
     const missing = firstIncompletePage(draft.form.definition, draft.answers, countByField(await documentsOf(db, draft.id)));

@@ -1,6 +1,6 @@
 /** SQL for application forms, drafts, applications, documents and payments: nothing else touches these tables. */
 import type { DB } from '../db/connection.js';
-import type { ApplicationDocumentTable, ApplicationPaymentTable, ApplicationRefundTable } from '../db/schema.js';
+import type { ApplicationDocumentTable, ApplicationDraftTable, ApplicationPaymentTable, ApplicationRefundTable } from '../db/schema.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type DocumentRow = Selectable<ApplicationDocumentTable>;
@@ -34,7 +34,7 @@ export async function applicationServices(db: DB, jurisdictionId: string) {
 }
 
 // ==== drafts ====
-export async function insertDraft(trx: DB, row: { id: string; jurisdiction_id: string; form_id: number; user_id: number | null; language: string; created_at: string; updated_at: string }) {
+export async function insertDraft(trx: DB, row: Insertable<ApplicationDraftTable>) {
   await trx.insertInto('application_drafts').values(row).execute();
 }
 
@@ -49,8 +49,44 @@ export async function draftsOfUser(db: DB, jurisdictionId: string, userId: numbe
     .orderBy('d.updated_at', 'desc').limit(50).execute();
 }
 
-export async function saveDraftAnswers(trx: DB, id: string, answers: string, at: string): Promise<void> {
-  await trx.updateTable('application_drafts').set({ answers, updated_at: at }).where('id', '=', id).where('case_id', 'is', null).execute();
+export async function saveDraftAnswers(trx: DB, id: string, answers: string, contactEmailHash: string | null, at: string): Promise<void> {
+  await trx.updateTable('application_drafts').set({ answers, contact_email_hash: contactEmailHash, updated_at: at }).where('id', '=', id).where('case_id', 'is', null).execute();
+}
+
+/** Every draft (sent or not), by id, a batch at a time: for re-sealing under a new key. */
+export async function draftsAfter(db: DB, afterId: string, limit: number) {
+  return db.selectFrom('application_drafts').select(['id', 'answers']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+export async function resealDraft(trx: DB, id: string, answers: string, contactEmailHash: string | null): Promise<void> {
+  await trx.updateTable('application_drafts').set({ answers, contact_email_hash: contactEmailHash }).where('id', '=', id).execute();
+}
+
+export async function unsentDraftsBefore(db: DB, jurisdictionId: string, cutoff: string): Promise<string[]> {
+  return (await db.selectFrom('application_drafts').select('id').where('jurisdiction_id', '=', jurisdictionId).where('case_id', 'is', null)
+    .where('updated_at', '<', cutoff).orderBy('updated_at').limit(1000).execute()).map((r) => r.id);
+}
+
+export async function unsentDraftsWithContact(db: DB, jurisdictionId: string, emailHash: string): Promise<string[]> {
+  return (await db.selectFrom('application_drafts').select('id').where('jurisdiction_id', '=', jurisdictionId).where('case_id', 'is', null)
+    .where('contact_email_hash', '=', emailHash).execute()).map((r) => r.id);
+}
+
+/** Deletes an unsent draft and its documents' rows; their storage keys, or null when it was sent or gone. */
+export async function deleteUnsentDraft(trx: DB, id: string): Promise<string[] | null> {
+  const documents = await trx.deleteFrom('application_documents').where('draft_id', '=', id)
+    .where((eb) => eb.exists(eb.selectFrom('application_drafts').select('id').where('id', '=', id).where('case_id', 'is', null)))
+    .returning('storage_key').execute();
+  const removed = await trx.deleteFrom('application_drafts').where('id', '=', id).where('case_id', 'is', null).executeTakeFirst();
+  return Number(removed.numDeletedRows) === 1 ? documents.map((d) => d.storage_key) : null;
+}
+
+/** An officer's unsent assisted drafts, newest first. */
+export async function assistedDraftsOf(db: DB, jurisdictionId: string, officer: number) {
+  return db.selectFrom('application_drafts as d').innerJoin('application_forms as f', 'f.id', 'd.form_id')
+    .select(['d.id', 'd.updated_at', 'd.channel', 'f.service_code', 'f.definition'])
+    .where('d.jurisdiction_id', '=', jurisdictionId).where('d.assisted_by', '=', officer).where('d.case_id', 'is', null)
+    .orderBy('d.updated_at', 'desc').limit(50).execute();
 }
 
 export async function setResumeToken(trx: DB, id: string, tokenHash: string, expiresAt: string): Promise<void> {
@@ -77,6 +113,7 @@ export async function markDraftSent(trx: DB, id: string, caseId: number): Promis
 export async function insertApplication(trx: DB, row: {
   case_id: number; form_id: number; draft_id: string; answers: string; language: string; fee_pence: number; fee_lines: string;
   payment_state: 'not_due' | 'due' | 'paid'; user_id: number | null; created_at: string;
+  renews_licence_id?: number | null; channel?: 'web' | 'api' | 'phone' | 'counter'; assisted_by?: number | null;
 }): Promise<void> {
   await trx.insertInto('applications').values(row).execute();
 }

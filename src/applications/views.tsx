@@ -1,5 +1,6 @@
 /** The applicant's pages, in the GOV.UK patterns: start, eligibility, questions, add another, your details, check, sent. */
 import type { ComponentChildren } from 'preact';
+import type { Bounds } from '../config.js';
 import { useTranslator } from '../i18n/i18n.js';
 import { Choices, describedBy, ErrorSummary, ErrorText, PostForm, type FieldErrors } from '../web/forms.js';
 import { csrfAction } from '../web/csrf.js';
@@ -8,6 +9,10 @@ import type { ApplicantContact } from './applications.js';
 import type { EligibilityQuestion, FieldDefinition, FormDefinition, PageDefinition } from './definition.js';
 import { formatMoney, type CalculatedFee } from './fees.js';
 import type { DocumentRow } from './store.js';
+import type { AddressSearch } from './address-routes.js';
+
+/** The map's tiles and the council's bounds: what drawing on the map needs. */
+export interface MapSettings { tileUrl: string; attribution: string; bounds: Bounds }
 
 /** What the applicant typed, as posted (kept when a page has errors, so nothing is lost). */
 export type Typed = Record<string, unknown>;
@@ -28,7 +33,7 @@ function Label({ field, id }: { field: FieldDefinition; id: string }) {
 
 
 /** A field's input, filled with what was typed (or the saved answer). */
-export function FieldInput({ field, typed, error }: { field: FieldDefinition; typed: Typed; error?: string }) {
+export function FieldInput({ field, typed, error, map }: { field: FieldDefinition; typed: Typed; error?: string; map?: MapSettings }) {
   const { t } = useTranslator();
   const id = field.id;
   const hint = field.hint;
@@ -83,6 +88,15 @@ export function FieldInput({ field, typed, error }: { field: FieldDefinition; ty
           <ErrorText id={id} error={error} />
           <textarea id={id} name={id} rows={3} data-map-field={field.type} aria-describedby={describedBy(`${id}-hint`, error && `${id}-error`)}
             aria-invalid={error ? 'true' : undefined}>{str(typed[id])}</textarea>
+          {map && (
+            // With JavaScript, a button shows a map to draw on (loaded only when pressed); what is drawn is written into the field above as GeoJSON.
+            <>
+              <button type="button" class="secondary" id={`${id}-map-button`} hidden>{t(field.type === 'map_area' ? 'applications.map.drawArea' : 'applications.map.markPoint')}</button>
+              <div class="map" data-map="draw" data-shape={field.type === 'map_area' ? 'area' : 'point'} data-field={id} data-map-button={`${id}-map-button`}
+                data-bounds={`${map.bounds.minLat},${map.bounds.minLong},${map.bounds.maxLat},${map.bounds.maxLong}`} data-tiles={map.tileUrl} data-attribution={map.attribution}
+                tabindex={-1}></div>
+            </>
+          )}
         </div>
       );
     default: {
@@ -179,12 +193,19 @@ function SaveForLater({ draftId, csrf }: { draftId: string; csrf: string }) {
   return <PostForm action={`/apply/d/${draftId}/save`} csrf={csrf}><button type="submit" class="secondary">{t('applications.save.button')}</button></PostForm>;
 }
 
-export function QuestionPage({ draftId, page, title, typed, errors, csrf, back, fromCheck, documents, uploadsAllowed, preview }: {
+export function QuestionPage({ draftId, page, title, typed, errors, csrf, back, fromCheck, documents, uploadsAllowed, preview, address, chosen, map }: {
   draftId: string; page: PageDefinition; title: string; typed: Typed; errors: FieldErrors; csrf: string; back: string; fromCheck: boolean;
   documents: DocumentRow[]; uploadsAllowed: boolean; preview?: PreviewTarget;
+  /** A gazetteer search just made on one of the page's address fields. */
+  address?: AddressSearch;
+  /** The place chosen from the gazetteer for each address field (its label), if any. */
+  chosen?: Record<string, string | null>;
+  /** The map's tiles and the council's bounds, for drawing on the map (with JavaScript). */
+  map?: MapSettings;
 }) {
   const { t } = useTranslator();
   const fields = page.fields ?? [];
+  const drawn = map ? fields.filter((f) => f.type === 'map_point' || f.type === 'map_area') : [];
   return (
     <>
       <BackLink href={back} />
@@ -195,13 +216,20 @@ export function QuestionPage({ draftId, page, title, typed, errors, csrf, back, 
       {fields.filter((f) => f.type === 'file').map((field) => (
         <FileField key={field.id} draftId={draftId} pageId={page.id} field={field} documents={documents.filter((d) => d.field === field.id)} csrf={csrf} error={errors[field.id]} allowed={uploadsAllowed} />
       ))}
+      {!preview && fields.filter((f) => f.type === 'address').map((field) => (
+        <AddressFinder key={field.id} draftId={draftId} pageId={page.id} field={field} csrf={csrf} errors={errors}
+          search={address?.field === field.id ? address : undefined} chosen={chosen?.[field.id] ?? null} />
+      ))}
       <PostForm action={`${actionBase(draftId, preview)}/page/${page.id}`} csrf={csrf}>
         <Carry preview={preview} />
         {fromCheck && <input type="hidden" name="from" value="check" />}
-        {fields.filter((f) => f.type !== 'file').map((field) => <FieldInput key={field.id} field={field} typed={typed} error={errors[field.id]} />)}
+        {fields.filter((f) => f.type !== 'file').map((field) => (
+          <FieldInput key={field.id} field={field} typed={typed} error={errors[field.id]} map={drawn.includes(field) ? map : undefined} />
+        ))}
         <button type="submit">{t('applications.continue')}</button>
       </PostForm>
       {!preview && <SaveForLater draftId={draftId} csrf={csrf} />}
+      {drawn.length > 0 && <script src="/assets/map.js" defer></script>}
     </>
   );
 }
@@ -233,6 +261,51 @@ function FileField({ draftId, pageId, field, documents, csrf, error, allowed }: 
         </form>
       )}
     </div>
+  );
+}
+
+/**
+ * Find an address in the council's places index: a search box, then the matches to choose from;
+ * the address field below stays for typing it by hand (an address the index does not know).
+ */
+function AddressFinder({ draftId, pageId, field, csrf, errors, search, chosen }: {
+  draftId: string; pageId: string; field: FieldDefinition; csrf: string; errors: FieldErrors; search?: AddressSearch; chosen: string | null;
+}) {
+  const { t } = useTranslator();
+  const q = `${field.id}-q`;
+  const place = `${field.id}-place`;
+  return (
+    <section class="address-finder" aria-labelledby={`${field.id}-find`}>
+      <h2 id={`${field.id}-find`}>{t('applications.address.find', { label: field.label })}</h2>
+      {chosen && <p class="notice" role="status">{t('applications.address.chosen', { address: chosen })}</p>}
+      <PostForm action={`/apply/d/${draftId}/address/${field.id}`} csrf={csrf}>
+        <input type="hidden" name="page" value={pageId} />
+        <div class={errors[q] ? 'field-error' : undefined}>
+          <label for={q}>{t('report.location.searchLabel')}</label>
+          <span class="hint" id={`${q}-hint`}>{t('report.location.searchHint')}</span>
+          <ErrorText id={q} error={errors[q]} />
+          <input id={q} name={q} type="search" value={search?.query ?? ''} autocomplete="street-address" spellcheck={false}
+            aria-describedby={describedBy(`${q}-hint`, errors[q] && `${q}-error`)} aria-invalid={errors[q] ? 'true' : undefined} />
+        </div>
+        <button type="submit" class="secondary">{t('applications.address.search')}</button>
+      </PostForm>
+      {search && search.results.length > 0 && (
+        <PostForm action={`/apply/d/${draftId}/address/${field.id}/choose`} csrf={csrf}>
+          <input type="hidden" name="page" value={pageId} />
+          <input type="hidden" name={q} value={search.query} />
+          {search.numberNotFound && <p class="notice" role="status">{t('applications.address.numberNotFound', { number: search.numberNotFound })}</p>}
+          <Choices name={place} legend={t('report.location.choosePlace', { query: search.query })} error={errors[place]}
+            options={search.results.map((p) => ({ value: String(p.id), label: p.name, hint: t(`report.location.kind.${p.kind}`) }))} chosen={[]} />
+          <button type="submit">{t('applications.address.use')}</button>
+        </PostForm>
+      )}
+      {search && search.results.length === 0 && search.query !== '' && (
+        <div class="notice" role="status">
+          <p>{t('report.location.noMatch', { query: search.query })}</p>
+          <p>{t('applications.address.noMatchHelp')}</p>
+        </div>
+      )}
+    </section>
   );
 }
 

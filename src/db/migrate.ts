@@ -30,6 +30,7 @@ import * as licences from './migrations/040_licences.js';
 import * as payments from './migrations/053_payments.js';
 import * as govstackRegistration from './migrations/054_govstack_registration.js';
 import * as applicationFormDrafts from './migrations/055_application_form_drafts.js';
+import * as applicationJourney from './migrations/056_application_journey.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '053_payments': payments,
   '054_govstack_registration': govstackRegistration,
   '055_application_form_drafts': applicationFormDrafts,
+  '056_application_journey': applicationJourney,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -596,6 +596,13 @@ export interface ApplicationDraftTable {
   case_id: number | null;
   created_at: string;
   updated_at: string;
+  /** The licence this draft renews, if it is a renewal. */
+  renews_licence_id: number | null;
+  channel: Generated<'web' | 'phone' | 'counter'>;
+  /** The officer who started it for a resident (assisted digital). */
+  assisted_by: number | null;
+  /** A keyed hash of the applicant's email (the answers, sealed, hold the address). */
+  contact_email_hash: string | null;
 }
 
 /** What an application case holds beside its case row: form version, answers, fee as calculated. */
@@ -619,6 +626,9 @@ export interface ApplicationTable {
   valid_until: Generated<string | null>;
   decided_by: Generated<string | null>;
   decided_at: Generated<string | null>;
+  renews_licence_id: Generated<number | null>;
+  channel: Generated<'web' | 'api' | 'phone' | 'counter'>;
+  assisted_by: Generated<number | null>;
 }
 
 export interface ApplicationDocumentTable {

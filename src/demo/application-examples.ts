@@ -58,10 +58,10 @@ export async function seedDemoApplications(db: DB, config: Config, keyring: Keyr
   const officer: WorkflowActor = { id: 'seed', userId: null, role: 'system_admin', departmentId: null };
   for (const [n, example] of examples.entries()) {
     const form = await currentForm(db, jurisdictionId, example.serviceCode);
-    const draft = (await loadDraft(db, jurisdictionId, await startDraft(db, jurisdictionId, form, null, example.language)))!;
+    const draft = (await loadDraft(db, keyring, jurisdictionId, await startDraft(db, keyring, jurisdictionId, form, null, example.language)))!;
     draft.answers = fillIn(form.definition, example.answers(now));
     draft.contact = { name: example.name, email: example.email };
-    await saveDraft(db, draft);
+    await saveDraft(db, keyring, draft);
     const { request } = await sendApplication(db, { jurisdiction: config.jurisdiction, keyring, sender: notify }, draft, 'web', { id: 'seed' });
     const caseId = Number(request.id);
     if (example.fate === 'more_information') {

@@ -312,9 +312,9 @@ for (const database of databasesUnderTest()) {
         ...treeWorks(), eligibility: [], fees: [],
         pages: [{ id: 'about', title: 'About', fields: [{ id: 'note', type: 'text', label: 'What work?' }, { id: 'truth', type: 'declaration', label: 'I confirm' }] }],
       }, 'test');
-      const draft = (await loadDraft(t.db, other.id, await startDraft(t.db, other.id, form, null, 'en')))!;
+      const draft = (await loadDraft(t.db, t.keyring, other.id, await startDraft(t.db, t.keyring, other.id, form, null, 'en')))!;
       const filled = { ...draft, answers: { note: 'Secret work', truth: 'yes' }, contact: { name: 'Someone Else', email: 'else@example.org' } };
-      await saveDraft(t.db, filled);
+      await saveDraft(t.db, t.keyring, filled);
       const { request } = await sendApplication(t.db, { jurisdiction: other, keyring: t.keyring, sender: { publicUrl: t.baseUrl, council: 'Elsewhere' } }, filled, 'api', { id: `api_key:${keyIds.writer}`, apiKeyId: keyIds.writer } as { id: string });
       for (const key of [keys.writer!, keys.operator!]) {
         assert.equal((await call('GET', `/applications/${request.id}`, key)).status, 404);

@@ -117,11 +117,11 @@ export async function submitApplication(deps: RegistrationDeps, key: Authenticat
   if (problems.length > 0) throw invalid(problems[0]!, problems);
 
   const actor = { id: `api_key:${key.id}`, apiKeyId: key.id };
-  const draftId = await startDraft(db, jurisdictionId, form, null, 'en');
-  const draft = (await loadDraft(db, jurisdictionId, draftId))!;
+  const draftId = await startDraft(db, deps.keyring, jurisdictionId, form, null, 'en');
+  const draft = (await loadDraft(db, deps.keyring, jurisdictionId, draftId))!;
   if (documents.length > 0) await moveDocuments(db, draft, documents, actor.id);
   const filled = { ...draft, answers: read.answers, contact: read.contact };
-  await saveDraft(db, filled);
+  await saveDraft(db, deps.keyring, filled);
   const sent = await sendApplication(db, { jurisdiction: config.jurisdiction, keyring: deps.keyring, sender: { publicUrl: config.publicUrl, council: config.jurisdiction.name } }, filled, 'api', actor);
   const caseId = Number(sent.request.id);
   await db.transaction().execute(async (trx) => {
@@ -162,9 +162,9 @@ export async function uploadDocument(deps: RegistrationDeps, key: AuthenticatedK
   const form = target.eFormId !== undefined ? (await eFormById(db, jurisdictionId, target.eFormId)).form : await serviceById(db, jurisdictionId, target.serviceId ?? '');
   const field = form.definition.pages.flatMap((p) => p.fields ?? []).find((f) => f.id === target.field && f.type === 'file');
   if (!field) throw invalid(`The form "${form.definition.title}" asks for no document "${target.field.slice(0, 60)}"; its eForm lists the document questions (x-document).`);
-  const draftId = await startDraft(db, jurisdictionId, form, null, 'en');
+  const draftId = await startDraft(db, deps.keyring, jurisdictionId, form, null, 'en');
   await db.transaction().execute((trx) => store.insertUpload(trx, { draft_id: draftId, api_key_id: key.id, created_at: nowIso() }));
-  const draft = (await loadDraft(db, jurisdictionId, draftId))!;
+  const draft = (await loadDraft(db, deps.keyring, jurisdictionId, draftId))!;
   const outcome = await addDocument(db, deps, { ...draft, userId: null }, field, upload);
   if (outcome !== 'kept') {
     const reasons = { wrong_type: 'The file is not a PDF, JPEG or PNG (its content was read, not its name).', too_many: 'Too many documents for this question.', refused_by_scanner: 'The council\'s scanner refused the file; it was not kept.' };

@@ -2,6 +2,7 @@
  * A person's own account: see it, end sessions elsewhere, download their data, close the
  * account (residents), and set a password from a one-time link. Every page is no-store.
  */
+import { diskStorage } from '../applications/storage.js';
 import { accountCases, followedCases } from '../tracking/followers.js';
 import { emailPreferences, notificationPreferences } from '../notifications/preferences.js';
 import type { FastifyInstance } from 'fastify';
@@ -79,7 +80,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config, keyring 
     const account = await accountOf(db, keyring, person.userId);
     const actor = `user:${person.userId}`;
     const result = account.emailVerified
-      ? await erasePersonalData(db, keyring, config.jurisdiction.id, account.email, 'the resident closed their account', actor)
+      ? await erasePersonalData(db, keyring, config.jurisdiction.id, account.email, 'the resident closed their account', actor, { applicationDocuments: diskStorage(config.documentsDir) })
       : { erased: [], kept: [] };
     await closeAccount(db, keyring, person.userId, actor);
     await endCurrentSession(db, request, reply);

@@ -47,7 +47,7 @@ for (const database of databasesUnderTest()) {
       const statutory = await report('statutory', 400);
 
       const result = await anonymiseExpiredReporters(t.db, jurisdiction.id);
-      assert.deepEqual(result, { anonymised: 1, guestFollowers: 0, ran: true });
+      assert.deepEqual(result, { anonymised: 1, guestFollowers: 0, applicationDrafts: 0, ran: true });
       assert.equal(await hasReporter(expired), false);
       for (const kept of [recent, open, statutory]) assert.equal(await hasReporter(kept), true, `case ${kept} keeps its reporter`);
 
@@ -59,7 +59,7 @@ for (const database of databasesUnderTest()) {
       assert.ok(audit);
       assert.equal((await verifyAuditChain(t.db)).ok, true);
 
-      assert.deepEqual(await anonymiseExpiredReporters(t.db, jurisdiction.id), { anonymised: 0, guestFollowers: 0, ran: true }, 'a second run has nothing to do');
+      assert.deepEqual(await anonymiseExpiredReporters(t.db, jurisdiction.id), { anonymised: 0, guestFollowers: 0, applicationDrafts: 0, ran: true }, 'a second run has nothing to do');
       const later = await anonymiseExpiredReporters(t.db, jurisdiction.id, { now: new Date(Date.now() + 2 * DAY) });
       assert.equal(later.anonymised, 1, 'the recent one expires in its turn');
       assert.equal(await hasReporter(recent), false);

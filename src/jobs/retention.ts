@@ -1,7 +1,8 @@
 /**
  * Retention: once a request has been closed for its service's retention period, the reporter's
  * contact details are deleted, and so are the addresses of guests who follow it by email (with
- * follow links never used and addresses that unsubscribed, see cases/guest-followers.ts). The case itself stays (its service, place, times and outcome are
+ * follow links never used and addresses that unsubscribed, see cases/guest-followers.ts), and
+ * application drafts never sent go once untouched for their retention period (with their documents). The case itself stays (its service, place, times and outcome are
  * the council's statistics), and the anonymisation is recorded on the case and in the audit trail.
  */
 import { clearFeedbackComments } from '../feedback/feedback.js';
@@ -12,6 +13,8 @@ import { removeExpiredDrafts } from '../reporting/drafts.js';
 import { closedCasesWithReporters } from '../cases/queries.js';
 import { removeReporter } from '../cases/reporters.js';
 import { removeExpiredGuestFollowers } from '../cases/guest-followers.js';
+import { removeAbandonedDrafts } from '../applications/applications.js';
+import type { DocumentStorage } from '../applications/storage.js';
 
 /** Serialises retention runs across app processes on PostgreSQL. */
 const RETENTION_LOCK_KEY = 7_261_312;
@@ -20,28 +23,40 @@ export interface RetentionResult {
   anonymised: number;
   /** Guests' email follows deleted: unused links once expired, unsubscribed addresses, and those of cases past retention. */
   guestFollowers: number;
+  /** Application drafts never sent and untouched for their retention period, deleted with their documents. */
+  applicationDrafts: number;
   /** False when another process was already running retention (PostgreSQL). */
   ran: boolean;
 }
 
-export async function anonymiseExpiredReporters(db: DB, jurisdictionId: string, options: { now?: Date; actor?: string; batchSize?: number } = {}): Promise<RetentionResult> {
+export interface RetentionOptions {
+  now?: Date;
+  actor?: string;
+  batchSize?: number;
+  /** Where applicants' documents are kept: given, abandoned application drafts go too, with their files. */
+  applicationDocuments?: Pick<DocumentStorage, 'remove'>;
+}
+
+export async function anonymiseExpiredReporters(db: DB, jurisdictionId: string, options: RetentionOptions = {}): Promise<RetentionResult> {
   const now = options.now ?? new Date();
   const actor = options.actor ?? 'retention';
   const batchSize = options.batchSize ?? 200;
   if (dialectOf(db) === 'postgres') {
     return db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${RETENTION_LOCK_KEY}) as locked`.execute(connection);
-      if (!rows[0]?.locked) return { anonymised: 0, guestFollowers: 0, ran: false };
+      if (!rows[0]?.locked) return { anonymised: 0, guestFollowers: 0, applicationDrafts: 0, ran: false };
       try {
         const guestFollowers = await removeExpiredGuestFollowers(connection, jurisdictionId, now);
-        return { anonymised: await anonymise(connection, jurisdictionId, now, actor, batchSize), guestFollowers, ran: true };
+        const applicationDrafts = options.applicationDocuments ? await removeAbandonedDrafts(connection, options.applicationDocuments, jurisdictionId, now) : 0;
+        return { anonymised: await anonymise(connection, jurisdictionId, now, actor, batchSize), guestFollowers, applicationDrafts, ran: true };
       } finally {
         await sql`select pg_advisory_unlock(${RETENTION_LOCK_KEY})`.execute(connection);
       }
     });
   }
   const guestFollowers = await removeExpiredGuestFollowers(db, jurisdictionId, now);
-  return { anonymised: await anonymise(db, jurisdictionId, now, actor, batchSize), guestFollowers, ran: true };
+  const applicationDrafts = options.applicationDocuments ? await removeAbandonedDrafts(db, options.applicationDocuments, jurisdictionId, now) : 0;
+  return { anonymised: await anonymise(db, jurisdictionId, now, actor, batchSize), guestFollowers, applicationDrafts, ran: true };
 }
 
 async function anonymise(db: DB, jurisdictionId: string, now: Date, actor: string, batchSize: number): Promise<number> {

@@ -13,7 +13,7 @@ import { findCaseRow } from '../cases/queries.js';
 import type { DB } from '../db/connection.js';
 import { languageByCode } from '../i18n/languages.js';
 import { queueEmail } from '../notifications/email.js';
-import { open, seal, sha256Hex } from '../platform/crypto.js';
+import { open, seal, sha256Hex, type Keyring } from '../platform/crypto.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { formatInZone, inDateRange, nowIso, parseZonedDateTime } from '../platform/time.js';
 import type { WorkflowActor } from '../workflow/types.js';
@@ -233,8 +233,9 @@ export async function licenceForHolder(db: DB, jurisdictionId: string, number: s
 export const licenceByNumber = (db: DB, jurisdictionId: string, number: string) =>
   number.length > 40 ? Promise.resolve(undefined) : store.licenceByNumber(db, jurisdictionId, number);
 
-export const holderEmailOf = (ctx: EngineContext, row: store.LicenceRow): string | null =>
-  row.holder_email ? open(ctx.notify.keyring, SEALED_EMAIL, row.holder_email) : null;
+export const holderEmailOf = (ctx: EngineContext, row: store.LicenceRow): string | null => holderEmailWith(ctx.notify.keyring, row);
+export const holderEmailWith = (keyring: Keyring, row: store.LicenceRow): string | null =>
+  row.holder_email ? open(keyring, SEALED_EMAIL, row.holder_email) : null;
 
 // ---- verification ----
 

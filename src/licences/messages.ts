@@ -30,13 +30,13 @@ addBuiltInTemplates('licence_issued', {
 
 addBuiltInTemplates('licence_renewal_reminder', {
   audience: 'the holder of a licence that ends soon',
-  placeholders: { ...placeholders, days: 'how many days are left' },
-  sample: { ...sample, days: '30' },
+  placeholders: { ...placeholders, days: 'how many days are left', renewLink: 'the link that starts a renewal, filled in from the last application (it works for 90 days)' },
+  sample: { ...sample, days: '30', renewLink: 'https://council.example/apply/renew/LIC-2026-000123?token=sample' },
   texts: {
     email: {
-      en: { subject: 'Your licence {number} ends in {days} days', body: `Your licence for {service} (number {number}) ends on {validUntil}, in {days} days.\n\nIf you still need it, apply to renew it before then. You can see your licence here:\n{link}\n\n${signature}` },
-      es: { subject: 'Su licencia {number} vence en {days} días', body: `Su licencia para {service} (número {number}) vence el {validUntil}, dentro de {days} días.\n\nSi todavía la necesita, solicite su renovación antes de esa fecha. Puede ver su licencia aquí:\n{link}\n\n${firma}` },
-      ar: { subject: 'تنتهي رخصتك {number} خلال {days} يومًا', body: `تنتهي رخصتك الخاصة بـ {service} (رقم {number}) في {validUntil}، أي خلال {days} يومًا.\n\nإن كنت ما زلت بحاجة إليها، فقدّم طلب تجديدها قبل ذلك. يمكنك الاطلاع على رخصتك هنا:\n{link}\n\n${tawqi}` },
+      en: { subject: 'Your licence {number} ends in {days} days', body: `Your licence for {service} (number {number}) ends on {validUntil}, in {days} days.\n\nIf you still need it, apply to renew it before then. Your answers from last time are filled in for you:\n{renewLink}\n\nYou can see your licence here:\n{link}\n\n${signature}` },
+      es: { subject: 'Su licencia {number} vence en {days} días', body: `Su licencia para {service} (número {number}) vence el {validUntil}, dentro de {days} días.\n\nSi todavía la necesita, solicite su renovación antes de esa fecha. Sus respuestas de la última vez ya están rellenadas:\n{renewLink}\n\nPuede ver su licencia aquí:\n{link}\n\n${firma}` },
+      ar: { subject: 'تنتهي رخصتك {number} خلال {days} يومًا', body: `تنتهي رخصتك الخاصة بـ {service} (رقم {number}) في {validUntil}، أي خلال {days} يومًا.\n\nإن كنت ما زلت بحاجة إليها، فقدّم طلب تجديدها قبل ذلك. إجاباتك السابقة معبأة لك مسبقًا:\n{renewLink}\n\nيمكنك الاطلاع على رخصتك هنا:\n{link}\n\n${tawqi}` },
     },
   },
 });

@@ -10,6 +10,7 @@ import type { ScheduledJob } from '../platform/jobs.js';
 import { queueEmail } from '../notifications/email.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import { formatDateIn, holderEmailOf, lastDayOf } from './licences.js';
+import { renewLinkOf, renewToken } from './renew-link.js';
 import * as store from './store.js';
 
 export const REMINDER_DAYS = [60, 30, 7] as const;
@@ -65,6 +66,7 @@ export async function runLicenceRenewals({ db, ctx, now = () => new Date().toISO
           values: {
             council, site: publicUrl, number: licence.number, service: licence.service_name, holder: licence.holder_name, days: String(daysLeft),
             link: `${publicUrl}/verify/${licence.token}`, validUntil: formatDateIn(lastDayOf(licence.valid_until), licence.language, ctx.timeZone),
+            renewLink: renewLinkOf(publicUrl, licence.number, renewToken(keyring, licence.id, Date.parse(at))),
           },
         }, { event: 'licence_renewal_reminder', idempotencyKey: `licence:${licence.id}:reminder:${reminder}` });
         reminded++;

@@ -5,6 +5,8 @@
  * entry names the person only by a keyed hash.
  */
 import { appendAudit } from '../audit/audit.js';
+import { eraseDraftsOf } from '../applications/applications.js';
+import type { DocumentStorage } from '../applications/storage.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { DB } from '../db/connection.js';
 import { clearFeedbackComments, feedbackForCase, type GivenFeedback } from '../feedback/feedback.js';
@@ -30,6 +32,8 @@ export interface ErasureResult {
   /** Reports the address no longer follows by email (a follow is never a record the law requires to keep). */
   unfollowed: string[];
   kept: Array<{ serviceRequestId: string; reason: string }>;
+  /** Application drafts never sent that gave the address (deleted, with their documents). */
+  applicationDrafts: string[];
 }
 
 function checkEmail(email: string): string {
@@ -59,12 +63,15 @@ export async function exportPersonalData(db: DB, keyring: Keyring, jurisdictionI
   return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests, guestFollows };
 }
 
-export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, reason: string, actor: string): Promise<ErasureResult> {
+export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, reason: string, actor: string,
+  options: { applicationDocuments?: Pick<DocumentStorage, 'remove'> } = {}): Promise<ErasureResult> {
   const subject = checkEmail(email);
   if (reason.trim().length < 3) throw invalid('Say why the data is erased (e.g. "request by email of 3 March"), for the record.');
+  // Drafts never sent: nothing requires the council to keep them.
+  const applicationDrafts = await eraseDraftsOf(db, keyring, options.applicationDocuments ?? { remove: async () => undefined }, jurisdictionId, subject, actor);
   const exemptions = new Map((await listServices(db, jurisdictionId, { includeInactive: true })).map((s) => [s.code, s.erasureExemption]));
   const reported = await casesReportedBy(db, keyring, jurisdictionId, subject);
-  const result: ErasureResult = { erased: [], unfollowed: [], kept: [] };
+  const result: ErasureResult = { erased: [], unfollowed: [], kept: [], applicationDrafts };
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     for (const item of reported) {
@@ -80,7 +87,7 @@ export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId
     result.unfollowed = await eraseGuestFollowsOf(trx, keyring, jurisdictionId, subject);
     await appendAudit(trx, {
       actor, action: 'personal_data.erased', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
-      after: { reason: reason.trim(), erased: result.erased, unfollowed: result.unfollowed, kept: result.kept },
+      after: { reason: reason.trim(), erased: result.erased, unfollowed: result.unfollowed, kept: result.kept, applicationDrafts: applicationDrafts.length },
     });
   });
   return result;

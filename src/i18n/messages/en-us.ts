@@ -12,5 +12,7 @@ export const enUsSpelling: Partial<Messages> = {
   'applications.list.title': 'Apply for a permit or license',
   'applications.page.licence': 'Your license is {number}. Anyone can check it is genuine:',
   'applications.page.checkLicence': 'Check license {number}',
+  'applications.renew.title': 'Renew license {number}',
+  'applications.renew.validUntil': 'Your license is valid until {date}.',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
 };

@@ -5,6 +5,11 @@
  *   data-map="pick"  choose a place: clicking the map or dragging the marker fills the form's
  *                    fields named by data-lat-field and data-long-field (6 decimals), and a
  *                    "Use my location" button does the same, within data-bounds only;
+ *   data-map="draw"  draw a place for an application's form field (data-field names its textarea,
+ *                    data-shape is "point" or "area"): clicks inside data-bounds mark the point, or
+ *                    the corners of the area in turn; the field gets GeoJSON (a Point, or a Polygon
+ *                    whose ring is closed and runs anticlockwise, WGS84, 6 decimals) and stays
+ *                    editable, so keyboard users type the place instead; what it holds is drawn;
  *   data-map="show"  reports from data-points-url (GeoJSON points with {id, title, status, url, open}),
  *                    each marker linking to its report, coloured and marked by open or closed;
  *                    points close together on screen are one numbered marker that zooms in.
@@ -45,11 +50,11 @@
     return p;
   };
 
-  function base(el, label) {
+  function base(el, label, options) {
     const L = window.L;
     el.setAttribute('role', 'region');
     el.setAttribute('aria-label', label);
-    const map = L.map(el, { scrollWheelZoom: false });
+    const map = L.map(el, { scrollWheelZoom: false, ...options });
     L.tileLayer(el.getAttribute('data-tiles'), { attribution: escape(el.getAttribute('data-attribution') || ''), maxZoom: 19 }).addTo(map);
     return map;
   }
@@ -111,6 +116,107 @@
         said.textContent = s['media.map.located'];
       }, () => { said.textContent = s['media.map.failed']; }, { enableHighAccuracy: true, timeout: 15000 });
     });
+  }
+
+  function draw(el, s) {
+    const L = window.L;
+    const field = document.getElementById(el.getAttribute('data-field') || '');
+    if (!field) return;
+    const isArea = el.getAttribute('data-shape') === 'area';
+    const area = boundsOf(el);
+    // Corners are marked one click after another: a quick second click must not zoom.
+    const map = base(el, s[isArea ? 'media.map.drawAreaLabel' : 'media.map.drawPointLabel'] || 'Map', { doubleClickZoom: false });
+    const said = status(el);
+    const round = (n) => Math.round(n * 1e6) / 1e6;
+    const layer = L.layerGroup().addTo(map);
+    let corners = [];
+    const write = () => {
+      if (!isArea) {
+        field.value = corners.length ? JSON.stringify({ type: 'Point', coordinates: [round(corners[0].lng), round(corners[0].lat)] }) : '';
+        return;
+      }
+      if (corners.length < 3) {
+        field.value = '';
+        return;
+      }
+      let ring = corners.map((c) => [round(c.lng), round(c.lat)]);
+      // RFC 7946: the outer ring runs anticlockwise (a positive area by the shoelace formula).
+      let twice = 0;
+      for (let i = 0; i < ring.length; i++) {
+        const [x1, y1] = ring[i];
+        const [x2, y2] = ring[(i + 1) % ring.length];
+        twice += x1 * y2 - x2 * y1;
+      }
+      if (twice < 0) ring = ring.reverse();
+      field.value = JSON.stringify({ type: 'Polygon', coordinates: [[...ring, ring[0].slice()]] });
+    };
+    const redraw = () => {
+      layer.clearLayers();
+      if (!isArea) {
+        if (corners[0]) L.marker(corners[0], { keyboard: false, alt: s['media.map.label'] || 'Map' }).addTo(layer);
+        return;
+      }
+      for (const corner of corners) L.circleMarker(corner, { radius: 6, color: '#0b0c0c', weight: 2, fillColor: '#ffdd00', fillOpacity: 1, interactive: false }).addTo(layer);
+      if (corners.length >= 3) L.polygon(corners, { color: '#1d70b8', weight: 3, fillOpacity: 0.2, interactive: false }).addTo(layer);
+      else if (corners.length === 2) L.polyline(corners, { color: '#1d70b8', weight: 3, interactive: false }).addTo(layer);
+    };
+    const tell = () => {
+      said.textContent = isArea ? fill(s['media.map.corners'], { count: corners.length })
+        : corners[0] ? fill(s['media.map.picked'], { lat: corners[0].lat.toFixed(6), long: corners[0].lng.toFixed(6) }) : '';
+    };
+    /** What the field holds already (drawn before, or typed), drawn on the map. */
+    const read = () => {
+      const text = field.value.trim();
+      const typed = /^(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$/.exec(text);
+      let shape;
+      try {
+        shape = typed ? { type: 'Point', coordinates: [Number(typed[2]), Number(typed[1])] } : text.startsWith('{') ? JSON.parse(text) : null;
+      } catch {
+        shape = null;
+      }
+      if (shape && shape.type === 'Feature') shape = shape.geometry;
+      if (shape && shape.type === 'Point' && Array.isArray(shape.coordinates)) corners = [L.latLng(shape.coordinates[1], shape.coordinates[0])];
+      else if (isArea && shape && shape.type === 'Polygon' && Array.isArray(shape.coordinates) && Array.isArray(shape.coordinates[0])) {
+        corners = shape.coordinates[0].slice(0, -1).map((p) => L.latLng(p[1], p[0]));
+      } else return false;
+      redraw();
+      return true;
+    };
+    // The council's area, outlined: a place outside it is refused.
+    if (area) L.rectangle(area, { color: '#505a5f', weight: 2, dashArray: '6 4', fill: false, interactive: false }).addTo(map);
+    if (area) map.fitBounds(area);
+    else map.setView([0, 0], 2);
+    if (read() && corners.length) map.fitBounds(L.latLngBounds(corners), { maxZoom: 17, padding: [20, 20] });
+    field.addEventListener('change', read);
+    map.on('click', (event) => {
+      if (area && !area.contains(event.latlng)) {
+        said.textContent = s['media.map.outsideArea'] || '';
+        return;
+      }
+      corners = isArea ? [...corners, event.latlng] : [event.latlng];
+      redraw();
+      write();
+      tell();
+    });
+    if (!isArea) return;
+    const buttons = document.createElement('p');
+    buttons.className = 'map-actions';
+    const action = (label, run) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary';
+      button.textContent = label;
+      button.addEventListener('click', () => {
+        run();
+        redraw();
+        write();
+        tell();
+      });
+      buttons.append(button, ' ');
+    };
+    action(s['media.map.undo'] || 'Undo', () => { corners = corners.slice(0, -1); });
+    action(s['media.map.clear'] || 'Clear', () => { corners = []; });
+    said.before(buttons);
   }
 
   function show(el, s) {
@@ -198,7 +304,8 @@
   }
 
   const start = (maps, then) => library().then((s) => {
-    for (const el of maps) (el.getAttribute('data-map') === 'pick' ? pick : show)(el, s);
+    const kinds = { pick, draw, show };
+    for (const el of maps) (kinds[el.getAttribute('data-map')] || show)(el, s);
     if (then) then();
   }).catch(() => { /* no map: the page works without it */ });
 
