@@ -26,6 +26,7 @@ import { checkEligibility } from './eligibility.js';
 import { localizeDefinition } from './localize.js';
 import { DRAFT_COOKIE, paymentRoutes } from './payment-routes.js';
 import { reviewRoutes } from './review-routes.js';
+import { inspectionRoutes } from './inspection-routes.js';
 import { SandboxProvider, type PaymentProvider } from './payments.js';
 import { diskStorage, noScanner, type DocumentScanner, type DocumentStorage } from './storage.js';
 import { AccountApplications, CheckPage, DetailsPage, EligibilityPage, EligibilityResult, GroupPage, QuestionPage, SavedPage, SentPage, ServiceList, StartPage, type Typed } from './views.js';
@@ -47,6 +48,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   const scanner = options.scanner ?? noScanner;
   await paymentRoutes(app, { db, config, keyring }, options.payments ?? new SandboxProvider(() => config.publicUrl));
   await reviewRoutes(app, { db, config, keyring });
+  await inspectionRoutes(app, { db, config, keyring });
   const route = { config: { access: publicAccess }, schema: { hide: true } };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, secure);
   const sender = () => ({ publicUrl: config.publicUrl, council: config.jurisdiction.name });

@@ -27,6 +27,7 @@ import * as residentLanguage from './migrations/024_resident_language.js';
 import * as queueAssigneeInDepartment from './migrations/025_queue_assignee_in_department.js';
 import * as applications from './migrations/030_applications.js';
 import * as licences from './migrations/040_licences.js';
+import * as consultationsInspections from './migrations/051_consultations_inspections.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '025_queue_assignee_in_department': queueAssigneeInDepartment,
   '030_applications': applications,
   '040_licences': licences,
+  '051_consultations_inspections': consultationsInspections,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

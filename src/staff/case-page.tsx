@@ -12,6 +12,7 @@ import { ShortcutHelp } from './queues.js';
 import { TrainingBanner } from './views.js';
 import { priorityLabel } from './words.js';
 import { csrfAction } from '../web/csrf.js';
+import { ApplicationWork, type ApplicationWorkView } from '../applications/inspection-views.js';
 
 export interface DueLine { at: string; words: string; overdue: boolean; explanation: string }
 export interface ClockLine { kind: string; status: string; due: string; left: string; target: string; breached: boolean; warned: boolean }
@@ -63,6 +64,8 @@ export interface CaseView {
   idempotencyKey: string;
   liveUrl: string;
   map: { tiles: string; attribution: string };
+  /** An application's consultations and inspections (applications/work-panel.ts); null for other kinds of case. */
+  applicationWork?: ApplicationWorkView | null;
 }
 
 function ActionForm({ view, action, children, label, id, buttonClass, shortcut }: { view: CaseView; action: string; children?: ComponentChildren; label: string; id?: string; buttonClass?: string; shortcut?: string }) {
@@ -161,6 +164,7 @@ export function CasePage({ view }: { view: CaseView }) {
               ))}
             </ol>
           </section>
+          {v.applicationWork && <ApplicationWork view={v.applicationWork} />}
           {v.canAct && <Replies view={v} />}
         </div>
         <div class="case-side">
