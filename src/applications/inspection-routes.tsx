@@ -153,7 +153,7 @@ export async function inspectionRoutes(app: FastifyInstance, { db, config, keyri
     const { inspection, checklist, serviceName } = await inspectionOf(request);
     const person = request.person!;
     const actor = await actorFor(request);
-    const line = (await inspectionsOfCase(db, inspection.case_id)).find((i) => i.id === inspection.id)!;
+    const line = (await inspectionsOfCase(db, keyring, inspection.case_id)).find((i) => i.id === inspection.id)!;
     const caseRow = await applicationStore.findApplication(db, config.jurisdiction.id, inspection.case_id);
     const ownsCase = person.role === 'system_admin' || (caseWorkingRoles.includes(person.role) && actor.departmentId !== null && actor.departmentId === caseRow?.department_id);
     const canAct = ownsCase || (caseWorkingRoles.includes(person.role) && inspection.inspector_user_id === person.userId);

@@ -18,6 +18,8 @@ import { preparePhoto } from '../media/photos.js';
 import { queueEmail } from '../notifications/email.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { formatInZone, nowIso } from '../platform/time.js';
+import type { Keyring } from '../platform/crypto.js';
+import { userNames } from '../staff/store.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import { checkCaseWorker, isRealDate, todayIn, transitionIfOffered } from './consultations.js';
 import type { ChecklistItem, FormDefinition } from './definition.js';
@@ -92,7 +94,8 @@ async function inspectorName(trx: DB, inspectorId: number): Promise<string> {
   if (!user || user.status !== 'active' || !['case_worker', 'supervisor', 'department_admin', 'system_admin'].includes(user.role)) {
     throw new SlotProblems({ inspector: 'Choose one of the staff listed as the inspector.' });
   }
-  return user.display_name ?? `Inspector ${user.id}`;
+  // Applicants see the display name staff chose; without one, no address of theirs is given out.
+  return user.display_name ?? 'a council inspector';
 }
 
 const whenIn = (iso: string, language: string, timeZone: string) =>
@@ -286,11 +289,10 @@ export async function addInspectionPhoto(db: DB, ctx: EngineContext, id: string,
   });
 }
 
-/** The inspections of an application, for its case page. */
-export async function inspectionsOfCase(db: DB, caseId: number) {
+/** The inspections of an application, for staff pages (the inspector named as colleagues see them). */
+export async function inspectionsOfCase(db: DB, keyring: Keyring, caseId: number) {
   const rows = await store.inspectionsOfCase(db, caseId);
-  const names = new Map<number, string>();
-  for (const row of rows) if (!names.has(row.inspector_user_id)) names.set(row.inspector_user_id, await inspectorName(db, row.inspector_user_id).catch(() => `staff member ${row.inspector_user_id}`));
-  return rows.map((row) => ({ ...row, inspector: names.get(row.inspector_user_id)!, photoIds: JSON.parse(row.photos) as string[] }));
+  const names = await userNames(db, keyring, [...new Set(rows.map((r) => r.inspector_user_id))]);
+  return rows.map((row) => ({ ...row, inspector: names.get(row.inspector_user_id) ?? `staff member ${row.inspector_user_id}`, photoIds: JSON.parse(row.photos) as string[] }));
 }
 

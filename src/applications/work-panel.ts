@@ -27,7 +27,7 @@ export async function applicationWorkView(db: DB, keyring: Keyring, application:
     consultations: (await consultationsOfCase(db, application.caseId, timeZone)).map((q) => ({
       id: q.id, departmentName: q.departmentName, question: q.question, dueOn: q.dueOn, askedAt: when(q.askedAt), reply: q.reply, repliedAt: q.repliedAt ? when(q.repliedAt) : null, overdue: q.overdue,
     })),
-    inspections: (await inspectionsOfCase(db, application.caseId)).map((i) => ({
+    inspections: (await inspectionsOfCase(db, keyring, application.caseId)).map((i) => ({
       id: i.id, when: when(i.starts_at), durationMinutes: i.duration_minutes, place: i.place, inspector: i.inspector, status: i.status, outcome: i.outcome, photos: i.photoIds.length,
     })),
     departments: canAct ? (await listDepartments(db)).filter((d) => d.id !== application.departmentId).map((d) => ({ id: d.id, name: d.name })) : [],
