@@ -31,7 +31,7 @@ export const escapeText = (text: string): string =>
   text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
 
 /** A parameter value (a person's name): quoted, without the characters a quoted value cannot hold. */
-const paramValue = (text: string) => `"${text.replace(/["\r\n]/g, "'").replace(/[\u0000-\u001f\u007f]/g, '')}"`;
+const paramValue = (text: string) => `"${[...text.replace(/"/g, "'")].filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f).join('')}"`;
 
 /** Folds one content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character. */
 export function foldLine(line: string): string {

@@ -12,5 +12,7 @@ export const enUsSpelling: Partial<Messages> = {
   'applications.list.title': 'Apply for a permit or license',
   'applications.page.licence': 'Your license is {number}. Anyone can check it is genuine:',
   'applications.page.checkLicence': 'Check license {number}',
+  'applications.email.inspectionCancelledSubject': 'The inspection for your application {reference} is canceled',
+  'applications.email.inspectionCancelledText': 'We have canceled the inspection on {when} for your application {reference} ({service}).\n\n{reason}\n\nSee your application here:\n{link}\n\n{council}',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
 };
