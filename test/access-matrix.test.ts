@@ -187,6 +187,17 @@ const expectedRules: Record<string, Access> = {
   'GET /apply/d/:draft/renewal': { kind: 'public' },
   'GET /staff/applications/new': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   'POST /staff/applications/new': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  // consultations and inspections (the department asked, the application's department, the inspector: checked inside)
+  'POST /staff/applications/:id/consultations': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/consultations': signedIn(staffRoles),
+  'GET /staff/consultations/:id': signedIn(staffRoles),
+  'POST /staff/consultations/:id/reply': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/applications/:id/inspections': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/inspections/:id': signedIn(staffRoles),
+  'POST /staff/inspections/:id/result': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/inspections/:id/change': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/inspections/:id/cancel': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  'POST /staff/inspections/:id/photos': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
   // ==== workspace: queues, case page, actions ====
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),

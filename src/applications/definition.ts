@@ -88,6 +88,20 @@ export interface FeeSchedule {
   rules: FeeRule[];
 }
 
+/** One thing an inspector checks on site ("Hand-washing basin with hot water"). */
+export interface ChecklistItem {
+  id: string;
+  label: string;
+  hint?: string;
+  /** label and hint per language. */
+  translations?: TextTranslations;
+}
+
+/** What an inspection of this service checks: each item is recorded as pass, fail or not applicable. */
+export interface InspectionDefinition { checklist: ChecklistItem[] }
+
+export const MAX_CHECKLIST = 100;
+
 export interface FormDefinition {
   title: string;
   summary: string;
@@ -100,6 +114,8 @@ export interface FormDefinition {
   validityDays?: number;
   /** Days after the decision in which the applicant may appeal or object; none when absent. */
   appealDays?: number;
+  /** Services that inspect before deciding: the inspector's checklist. */
+  inspection?: InspectionDefinition;
   /** title, summary, howLong, "need.<n>" per language. */
   translations?: TextTranslations;
 }
@@ -249,11 +265,28 @@ export function checkDefinition(input: unknown): DefinitionCheck {
       } else say(at, 'kind must be fixed, per_item, by_choice or concession.');
     });
   });
+  if (input.inspection !== undefined) checkInspection(input.inspection, say);
   if (Array.isArray(input.fees)) {
     const dates = input.fees.map((s: unknown) => (isObject(s) ? s.effectiveFrom : undefined));
     if (new Set(dates).size !== dates.length) say('fees', 'two schedules start on the same day; give each its own date.');
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, definition: input as unknown as FormDefinition };
+}
+
+function checkInspection(inspection: unknown, say: (where: string, what: string) => void): void {
+  if (!isObject(inspection) || !Array.isArray(inspection.checklist)) return say('inspection', 'the inspection is {"checklist": [{"id", "label"}, ...]}.');
+  if (inspection.checklist.length === 0 || inspection.checklist.length > MAX_CHECKLIST) say('inspection checklist', `give 1 to ${MAX_CHECKLIST} items.`);
+  const ids = new Set<string>();
+  inspection.checklist.forEach((item: unknown, n) => {
+    const where = `inspection checklist item ${n + 1}`;
+    if (!isObject(item)) return say(where, 'each item must be an object with an id and a label.');
+    if (typeof item.id !== 'string' || !ID.test(item.id)) say(where, 'the id must start with a small letter and use only small letters, digits and _ (at most 40).');
+    else if (ids.has(item.id)) say(where, `the id "${item.id}" is used twice; each item needs its own.`);
+    else ids.add(item.id);
+    if (!isText(item.label, 500)) say(where, 'give a label, at most 500 characters.');
+    if (item.hint !== undefined && !isText(item.hint)) say(where, 'the hint must be text, at most 2,000 characters.');
+    checkTranslations(item.translations, `${where} translations`, say);
+  });
 }
 
 function checkOptions(options: unknown, where: string, say: (where: string, what: string) => void): boolean {

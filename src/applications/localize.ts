@@ -48,5 +48,13 @@ export function localizeDefinition(definition: FormDefinition, language: string)
       };
     }),
     fees: definition.fees.map((s) => ({ ...s, rules: s.rules.map((r) => ({ ...r, label: pick(t[`fee.${r.label}`], r.label) })) })),
+    ...(definition.inspection ? {
+      inspection: {
+        checklist: definition.inspection.checklist.map((item) => {
+          const it = words(item.translations, language);
+          return { ...item, label: pick(it.label, item.label), ...(item.hint ? { hint: pick(it.hint, item.hint) } : {}) };
+        }),
+      },
+    } : {}),
   };
 }

@@ -30,6 +30,7 @@ import { checkEligibility } from './eligibility.js';
 import { localizeDefinition } from './localize.js';
 import { DRAFT_COOKIE, paymentRoutes } from './payment-routes.js';
 import { reviewRoutes } from './review-routes.js';
+import { inspectionRoutes } from './inspection-routes.js';
 import type { PaymentProvider } from './provider.js';
 import { SandboxProvider, sandboxSecret } from './sandbox.js';
 import { staffApplicationRoutes } from './staff-routes.js';
@@ -54,6 +55,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
   await paymentRoutes(app, { db, config, keyring }, options.payments ?? new SandboxProvider(db, () => config.publicUrl, sandboxSecret(keyring)));
   await reviewRoutes(app, { db, config, keyring });
   await staffApplicationRoutes(app, { db, config, keyring }, storage);
+  await inspectionRoutes(app, { db, config, keyring });
   const route = { config: { access: publicAccess }, schema: { hide: true } };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => csrfToken(request, reply, secure);
   const sender = () => ({ publicUrl: config.publicUrl, council: config.jurisdiction.name });

@@ -252,6 +252,7 @@ export function ApplicationPanel({ view: v, csrf, idempotencyKey }: { view: Appl
       {v.payments.length === 0 ? <p class="hint">No payment yet.</p> : (
         <ul>{v.payments.map((p, n) => <li key={n}>{p.amount}, {p.how.toLowerCase()}, {p.at}: <strong>{p.state}</strong></li>)}</ul>
       )}
+      {v.payments.length > 0 && <p><a href={`/staff/applications/${v.caseId}/payments`}>Payments and refunds</a></p>}
       {v.counterPaymentDue && (
         <form method="post" action={`/staff/applications/${v.caseId}/counter-payment`} novalidate>
           <input type="hidden" name="_csrf" value={csrf} />
@@ -282,8 +283,6 @@ export function ApplicationPanel({ view: v, csrf, idempotencyKey }: { view: Appl
           ))}</ul>
         </>
       )}
-
-      {/* Consultations and inspections (another part of issue 12) add their own section here. */}
 
       {v.canAct && (
         <>

@@ -27,6 +27,7 @@ import * as residentLanguage from './migrations/024_resident_language.js';
 import * as queueAssigneeInDepartment from './migrations/025_queue_assignee_in_department.js';
 import * as applications from './migrations/030_applications.js';
 import * as licences from './migrations/040_licences.js';
+import * as consultationsInspections from './migrations/051_consultations_inspections.js';
 import * as payments from './migrations/053_payments.js';
 import * as govstackRegistration from './migrations/054_govstack_registration.js';
 import * as applicationFormDrafts from './migrations/055_application_form_drafts.js';
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '025_queue_assignee_in_department': queueAssigneeInDepartment,
   '030_applications': applications,
   '040_licences': licences,
+  '051_consultations_inspections': consultationsInspections,
   '053_payments': payments,
   '054_govstack_registration': govstackRegistration,
   '055_application_form_drafts': applicationFormDrafts,

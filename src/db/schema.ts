@@ -705,12 +705,54 @@ export interface SandboxRefundTable {
   created_at: string;
 }
 
+/** A question one department asks another about an application (migration 051). */
+export interface ApplicationConsultationTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  case_id: number;
+  department_id: number;
+  question: string;
+  /** YYYY-MM-DD. */
+  due_on: string;
+  asked_by: string;
+  asked_at: string;
+  reply: string | null;
+  replied_by: string | null;
+  replied_at: string | null;
+}
+
+/** An inspection booked on an application, and its result (migration 051). */
+export interface ApplicationInspectionTable {
+  id: string;
+  jurisdiction_id: string;
+  case_id: number;
+  starts_at: string;
+  duration_minutes: number;
+  place: string;
+  inspector_user_id: number;
+  status: 'booked' | 'cancelled' | 'done';
+  sequence: Generated<number>;
+  booked_by: string;
+  booked_at: string;
+  updated_at: string;
+  outcome: 'pass' | 'fail' | null;
+  /** JSON: item id -> pass | fail | not_applicable. */
+  results: string | null;
+  notes: string | null;
+  /** JSON array of media ids. */
+  photos: Generated<string>;
+  recorded_by: string | null;
+  recorded_at: string | null;
+}
+
 export interface Database {
   govstack_applications: GovstackApplicationTable;
   govstack_uploads: GovstackUploadTable;
   application_refunds: ApplicationRefundTable;
   sandbox_payments: SandboxPaymentTable;
   sandbox_refunds: SandboxRefundTable;
+  application_consultations: ApplicationConsultationTable;
+  application_inspections: ApplicationInspectionTable;
   licence_signing_keys: LicenceSigningKeyTable;
   licences: LicenceTable;
   licence_register_settings: LicenceRegisterSettingsTable;

@@ -171,6 +171,24 @@ const foodBusiness: FormDefinition = {
     declarationPage,
   ],
   fees: [],
+  // What an environmental health officer checks on a first visit (the food hygiene rating's three areas).
+  inspection: { checklist: [
+    { id: 'handwashing', label: 'A basin for washing hands, with hot and cold water, soap and a way to dry hands',
+      translations: tr({ label: 'Un lavabo para lavarse las manos, con agua caliente y fría, jabón y un modo de secarse' }, { label: 'حوض لغسل اليدين بماء ساخن وبارد وصابون ووسيلة لتجفيف اليدين' }) },
+    { id: 'fridge_temperature', label: 'Fridges keep food at 8 °C or below', hint: 'Check with a probe thermometer, not the fridge\'s own display.',
+      translations: tr({ label: 'Los frigoríficos mantienen los alimentos a 8 °C o menos', hint: 'Compruébelo con un termómetro de sonda, no con la pantalla del frigorífico.' },
+        { label: 'الثلاجات تحفظ الطعام عند 8 درجات مئوية أو أقل', hint: 'تحقق بميزان حرارة ذي مجس، لا بشاشة الثلاجة.' }) },
+    { id: 'raw_ready_separate', label: 'Raw meat is kept apart from ready-to-eat food',
+      translations: tr({ label: 'La carne cruda se guarda separada de los alimentos listos para comer' }, { label: 'اللحوم النيئة تُحفظ بعيداً عن الطعام الجاهز للأكل' }) },
+    { id: 'cleaning', label: 'Surfaces and equipment are clean, with a cleaning schedule',
+      translations: tr({ label: 'Las superficies y el equipo están limpios, con un plan de limpieza' }, { label: 'الأسطح والمعدات نظيفة مع جدول للتنظيف' }) },
+    { id: 'pests', label: 'No sign of pests (mice, rats, cockroaches, flies)',
+      translations: tr({ label: 'Ningún signo de plagas (ratones, ratas, cucarachas, moscas)' }, { label: 'لا أثر للآفات (فئران، جرذان، صراصير، ذباب)' }) },
+    { id: 'allergens', label: 'Allergen information is recorded for every dish',
+      translations: tr({ label: 'Se registra la información de alérgenos de cada plato' }, { label: 'معلومات مسببات الحساسية مسجلة لكل طبق' }) },
+    { id: 'food_safety_records', label: 'A written food safety plan (such as Safer Food, Better Business) is kept up to date',
+      translations: tr({ label: 'Se mantiene al día un plan escrito de seguridad alimentaria' }, { label: 'خطة مكتوبة لسلامة الغذاء محدّثة' }) },
+  ] },
 };
 
 const taxiDriver: FormDefinition = {

@@ -19,7 +19,15 @@ export interface Email {
   language?: string;
   /** Built from a template with these values: queueEmail renders a staff override of it instead, when there is one. */
   values?: Record<string, string>;
+  /** Files sent with it (an inspection's calendar invitation), sealed in the outbox with the rest. */
+  attachments?: EmailAttachment[];
 }
+
+/** A small text file sent with an email: a text/calendar invitation (contentType carries its method). */
+export interface EmailAttachment { filename: string; contentType: string; content: string }
+
+const isAttachment = (a: unknown): a is EmailAttachment => typeof a === 'object' && a !== null
+  && typeof (a as EmailAttachment).filename === 'string' && typeof (a as EmailAttachment).contentType === 'string' && typeof (a as EmailAttachment).content === 'string';
 
 /** Which email it is: kept in clear in the outbox, so operators can see what waits without opening anything. */
 export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_password' | 'email_sign_in'
@@ -32,7 +40,9 @@ export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_passw
   /** Licences (src/licences): a licence was issued; it ends soon. */
   | 'licence_issued' | 'licence_renewal_reminder'
   /** Applications (src/applications): received, the emailed link back to a saved draft, a change the applicant must know of. */
-  | 'application_received' | 'application_resume' | 'application_update';
+  | 'application_received' | 'application_resume' | 'application_update'
+  /** Inspections of applications (src/applications/inspections.ts): the invitation, a change, a cancellation, each with its .ics. */
+  | 'inspection_invitation';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;
@@ -72,6 +82,7 @@ export function openQueuedEmail(keyring: Keyring, payload: unknown): QueuedEmail
   return {
     template: template as EmailTemplate, event: typeof event === 'string' ? event : undefined, to: email.to, subject: email.subject, text: email.text,
     unsubscribeUrl: typeof email.unsubscribeUrl === 'string' ? email.unsubscribeUrl : undefined, language: typeof email.language === 'string' ? email.language : undefined,
+    ...(Array.isArray(email.attachments) && email.attachments.length > 0 ? { attachments: email.attachments.filter(isAttachment) } : {}),
   };
 }
 

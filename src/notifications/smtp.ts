@@ -37,7 +37,11 @@ export const messageIdFor = (outboxId: number, from: string) => `<townhall.outbo
 /** The words of the unsubscribe link in an email's HTML part. */
 const unsubscribeWords: Record<string, string> = { en: 'Stop these emails', es: 'Dejar de recibir estos correos', ar: 'إيقاف هذه الرسائل' };
 
-/** The MIME parts and headers of an email: text, HTML, Message-ID and, for case emails, one-click unsubscribe. */
+/**
+ * The MIME parts and headers of an email: text, HTML, Message-ID and, for case emails, one-click
+ * unsubscribe. With attachments it is multipart/mixed: the text and HTML (multipart/alternative)
+ * first, then each file with its own content type (text/calendar; method=REQUEST for an invitation).
+ */
 export function composeMail(email: Email, council: string, look: EmailLook, options: { from: string; outboxId?: number }) {
   const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
   if (email.unsubscribeUrl) {
@@ -49,6 +53,9 @@ export function composeMail(email: Email, council: string, look: EmailLook, opti
     to: email.to, subject: email.subject, text: email.text, headers,
     html: htmlEmail(email.subject, email.text, { council, colour: look.colour, language, unsubscribeUrl: email.unsubscribeUrl, unsubscribeText: unsubscribeWords[language] }),
     ...(options.outboxId === undefined ? {} : { messageId: messageIdFor(options.outboxId, options.from) }),
+    ...(email.attachments && email.attachments.length > 0
+      ? { attachments: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) }
+      : {}),
   };
 }
 

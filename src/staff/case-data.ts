@@ -32,6 +32,7 @@ import type { CaseView, ClockLine, DueLine } from './case-page.js';
 import { timeline } from './timeline.js';
 import { channelLabel, clockTime, dueWords, workingTimeWords } from './words.js';
 import * as store from './store.js';
+import { applicationWorkView } from '../applications/work-panel.js';
 
 /** Roles that work cases (and so may act on them); analysts and emergency officers only read. */
 export const caseWorkingRoles: readonly Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin'];
@@ -220,5 +221,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     liveUrl: `/staff/events?topic=staff:case:${row.id}`,
     map: { tiles: request.server.site.map.tileUrl, attribution: request.server.site.map.attribution },
     application,
+    applicationWork: row.kind === 'application' ? await applicationWorkView(db, keyring, { jurisdictionId: row.jurisdiction_id, caseId: row.id, departmentId: loaded.departmentId, open: row.status === 'open' },
+      { actor, csrf: person.csrfToken, idempotencyKey: newIdempotencyKey(), timeZone: config.jurisdiction.timeZone }) : null,
   };
 }

@@ -13,6 +13,7 @@ import { TrainingBanner } from './views.js';
 import { priorityLabel } from './words.js';
 import { csrfAction } from '../web/csrf.js';
 import { ApplicationPanel, type ApplicationPanelView } from '../applications/staff-panel.js';
+import { ApplicationWork, type ApplicationWorkView } from '../applications/inspection-views.js';
 
 export interface DueLine { at: string; words: string; overdue: boolean; explanation: string }
 export interface ClockLine { kind: string; status: string; due: string; left: string; target: string; breached: boolean; warned: boolean }
@@ -67,6 +68,8 @@ export interface CaseView {
   map: { tiles: string; attribution: string };
   /** An application's own panel (cases of kind 'application'), or null. */
   application: ApplicationPanelView | null;
+  /** An application's consultations and inspections (applications/work-panel.ts); null for other kinds of case. */
+  applicationWork?: ApplicationWorkView | null;
 }
 
 function ActionForm({ view, action, children, label, id, buttonClass, shortcut }: { view: CaseView; action: string; children?: ComponentChildren; label: string; id?: string; buttonClass?: string; shortcut?: string }) {
@@ -153,6 +156,7 @@ export function CasePage({ view }: { view: CaseView }) {
       <div class="case-columns">
         <div class="case-main">
           {v.application && <ApplicationPanel view={v.application} csrf={v.csrf} idempotencyKey={v.idempotencyKey} />}
+          {v.applicationWork && <ApplicationWork view={v.applicationWork} />}
           <section aria-labelledby="history-heading">
             <h2 id="history-heading">History <span class="h-note">(newest first)</span></h2>
             <ol class="timeline" reversed>
