@@ -55,7 +55,7 @@ const cleanUp = async () => {
   }
   rmSync(dir, { recursive: true, force: true });
 };
-process.on('SIGTERM', () => { cleanUp().finally(() => process.exit(0)); });
+process.on('SIGTERM', () => { void cleanUp().finally(() => process.exit(0)); });
 
 if (postgresUrl) {
   const admin = new pg.Client({ connectionString: postgresUrl });
