@@ -74,7 +74,7 @@ const [port, session, tokensFile, service] = townhall.ready as [string, string, 
 const base = `http://127.0.0.1:${port}`;
 const children: ChildProcess[] = [townhall.child];
 try {
-  console.log('\nQuery plans of the application queue page:');
+  console.log('\nThe application queue page\'s queries, alone (median of 15 runs), and their plans:');
   for (const plan of plans) {
     const full = /\bSCAN cases\b(?! USING)|Seq Scan on cases\b/.test(plan);
     console.log(`  ${full ? 'FULL SCAN ' : ''}${plan}`);
