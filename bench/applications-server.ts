@@ -126,7 +126,7 @@ const now = Date.now();
 function lifeOf(n: number) {
   const requested = new Date(now - ((n * 7919) % (400 * DAY)));
   if (n % 5 === 0) {
-    const state = openStates[n % openStates.length]!;
+    const state = openStates[Math.floor(n / 5) % openStates.length]!;
     return {
       requested, status: 'open', state, closedAt: null,
       dueAt: state === 'more_information' ? null : new Date(now - 10 * DAY + ((n * 104_729) % (52 * DAY))).toISOString(),
