@@ -1,16 +1,19 @@
 /**
- * `townhall verify` checks licences offline with the published key set and no database, and
+ * `townhall verify` checks licences offline with the published key set and no database (and, with
+ * --online, asks the council that signed them whether they are still current), and
  * `townhall licence-keys rotate|export` keeps old licences verifiable across a rotation.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ctx, openCouncil, type Council } from '../src/cases/fixture.test-support.js';
 import { canonicalJson, publicJwkOf, signCredential, type LicenceClaims } from '../src/licences/credential.js';
-import { issueLicence, findLicence, type LicenceInput } from '../src/licences/licences.js';
+import { changeLicenceStatus, issueLicence, findLicence, verifyLicenceToken, type LicenceInput } from '../src/licences/licences.js';
 import { licencePdf } from '../src/licences/pdf.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
 import { runTownhall as townhall } from './cli-run.js';
@@ -97,6 +100,48 @@ for (const database of databasesUnderTest()) {
       assert.equal((await townhall(['verify', after.token, '--keys', rotatedFile], offline)).code, 0, 'new licence, new key set');
       assert.equal((await townhall(['verify', after.token, '--keys', keysFile], offline)).code, 4, 'new licence, the key set from before the rotation');
       assert.equal((await townhall(['licence-keys', 'spin'], env)).code, 2);
+    });
+
+    test('--online asks the council that signed the licence: current, suspended, revoked, or not reachable', async () => {
+      // The council's /verify as JSON, answered by the real verifyLicenceToken on this database.
+      const councilSite = createServer((request, response) => {
+        const token = new URL(request.url ?? '/', 'http://x').searchParams.get('token') ?? '';
+        verifyLicenceToken(council.db, ctx.jurisdictionId, token).then(
+          (result) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ verdict: result.verdict })),
+          () => response.writeHead(500).end(),
+        );
+      });
+      await new Promise<void>((resolve) => councilSite.listen(0, '127.0.0.1', resolve));
+      const publicUrl = `http://127.0.0.1:${(councilSite.address() as AddressInfo).port}`;
+      try {
+        const caseId = await council.report('online');
+        const online = { ...context, notify: { ...context.notify, publicUrl } };
+        const licence = await issueLicence(council.db, input(caseId), council.worker, online);
+        const keysFile = join(dir, 'online-keys.json');
+        assert.equal((await townhall(['licence-keys', 'export', '--out', keysFile], env)).code, 0);
+        const check = () => townhall(['verify', licence.token, '--keys', keysFile, '--online'], { DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/none' });
+
+        const current = await check();
+        assert.equal(current.code, 0, current.stdout + current.stderr);
+        assert.match(current.stdout, new RegExp(`^valid until .*${licence.number}.*; current at ${publicUrl}/verify`));
+        await changeLicenceStatus(council.db, online, licence.licenceId, 'suspend', 'Under investigation', council.worker, 'online-suspend');
+        const suspended = await check();
+        assert.equal(suspended.code, 6);
+        assert.match(suspended.stdout, new RegExp(`^suspended: ${licence.number} .* is suspended, says ${publicUrl}/verify; the signature is genuine`));
+        await changeLicenceStatus(council.db, online, licence.licenceId, 'revoke', 'Found unsafe', council.worker, 'online-revoke');
+        const revoked = await check();
+        assert.equal(revoked.code, 6);
+        assert.match(revoked.stdout, /^revoked: /);
+        const offlineOnly = await townhall(['verify', licence.token, '--keys', keysFile], { DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/none' });
+        assert.equal(offlineOnly.code, 0, 'without --online, only the signature and dates are checked');
+        assert.match(offlineOnly.stdout, /suspension and revocation are shown online/);
+      } finally {
+        await new Promise((resolve) => councilSite.close(resolve));
+      }
+      const unreachable = await townhall(['verify', (await issueLicence(council.db, input(await council.report('gone')), council.worker, { ...context, notify: { ...context.notify, publicUrl } })).token,
+        '--keys', join(dir, 'online-keys.json'), '--online'], { DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/none' });
+      assert.equal(unreachable.code, 7, unreachable.stdout);
+      assert.match(unreachable.stdout, /^cannot check online: .* could not be asked/);
     });
   });
 }

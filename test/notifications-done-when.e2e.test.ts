@@ -18,7 +18,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { createApiKey } from '../src/apikeys/apikeys.js';
 import { createService, saveServiceGroup } from '../src/catalogue/catalogue.js';
@@ -33,7 +32,7 @@ import { testJurisdiction } from './harness.js';
 import { partOf } from './notifications-mime.js';
 import { fixture, GRAFFITI, inside } from './open311/fixture-catalogue.js';
 import { sink } from './smtp-sink.js';
-import { startServer, type Server } from './server-process.js';
+import { freePort, startServer, stopServer, type Server } from './server-process.js';
 import { WebClient, type PageResponse } from './web-client.js';
 
 const FROM = 'noreply@council.example';
@@ -53,28 +52,10 @@ async function eventually<T>(what: string, check: () => T | undefined | false | 
   }
 }
 
-/** A free TCP port, so the server's PUBLIC_URL (the links in its emails) can name it. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 function expectRedirect(response: PageResponse, to: string | RegExp, step: string) {
   assert.equal(response.status, 303, `${step}: expected a redirect, got ${response.status}: ${response.html.slice(0, 1500)}`);
   if (typeof to === 'string') assert.equal(response.location, to, `${step}: redirected to the wrong page`);
   else assert.match(response.location ?? '', to, `${step}: redirected to the wrong page`);
-}
-
-async function stopServer(server: Server | undefined): Promise<void> {
-  const child = server?.process;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, giveUpAfter(15_000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 for (const database of databasesUnderTest()) {

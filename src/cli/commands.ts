@@ -86,9 +86,9 @@ export const commands: Record<string, Command> = {
     load: () => import('./places.js'),
   },
   verify: {
-    usage: 'townhall verify FILE-OR-TOKEN [--keys FILE]',
-    summary: 'Check a licence offline, without the database: its code, its verify address, or a file holding it (the licence PDF). Uses the key set from --keys (the council\'s /.well-known/licence-keys.json) or the one "licence-keys export" wrote next to the data. Prints one line. Exit code: 0 valid, 1 expired or not yet valid, 3 signature invalid, 4 unknown key, 5 no key set. Suspension and revocation are shown online at /verify.',
-    options: { keys: { type: 'string' } },
+    usage: 'townhall verify FILE-OR-TOKEN [--keys FILE] [--online]',
+    summary: 'Check a licence offline, without the database: its code, its verify address, or a file holding it (the licence PDF). Uses the key set from --keys (the council\'s /.well-known/licence-keys.json) or the one "licence-keys export" wrote next to the data. Prints one line. Exit code: 0 valid, 1 expired or not yet valid, 3 signature invalid, 4 unknown key, 5 no key set. Suspension and revocation are shown online at /verify; --online asks the council that signed the licence (its /verify) after the offline check: exit code 6 suspended or revoked, 7 the council could not be asked.',
+    options: { keys: { type: 'string' }, online: { type: 'boolean' } },
     positionals: true,
     load: () => import('./verify.js'),
   },

@@ -1,9 +1,12 @@
 /**
- * townhall verify FILE-OR-TOKEN [--keys FILE]: checks a licence's signature offline, with the
- * published key set and no database. The token may be given as is, as its verify address, or
- * in a file (the licence PDF carries it, or a text file). Prints one line; the exit code says
- * what it found: 0 genuine and in its dates, 1 genuine but expired or not yet valid, 2 usage,
- * 3 signature invalid (or not a licence), 4 signed by a key not in the key set, 5 no key set.
+ * townhall verify FILE-OR-TOKEN [--keys FILE] [--online]: checks a licence's signature offline,
+ * with the published key set and no database. The token may be given as is, as its verify
+ * address, or in a file (the licence PDF carries it, or a text file). A signature cannot say
+ * whether the council has since suspended or revoked the licence: --online, after the offline
+ * check, asks the council that signed it (its /verify, as JSON). Prints one line; the exit code
+ * says what it found: 0 genuine and in its dates, 1 genuine but expired or not yet valid,
+ * 2 usage, 3 signature invalid (or not a licence), 4 signed by a key not in the key set, 5 no
+ * key set, 6 suspended or revoked (online), 7 the council could not be asked (online).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { checkCredential, currentness, keysFromSet } from '../licences/credential.js';
@@ -56,6 +59,31 @@ export async function run(context: CommandContext): Promise<number> {
     context.print(`not yet valid: ${about} is valid from ${day(claims.nbf)}; the signature is genuine`);
     return 1;
   }
+  if (context.values.online === true) return checkOnline(context, token, claims.iss, about, `valid until ${day(claims.exp - 1)}: ${about}, signature genuine (key ${checked.kid})`);
   context.print(`valid until ${day(claims.exp - 1)}: ${about}, signature genuine (key ${checked.kid}); ${online}`);
   return 0;
+}
+
+/** The council's own answer for a licence whose signature and dates are good: still current, or suspended or revoked since. */
+async function checkOnline(context: CommandContext, token: string, issuer: string, about: string, valid: string): Promise<number> {
+  const address = `${issuer}/verify?token=${encodeURIComponent(token)}`;
+  let verdict: string;
+  try {
+    const response = await fetch(address, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+    if (!response.ok) throw new Error(`it answered ${response.status}`);
+    verdict = String(((await response.json()) as { verdict?: unknown }).verdict);
+  } catch (error) {
+    context.print(`cannot check online: ${address.split('?')[0]} could not be asked (${(error as Error).message.split('\n')[0]}); the signature is genuine`);
+    return 7;
+  }
+  if (verdict === 'valid') {
+    context.print(`${valid}; current at ${issuer}/verify`);
+    return 0;
+  }
+  if (verdict === 'revoked' || verdict === 'suspended') {
+    context.print(`${verdict}: ${about} is ${verdict}, says ${issuer}/verify; the signature is genuine`);
+    return 6;
+  }
+  context.print(`${verdict === 'expired' ? 'expired' : `not current (${verdict.slice(0, 40)})`}: ${about}, says ${issuer}/verify; the signature is genuine`);
+  return verdict === 'expired' ? 1 : 6;
 }
