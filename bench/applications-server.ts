@@ -100,8 +100,8 @@ const began = Date.now();
 const sender = { publicUrl: config.publicUrl, council: jurisdiction.name };
 const b = jurisdiction.bounds;
 for (let n = 0; n < TEMPLATES; n++) {
-  const draftId = await startDraft(db, jurisdiction.id, { id: published.id, serviceCode: SERVICE.code, version: published.version, definition: form }, null, 'en');
-  const draft = (await loadDraft(db, jurisdiction.id, draftId))!;
+  const draftId = await startDraft(db, keyring, jurisdiction.id, { id: published.id, serviceCode: SERVICE.code, version: published.version, definition: form }, null, 'en');
+  const draft = (await loadDraft(db, keyring, jurisdiction.id, draftId))!;
   const lat = b.minLat + ((b.maxLat - b.minLat) * (n + 1)) / (TEMPLATES + 2);
   const long = b.minLong + ((b.maxLong - b.minLong) * (n + 1)) / (TEMPLATES + 2);
   draft.answers = {
@@ -109,8 +109,8 @@ for (let n = 0; n < TEMPLATES; n++) {
     steward: Array.from({ length: 1 + (n % 3) }, (_, s) => ({ steward_name: `Steward ${s}` })),
   } as typeof draft.answers;
   draft.contact = { name: `Organiser ${n}`, email: `organiser${n}@example.org` };
-  await saveDraft(db, draft);
-  await sendApplication(db, { jurisdiction, keyring, sender }, (await loadDraft(db, jurisdiction.id, draftId))!, 'web', { id: 'applicant:guest' });
+  await saveDraft(db, keyring, draft);
+  await sendApplication(db, { jurisdiction, keyring, sender }, (await loadDraft(db, keyring, jurisdiction.id, draftId))!, 'web', { id: 'applicant:guest' });
 }
 const templateCases = await db.selectFrom('cases').selectAll().where('kind', '=', 'application').orderBy('id').execute();
 const templateApplications = new Map((await db.selectFrom('applications').selectAll().execute()).map((a) => [a.case_id, a]));
