@@ -12,9 +12,9 @@
  * 2. An officer asks for more information from the case page: the statutory clock is suspended
  *    (the SLA data), the applicant is emailed, answers on their application's page, and the
  *    clock runs again.
- * 3. [TODO: inspection booking with its .ics email, when that page exists.]
- * 4. A supervisor approves the application with a condition [TODO: through the decision form
- *    page when it exists]; the licence is issued: its PDF (from the emailed link) carries the
+ * 3. The officer books an inspection on the case page: the applicant's invitation with its
+ *    calendar file (.ics) arrives over SMTP; the result is recorded on the inspector's phone page.
+ * 4. A supervisor approves the application with a condition on the decision form; the licence is issued: its PDF (from the emailed link) carries the
  *    signed code, /verify says it is genuine and valid.
  * 5. With the clock moved to 30 days before the licence ends, the renewal job sends a reminder
  *    over SMTP.
@@ -22,9 +22,6 @@
  *    `townhall verify` on the PDF (a child process) says so too.
  *
  * Then the resident's part (1 and the answer of 2) again with JavaScript off.
- *
- * Still to come, marked TODO below: the inspection booking (its .ics arrives over SMTP) and the
- * decision form page; the decision is sent today with the form the decision route takes.
  *
  * On SQLite, and on PostgreSQL too when TOWNHALL_TEST_POSTGRES_URL is set.
  */
@@ -51,6 +48,7 @@ import { createTestDatabase, databasesUnderTest, type TestDatabase } from './dat
 import { testJurisdiction } from './harness.js';
 import { fixture } from './open311/fixture-catalogue.js';
 import { freePort, startServer, stopServer, type Server } from './server-process.js';
+import { partOf } from './notifications-mime.js';
 import { sink, type Received } from './smtp-sink.js';
 
 const TREES = 'tree-works';
@@ -337,9 +335,42 @@ for (const database of databasesUnderTest()) {
       const reference = resident.reference;
       await moreInformation(reference, { tab: resident.tab, javaScript: true, email });
 
-      // ---- TODO (inspection): when the inspection booking page exists, the officer books a slot
-      // on it here, and the .ics invitation is awaited with emailTo(email, /inspection/i) and its
-      // text/calendar part checked (DTSTART of the slot, the case reference). ----
+      // ---- An inspection: the officer books a slot on the case page; the invitation (.ics) arrives over SMTP; the result is recorded on the phone page. ----
+      const inspectionDay = new Date(Date.now() + 7 * DAY).toISOString().slice(0, 10);
+      const officer = await staffBrowser(staff.worker);
+      try {
+        const desk = await officer.newPage();
+        await desk.goto(`${baseUrl}/staff/requests/${reference}`);
+        // The workflow's "Book an inspection" step leads to the booking form (opening it).
+        await desk.getByRole('link', { name: 'Book an inspection' }).click();
+        const booking = desk.locator('#book-inspection');
+        await booking.getByLabel('Date').fill(inspectionDay);
+        await booking.getByLabel('Start time (24-hour clock)').fill('10:30');
+        await booking.getByLabel('Place').fill('12 Ash Grove, by the gate');
+        await booking.getByLabel('Inspector').selectOption({ index: 1 });
+        await go(desk, () => booking.getByRole('button', { name: 'Book the inspection' }).click());
+        assert.match(await desk.textContent('main') ?? '', /Booked/);
+        const invitation = await eventually('the invitation with its calendar file', () => received(email, /./).find((m) => partOf(m.raw, 'text/calendar') !== null), 15_000, describeMail);
+        assert.match(invitation.raw.replace(/\r\n[ \t]+/g, ' '), /text\/calendar;[^\r\n]*method=REQUEST/i, 'an invitation to add to the calendar');
+        const calendar = partOf(invitation.raw, 'text/calendar')!.replace(/\r\n[ \t]/g, '');
+        assert.match(calendar, /^BEGIN:VCALENDAR\r\n/);
+        assert.match(calendar, /\r\nMETHOD:REQUEST\r\n/);
+        const booked = await t.db.selectFrom('application_inspections').select(['id', 'starts_at', 'status']).where('case_id', '=', reference).executeTakeFirstOrThrow();
+        assert.equal(booked.status, 'booked');
+        const utc = booked.starts_at.replace(/[-:]/g, '').replace(/\.\d+/, '').slice(0, 15);
+        assert.match(calendar, new RegExp(`\\r\\nDTSTART:${utc}Z\\r\\n`), 'the invitation is for the booked slot');
+        assert.ok(calendar.includes(String(reference)), 'the invitation names the application');
+        // The inspector records the result on the phone page: every checklist item passed.
+        await go(desk, () => desk.locator('ul.inspections a').first().click());
+        await desk.setViewportSize({ width: 390, height: 844 });
+        for (const pass of await desk.locator('.checklist-item input[value="pass"]').all()) await pass.check();
+        await desk.getByLabel('Passed').check();
+        await go(desk, () => desk.getByRole('button', { name: 'Record the result' }).click());
+        const done = await t.db.selectFrom('application_inspections').select(['status', 'outcome']).where('id', '=', booked.id).executeTakeFirstOrThrow();
+        assert.deepEqual(done, { status: 'done', outcome: 'pass' });
+      } finally {
+        await officer.close();
+      }
 
       // ---- The decision: approve with a condition, valid from today for a year. ----
       const validFrom = new Date().toISOString().slice(0, 10);
@@ -351,18 +382,13 @@ for (const database of databasesUnderTest()) {
         await desk.goto(`${baseUrl}/staff`);
         await go(desk, () => desk.getByRole('navigation', { name: 'Queues' }).getByRole('link', { name: 'My department' }).click());
         await go(desk, () => desk.getByRole('link', { name: new RegExp(`^#?${reference}\\b`) }).first().click());
-        // TODO (decision form): when GET /staff/applications/:id/decision exists, follow its link
-        // from the case page, choose "Approve", type the condition and the dates, and press its
-        // button. Until then the supervisor's browser sends the same form the route takes, with
-        // the CSRF token of the case page it is on (the route and its checks are the real ones).
-        await go(desk, () => desk.evaluate(({ reference, validFrom, validUntil }) => {
-          const csrf = document.querySelector<HTMLInputElement>('input[name="_csrf"]')!.value;
-          const form = Object.assign(document.createElement('form'), { method: 'post', action: `/staff/applications/${reference}/decision` });
-          const fields = { _csrf: csrf, idempotency_key: `decide-${crypto.randomUUID()}`, outcome: 'approve', text: 'Work only between 8am and 6pm', valid_from: validFrom, valid_until: validUntil };
-          for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value }));
-          document.body.append(form);
-          form.submit();
-        }, { reference, validFrom, validUntil }));
+        await go(desk, () => desk.getByRole('link', { name: 'Decide: approve or refuse' }).click());
+        assert.match(await desk.title(), new RegExp(`^Decide application ${reference}`));
+        await desk.getByLabel('Approve').check();
+        await desk.getByLabel('Conditions (optional)').fill('Work only between 8am and 6pm');
+        await desk.getByLabel('Valid from').fill(validFrom);
+        await desk.getByLabel('Valid until (the last day)').fill(validUntil);
+        await go(desk, () => desk.getByRole('button', { name: 'Record the decision' }).click());
         assert.match(await desk.title(), new RegExp(`^Case ${reference}`), 'the decision leads back to the case');
         assert.match(await desk.textContent('main') ?? '', /Approved/);
       } finally {

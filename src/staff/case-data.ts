@@ -160,7 +160,10 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
         const target = definition.states.find((s) => s.code === t.to);
         // An application is approved or refused on its decision form, never by a bare transition (cases/actions.ts).
         const decision = row.kind === 'application' && APPLICATION_DECISION_TRANSITIONS.includes(t.code);
-        return { ...t, closing: target?.publicStatus === 'closed', toLabel: target?.label ?? t.to, ...(decision ? { href: `/staff/applications/${row.id}/decision?outcome=${t.code}` } : {}) };
+        // Booking an inspection and asking another department take their own forms (applications/inspection-views.tsx), which enter those states.
+        const ownForm = row.kind === 'application' ? ({ inspect: '#book-inspection', consult: '#ask-consultation' } as Record<string, string>)[t.code] : undefined;
+        const href = decision ? `/staff/applications/${row.id}/decision?outcome=${t.code}` : ownForm;
+        return { ...t, closing: target?.publicStatus === 'closed', toLabel: target?.label ?? t.to, ...(href ? { href } : {}) };
       });
     } catch { transitions = []; }
   }
