@@ -115,7 +115,7 @@ async function lighthouseRuns(): Promise<number> {
   });
   let failures = 0;
   try {
-    const pages = ['/', '/services', '/services/pothole', '/report/location', '/reports', `/requests/${demo.rest}`, '/accessibility', '/privacy'];
+    const pages = ['/', '/services', '/services/pothole', '/report/location', '/reports', `/requests/${demo.rest}`, '/apply', '/apply/street-party', '/verify', '/licences', '/accessibility', '/privacy'];
     console.log(`\nLighthouse ${(await import('lighthouse/package.json', { with: { type: 'json' } })).default.version} (mobile: slow 4G, 4x CPU slowdown), against the demo city. Targets: <= ${kb(PAGE_BUDGET)} transferred, performance >= ${LIGHTHOUSE_SCORE}.`);
     console.log(`${'page'.padEnd(22)} ${'transferred'.padStart(12)} ${'score'.padStart(6)} ${'TBT ms'.padStart(7)} ${'LCP ms'.padStart(7)}  verdict`);
     for (const path of pages) {
@@ -154,7 +154,7 @@ try {
     body: new URLSearchParams({ api_key: townhall.rest, service_code: 'pothole', lat: '37.7749', long: '-122.4194', description: 'A deep pothole in the cycle lane outside the library.', 'attribute[size]': 'large' }),
   });
   const caseId = created.ok ? ((await created.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id : '1';
-  const pages = ['/', '/services', '/services/pothole', '/report/new', '/reports', `/requests/${caseId}`, '/accessibility', '/privacy', '/offline'];
+  const pages = ['/', '/services', '/services/pothole', '/report/new', '/reports', `/requests/${caseId}`, '/apply', '/verify', '/licences', '/accessibility', '/privacy', '/offline'];
 
   console.log(`\nPage weight (Accept-Encoding: gzip, br; map tiles excluded). Budget ${kb(PAGE_BUDGET)} a page, ${kb(JS_BUDGET)} of JavaScript.`);
   console.log(`${'page'.padEnd(22)} ${'HTML'.padStart(9)} ${'CSS'.padStart(9)} ${'JS'.padStart(9)} ${'other'.padStart(9)} ${'total'.padStart(9)}  budget`);

@@ -117,3 +117,11 @@ describe('translations', () => {
     assert.deepEqual(localizeDefinition(treeWorks(), 'ar').title, 'Apply to work on trees');
   });
 });
+
+test('a decision with a day that does not exist is refused with a message, not thrown on', async () => {
+  const { checkDecision } = await import('./review.js');
+  for (const [validFrom, validUntil] of [['2026-13-01', '2027-01-01'], ['2026-02-30', '2027-01-01'], ['2026-01-01', '99999-01-01'], ['2026-01-01', 'soon']]) {
+    assert.deepEqual(checkDecision({ outcome: 'approve', text: '', validFrom, validUntil }), ['Give the dates the approval is valid from and until, written 2026-04-01.']);
+  }
+  assert.deepEqual(checkDecision({ outcome: 'approve', text: '', validFrom: '2026-01-01', validUntil: '2026-12-31' }), []);
+});

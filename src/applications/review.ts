@@ -12,7 +12,7 @@ import type { DB } from '../db/connection.js';
 import { languages, translator } from '../i18n/i18n.js';
 import { queueEmail } from '../notifications/email.js';
 import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
-import { addDays, nowIso } from '../platform/time.js';
+import { addDays, isCalendarDate, nowIso } from '../platform/time.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import type { Answers } from './answers.js';
 import type { FormDefinition } from './definition.js';
@@ -29,8 +29,8 @@ export interface Decision {
   validUntil?: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const realDate = (text: string | undefined) => typeof text === 'string' && DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+// A day that exists (2026-13-01 does not: it is refused, not thrown on).
+const realDate = (text: string | undefined) => typeof text === 'string' && isCalendarDate(text);
 
 export function checkDecision(decision: Decision): string[] {
   const problems: string[] = [];

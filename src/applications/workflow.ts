@@ -25,7 +25,7 @@ export const applicationWorkflow: WorkflowDefinition = {
     { code: 'more_information', label: 'More information needed', publicStatus: 'open', publicLabel: 'We need more information from you', onEntry: [{ do: 'suspend_clock', clock: 'statutory' }, { do: 'notify_reporter' }] },
     { code: 'under_review', label: 'Under review', publicStatus: 'open', publicLabel: 'Under review', onEntry: [{ do: 'resume_clock', clock: 'statutory' }] },
     { code: 'consultation', label: 'Consultation', publicStatus: 'open', publicLabel: 'Under review', onEntry: [{ do: 'resume_clock', clock: 'statutory' }] },
-    { code: 'inspection', label: 'Inspection', publicStatus: 'open', publicLabel: 'Inspection', onEntry: [{ do: 'resume_clock', clock: 'statutory' }, { do: 'notify_reporter' }] },
+    { code: 'inspection', label: 'Inspection', publicStatus: 'open', publicLabel: 'Inspection', onEntry: [{ do: 'resume_clock', clock: 'statutory' }] }, // the booking emails its own invitation (inspections.ts)
     { code: 'decision', label: 'Decision', publicStatus: 'open', publicLabel: 'Under review', onEntry: [{ do: 'resume_clock', clock: 'statutory' }] },
     { code: 'issued', label: 'Approved', publicStatus: 'closed', publicLabel: 'Approved', onEntry: [{ do: 'stop_clock', clock: 'statutory' }, { do: 'notify_reporter' }] },
     { code: 'refused', label: 'Refused', publicStatus: 'closed', publicLabel: 'Refused', onEntry: [{ do: 'stop_clock', clock: 'statutory' }, { do: 'notify_reporter' }] },
