@@ -16,12 +16,11 @@ import { notFound } from '../platform/errors.js';
 import { parseId } from '../platform/ids.js';
 import { perMinute } from '../platform/rate-limit.js';
 import { formText, type FieldErrors } from '../web/forms.js';
-import { withChosenPlace } from './addresses.js';
+import { withChosenPlace, type AddressSearch } from './addresses.js';
 import type { Draft } from './applications.js';
 import type { PageDefinition } from './definition.js';
 
 /** A search made on an address field, shown on the page under that field. */
-export interface AddressSearch { field: string; query: string; results: Place[]; numberNotFound: string | null }
 
 export interface AddressRouteDeps {
   db: DB;

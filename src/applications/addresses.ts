@@ -5,6 +5,7 @@
  * "<field id>:place", a key no field id can take, with the place's id, label and coordinates.
  * Typing a different address afterwards lets the chosen place go.
  */
+import type { Place } from '../places/places.js';
 import type { FieldDefinition, FormDefinition } from './definition.js';
 
 /** The answers as this file needs them (answers.ts imports this file, so not its type). */
@@ -45,3 +46,6 @@ export function placesStillChosen(fields: FieldDefinition[], answers: Answers): 
 export function chosenPlaces(definition: FormDefinition, answers: Answers): Record<string, string> {
   return placesStillChosen(definition.pages.flatMap((page) => page.fields ?? []), answers);
 }
+
+/** A gazetteer search just made on one of a page's address fields, and what it found. */
+export interface AddressSearch { field: string; query: string; results: Place[]; numberNotFound: string | null }

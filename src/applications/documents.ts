@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
-import { safeFileName } from '../staff/attachments.js';
+import { safeFileName } from '../media/uploads.js';
 import { conflict } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import type { Draft } from './applications.js';

@@ -21,7 +21,8 @@ import { fieldShown, firstIncompletePage, groupItems, readGroupItem, readPage, s
 import {
   applicationsOfUser, applicationSummary, currentForm, draftsOfUser, emailResumeLink, feeFor, listApplicationServices, loadDraft, resumeWithToken, saveDraft, sendApplication, startDraft, type Draft,
 } from './applications.js';
-import { addressRoutes, type AddressSearch } from './address-routes.js';
+import { addressRoutes } from './address-routes.js';
+import type { AddressSearch } from './addresses.js';
 import { renewalRoutes } from './renewal-routes.js';
 import { assistedRoutes } from './assisted-routes.js';
 import { chosenPlace, placeKeyOf, placesStillChosen } from './addresses.js';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { attachmentType } from '../staff/attachments.js';
+import { attachmentType } from '../media/uploads.js';
 
 export interface DocumentStorage {
   /** Keeps the bytes; returns the key they are found by. */

@@ -9,7 +9,7 @@ import type { ApplicantContact } from './applications.js';
 import type { EligibilityQuestion, FieldDefinition, FormDefinition, PageDefinition } from './definition.js';
 import { formatMoney, type CalculatedFee } from './fees.js';
 import type { DocumentRow } from './store.js';
-import type { AddressSearch } from './address-routes.js';
+import type { AddressSearch } from './addresses.js';
 
 /** The map's tiles and the council's bounds: what drawing on the map needs. */
 export interface MapSettings { tileUrl: string; attribution: string; bounds: Bounds }

@@ -19,7 +19,7 @@ import { checkCsrfBeforeBody, type FormProtection } from '../web/csrf.js';
 
 export interface Upload {
   bytes: Buffer;
-  /** The name the sender's device gave it (never trusted: see safeFileName in staff). */
+  /** The name the sender's device gave it (never trusted: see safeFileName). */
   name: string;
   /** The file was over the limit: `bytes` is empty. */
   truncated: boolean;
@@ -92,3 +92,16 @@ async function readFile(file: AsyncIterable<Buffer> & { truncated: boolean }, ma
   truncated ||= file.truncated;
   return { bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), truncated };
 }
+
+/** The kind of file its first bytes announce, among those accepted; null for anything else. */
+export function attachmentType(bytes: Buffer): string | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  // Plain text: valid UTF-8 without control bytes other than tab and line ends.
+  if (!bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) && Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return 'text/plain; charset=utf-8';
+  return null;
+}
+
+/** A file name safe to show and to send back in a header. */
+export const safeFileName = (name: string) => (name.split(/[\\/]/).pop() ?? '').replace(/[^\w .()-]/g, '_').slice(0, 100) || 'file';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
-import { acceptUploads } from '../media/uploads.js';
+import { acceptUploads, attachmentType, safeFileName } from '../media/uploads.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
@@ -16,19 +16,6 @@ import { caseWorkingRoles, loadCase, staffAccess, type CaseExtras, type LoadedCa
 import * as store from './store.js';
 
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
-
-/** The kind of file its first bytes announce, among those accepted; null for anything else. */
-export function attachmentType(bytes: Buffer): string | null {
-  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  // Plain text: valid UTF-8 without control bytes other than tab and line ends.
-  if (!bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) && Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return 'text/plain; charset=utf-8';
-  return null;
-}
-
-/** A file name safe to show and to send back in a header. */
-export const safeFileName = (name: string) => (name.split(/[\\/]/).pop() ?? '').replace(/[^\w .()-]/g, '_').slice(0, 100) || 'file';
 
 /** 32 characters: never the shape of a public photo's id (22), so /media never even looks one up. */
 const newAttachmentId = () => randomBytes(24).toString('base64url');
