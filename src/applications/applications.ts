@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import { getService, serviceWorkflowCode, updateService } from '../catalogue/catalogue.js';
+import { applicationLink } from '../cases/application-links.js';
 import { submitCase } from '../cases/submit.js';
 import type { Channel, ServiceRequest, SubmissionContext } from '../cases/types.js';
 import type { DB } from '../db/connection.js';
@@ -298,7 +299,7 @@ export async function sendApplication(db: DB, context: SubmissionContext & { sen
       await queueEmail(inner, context.keyring, 'application_received', {
         to: draft.contact!.email, language: draft.language,
         subject: t('applications.email.receivedSubject', { service: definition.title, reference: String(row.id) }),
-        text: t('applications.email.receivedText', { service: definition.title, reference: String(row.id), link: `${context.sender.publicUrl}/apply/applications/${row.id}`, council: context.sender.council }),
+        text: t('applications.email.receivedText', { service: definition.title, reference: String(row.id), link: await applicationLink(inner, context.sender.publicUrl, row.id, row.requested_at), council: context.sender.council }),
       }, { idempotencyKey: `application:${row.id}:received` });
     },
   }));

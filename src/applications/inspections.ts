@@ -8,6 +8,7 @@
  * workflow offers it; each step is a case action and an audit entry, in one transaction.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { applicationLink } from '../cases/application-links.js';
 import { appendCaseRecord } from '../cases/case-records.js';
 import type { EngineContext } from '../cases/actions.js';
 import { contactForCase } from '../cases/reporters.js';
@@ -114,13 +115,13 @@ async function queueInvitation(trx: DB, ctx: EngineContext, sender: InvitationSe
   const reference = String(inspection.case_id);
   const values = {
     reference, service: definition.title, when: whenIn(inspection.starts_at, language, ctx.timeZone), minutes: String(inspection.duration_minutes), place: inspection.place,
-    inspector: extra.inspector, link: `${sender.publicUrl}/apply/applications/${reference}`, council: sender.council, reason: extra.reason ?? '',
+    inspector: extra.inspector, link: await applicationLink(trx, sender.publicUrl, inspection.case_id), council: sender.council, reason: extra.reason ?? '',
   };
   const host = new URL(sender.publicUrl).hostname || 'townhall.invalid';
   const ics = calendarInvitation({
     uid: `inspection-${inspection.id}@${host}`, sequence: inspection.sequence, method, start: inspection.starts_at, end: ends, stamp: nowIso(),
     summary: `${sender.council}: inspection for application ${reference} (${definition.title})`, location: inspection.place,
-    description: `Inspection for application ${reference} (${definition.title}). Inspector: ${extra.inspector}. ${values.link}`,
+    description: `Inspection for application ${reference} (${definition.title}). Inspector: ${extra.inspector}. ${sender.publicUrl}/apply/applications/${reference}`,
     organizer: sender.organizer, attendee: { name: applicant, email: contact.email },
   });
   const cancelled = method === 'CANCEL';

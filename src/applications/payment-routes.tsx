@@ -3,9 +3,10 @@
  * callback, the sandbox provider's card page, and staff recording a payment at the counter.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { applicationKeyOpens } from '../cases/application-links.js';
 import { translate } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../identity/access.js';
-import { cookieName, readCookie } from '../platform/cookies.js';
+import { cookieName, readCookie, setCookie } from '../platform/cookies.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { parseId } from '../platform/ids.js';
 import { forbidden, notFound } from '../platform/errors.js';
@@ -23,15 +24,33 @@ import * as store from './store.js';
 export const DRAFT_COOKIE = 'townhall_application';
 const staffRoles = ['case_worker', 'supervisor', 'department_admin', 'system_admin'] as const;
 
-/** The application, if it is this person's: by their account, or the draft this browser holds. */
+/** The cookie that keeps an application's emailed key in this browser, once its link was opened. */
+export const applicationKeyCookie = (caseId: number, secure: boolean) => cookieName(`townhall_app_${caseId}`, secure);
+const KEPT_SECONDS = 365 * 24 * 3600;
+const NO_APPLICATION = 'There is no application with that reference.';
+
+/**
+ * The application, if it is this person's: by their account, the draft this browser holds, or a key
+ * from one of its emails (in the link, given with `reply` to remember it here; or remembered).
+ * A wrong key is the same 404 as a missing application, so a key cannot be tried against a reference.
+ */
 export function ownApplicationCheck(db: RouteDeps['db'], jurisdictionId: string, secure: boolean) {
-  return async (request: FastifyRequest, caseId: number | null) => {
+  return async (request: FastifyRequest, caseId: number | null, reply?: FastifyReply) => {
     const owner = caseId === null ? undefined : await store.applicationOwner(db, jurisdictionId, caseId);
-    if (!owner) throw notFound('There is no application with that reference.');
+    const linkKey = reply ? formText(request.query, 'key') : '';
+    if (linkKey) {
+      if (!owner || !(await applicationKeyOpens(db, owner.case_id, linkKey))) throw notFound(NO_APPLICATION);
+      setCookie(reply!, applicationKeyCookie(owner.case_id, secure), linkKey, { secure, path: '/apply', maxAge: KEPT_SECONDS });
+      reply!.header('cache-control', 'private, no-store');
+      return owner;
+    }
+    if (!owner) throw notFound(NO_APPLICATION);
     const userId = request.person?.secondFactorDone ? request.person.userId : null;
     const mine = owner.user_id !== null ? userId === owner.user_id : readCookie(request, cookieName(DRAFT_COOKIE, secure)) === owner.draft_id;
-    if (!mine) throw forbidden('This application is not yours, or it was made in another browser. Sign in, or use the link in the email we sent you.');
-    return owner;
+    if (mine) return owner;
+    const keptKey = readCookie(request, applicationKeyCookie(owner.case_id, secure));
+    if (keptKey && (await applicationKeyOpens(db, owner.case_id, keptKey))) return owner;
+    throw forbidden('This application is not yours, or it was made in another browser. Sign in, or use the link in the email we sent you.');
   };
 }
 

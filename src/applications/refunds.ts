@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import { performCaseAction, type EngineContext } from '../cases/actions.js';
+import { applicationLink } from '../cases/application-links.js';
 import { contactForCase } from '../cases/reporters.js';
 import { isUniqueViolation, type DB } from '../db/connection.js';
 import { languages, translator } from '../i18n/i18n.js';
@@ -131,7 +132,7 @@ export async function refundApplication(db: DB, ctx: EngineContext, provider: Pa
     if (contact?.email) {
       const t = translator(languages.find((l) => l.code === application.language) ?? languages[0]!).t;
       const service = (JSON.parse(application.definition) as FormDefinition).title;
-      const values = { reference: String(caseId), service, amount: formatMoney(amount, application.language), reason, link: `${ctx.notify.publicUrl}/apply/applications/${caseId}`, council: ctx.notify.council };
+      const values = { reference: String(caseId), service, amount: formatMoney(amount, application.language), reason, link: await applicationLink(trx, ctx.notify.publicUrl, caseId, at), council: ctx.notify.council };
       await queueEmail(trx, ctx.notify.keyring, 'application_update', {
         to: contact.email, language: application.language,
         subject: t('applications.email.refundSubject', values), text: t('applications.email.refundText', values),

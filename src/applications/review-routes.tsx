@@ -2,12 +2,14 @@
  * The applicant's page of their application (its state, fee, decision with any appeal period,
  * and messages, with a reply form while it is open). The staff side is staff-routes.tsx.
  */
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { caseHistory } from '../cases/queries.js';
 import { translate } from '../i18n/i18n.js';
 import { publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { parseId } from '../platform/ids.js';
+import { perMinute } from '../platform/rate-limit.js';
 import { DomainError } from '../platform/errors.js';
 import { csrfToken } from '../web/csrf.js';
 import { ErrorSummary, formText, PostForm, type FieldErrors } from '../web/forms.js';
@@ -80,9 +82,20 @@ export async function reviewRoutes(app: FastifyInstance, { db, config }: RouteDe
     });
   };
 
-  app.get('/apply/applications/:id', route, async (request, reply) => {
-    const owner = await ownApplication(request, caseIdOf((request.params as { id: string }).id));
-    return showApplication(request, reply, owner.case_id, {});
+  // The page opens with the key from an email too: limited per client, in a scope of its own (the
+  // plugin counts only where it is registered), so keys cannot be tried quickly.
+  const limit = perMinute(config.signInRateLimit);
+  // Only the openings that carry a key count: moving about one's own page is not limited.
+  const keyedOpenings = limit && { ...limit, allowList: (request: FastifyRequest) => !formText(request.query, 'key') };
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      onExceeded: (request) => request.log.warn({ event: 'rate_limited', route: request.routeOptions.url }, 'application page rate-limited'),
+    });
+    scope.get('/apply/applications/:id', { config: { access: publicAccess, rateLimit: keyedOpenings }, schema: { hide: true } }, async (request, reply) => {
+      const owner = await ownApplication(request, caseIdOf((request.params as { id: string }).id), reply);
+      return showApplication(request, reply, owner.case_id, {});
+    });
   });
 
   app.post('/apply/applications/:id/reply', route, async (request, reply) => {

@@ -6,6 +6,7 @@
  * email and, for an approval, the licence itself (src/licences: signed, emailed to the holder).
  */
 import { appendAudit } from '../audit/audit.js';
+import { applicationLink } from '../cases/application-links.js';
 import { recordApplicantReply } from '../cases/applicant-replies.js';
 import { performCaseAction, type EngineContext } from '../cases/actions.js';
 import type { DB } from '../db/connection.js';
@@ -72,7 +73,7 @@ export async function decideApplication(db: DB, ctx: EngineContext, caseId: numb
     if (contact) {
       const t = translator(languages.find((l) => l.code === application.language) ?? languages[0]!).t;
       const appeal = definition.appealDays ? `\n\n${t('applications.appeal', { date: appealEndsOn(at, definition.appealDays, ctx.timeZone) })}` : '';
-      const values = { reference: String(caseId), service: definition.title, council: ctx.notify.council, link: `${ctx.notify.publicUrl}/apply/applications/${caseId}`, text: `${text || '-'}${appeal}` };
+      const values = { reference: String(caseId), service: definition.title, council: ctx.notify.council, link: await applicationLink(trx, ctx.notify.publicUrl, caseId, at), text: `${text || '-'}${appeal}` };
       await queueEmail(trx, ctx.notify.keyring, 'application_update', {
         to: contact.email, language: application.language,
         subject: t(approved ? 'applications.email.approvedSubject' : 'applications.email.refusedSubject', values),

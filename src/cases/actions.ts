@@ -19,6 +19,7 @@ import { calendarForCase } from '../workflow/entry.js';
 import { planAction } from '../workflow/plan.js';
 import type { CaseActionInput, CaseActionResult, CaseInHand, WorkflowActor } from '../workflow/types.js';
 import { caseEvents, caseWorkflow } from '../workflow/workflow.js';
+import { applicationLink } from './application-links.js';
 import { copyFollowers } from './followers.js';
 import { enterState, type CaseContext } from './lifecycle.js';
 import { actionByIdempotencyKey, auditViewOfCase, findCase, insertAction, lockCases, refreshCaseDueAt, setCaseColumns, updateCase } from './store.js';
@@ -120,7 +121,7 @@ async function perform(trx: DB, ctx: EngineContext, caseId: number, input: CaseA
     before: auditViewOfCase(current), after: { ...auditViewOfCase(after), action_id: actionId, ...auditDetails(plan.details) },
   });
   if (plan.isPublic && notifyResidents && !isTrainingJurisdiction(ctx.jurisdictionId)) {
-    await caseChanged(trx, ctx.notify, { caseId, actionId, ...(current.kind === 'application' ? { link: `${ctx.notify.publicUrl}/apply/applications/${caseId}` } : {}), serviceName: current.service_name, service: { jurisdictionId: current.jurisdiction_id, code: current.service_code }, closed: after.status === 'closed', note: plan.description, reporter: await reporterToTell(trx, ctx.notify.keyring, caseId), guests: await guestFollowersToTell(trx, ctx.notify.keyring, caseId) });
+    await caseChanged(trx, ctx.notify, { caseId, actionId, ...(current.kind === 'application' ? { link: `${ctx.notify.publicUrl}/apply/applications/${caseId}`, reporterLink: await applicationLink(trx, ctx.notify.publicUrl, caseId, at) } : {}), serviceName: current.service_name, service: { jurisdictionId: current.jurisdiction_id, code: current.service_code }, closed: after.status === 'closed', note: plan.description, reporter: await reporterToTell(trx, ctx.notify.keyring, caseId), guests: await guestFollowersToTell(trx, ctx.notify.keyring, caseId) });
   }
   const events = caseEvents(after, plan.action, [current.department_id, after.department_id], plan.isPublic ? { definition } : null);
   if (plan.mergeInto) events.push(...caseEvents(plan.mergeInto, 'merged_in', [plan.mergeInto.department_id], null).slice(0, 1));

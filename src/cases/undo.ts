@@ -25,6 +25,7 @@ import { caseEvents, caseWorkflow } from '../workflow/workflow.js';
 import { caseToChange, inCaseChange, type EngineContext } from './actions.js';
 import { reporterToTell } from './reporters.js';
 import { auditViewOfCase, caseActionById, findCase, insertAction, latestActionIdOf, refreshCaseDueAt, updateCase } from './store.js';
+import { applicationLink } from './application-links.js';
 
 /** How long a change can be undone. */
 export const UNDO_WINDOW_MS = 10 * 60_000;
@@ -140,6 +141,7 @@ async function undo(trx: DB, ctx: EngineContext, caseId: number, actionId: numbe
     await caseChanged(trx, ctx.notify, {
       caseId, actionId: newActionId, serviceName: current.service_name, service: { jurisdictionId: current.jurisdiction_id, code: current.service_code },
       closed: after.status === 'closed', note: CORRECTION_NOTE, event: 'status_changed', status: after.status, state: after.state,
+      ...(current.kind === 'application' ? { link: `${ctx.notify.publicUrl}/apply/applications/${caseId}`, reporterLink: await applicationLink(trx, ctx.notify.publicUrl, caseId) } : {}),
       reporter: await reporterToTell(trx, ctx.notify.keyring, caseId),
     });
   }

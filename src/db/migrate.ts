@@ -32,6 +32,7 @@ import * as payments from './migrations/053_payments.js';
 import * as govstackRegistration from './migrations/054_govstack_registration.js';
 import * as applicationFormDrafts from './migrations/055_application_form_drafts.js';
 import * as applicationJourney from './migrations/056_application_journey.js';
+import * as applicationLinks from './migrations/058_application_links.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '054_govstack_registration': govstackRegistration,
   '055_application_form_drafts': applicationFormDrafts,
   '056_application_journey': applicationJourney,
+  '058_application_links': applicationLinks,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -745,7 +745,15 @@ export interface ApplicationInspectionTable {
   recorded_at: string | null;
 }
 
+/** A keyed link to an application's page: only the key's SHA-256 is kept. */
+export interface ApplicationLinkTable {
+  key_hash: string;
+  case_id: number;
+  created_at: string;
+}
+
 export interface Database {
+  application_links: ApplicationLinkTable;
   govstack_applications: GovstackApplicationTable;
   govstack_uploads: GovstackUploadTable;
   application_refunds: ApplicationRefundTable;

@@ -53,6 +53,9 @@ export interface CaseChange {
   reporter: { email: string | null; unsubscribed: boolean; language?: string | null } | null;
   /** Where the resident follows the case (default: its public page; an application's is the applicant's own page). */
   link?: string;
+  /** The link in the reporter's own email and text message only (an application's keyed link); not in
+   *  in-app notices (stored as text, and the account opens the page anyway) nor to anyone else. */
+  reporterLink?: string;
   /** Guests who follow the case by email (confirmed, not unsubscribed), opened by the case layer: each is written to in their own language. */
   guests?: Array<{ followerId: number; email: string; language: string }>;
 }
@@ -120,8 +123,8 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
   const texted = new Set<string>();
   const informed = new Set<number>();
   const key = (channel: string, recipient: string) => `case:${change.caseId}:action:${change.actionId}:${channel}:${lookupHash(keyring, 'recipient', recipient).slice(0, 24)}`;
-  const values = (asReporter: boolean, language: string) => ({
-    ...baseValues.get(language)!, feedbackLink: asReporter && change.closed ? feedbackLink(deps.publicUrl, keyring, change.caseId, change.actionId) : '',
+  const values = (asReporter: boolean, language: string, keyed = false) => ({
+    ...baseValues.get(language)!, ...(keyed && change.reporterLink ? { link: change.reporterLink } : {}), feedbackLink: asReporter && change.closed ? feedbackLink(deps.publicUrl, keyring, change.caseId, change.actionId) : '',
   });
   const eventFor = (asReporter: boolean) => (change.closed && asReporter ? 'feedback_request' : event);
 
@@ -132,7 +135,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     const name = eventFor(asReporter);
     const template = textFor(name, 'email', language);
     if (!template) return;
-    const rendered = renderText(template, values(asReporter, language), language);
+    const rendered = renderText(template, values(asReporter, language, asReporter), language);
     await queueEmail(trx, keyring, change.closed ? 'case_closed' : 'case_updated', { to, subject: rendered.subject, text: rendered.text, language, unsubscribeUrl: unsubscribe },
       { idempotencyKey: key('email', address), event: name });
     queued++;
@@ -142,7 +145,7 @@ export async function caseChanged(trx: DB, deps: CaseChangeDeps, change: CaseCha
     texted.add(phone);
     const template = textFor(eventFor(asReporter), 'sms', language);
     if (!template) return;
-    await queueSms(trx, keyring, eventFor(asReporter), { to: phone, body: renderText(template, values(asReporter, language), language).text }, { idempotencyKey: key('sms', phone) });
+    await queueSms(trx, keyring, eventFor(asReporter), { to: phone, body: renderText(template, values(asReporter, language, asReporter), language).text }, { idempotencyKey: key('sms', phone) });
     queued++;
   };
   const inApp = async (userId: number, asReporter: boolean, language: string) => {
