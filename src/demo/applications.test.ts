@@ -7,6 +7,7 @@ import { calculateFee } from '../applications/fees.js';
 import { localizeDefinition } from '../applications/localize.js';
 import { APPLICATION_WORKFLOW_CODE, applicationWorkflow } from '../applications/workflow.js';
 import { verifyAuditChain } from '../audit/audit.js';
+import { registerOfLicences } from '../licences/register.js';
 import { serviceWorkflowCode } from '../catalogue/catalogue.js';
 import { demoApplicationServices } from './applications.js';
 import { demoServices } from './catalogue-data.js';
@@ -130,6 +131,9 @@ for (const database of databasesUnderTest()) {
       const audited = await t.db.selectFrom('audit_log').select('action').execute();
       for (const action of ['application.fee_calculated', 'application.information_requested', 'application.consultation_replied', 'application.inspection_recorded', 'application_payment.counter'])
         assert.ok(audited.some((a) => a.action === action), action);
+      // The register shows the public services' licences, with names only where the council publishes them.
+      const register = await registerOfLicences(t.db, jurisdictionId, { pageSize: 50 }, now);
+      assert.ok(register.total >= 3, `${register.total} licences in the register`);
       const chain = await verifyAuditChain(t.db);
       assert.equal(chain.ok, true, JSON.stringify(chain));
     });
