@@ -111,7 +111,9 @@ export async function seedDemoApplications(db: DB, config: Config, keyring: Keyr
   const jurisdictionId = config.jurisdiction.id;
   const notify = { keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name };
   const ctx: EngineContext = { jurisdictionId, timeZone: config.jurisdiction.timeZone, notify };
-  const officer: WorkflowActor = { id: 'seed', userId: null, role: 'system_admin', departmentId: null };
+  // The demo's administrator works the applications (so the history names a person); without demo accounts, the seed does.
+  const admin = await db.selectFrom('users').select('id').where('status', '=', 'active').where('role', '=', 'system_admin').orderBy('id').executeTakeFirst();
+  const officer: WorkflowActor = admin ? { id: `user:${admin.id}`, userId: admin.id, role: 'system_admin', departmentId: null } : { id: 'seed', userId: null, role: 'system_admin', departmentId: null };
   const provider = new SandboxProvider(db, () => config.publicUrl, sandboxSecret(keyring));
   const sender = { organizer: { name: config.jurisdiction.name, email: 'inspections@example.org' }, publicUrl: config.publicUrl, council: config.jurisdiction.name };
   // Any active member of staff may inspect; without demo accounts (a site served over https) no inspection is booked.
@@ -145,7 +147,7 @@ export async function seedDemoApplications(db: DB, config: Config, keyring: Keyr
           await confirmPayment(db, provider, reference, 'seed');
           break;
         }
-        case 'pay_counter': await recordCounterPayment(db, jurisdictionId, caseId, 'seed'); break;
+        case 'pay_counter': await recordCounterPayment(db, jurisdictionId, caseId, officer.id); break;
         case 'check': await move('check'); break;
         case 'review': await move('review'); break;
         case 'ready': await move('ready_for_decision'); break;
