@@ -155,8 +155,13 @@ export async function seedDemoApplications(db: DB, config: Config, keyring: Keyr
         case 'reply': await applicantReplies(db, ctx, caseId, step.text, 'seed'); break;
         case 'message': await messageApplicant(db, ctx, caseId, step.text, officer, key); break;
         case 'consult': {
-          const id = await askConsultation(db, ctx, caseId, { departmentId: await departmentId(step.department), question: step.question, dueOn: day(now, step.dueInDays) }, officer, key);
-          if (id !== null && step.answer) await replyToConsultation(db, jurisdictionId, id, step.answer, officer, ctx.timeZone);
+          const asked = await departmentId(step.department);
+          const id = await askConsultation(db, ctx, caseId, { departmentId: asked, question: step.question, dueOn: day(now, step.dueInDays) }, officer, key);
+          // Someone of the department asked replies (the administrator for it, when it has no demo staff).
+          const colleague = await db.selectFrom('users').select(['id', 'role']).where('status', '=', 'active').where('department_id', '=', asked)
+            .where('role', 'in', ['case_worker', 'supervisor', 'department_admin']).orderBy('id').executeTakeFirst();
+          const replier: WorkflowActor = colleague ? { id: `user:${colleague.id}`, userId: colleague.id, role: colleague.role as WorkflowActor['role'], departmentId: asked } : officer;
+          if (id !== null && step.answer) await replyToConsultation(db, jurisdictionId, id, step.answer, replier, ctx.timeZone);
           break;
         }
         case 'book': {
