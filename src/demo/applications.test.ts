@@ -5,14 +5,17 @@ import { currentForm, listApplicationServices } from '../applications/applicatio
 import { allFields, checkDefinition } from '../applications/definition.js';
 import { calculateFee } from '../applications/fees.js';
 import { localizeDefinition } from '../applications/localize.js';
-import { APPLICATION_WORKFLOW_CODE } from '../applications/workflow.js';
+import { APPLICATION_WORKFLOW_CODE, applicationWorkflow } from '../applications/workflow.js';
+import { verifyAuditChain } from '../audit/audit.js';
+import { registerOfLicences } from '../licences/register.js';
 import { serviceWorkflowCode } from '../catalogue/catalogue.js';
 import { demoApplicationServices } from './applications.js';
 import { demoServices } from './catalogue-data.js';
 import { loadConfig } from '../config.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { seedDemoApplications } from './application-examples.js';
-import { seedDemoCatalogue } from './seed.js';
+import { seedDemoPeople } from './people.js';
+import { seedDemoCatalogue, seedDemoIfEmpty } from './seed.js';
 import { seedDemoDepartments } from './workspace.js';
 
 const formOf = (code: string) => demoApplicationServices.find((s) => s.service.code === code)!.form;
@@ -58,11 +61,13 @@ for (const database of databasesUnderTest()) {
     const jurisdictionId = config.jurisdiction.id;
     const now = new Date('2026-12-07T06:00:00Z');
     let sent = 0;
+    const keyring = makeKeyring(newKey());
     before(async () => {
       t = await createTestDatabase(database);
       await seedDemoCatalogue(t.db, jurisdictionId);
       await seedDemoDepartments(t.db, config, now);
-      sent = await seedDemoApplications(t.db, config, makeKeyring(newKey()), now);
+      await seedDemoPeople(t.db, keyring, config);
+      sent = await seedDemoApplications(t.db, config, keyring, now);
     });
     after(() => t.cleanup());
 
@@ -80,27 +85,64 @@ for (const database of databasesUnderTest()) {
       assert.equal(services.length, demoServices.length + demoApplicationServices.length);
     });
 
-    test('have applications in the queue: received, waiting for more information, and approved with its licence issued', async () => {
+    test('have a history of applications in every state of the workflow, across the services, each in its department\'s queue', async () => {
       const cases = await t.db.selectFrom('cases').select(['id', 'service_code', 'state', 'kind', 'department_id']).where('jurisdiction_id', '=', jurisdictionId).orderBy('id').execute();
       assert.equal(cases.length, sent);
+      assert.ok(sent >= applicationWorkflow.states.length, `${sent} applications`);
       assert.ok(cases.every((c) => c.kind === 'application'));
       assert.ok(cases.every((c) => c.department_id !== null), 'each is in its department\'s queue');
-      const states = cases.map((c) => c.state);
-      for (const state of ['received', 'more_information', 'issued']) assert.ok(states.includes(state), `one is ${state}: ${states.join(', ')}`);
-      const applications = await t.db.selectFrom('applications').select(['case_id', 'fee_pence', 'payment_state', 'decision', 'language']).execute();
+      const states = new Set(cases.map((c) => c.state));
+      for (const state of applicationWorkflow.states) assert.ok(states.has(state.code), `one is ${state.code}: ${[...states].join(', ')}`);
+      assert.ok(new Set(cases.map((c) => c.service_code)).size >= 3, 'spread over the services');
+      const applications = await t.db.selectFrom('applications').select(['case_id', 'fee_pence', 'payment_state', 'decision', 'decision_text', 'language', 'renews_licence_id']).execute();
       assert.equal(applications.length, sent);
-      const taxi = cases.find((c) => c.service_code === 'taxi-driver')!;
-      const decided = applications.find((a) => a.case_id === taxi.id)!;
-      assert.equal(decided.decision, 'approved');
-      assert.equal(decided.fee_pence, 24000);
-      assert.equal(decided.language, 'ar');
-      assert.equal(applications.find((a) => a.case_id === cases.find((c) => c.service_code === 'food-business')!.id)!.payment_state, 'not_due');
-      // The approval issued the taxi licence, in Arabic, to its holder.
-      const licences = await t.db.selectFrom('licences').select(['case_id', 'holder_name', 'language', 'status']).execute();
-      assert.deepEqual(licences, [{ case_id: taxi.id, holder_name: 'Omar Haddad', language: 'ar', status: 'issued' }]);
-      // Every change is in the audit trail, as a resident's and an officer's would be.
-      const audited = await t.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(taxi.id)).execute();
-      assert.ok(audited.some((a) => a.action === 'application.fee_calculated'));
+      assert.deepEqual(new Set(applications.map((a) => a.language)), new Set(['en', 'es', 'ar']));
+      const stateOf = (caseId: number) => cases.find((c) => c.id === caseId)!.state;
+      // Decisions carry their conditions or reasons.
+      for (const a of applications.filter((a) => a.decision !== null)) assert.ok((a.decision_text ?? '').trim().length > 0, `decision of ${a.case_id} says why`);
+      assert.ok(applications.some((a) => a.decision === 'refused' && stateOf(a.case_id) === 'refused'));
+      // A free registration, and fees paid online and at the counter, one of them refunded.
+      assert.ok(applications.some((a) => a.payment_state === 'not_due'));
+      const payments = await t.db.selectFrom('application_payments').select(['case_id', 'channel', 'state']).execute();
+      for (const channel of ['online', 'counter']) assert.ok(payments.some((p) => p.channel === channel && p.state === 'success'), `paid ${channel}`);
+      const refunds = await t.db.selectFrom('application_refunds').select(['case_id', 'status', 'amount_pence']).execute();
+      assert.deepEqual(refunds.map((r) => [stateOf(r.case_id), r.status, r.amount_pence]), [['refused', 'success', 3500]]);
+      // A consultation answered and one waiting; an inspection booked and one recorded with its checklist.
+      const consultations = await t.db.selectFrom('application_consultations').select(['case_id', 'reply']).execute();
+      assert.deepEqual(consultations.map((c) => c.reply === null).sort(), [false, true]);
+      const inspections = await t.db.selectFrom('application_inspections').select(['case_id', 'status', 'outcome', 'results']).orderBy('starts_at').execute();
+      assert.deepEqual(inspections.map((i) => [stateOf(i.case_id), i.status, i.outcome]).sort(), [['decision', 'done', 'pass'], ['inspection', 'booked', null]].sort());
+      const recorded = inspections.find((i) => i.results !== null)!;
+      assert.deepEqual(Object.keys(JSON.parse(recorded.results!) as object).sort(), formOf('food-business').inspection!.checklist.map((c) => c.id).sort());
+      // Messages both ways: officers' to applicants, and an applicant's reply to a request for more information.
+      const actions = await t.db.selectFrom('case_actions').select(['case_id', 'action']).execute();
+      assert.ok(actions.some((a) => a.action === 'applicant_reply' && stateOf(a.case_id) === 'under_review'), 'a request for more information answered');
+      assert.ok(actions.some((a) => a.action === 'public_update'), 'an officer\'s message');
+      // Licences in each status, one near its end (renewal reminders start 60 days before), and its renewal.
+      const licences = await t.db.selectFrom('licences').select(['id', 'case_id', 'holder_name', 'language', 'status', 'valid_from', 'valid_until']).execute();
+      for (const status of ['issued', 'suspended', 'revoked']) assert.ok(licences.some((l) => l.status === status), `a licence is ${status}`);
+      // (A street party's closure is approved for its one day, weeks ahead: it is not one near its end.)
+      const nearEnd = licences.filter((l) => l.status === 'issued' && Date.parse(l.valid_from) < now.getTime() && Date.parse(l.valid_until) - now.getTime() < 60 * 86_400_000);
+      assert.equal(nearEnd.length, 1);
+      const renewal = applications.find((a) => a.renews_licence_id !== null)!;
+      assert.equal(renewal.renews_licence_id, nearEnd[0]!.id);
+      assert.equal(stateOf(renewal.case_id), 'received');
+      // Every change is in the audit trail, whose chain holds.
+      const audited = await t.db.selectFrom('audit_log').select('action').execute();
+      for (const action of ['application.fee_calculated', 'application.information_requested', 'application.consultation_replied', 'application.inspection_recorded', 'application_payment.counter'])
+        assert.ok(audited.some((a) => a.action === action), action);
+      // The register shows the public services' licences, with names only where the council publishes them.
+      const register = await registerOfLicences(t.db, jurisdictionId, { pageSize: 50 }, now);
+      assert.ok(register.total >= 3, `${register.total} licences in the register`);
+      const chain = await verifyAuditChain(t.db);
+      assert.equal(chain.ok, true, JSON.stringify(chain));
+    });
+
+    test('seeds only once: seeding an already seeded database again changes nothing', async () => {
+      const before = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      assert.equal(await seedDemoIfEmpty(t.db, config, keyring), null);
+      const after = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      assert.equal(Number(after.n), Number(before.n));
     });
   });
 }

@@ -9,6 +9,7 @@ import type { FormDefinition, TextTranslations } from '../applications/definitio
 import { createService, saveServiceGroup } from '../catalogue/catalogue.js';
 import type { ServiceGroup, ServiceInput } from '../catalogue/types.js';
 import type { DB } from '../db/connection.js';
+import { setLicenceRegister } from '../licences/register.js';
 import { demoDepartments, LICENSING } from './catalogue-data.js';
 import { demoAgencyTranslations } from './catalogue-translations.js';
 
@@ -277,6 +278,17 @@ export const demoApplicationServices: Array<{ service: ServiceInput; form: FormD
     { name: 'رخصة سائق سيارة أجرة', description: 'طلب رخصة لقيادة سيارة أجرة أو سيارة خاصة للإيجار.' }), form: taxiDriver },
 ];
 
+/**
+ * Which services' licences are in the public register: road closures and food businesses are
+ * public; licensed taxi drivers are listed by name, as councils publish them for passengers.
+ * Permissions for trees on private land are kept out of it.
+ */
+export const demoLicenceRegister: Record<string, { publicRegister: boolean; publishHolderName: boolean }> = {
+  'street-party': { publicRegister: true, publishHolderName: false },
+  'food-business': { publicRegister: true, publishHolderName: false },
+  'taxi-driver': { publicRegister: true, publishHolderName: true },
+};
+
 /** Puts the application services in the catalogue and publishes version 1 of each form. */
 export async function seedDemoApplicationServices(db: DB, jurisdictionId: string, groupOrder: number, actor: string): Promise<ApplicationForm[]> {
   await saveServiceGroup(db, jurisdictionId, demoApplicationGroup, groupOrder, actor);
@@ -284,6 +296,7 @@ export async function seedDemoApplicationServices(db: DB, jurisdictionId: string
   for (const { service: input, form } of demoApplicationServices) {
     await createService(db, jurisdictionId, input, actor);
     forms.push(await publishForm(db, jurisdictionId, input.code, form, actor));
+    await setLicenceRegister(db, jurisdictionId, input.code, demoLicenceRegister[input.code] ?? { publicRegister: false, publishHolderName: false }, actor);
   }
   return forms;
 }
