@@ -36,7 +36,7 @@ import type { PaymentProvider } from './provider.js';
 import { SandboxProvider, sandboxSecret } from './sandbox.js';
 import { staffApplicationRoutes } from './staff-routes.js';
 import { diskStorage, noScanner, type DocumentScanner, type DocumentStorage } from './storage.js';
-import { AccountApplications, CheckPage, DetailsPage, EligibilityPage, EligibilityResult, GroupPage, QuestionPage, SavedPage, SentPage, ServiceList, StartPage, type Typed } from './views.js';
+import { AccountApplications, CheckPage, DetailsPage, EligibilityPage, EligibilityResult, GroupPage, QuestionPage, SavedPage, SentPage, ServiceList, StartPage, typedFrom, type Typed } from './views.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
@@ -150,20 +150,6 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     if (!page) throw notFound('That question is not part of this application (an earlier answer may have skipped it). Go back to check your answers.');
     return { definition, page };
   };
-  /** A saved answer as the form shows it (dates split into day, month and year). */
-  const typedFrom = (draft: Draft, fields: Array<{ id: string; type: string }>): Typed => {
-    const typed: Typed = {};
-    for (const field of fields) {
-      const value = draft.answers[field.id];
-      if (value === undefined) continue;
-      if (field.type === 'date' && typeof value === 'string') {
-        const [y, m, d] = value.split('-');
-        Object.assign(typed, { [`${field.id}-day`]: String(Number(d)), [`${field.id}-month`]: String(Number(m)), [`${field.id}-year`]: y });
-      } else if (field.type === 'money' && typeof value === 'string') typed[field.id] = (Number(value) / 100).toFixed(2);
-      else typed[field.id] = value;
-    }
-    return typed;
-  };
 
   const showPage = async (request: FastifyRequest, reply: FastifyReply, draft: Draft, pageId: string, typed: Typed | null, errors: FieldErrors, address?: AddressSearch) => {
     const { definition, page } = pageOf(draft, request, pageId);
@@ -175,7 +161,7 @@ export async function applicationRoutes(app: FastifyInstance, { db, config, keyr
     const fields = (page.fields ?? []).filter((f) => fieldShown(f, draft.answers));
     return renderPage(request, reply, {
       title: page.title, status,
-      body: <QuestionPage {...common} page={{ ...page, fields }} typed={typed ?? typedFrom(draft, fields)} fromCheck={formText(request.query, 'from') === 'check'}
+      body: <QuestionPage {...common} page={{ ...page, fields }} typed={typed ?? typedFrom(draft.answers, fields)} fromCheck={formText(request.query, 'from') === 'check'}
         documents={await documentsOf(db, draft.id)} uploadsAllowed address={address}
         chosen={Object.fromEntries(fields.map((f) => [f.id, chosenPlace(draft.answers, f.id)?.label ?? null]))} map={{ ...app.site.map, bounds: config.jurisdiction.bounds }} />,
     });

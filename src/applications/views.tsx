@@ -17,6 +17,21 @@ export interface MapSettings { tileUrl: string; attribution: string; bounds: Bou
 /** What the applicant typed, as posted (kept when a page has errors, so nothing is lost). */
 export type Typed = Record<string, unknown>;
 
+/** Saved answers as the form shows them: dates split into day, month and year, money in pounds. */
+export function typedFrom(answers: Answers, fields: Array<{ id: string; type: string }>): Typed {
+  const typed: Typed = {};
+  for (const field of fields) {
+    const value = answers[field.id];
+    if (value === undefined) continue;
+    if (field.type === 'date' && typeof value === 'string') {
+      const [y, m, d] = value.split('-');
+      Object.assign(typed, { [`${field.id}-day`]: String(Number(d)), [`${field.id}-month`]: String(Number(m)), [`${field.id}-year`]: y });
+    } else if (field.type === 'money' && typeof value === 'string') typed[field.id] = (Number(value) / 100).toFixed(2);
+    else typed[field.id] = value;
+  }
+  return typed;
+}
+
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 

@@ -11,7 +11,7 @@ import { answersToKeep, fieldShown, firstIncompletePage, groupItems, readGroupIt
 import { calculateFee } from '../applications/fees.js';
 import type { FormDraft } from '../applications/form-drafts.js';
 import { localizeDefinition } from '../applications/localize.js';
-import { CheckPage, GroupPage, QuestionPage, type PreviewTarget, type Typed } from '../applications/views.js';
+import { CheckPage, GroupPage, QuestionPage, typedFrom, type PreviewTarget, type Typed } from '../applications/views.js';
 import { translate } from '../i18n/i18n.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { invalid, notFound } from '../platform/errors.js';
@@ -54,19 +54,6 @@ export async function formPreviewRoutes(app: FastifyInstance, _deps: RouteDeps, 
     return { draft, definition: localizeDefinition(draft.definition, language(request)) };
   };
 
-  const typedFrom = (answers: Answers, fields: Array<{ id: string; type: string }>): Typed => {
-    const typed: Typed = {};
-    for (const field of fields) {
-      const value = answers[field.id];
-      if (value === undefined) continue;
-      if (field.type === 'date' && typeof value === 'string') {
-        const [y, m, d] = value.split('-');
-        Object.assign(typed, { [`${field.id}-day`]: String(Number(d)), [`${field.id}-month`]: String(Number(m)), [`${field.id}-year`]: y });
-      } else if (field.type === 'money' && typeof value === 'string') typed[field.id] = (Number(value) / 100).toFixed(2);
-      else typed[field.id] = value;
-    }
-    return typed;
-  };
 
   const showPage = (request: FastifyRequest, reply: FastifyReply, definition: FormDefinition, pageId: string, answers: Answers, typed: Typed | null, errors: FieldErrors, fromCheck: boolean) => {
     const pages = shownPages(definition, answers);
