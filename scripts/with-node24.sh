@@ -39,8 +39,9 @@ if [ ! -f "$binding" ]; then
   gyp=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
   [ -f "$gyp" ] || { echo "Cannot find node-gyp beside npm (looked for $gyp)." >&2; exit 1; }
   tmp=$(mktemp -d)
-  cp -r "$sqlite" "$tmp/better-sqlite3"
-  rm -rf "$tmp/better-sqlite3/build"
+  # The sources without build/, which the system Node's own build may be writing meanwhile.
+  mkdir "$tmp/better-sqlite3"
+  tar -C "$sqlite" --exclude=./build -cf - . | tar -C "$tmp/better-sqlite3" -xf -
   (cd "$tmp/better-sqlite3" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
     "$node24/bin/node" "$gyp" rebuild --release --nodedir="$node24" --jobs="$(nproc)" >"$tmp/build.log" 2>&1) \
     || { cat "$tmp/build.log" >&2; echo "Could not build better-sqlite3 for Node 24 (log above)." >&2; exit 1; }

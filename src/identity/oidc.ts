@@ -9,7 +9,11 @@
  * an administrator, so the staff provider can only sign in an existing, active staff account;
  * the resident provider can only sign in (or create) a resident account.
  */
-import * as client from 'openid-client';
+import type * as Client from 'openid-client';
+
+// Loaded when a council's single sign-on is first used, not at every start.
+let loadedClient: typeof Client | undefined;
+const openidClient = async (): Promise<typeof Client> => (loadedClient ??= await import('openid-client'));
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { lookupHash, open, seal, type Keyring } from '../platform/crypto.js';
@@ -43,6 +47,8 @@ const notConfirmed = () => new SignInRefused('not_confirmed', 'We could not conf
 /** Network failures, time-outs and the provider's own 5xx errors: the provider is down, not saying no. */
 function isOutage(error: unknown): boolean {
   if (error instanceof TypeError) return true; // fetch failed: refused connection, DNS, TLS
+  const client = loadedClient; // an error from the client means it is loaded
+  if (!client) return false;
   if (error instanceof client.ResponseBodyError) return error.status >= 500;
   if (error instanceof client.ClientError) {
     if (error.code === 'OAUTH_TIMEOUT' || error.code === 'OAUTH_ABORT') return true;
@@ -61,7 +67,7 @@ const PROVIDER_TIMEOUT_SECONDS = 10;
 /** Metadata is fetched again after this long, so a provider's changed endpoints are picked up. */
 const METADATA_KEPT_MS = 24 * 3_600_000;
 
-export type Discover = (provider: OidcProviderConfig) => Promise<client.Configuration>;
+export type Discover = (provider: OidcProviderConfig) => Promise<Client.Configuration>;
 
 /**
  * Discovery for a set of providers, kept in memory. Nothing is fetched at start, so a provider
@@ -69,8 +75,9 @@ export type Discover = (provider: OidcProviderConfig) => Promise<client.Configur
  * tries again.
  */
 export function providerDiscovery(): Discover {
-  const known = new Map<string, { fetchedAt: number; configuration: Promise<client.Configuration> }>();
+  const known = new Map<string, { fetchedAt: number; configuration: Promise<Client.Configuration> }>();
   return async (provider) => {
+    const client = await openidClient();
     const key = `${provider.audience} ${provider.issuer} ${provider.clientId}`;
     let entry = known.get(key);
     if (!entry || Date.now() - entry.fetchedAt > METADATA_KEPT_MS) {
@@ -123,7 +130,8 @@ export function safeNextPath(next: unknown): string | null {
   return sameSitePath(next);
 }
 
-export async function startSignIn(configuration: client.Configuration, audience: Audience, options: { publicUrl: string; next: string | null }): Promise<{ redirectTo: URL; attempt: SignInAttempt }> {
+export async function startSignIn(configuration: Client.Configuration, audience: Audience, options: { publicUrl: string; next: string | null }): Promise<{ redirectTo: URL; attempt: SignInAttempt }> {
+  const client = await openidClient();
   const attempt: SignInAttempt = {
     audience, state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(),
     next: options.next, expiresAt: Date.now() + ATTEMPT_MINUTES * 60_000,
@@ -173,7 +181,8 @@ export interface ProviderIdentity {
  * signature, issuer, audience and nonce) and returns who signed in. Tokens are used here and
  * dropped: Townhall keeps its own session, not the provider's tokens.
  */
-export async function finishSignIn(configuration: client.Configuration, attempt: SignInAttempt, callbackUrl: URL): Promise<ProviderIdentity> {
+export async function finishSignIn(configuration: Client.Configuration, attempt: SignInAttempt, callbackUrl: URL): Promise<ProviderIdentity> {
+  const client = await openidClient();
   try {
     const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
       pkceCodeVerifier: attempt.codeVerifier, expectedState: attempt.state, expectedNonce: attempt.nonce, idTokenExpected: true,

@@ -30,7 +30,9 @@ export const hasArabic = (text: string): boolean => ARABIC.test(text);
 export interface PdfFonts { latin: PDFFont; arabic: Font | null }
 
 const require = createRequire(import.meta.url);
-const fontkit = require('@pdf-lib/fontkit') as typeof Fontkit;
+// Loaded on first use: evaluating fontkit takes about a second of CPU, which every process that
+// imports the app (each server start, each test process) would otherwise pay for no licence.
+let fontkit: typeof Fontkit | undefined;
 const fonts = new Map<string, Font>();
 
 /** Noto Sans Arabic, regular or bold, read once per process. */
@@ -38,6 +40,7 @@ export function arabicFont(weight: 'regular' | 'bold'): Font {
   let font = fonts.get(weight);
   if (!font) {
     const file = `noto-sans-arabic-arabic-${weight === 'bold' ? 700 : 400}-normal.woff`;
+    fontkit ??= require('@pdf-lib/fontkit') as typeof Fontkit;
     font = fontkit.create(sfntOfWoff(readFileSync(require.resolve(`@fontsource/noto-sans-arabic/files/${file}`))));
     fonts.set(weight, font);
   }

@@ -19,7 +19,6 @@ import { formText } from '../web/forms.js';
 import { renderPage, wantsPage } from '../web/page.js';
 import { MAX_TOKEN_LENGTH } from './credential.js';
 import { changeLicenceStatus, findLicence, licenceByNumber, licenceForHolder, licencesOfCase, statusChanges, verifyLicenceToken, type LicenceRow, type StatusChange } from './licences.js';
-import { licencePdf } from './pdf.js';
 import { registerOfLicences, type RegisterEntry } from './register.js';
 import { publishedKeySet } from './signing-keys.js';
 import { RegisterView, StaffLicenceList, StaffLicencePage, VerifyPage } from './views.js';
@@ -118,6 +117,8 @@ export async function licenceRoutes(app: FastifyInstance, { db, config, keyring 
       if (licence && !(await staffMaySee(request, licence))) throw forbidden('Only staff who may see the licence\'s case, and its holder, can download it.');
     }
     if (!licence) throw notFound('There is no licence with that number and key. Use the link in the email about your licence; staff sign in first.');
+    // pdf-lib and the QR code library load on the first PDF asked for, not at every start.
+    const { licencePdf } = await import('./pdf.js');
     const pdf = await licencePdf(licence, { council: config.jurisdiction.name, publicUrl: config.publicUrl, timeZone: config.jurisdiction.timeZone });
     return reply.header('cache-control', 'private, no-store').header('content-disposition', `inline; filename="${licence.number}.pdf"`).type('application/pdf').send(Buffer.from(pdf));
   });
