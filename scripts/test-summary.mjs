@@ -16,7 +16,8 @@ export default async function* summaryReporter(source) {
       if (name) counts[name] = Number(value);
     }
     if ((event.type === 'test:pass' || event.type === 'test:fail') && event.data.nesting === 0 && event.data.file) {
-      const file = relative(process.cwd(), event.data.file);
+      // Named by their source: the tiers run the compiled tree (.tests/x.test.js for x.test.ts).
+      const file = relative(process.cwd(), event.data.file).replace(/^\.tests\//, '').replace(/\.js$/, '.ts');
       seconds.set(file, (seconds.get(file) ?? 0) + event.data.details.duration_ms / 1000);
     }
   }

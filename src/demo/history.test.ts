@@ -9,8 +9,9 @@ import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { demoCity } from './city.js';
 import { parseCsv } from '../platform/csv.js';
 import { loadDemoHistory, localTimeToUtc } from './history.js';
+import { sharedFile } from '../../test/shared-files.js';
 
-const sampleCsv = fileURLToPath(new URL('../../../shared/data/311/san-francisco-311-cases-sample10k.csv', import.meta.url));
+const sampleCsv = sharedFile('data/311/san-francisco-311-cases-sample10k.csv');
 const bundledSample = fileURLToPath(new URL('../../demo-data/san-francisco-311-cases-sample10k.csv.gz', import.meta.url));
 const fixedNow = new Date('2026-03-15T12:00:00Z');
 const DAY = 86_400_000;

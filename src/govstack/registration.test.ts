@@ -17,6 +17,7 @@ import { createUser } from '../identity/users.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from '../../test/harness.js';
 import { fixture } from '../../test/open311/fixture-catalogue.js';
 import { serviceUuid } from './registration.js';
+import { sharedFile } from '../../test/shared-files.js';
 
 const TREES = 'tree-works';
 const treeService: ServiceInput = {
@@ -27,7 +28,7 @@ const AREA = JSON.stringify({ type: 'Polygon', coordinates: [[[-0.14, 51.50], [-
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 type Json = Record<string, unknown>;
-const published = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/specs/govstack-registration/${name}`, import.meta.url), 'utf8')) as Json & { components: { schemas: Json } };
+const published = (name: string) => JSON.parse(readFileSync(sharedFile(`specs/govstack-registration/${name}`), 'utf8')) as Json & { components: { schemas: Json } };
 const registrationSpec = published('GovStack_Registration_BB_API.json');
 const statisticsSpec = published('GovStack_Registration_BB_API_statistics.json');
 
@@ -343,6 +344,6 @@ for (const database of databasesUnderTest()) {
 
 test('our copy of the GovStack documents is the published one, unchanged', () => {
   for (const name of ['GovStack_Registration_BB_API.json', 'GovStack_Registration_BB_API_statistics.json']) {
-    assert.equal(readFileSync(new URL(`./spec/${name}`, import.meta.url), 'utf8'), readFileSync(new URL(`../../../shared/specs/govstack-registration/${name}`, import.meta.url), 'utf8'));
+    assert.equal(readFileSync(new URL(`./spec/${name}`, import.meta.url), 'utf8'), readFileSync(sharedFile(`specs/govstack-registration/${name}`), 'utf8'));
   }
 });
