@@ -156,6 +156,11 @@ for (const database of databasesUnderTest()) {
       const entry = await empty.db.selectFrom('audit_log').select('after').where('action', '=', 'catalogue.imported').orderBy('seq', 'desc').executeTakeFirstOrThrow();
       assert.match(entry.after!, /Renamed by file/);
       assert.equal((await townhall(['catalogue', 'import', file('edited.yaml'), '--dry-run'], empty.env)).stdout.trim(), 'No changes.');
+      // The workflows Townhall makes itself stay when a file (say, exported before they were made) leaves them out.
+      const withoutStandard = { ...exported, workflows: (exported as unknown as { workflows: Array<{ code: string }> }).workflows.filter((w) => w.code !== 'standard') };
+      assert.ok((exported as unknown as { workflows: Array<{ code: string }> }).workflows.some((w) => w.code === 'standard'));
+      writeFileSync(file('no-standard.yaml'), stringify(withoutStandard));
+      assert.equal((await townhall(['catalogue', 'import', file('no-standard.yaml'), '--dry-run'], empty.env)).stdout.trim(), 'No changes.');
     });
 
     test('a bad file changes nothing and says where each problem is', async () => {

@@ -295,14 +295,28 @@ export function checkCatalogueText(text: string): { catalogue: Catalogue; proble
   return { catalogue, problems: [] };
 }
 
+/** What a schema allows, in words: "a string or null", "one of "none", "round_robin"". */
+function allowed(schema: TSchema): string {
+  if ('const' in schema) return JSON.stringify(schema.const);
+  if (Array.isArray(schema.anyOf)) {
+    const options = schema.anyOf as TSchema[];
+    if (options.every((o) => 'const' in o)) return `one of ${options.map((o) => JSON.stringify(o.const)).join(', ')}`;
+    return options.map(allowed).join(' or ');
+  }
+  const words: Record<string, string> = { string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', object: 'an object (keys and values)', array: 'a list', null: 'null' };
+  const range = typeof schema.minimum === 'number' ? (typeof schema.maximum === 'number' ? ` from ${schema.minimum} to ${schema.maximum}` : ` of ${schema.minimum} or more`) : '';
+  return `${words[String(schema.type)] ?? 'something else'}${range}`;
+}
+
 function schemaMessage(message: string, value: unknown, schema: TSchema): string {
   if (/Unexpected property/i.test(message)) return 'is not a key this format knows (check its spelling: see docs/catalogue-file.md).';
   if (/Required property/i.test(message)) return 'is missing.';
-  if (schema.anyOf && Array.isArray(schema.anyOf) && schema.anyOf.every((s: TSchema) => 'const' in s)) {
-    return `must be one of ${schema.anyOf.map((s: TSchema) => JSON.stringify(s.const)).join(', ')}; it is ${JSON.stringify(value)}.`;
-  }
-  if ('const' in schema) return `must be ${JSON.stringify(schema.const)}; it is ${JSON.stringify(value)}.`;
-  return `${message.replace(/^Expected/, 'must be')}${value === undefined ? '' : `; it is ${JSON.stringify(value)?.slice(0, 60)}`}.`;
+  const it = value === undefined ? '' : `; it is ${JSON.stringify(value)?.slice(0, 60)}`;
+  const typeOf = (s: TSchema) => ('const' in s ? 'const' : Array.isArray(s.anyOf) ? 'anyOf' : String(s.type));
+  const wrongType = Array.isArray(schema.anyOf) || 'const' in schema || (value !== undefined && typeof value !== typeOf(schema) && !(typeOf(schema) === 'integer' && typeof value === 'number')
+    && !(typeOf(schema) === 'array' && Array.isArray(value)) && !(typeOf(schema) === 'null' && value === null));
+  if (wrongType) return `must be ${allowed(schema)}${it}.`;
+  return `${message.replace(/^Expected/, 'must be')}${it}.`;
 }
 
 type Problem = [PathPart[], string];

@@ -8,7 +8,8 @@
  * instead; a department with cases, staff or consultations, a calendar that running or past SLA
  * clocks counted on, and a workflow that cases follow stay too. A published workflow or
  * application form is never changed in place: a changed one is published as the next version,
- * and open cases and applications keep the version they started on.
+ * and open cases and applications keep the version they started on. The workflows Townhall makes
+ * itself (standard, application) are kept when a file leaves them out.
  */
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
@@ -19,10 +20,22 @@ import { diffCatalogues, type ItemChange } from './catalogue-diff.js';
 import { readCatalogue } from './catalogue-export.js';
 import type { Catalogue } from './catalogue-format.js';
 import * as store from './catalogue-store.js';
+import { APPLICATION_WORKFLOW_CODE } from '../applications/workflow.js';
+import { STANDARD_WORKFLOW_CODE } from '../workflow/standard.js';
+
+/** The workflows Townhall makes itself the first time they are needed: a file that leaves them out keeps them. */
+const builtInWorkflows: readonly string[] = [STANDARD_WORKFLOW_CODE, APPLICATION_WORKFLOW_CODE];
+
+/** The file's catalogue, with the built-in workflows the site has and the file leaves out (a file exported before they were made). */
+function withBuiltIns(current: Catalogue, wanted: Catalogue): Catalogue {
+  const missing = current.workflows.filter((w) => builtInWorkflows.includes(w.code) && !wanted.workflows.some((x) => x.code === w.code));
+  return missing.length === 0 ? wanted : { ...wanted, workflows: [...wanted.workflows, ...missing] };
+}
 
 /** What an import would change, read now (nothing is written). */
-export async function planCatalogueImport(db: DB, jurisdictionId: string, wanted: Catalogue): Promise<ItemChange[]> {
-  return diffCatalogues(await readCatalogue(db, jurisdictionId), wanted);
+export async function planCatalogueImport(db: DB, jurisdictionId: string, file: Catalogue): Promise<ItemChange[]> {
+  const current = await readCatalogue(db, jurisdictionId);
+  return diffCatalogues(current, withBuiltIns(current, file));
 }
 
 /** Why each removal in `changes` cannot be made (empty: all can). */
@@ -65,9 +78,10 @@ const canonical = (value: unknown) => JSON.stringify(value);
  * Makes the database's catalogue the file's, in one transaction, and returns what changed (empty:
  * it already was, and nothing is written). Throws a conflict naming every removal it refuses.
  */
-export async function applyCatalogue(db: DB, jurisdictionId: string, wanted: Catalogue, actor: string): Promise<ItemChange[]> {
+export async function applyCatalogue(db: DB, jurisdictionId: string, file: Catalogue, actor: string): Promise<ItemChange[]> {
   return db.transaction().execute(async (trx) => {
     const current = await readCatalogue(trx, jurisdictionId);
+    const wanted = withBuiltIns(current, file);
     const changes = diffCatalogues(current, wanted);
     if (changes.length === 0) return changes;
     const refusals = await refusedRemovals(trx, jurisdictionId, current, wanted, changes);
