@@ -18,7 +18,7 @@ import { runTownhall as townhall } from './cli-run.js';
 test('--help works on the command and on every subcommand', async () => {
   const top = await townhall(['--help']);
   assert.equal(top.code, 0);
-  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'users', 'keys', 'privacy', 'retention', 'audit']) {
+  for (const command of ['serve', 'migrate', 'seed', 'api-key', 'users', 'keys', 'privacy', 'retention', 'audit', 'catalogue']) {
     assert.match(top.stdout, new RegExp(`\\b${command}\\b`));
     const run = await townhall([command, '--help']);
     assert.equal(run.code, 0, `${command} --help`);

@@ -65,6 +65,13 @@ export const commands: Record<string, Command> = {
     positionals: true,
     load: () => import('./departments.js'),
   },
+  catalogue: {
+    usage: 'townhall catalogue export [--format json|yaml] [FILE]\n       townhall catalogue import FILE [--dry-run] [--yes]',
+    summary: 'The catalogue as a file (docs/catalogue-file.md): services and their questions, groups, departments and their areas, workflows, calendars, routing, response and message templates, application forms. "export" writes it (to stdout without FILE; the format from --format or FILE\'s extension, else JSON); "import" checks the file (every problem with its line), shows what would be added, changed and removed field by field, and with --yes makes the changes in one transaction.',
+    options: { format: { type: 'string' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } },
+    positionals: true,
+    load: () => import('./catalogue.js'),
+  },
   privacy: {
     usage: 'townhall privacy export --email E\n       townhall privacy erase --email E --reason "why"',
     summary: 'A person\'s data rights: "export" prints, as JSON, everything held about the person who reported with that email; "erase" deletes their details except where a service names a legal duty to keep them.',

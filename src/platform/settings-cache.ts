@@ -27,6 +27,15 @@ export function settingsGeneration(db: DB): Promise<number> {
   return generation;
 }
 
+/**
+ * Moves the settings generation on, for a change to settings whose tables have no trigger (or a
+ * change made in bulk): a number drawn at random, as the triggers do, so a rolled-back change
+ * leaves nothing a later one could reuse.
+ */
+export async function bumpSettingsGeneration(trx: DB): Promise<void> {
+  await trx.updateTable('settings_generation').set({ generation: Math.floor(Math.random() * Number.MAX_SAFE_INTEGER) }).where('id', '=', 1).execute();
+}
+
 export interface SettingsCache<A extends unknown[], T> {
   (db: DB, ...args: A): Promise<T>;
   /** Forgets every kept value (tests). */
