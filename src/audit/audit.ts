@@ -24,7 +24,7 @@ export interface AuditEntry {
     // settings (helper D): workflows, business calendars, response templates, routing rules
     | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule'
     // licences (issue 12, part B)
-    | 'licence' | 'licence_signing_key' | 'licence_register';
+    | 'licence' | 'licence_signing_key' | 'licence_register' | 'case_import';
   entityId: string;
   before?: unknown;
   after?: unknown;

@@ -6,7 +6,7 @@ import { dialectOf, type DB } from '../db/connection.js';
 import { compiledOnce, compiledPerShape } from '../db/compiled.js';
 import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Bounds } from '../config.js';
-import type { CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
+import type { CaseActionTable, CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
 import { earliestRunningDue } from '../sla/clocks.js';
 import type { CaseInHand } from '../workflow/types.js';
 import type { PublicStatus } from './types.js';
@@ -217,4 +217,23 @@ export async function caseActionById(db: DB, caseId: number, actionId: number) {
 export async function latestActionIdOf(db: DB, caseId: number): Promise<number | null> {
   const row = await db.selectFrom('case_actions').select('id').where('case_id', '=', caseId).orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** Imported cases by their ids in the system they came from. */
+export async function casesByExternalIds(db: DB, jurisdictionId: string, externalIds: string[]): Promise<CaseRow[]> {
+  if (externalIds.length === 0) return [];
+  return db.selectFrom('cases').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('external_id', 'in', externalIds).execute();
+}
+
+/** Many cases in one statement (an import's batch): gives each new row's id and external id. */
+export async function insertCaseRows(trx: DB, rows: NewCase[]): Promise<Array<{ id: number; external_id: string | null }>> {
+  if (rows.length === 0) return [];
+  return trx.insertInto('cases').values(rows).returning(['id', 'external_id']).execute();
+}
+
+export type ActionInsert = Insertable<CaseActionTable>;
+
+/** Many actions in one statement (an import's batch). */
+export async function insertActionRows(trx: DB, rows: ActionInsert[]): Promise<void> {
+  if (rows.length > 0) await trx.insertInto('case_actions').values(rows).execute();
 }
