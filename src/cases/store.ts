@@ -3,7 +3,7 @@
  * `case_actions`. Other modules read cases through the case module's functions.
  */
 import { dialectOf, type DB } from '../db/connection.js';
-import { compiledOnce, compiledPerShape } from '../db/compiled.js';
+import { compiledInsertMany, compiledOnce, compiledPerShape } from '../db/compiled.js';
 import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Bounds } from '../config.js';
 import type { CaseActionTable, CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
@@ -225,15 +225,10 @@ export async function casesByExternalIds(db: DB, jurisdictionId: string, externa
   return db.selectFrom('cases').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('external_id', 'in', externalIds).execute();
 }
 
-/** Many cases in one statement (an import's batch): gives each new row's id and external id. */
-export async function insertCaseRows(trx: DB, rows: NewCase[]): Promise<Array<{ id: number; external_id: string | null }>> {
-  if (rows.length === 0) return [];
-  return trx.insertInto('cases').values(rows).returning(['id', 'external_id']).execute();
-}
+/** Many cases in one statement (an import's batch), every row with the same columns: gives each new row's id and external id. */
+export const insertCaseRows = compiledInsertMany((db: DB, rows: NewCase[]) => db.insertInto('cases').values(rows).returning(['id', 'external_id']));
 
 export type ActionInsert = Insertable<CaseActionTable>;
 
-/** Many actions in one statement (an import's batch). */
-export async function insertActionRows(trx: DB, rows: ActionInsert[]): Promise<void> {
-  if (rows.length > 0) await trx.insertInto('case_actions').values(rows).execute();
-}
+/** Many actions in one statement (an import's batch), every row with the same columns. */
+export const insertActionRows = compiledInsertMany((db: DB, rows: ActionInsert[]) => db.insertInto('case_actions').values(rows));

@@ -23,10 +23,25 @@ function offsetAt(utcMs: number, timeZone: string): number {
 }
 
 /**
- * Asking Intl costs microseconds, and the history asks tens of thousands of times, so the answer
- * is kept per UTC day when the day starts and ends on the same offset (zones change at most once a day).
+ * Asking Intl costs microseconds, and an import asks tens of thousands of times, so the answer
+ * is kept per span of SPAN_DAYS UTC days when the span starts and ends on the same offset (no
+ * zone changes its clocks twice within two weeks), and otherwise per day when the day starts and
+ * ends on the same offset (zones change at most once a day).
  */
+const SPAN_DAYS = 14;
+const spanOffsets = new Map<string, Map<number, number | null>>();
+
 function zoneOffset(utcMs: number, timeZone: string): number {
+  let spans = spanOffsets.get(timeZone);
+  if (!spans) spanOffsets.set(timeZone, spans = new Map());
+  const span = Math.floor(utcMs / (SPAN_DAYS * DAY));
+  let whole = spans.get(span);
+  if (whole === undefined) {
+    const start = offsetAt(span * SPAN_DAYS * DAY, timeZone);
+    whole = start === offsetAt((span + 1) * SPAN_DAYS * DAY - 1000, timeZone) ? start : null;
+    spans.set(span, whole);
+  }
+  if (whole !== null) return whole;
   let days = dailyOffsets.get(timeZone);
   if (!days) dailyOffsets.set(timeZone, days = new Map());
   const day = Math.floor(utcMs / DAY);
