@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importRequests } from '../src/imports/imports.js';
 import { loadProfile } from '../src/imports/profile.js';
-import { parseCsv } from '../src/platform/csv.js';
-import { csvDocument } from '../src/platform/csv.js';
+import { csvDocument, parseCsv } from '../src/platform/csv.js';
 import { runTownhall } from './cli-run.js';
 import { createTestDatabase } from './database.js';
 import { databasesUnderTest, signedInAs, startTownhall, testJurisdiction, type RunningTownhall } from './harness.js';
@@ -189,6 +188,56 @@ for (const database of databasesUnderTest()) {
       const audits = await t.db.selectFrom('audit_log').select('after').where('action', '=', 'case_import.completed').orderBy('seq').execute();
       assert.equal(audits.length, 2);
       assert.equal((JSON.parse(audits[1]!.after!) as { updated: number }).updated, 1);
+    });
+
+    test('the NYC profile reads its export (CSV or JSON Lines) and names each problem by line; a wrong profile is refused field by field', async () => {
+      const nycColumns = ['Unique Key', 'Created Date', 'Closed Date', 'Agency', 'Complaint Type', 'Descriptor', 'Incident Zip', 'Incident Address', 'Status',
+        'Resolution Description', 'Resolution Action Updated Date', 'Latitude', 'Longitude', 'Open Data Channel Type'];
+      const rows = [
+        ['90001', '01/15/2020 08:30:00 AM', '01/16/2020 10:00:00 AM', 'NYPD', 'Noise - Residential', 'Loud Music/Party', '10027', '100 WEST 125 STREET', 'Closed', 'The Police Department responded.', '01/16/2020 10:00:00 AM', '40.8090', '-73.9480', 'PHONE'],
+        ['90002', '2020-02-01T14:00:00.000', '', 'DOT', 'Street Condition', 'Pothole', '11201', '10 JAY STREET', 'Open', '', '', '40.7033', '-73.9867', 'ONLINE'],
+        ['90003', '01/15/2020 09:00:00 AM', '', 'DHS', 'Homeless Encampment', '', '10001', '1 PENN PLAZA', 'Open', '', '', '40.7506', '-73.9935', 'PHONE'],
+        ['90004', '01/15/2020 09:00:00 AM', '', 'DSNY', 'Illegal Dumping', 'Mattress', '10002', '5 ESSEX STREET', 'Open', '', '', 'abc', '-73.9900', 'MOBILE'],
+        ['90005', '02/30/2020 10:00:00 AM', '', 'DOT', 'Street Condition', 'Pothole', '10002', '6 ESSEX STREET', 'Open', '', '', '40.7150', '-73.9890', 'PHONE'],
+        ['90006', '03/02/2020 10:00:00 AM', '03/01/2020 10:00:00 AM', 'DOT', 'Street Condition', 'Pothole', '10002', '7 ESSEX STREET', 'Closed', '', '', '40.7150', '-73.9890', 'PHONE'],
+        ['90007', '03/02/2020 10:00:00 AM', '', 'DOT', 'Street Condition', 'Pothole', '10002', '8 ESSEX STREET', 'Weird', '', '', '40.7150', '-73.9890', 'PHONE'],
+        ['90008', '03/02/2020 10:00:00 AM', '', 'DOT', 'Street Condition', 'Pothole', '10002', '9 ESSEX STREET', 'Open', '', '', '34.0500', '-118.2400', 'PHONE'],
+      ];
+      const file = join(dir, 'nyc.csv');
+      writeFileSync(file, csvDocument([nycColumns, ...rows]));
+      const nycEnv = { ...env, TOWNHALL_BOUNDS: '40.49,-74.26,40.92,-73.70' };
+      const dry = await runTownhall(['import', 'requests', file, '--profile', 'nyc-311', '--dry-run', '--create-services', '--json'], nycEnv);
+      assert.equal(dry.code, 0, dry.stderr);
+      const report = JSON.parse(dry.stdout) as { loadable: number; problems: Array<{ line: number; kind: string; severity: string }> };
+      assert.deepEqual(report.problems.map((p) => [p.line, p.kind, p.severity]), [
+        [4, 'unknown_service', 'error'], [5, 'bad_coordinates', 'warning'], [6, 'impossible_date', 'error'],
+        [7, 'closed_before_opened', 'error'], [8, 'unknown_status', 'error'], [9, 'bad_coordinates', 'warning'],
+      ]);
+      assert.equal(report.loadable, 4);
+      const load = await runTownhall(['import', 'requests', file, '--profile', 'nyc-311', '--create-services'], nycEnv);
+      assert.equal(load.code, 0, load.stderr);
+      assert.match(load.stderr, /4 cases created, 0 updated, 0 unchanged, 4 left out/);
+      const iso = await t.db.selectFrom('cases').selectAll().where('external_id', '=', '90002').executeTakeFirstOrThrow();
+      assert.equal(new Date(iso.requested_at).toISOString(), '2020-02-01T19:00:00.000Z', 'a floating ISO time is New York time (EST in February)');
+      const noPosition = await t.db.selectFrom('cases').selectAll().where('external_id', 'in', ['90004', '90008']).execute();
+      assert.deepEqual(noPosition.map((c) => [c.lat, c.address_string]).sort(), [[null, '5 ESSEX STREET'], [null, '9 ESSEX STREET']]);
+
+      // The same export as JSON Lines, through a council's own copy of the profile.
+      const profile = JSON.parse(readFileSync(fileURLToPath(new URL('../import-profiles/nyc-311.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+      delete profile.format;
+      const profileFile = join(dir, 'our-nyc.json');
+      writeFileSync(profileFile, JSON.stringify(profile));
+      const jsonl = join(dir, 'nyc.jsonl');
+      writeFileSync(jsonl, [rows[0]!, rows[1]!].map((row) => JSON.stringify(Object.fromEntries(nycColumns.map((c, i) => [c, c === 'Latitude' || c === 'Longitude' ? Number(row[i]) : row[i]])))).join('\n'));
+      const again = await runTownhall(['import', 'requests', jsonl, '--profile', profileFile], nycEnv);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /0 cases created, 0 updated, 2 unchanged/, 'the same cases, found by their external ids');
+
+      const wrong = join(dir, 'wrong.json');
+      writeFileSync(wrong, JSON.stringify({ name: 'Wrong', externalId: 5, service: { column: 'Type', map: { A: 'a' } }, dates: { format: 'QQ', timeZone: 'Mars/Base', requested: 'Opened' }, status: { column: 'S', map: { X: 'shut' } }, colour: 'blue' }));
+      const refused = await runTownhall(['import', 'requests', file, '--profile', wrong, '--dry-run'], nycEnv);
+      assert.equal(refused.code, 1);
+      for (const words of [/"externalId" must be a column name/, /"dates.format"/, /"dates.timeZone" must be an IANA time zone/, /"status.map" maps "X" to "shut"/, /"colour" is not a profile field/]) assert.match(refused.stderr, words);
     });
 
     test('an interrupted load resumes after the last batch it committed, and is audited once', async () => {
