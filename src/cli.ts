@@ -52,7 +52,12 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   };
   try {
     const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: command.positionals ?? false, strict: true });
-    const context: CommandContext = { values, positionals, env: io.env ?? process.env, print, say, usageError };
+    const stderr = io.stderr ?? process.stderr;
+    const terminal = typeof stderr !== 'function' && (stderr as { isTTY?: boolean }).isTTY === true;
+    const context: CommandContext = {
+      values, positionals, env: io.env ?? process.env, print, say, usageError,
+      ...(terminal ? { progress: (text: string) => err(`\r${text}\x1b[K`) } : {}),
+    };
     return await (await command.load()).run(context);
   } catch (error) {
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return usageError(error.message);

@@ -6,9 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runBuiltTownhall as townhall, townhallBin } from './built-release.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -62,7 +63,7 @@ describe('every command family runs from the built release', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('help, migrate, seed, api-key, audit, users, departments, places, privacy, retention, keys', async () => {
+  test('help, migrate, seed, api-key, audit, users, departments, places, import, privacy, retention, keys', async () => {
     const help = await townhall(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: townhall COMMAND/);
@@ -91,6 +92,13 @@ describe('every command family runs from the built release', () => {
     writeFileSync(csv, 'street,Market Street,37.78,-122.41\n');
     const places = await townhall(['places', 'import', csv], t.env);
     assert.equal(places.code, 0, places.stderr);
+    // The shipped profiles are found beside the release; three rows of the San Francisco sample load.
+    const sample = readFileSync(fileURLToPath(new URL('../../shared/data/311/san-francisco-311-cases-sample10k.csv', import.meta.url)), 'utf8').split('\n').slice(0, 4).join('\n');
+    const history = join(dir, 'history.csv');
+    writeFileSync(history, `${sample}\n`);
+    const imported = await townhall(['import', 'requests', history, '--profile', 'san-francisco-311', '--create-services'], t.env);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stderr, /3 cases created, 0 updated, 0 unchanged/);
     const privacy = await townhall(['privacy', 'export', '--email', 'nobody@example.org'], t.env);
     assert.equal(privacy.code, 0, privacy.stderr);
     assert.equal((JSON.parse(privacy.stdout) as { serviceRequests: unknown[] }).serviceRequests.length, 0);

@@ -24,7 +24,9 @@ export interface AuditEntry {
     // settings (helper D): workflows, business calendars, response templates, routing rules
     | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule'
     // licences (issue 12, part B)
-    | 'licence' | 'licence_signing_key' | 'licence_register' | 'catalogue';
+    | 'licence' | 'licence_signing_key' | 'licence_register'
+    // catalogue as code, history imports (issue 13)
+    | 'catalogue' | 'case_import';
   entityId: string;
   before?: unknown;
   after?: unknown;

@@ -3,10 +3,10 @@
  * `case_actions`. Other modules read cases through the case module's functions.
  */
 import { dialectOf, type DB } from '../db/connection.js';
-import { compiledOnce, compiledPerShape } from '../db/compiled.js';
+import { compiledInsertMany, compiledOnce, compiledPerShape } from '../db/compiled.js';
 import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Bounds } from '../config.js';
-import type { CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
+import type { CaseActionTable, CaseReporterTable, CaseRow, CaseUpdate, Database, NewCase } from '../db/schema.js';
 import { earliestRunningDue } from '../sla/clocks.js';
 import type { CaseInHand } from '../workflow/types.js';
 import type { PublicStatus } from './types.js';
@@ -218,3 +218,17 @@ export async function latestActionIdOf(db: DB, caseId: number): Promise<number |
   const row = await db.selectFrom('case_actions').select('id').where('case_id', '=', caseId).orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row?.id ?? null;
 }
+
+/** Imported cases by their ids in the system they came from. */
+export async function casesByExternalIds(db: DB, jurisdictionId: string, externalIds: string[]): Promise<CaseRow[]> {
+  if (externalIds.length === 0) return [];
+  return db.selectFrom('cases').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('external_id', 'in', externalIds).execute();
+}
+
+/** Many cases in one statement (an import's batch), every row with the same columns: gives each new row's id and external id. */
+export const insertCaseRows = compiledInsertMany((db: DB, rows: NewCase[]) => db.insertInto('cases').values(rows).returning(['id', 'external_id']));
+
+export type ActionInsert = Insertable<CaseActionTable>;
+
+/** Many actions in one statement (an import's batch), every row with the same columns. */
+export const insertActionRows = compiledInsertMany((db: DB, rows: ActionInsert[]) => db.insertInto('case_actions').values(rows));

@@ -92,6 +92,13 @@ export const commands: Record<string, Command> = {
     positionals: true,
     load: () => import('./places.js'),
   },
+  import: {
+    usage: 'townhall import requests FILE --profile NAME|FILE.json [--dry-run] [--create-services] [--json] [--batch-size N]',
+    summary: 'Load past requests from another system\'s export (CSV or JSON Lines) through a mapping profile (shipped: san-francisco-311, nyc-311; docs/imports.md says how to write one). --dry-run checks every row and reports problems by line, writing nothing. The load keeps each case\'s dates, status and external id, sends no messages, and is audited as one import; a re-run changes nothing, an updated row updates its case, and an interrupted load resumes where it stopped. --create-services creates the services the profile defines that the catalogue lacks.',
+    options: { profile: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'create-services': { type: 'boolean' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' } },
+    positionals: true,
+    load: () => import('./import.js'),
+  },
   verify: {
     usage: 'townhall verify FILE-OR-TOKEN [--keys FILE] [--online]',
     summary: 'Check a licence offline, without the database: its code, its verify address, or a file holding it (the licence PDF). Uses the key set from --keys (the council\'s /.well-known/licence-keys.json) or the one "licence-keys export" wrote next to the data. Prints one line. Exit code: 0 valid, 1 expired or not yet valid, 3 signature invalid, 4 unknown key, 5 no key set. Suspension and revocation are shown online at /verify; --online asks the council that signed the licence (its /verify) after the offline check: exit code 6 suspended or revoked, 7 the council could not be asked.',

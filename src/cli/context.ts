@@ -27,6 +27,8 @@ export interface CommandContext {
   say(text: string): void;
   /** Says what was wrong with the arguments and how the command is used; returns exit code 2. */
   usageError(message: string): number;
+  /** Rewrites one progress line on stderr; given only when stderr is a terminal. */
+  progress?: (text: string) => void;
 }
 
 /** Who the audit trail names for changes made through the command. */

@@ -64,3 +64,34 @@ export function compiledPerShape<T extends Record<string, unknown>, R>(build: (d
     return (await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters))).rows;
   };
 }
+
+/**
+ * An insert of many rows at once (an import's batch), compiled once per database, set of columns
+ * and number of rows, and run with each call's values. Every row must give the same columns.
+ */
+export function compiledInsertMany<T extends Record<string, unknown>, R>(build: (db: DB, rows: T[]) => Compilable<R>): (db: DB, rows: T[]) => Promise<R[]> {
+  const byDatabase = new WeakMap<object, Map<string, { sql: string; slots: Slot[] }>>();
+  return async (db, rows) => {
+    if (rows.length === 0) return [];
+    const database = db.getExecutor().adapter;
+    let shapes = byDatabase.get(database);
+    if (!shapes) byDatabase.set(database, (shapes = new Map()));
+    const columns = Object.keys(rows[0]!);
+    const width = columns.length;
+    const key = `${columns.join(',')}|${rows.length}`;
+    let compiled = shapes.get(key);
+    if (!compiled) {
+      const placeholders = rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, new Placeholder(r * width + c)])) as T);
+      const query = build(db, placeholders).compile();
+      const slots = query.parameters.map((parameter): Slot => (parameter instanceof Placeholder ? { index: parameter.index } : { value: parameter }));
+      if (slots.filter((slot) => 'index' in slot).length !== rows.length * width) throw new Error(`Not every value given reaches the SQL: ${query.sql}`);
+      shapes.set(key, (compiled = { sql: query.sql, slots }));
+    }
+    const parameters = compiled.slots.map((slot) => {
+      if (!('index' in slot)) return slot.value;
+      const row = rows[Math.floor(slot.index / width)]!;
+      return row[columns[slot.index % width]!];
+    });
+    return (await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters))).rows;
+  };
+}

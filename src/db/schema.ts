@@ -100,6 +100,25 @@ export interface CaseTable {
   due_at: Generated<string | null>;
   /** The case this one duplicates, once merged. */
   merged_into: Generated<number | null>;
+  /** The case's id in the system it was imported from (migration 060); null for cases made here. */
+  external_id: Generated<string | null>;
+}
+
+/** One run of `townhall import requests` (migration 060): what it loaded and how far it got. */
+export interface CaseImportTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  file_name: string;
+  file_hash: string;
+  profile_name: string;
+  profile_hash: string;
+  actor: string;
+  started_at: string;
+  finished_at: string | null;
+  /** The records before this one (from 0, the header aside) are loaded. */
+  next_record: Generated<number>;
+  /** JSON: created, updated, unchanged, skipped. */
+  counts: Generated<string>;
 }
 
 /**
@@ -802,6 +821,7 @@ export interface Database {
   services: ServiceTable;
   service_attributes: ServiceAttributeTable;
   cases: CaseTable;
+  case_imports: CaseImportTable;
   case_reporters: CaseReporterTable;
   case_actions: CaseActionTable;
   audit_log: AuditLogTable;

@@ -9,6 +9,7 @@
 import type { ServiceInput } from '../catalogue/types.js';
 import type { AttributeAnswers, Channel } from '../cases/types.js';
 import { readCsvFile } from '../platform/csv.js';
+import { wallClockToUtc } from '../platform/zoned-time.js';
 import { demoServices } from './catalogue-data.js';
 import { demoCity } from './city.js';
 
@@ -35,49 +36,6 @@ const DAY = 24 * HOUR;
 const SHIFT_STEP = 364 * DAY;
 /** Cases closed more than a year after opening were closed in bulk clean-ups: treat them as open. */
 const LONGEST_PLAUSIBLE_CLOSE = 365 * DAY;
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-/** Per zone: UTC day number → the offset that holds all that day (days with a clock change are not cached). */
-const dailyOffsets = new Map<string, Map<number, number>>();
-
-/** The zone's offset from UTC at an instant, in ms, read from Intl (which knows the DST rules). */
-function offsetAt(utcMs: number, timeZone: string): number {
-  let format = offsetFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    offsetFormatters.set(timeZone, format);
-  }
-  const part: Record<string, number> = {};
-  for (const p of format.formatToParts(utcMs)) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  const wall = Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0);
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
-/**
- * Asking Intl costs microseconds, and the history asks tens of thousands of times, so the answer
- * is kept per UTC day when the day starts and ends on the same offset (zones change at most once a day).
- */
-function zoneOffset(utcMs: number, timeZone: string): number {
-  let days = dailyOffsets.get(timeZone);
-  if (!days) dailyOffsets.set(timeZone, days = new Map());
-  const day = Math.floor(utcMs / DAY);
-  const cached = days.get(day);
-  if (cached !== undefined) return cached;
-  const start = offsetAt(day * DAY, timeZone);
-  if (start !== offsetAt((day + 1) * DAY - 1000, timeZone)) return offsetAt(utcMs, timeZone);
-  days.set(day, start);
-  return start;
-}
-
-/**
- * Turns a wall-clock time (given as ms as if it were UTC) into the real UTC instant in a zone.
- * An ambiguous autumn time takes the earlier (daylight) reading.
- */
-function wallClockToUtc(wallMs: number, timeZone: string): number {
-  const first = zoneOffset(wallMs, timeZone);
-  const second = zoneOffset(wallMs - first, timeZone);
-  return wallMs - (first === second ? first : second);
-}
 
 /** The scale of the demo council's pace (see demoPace). */
 const PACE = 5 * DAY;

@@ -6,13 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
-/** Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
-export function parseCsv(text: string): string[][] {
+/**
+ * Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. Given
+ * `lines`, it receives the line (from 1) each record starts on, for reports that name lines.
+ */
+export function parseCsv(text: string, lines?: number[]): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
+  let line = 1;
   while (i < n) {
+    if (lines && record.length === 0) lines.push(line);
     let field: string;
     if (text[i] === '"') {
       field = '';
@@ -20,7 +25,9 @@ export function parseCsv(text: string): string[][] {
       for (;;) {
         const quote = text.indexOf('"', from);
         if (quote === -1) throw new Error('The CSV ends inside a quoted field.');
-        field += text.slice(from, quote);
+        const part = text.slice(from, quote);
+        if (lines) for (let at = part.indexOf('\n'); at !== -1; at = part.indexOf('\n', at + 1)) line++;
+        field += part;
         if (text[quote + 1] === '"') { field += '"'; from = quote + 2; continue; }
         i = quote + 1;
         break;
@@ -38,7 +45,7 @@ export function parseCsv(text: string): string[][] {
       record.push(''); // a trailing comma at the very end still ends with an empty field
     }
     if (text[i] === '\r') i++;
-    if (text[i] === '\n') i++;
+    if (text[i] === '\n') { i++; line++; }
     records.push(record);
     record = [];
   }

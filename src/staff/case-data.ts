@@ -210,7 +210,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     assignee: row.assigned_user_id === null ? null : history.names.get(row.assigned_user_id) ?? `staff member ${row.assigned_user_id}`,
     assignedToMe: row.assigned_user_id === person.userId,
     workflow: workflow ? `${workflow.name}, version ${workflow.version}` : 'None',
-    reported: `${formatTime(row.requested_at)}, ${channelLabel(row.channel)}`, due, mergedInto: row.merged_into,
+    reported: `${formatTime(row.requested_at)}, ${channelLabel(row.channel)}`, due, mergedInto: row.merged_into, externalId: row.external_id,
     photos: media.filter((m) => m.internal === 0).map((m) => `/media/${m.id}`),
     attachments: media.filter((m) => m.internal === 1).map((m) => ({ id: m.id, name: m.file_name ?? 'file', at: formatTime(m.created_at) })),
     clocks,

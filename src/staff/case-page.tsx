@@ -41,6 +41,8 @@ export interface CaseView {
   /** The one due date staff work to, explained. */
   due: DueLine | null;
   mergedInto: number | null;
+  /** Its id in the system it was imported from, if it was. */
+  externalId: string | null;
   photos: string[];
   attachments: Array<{ id: string; name: string; at: string }>;
   clocks: ClockLine[] | null;
@@ -136,6 +138,7 @@ export function CasePage({ view }: { view: CaseView }) {
           ? <>{v.due.at}{v.due.words && <>, <strong class={v.due.overdue ? 'late' : undefined}>{v.due.words}</strong></>}<span class="hint">{v.due.explanation}</span></>
           : v.status === 'open' ? 'No due date' : 'Closed'}</dd></div>
         <div><dt>Reported</dt><dd>{v.reported}</dd></div>
+        {v.externalId !== null && <div><dt>Reference in the old system</dt><dd id="external-id">{v.externalId}</dd></div>}
         {v.mergedInto !== null && <div><dt>Merged into</dt><dd><a href={`/staff/requests/${v.mergedInto}`}>Case #{v.mergedInto}</a></dd></div>}
       </dl>
 

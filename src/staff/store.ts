@@ -132,10 +132,13 @@ function queueFilters(query: QueueQuery): CaseWhere[] {
   const q = query.q?.trim().slice(0, 200);
   if (q) {
     const reference = referenceIn(q);
-    if (reference !== null) filters.push((eb) => eb('cases.id', '=', reference));
+    // A number is Townhall's reference, or an imported case's reference in the old system.
+    if (reference !== null) filters.push((eb) => eb.or([eb('cases.id', '=', reference), eb('cases.external_id', '=', q)]));
     else {
       const pattern = `%${likeEscape(q.toLowerCase())}%`;
       filters.push((eb) => eb.or([
+        // An imported case's reference in the old system, exactly (cases_external_id).
+        eb('cases.external_id', '=', q),
         sql<SqlBool>`lower(cases.address_string) like ${pattern} escape '\\'`,
         sql<SqlBool>`lower(cases.description) like ${pattern} escape '\\'`,
       ]));
