@@ -24,7 +24,9 @@ export interface AuditEntry {
     // settings (helper D): workflows, business calendars, response templates, routing rules
     | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule'
     // licences (issue 12, part B)
-    | 'licence' | 'licence_signing_key' | 'licence_register';
+    | 'licence' | 'licence_signing_key' | 'licence_register'
+    // webhooks (issue 13)
+    | 'webhook_subscription' | 'webhook_delivery';
   entityId: string;
   before?: unknown;
   after?: unknown;
