@@ -217,3 +217,24 @@ for (const database of databasesUnderTest()) {
     });
   });
 }
+
+describe('webhook secrets under a rotated key', () => {
+  test('are sealed again under the new key and still open', async () => {
+    const [database] = databasesUnderTest();
+    const t = await startTownhall(database!, fixture);
+    try {
+      const { subscription, secret } = await createSubscription(t.db, t.keyring, t.jurisdiction.id, {
+        name: 'Rotated', url: 'https://receiver.example/hooks', eventTypes: [], caseKinds: [], serviceCodes: [], departmentCodes: [], contactEmail: 'ops@receiver.example',
+      }, 'test');
+      const { makeKeyring, newKey } = await import('../src/platform/crypto.js');
+      const { resealSubscriptions, secretOf } = await import('../src/webhooks/subscriptions.js');
+      const rotated = makeKeyring(newKey(), [t.keyring.current.key]);
+      assert.equal(await resealSubscriptions(t.db, rotated), 1);
+      assert.equal(await resealSubscriptions(t.db, rotated), 0, 'once');
+      const row = await t.db.selectFrom('webhook_subscriptions').select('secret').where('id', '=', subscription.id).executeTakeFirstOrThrow();
+      assert.equal(secretOf(makeKeyring(rotated.current.key), row.secret), secret, 'opens with the new key alone');
+    } finally {
+      await t.close();
+    }
+  });
+});

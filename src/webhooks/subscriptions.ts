@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { DB } from '../db/connection.js';
 import { accountOf } from '../identity/users.js';
-import { open, seal, type Keyring } from '../platform/crypto.js';
+import { open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { retryNow } from '../platform/outbox.js';
 import { nowIso } from '../platform/time.js';
@@ -208,4 +208,20 @@ export async function replayDeliveries(db: DB, id: string, which: { deliveryId: 
     });
   });
   return replayed;
+}
+
+/** `townhall keys rotate`: every subscription's secret and contact sealed under the current key. Returns how many changed. */
+export async function resealSubscriptions(db: DB, keyring: Keyring): Promise<number> {
+  let changed = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const row of await store.listSubscriptionRows(trx)) {
+      if (sealedWith(row.secret) === keyring.current.id && sealedWith(row.contact_email) === keyring.current.id) continue;
+      await store.updateSubscription(trx, row.id, {
+        secret: seal(keyring, SECRET_FIELD, open(keyring, SECRET_FIELD, row.secret)),
+        contact_email: seal(keyring, EMAIL_FIELD, open(keyring, EMAIL_FIELD, row.contact_email)),
+      });
+      changed++;
+    }
+  });
+  return changed;
 }
