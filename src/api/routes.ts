@@ -33,7 +33,7 @@ const actionSchema = loose({
   description: Type.Union([Type.String(), Type.Null()]), at: Type.String(), public: Type.Boolean(),
 });
 const CASE_FILTERS = ['service_code', 'status', 'requested_after', 'requested_before', 'limit', 'offset', 'api_key'];
-const idParams = Type.Object({ id: Type.String({ maxLength: 20, description: 'The service request id' }) });
+const idParams = Type.Object({ id: Type.String({ maxLength: 200, description: 'The service request id' }) });
 
 export async function apiRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {

@@ -19,7 +19,7 @@ const deliverySchema = loose({
   id: Type.Integer(), eventId: Type.Integer(), eventType: Type.String(), caseId: Type.Integer(), status: Type.String({ description: 'queued, sending, sent, failed (tried again at nextAttemptAt) or dead (dead-lettered)' }),
   attempts: Type.Integer(), lastResponseCode: Type.Union([Type.Integer(), Type.Null()]), nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
 });
-const idParams = Type.Object({ id: Type.String({ maxLength: 20 }) });
+const idParams = Type.Object({ id: Type.String({ maxLength: 200, description: 'The subscription id' }) });
 const present = ({ owner: _owner, ...subscription }: Subscription) => subscription;
 
 export async function webhookApiRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
