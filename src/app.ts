@@ -42,6 +42,8 @@ import { liveRoutes } from './live/routes.js';
 import { licenceRoutes } from './licences/routes.js';
 import { applicationRoutes, type ApplicationRouteOptions } from './applications/routes.js';
 import { govstackRoutes } from './govstack/routes.js';
+import { apiRoutes, API_PREFIX } from './api/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -80,8 +82,9 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: `${config.jurisdiction.name}: Townhall API`, version: '2', description: 'Open311 GeoReport v2 and Townhall extensions.' },
+      info: { title: `${config.jurisdiction.name}: Townhall API`, version: '2', description: 'Open311 GeoReport v2 and Townhall extensions; the REST API for staff systems under /api/v1 (cases, actions, services, webhooks), with scoped API keys.' },
       servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A scoped API key (townhall api-key create): cases:read, cases:write, webhooks:manage' } } },
     },
   });
 
@@ -138,6 +141,9 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await applicationRoutes(app, deps, applications);
   // The GovStack Registration Building Block API over the same application services.
   await app.register(async (scope) => govstackRoutes(scope, deps, applications), { prefix: '/registration/v1' });
+  // The REST API for staff systems, and webhook subscriptions by API and at /admin/webhooks.
+  await app.register(async (scope) => apiRoutes(scope, deps), { prefix: API_PREFIX });
+  await webhookRoutes(app, deps);
   // The staff workspace's settings, messages, training space and live updates.
   await settingsRoutes(app, deps);
   await notificationRoutes(app, deps);

@@ -320,6 +320,22 @@ const expectedRules: Record<string, Access> = {
   'GET /staff/licences': signedIn(staffRoles),
   'GET /staff/licences/:id': signedIn(staffRoles),
   'POST /staff/licences/:id/status': signedIn(['case_worker', 'supervisor', 'department_admin', 'system_admin']),
+  // ==== the REST API for staff systems, and webhooks ====
+  'GET /api/v1/services': { kind: 'api_key', scope: 'cases:read' },
+  'GET /api/v1/cases': { kind: 'api_key', scope: 'cases:read' },
+  'GET /api/v1/cases/:id': { kind: 'api_key', scope: 'cases:read' },
+  'GET /api/v1/cases/:id/actions': { kind: 'api_key', scope: 'cases:read' },
+  'POST /api/v1/cases/:id/actions': { kind: 'api_key', scope: 'cases:write' },
+  'GET /api/v1/webhooks': { kind: 'api_key', scope: 'webhooks:manage' },
+  'POST /api/v1/webhooks': { kind: 'api_key', scope: 'webhooks:manage' },
+  'GET /api/v1/webhooks/:id': { kind: 'api_key', scope: 'webhooks:manage' },
+  'POST /api/v1/webhooks/:id/status': { kind: 'api_key', scope: 'webhooks:manage' },
+  'POST /api/v1/webhooks/:id/replay': { kind: 'api_key', scope: 'webhooks:manage' },
+  'GET /admin/webhooks': signedIn(['system_admin']),
+  'POST /admin/webhooks': signedIn(['system_admin']),
+  'GET /admin/webhooks/:id': signedIn(['system_admin']),
+  'POST /admin/webhooks/:id/status': signedIn(['system_admin']),
+  'POST /admin/webhooks/:id/replay': signedIn(['system_admin']),
 };
 
 interface Caller {
@@ -336,7 +352,7 @@ function expectedOutcome(rule: Access, caller: Caller, route: string): 'allowed'
     case 'public': return 'allowed';
     case 'api_key':
       // The GovStack API tells a missing, unknown or revoked key (401) from a key without the scope (403); Open311 answers 403 to both.
-      if (route.includes(' /registration/') && caller.scopes.length === 0) return 'no_key';
+      if ((route.includes(' /registration/') || route.includes(' /api/v1/')) && caller.scopes.length === 0) return 'no_key';
       return caller.scopes.includes(rule.scope) ? 'allowed' : 'forbidden';
     case 'second_factor_pending': return caller.session ? 'allowed' : 'sign_in';
     case 'signed_in':
@@ -365,6 +381,8 @@ for (const database of databasesUnderTest()) {
       const updateOnly = await createApiKey(t.db, { name: 'update only', scopes: ['open311:update'] }, 'test');
       const registration = await createApiKey(t.db, { name: 'registration', scopes: ['registration:read', 'registration:write', 'registration:operate'] }, 'test');
       const registrationReader = await createApiKey(t.db, { name: 'registration reader', scopes: ['registration:read'] }, 'test');
+      const staffSystem = await createApiKey(t.db, { name: 'staff system', scopes: ['cases:read', 'cases:write', 'webhooks:manage'] }, 'test');
+      const casesReader = await createApiKey(t.db, { name: 'cases reader', scopes: ['cases:read'] }, 'test');
       const revoked = await createApiKey(t.db, { name: 'revoked' }, 'test');
       await revokeApiKey(t.db, revoked.id, 'test');
       callers = [
@@ -376,6 +394,8 @@ for (const database of databasesUnderTest()) {
         { name: 'full key', key: t.apiKey, scopes: ['open311:submit', 'open311:update'] },
         { name: 'registration key', key: registration.key, scopes: ['registration:read', 'registration:write', 'registration:operate'] },
         { name: 'registration reader', key: registrationReader.key, scopes: ['registration:read'] },
+        { name: 'staff system key', key: staffSystem.key, scopes: ['cases:read', 'cases:write', 'webhooks:manage'] },
+        { name: 'cases reader key', key: casesReader.key, scopes: ['cases:read'] },
         await person('resident A', 'resident', null),
         await person('resident B', 'resident', null),
         await person('case worker', 'case_worker', 'public-works'),

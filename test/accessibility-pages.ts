@@ -111,6 +111,8 @@ export function describePagesAccessible(title: string, languages: Language[]): v
       { name: 'your name in the workspace', path: '/staff/name', as: 'case_worker' },
       { name: 'administration', path: '/admin', as: 'system_admin' },
       { name: 'subject access request', path: '/admin/privacy', as: 'system_admin' },
+      { name: 'webhooks', path: '/admin/webhooks', as: 'system_admin' },
+      { name: 'webhooks: add one with errors', path: '/admin/webhooks', as: 'system_admin', post: { name: '', url: 'not an address' } },
       { name: 'refused (403)', path: '/admin', as: 'resident' },
       // ==== portal: home, info pages, catalogue ====
       { name: 'all services', path: '/services' },

@@ -25,4 +25,40 @@ describe('OpenAPI document', () => {
       }
     }
   });
+
+  test('is OpenAPI 3.1 that parses, every path it names is a route, and every /api/v1 route is in it with its key and errors', async () => {
+    const text = await (await fetch(`${t.baseUrl}/openapi.json`)).text();
+    const document = JSON.parse(text) as {
+      openapi: string; info: { title: string; version: string }; components?: { securitySchemes?: Record<string, unknown> };
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[]; tags?: string[] }>>;
+    };
+    assert.equal(document.openapi, '3.1.0');
+    assert.ok(document.info.title && document.info.version);
+    assert.ok(document.components?.securitySchemes?.apiKey, 'the API key scheme is described');
+    const routes = new Set(t.routes.map((r) => `${r.method.toLowerCase()} ${r.url}`));
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const method of Object.keys(operations)) {
+        assert.ok(routes.has(`${method} ${path.replace(/\{([a-z_]+)\}/gi, ':$1')}`), `${method.toUpperCase()} ${path} in the document is a route`);
+      }
+    }
+    const api = t.routes.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/v1/'));
+    assert.ok(api.length >= 10);
+    for (const route of api) {
+      const operation = document.paths[route.url.replace(/:([a-z_]+)/gi, '{$1}')]?.[route.method.toLowerCase()];
+      assert.ok(operation, `${route.method} ${route.url} is documented`);
+      assert.deepEqual(operation.security, [{ apiKey: [] }], `${route.url} names its key`);
+      assert.ok(Object.keys(operation.responses).some((status) => status.startsWith('2')), `${route.url} documents its answer`);
+      assert.ok(operation.responses['401'] && operation.responses['403'] && operation.responses['400'], `${route.url} documents its errors`);
+    }
+    // Every schema in it compiles under JSON Schema 2020-12, OpenAPI 3.1's dialect.
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const ajv = new Ajv2020({ strict: false });
+    for (const operations of Object.values(document.paths)) {
+      for (const operation of Object.values(operations)) {
+        for (const response of Object.values(operation.responses) as Array<{ content?: Record<string, { schema?: object }> }>) {
+          for (const media of Object.values(response.content ?? {})) if (media.schema) ajv.compile(media.schema);
+        }
+      }
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { DomainError, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { parseId } from '../platform/ids.js';
 
-export const apiKeyScopes = ['open311:submit', 'open311:update', 'registration:read', 'registration:write', 'registration:operate'] as const;
+export const apiKeyScopes = ['open311:submit', 'open311:update', 'registration:read', 'registration:write', 'registration:operate', 'cases:read', 'cases:write', 'webhooks:manage'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 /**
  * What a key may do when no scopes are named: the Open311 scopes, as before the GovStack

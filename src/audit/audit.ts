@@ -25,8 +25,8 @@ export interface AuditEntry {
     | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule'
     // licences (issue 12, part B)
     | 'licence' | 'licence_signing_key' | 'licence_register'
-    // catalogue as code, history imports (issue 13)
-    | 'catalogue' | 'case_import';
+    // catalogue as code, history imports, webhooks (issue 13)
+    | 'catalogue' | 'case_import' | 'webhook_subscription' | 'webhook_delivery';
   entityId: string;
   before?: unknown;
   after?: unknown;

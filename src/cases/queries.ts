@@ -176,3 +176,13 @@ export async function closedCasesWithReporters(db: DB, jurisdictionId: string, s
     .limit(limit)
     .execute();
 }
+
+/** What an outside system hears about cases that changed (webhooks): no reporter, no text. */
+export async function casesForEvents(db: DB, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('cases')
+    .leftJoin('departments', 'departments.id', 'cases.department_id')
+    .select(['cases.id', 'cases.jurisdiction_id', 'cases.kind', 'cases.service_code', 'departments.code as department_code', 'cases.status', 'cases.state',
+      'cases.priority', 'cases.requested_at', 'cases.updated_at', 'cases.closed_at'])
+    .where('cases.id', 'in', ids).execute();
+}

@@ -1,6 +1,7 @@
 /** townhall deliver: the outbox's delivery loop, apart from the web servers. */
 import { loadConfig } from '../config.js';
 import { runDeliveryWorker } from '../notifications/worker.js';
+import { webhookWorker } from '../webhooks/worker.js';
 import type { CommandContext } from './context.js';
 import { requireSchema, withDatabase } from './database.js';
 
@@ -14,7 +15,8 @@ export async function run(context: CommandContext): Promise<number> {
   // so this command holds it open itself until a signal stops the worker.
   const keepOpen = setInterval(() => {}, 2 ** 30);
   try {
-    return await runDeliveryWorker(loadConfig(context.env));
+    const config = loadConfig(context.env);
+    return await runDeliveryWorker(config, { moreChannels: (db, keyring) => [webhookWorker(db, keyring, config)] });
   } finally {
     clearInterval(keepOpen);
   }

@@ -34,6 +34,7 @@ import * as applicationFormDrafts from './migrations/055_application_form_drafts
 import * as applicationJourney from './migrations/056_application_journey.js';
 import * as applicationLinks from './migrations/058_application_links.js';
 import * as caseImports from './migrations/060_case_imports.js';
+import * as webhooks from './migrations/063_webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '056_application_journey': applicationJourney,
   '058_application_links': applicationLinks,
   '060_case_imports': caseImports,
+  '063_webhooks': webhooks,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -771,7 +771,52 @@ export interface ApplicationLinkTable {
   created_at: string;
 }
 
+/** A subscription to case events (src/webhooks). Filters are JSON arrays; empty means every value. */
+export interface WebhookSubscriptionTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  /** Sealed "whsec_..." signing secret. */
+  secret: string;
+  event_types: string;
+  case_kinds: string;
+  service_codes: string;
+  department_codes: string;
+  owner: string;
+  /** Sealed. */
+  contact_email: string;
+  status: 'active' | 'disabled';
+  failing_since: string | null;
+  consecutive_failures: Generated<number>;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event for one subscription; status, attempts and next try are on its outbox row. */
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  subscription_id: number;
+  event_id: number;
+  event_type: string;
+  case_id: number;
+  outbox_id: number;
+  body: string;
+  last_response_code: number | null;
+  created_at: string;
+}
+
+/** How far the webhook dispatcher has read the event log. */
+export interface WebhookDispatchTable {
+  name: string;
+  last_event_id: number;
+}
+
 export interface Database {
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_dispatch: WebhookDispatchTable;
   application_links: ApplicationLinkTable;
   govstack_applications: GovstackApplicationTable;
   govstack_uploads: GovstackUploadTable;

@@ -42,7 +42,9 @@ export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_passw
   /** Applications (src/applications): received, the emailed link back to a saved draft, a change the applicant must know of. */
   | 'application_received' | 'application_resume' | 'application_update'
   /** Inspections of applications (src/applications/inspections.ts): the invitation, a change, a cancellation, each with its .ics. */
-  | 'inspection_invitation';
+  | 'inspection_invitation'
+  /** A webhook subscription was turned off after failing (src/webhooks), to its contact. */
+  | 'webhook_disabled';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;

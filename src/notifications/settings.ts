@@ -13,6 +13,8 @@ export interface NotificationConfig {
   /** Most messages handed to each provider per second (a token bucket per channel). */
   emailRatePerSecond: number;
   smsRatePerSecond: number;
+  /** Webhooks (src/webhooks): retried by the outbox's policy above; a subscription failing this long and this often is turned off. */
+  webhooks: { ratePerSecond: number; disableAfterFailures: number; disableAfterMs: number };
 }
 
 export const notificationVariables: Array<[name: string, meaning: string]> = [
@@ -26,6 +28,9 @@ export const notificationVariables: Array<[name: string, meaning: string]> = [
   ['OUTBOX_LEASE_MS', 'how long a worker holds a message it is sending before another may take it over (default 300000)'],
   ['EMAIL_RATE_PER_SECOND', 'most emails handed to the mail server per second (default 10)'],
   ['SMS_RATE_PER_SECOND', 'most text messages handed to the provider per second (default 5)'],
+  ['WEBHOOK_RATE_PER_SECOND', 'most webhook deliveries made per second (default 20)'],
+  ['WEBHOOK_DISABLE_AFTER_FAILURES', 'failed deliveries in a row after which a webhook subscription is turned off and its owner told (default 20)'],
+  ['WEBHOOK_DISABLE_AFTER_MS', 'and for at least this long, in milliseconds, without a success (default 86400000, a day)'],
 ];
 
 type Env = Record<string, string | undefined>;
@@ -72,5 +77,10 @@ export function loadNotificationConfig(env: Env, problems: string[]): Notificati
     },
     emailRatePerSecond: whole('EMAIL_RATE_PER_SECOND', 10, 1, 100_000),
     smsRatePerSecond: whole('SMS_RATE_PER_SECOND', 5, 1, 100_000),
+    webhooks: {
+      ratePerSecond: whole('WEBHOOK_RATE_PER_SECOND', 20, 1, 100_000),
+      disableAfterFailures: whole('WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 100_000),
+      disableAfterMs: whole('WEBHOOK_DISABLE_AFTER_MS', 86_400_000, 0, 30 * 86_400_000),
+    },
   };
 }

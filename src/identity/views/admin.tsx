@@ -69,6 +69,7 @@ export function UsersPage({ users, csrf, grantable, created, notice, errors, can
         <button type="submit">Create account</button>
       </PostForm>
       {canExport && <p><a href="/admin/privacy">Export everything held about a person (subject access request)</a></p>}
+      {canExport && <p><a href="/admin/webhooks">Webhooks: send case events to other systems</a></p>}
     </>
   );
 }
