@@ -50,7 +50,7 @@ export function idempotencyClaim(header: string | string[] | undefined, body: Pa
 
 function checkKey(value: string, what: string): void {
   const key = value.trim();
-  if (key === '' || key.length > MAX_KEY_LENGTH || /[\u0000-\u001f\u007f]/.test(key)) {
+  if (key === '' || key.length > MAX_KEY_LENGTH || [...key].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
     throw invalid(`${what} must be 1 to ${MAX_KEY_LENGTH} printable characters, such as a UUID.`);
   }
 }

@@ -80,6 +80,7 @@ for (const database of databasesUnderTest()) {
       };
 
       const triage = await step({ update_id: marker('u-triage'), status: 'FOR_TRIAGE', updated_datetime: w3cAt(minutesFromNow(-30)), description: 'Sent to the triage team' });
+      assert.equal(triage.replayed, false);
       row = await caseRow(id);
       assert.equal(row.status, 'open');
       assert.equal(row.state, 'submitted', 'FOR_TRIAGE is the workflow\'s first state: received, waiting to be looked at');
@@ -297,8 +298,9 @@ for (const database of databasesUnderTest()) {
       const xml = (await api.requestsXml({ updated_after: w3cAt(minutesFromNow(-60)) })).map((r) => r.service_request_id);
       assert.deepEqual(xml, lastHour, 'the same in XML');
       for (const format of formats) {
-        for (const bad of [{ updated_after: 'yesterday' }, { updated_before: '2026-01-01T10:00:00' }, { updated_after: w3cAt(minutesFromNow(-200 * 24 * 60)), updated_before: w3cAt(new Date()) },
-          { updated_after: w3cAt(new Date()), updated_before: w3cAt(minutesFromNow(-60)) }]) {
+        const bads: Array<Record<string, string>> = [{ updated_after: 'yesterday' }, { updated_before: '2026-01-01T10:00:00' }, { updated_after: w3cAt(minutesFromNow(-200 * 24 * 60)), updated_before: w3cAt(new Date()) },
+          { updated_after: w3cAt(new Date()), updated_before: w3cAt(minutesFromNow(-60)) }];
+        for (const bad of bads) {
           await assertErrors(await api.get(`requests.${format}`, bad), format, 400, `${JSON.stringify(bad)} (${format})`);
         }
       }
