@@ -18,7 +18,10 @@ export function allowBrowserReads(app: FastifyInstance): void {
     if (READS.has(request.method)) reply.header('access-control-allow-origin', '*');
     done(null, payload);
   });
-  app.options('/*', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+  app.options('/*', {
+    config: { access: publicAccess },
+    schema: { tags: ['Open311 GeoReport v2'], summary: 'CORS preflight for the public reads: allows GET and HEAD from any origin, never a write' },
+  }, async (request, reply) => {
     const asked = String(request.headers['access-control-request-method'] ?? '').toUpperCase();
     reply.header('allow', 'GET, HEAD, OPTIONS');
     // A preflight for a write is answered without CORS headers: the browser then does not send it.

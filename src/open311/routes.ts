@@ -28,6 +28,10 @@ import {
   contentType, renderErrors, renderList, renderObject, requestRow, serviceDefinition, serviceRow, updateRow, type Format,
 } from './presenters.js';
 
+const discoverySchema = Type.Object({
+  changeset: Type.String(), contact: Type.String(), key_service: Type.String(),
+  endpoints: Type.Array(Type.Object({ specification: Type.String(), url: Type.String(), changeset: Type.String(), type: Type.String(), formats: Type.Array(Type.String()) })),
+}, { description: 'Where the GeoReport v2 endpoint is and what it speaks (Service Discovery)' });
 const format = Type.Union([Type.Literal('json'), Type.Literal('xml')], { description: 'Response format' });
 const jurisdiction = Type.Optional(Type.String({ description: 'Ignored when it names this server; refused otherwise.' }));
 const tags = ['Open311 GeoReport v2'];
@@ -89,7 +93,7 @@ export async function open311Routes(app: FastifyInstance, { db, config, keyring 
 
   // The discovery document, where the spec puts it and beside the endpoint (clients given the endpoint's address look there).
   for (const path of ['/discovery.:format', '/v2/discovery.:format']) {
-    app.get(path, { config: readable, schema: { tags, summary: 'Discovery document', params: Type.Object({ format }) } },
+    app.get(path, { config: readable, schema: { tags, summary: 'Discovery document', params: Type.Object({ format }), response: responses(discoverySchema) } },
       async (request, reply) => {
         const fmt = (request.params as { format: Format }).format;
         refuseUnknownParameters(request.query as Params, knownParameters.discovery, 'The discovery document');
