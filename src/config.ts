@@ -50,6 +50,25 @@ export interface Config {
   map: MapConfig;
   /** Where applicants' documents are kept (TOWNHALL_DOCUMENTS_DIR; default: beside the SQLite file, or data/documents). */
   documentsDir: string;
+  /** What the Open311 API accepts beyond GeoReport v2, as the council chooses. */
+  open311: Open311Settings;
+}
+
+export interface Open311Settings {
+  /**
+   * The attribute code a client sends its own id for a new request in (FixMyStreet's
+   * "fixmystreet_id"), used as the request's idempotency key when no Idempotency-Key header is
+   * sent; null: none is read (TOWNHALL_OPEN311_EXTERNAL_ID_ATTRIBUTE).
+   */
+  externalIdAttribute: string | null;
+  /**
+   * What to do with attribute[code] values the service has no question for: "refuse" them with
+   * a 400 (the default, as before), or "keep" them as extra data beside the case or update
+   * (TOWNHALL_OPEN311_UNKNOWN_ATTRIBUTES).
+   */
+  unknownAttributes: 'refuse' | 'keep';
+  /** How long a POST requests' idempotency key is remembered, in hours (TOWNHALL_OPEN311_IDEMPOTENCY_HOURS, default 24). */
+  idempotencyHours: number;
 }
 
 export interface Branding {
@@ -100,6 +119,9 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_CONTACT_HOURS', 'when the council answers, e.g. "Monday to Friday, 9am to 5pm"'],
   ['MAP_TILE_URL', 'map tiles, a template with {z}, {x} and {y} (default OpenStreetMap)'],
   ['MAP_ATTRIBUTION', 'the credit the map tiles need (default OpenStreetMap contributors)'],
+  ['TOWNHALL_OPEN311_EXTERNAL_ID_ATTRIBUTE', 'an attribute code Open311 clients send their own id in (e.g. fixmystreet_id): a retried POST requests with the same id answers the first result'],
+  ['TOWNHALL_OPEN311_UNKNOWN_ATTRIBUTES', 'refuse (default) or keep: what Open311 does with attribute[code] values a service has no question for'],
+  ['TOWNHALL_OPEN311_IDEMPOTENCY_HOURS', 'how long a POST requests idempotency key is remembered, in hours (default 24)'],
   ['TOWNHALL_DOCUMENTS_DIR', 'where applicants\' documents are kept (default: a documents folder beside the SQLite file, or data/documents)'],
   ...oidcVariables,
   ...mailVariables,
@@ -158,9 +180,18 @@ export function loadConfig(env: Env = process.env): Config {
   const documentsDir = value('TOWNHALL_DOCUMENTS_DIR') ?? (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:'
     ? join(dirname(databaseUrl.slice('sqlite:'.length)), 'documents') : join('data', 'documents'));
 
+  const externalIdAttribute = value('TOWNHALL_OPEN311_EXTERNAL_ID_ATTRIBUTE') ?? null;
+  if (externalIdAttribute !== null && !/^[A-Za-z0-9._-]{1,100}$/.test(externalIdAttribute)) {
+    problems.push(`TOWNHALL_OPEN311_EXTERNAL_ID_ATTRIBUTE must be an attribute code (letters, digits, dots, dashes and underscores); got "${externalIdAttribute.slice(0, 100)}"`);
+  }
+  const unknownAttributes = (value('TOWNHALL_OPEN311_UNKNOWN_ATTRIBUTES') ?? 'refuse').toLowerCase();
+  if (unknownAttributes !== 'refuse' && unknownAttributes !== 'keep') problems.push(`TOWNHALL_OPEN311_UNKNOWN_ATTRIBUTES must be refuse or keep; got "${unknownAttributes.slice(0, 20)}"`);
+  const idempotencyHours = integer(value('TOWNHALL_OPEN311_IDEMPOTENCY_HOURS') ?? '24', 'TOWNHALL_OPEN311_IDEMPOTENCY_HOURS', 1, 24 * 365, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     documentsDir,
+    open311: { externalIdAttribute, unknownAttributes: unknownAttributes === 'keep' ? 'keep' : 'refuse', idempotencyHours },
     port,
     host,
     databaseUrl,

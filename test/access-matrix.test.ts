@@ -26,6 +26,9 @@ const expectedRules: Record<string, Access> = {
   'GET /readyz': { kind: 'public' },
   'GET /openapi.json': { kind: 'public' },
   'GET /open311/discovery.:format': { kind: 'public' },
+  'GET /open311/v2/discovery.:format': { kind: 'public' },
+  // CORS preflight for the public reads (it allows GET and HEAD only).
+  'OPTIONS /open311/*': { kind: 'public' },
   'GET /open311/v2/services.:format': { kind: 'public' },
   'GET /open311/v2/services/:service_code.:format': { kind: 'public' },
   'GET /open311/v2/requests.:format': { kind: 'public' },
@@ -379,6 +382,7 @@ for (const database of databasesUnderTest()) {
       await t.db.updateTable('services').set({ department_code: 'public-works' }).where('code', '=', GRAFFITI).execute();
       const submitOnly = await createApiKey(t.db, { name: 'submit only', scopes: ['open311:submit'] }, 'test');
       const updateOnly = await createApiKey(t.db, { name: 'update only', scopes: ['open311:update'] }, 'test');
+      const frontEnd = await createApiKey(t.db, { name: 'front end', scopes: ['open311:update', 'open311:front-end'] }, 'test');
       const registration = await createApiKey(t.db, { name: 'registration', scopes: ['registration:read', 'registration:write', 'registration:operate'] }, 'test');
       const registrationReader = await createApiKey(t.db, { name: 'registration reader', scopes: ['registration:read'] }, 'test');
       const staffSystem = await createApiKey(t.db, { name: 'staff system', scopes: ['cases:read', 'cases:write', 'webhooks:manage'] }, 'test');
@@ -392,6 +396,8 @@ for (const database of databasesUnderTest()) {
         { name: 'submit-only key', key: submitOnly.key, scopes: ['open311:submit'] },
         { name: 'update-only key', key: updateOnly.key, scopes: ['open311:update'] },
         { name: 'full key', key: t.apiKey, scopes: ['open311:submit', 'open311:update'] },
+        // A front end's flag is no route's scope: it changes what an update means, not who may post one.
+        { name: 'front-end key', key: frontEnd.key, scopes: ['open311:update', 'open311:front-end'] },
         { name: 'registration key', key: registration.key, scopes: ['registration:read', 'registration:write', 'registration:operate'] },
         { name: 'registration reader', key: registrationReader.key, scopes: ['registration:read'] },
         { name: 'staff system key', key: staffSystem.key, scopes: ['cases:read', 'cases:write', 'webhooks:manage'] },

@@ -10,7 +10,12 @@ import { DomainError, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { parseId } from '../platform/ids.js';
 
-export const apiKeyScopes = ['open311:submit', 'open311:update', 'registration:read', 'registration:write', 'registration:operate', 'cases:read', 'cases:write', 'webhooks:manage'] as const;
+/**
+ * open311:front-end is a flag more than a right: it marks a key held by a front end that passes on
+ * what residents write (FixMyStreet), so its servicerequestupdates are residents' comments,
+ * which never change a case's status. It still needs open311:update to post them.
+ */
+export const apiKeyScopes = ['open311:submit', 'open311:update', 'open311:front-end', 'registration:read', 'registration:write', 'registration:operate', 'cases:read', 'cases:write', 'webhooks:manage'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 /**
  * What a key may do when no scopes are named: the Open311 scopes, as before the GovStack

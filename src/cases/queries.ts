@@ -33,6 +33,9 @@ export interface RequestSearch {
   statuses?: PublicStatus[];
   from?: string;
   to?: string;
+  /** Only requests last updated in this range (Open311 updated_after, updated_before); the latest update first. */
+  updatedFrom?: string;
+  updatedTo?: string;
   /** Only requests located inside this box (an area of the public reports page). */
   within?: Bounds;
   /** Only requests with a map position. */
@@ -48,6 +51,8 @@ function caseFilters(search: Omit<RequestSearch, 'ids' | 'limit' | 'offset'>) {
     ...(search.statuses ? { statuses: search.statuses } : {}),
     ...(search.from ? { requestedFrom: search.from } : {}),
     ...(search.to ? { requestedTo: search.to } : {}),
+    ...(search.updatedFrom ? { updatedFrom: search.updatedFrom } : {}),
+    ...(search.updatedTo ? { updatedTo: search.updatedTo } : {}),
     ...(search.within ? { within: search.within } : {}),
     ...(search.located ? { located: true } : {}),
   };
@@ -70,11 +75,21 @@ export async function listStatusUpdates(db: DB, jurisdictionId: string, range: {
     updateId: String(row.id),
     requestId: String(row.case_id),
     status: (row.status ?? 'open') as PublicStatus,
-    state: row.state ?? '',
+    // The status as its sender named it, where Townhall's state for it is another word.
+    state: sentStatusOf(row.details) ?? row.state ?? '',
     updatedAt: row.created_at,
     description: row.description,
     mediaUrl: row.media_url,
   }));
+}
+
+function sentStatusOf(details: string): string | undefined {
+  try {
+    const sent = (JSON.parse(details) as { sentStatus?: unknown }).sentStatus;
+    return typeof sent === 'string' ? sent : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The action that closed a case: its latest public action that set the status to closed (undefined if none). */

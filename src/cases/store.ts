@@ -23,6 +23,9 @@ export interface CaseFilter {
   statuses?: PublicStatus[];
   requestedFrom?: string;
   requestedTo?: string;
+  /** Last updated in this range: the latest update first (the index on jurisdiction and updated_at serves it). */
+  updatedFrom?: string;
+  updatedTo?: string;
   /** Only cases located inside this box (the public reports' area filter). */
   within?: Bounds;
   /** Only cases with a map position. */
@@ -122,7 +125,7 @@ export async function insertAction(trx: DB, action: {
 }
 
 export async function actionByIdempotencyKey(db: DB, key: string) {
-  return db.selectFrom('case_actions').select(['id', 'case_id', 'created_at']).where('idempotency_key', '=', key).executeTakeFirst();
+  return db.selectFrom('case_actions').select(['id', 'case_id', 'created_at', 'details']).where('idempotency_key', '=', key).executeTakeFirst();
 }
 
 /** The action that closed a case: its latest public action that set the status to closed. */
@@ -153,9 +156,12 @@ export async function searchCases(db: DB, jurisdictionId: string, filter: CaseFi
     if (filter.statuses) query = query.where('cases.status', 'in', filter.statuses);
     if (filter.requestedFrom) query = query.where('cases.requested_at', '>=', filter.requestedFrom);
     if (filter.requestedTo) query = query.where('cases.requested_at', '<=', filter.requestedTo);
+    if (filter.updatedFrom) query = query.where('cases.updated_at', '>=', filter.updatedFrom);
+    if (filter.updatedTo) query = query.where('cases.updated_at', '<=', filter.updatedTo);
     query = whereLocated(query, filter);
   }
-  return query.orderBy('cases.requested_at', 'desc').orderBy('cases.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  const byUpdate = !filter.ids && (filter.updatedFrom !== undefined || filter.updatedTo !== undefined);
+  return query.orderBy(byUpdate ? 'cases.updated_at' : 'cases.requested_at', 'desc').orderBy('cases.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
 }
 
 /** Cases in a box (uses cases_location_idx), or with any position; shared by search and count. */
@@ -177,6 +183,8 @@ export async function countMatchingCases(db: DB, jurisdictionId: string, filter:
   if (filter.statuses) query = query.where('cases.status', 'in', filter.statuses);
   if (filter.requestedFrom) query = query.where('cases.requested_at', '>=', filter.requestedFrom);
   if (filter.requestedTo) query = query.where('cases.requested_at', '<=', filter.requestedTo);
+  if (filter.updatedFrom) query = query.where('cases.updated_at', '>=', filter.updatedFrom);
+  if (filter.updatedTo) query = query.where('cases.updated_at', '<=', filter.updatedTo);
   query = whereLocated(query, filter);
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);

@@ -55,6 +55,12 @@ export interface SubmissionExtras {
    * is not started (its state is 'submitted' or 'closed'), and nobody is told.
    */
   history?: { requestedAt: string; closedAt: string | null; statusNotes: string | null; agencyResponsible: string | null };
+  /**
+   * What a client sent beside the case that is not an answer (an Open311 client's own id, its
+   * attribute codes the service has no question for, where the council keeps them): kept in the
+   * details of the 'submitted' action, for staff; never shown to the public.
+   */
+  sentAlongside?: Record<string, unknown>;
 }
 
 /**
@@ -99,7 +105,7 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
     let row = history ? inserted : await startCaseWorkflow(trx, { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' }, inserted.id, { current: inserted });
     await store.insertAction(trx, {
       caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: extras.idempotencyKey ?? null, status: history ? 'open' : row.status,
-      state: history ? 'submitted' : row.state, description: null, mediaUrl: null, details: { channel }, isPublic: true, at,
+      state: history ? 'submitted' : row.state, description: null, mediaUrl: null, details: { channel, ...(extras.sentAlongside ? { sentAlongside: extras.sentAlongside } : {}) }, isPublic: true, at,
     });
     if (history && closedAt) {
       await store.insertAction(trx, {

@@ -39,7 +39,7 @@ export const commands: Record<string, Command> = {
     load: () => import('./seed.js'),
   },
   'api-key': {
-    usage: 'townhall api-key create --name NAME [--scope open311:submit --scope open311:update --scope registration:read --scope registration:write --scope registration:operate]\n       townhall api-key list [--json]\n       townhall api-key revoke ID',
+    usage: 'townhall api-key create --name NAME [--scope open311:submit --scope open311:update --scope open311:front-end --scope registration:read --scope registration:write --scope registration:operate]\n       townhall api-key list [--json]\n       townhall api-key revoke ID',
     summary: 'Manage API keys for systems that post to Townhall. "create" prints the new key alone on stdout; it is shown only once.',
     options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, json: { type: 'boolean' } },
     positionals: true,

@@ -35,6 +35,7 @@ import * as applicationJourney from './migrations/056_application_journey.js';
 import * as applicationLinks from './migrations/058_application_links.js';
 import * as caseImports from './migrations/060_case_imports.js';
 import * as webhooks from './migrations/063_webhooks.js';
+import * as open311Idempotency from './migrations/061_open311_idempotency.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '058_application_links': applicationLinks,
   '060_case_imports': caseImports,
   '063_webhooks': webhooks,
+  '061_open311_idempotency': open311Idempotency,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

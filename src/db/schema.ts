@@ -174,6 +174,18 @@ export interface AuditLogTable {
   context: string | null;
 }
 
+/** A POST requests' idempotency key, per API key, and the answer it got (until it expires). */
+export interface Open311IdempotencyKeyTable {
+  api_key_id: number;
+  idempotency_key: string;
+  /** SHA-256 of what was sent (every parameter but the api_key), to tell a retry from a reuse. */
+  fingerprint: string;
+  status_code: number;
+  case_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface ApiKeyTable {
   id: Generated<number>;
   name: string;
@@ -871,6 +883,7 @@ export interface Database {
   case_actions: CaseActionTable;
   audit_log: AuditLogTable;
   api_keys: ApiKeyTable;
+  open311_idempotency_keys: Open311IdempotencyKeyTable;
 }
 
 export type CaseRow = Selectable<CaseTable>;

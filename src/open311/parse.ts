@@ -69,7 +69,27 @@ function dateTime(params: Params, name: string): string | undefined {
   return instant;
 }
 
-/** GET requests: filters, date range (at most 90 days, default the last 90) and pages. */
+/**
+ * A range of instants from two parameters: at most 90 days; with one end given, the other is
+ * 90 days from it; undefined when neither is given.
+ */
+function instantRange(params: Params, fromName: string, toName: string): { from: string; to: string } | undefined {
+  let from = dateTime(params, fromName);
+  let to = dateTime(params, toName);
+  if (from && to && from > to) throw invalid(`${fromName} must be before ${toName}.`);
+  if (from && !to) to = addDays(from, MAX_RANGE_DAYS);
+  if (to && !from) from = addDays(to, -MAX_RANGE_DAYS);
+  if (!from || !to) return undefined;
+  if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000) throw invalid(`${fromName} and ${toName} may be at most ${MAX_RANGE_DAYS} days apart.`);
+  return { from, to };
+}
+
+/**
+ * GET requests: filters, date range (at most 90 days, default the last 90) and pages.
+ * updated_after and updated_before select on when a request was last updated (at most 90 days
+ * apart, as the dates); given without start_date or end_date, they replace the default window
+ * of the last 90 days of requested_datetime, and the list runs from the latest update.
+ */
 export function parseRequestSearch(params: Params): RequestSearch {
   const pageSize = positiveInteger(params, 'page_size', MAX_RESULTS, MAX_RESULTS);
   const page = positiveInteger(params, 'page', 1_000_000, 1);
@@ -84,25 +104,44 @@ export function parseRequestSearch(params: Params): RequestSearch {
   const unknownStatus = statuses?.find((s) => s !== 'open' && s !== 'closed');
   if (unknownStatus !== undefined) throw invalid(`status must be open, closed or both separated by a comma; got "${unknownStatus.slice(0, 50)}".`);
 
-  let from = dateTime(params, 'start_date');
-  let to = dateTime(params, 'end_date');
-  if (from && to && from > to) throw invalid('start_date must be before end_date.');
-  if (from && !to) to = addDays(from, MAX_RANGE_DAYS);
-  if (to && !from) from = addDays(to, -MAX_RANGE_DAYS);
-  if (!from || !to) {
-    to = nowIso();
-    from = addDays(to, -MAX_RANGE_DAYS);
+  const updated = instantRange(params, 'updated_after', 'updated_before');
+  let requested = instantRange(params, 'start_date', 'end_date');
+  if (!requested && !updated) {
+    const to = nowIso();
+    requested = { from: addDays(to, -MAX_RANGE_DAYS), to };
   }
-  if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000) throw invalid(`start_date and end_date may be at most ${MAX_RANGE_DAYS} days apart.`);
 
   const serviceCodes = commaList(params, 'service_code');
   return {
     ...(serviceCodes ? { serviceCodes } : {}),
     ...(statuses ? { statuses: statuses as PublicStatus[] } : {}),
-    from,
-    to,
+    ...(requested ? { from: requested.from, to: requested.to } : {}),
+    ...(updated ? { updatedFrom: updated.from, updatedTo: updated.to } : {}),
     ...paging,
   };
+}
+
+/**
+ * The parameters each public GET takes. A client's filter Townhall does not know is refused
+ * rather than ignored: ignoring it would answer more than was asked for, as if it had been
+ * applied. api_key is allowed everywhere (clients send it on every call) and means nothing on a GET.
+ */
+export const knownParameters = {
+  discovery: [],
+  services: ['jurisdiction_id', 'locale'],
+  service: ['jurisdiction_id', 'locale'],
+  requests: ['service_request_id', 'service_code', 'status', 'start_date', 'end_date', 'updated_after', 'updated_before', 'page', 'page_size', 'jurisdiction_id', 'locale'],
+  request: ['jurisdiction_id', 'locale'],
+  token: ['jurisdiction_id'],
+  updates: ['start_date', 'end_date', 'page', 'page_size', 'jurisdiction_id'],
+} as const;
+
+export function refuseUnknownParameters(params: Params, known: readonly string[], what: string): void {
+  const unknown = Object.keys(params).filter((name) => name !== 'api_key' && !known.includes(name));
+  if (unknown.length === 0) return;
+  const named = unknown.slice(0, 5).map((name) => `"${name.slice(0, 40)}"`).join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
+  throw invalid(`${what} does not know the parameter${unknown.length > 1 ? 's' : ''} ${named}, so it cannot apply ${unknown.length > 1 ? 'them' : 'it'}; `
+    + `remove ${unknown.length > 1 ? 'them' : 'it'}. It takes ${known.length > 0 ? known.join(', ') : 'no parameters'}.`);
 }
 
 /** GET servicerequestupdates: a date range of at most 90 days (default the last 24 hours) and pages. */
@@ -120,16 +159,7 @@ const ATTRIBUTE_KEY = /^attribute\[([^\]]*)\](\[\])?$/;
 
 /** POST requests: the request fields, attribute[code] answers and the reporter's contact details. */
 export function parseNewRequest(body: Params) {
-  const attributes: AttributeAnswers = {};
-  for (const [key, raw] of Object.entries(body)) {
-    const match = ATTRIBUTE_KEY.exec(key);
-    if (!match || raw === undefined) continue;
-    const code = match[1] as string;
-    const values = Array.isArray(raw) ? raw : [raw];
-    const previous = attributes[code];
-    const merged = [...(previous === undefined ? [] : Array.isArray(previous) ? previous : [previous]), ...values];
-    attributes[code] = match[2] || merged.length > 1 ? merged : (merged[0] as string);
-  }
+  const attributes = attributesOf(body);
   const serviceCode = single(body, 'service_code');
   if (!serviceCode) throw invalid('service_code is required: say which service this request is for (GET services lists them).');
   const description = single(body, 'description');
@@ -157,14 +187,64 @@ export function parseNewRequest(body: Params) {
   };
 }
 
-/** FixMyStreet's extended statuses, and whether each leaves the request open or closes it. */
-const updateStatuses: Record<string, PublicStatus> = {
-  open: 'open', reopen: 'open', in_progress: 'open', action_scheduled: 'open', investigating: 'open',
-  closed: 'closed', fixed: 'closed', duplicate: 'closed', not_councils_responsibility: 'closed',
-  no_further_action: 'closed', internal_referral: 'closed', unable_to_fix: 'closed',
+/**
+ * FixMyStreet's statuses (its Open311 extension, upper case on the wire), each with the public
+ * status it leaves the request in and the case state it sets. Where Townhall's standard workflow
+ * has the same state the code is the same (investigating, action_scheduled, fixed, duplicate,
+ * closed); FOR_TRIAGE is the workflow's first state, "submitted" (received, waiting to be
+ * looked at); the others keep FixMyStreet's own word, which the resident pages put in plain
+ * words and the standard workflow's Close transition can leave from. OPEN and REOPEN on a closed
+ * request reopen it. The table is in docs/open311.md.
+ */
+export const updateStatuses: Record<string, { status: PublicStatus; caseState: string }> = {
+  open: { status: 'open', caseState: 'open' },
+  reopen: { status: 'open', caseState: 'reopen' },
+  for_triage: { status: 'open', caseState: 'submitted' },
+  investigating: { status: 'open', caseState: 'investigating' },
+  in_progress: { status: 'open', caseState: 'in_progress' },
+  planned: { status: 'open', caseState: 'action_scheduled' },
+  action_scheduled: { status: 'open', caseState: 'action_scheduled' },
+  closed: { status: 'closed', caseState: 'closed' },
+  fixed: { status: 'closed', caseState: 'fixed' },
+  duplicate: { status: 'closed', caseState: 'duplicate' },
+  not_councils_responsibility: { status: 'closed', caseState: 'not_councils_responsibility' },
+  no_further_action: { status: 'closed', caseState: 'no_further_action' },
+  internal_referral: { status: 'closed', caseState: 'internal_referral' },
+  unable_to_fix: { status: 'closed', caseState: 'unable_to_fix' },
+  cancelled: { status: 'closed', caseState: 'cancelled' },
 };
 
-/** POST servicerequestupdates: a back office's status update for one request. */
+/** Most photo addresses one update may carry. */
+export const MAX_UPDATE_MEDIA = 5;
+
+/** attribute[code]=value pairs of a form body (attribute[code][]=v for several values). */
+export function attributesOf(body: Params): AttributeAnswers {
+  const attributes: AttributeAnswers = {};
+  for (const [key, raw] of Object.entries(body)) {
+    const match = ATTRIBUTE_KEY.exec(key);
+    if (!match || raw === undefined) continue;
+    const code = match[1] as string;
+    const values = Array.isArray(raw) ? raw : [raw];
+    const previous = attributes[code];
+    const merged = [...(previous === undefined ? [] : Array.isArray(previous) ? previous : [previous]), ...values];
+    attributes[code] = match[2] || merged.length > 1 ? merged : (merged[0] as string);
+  }
+  return attributes;
+}
+
+/** Every media_url given (media_url repeated, or media_url[]), trimmed, empty ones dropped. */
+function mediaUrlsOf(body: Params): string[] {
+  return ['media_url', 'media_url[]'].flatMap((name) => {
+    const value = body[name];
+    return Array.isArray(value) ? value : value === undefined ? [] : [value];
+  }).map((u) => u.trim()).filter((u) => u !== '');
+}
+
+/**
+ * POST servicerequestupdates: a back office's status update for one request (or, from a key
+ * that acts for a front end, a resident's comment). attribute[code] values are returned as
+ * `extra`: updates have no questions, so the caller keeps or refuses them as the council chose.
+ */
 export function parseStatusUpdate(body: Params) {
   const required = (name: string) => {
     const value = single(body, name);
@@ -176,15 +256,19 @@ export function parseStatusUpdate(body: Params) {
   const requestId = required('service_request_id');
   const statusText = required('status');
   const state = statusText.toLowerCase().replace(/[\s-]+/g, '_');
-  const status = updateStatuses[state];
-  if (!status) throw invalid(`status "${statusText.slice(0, 50)}" is not known; use one of ${Object.keys(updateStatuses).map((s) => s.toUpperCase()).join(', ')}.`);
+  const known = updateStatuses[state];
+  if (!known) throw invalid(`status "${statusText.slice(0, 50)}" is not known; use one of ${Object.keys(updateStatuses).map((s) => s.toUpperCase()).join(', ')}.`);
   const updatedText = required('updated_datetime');
   const updatedAt = parseZonedDateTime(updatedText);
   if (!updatedAt) throw invalid(`updated_datetime must be an ISO 8601 date and time with a time zone, ${DATE_RANGE_WORDS}; got "${updatedText.slice(0, 50)}".`);
   if (Date.parse(updatedAt) > Date.now() + MAX_CLOCK_SKEW_MS) throw invalid(`updated_datetime ${updatedText.slice(0, 50)} is in the future; send the time the update was made.`);
   const description = single(body, 'description') ?? null;
   if (description && [...description].length > 4000) throw invalid('description must be at most 4,000 characters.');
-  const mediaUrl = single(body, 'media_url') ?? null;
-  if (mediaUrl && !/^https?:\/\/\S{1,2000}$/.test(mediaUrl)) throw invalid('media_url must be an http or https address.');
-  return { updateId, requestId, status, state, updatedAt, description, mediaUrl };
+  const mediaUrls = mediaUrlsOf(body);
+  if (mediaUrls.length > MAX_UPDATE_MEDIA) throw invalid(`Send at most ${MAX_UPDATE_MEDIA} media_url values with one update; ${mediaUrls.length} were sent.`);
+  for (const url of mediaUrls) if (!/^https?:\/\/\S{1,2000}$/.test(url)) throw invalid(`media_url must be an http or https address; "${url.slice(0, 60)}" is not one.`);
+  return {
+    updateId, requestId, status: known.status, state, caseState: known.caseState, updatedAt, description,
+    mediaUrl: mediaUrls[0] ?? null, mediaUrls, extra: attributesOf(body),
+  };
 }

@@ -28,6 +28,16 @@ const userIdOf = (actor: string) => {
   return match ? Number(match[1]) : null;
 };
 
+/** What a connected system sent that Townhall has no field for (its own id, attribute codes the council keeps), for staff. */
+function sentAlongsideWords(sent: unknown): string | null {
+  if (typeof sent !== 'object' || sent === null) return null;
+  const { externalId, attributes, ...rest } = sent as { externalId?: unknown; attributes?: unknown };
+  const pairs = Object.entries({ ...(typeof attributes === 'object' && attributes !== null ? attributes : {}), ...rest })
+    .map(([code, value]) => `${code}: ${Array.isArray(value) ? value.join(', ') : String(value)}`);
+  const parts = [...(typeof externalId === 'string' ? [`Their reference: ${externalId}`] : []), ...(pairs.length > 0 ? [`Also sent: ${pairs.join('; ')}`] : [])];
+  return parts.length > 0 ? parts.join('. ') : null;
+}
+
 const clockName = (clock: unknown) => (clock === 'statutory' ? 'Statutory deadline clock' : 'Resolution clock');
 
 export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[], context: Context): Promise<{ lines: HistoryLine[]; names: Map<number, string> }> {
@@ -64,7 +74,7 @@ export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[]
     let what: string;
     let detail: string | null = null;
     switch (a.action) {
-      case 'created': case 'submitted': what = `Reported${typeof d.channel === 'string' ? ` ${channelLabel(d.channel)}` : ''}`; break;
+      case 'created': case 'submitted': what = `Reported${typeof d.channel === 'string' ? ` ${channelLabel(d.channel)}` : ''}`; detail = sentAlongsideWords(d.sentAlongside); break;
       case 'claim': case 'claimed': what = `Taken by ${who(a.actor)}${typeof d.from === 'number' ? ` (was ${person(d.from)})` : ''}`; break;
       case 'assign': case 'assigned':
         what = d.assignee === null ? `Unassigned (was ${person(d.from)})` : `Assigned to ${person(d.assignee)} (was ${person(d.from ?? null)})`; break;
@@ -85,8 +95,13 @@ export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[]
       case 'attachment_added': what = 'File attached'; break;
       case 'reopened': what = `Reopened${stateChange ? `, ${stateChange}` : ''}`; break;
       case 'status_update': what = `Status update${stateChange ? `: ${stateChange}` : ''}`; break;
+      case 'resident_comment':
+        what = 'Comment from a resident, passed on by a connected system';
+        detail = typeof d.reportedStatus === 'string' ? `The system gave the status as ${d.reportedStatus.replace(/_/g, ' ')}; the case's status was not changed.` : null;
+        break;
       default: what = `${a.action.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())}${stateChange ? `: ${stateChange}` : ''}`;
     }
+    if (a.action !== 'submitted' && a.action !== 'created' && detail === null) detail = sentAlongsideWords(d.sentAlongside);
     if (a.state) previousState = a.state;
     return { id: a.id, at: context.formatTime(a.created_at), who: who(a.actor), what, text: a.description, detail, isPublic: a.public === 1 };
   });

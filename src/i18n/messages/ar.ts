@@ -524,6 +524,7 @@ export const ar: Messages = {
   'track.state.no_further_action': 'لا إجراء آخر',
   'track.state.internal_referral': 'أحيل إلى فريق آخر',
   'track.state.unable_to_fix': 'تعذر الإصلاح',
+  'track.state.cancelled': 'أُلغي',
   'track.where': 'المكان',
   'track.onMap': 'محدد على الخريطة',
   'track.reported': 'تاريخ البلاغ',

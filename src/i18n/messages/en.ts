@@ -526,6 +526,7 @@ export const en = {
   'track.state.no_further_action': 'No further action',
   'track.state.internal_referral': 'Passed to another team',
   'track.state.unable_to_fix': 'Could not be fixed',
+  'track.state.cancelled': 'Cancelled',
   'track.where': 'Where',
   'track.onMap': 'Marked on a map',
   'track.reported': 'Reported',

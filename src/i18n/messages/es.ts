@@ -520,6 +520,7 @@ export const es: Messages = {
   'track.state.no_further_action': 'Sin más actuaciones',
   'track.state.internal_referral': 'Enviado a otro equipo',
   'track.state.unable_to_fix': 'No se pudo resolver',
+  'track.state.cancelled': 'Cancelado',
   'track.where': 'Dónde',
   'track.onMap': 'Marcado en un mapa',
   'track.reported': 'Avisado',
