@@ -65,11 +65,13 @@ export interface SubmissionExtras {
 export async function submitCase(db: DB, context: SubmissionContext, channel: Channel, input: NewCase, extras: SubmissionExtras): Promise<ServiceRequest> {
   const { jurisdiction, keyring } = context;
   const { actor, history } = extras;
-  const { service, description, answers } = await checkNewCase(db, jurisdiction.id, jurisdiction.bounds, input, history !== undefined);
   const at = history?.requestedAt ?? nowIso();
   const closedAt = history?.closedAt ?? null;
 
   const run = async (trx: DB) => {
+    // Checked in the transaction: the settings it reads (the service, its questions) are then read
+    // at the same settings generation as the workflow and routing below, which is read once.
+    const { service, description, answers } = await checkNewCase(trx, jurisdiction.id, jurisdiction.bounds, input, history !== undefined);
     const caseContext = { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' };
     // Its workflow, department, assignee and clocks are part of the submission, not a later
     // change: decided first, they are written with the row (and its clocks after it).
@@ -125,7 +127,7 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
       await acknowledgeRequest(trx, { ...sender, keyring, ...(language ? { language } : {}) }, { caseId: row.id, serviceName: language ? localizeService(service, language).name : service.name }, email);
     }
     if (!history) await publishEvents(trx, caseEvents(row, 'submitted', [row.department_id], null));
-    return row;
+    return { row, service };
   };
 
   let created;
@@ -135,7 +137,8 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
     if (extras.idempotencyKey && isUniqueViolation(error)) throw conflict('This case was already submitted; it was not made again.');
     throw error;
   }
-  return toServiceRequest({ ...created, service_name: service.name, service_notice: service.serviceNotice });
+  const { row, service } = created;
+  return toServiceRequest({ ...row, service_name: service.name, service_notice: service.serviceNotice });
 }
 
 /** The draft's photos become the case's; its photo addresses are exactly the photos attached. */
