@@ -64,3 +64,33 @@ export function compiledPerShape<T extends Record<string, unknown>, R>(build: (d
     return (await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters))).rows;
   };
 }
+
+/** Inserts of more rows than this are built afresh each time (rare, and each count is another text). */
+const MOST_ROWS_COMPILED = 16;
+
+/**
+ * `build`, a multi-row insert whose rows all give `columns`, compiled once per database and per
+ * number of rows (a change publishes a handful of events: a few counts), and run with each
+ * call's values. More than MOST_ROWS_COMPILED rows are built as usual.
+ */
+export function compiledPerRowCount<T extends Record<string, unknown>, R>(columns: ReadonlyArray<keyof T & string>, build: (db: DB, rows: T[]) => Compilable<R>): (db: DB, rows: T[]) => Promise<R[]> {
+  const byDatabase = new WeakMap<object, Map<number, { sql: string; slots: Slot[] }>>();
+  return async (db, rows) => {
+    if (rows.length > MOST_ROWS_COMPILED) return (await db.executeQuery<R>(build(db, rows).compile())).rows;
+    const database = db.getExecutor().adapter;
+    let counts = byDatabase.get(database);
+    if (!counts) byDatabase.set(database, (counts = new Map()));
+    let compiled = counts.get(rows.length);
+    if (!compiled) {
+      const placeholders = rows.map((_, row) => Object.fromEntries(columns.map((column, index) => [column, new Placeholder(row * columns.length + index)])) as T);
+      const query = build(db, placeholders).compile();
+      const slots = query.parameters.map((parameter): Slot => (parameter instanceof Placeholder ? { index: parameter.index } : { value: parameter }));
+      if (slots.filter((slot) => 'index' in slot).length !== rows.length * columns.length) {
+        throw new Error(`A value given to a query compiled once does not reach its SQL: ${query.sql}`);
+      }
+      counts.set(rows.length, (compiled = { sql: query.sql, slots }));
+    }
+    const parameters = compiled.slots.map((slot) => ('index' in slot ? rows[Math.floor(slot.index / columns.length)]![columns[slot.index % columns.length]!] : slot.value));
+    return (await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters))).rows;
+  };
+}
