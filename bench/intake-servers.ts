@@ -5,9 +5,12 @@
  *             clock, audit entry, acknowledgement email, one transaction per request); on the
  *             SQLite file BENCH_DATABASE when given (kept between starts), else a fresh one
  *   bare      Fastify and the same SQLite library doing one insert / one select per request
- * Prints "READY <port> <api key>" when listening.
+ * Prints "READY <port> <api key>" when listening. With BENCH_PROFILE=<file>, the server's CPU is
+ * profiled from then until SIGTERM (the start-up, migrations and demo seeding left out) and the
+ * profile written to that file: read it with bench/cpuprofile-top.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -23,8 +26,25 @@ import { loadKeys } from '../src/platform/keys.js';
 import { seedDemoIfEmpty } from '../src/demo/seed.js';
 
 const mode = process.argv[2];
+const profileFile = process.env.BENCH_PROFILE;
+const profiler = profileFile ? new Session() : null;
 // A clean exit on SIGTERM, so a server started with --cpu-prof writes its profile; its scratch folder goes too.
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => {
+  if (!profiler || !profileFile) process.exit(0);
+  void profiler.post('Profiler.stop').then(({ profile }) => {
+    writeFileSync(profileFile, JSON.stringify(profile));
+    process.exit(0);
+  });
+});
+/** Says the server is ready, and starts profiling (when asked) from then. */
+async function ready(port: number, key: string): Promise<void> {
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  console.log(`READY ${port} ${key}`);
+}
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const dir = mkdtempSync(join(tmpdir(), 'townhall-bench-'));
 
@@ -39,7 +59,7 @@ if (mode === 'townhall') {
   const { key } = await createApiKey(db, { name: 'bench' }, 'bench');
   const app = await buildApp({ config, db, keyring, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  console.log(`READY ${(app.server.address() as AddressInfo).port} ${key}`);
+  await ready((app.server.address() as AddressInfo).port, key);
 } else if (mode === 'bare') {
   const sqlite = new SQLite(join(dir, 'bare.db'));
   sqlite.pragma('journal_mode = WAL');
@@ -59,7 +79,7 @@ if (mode === 'townhall') {
     return row ? [row] : reply.code(404).send([{ code: 404, description: 'not found' }]);
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  console.log(`READY ${(app.server.address() as AddressInfo).port} bare`);
+  await ready((app.server.address() as AddressInfo).port, 'bare');
 } else {
   console.error('usage: intake-servers.ts townhall|bare');
   process.exit(2);

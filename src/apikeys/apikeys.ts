@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../platform/crypto.js';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
+import { compiledOnce } from '../db/compiled.js';
 import { DomainError, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { parseId } from '../platform/ids.js';
@@ -92,10 +93,13 @@ export async function revokeApiKey(db: DB, id: string, actor: string): Promise<v
   });
 }
 
+/** Every Open311 write reads its key: compiled once. */
+const keyByHashQuery = compiledOnce((db: DB, keyHash: string) => db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash));
+
 /** Checks a presented key and scope; throws forbidden with a message the caller can act on. */
 export async function authenticateApiKey(db: DB, key: string | undefined, scope: ApiKeyScope): Promise<AuthenticatedKey> {
   if (!key) throw new ApiKeyRefused('unauthenticated', 'An api_key is required. Ask the council for one.');
-  const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashKey(key)).executeTakeFirst();
+  const [row] = await keyByHashQuery(db, hashKey(key));
   if (!row || row.revoked_at) throw new ApiKeyRefused('unauthenticated', 'The api_key is not valid: it is unknown or has been revoked.');
   const scopes = JSON.parse(row.scopes) as ApiKeyScope[];
   if (!scopes.includes(scope)) throw new ApiKeyRefused('scope', `This api_key may not do this: it lacks the "${scope}" scope.`);

@@ -4,13 +4,13 @@
  * the staff workspace (a back office's status update, a resident's reopening).
  */
 import type { DB } from '../db/connection.js';
-import type { CaseRow, CaseUpdate } from '../db/schema.js';
+import type { CaseRow, CaseUpdate, NewCase } from '../db/schema.js';
 import { notFound } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
 import { routeCase } from '../routing/routing.js';
-import { earliestRunningDue, stopClock } from '../sla/clocks.js';
-import { runEntryActions, startClockFor, type EntryResult } from '../workflow/entry.js';
+import { earliestRunningDue, insertNewClocks, stopClock, type NewClock } from '../sla/clocks.js';
+import { planEntryActions, runEntryActions, startClockFor, type EntryResult } from '../workflow/entry.js';
 import type { Priority, WorkflowDefinition, WorkflowState } from '../workflow/types.js';
 import { caseEvents, caseWorkflow, stateOf, workflowForService } from '../workflow/workflow.js';
 import { findCaseRow, refreshCaseDueAt, setCaseColumns, updateChangedColumns } from './store.js';
@@ -64,6 +64,49 @@ export async function startCaseWorkflow(trx: DB, ctx: CaseContext, caseId: numbe
   if (result.assignee !== undefined) changes.assigned_user_id = result.assignee;
   if (result.clocksChanged) changes.due_at = await earliestRunningDue(trx, caseId);
   return updateChangedColumns(trx, row, changes);
+}
+
+/** A new case's workflow start, decided before its row is written: the columns it sets, and the clocks to write after. */
+export interface PlannedStart {
+  columns: CaseUpdate;
+  clocks: NewClock[];
+}
+
+/** The priority a case is submitted with (the column's default: the submission does not set one). */
+const SUBMITTED_PRIORITY = 'normal';
+
+/**
+ * What startCaseWorkflow would write for a case about to be submitted (workflow version,
+ * department, initial state, assignee, due time), decided before the row exists, so the case is
+ * written once, with all of it, and its clocks after it without a read (a case updated just after
+ * its insert pays twice for every queue index over the columns the update sets). Null when the
+ * initial state does more on entry than a new case allows (see planEntryActions): the caller then
+ * writes the case and calls startCaseWorkflow.
+ */
+export async function planCaseWorkflow(trx: DB, ctx: CaseContext, draft: Pick<NewCase, 'service_code' | 'lat' | 'long' | 'requested_at'>): Promise<PlannedStart | null> {
+  const version = await workflowForService(trx, ctx.jurisdictionId, draft.service_code);
+  const initial = stateOf(version.definition, version.definition.initial);
+  if (!initial) throw new Error(`Workflow version ${version.id} has no state "${version.definition.initial}".`);
+  const departmentId = await routeCase(trx, ctx.jurisdictionId, { serviceCode: draft.service_code, lat: draft.lat ?? null, long: draft.long ?? null })
+    ?? await serviceDepartment(trx, ctx.jurisdictionId, draft.service_code);
+  const entering = { jurisdiction_id: ctx.jurisdictionId, department_id: departmentId, assigned_user_id: null, priority: SUBMITTED_PRIORITY } as const;
+  const planned = await planEntryActions(trx, version.definition, entering, initial, ctx.timeZone, draft.requested_at);
+  if (!planned) return null;
+  const columns: CaseUpdate = {
+    workflow_version_id: version.id, department_id: departmentId, state: initial.code, status: initial.publicStatus,
+    closed_at: initial.publicStatus === 'closed' ? draft.requested_at : null, priority: SUBMITTED_PRIORITY,
+    ...(planned.assignee !== undefined ? { assigned_user_id: planned.assignee } : {}),
+  };
+  if (planned.clocksChanged) {
+    const earliest = planned.clocks.map((clock) => Date.parse(clock.due_at)).reduce((a, b) => Math.min(a, b), Infinity);
+    columns.due_at = Number.isFinite(earliest) ? new Date(earliest).toISOString() : null;
+  }
+  return { columns, clocks: planned.clocks };
+}
+
+/** Writes the clocks a planned start decided, once the case has its id. */
+export async function startPlannedClocks(trx: DB, caseId: number, planned: PlannedStart): Promise<void> {
+  await insertNewClocks(trx, caseId, planned.clocks);
 }
 
 async function serviceDepartment(trx: DB, jurisdictionId: string, serviceCode: string): Promise<number | null> {

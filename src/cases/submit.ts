@@ -19,7 +19,7 @@ import { publishEvents } from '../platform/events.js';
 import { addDays, nowIso } from '../platform/time.js';
 import { caseEvents } from '../workflow/workflow.js';
 import { follow } from './followers.js';
-import { startCaseWorkflow } from './lifecycle.js';
+import { planCaseWorkflow, startCaseWorkflow, startPlannedClocks } from './lifecycle.js';
 import { toServiceRequest } from './queries.js';
 import { hasContact, sealReporter } from './reporters.js';
 import * as store from './store.js';
@@ -71,11 +71,17 @@ export interface SubmissionExtras {
 export async function submitCase(db: DB, context: SubmissionContext, channel: Channel, input: NewCase, extras: SubmissionExtras): Promise<ServiceRequest> {
   const { jurisdiction, keyring } = context;
   const { actor, history } = extras;
-  const { service, description, answers } = await checkNewCase(db, jurisdiction.id, jurisdiction.bounds, input, history !== undefined);
   const at = history?.requestedAt ?? nowIso();
   const closedAt = history?.closedAt ?? null;
 
   const run = async (trx: DB) => {
+    // Checked in the transaction: the settings it reads (the service, its questions) are then read
+    // at the same settings generation as the workflow and routing below, which is read once.
+    const { service, description, answers } = await checkNewCase(trx, jurisdiction.id, jurisdiction.bounds, input, history !== undefined);
+    const caseContext = { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' };
+    // Its workflow, department, assignee and clocks are part of the submission, not a later
+    // change: decided first, they are written with the row (and its clocks after it).
+    const planned = history ? null : await planCaseWorkflow(trx, caseContext, { service_code: service.code, lat: input.lat ?? null, long: input.long ?? null, requested_at: at });
     const inserted = await store.insertCase(trx, {
       jurisdiction_id: jurisdiction.id,
       kind: input.kind ?? 'service_request',
@@ -99,10 +105,11 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
       expected_at: service.expectedDays === null ? null : addDays(at, service.expectedDays),
       closed_at: closedAt,
       api_key_id: actor.apiKeyId ?? null,
+      ...planned?.columns,
     }, hasContact(input.contact) ? { ...sealReporter(keyring, input.contact), language: extras.reporterLanguage ?? extras.acknowledge?.language ?? null } : null);
-    // Its workflow, department, assignee and clocks are part of the submission, not a later change.
-    // Its workflow start gives the row as it then stands: it is not read again.
-    let row = history ? inserted : await startCaseWorkflow(trx, { jurisdictionId: jurisdiction.id, timeZone: jurisdiction.timeZone ?? 'UTC' }, inserted.id, { current: inserted });
+    if (planned) await startPlannedClocks(trx, inserted.id, planned);
+    // A first state that the plan cannot decide ahead starts on the written row (given, not read again).
+    let row = history || planned ? inserted : await startCaseWorkflow(trx, caseContext, inserted.id, { current: inserted });
     await store.insertAction(trx, {
       caseId: row.id, action: 'submitted', actor: actor.id, idempotencyKey: extras.idempotencyKey ?? null, status: history ? 'open' : row.status,
       state: history ? 'submitted' : row.state, description: null, mediaUrl: null, details: { channel, ...(extras.sentAlongside ? { sentAlongside: extras.sentAlongside } : {}) }, isPublic: true, at,
@@ -126,7 +133,7 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
       await acknowledgeRequest(trx, { ...sender, keyring, ...(language ? { language } : {}) }, { caseId: row.id, serviceName: language ? localizeService(service, language).name : service.name }, email);
     }
     if (!history) await publishEvents(trx, caseEvents(row, 'submitted', [row.department_id], null));
-    return row;
+    return { row, service };
   };
 
   let created;
@@ -136,7 +143,8 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
     if (extras.idempotencyKey && isUniqueViolation(error)) throw conflict('This case was already submitted; it was not made again.');
     throw error;
   }
-  return toServiceRequest({ ...created, service_name: service.name, service_notice: service.serviceNotice });
+  const { row, service } = created;
+  return toServiceRequest({ ...row, service_name: service.name, service_notice: service.serviceNotice });
 }
 
 /** The draft's photos become the case's; its photo addresses are exactly the photos attached. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
-import { compiledOnce, compiledPerShape } from './compiled.js';
+import { compiledInsertMany, compiledOnce, compiledPerShape } from './compiled.js';
 import type { DB } from './connection.js';
 
 for (const database of databasesUnderTest()) {
@@ -50,6 +50,20 @@ for (const database of databasesUnderTest()) {
         [{ code: 'fifth', name: 'Fifth', assignment: 'none' }]);
       assert.deepEqual(await insertDepartment(db, { code: 'sixth', name: 'Sixth', created_at: at, updated_at: at, assignment: 'least_loaded' }),
         [{ code: 'sixth', name: 'Sixth', assignment: 'least_loaded' }]);
+    });
+
+    // One statement per number of rows; each row's values go to its own row, in column order whatever the keys' order.
+    const insertDepartments = compiledInsertMany((db: DB, rows: Array<{ code: string; name: string; created_at: string; updated_at: string }>) =>
+      db.insertInto('departments').values(rows).returning(['code', 'name']));
+
+    test('a multi-row insert compiled per number of rows puts each row\'s values in its row', async () => {
+      const at = '2026-01-01T00:00:00.000Z';
+      const row = (code: string) => ({ name: code.toUpperCase(), code, updated_at: at, created_at: at });
+      assert.deepEqual(await insertDepartments(db, [row('r1'), row('r2')]), [{ code: 'r1', name: 'R1' }, { code: 'r2', name: 'R2' }]);
+      assert.deepEqual(await insertDepartments(db, [row('r3')]), [{ code: 'r3', name: 'R3' }]);
+      assert.deepEqual(await insertDepartments(db, [row('r4'), row('r5')]), [{ code: 'r4', name: 'R4' }, { code: 'r5', name: 'R5' }]);
+      const many = Array.from({ length: 20 }, (_, i) => row(`m${i}`));
+      assert.deepEqual(await insertDepartments(db, many), many.map((r) => ({ code: r.code, name: r.name })));
     });
 
     test('a value the SQL never uses is refused, not silently dropped', async () => {

@@ -66,8 +66,9 @@ export function compiledPerShape<T extends Record<string, unknown>, R>(build: (d
 }
 
 /**
- * An insert of many rows at once (an import's batch), compiled once per database, set of columns
- * and number of rows, and run with each call's values. Every row must give the same columns.
+ * An insert of many rows at once (an import's batch, the events of one change), compiled once per
+ * database, set of columns and number of rows, and run with each call's values. Every row must
+ * give the same columns.
  */
 export function compiledInsertMany<T extends Record<string, unknown>, R>(build: (db: DB, rows: T[]) => Compilable<R>): (db: DB, rows: T[]) => Promise<R[]> {
   const byDatabase = new WeakMap<object, Map<string, { sql: string; slots: Slot[] }>>();

@@ -53,9 +53,22 @@ export function renderText(template: TemplateText, values: Record<string, string
   const written = language === undefined ? undefined : languageByCode(language);
   const value = (name: string) => isolateFor(written, values[name] ?? '');
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? value(name) : whole));
-  const empty = (paragraph: string) => [...paragraph.matchAll(/\{(\w+)\}/g)].some(([, name]) => name! in values && !values[name!]?.trim());
-  const text = template.body.split(/\n{2,}/).filter((p) => !empty(p)).map(fill).join('\n\n');
+  const empty = (names: string[]) => names.some((name) => name in values && !values[name]?.trim());
+  const text = parsed(template).filter((p) => !empty(p.names)).map((p) => fill(p.text)).join('\n\n');
   return { subject: fill(template.subject ?? '').replace(/\s+/g, ' ').trim(), text };
+}
+
+/**
+ * A template's paragraphs with the placeholders each uses, split once per template (each email
+ * renders one; the texts in use are kept until the settings change, the built-in ones for good).
+ */
+const paragraphsOf = new WeakMap<TemplateText, { body: string; paragraphs: Array<{ text: string; names: string[] }> }>();
+function parsed(template: TemplateText): Array<{ text: string; names: string[] }> {
+  const kept = paragraphsOf.get(template);
+  if (kept?.body === template.body) return kept.paragraphs;
+  const paragraphs = template.body.split(/\n{2,}/).map((text) => ({ text, names: [...text.matchAll(/\{(\w+)\}/g)].map(([, name]) => name!) }));
+  paragraphsOf.set(template, { body: template.body, paragraphs });
+  return paragraphs;
 }
 
 /** Renders an event's message for a channel and language (null: no text for that channel). */

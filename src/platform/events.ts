@@ -11,6 +11,7 @@
  * The hub that fans events out to subscribers (server-sent event streams) is src/live/hub.ts.
  */
 import { sql } from 'kysely';
+import { compiledInsertMany } from '../db/compiled.js';
 import { dialectOf, type DB } from '../db/connection.js';
 import { nowIso } from './time.js';
 
@@ -33,6 +34,10 @@ export interface PublishedEvent {
   data: Record<string, unknown>;
 }
 
+/** Every change to a case publishes a few events in one statement: compiled once per number of events. */
+const insertEventsQuery = compiledInsertMany(
+  (db: DB, rows: Array<{ topic: string; kind: string; data: string; created_at: string }>) => db.insertInto('events').values(rows).returning('id'));
+
 /** Appends events; call inside the transaction of the change, as its last step. Returns their ids. */
 export async function publishEvents(trx: DB, events: PublishedEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
@@ -40,9 +45,7 @@ export async function publishEvents(trx: DB, events: PublishedEvent[]): Promise<
   const postgres = dialectOf(trx) === 'postgres';
   if (postgres) await sql`select pg_advisory_xact_lock(${ORDER_LOCK})`.execute(trx);
   const at = nowIso();
-  const rows = await trx.insertInto('events')
-    .values(events.map((event) => ({ topic: event.topic, kind: event.kind, data: JSON.stringify(event.data), created_at: at })))
-    .returning('id').execute();
+  const rows = await insertEventsQuery(trx, events.map((event) => ({ topic: event.topic, kind: event.kind, data: JSON.stringify(event.data), created_at: at })));
   if (postgres) await sql`select pg_notify(${EVENTS_CHANNEL}, ${String(rows[rows.length - 1]!.id)})`.execute(trx);
   else nudgeListeners();
   return rows.map((row) => row.id);

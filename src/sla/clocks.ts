@@ -64,21 +64,38 @@ function usedBy(calendar: BusinessCalendar, total: number, dueAt: string, at: st
     : total + workingMinutesBetween(calendar, dueAt, at);
 }
 
+/** A new running clock, before it is written: everything but the case it belongs to. */
+export type NewClock = Omit<Insertable<CaseClockTable>, 'case_id'> & { kind: ClockKind; due_at: string };
+
+/** The values of a clock started at `at` (checked: the target is whole minutes, more than 0). */
+export function newClock(kind: ClockKind, targetMinutes: number, calendar: BusinessCalendar, at: string, options: StartClockOptions = {}): NewClock {
+  if (!Number.isInteger(targetMinutes) || targetMinutes <= 0) throw invalid('An SLA target is a whole number of minutes, more than 0.');
+  const warnAt = options.warnAt ?? DEFAULT_WARN_AT;
+  const percent = Math.min(100, Math.max(1, Math.round((Number.isFinite(warnAt) ? warnAt : DEFAULT_WARN_AT) * 100)));
+  return {
+    kind, calendar_id: calendar.id, target_minutes: targetMinutes, started_at: at,
+    due_at: addWorkingMinutes(calendar, at, targetMinutes),
+    warn_percent: percent, warn_due_at: addWorkingMinutes(calendar, at, warnMinutes(targetMinutes, percent)),
+    used_minutes: 0, extended_minutes: 0, suspended_at: null, stopped_at: null, warned_at: null, breached_at: null, status: 'running',
+  };
+}
+
+/**
+ * Writes the clocks of a case that has none yet (one just submitted, whose clocks were decided
+ * before its row was written): no clock of the case is read first.
+ */
+export async function insertNewClocks(trx: DB, caseId: number, clocks: NewClock[]): Promise<void> {
+  for (const clock of clocks) await insertClockQuery(trx, { case_id: caseId, ...clock });
+}
+
 /** Starts (or restarts) a clock; a clock of that kind already running is left as it is. */
 export async function startClock(trx: DB, caseId: number, kind: ClockKind, targetMinutes: number, calendar: BusinessCalendar, at: string, options: StartClockOptions = {}): Promise<void> {
-  if (!Number.isInteger(targetMinutes) || targetMinutes <= 0) throw invalid('An SLA target is a whole number of minutes, more than 0.');
+  const values = newClock(kind, targetMinutes, calendar, at, options);
   const existing = await openClock(trx, caseId, kind);
   if (existing?.status === 'running') return;
   // A suspended clock being started again is replaced by a fresh one (a new id, so escalations of the new one are new).
   if (existing) await trx.updateTable('case_clocks').set({ status: 'stopped', stopped_at: at, due_at: null, warn_due_at: null }).where('id', '=', existing.id).execute();
-  const warnAt = options.warnAt ?? DEFAULT_WARN_AT;
-  const percent = Math.min(100, Math.max(1, Math.round((Number.isFinite(warnAt) ? warnAt : DEFAULT_WARN_AT) * 100)));
-  await insertClockQuery(trx, {
-    case_id: caseId, kind, calendar_id: calendar.id, target_minutes: targetMinutes, started_at: at,
-    due_at: addWorkingMinutes(calendar, at, targetMinutes),
-    warn_percent: percent, warn_due_at: addWorkingMinutes(calendar, at, warnMinutes(targetMinutes, percent)),
-    used_minutes: 0, extended_minutes: 0, suspended_at: null, stopped_at: null, warned_at: null, breached_at: null, status: 'running',
-  });
+  await insertClockQuery(trx, { case_id: caseId, ...values });
 }
 
 /** Stops the clock for good (the work is done). Its due_at stays, so reports can tell met from missed. */

@@ -8,9 +8,9 @@ import type { CaseRow } from '../db/schema.js';
 import { topics, type PublishedEvent } from '../platform/events.js';
 import { pickAssignee } from '../routing/routing.js';
 import { calendarForDepartment, type BusinessCalendar } from '../sla/calendar.js';
-import { resumeClock, startClock, stopClock, suspendClock } from '../sla/clocks.js';
+import { newClock, resumeClock, startClock, stopClock, suspendClock, type NewClock } from '../sla/clocks.js';
 import { publicLabelFor, slaTargetFor } from './definition.js';
-import type { ClockKind, WorkflowDefinition, WorkflowState } from './types.js';
+import type { ClockKind, EntryAction, WorkflowDefinition, WorkflowState } from './types.js';
 
 type CaseFields = Pick<CaseRow, 'id' | 'jurisdiction_id' | 'department_id' | 'assigned_user_id' | 'priority'>;
 
@@ -48,20 +48,66 @@ export async function runEntryActions(trx: DB, definition: WorkflowDefinition, r
       case 'stop_clock': result.clocksChanged = true; await stopClock(trx, row.id, action.clock, at); break;
       case 'suspend_clock': result.clocksChanged = true; await suspendClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
       case 'resume_clock': result.clocksChanged = true; await resumeClock(trx, row.id, action.clock, await calendarForCase(trx, row, timeZone), at); break;
-      case 'assign':
-        if (action.to === 'nobody') result.assignee = null;
-        // Auto-assignment fills an empty place; it never takes a case away from someone.
-        // Practice cases wait for the person practising to take them (the checklist's first task),
-        // and never land on a colleague.
-        else if (row.department_id !== null && row.assigned_user_id === null && !isTrainingJurisdiction(row.jurisdiction_id)) {
-          const picked = await pickAssignee(trx, row.department_id);
-          if (picked !== null) result.assignee = picked;
-        }
+      case 'assign': {
+        const picked = await assigneeFor(trx, action, row);
+        if (picked !== undefined) result.assignee = picked;
         break;
+      }
     }
   }
   if (result.assignee === row.assigned_user_id) delete result.assignee;
   return result;
+}
+
+/** Whom an `assign` entry action gives the case to (undefined: it stays with whoever has it). */
+async function assigneeFor(trx: DB, action: Extract<EntryAction, { do: 'assign' }>, row: Omit<CaseFields, 'id'>): Promise<number | null | undefined> {
+  if (action.to === 'nobody') return null;
+  // Auto-assignment fills an empty place; it never takes a case away from someone.
+  // Practice cases wait for the person practising to take them (the checklist's first task),
+  // and never land on a colleague.
+  if (row.department_id !== null && row.assigned_user_id === null && !isTrainingJurisdiction(row.jurisdiction_id)) {
+    return (await pickAssignee(trx, row.department_id)) ?? undefined;
+  }
+  return undefined;
+}
+
+/** What a new case's entry actions decide before its row is written: its clocks, and whom to assign. */
+export interface PlannedEntry {
+  assignee?: number | null;
+  /** The clocks to write once the case has its id (none of a kind twice, as startClock keeps a running one). */
+  clocks: NewClock[];
+  /** A start_clock action ran: the case's due time is its clocks' earliest (none: no due time). */
+  clocksChanged: boolean;
+}
+
+/**
+ * The entry actions of a case not written yet (a submission's first state), decided without
+ * writing anything, so the case row is written once with all of it. A new case has no clock to
+ * stop, suspend or resume: a state that asks for that gets null, and the caller starts the
+ * workflow on the written case instead (runEntryActions), as it would for any other case.
+ */
+export async function planEntryActions(trx: DB, definition: WorkflowDefinition, row: Omit<CaseFields, 'id'>, state: WorkflowState, timeZone: string, at: string): Promise<PlannedEntry | null> {
+  const planned: PlannedEntry = { clocks: [], clocksChanged: false };
+  for (const action of state.onEntry) {
+    switch (action.do) {
+      case 'notify_reporter': break;
+      case 'start_clock': {
+        planned.clocksChanged = true;
+        const target = slaTargetFor(definition, action.clock, row.priority, state.code);
+        if (!target || planned.clocks.some((clock) => clock.kind === action.clock)) break;
+        planned.clocks.push(newClock(action.clock, target.minutes, await calendarForCase(trx, row, timeZone), at, { warnAt: target.warnAt }));
+        break;
+      }
+      case 'assign': {
+        const picked = await assigneeFor(trx, action, row);
+        if (picked !== undefined) planned.assignee = picked;
+        break;
+      }
+      default: return null;
+    }
+  }
+  if (planned.assignee === row.assigned_user_id) delete planned.assignee;
+  return planned;
 }
 
 /**
