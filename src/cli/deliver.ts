@@ -1,5 +1,6 @@
 /** townhall deliver: the outbox's delivery loop, apart from the web servers. */
 import { loadConfig } from '../config.js';
+import { forwardingChannel } from '../forwarding/send.js';
 import { runDeliveryWorker } from '../notifications/worker.js';
 import type { CommandContext } from './context.js';
 import { requireSchema, withDatabase } from './database.js';
@@ -14,7 +15,7 @@ export async function run(context: CommandContext): Promise<number> {
   // so this command holds it open itself until a signal stops the worker.
   const keepOpen = setInterval(() => {}, 2 ** 30);
   try {
-    return await runDeliveryWorker(loadConfig(context.env));
+    return await runDeliveryWorker(loadConfig(context.env), { moreChannels: (db, keyring) => [forwardingChannel(db, keyring)] });
   } finally {
     clearInterval(keepOpen);
   }

@@ -33,6 +33,7 @@ import * as govstackRegistration from './migrations/054_govstack_registration.js
 import * as applicationFormDrafts from './migrations/055_application_form_drafts.js';
 import * as applicationJourney from './migrations/056_application_journey.js';
 import * as applicationLinks from './migrations/058_application_links.js';
+import * as forwarding from './migrations/062_forwarding.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '055_application_form_drafts': applicationFormDrafts,
   '056_application_journey': applicationJourney,
   '058_application_links': applicationLinks,
+  '062_forwarding': forwarding,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -6,14 +6,18 @@
 import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/connection.js';
+import type { DB } from '../db/connection.js';
+import type { Keyring } from '../platform/crypto.js';
 import { loadKeys } from '../platform/keys.js';
-import { startDelivery } from './delivery.js';
+import { configuredChannels, startDelivery, type ChannelWorker } from './delivery.js';
 
-export async function runDeliveryWorker(config: Config, options: { everyMs?: number } = {}): Promise<number> {
+/** `moreChannels`: outbox kinds sent by modules above this one (client mode's forwarded cases). */
+export async function runDeliveryWorker(config: Config, options: { everyMs?: number; moreChannels?: (db: DB, keyring: Keyring) => ChannelWorker[] } = {}): Promise<number> {
   const log = pino({ level: config.logLevel, name: 'deliver' });
   const keys = loadKeys(config.databaseUrl);
   const db = openDatabase(config.databaseUrl, { poolSize: 2 });
-  const delivery = startDelivery({ db, keyring: keys.keyring, config, log }, { everyMs: options.everyMs ?? 1_000 });
+  const workers = [...configuredChannels(config, keys.keyring, log), ...(options.moreChannels?.(db, keys.keyring) ?? [])];
+  const delivery = startDelivery({ db, keyring: keys.keyring, config, log }, { everyMs: options.everyMs ?? 1_000, workers });
   log.info('delivery worker started; stop it with Ctrl-C or SIGTERM');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
