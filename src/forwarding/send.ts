@@ -18,7 +18,7 @@ import type { OutboxMessage } from '../platform/outbox.js';
 import { postRequest } from './client.js';
 
 /** Who the audit trail names for what client mode does. */
-export const FORWARDING_ACTOR = 'forwarding';
+export const FORWARDING_ACTOR = 'system:forwarding';
 
 export async function sendForwardedCase(db: DB, keyring: Keyring, message: Pick<OutboxMessage, 'payload'>): Promise<void> {
   const { caseId, jurisdictionId } = readForwardMessage(message.payload);
