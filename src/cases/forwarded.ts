@@ -108,12 +108,22 @@ export async function recordFetched(db: DB, caseIds: readonly number[], at: stri
   }
 }
 
+/** A forwarded case still open here, with what residents see of it now. */
+export interface OpenForward extends CaseForward {
+  statusNotes: string | null;
+}
+
 /** Cases sent to this back office that are still open here (the ones whose updates are fetched). */
-export async function openForwardedCases(db: DB, jurisdictionId: string, endpointUrl: string): Promise<CaseForward[]> {
-  const rows = await db.selectFrom('case_forwards').innerJoin('cases', 'cases.id', 'case_forwards.case_id').selectAll('case_forwards')
+export async function openForwardedCases(db: DB, jurisdictionId: string, endpointUrl: string): Promise<OpenForward[]> {
+  const rows = await db.selectFrom('case_forwards').innerJoin('cases', 'cases.id', 'case_forwards.case_id').selectAll('case_forwards').select('cases.status_notes')
     .where('case_forwards.endpoint_url', '=', endpointUrl).where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.status', '=', 'open')
     .orderBy('case_forwards.case_id').execute();
-  return rows.map(fromRow);
+  return rows.map((r) => ({ ...fromRow(r), statusNotes: r.status_notes }));
+}
+
+/** The back office's updated_datetime last looked at for a case, applied or not. */
+export async function recordRemoteUpdatedAt(db: DB, caseId: number, updatedAt: string): Promise<void> {
+  await db.updateTable('case_forwards').set({ remote_updated_at: updatedAt }).where('case_id', '=', caseId).execute();
 }
 
 /** The back offices that have open forwarded cases of this council (one fetch round each). */
@@ -154,6 +164,5 @@ export async function applyBackOfficeUpdate(db: DB, jurisdictionId: string, forw
     if (error instanceof DomainError && error.kind === 'conflict') return false;
     throw error;
   }
-  await db.updateTable('case_forwards').set({ remote_updated_at: update.updatedAt }).where('case_id', '=', forward.caseId).execute();
   return true;
 }

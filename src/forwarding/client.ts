@@ -46,7 +46,8 @@ function errorWords(body: string): string {
 async function call(address: BackOfficeAddress, method: 'GET' | 'POST', path: string, params: URLSearchParams, headers: Record<string, string> = {}): Promise<unknown> {
   const host = hostOf(address.endpointUrl);
   if (address.jurisdictionId) params.set('jurisdiction_id', address.jurisdictionId);
-  if (address.apiKey) params.set('api_key', address.apiKey);
+  // The key goes with writes and with the updates feed, as FixMyStreet sends it; plain reads are public.
+  if (address.apiKey && (method === 'POST' || path.startsWith('servicerequestupdates'))) params.set('api_key', address.apiKey);
   const url = `${address.endpointUrl}/${path}`;
   let response: Response;
   try {

@@ -3,14 +3,15 @@
  * sent back into them, as FixMyStreet's "fetch updates" does. For each back office with open
  * forwarded cases: its servicerequestupdates since the last fetch (a little overlap, for clocks
  * that differ), or, when it does not answer that extension, GET requests/{id} for each open
- * forwarded case. Each update is applied once (keyed by the case and the back office's update
- * id, or its updated_datetime), as an appended public status update with an audit entry, so
- * fetching the same range twice changes nothing.
+ * forwarded case (and, beside the feed, for what the feed does not list: see fetchOne). Each
+ * update is applied once (keyed by the case and the back office's update id, or its
+ * updated_datetime), as an appended public status update with an audit entry, so fetching the
+ * same range twice changes nothing.
  */
 import type { DB } from '../db/connection.js';
 import { forwardingApiKey, listForwarding } from '../catalogue/forwarding.js';
 import {
-  applyBackOfficeUpdate, backOfficesWithOpenCases, openForwardedCases, recordExternalId, recordFetched, type BackOfficeUpdate, type CaseForward,
+  applyBackOfficeUpdate, backOfficesWithOpenCases, openForwardedCases, recordExternalId, recordFetched, recordRemoteUpdatedAt, type BackOfficeUpdate, type OpenForward,
 } from '../cases/forwarded.js';
 import type { PublicStatus } from '../cases/types.js';
 import type { CaseChangeDeps } from '../notifications/case-updates.js';
@@ -76,7 +77,7 @@ export async function fetchBackOfficeUpdates(deps: FetchDeps): Promise<FetchResu
 }
 
 /** Cases the back office answered with a token only: their id, once it has one. */
-async function learnIds(deps: FetchDeps, address: BackOfficeAddress, cases: CaseForward[]): Promise<void> {
+async function learnIds(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[]): Promise<void> {
   for (const forward of cases) {
     if (forward.externalId !== null || forward.token === null) continue;
     const id = await requestIdOfToken(address, forward.token);
@@ -87,57 +88,68 @@ async function learnIds(deps: FetchDeps, address: BackOfficeAddress, cases: Case
   }
 }
 
-async function fetchOne(deps: FetchDeps, address: BackOfficeAddress, cases: CaseForward[], earliestSentAt: string): Promise<number> {
-  const byExternalId = new Map(cases.filter((c) => c.externalId !== null).map((c) => [c.externalId!, c]));
-  if (byExternalId.size === 0) return 0;
+/**
+ * One back office's round: its servicerequestupdates feed when it answers one (FixMyStreet's
+ * extension: comments and status changes, each with its own id), then each open case's own
+ * record (GET requests/{id}), for changes the feed does not list (a back office may list there
+ * only some of its changes: Townhall lists the updates systems posted, not its staff's steps).
+ * A record is news only when its updated_datetime moved and it says something the case does not
+ * (another public status, other notes), so a change the feed already brought is not applied twice.
+ */
+async function fetchOne(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[], earliestSentAt: string): Promise<number> {
+  if (!cases.some((c) => c.externalId !== null)) return 0;
   const cursor = await deps.db.selectFrom('forwarding_cursors').selectAll().where('endpoint_url', '=', address.endpointUrl).executeTakeFirst();
-  const to = nowIso();
-  if (cursor?.updates_supported !== 0) {
-    const since = Date.parse(cursor?.fetched_to ?? earliestSentAt) - OVERLAP_MS;
-    const from = new Date(Math.max(since, Date.parse(to) - MAX_RANGE_MS)).toISOString();
-    let updates;
-    try {
-      updates = await getUpdates(address, from, to);
-    } catch (error) {
-      // A back office without FixMyStreet's extension: ask for each case instead, from now on.
-      if (!(error instanceof BackOfficeError && (error.status === 404 || error.status === 501))) throw error;
-      await saveCursor(deps.db, address.endpointUrl, 0, cursor?.fetched_to ?? null);
-      return fetchEach(deps, address, [...byExternalId.values()]);
-    }
-    let applied = 0;
-    // Oldest first, so the case ends in the back office's latest state.
-    updates.sort((a, b) => (parseZonedDateTime(a.updatedAt) ?? '').localeCompare(parseZonedDateTime(b.updatedAt) ?? ''));
-    for (const update of updates) {
-      const forward = byExternalId.get(update.requestId);
-      const updatedAt = parseZonedDateTime(update.updatedAt);
-      if (!forward || !updatedAt) continue;
-      const { status, state } = readRemoteStatus(update.status);
-      // The back office's record of taking the case is not news here.
-      if (state === 'submitted' && !update.description) continue;
-      const change: BackOfficeUpdate = { remoteUpdateId: update.updateId, status, state, updatedAt, description: update.description, mediaUrl: update.mediaUrl };
-      if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
-    }
-    await saveCursor(deps.db, address.endpointUrl, 1, to);
-    return applied;
-  }
-  return fetchEach(deps, address, [...byExternalId.values()]);
+  let applied = 0;
+  if (cursor?.updates_supported !== 0) applied += await fetchFeed(deps, address, cases, cursor?.fetched_to ?? earliestSentAt);
+  // The feed may have closed some: what is still open, as it now stands.
+  const stillOpen = (await openForwardedCases(deps.db, deps.jurisdictionId, address.endpointUrl)).filter((c) => c.externalId !== null);
+  return applied + await fetchEach(deps, address, stillOpen);
 }
 
-/** GET requests/{id} for each case: a change of its updated_datetime is an update. */
-async function fetchEach(deps: FetchDeps, address: BackOfficeAddress, cases: CaseForward[]): Promise<number> {
+async function fetchFeed(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[], fetchedTo: string): Promise<number> {
+  const byExternalId = new Map(cases.filter((c) => c.externalId !== null).map((c) => [c.externalId!, c]));
+  const to = nowIso();
+  const from = new Date(Math.max(Date.parse(fetchedTo) - OVERLAP_MS, Date.parse(to) - MAX_RANGE_MS)).toISOString();
+  let updates;
+  try {
+    updates = await getUpdates(address, from, to);
+  } catch (error) {
+    // A back office without FixMyStreet's extension: each case's own record is enough, from now on.
+    if (!(error instanceof BackOfficeError && (error.status === 404 || error.status === 501))) throw error;
+    await saveCursor(deps.db, address.endpointUrl, 0, null);
+    return 0;
+  }
+  let applied = 0;
+  // Oldest first, so the case ends in the back office's latest state.
+  updates.sort((a, b) => (parseZonedDateTime(a.updatedAt) ?? '').localeCompare(parseZonedDateTime(b.updatedAt) ?? ''));
+  for (const update of updates) {
+    const forward = byExternalId.get(update.requestId);
+    const updatedAt = parseZonedDateTime(update.updatedAt);
+    if (!forward || !updatedAt) continue;
+    const { status, state } = readRemoteStatus(update.status);
+    // The back office's record of taking the case is not news here.
+    if (state === 'submitted' && !update.description) continue;
+    const change: BackOfficeUpdate = { remoteUpdateId: update.updateId, status, state, updatedAt, description: update.description, mediaUrl: update.mediaUrl };
+    if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
+  }
+  await saveCursor(deps.db, address.endpointUrl, 1, to);
+  return applied;
+}
+
+/** GET requests/{id} for each open case: news when its updated_datetime moved and it differs from the case. */
+async function fetchEach(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[]): Promise<number> {
   let applied = 0;
   for (const forward of cases) {
     const remote = await getRequest(address, forward.externalId!);
     const updatedAt = remote.updatedAt ? parseZonedDateTime(remote.updatedAt) : null;
     if (!updatedAt || updatedAt === forward.remoteUpdatedAt) continue;
     const { status, state } = readRemoteStatus(remote.status);
-    // Still open with nothing said: the back office has only taken the case.
-    if (status === 'open' && !remote.statusNotes && forward.remoteUpdatedAt === null) {
-      await deps.db.updateTable('case_forwards').set({ remote_updated_at: updatedAt }).where('case_id', '=', forward.caseId).execute();
-      continue;
+    const news = status === 'closed' || (remote.statusNotes !== null && remote.statusNotes !== forward.statusNotes);
+    if (news) {
+      const change: BackOfficeUpdate = { remoteUpdateId: `at:${updatedAt}`, status, state, updatedAt, description: remote.statusNotes, mediaUrl: null };
+      if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
     }
-    const change: BackOfficeUpdate = { remoteUpdateId: `at:${updatedAt}`, status, state, updatedAt, description: remote.statusNotes, mediaUrl: null };
-    if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
+    await recordRemoteUpdatedAt(deps.db, forward.caseId, updatedAt);
   }
   return applied;
 }
