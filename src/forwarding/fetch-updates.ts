@@ -142,14 +142,18 @@ async function fetchEach(deps: FetchDeps, address: BackOfficeAddress, cases: Ope
   for (const forward of cases) {
     const remote = await getRequest(address, forward.externalId!);
     const updatedAt = remote.updatedAt ? parseZonedDateTime(remote.updatedAt) : null;
-    if (!updatedAt || updatedAt === forward.remoteUpdatedAt) continue;
+    if (!updatedAt) continue;
     const { status, state } = readRemoteStatus(remote.status);
-    const news = status === 'closed' || (remote.statusNotes !== null && remote.statusNotes !== forward.statusNotes);
+    // Closed there while open here is always news. Other notes are news only when the record moved
+    // (otherwise our own staff changed the notes here). Times are often to the second, so two
+    // changes may share one: the status is part of the key.
+    const moved = updatedAt !== forward.remoteUpdatedAt;
+    const news = status === 'closed' || (moved && remote.statusNotes !== null && remote.statusNotes !== forward.statusNotes);
     if (news) {
-      const change: BackOfficeUpdate = { remoteUpdateId: `at:${updatedAt}`, status, state, updatedAt, description: remote.statusNotes, mediaUrl: null };
+      const change: BackOfficeUpdate = { remoteUpdateId: `at:${updatedAt}:${status}`, status, state, updatedAt, description: remote.statusNotes, mediaUrl: null };
       if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
     }
-    await recordRemoteUpdatedAt(deps.db, forward.caseId, updatedAt);
+    if (moved) await recordRemoteUpdatedAt(deps.db, forward.caseId, updatedAt);
   }
   return applied;
 }
