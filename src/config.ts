@@ -52,6 +52,8 @@ export interface Config {
   documentsDir: string;
   /** What the Open311 API accepts beyond GeoReport v2, as the council chooses. */
   open311: Open311Settings;
+  /** Client mode: how often the updates of cases forwarded to back offices are fetched, in seconds. */
+  forwardingFetchSeconds: number;
 }
 
 export interface Open311Settings {
@@ -110,6 +112,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_API_RATE_LIMIT', 'most API writes per client address per minute, 0 for no limit (default 1200)'],
   ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts (and requests to follow a report by email) per client address per minute, 0 for no limit (default 10)'],
   ['TOWNHALL_REPORT_RATE_LIMIT', 'most reports sent and address searches made from web pages per client address per minute, 0 for no limit (default 30)'],
+  ['TOWNHALL_FORWARDING_FETCH_SECONDS', 'how often the updates of cases forwarded to outside Open311 back offices are fetched, in seconds (default 300)'],
   ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
   ['TOWNHALL_LOGO_FILE', 'a PNG, SVG or WebP logo shown in the header of every page (default: the council name alone)'],
   ['TOWNHALL_BRAND_COLOUR', 'the header colour as #rrggbb; must be dark enough for white text (default #0b0c0c)'],
@@ -162,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
   const apiRateLimit = integer(value('TOWNHALL_API_RATE_LIMIT') ?? '1200', 'TOWNHALL_API_RATE_LIMIT', 0, 1_000_000_000, problems);
   const signInRateLimit = integer(value('TOWNHALL_SIGN_IN_RATE_LIMIT') ?? '10', 'TOWNHALL_SIGN_IN_RATE_LIMIT', 0, 1_000_000, problems);
   const reportRateLimit = integer(value('TOWNHALL_REPORT_RATE_LIMIT') ?? '30', 'TOWNHALL_REPORT_RATE_LIMIT', 0, 1_000_000, problems);
+  const forwardingFetchSeconds = integer(value('TOWNHALL_FORWARDING_FETCH_SECONDS') ?? '300', 'TOWNHALL_FORWARDING_FETCH_SECONDS', 1, 86_400, problems);
   const trustProxyText = (value('TOWNHALL_TRUST_PROXY') ?? 'false').toLowerCase();
   if (!['true', 'false'].includes(trustProxyText)) problems.push(`TOWNHALL_TRUST_PROXY must be true or false; got "${trustProxyText}"`);
 
@@ -203,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     signInRateLimit,
     reportRateLimit,
     trustProxy: trustProxyText === 'true',
+    forwardingFetchSeconds,
     oidc,
     mail,
     notifications,

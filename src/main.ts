@@ -10,6 +10,8 @@ import { migrateToLatest } from './db/migrate.js';
 import { seedDemoApart } from './demo/seed-worker.js';
 import { configuredChannels, startDelivery } from './notifications/delivery.js';
 import { webhookDispatchJob, webhookWorker } from './webhooks/worker.js';
+import { forwardingChannel } from './forwarding/send.js';
+import { forwardingJobs } from './forwarding/fetch-updates.js';
 import { EVENT_RETENTION_DAYS, pruneEvents } from './platform/events.js';
 import { startScheduledJobs } from './platform/jobs.js';
 import { licenceJobs } from './licences/renewals.js';
@@ -40,10 +42,10 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   }
   // Messages leave through the outbox (emails over SMTP or into the development mailbox, which is
   // the default under --demo without SMTP_URL; text messages when configured); otherwise they wait.
-  // Webhook deliveries leave through the same outbox and loop.
-  const emailDelivery = startDelivery({ db, keyring: keys.keyring, config, log: app.log }, {
-    demo: options.demo, workers: [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config)],
-  });
+  // Webhook deliveries, and the cases of services worked by an outside back office (client mode),
+  // leave through the same outbox and loop.
+  const workers = [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config), forwardingChannel(db, keys.keyring)];
+  const emailDelivery = startDelivery({ db, keyring: keys.keyring, config, log: app.log }, { demo: options.demo, workers });
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
     anonymiseExpiredReporters(db, config.jurisdiction.id, { applicationDocuments: diskStorage(config.documentsDir) }).then(
@@ -59,6 +61,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     ...slaJobs({ db, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, timeZone: config.jurisdiction.timeZone, log: app.log }),
     pruneOldEvents,
     webhookDispatchJob(db, config),
+    ...forwardingJobs({ db, keyring: keys.keyring, jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, log: app.log }, config.forwardingFetchSeconds * 1000),
     ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
   app.addHook('onClose', async () => {

@@ -219,6 +219,7 @@ const expectedRules: Record<string, Access> = {
   'POST /admin/settings/services': signedIn(['system_admin']),
   'POST /admin/settings/services/:code': signedIn(['system_admin']),
   'POST /admin/settings/services/:code/attributes': signedIn(['system_admin']),
+  'POST /admin/settings/services/:code/forwarding': signedIn(['system_admin']),
   'POST /admin/settings/services/:code/attributes/remove': signedIn(['system_admin']),
   'POST /admin/settings/services/:code/attributes/move': signedIn(['system_admin']),
   'GET /admin/settings/services/:code/translations/:language': signedIn(['system_admin']),

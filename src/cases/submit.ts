@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
+import { forwardingOf } from '../catalogue/forwarding.js';
 import { localizeService } from '../catalogue/localize.js';
 import { isUniqueViolation, type DB } from '../db/connection.js';
 import type { CaseRow } from '../db/schema.js';
@@ -16,9 +17,11 @@ import { acknowledgeRequest } from '../notifications/acknowledge.js';
 import type { Sender } from '../notifications/email.js';
 import { conflict } from '../platform/errors.js';
 import { publishEvents } from '../platform/events.js';
+import { enqueue } from '../platform/outbox.js';
 import { addDays, nowIso } from '../platform/time.js';
 import { caseEvents } from '../workflow/workflow.js';
 import { follow } from './followers.js';
+import { FORWARD_MESSAGE_KIND, forwardMessageKey } from './forwarded.js';
 import { planCaseWorkflow, startCaseWorkflow, startPlannedClocks } from './lifecycle.js';
 import { toServiceRequest } from './queries.js';
 import { hasContact, sealReporter } from './reporters.js';
@@ -133,6 +136,10 @@ export async function submitCase(db: DB, context: SubmissionContext, channel: Ch
       await acknowledgeRequest(trx, { ...sender, keyring, ...(language ? { language } : {}) }, { caseId: row.id, serviceName: language ? localizeService(service, language).name : service.name }, email);
     }
     if (!history) await publishEvents(trx, caseEvents(row, 'submitted', [row.department_id], null));
+    // Client mode: a service worked by an outside back office sends it each new case, through the outbox.
+    if (!history && await forwardingOf(trx, jurisdiction.id, service.code)) {
+      await enqueue(trx, FORWARD_MESSAGE_KIND, { caseId: row.id, jurisdictionId: jurisdiction.id }, { idempotencyKey: forwardMessageKey(row.id) });
+    }
     return { row, service };
   };
 

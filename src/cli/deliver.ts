@@ -1,5 +1,6 @@
 /** townhall deliver: the outbox's delivery loop, apart from the web servers. */
 import { loadConfig } from '../config.js';
+import { forwardingChannel } from '../forwarding/send.js';
 import { runDeliveryWorker } from '../notifications/worker.js';
 import { webhookWorker } from '../webhooks/worker.js';
 import type { CommandContext } from './context.js';
@@ -16,7 +17,7 @@ export async function run(context: CommandContext): Promise<number> {
   const keepOpen = setInterval(() => {}, 2 ** 30);
   try {
     const config = loadConfig(context.env);
-    return await runDeliveryWorker(config, { moreChannels: (db, keyring) => [webhookWorker(db, keyring, config)] });
+    return await runDeliveryWorker(config, { moreChannels: (db, keyring) => [webhookWorker(db, keyring, config), forwardingChannel(db, keyring)] });
   } finally {
     clearInterval(keepOpen);
   }

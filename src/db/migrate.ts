@@ -36,6 +36,7 @@ import * as applicationLinks from './migrations/058_application_links.js';
 import * as caseImports from './migrations/060_case_imports.js';
 import * as webhooks from './migrations/063_webhooks.js';
 import * as open311Idempotency from './migrations/061_open311_idempotency.js';
+import * as forwarding from './migrations/062_forwarding.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -70,6 +71,7 @@ const migrations: Record<string, Migration> = {
   '060_case_imports': caseImports,
   '063_webhooks': webhooks,
   '061_open311_idempotency': open311Idempotency,
+  '062_forwarding': forwarding,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -366,6 +366,43 @@ export interface RecoveryCodeTable {
 }
 
 /** Messages leaving Townhall (emails now), written in the same transaction as the change. */
+/** Client mode: where a service's new cases are forwarded (an outside Open311 back office). */
+export interface ServiceForwardingTable {
+  jurisdiction_id: string;
+  service_code: string;
+  /** The back office's name, as staff know it. */
+  back_office: string;
+  /** The GeoReport v2 base address, e.g. https://backoffice.example/open311/v2 */
+  endpoint_url: string;
+  remote_jurisdiction_id: string | null;
+  /** The back office's service_code for this service. */
+  remote_service_code: string;
+  /** The back office's API key, sealed (platform/crypto.ts, field "forwarding_api_key"). */
+  api_key_sealed: string | null;
+  updated_at: string;
+}
+
+/** A case forwarded to a back office: the back office's id for it and when its updates were fetched. */
+export interface CaseForwardTable {
+  case_id: number;
+  back_office: string;
+  endpoint_url: string;
+  external_id: string | null;
+  token: string | null;
+  sent_at: string;
+  /** The back office's updated_datetime last applied (when it lists no updates of its own). */
+  remote_updated_at: string | null;
+  last_fetched_at: string | null;
+  last_fetch_error: string | null;
+}
+
+/** Per back office: whether it answers servicerequestupdates, and up to when they were fetched. */
+export interface ForwardingCursorTable {
+  endpoint_url: string;
+  updates_supported: number | null;
+  fetched_to: string | null;
+}
+
 export interface OutboxTable {
   id: Generated<number>;
   kind: string;
@@ -871,6 +908,9 @@ export interface Database {
   user_identities: UserIdentityTable;
   recovery_codes: RecoveryCodeTable;
   outbox: OutboxTable;
+  service_forwarding: ServiceForwardingTable;
+  case_forwards: CaseForwardTable;
+  forwarding_cursors: ForwardingCursorTable;
   departments: DepartmentTable;
   users: UserTable;
   user_tokens: UserTokenTable;

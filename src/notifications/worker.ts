@@ -10,7 +10,7 @@ import type { Keyring } from '../platform/crypto.js';
 import { loadKeys } from '../platform/keys.js';
 import { configuredChannels, startDelivery, type ChannelWorker } from './delivery.js';
 
-/** `moreChannels`: what the command adds above this block (webhooks), given the worker's database and keys. */
+/** `moreChannels`: outbox kinds sent by modules above this one (webhooks, client mode's forwarded cases), given the worker's database and keys. */
 export async function runDeliveryWorker(config: Config, options: { everyMs?: number; moreChannels?: (db: DB, keyring: Keyring) => ChannelWorker[] } = {}): Promise<number> {
   const log = pino({ level: config.logLevel, name: 'deliver' });
   const keys = loadKeys(config.databaseUrl);

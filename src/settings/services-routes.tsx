@@ -8,6 +8,7 @@ import {
   removeServiceAttribute, saveServiceAttribute, saveServiceGroup, saveServiceTranslation, serviceWorkflowCode, translationLanguage, updateService,
   cleanTranslation, languagesToTranslate, type AttributeInput, type ServiceChanges, type ServiceTranslationInput,
 } from '../catalogue/catalogue.js';
+import { checkForwarding, forwardingOf, saveForwarding, type ForwardingInput } from '../catalogue/forwarding.js';
 import { localizeService, missingTranslations } from '../catalogue/localize.js';
 import { languageByCode, type Language } from '../i18n/languages.js';
 import { attributeDatatypes, type AttributeDatatype, type AttributeValue, type Service } from '../catalogue/types.js';
@@ -21,6 +22,7 @@ import {
   type AttributeFormValues, type ServiceChoices, type ServiceFormValues,
 } from './services-views.js';
 import { listWorkflows } from './workflows.js';
+import { ForwardingForm, forwardingValuesOf, type ForwardingFormValues } from './forwarding-views.js';
 import { TranslationForm, TranslationPreview, TranslationsSummary, translationUrl, translationValuesOf, type TranslationFormValues } from './services-translations-views.js';
 
 /** The translation form's fields as one language's text for the service and its questions. */
@@ -99,7 +101,7 @@ function attributeErrors(attribute: AttributeInput): FieldErrors {
   return errors;
 }
 
-export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
+export async function serviceSettingsRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
   const choices = async (): Promise<ServiceChoices> => ({
     groups: await listServiceGroups(db, jurisdictionId),
@@ -110,7 +112,7 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }
   app.get('/admin/settings/services', { config: systemAdminOnly, schema: hidden }, async (request, reply) =>
     settingsPage(request, reply, { title: 'Services', back: { href: '/admin/settings', label: 'Settings' }, body: <ServiceList services={await listServices(db, jurisdictionId, { includeInactive: true })} /> }));
 
-  const showForm = async (request: FastifyRequest, reply: FastifyReply, values: ServiceFormValues, options: { creating: boolean; errors?: FieldErrors; status?: number; preview?: Service; attribute?: AttributeFormValues; attributeErrors?: FieldErrors; notice?: string }) => {
+  const showForm = async (request: FastifyRequest, reply: FastifyReply, values: ServiceFormValues, options: { creating: boolean; errors?: FieldErrors; status?: number; preview?: Service; attribute?: AttributeFormValues; attributeErrors?: FieldErrors; notice?: string; forwarding?: ForwardingFormValues; forwardingErrors?: FieldErrors }) => {
     const service = options.creating ? null : await getService(db, jurisdictionId, values.code);
     const csrf = csrfOf(request, reply);
     const editingAttribute = options.attribute ?? (() => {
@@ -118,7 +120,8 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }
       const found = service?.attributes.find((a) => a.code === code);
       return found ? attributeValuesOf(found) : undefined;
     })();
-    const errors = { ...options.errors, ...options.attributeErrors };
+    const errors = { ...options.errors, ...options.attributeErrors, ...options.forwardingErrors };
+    const forwarding = service ? await forwardingOf(db, jurisdictionId, service.code) : null;
     return settingsPage(request, reply, {
       title: options.creating ? 'Add a service' : `Service: ${service!.name}`, errors, status: options.status,
       back: { href: '/admin/settings/services', label: 'All services' },
@@ -137,6 +140,7 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }
               <Questions service={service} csrf={csrf} />
               <AttributeForm serviceCode={service.code} values={editingAttribute ?? emptyAttribute} editing={editingAttribute !== undefined && service.attributes.some((a) => a.code === editingAttribute.code)}
                 errors={options.attributeErrors ?? {}} csrf={csrf} />
+              <ForwardingForm serviceCode={service.code} current={forwarding} values={options.forwarding ?? forwardingValuesOf(forwarding)} errors={options.forwardingErrors ?? {}} csrf={csrf} />
             </>
           )}
         </>
@@ -237,6 +241,28 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config }
     const saved = await attempt(() => saveServiceAttribute(db, jurisdictionId, service.code, attribute, actorOf(request)), 'attributeCode');
     if (!saved.ok) return again(saved.errors, saved.status);
     return reply.redirect(`${serviceUrl(service.code)}?saved=1#questions`, 303);
+  });
+
+  app.post('/admin/settings/services/:code/forwarding', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {
+    const service = await getService(db, jurisdictionId, param(request, 'code'));
+    const body = request.body;
+    const values: ForwardingFormValues = {
+      backOffice: field(body, 'backOffice'), endpointUrl: field(body, 'endpointUrl'), remoteJurisdictionId: field(body, 'remoteJurisdictionId'),
+      remoteServiceCode: field(body, 'remoteServiceCode'), clearApiKey: ticked(body, 'clearApiKey'),
+    };
+    const workflow = await serviceWorkflowCode(db, jurisdictionId, service.code);
+    const again = (errors: FieldErrors, status = 400) =>
+      showForm(request, reply, valuesOf(service, workflow), { creating: false, forwarding: values, forwardingErrors: errors, status });
+    const stopping = field(body, '_action') === 'stop';
+    const input: ForwardingInput = { ...values, apiKey: field(body, 'apiKey') };
+    if (!stopping) {
+      const errors: FieldErrors = {};
+      for (const { field: name, problem } of checkForwarding(input)) errors[name] ??= problem;
+      if (Object.keys(errors).length > 0) return again(errors);
+    }
+    const saved = await attempt(() => saveForwarding(db, keyring, jurisdictionId, service.code, stopping ? null : input, actorOf(request)), 'backOffice');
+    if (!saved.ok) return again(saved.errors, saved.status);
+    return reply.redirect(`${serviceUrl(service.code)}?saved=1#forwarding`, 303);
   });
 
   app.post('/admin/settings/services/:code/attributes/remove', { config: systemAdminOnly, schema: hidden }, async (request, reply) => {

@@ -7,7 +7,9 @@ import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { applicationPanelView } from '../applications/staff-panel.js';
 import { APPLICATION_DECISION_TRANSITIONS } from '../cases/actions.js';
+import { forwardingStatus } from '../cases/forwarded.js';
 import { caseActionsInOrder, findCaseRow } from '../cases/queries.js';
+import { forwardingOf } from '../catalogue/forwarding.js';
 import { undoRefusal, undoUntil } from '../cases/undo.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { Service, ServiceAttribute } from '../catalogue/types.js';
@@ -28,7 +30,7 @@ import { availableTransitions } from '../workflow/workflow.js';
 import type { Priority } from '../workflow/types.js';
 import type { FieldErrors } from '../web/forms.js';
 import { actorOf, fillResponseTemplate } from './actions.js';
-import type { CaseView, ClockLine, DueLine } from './case-page.js';
+import type { CaseView, ClockLine, DueLine, ForwardingLine } from './case-page.js';
 import { timeline } from './timeline.js';
 import { channelLabel, clockTime, dueWords, workingTimeWords } from './words.js';
 import * as store from './store.js';
@@ -135,6 +137,30 @@ async function clockLines(db: DB, config: Config, loaded: LoadedCase, formatTime
   }
 }
 
+/** Client mode: where the case stands with the back office its service sends cases to, in words. */
+async function forwardingLine(db: DB, config: Config, row: CaseRow, formatTime: (iso: string) => string): Promise<ForwardingLine | null> {
+  const status = await forwardingStatus(db, row.id);
+  if (!status) return null;
+  const { forward, message } = status;
+  if (forward) {
+    const as = forward.externalId !== null ? forward.externalId : `token ${forward.token ?? ''} (its reference is not known yet)`;
+    return {
+      state: 'sent', words: `Sent to ${forward.backOffice} as ${as} at ${formatTime(forward.sentAt)}`,
+      fetched: forward.lastFetchedAt ? `Updates last fetched at ${formatTime(forward.lastFetchedAt)}` : 'Updates not fetched yet',
+      fetchError: forward.lastFetchError ? `The last fetch failed: ${forward.lastFetchError}` : null,
+    };
+  }
+  const backOffice = (await forwardingOf(db, row.jurisdiction_id, row.service_code))?.backOffice ?? 'the back office';
+  if (!message || message.status === 'sent') return { state: 'sent', words: `Sent to ${backOffice}`, fetched: null, fetchError: null };
+  if (message.status === 'dead') {
+    return { state: 'failed', words: `Could not send to ${backOffice}: ${message.lastError ?? 'no reason was given'}. Tried ${message.attempts} times; a system administrator can try again from the messages page.`, fetched: null, fetchError: null };
+  }
+  const max = config.notifications.retry.maxAttempts;
+  const next = message.status === 'sending' ? 'now' : message.nextAttemptAt ? `next at ${formatTime(message.nextAttemptAt)}` : 'next soon';
+  const reason = message.lastError ? ` Last try: ${message.lastError}` : '';
+  return { state: 'waiting', words: `Waiting to send to ${backOffice} (attempt ${Math.min(message.attempts + 1, max)} of ${max}, ${next}).${reason}`, fetched: null, fetchError: null };
+}
+
 export interface CaseExtras { errors?: FieldErrors; values?: Record<string, string>; publicText?: string; templateId?: string; done?: string | null }
 
 /** An answer as the reporter chose it: a list's key becomes the option's label. */
@@ -211,6 +237,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     assignedToMe: row.assigned_user_id === person.userId,
     workflow: workflow ? `${workflow.name}, version ${workflow.version}` : 'None',
     reported: `${formatTime(row.requested_at)}, ${channelLabel(row.channel)}`, due, mergedInto: row.merged_into, externalId: row.external_id,
+    forwarding: await forwardingLine(db, config, row, formatTime),
     photos: media.filter((m) => m.internal === 0).map((m) => `/media/${m.id}`),
     attachments: media.filter((m) => m.internal === 1).map((m) => ({ id: m.id, name: m.file_name ?? 'file', at: formatTime(m.created_at) })),
     clocks,

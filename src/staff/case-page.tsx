@@ -19,6 +19,14 @@ export interface DueLine { at: string; words: string; overdue: boolean; explanat
 export interface ClockLine { kind: string; status: string; due: string; left: string; target: string; breached: boolean; warned: boolean }
 export interface Candidate { id: string; description: string | null; address: string | null; distance: number }
 
+/** Client mode: the case's standing with its back office. */
+export interface ForwardingLine {
+  state: 'sent' | 'waiting' | 'failed';
+  words: string;
+  fetched: string | null;
+  fetchError: string | null;
+}
+
 export interface CaseView {
   id: number;
   service: string;
@@ -43,6 +51,7 @@ export interface CaseView {
   mergedInto: number | null;
   /** Its id in the system it was imported from, if it was. */
   externalId: string | null;
+  forwarding: ForwardingLine | null;
   photos: string[];
   attachments: Array<{ id: string; name: string; at: string }>;
   clocks: ClockLine[] | null;
@@ -139,6 +148,8 @@ export function CasePage({ view }: { view: CaseView }) {
           : v.status === 'open' ? 'No due date' : 'Closed'}</dd></div>
         <div><dt>Reported</dt><dd>{v.reported}</dd></div>
         {v.externalId !== null && <div><dt>Reference in the old system</dt><dd id="external-id">{v.externalId}</dd></div>}
+        {v.forwarding && <div class="forwarding-cell" id="forwarding"><dt>Back office</dt><dd>{v.forwarding.state === 'failed' ? <strong class="late">{v.forwarding.words}</strong> : v.forwarding.words}
+          {v.forwarding.fetched && <span class="hint">{v.forwarding.fetched}</span>}{v.forwarding.fetchError && <span class="hint">{v.forwarding.fetchError}</span>}</dd></div>}
         {v.mergedInto !== null && <div><dt>Merged into</dt><dd><a href={`/staff/requests/${v.mergedInto}`}>Case #{v.mergedInto}</a></dd></div>}
       </dl>
 

@@ -62,6 +62,8 @@ export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[]
     const id = userIdOf(actor);
     if (id !== null) return person(id);
     if (actor.startsWith('system')) return 'Townhall (automatic)';
+    // Client mode: an outside back office's update, by its name.
+    if (actor.startsWith('back_office:')) return actor.slice('back_office:'.length);
     return actor.startsWith('api_key') ? 'a connected system' : 'the reporter';
   };
 
@@ -94,6 +96,7 @@ export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[]
         break;
       case 'attachment_added': what = 'File attached'; break;
       case 'reopened': what = `Reopened${stateChange ? `, ${stateChange}` : ''}`; break;
+      case 'forwarded': what = `Sent to ${String(d.backOffice)} as ${String(d.externalId ?? `token ${String(d.token)}`)}`; break;
       case 'status_update': what = `Status update${stateChange ? `: ${stateChange}` : ''}`; break;
       case 'resident_comment':
         what = 'Comment from a resident, passed on by a connected system';
