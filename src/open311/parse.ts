@@ -124,7 +124,8 @@ export function parseRequestSearch(params: Params): RequestSearch {
 /**
  * The parameters each public GET takes. A client's filter Townhall does not know is refused
  * rather than ignored: ignoring it would answer more than was asked for, as if it had been
- * applied. api_key is allowed everywhere (clients send it on every call) and means nothing on a GET.
+ * applied. api_key is allowed everywhere (clients send it on every call) and means nothing on a GET;
+ * so is "_", the cache-buster browser libraries add to a GET (jQuery's cache: false), never a filter.
  */
 export const knownParameters = {
   discovery: [],
@@ -137,7 +138,7 @@ export const knownParameters = {
 } as const;
 
 export function refuseUnknownParameters(params: Params, known: readonly string[], what: string): void {
-  const unknown = Object.keys(params).filter((name) => name !== 'api_key' && !known.includes(name));
+  const unknown = Object.keys(params).filter((name) => name !== 'api_key' && name !== '_' && !known.includes(name));
   if (unknown.length === 0) return;
   const named = unknown.slice(0, 5).map((name) => `"${name.slice(0, 40)}"`).join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
   throw invalid(`${what} does not know the parameter${unknown.length > 1 ? 's' : ''} ${named}, so it cannot apply ${unknown.length > 1 ? 'them' : 'it'}; `

@@ -263,7 +263,7 @@ for (const database of databasesUnderTest()) {
       assert.equal(row.status, 'closed', 'the back office\'s key still changes the status');
     });
 
-    test('F7 a filter Townhall does not know is refused with a 400 that names it; api_key is allowed', async () => {
+    test('F7 a filter Townhall does not know is refused with a 400 that names it; api_key and a cache-buster are allowed', async () => {
       for (const format of formats) {
         for (const [path, query, name] of [
           ['requests', { radius: '500' }, 'radius'], ['requests', { lat: '51.5', long: '-0.1' }, 'lat'], ['requests', { agency_responsible: 'Highways' }, 'agency_responsible'],
@@ -275,6 +275,8 @@ for (const database of databasesUnderTest()) {
         }
         const withKey = await api.get(`requests.${format}`, { api_key: t.apiKey, status: 'open' });
         assert.equal(withKey.status, 200);
+        const cacheBusted = await api.get(`services.${format}`, { _: '1733580000000' });
+        assert.equal(cacheBusted.status, 200, 'the cache-buster browser libraries add ("_") is not a filter');
       }
     });
 
