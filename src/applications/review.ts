@@ -16,6 +16,7 @@ import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
 import { addDays, isCalendarDate, nowIso } from '../platform/time.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import type { Answers } from './answers.js';
+import { openAnswers } from './sealed.js';
 import type { FormDefinition } from './definition.js';
 import * as store from './store.js';
 import { deciders } from './workflow.js';
@@ -144,7 +145,7 @@ export async function requestInformation(db: DB, ctx: EngineContext, caseId: num
     const application = await store.findApplication(trx, ctx.jurisdictionId, caseId);
     if (!application) throw notFound(`There is no application ${caseId}.`);
     const definition = JSON.parse(application.definition) as FormDefinition;
-    const known = changeableItems(definition, JSON.parse(application.answers) as Answers, await store.documentsOfDraft(trx, application.draft_id));
+    const known = changeableItems(definition, openAnswers(ctx.notify.keyring, application.answers), await store.documentsOfDraft(trx, application.draft_id));
     const chosen = [...new Set(request.items)];
     const named = chosen.map((key) => known.find((item) => item.key === key));
     if (named.some((item) => !item)) problems.items = 'Choose only answers and documents of this application: reload the page and try again.';
