@@ -16,6 +16,7 @@ import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
 import { addDays, isCalendarDate, nowIso } from '../platform/time.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import type { Answers } from './answers.js';
+import { licenceNameOf } from './licence-words.js';
 import { openAnswers } from './sealed.js';
 import type { FormDefinition } from './definition.js';
 import * as store from './store.js';
@@ -67,8 +68,8 @@ export async function decideApplication(db: DB, ctx: EngineContext, caseId: numb
     // An approval issues the licence in the same transaction: approved means a licence exists.
     if (approved && contact) {
       await issueLicence(trx, {
-        caseId, serviceCode: application.service_code, serviceName: definition.title, holderName: contact.name, holderEmail: contact.email,
-        permits: definition.title, conditions, validFrom: decision.validFrom!, validUntil: decision.validUntil!, language: application.language,
+        caseId, serviceCode: application.service_code, serviceName: licenceNameOf(definition, application.service_name), holderName: contact.name, holderEmail: contact.email,
+        permits: definition.licencePermits ?? definition.title, conditions, validFrom: decision.validFrom!, validUntil: decision.validUntil!, language: application.language,
       }, actor, ctx);
     }
     if (contact) {

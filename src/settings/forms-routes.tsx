@@ -135,7 +135,10 @@ export async function formSettingsRoutes(app: FastifyInstance, deps: RouteDeps):
 
   app.post('/admin/settings/forms/:code/details', route, async (request, reply) => {
     const b = request.body;
-    const input = { title: field(b, 'title'), summary: field(b, 'summary'), whatYouNeed: field(b, 'whatYouNeed'), howLong: field(b, 'howLong') };
+    const input = {
+      title: field(b, 'title'), summary: field(b, 'summary'), whatYouNeed: field(b, 'whatYouNeed'), howLong: field(b, 'howLong'),
+      licenceName: field(b, 'licenceName'), licencePermits: field(b, 'licencePermits'),
+    };
     const errors = checkDetails(input);
     if (has(errors)) return formWith(request, reply, input)(errors);
     return edit(request, reply, 'details', (d) => setDetails(d, input), `${formUrl(code(request))}#details`, formWith(request, reply, input), 'title');
