@@ -16,8 +16,8 @@ import { demoAgencyTranslations } from './catalogue-translations.js';
 /** Spanish and Arabic words of one part of a form. */
 const tr = (es: Record<string, string>, ar: Record<string, string>): TextTranslations => ({ es, ar });
 
-// Fee schedules start before the demo's year of history, so every seeded day has a fee.
-const FEES_FROM = '2025-04-01';
+// Fee schedules start before the demo's oldest application (a taxi licence about to end after 3 years), so every seeded day has a fee.
+const FEES_FROM = '2023-04-01';
 
 export const demoApplicationGroup: ServiceGroup = {
   code: 'permits-and-licences', name: 'Permits and licences',
