@@ -68,6 +68,12 @@ const parseForm = (row: { id: number; service_code: string; version: number; def
 export async function publishForm(db: DB, jurisdictionId: string, serviceCode: string, definition: unknown, actor: string): Promise<ApplicationForm> {
   const checked = checkDefinition(definition);
   if (!checked.ok) throw invalid(checked.problems[0]!, checked.problems);
+  await prepareApplicationService(db, jurisdictionId, serviceCode, actor);
+  return db.transaction().execute((trx) => insertFormVersion(trx, jurisdictionId, serviceCode, checked.definition, actor));
+}
+
+/** Before a service's first form: the service must exist, and follows the applications workflow unless it has one of its own (once done, this changes nothing). */
+export async function prepareApplicationService(db: DB, jurisdictionId: string, serviceCode: string, actor: string): Promise<void> {
   const service = await getService(db, jurisdictionId, serviceCode);
   await builtInVersion(db, jurisdictionId, { code: APPLICATION_WORKFLOW_CODE, name: APPLICATION_WORKFLOW_NAME, definition: applicationWorkflow });
   if ((await serviceWorkflowCode(db, jurisdictionId, serviceCode)) === null) {
@@ -76,16 +82,17 @@ export async function publishForm(db: DB, jurisdictionId: string, serviceCode: s
       workflowCode: APPLICATION_WORKFLOW_CODE, expectedDays: service.expectedDays, active: service.active, serviceNotice: service.serviceNotice,
     }, actor);
   }
-  return db.transaction().execute(async (trx) => {
-    const latest = await store.latestFormVersion(trx, jurisdictionId, serviceCode);
-    const at = nowIso();
-    const row = await store.insertForm(trx, {
-      jurisdiction_id: jurisdictionId, service_code: serviceCode, version: (latest?.version ?? 0) + 1,
-      definition: JSON.stringify(checked.definition), published_at: at, published_by: actor,
-    });
-    await appendAudit(trx, { actor, action: 'application_form.published', entityType: 'application_form', entityId: `${serviceCode}@${row.version}`, after: { version: row.version } });
-    return { id: row.id, serviceCode, version: row.version, definition: checked.definition };
+}
+
+/** Inserts a checked definition as the service's next version, audited, inside the caller's transaction. */
+export async function insertFormVersion(trx: DB, jurisdictionId: string, serviceCode: string, definition: FormDefinition, actor: string): Promise<ApplicationForm> {
+  const latest = await store.latestFormVersion(trx, jurisdictionId, serviceCode);
+  const row = await store.insertForm(trx, {
+    jurisdiction_id: jurisdictionId, service_code: serviceCode, version: (latest?.version ?? 0) + 1,
+    definition: JSON.stringify(definition), published_at: nowIso(), published_by: actor,
   });
+  await appendAudit(trx, { actor, action: 'application_form.published', entityType: 'application_form', entityId: `${serviceCode}@${row.version}`, after: { version: row.version } });
+  return { id: row.id, serviceCode, version: row.version, definition };
 }
 
 /** The form new applications to a service start on (its newest version); not_found when the service takes none. */

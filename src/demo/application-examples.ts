@@ -189,7 +189,8 @@ export async function seedDemoApplications(db: DB, config: Config, keyring: Keyr
     return Number(request.id);
   };
   const timeZone = config.jurisdiction.timeZone;
-  for (const [n, example] of examples.entries()) {
+  // Oldest first, so licence numbers and the audit trail follow the order things happened in.
+  for (const [n, example] of [...examples.entries()].sort(([, a], [, b]) => b.sent - a.sent)) {
     const form = await currentForm(db, jurisdictionId, example.serviceCode);
     let daysAgo = example.sent;
     let at = officeTime(now, daysAgo, timeZone);

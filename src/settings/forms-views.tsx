@@ -130,7 +130,7 @@ export function FormOverview({ code, name, draft, published, problems, errors, v
         </section>
       )}
       <div class="button-row">
-        <Button action={`${base}/publish`} csrf={csrf} label="Publish as a new version" secondary={false} />
+        <Button action={`${base}/publish`} csrf={csrf} label="Publish as a new version" secondary={false} hidden={{ revision: draft.updatedAt }} />
         <Button action={`${base}/discard`} csrf={csrf} label="Discard the draft" />
       </div>
 
