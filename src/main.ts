@@ -19,6 +19,7 @@ import { loadKeys } from './platform/keys.js';
 import { slaJobs } from './jobs/escalation.js';
 import { anonymiseExpiredReporters } from './jobs/retention.js';
 import { diskStorage } from './applications/storage.js';
+import { resealApplications } from './applications/applications.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -35,6 +36,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (keys.created) app.log.warn(`Created a new encryption key file at ${keys.file}. Back it up, apart from the database: without it, residents' contact details cannot be read. Every app process must use this file or the same TOWNHALL_ENCRYPTION_KEY.`);
   const ran = await migrateToLatest(db);
   if (ran.length > 0) app.log.info({ migrations: ran }, 'database migrated');
+  // Applications sent before their answers were sealed at rest are sealed now (a no-op once done).
+  const sealedApplications = await resealApplications(db, keys.keyring);
+  if (sealedApplications > 0) app.log.info({ applications: sealedApplications }, 'sent applications\' answers sealed at rest');
   if (options.demo) {
     const seeded = await seedDemoApart(db, config, keys.keyring);
     if (seeded) app.log.info(seeded, 'demo data loaded into the empty database');

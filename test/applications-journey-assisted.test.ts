@@ -115,7 +115,7 @@ for (const database of databasesUnderTest()) {
       expectRedirect(await c.post(`/apply/d/${draft}/details`, { applicant_name: 'Pat Baker', applicant_email: 'pat@example.org' }), `/apply/d/${draft}/check`);
       expectRedirect(await c.post(`/apply/d/${draft}/check`), `/apply/d/${draft}/sent`);
       const application = await t.db.selectFrom('applications').select(['case_id', 'answers', 'channel']).where('draft_id', '=', draft).executeTakeFirstOrThrow();
-      const kept = JSON.parse(application.answers) as Record<string, string>;
+      const kept = JSON.parse(open(t.keyring, 'application_answers', application.answers)) as Record<string, string>;
       assert.equal(kept.home, '12 Market Street');
       assert.deepEqual(JSON.parse(kept['home:place']!), { id: Number(id), label: '12 Market Street', lat: 51.51, long: -0.12 });
       const row = await t.db.selectFrom('cases').select(['lat', 'long', 'address_string', 'channel']).where('id', '=', application.case_id).executeTakeFirstOrThrow();

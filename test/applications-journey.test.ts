@@ -161,7 +161,8 @@ for (const database of databasesUnderTest()) {
       const application = await t.db.selectFrom('applications').selectAll().where('case_id', '=', reference).executeTakeFirstOrThrow();
       assert.equal(application.fee_pence, 9500);
       assert.equal(application.payment_state, 'due');
-      assert.deepEqual(JSON.parse(application.answers).company, 'Oak and Ash Ltd');
+      assert.ok(!application.answers.includes('Oak and Ash'), 'the answers are sealed at rest');
+      assert.deepEqual(JSON.parse(open(t.keyring, 'application_answers', application.answers)).company, 'Oak and Ash Ltd');
       const audit = await t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'application').where('entity_id', '=', String(reference)).execute();
       assert.deepEqual(audit.map((a) => a.action).sort(), ['application.fee_calculated', 'application.submitted']);
       const [received] = await emailsOf(t, 'application_received');

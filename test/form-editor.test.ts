@@ -8,6 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { publishForm } from '../src/applications/applications.js';
 import { verifyAuditChain } from '../src/audit/audit.js';
 import type { Role } from '../src/identity/roles.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
@@ -208,6 +209,34 @@ for (const database of databasesUnderTest()) {
       assert.equal(published.length, 2);
       assert.ok(published.every((a) => /^user:\d+$/.test(a.actor)), 'published by the signed-in officer');
       assert.equal((await verifyAuditChain(t.db)).ok, true);
+    });
+
+    test('publishing is one step that refuses a draft changed since it was opened, or copied from an older version: 409, saying what to do', async () => {
+      const other = await as('system_admin', null, 'forms.other@council.example');
+      const revisionOf = (html: string) => /name="revision" value="([^"]+)"/.exec(html)![1]!;
+      const before = (await versions()).length;
+      redirected(await admin.post(`${FORM}/draft`), FORM);
+      const opened = revisionOf((await admin.get(FORM)).html);
+      // Another administrator changes the draft after the first one opened it: they name the licence.
+      await other.get(FORM);
+      redirected(await other.post(`${FORM}/details`, { title: 'Apply for a market stall licence', summary: 'Trade from a stall.', whatYouNeed: '', howLong: '2 weeks', licenceName: 'Market stall licence', licencePermits: 'Trading from one pitch' }), /market-stall#details$/);
+      const stale = await admin.post(`${FORM}/publish`, { revision: opened });
+      assert.equal(stale.status, 409, stale.html.slice(0, 2000));
+      assert.match(unescape(stale.html), /The draft was changed by user:\d+ at .* UTC, after you opened it\. Reload the form's page/);
+      assert.equal((await versions()).length, before, 'nothing published');
+      redirected(await admin.post(`${FORM}/publish`, { revision: revisionOf((await admin.get(FORM)).html) }), `${FORM}?published=${before + 1}`);
+      const published = JSON.parse((await versions()).at(-1)!.definition);
+      assert.deepEqual([published.licenceName, published.licencePermits], ['Market stall licence', 'Trading from one pitch']);
+      assert.equal((await other.post(`${FORM}/publish`, { revision: opened })).status, 409, 'the draft is gone: publishing it again is refused');
+
+      // A draft copied from a version that is no longer the newest would undo the newer one.
+      redirected(await admin.post(`${FORM}/draft`), FORM);
+      await publishForm(t.db, t.jurisdiction.id, 'market-stall', { ...published, howLong: '3 weeks' }, 'test');
+      const behind = await admin.post(`${FORM}/publish`, { revision: revisionOf((await admin.get(FORM)).html) });
+      assert.equal(behind.status, 409, behind.html.slice(0, 2000));
+      assert.match(unescape(behind.html), new RegExp(`Version ${before + 2} was published after this draft was copied from version ${before + 1}`));
+      assert.equal((await versions()).length, before + 2);
+      redirected(await admin.post(`${FORM}/discard`), FORM);
     });
 
     test('bad definitions are refused with clear messages: as JSON, and never a 500', async () => {

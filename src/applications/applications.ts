@@ -13,7 +13,7 @@ import type { Channel, ServiceRequest, SubmissionContext } from '../cases/types.
 import type { DB } from '../db/connection.js';
 import { translator, languages } from '../i18n/i18n.js';
 import { queueEmail, type Sender } from '../notifications/email.js';
-import { lookupHash, open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
+import { lookupHash, sealedPrefix, sealedWith, type Keyring } from '../platform/crypto.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { builtInVersion } from '../workflow/store.js';
@@ -21,6 +21,7 @@ import { chosenPlace } from './addresses.js';
 import { answersToKeep, firstIncompletePage, type Answers } from './answers.js';
 import { checkDefinition, type FormDefinition } from './definition.js';
 import { calculateFee, type CalculatedFee } from './fees.js';
+import { openAnswers, openText, SEALED_DRAFT, sealAnswers, sealText } from './sealed.js';
 import type { DocumentStorage } from './storage.js';
 import * as store from './store.js';
 import { APPLICATION_WORKFLOW_CODE, APPLICATION_WORKFLOW_NAME, applicationWorkflow } from './workflow.js';
@@ -55,8 +56,6 @@ export const RESUME_LINK_DAYS = 7;
 export const DRAFT_RETENTION_DAYS = 90;
 const CONTACT_KEY = '$contact';
 const RENEWAL_KEY = '$renewal';
-/** The sealed field's name, bound into the ciphertext: a sealed draft cannot be moved to another column. */
-const SEALED_DRAFT = 'application_draft';
 
 const parseForm = (row: { id: number; service_code: string; version: number; definition: string }): ApplicationForm =>
   ({ id: row.id, serviceCode: row.service_code, version: row.version, definition: JSON.parse(row.definition) as FormDefinition });
@@ -69,6 +68,12 @@ const parseForm = (row: { id: number; service_code: string; version: number; def
 export async function publishForm(db: DB, jurisdictionId: string, serviceCode: string, definition: unknown, actor: string): Promise<ApplicationForm> {
   const checked = checkDefinition(definition);
   if (!checked.ok) throw invalid(checked.problems[0]!, checked.problems);
+  await prepareApplicationService(db, jurisdictionId, serviceCode, actor);
+  return db.transaction().execute((trx) => insertFormVersion(trx, jurisdictionId, serviceCode, checked.definition, actor));
+}
+
+/** Before a service's first form: the service must exist, and follows the applications workflow unless it has one of its own (once done, this changes nothing). */
+export async function prepareApplicationService(db: DB, jurisdictionId: string, serviceCode: string, actor: string): Promise<void> {
   const service = await getService(db, jurisdictionId, serviceCode);
   await builtInVersion(db, jurisdictionId, { code: APPLICATION_WORKFLOW_CODE, name: APPLICATION_WORKFLOW_NAME, definition: applicationWorkflow });
   if ((await serviceWorkflowCode(db, jurisdictionId, serviceCode)) === null) {
@@ -77,16 +82,17 @@ export async function publishForm(db: DB, jurisdictionId: string, serviceCode: s
       workflowCode: APPLICATION_WORKFLOW_CODE, expectedDays: service.expectedDays, active: service.active, serviceNotice: service.serviceNotice,
     }, actor);
   }
-  return db.transaction().execute(async (trx) => {
-    const latest = await store.latestFormVersion(trx, jurisdictionId, serviceCode);
-    const at = nowIso();
-    const row = await store.insertForm(trx, {
-      jurisdiction_id: jurisdictionId, service_code: serviceCode, version: (latest?.version ?? 0) + 1,
-      definition: JSON.stringify(checked.definition), published_at: at, published_by: actor,
-    });
-    await appendAudit(trx, { actor, action: 'application_form.published', entityType: 'application_form', entityId: `${serviceCode}@${row.version}`, after: { version: row.version } });
-    return { id: row.id, serviceCode, version: row.version, definition: checked.definition };
+}
+
+/** Inserts a checked definition as the service's next version, audited, inside the caller's transaction. */
+export async function insertFormVersion(trx: DB, jurisdictionId: string, serviceCode: string, definition: FormDefinition, actor: string): Promise<ApplicationForm> {
+  const latest = await store.latestFormVersion(trx, jurisdictionId, serviceCode);
+  const row = await store.insertForm(trx, {
+    jurisdiction_id: jurisdictionId, service_code: serviceCode, version: (latest?.version ?? 0) + 1,
+    definition: JSON.stringify(definition), published_at: nowIso(), published_by: actor,
   });
+  await appendAudit(trx, { actor, action: 'application_form.published', entityType: 'application_form', entityId: `${serviceCode}@${row.version}`, after: { version: row.version } });
+  return { id: row.id, serviceCode, version: row.version, definition };
 }
 
 /** The form new applications to a service start on (its newest version); not_found when the service takes none. */
@@ -131,12 +137,11 @@ export async function startDraft(db: DB, keyring: Keyring, jurisdictionId: strin
   return id;
 }
 
-const sealDraft = (keyring: Keyring, draft: Draft): string => seal(keyring, SEALED_DRAFT, JSON.stringify({
+const sealDraft = (keyring: Keyring, draft: Draft): string => sealText(keyring, SEALED_DRAFT, JSON.stringify({
   ...draft.answers, ...(draft.contact ? { [CONTACT_KEY]: draft.contact } : {}), ...(draft.renewal ? { [RENEWAL_KEY]: draft.renewal } : {}),
 }));
 const contactHash = (keyring: Keyring, draft: Draft): string | null => (draft.contact ? lookupHash(keyring, 'email', draft.contact.email) : null);
-/** A draft's stored answers: sealed, or (written before drafts were sealed) plain JSON until re-sealed. */
-const openDraft = (keyring: Keyring, stored: string): string => (sealedWith(stored) === null ? stored : open(keyring, SEALED_DRAFT, stored));
+const openDraft = (keyring: Keyring, stored: string): string => openText(keyring, SEALED_DRAFT, stored);
 
 export async function loadDraft(db: DB, keyring: Keyring, jurisdictionId: string, id: string): Promise<Draft | undefined> {
   const row = /^[0-9a-f-]{36}$/.test(id) ? await store.findDraft(db, jurisdictionId, id) : undefined;
@@ -168,11 +173,32 @@ export async function resealDrafts(db: DB, keyring: Keyring, batchSize = 500): P
         if (sealedWith(row.answers) === keyring.current.id) continue;
         const plain = openDraft(keyring, row.answers);
         const contact = (JSON.parse(plain) as { [CONTACT_KEY]?: ApplicantContact })[CONTACT_KEY];
-        await store.resealDraft(trx, row.id, seal(keyring, SEALED_DRAFT, plain), contact ? lookupHash(keyring, 'email', contact.email) : null);
+        await store.resealDraft(trx, row.id, sealText(keyring, SEALED_DRAFT, plain), contact ? lookupHash(keyring, 'email', contact.email) : null);
         changed++;
       }
     });
     after = rows[rows.length - 1]!.id;
+  }
+}
+
+/**
+ * Seals sent applications' answers under the current key, in batches: those written in clear
+ * before answers were sealed (every start does this: once all are sealed, it is one query that
+ * finds nothing), and when `rotating`, those sealed under an older key. Returns how many changed.
+ */
+export async function resealApplications(db: DB, keyring: Keyring, options: { rotating?: boolean; batchSize?: number } = {}): Promise<number> {
+  const stale = options.rotating ? sealedPrefix(keyring.current.id) : sealedPrefix();
+  let changed = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await store.applicationAnswersNotLike(db, `${stale}%`, after, options.batchSize ?? 500);
+    if (rows.length === 0) return changed;
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        if (await store.resealApplicationAnswers(trx, row.case_id, row.answers, sealAnswers(keyring, openAnswers(keyring, row.answers)))) changed++;
+      }
+    });
+    after = rows[rows.length - 1]!.case_id;
   }
 }
 
@@ -215,6 +241,16 @@ export const applicationsOfUser = async (db: DB, jurisdictionId: string, userId:
   (await store.applicationsOfUser(db, jurisdictionId, userId)).map((a) => ({
     caseId: a.case_id, serviceName: a.service_name, state: a.state, status: a.status, requestedAt: a.requested_at, paymentState: a.payment_state, fee: a.fee_pence,
   }));
+
+/** What a privacy export gives of an application: the service, the form version, the answers (opened) and the fee. */
+export async function applicationForExport(db: DB, keyring: Keyring, jurisdictionId: string, caseId: number) {
+  const row = await store.findApplication(db, jurisdictionId, caseId);
+  if (!row) throw notFound(`There is no application ${caseId}.`);
+  return {
+    reference: String(caseId), serviceCode: row.service_code, service: row.service_name, formVersion: row.version, sentAt: row.created_at, language: row.language,
+    state: row.state, status: row.status, answers: openAnswers(keyring, row.answers), feePence: row.fee_pence, paymentState: row.payment_state,
+  };
+}
 
 /** An application's reference, fee and payment state, for its applicant's pages. */
 export async function applicationSummary(db: DB, jurisdictionId: string, caseId: number) {
@@ -285,7 +321,7 @@ export async function sendApplication(db: DB, context: SubmissionContext & { sen
     alongside: async (inner, row) => {
       if ((await store.markDraftSent(inner, draft.id, row.id)) !== 1) throw conflict('This application was already sent.');
       await store.insertApplication(inner, {
-        case_id: row.id, form_id: draft.form.id, draft_id: draft.id, answers: JSON.stringify(answers), language: draft.language,
+        case_id: row.id, form_id: draft.form.id, draft_id: draft.id, answers: sealAnswers(context.keyring, answers), language: draft.language,
         fee_pence: fee.total, fee_lines: JSON.stringify(fee.lines), payment_state: fee.total > 0 ? 'due' : 'not_due', user_id: draft.userId, created_at: row.requested_at,
         renews_licence_id: draft.renewal?.licenceId ?? null, channel, assisted_by: draft.assistedBy,
       });

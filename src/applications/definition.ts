@@ -116,7 +116,11 @@ export interface FormDefinition {
   appealDays?: number;
   /** Services that inspect before deciding: the inspector's checklist. */
   inspection?: InspectionDefinition;
-  /** title, summary, howLong, "need.<n>" per language. */
+  /** What an approval's licence is called ("Taxi driver licence"); the catalogue's service name when absent. */
+  licenceName?: string;
+  /** What the licence permits, in words ("Drive a licensed taxi in the borough"), on the licence and in the register. */
+  licencePermits?: string;
+  /** title, summary, howLong, "need.<n>", licenceName, licencePermits per language. */
   translations?: TextTranslations;
 }
 
@@ -143,6 +147,8 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   if (!Array.isArray(input.whatYouNeed) || !input.whatYouNeed.every((t) => isText(t))) say('whatYouNeed', 'give a list of texts (it may be empty).');
   checkTranslations(input.translations, 'translations', say);
   if (input.validityDays !== undefined && !(isAmount(input.validityDays) && input.validityDays >= 1 && input.validityDays <= 36_500)) say('validityDays', 'give a whole number of days from 1 to 36,500.');
+  if (input.licenceName !== undefined && !isText(input.licenceName, 200)) say('licenceName', 'give the licence\'s name, at most 200 characters, or leave it out.');
+  if (input.licencePermits !== undefined && !isText(input.licencePermits)) say('licencePermits', 'say what the licence permits, at most 2,000 characters, or leave it out.');
   if (input.appealDays !== undefined && !(isAmount(input.appealDays) && input.appealDays >= 1 && input.appealDays <= 3_650)) say('appealDays', 'give a whole number of days from 1 to 3,650, or leave it out when there is no appeal period.');
 
   // Every field answered so far, with its options, so a condition can only look back.

@@ -9,7 +9,7 @@ import { createService, getService, listServices } from '../catalogue/catalogue.
 import { isUniqueViolation, type DB } from '../db/connection.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
-import { publishForm, type ApplicationForm } from './applications.js';
+import { insertFormVersion, prepareApplicationService, type ApplicationForm } from './applications.js';
 import { checkDefinition, type FormDefinition } from './definition.js';
 import * as store from './store.js';
 
@@ -122,15 +122,38 @@ export function draftProblems(definition: FormDefinition): string[] {
   return checked.ok ? [] : checked.problems;
 }
 
-/** Publishes the draft as the service's next version (new applications start on it; open ones keep theirs) and ends the draft. */
-export async function publishFormDraft(db: DB, jurisdictionId: string, serviceCode: string, actor: string): Promise<ApplicationForm> {
-  const draft = await loadFormDraft(db, jurisdictionId, serviceCode);
-  if (!draft) throw conflict(`The form of "${serviceCode}" has no draft to publish.`);
-  const problems = draftProblems(draft.definition);
-  if (problems.length > 0) throw invalid(`The draft cannot be published until these are fixed: ${problems.join(' ')}`, problems);
-  const form = await publishForm(db, jurisdictionId, serviceCode, draft.definition, actor);
-  await store.deleteFormDraft(db, jurisdictionId, serviceCode);
-  return form;
+/**
+ * Publishes the draft as the service's next version (new applications start on it; open ones
+ * keep theirs) and ends the draft, in one transaction. `revision` is the draft's last change as
+ * the publisher saw it (its updatedAt): a draft changed since, published or discarded by someone
+ * else meanwhile, or copied from a version older than the one now published, is refused
+ * (conflict), so two administrators publishing at once cannot overwrite each other's work.
+ */
+export async function publishFormDraft(db: DB, jurisdictionId: string, serviceCode: string, actor: string, revision?: string): Promise<ApplicationForm> {
+  await prepareApplicationService(db, jurisdictionId, serviceCode, actor);
+  const reload = 'Reload the form\'s page to see the draft as it is now, check it, and publish again.';
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const draft = await loadFormDraft(trx, jurisdictionId, serviceCode);
+      if (!draft) throw conflict(`The form of "${serviceCode}" has no draft to publish: someone may have published or discarded it meanwhile. ${reload}`);
+      if (revision !== undefined && revision !== draft.updatedAt) {
+        throw conflict(`The draft was changed by ${draft.updatedBy} at ${draft.updatedAt.slice(0, 16).replace('T', ' ')} UTC, after you opened it. ${reload}`);
+      }
+      const latest = await store.latestFormVersion(trx, jurisdictionId, serviceCode);
+      if ((latest?.version ?? null) !== draft.basedOnVersion) {
+        throw conflict(`Version ${latest?.version ?? '?'} was published after this draft was copied from ${draft.basedOnVersion === null ? 'nothing' : `version ${draft.basedOnVersion}`}: publishing it would undo that version's changes. Discard the draft and start again from version ${latest?.version ?? '?'}, or compare them first.`);
+      }
+      const problems = draftProblems(draft.definition);
+      if (problems.length > 0) throw invalid(`The draft cannot be published until these are fixed: ${problems.join(' ')}`, problems);
+      const form = await insertFormVersion(trx, jurisdictionId, serviceCode, draft.definition, actor);
+      if ((await store.deleteFormDraft(trx, jurisdictionId, serviceCode)) !== 1) throw conflict(`The draft was published or discarded by someone else meanwhile. ${reload}`);
+      return form;
+    });
+  } catch (error) {
+    // Two publishes at the same moment: the version number is taken by the other one.
+    if (isUniqueViolation(error)) throw conflict(`Someone else published this form at the same moment. ${reload}`);
+    throw error;
+  }
 }
 
 export async function discardFormDraft(db: DB, jurisdictionId: string, serviceCode: string, actor: string): Promise<void> {

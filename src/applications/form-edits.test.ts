@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDefinition } from './definition.js';
-import { addField, addPage, addSchedule, checkField, checkNewPage, movePage, parseEligibilityOption, readRule, setField, setPage } from './form-edits.js';
+import { addField, addPage, addSchedule, checkDetails, checkField, checkNewPage, movePage, parseEligibilityOption, readRule, setDetails, setField, setPage } from './form-edits.js';
 import { formWords, setTranslations, translationsOf } from './form-words.js';
 import { treeWorks } from './fixture.test-support.js';
 import { starterDefinition } from './form-drafts.js';
@@ -71,4 +71,22 @@ test('translations: every word listed, set and cleared per language, and read by
   const cleared = setTranslations(translated, 'ar', translationsOf(translated, 'ar').map(() => ''));
   assert.equal(cleared.translations?.ar, undefined, 'emptied words leave no language behind');
   assert.equal(cleared.translations?.es?.title, 'Solicitar trabajos en árboles', 'other languages are kept');
+});
+
+test('the details set the licence\'s name and what it permits (optional), translatable like the form\'s other words', () => {
+  const details = { title: 'Apply for a taxi driver licence', summary: 'Drive a taxi.', whatYouNeed: '', howLong: '6 weeks', licenceName: 'Taxi driver licence', licencePermits: 'Driving a licensed taxi' };
+  assert.deepEqual(checkDetails({ ...details, licenceName: 'x'.repeat(201) }), { licenceName: 'The licence\'s name is at most 200 characters.' });
+  let d = setDetails(treeWorks(), details);
+  assert.ok(checkDefinition(d).ok);
+  assert.equal(d.licenceName, 'Taxi driver licence');
+  const words = formWords(d).map((w) => w.key);
+  assert.ok(words.includes('licenceName') && words.includes('licencePermits'));
+  d = setTranslations(d, 'ar', formWords(d).map((w) => (w.key === 'licenceName' ? 'رخصة سائق سيارة أجرة' : '')));
+  assert.equal(localizeDefinition(d, 'ar').licenceName, 'رخصة سائق سيارة أجرة');
+  assert.equal(localizeDefinition(d, 'es').licencePermits, 'Driving a licensed taxi', 'untranslated: the default words');
+  d = setDetails(d, { ...details, licenceName: '', licencePermits: '' });
+  assert.equal(d.licenceName, undefined, 'left empty, the service\'s name is used');
+  assert.equal(d.licencePermits, undefined);
+  const bad = checkDefinition({ ...treeWorks(), licenceName: '' });
+  assert.ok(!bad.ok && bad.problems.some((p) => p.startsWith('licenceName:')));
 });

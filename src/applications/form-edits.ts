@@ -64,7 +64,7 @@ export function fieldsBefore(definition: FormDefinition, pageId: string): FieldD
 }
 
 // ==== the service's details ====
-export interface DetailsInput { title: string; summary: string; whatYouNeed: string; howLong: string }
+export interface DetailsInput { title: string; summary: string; whatYouNeed: string; howLong: string; licenceName: string; licencePermits: string }
 
 export function checkDetails(input: DetailsInput): Problems {
   const problems: Problems = {};
@@ -72,11 +72,19 @@ export function checkDetails(input: DetailsInput): Problems {
   if (input.summary === '' || tooLong(input.summary)) problems.summary = 'Enter a summary of what the service is for, at most 2,000 characters.';
   if (lines(input.whatYouNeed).some((l) => tooLong(l))) problems.whatYouNeed = 'Each thing the applicant needs is at most 2,000 characters.';
   if (input.howLong === '' || tooLong(input.howLong)) problems.howLong = 'Say how long the council usually takes, at most 2,000 characters.';
+  if (tooLong(input.licenceName, 200)) problems.licenceName = 'The licence\'s name is at most 200 characters.';
+  if (tooLong(input.licencePermits)) problems.licencePermits = 'What the licence permits is at most 2,000 characters.';
   return problems;
 }
 
 export function setDetails(definition: FormDefinition, input: DetailsInput): FormDefinition {
-  return { ...definition, title: input.title, summary: input.summary, whatYouNeed: lines(input.whatYouNeed), howLong: input.howLong };
+  const changed: FormDefinition = { ...definition, title: input.title, summary: input.summary, whatYouNeed: lines(input.whatYouNeed), howLong: input.howLong };
+  // Optional: left empty, the licence takes the service's name, and the register says no more than that name.
+  if (input.licenceName) changed.licenceName = input.licenceName;
+  else delete changed.licenceName;
+  if (input.licencePermits) changed.licencePermits = input.licencePermits;
+  else delete changed.licencePermits;
+  return changed;
 }
 
 // ==== pages ====

@@ -24,6 +24,8 @@ export function formWords(definition: FormDefinition): FormWord[] {
   add('Form: title', definition.title, 'title', form);
   add('Form: summary', definition.summary, 'summary', form);
   add('Form: how long it takes', definition.howLong, 'howLong', form);
+  add('Licence: its name', definition.licenceName, 'licenceName', form);
+  add('Licence: what it permits', definition.licencePermits, 'licencePermits', form);
   definition.whatYouNeed.forEach((need, n) => add(`What you need ${n + 1}`, need, `need.${n}`, form));
   definition.eligibility.forEach((q, i) => {
     const holder = (d: FormDefinition) => d.eligibility[i]!;

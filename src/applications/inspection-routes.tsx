@@ -20,8 +20,8 @@ import { caseWorkingRoles, loadCase, newIdempotencyKey } from '../staff/case-dat
 import { departmentIdOf } from '../staff/store.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import type { Answers } from './answers.js';
 import { shownPages } from './answers.js';
+import { openAnswers } from './sealed.js';
 import { askConsultation, consultationFor, consultationsWaiting, replyToConsultation, todayIn } from './consultations.js';
 import type { FormDefinition } from './definition.js';
 import { AskConsultationForm, BookInspectionForm, ConsultationPage, ConsultationsPage, FormAgainPage, InspectionPage, answerLines } from './inspection-views.js';
@@ -94,7 +94,7 @@ export async function inspectionRoutes(app: FastifyInstance, { db, config, keyri
     const application = await applicationStore.findApplication(db, config.jurisdiction.id, consultation.caseId);
     if (!application) throw notFound(`There is no consultation ${id}.`);
     const definition = JSON.parse(application.definition) as FormDefinition;
-    const answers = JSON.parse(application.answers) as Answers;
+    const answers = openAnswers(keyring, application.answers);
     const pages = shownPages(definition, answers).map((p) => ({ title: p.title, fields: p.fields ?? [], ...(p.group ? { group: p.group } : {}) }));
     const state = applicationWorkflow.states.find((s) => s.code === application.state)?.label ?? application.state;
     return page(request, reply, `Consultation on application ${consultation.caseId}`, (

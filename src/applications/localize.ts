@@ -22,6 +22,8 @@ export function localizeDefinition(definition: FormDefinition, language: string)
     title: pick(t.title, definition.title),
     summary: pick(t.summary, definition.summary),
     howLong: pick(t.howLong, definition.howLong),
+    ...(definition.licenceName ? { licenceName: pick(t.licenceName, definition.licenceName) } : {}),
+    ...(definition.licencePermits ? { licencePermits: pick(t.licencePermits, definition.licencePermits) } : {}),
     whatYouNeed: definition.whatYouNeed.map((need, n) => pick(t[`need.${n}`], need)),
     eligibility: definition.eligibility.map((q) => {
       const qt = words(q.translations, language);

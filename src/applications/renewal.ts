@@ -12,6 +12,7 @@ import { conflict, notFound } from '../platform/errors.js';
 import { placeKeyOf, placesStillChosen } from './addresses.js';
 import { groupItems, readField, type Answer, type Answers, type GroupItem } from './answers.js';
 import { currentForm, startDraft } from './applications.js';
+import { openAnswers } from './sealed.js';
 import { allFields, type FieldDefinition, type FormDefinition } from './definition.js';
 import * as store from './store.js';
 
@@ -97,7 +98,7 @@ export async function startRenewal(db: DB, keyring: Keyring, jurisdictionId: str
   const { licence, application } = await renewableLicence(db, jurisdictionId, number);
   const form = await currentForm(db, jurisdictionId, application.service_code);
   const previous = JSON.parse(application.definition) as FormDefinition;
-  const { answers, dropped } = carryOver(previous, form.definition, JSON.parse(application.answers) as Answers);
+  const { answers, dropped } = carryOver(previous, form.definition, openAnswers(keyring, application.answers));
   const email = holderEmailWith(keyring, licence);
   return startDraft(db, keyring, jurisdictionId, form, userId, language, {
     answers, renewal: { licenceId: licence.id, number: licence.number, dropped },

@@ -16,6 +16,8 @@ import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
 import { addDays, isCalendarDate, nowIso } from '../platform/time.js';
 import type { WorkflowActor } from '../workflow/types.js';
 import type { Answers } from './answers.js';
+import { licenceNameOf } from './licence-words.js';
+import { openAnswers } from './sealed.js';
 import type { FormDefinition } from './definition.js';
 import * as store from './store.js';
 import { deciders } from './workflow.js';
@@ -66,8 +68,8 @@ export async function decideApplication(db: DB, ctx: EngineContext, caseId: numb
     // An approval issues the licence in the same transaction: approved means a licence exists.
     if (approved && contact) {
       await issueLicence(trx, {
-        caseId, serviceCode: application.service_code, serviceName: definition.title, holderName: contact.name, holderEmail: contact.email,
-        permits: definition.title, conditions, validFrom: decision.validFrom!, validUntil: decision.validUntil!, language: application.language,
+        caseId, serviceCode: application.service_code, serviceName: licenceNameOf(definition, application.service_name), holderName: contact.name, holderEmail: contact.email,
+        permits: definition.licencePermits ?? definition.title, conditions, validFrom: decision.validFrom!, validUntil: decision.validUntil!, language: application.language,
       }, actor, ctx);
     }
     if (contact) {
@@ -144,7 +146,7 @@ export async function requestInformation(db: DB, ctx: EngineContext, caseId: num
     const application = await store.findApplication(trx, ctx.jurisdictionId, caseId);
     if (!application) throw notFound(`There is no application ${caseId}.`);
     const definition = JSON.parse(application.definition) as FormDefinition;
-    const known = changeableItems(definition, JSON.parse(application.answers) as Answers, await store.documentsOfDraft(trx, application.draft_id));
+    const known = changeableItems(definition, openAnswers(ctx.notify.keyring, application.answers), await store.documentsOfDraft(trx, application.draft_id));
     const chosen = [...new Set(request.items)];
     const named = chosen.map((key) => known.find((item) => item.key === key));
     if (named.some((item) => !item)) problems.items = 'Choose only answers and documents of this application: reload the page and try again.';

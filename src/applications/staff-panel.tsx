@@ -11,8 +11,10 @@ import type { DB } from '../db/connection.js';
 import { english as englishLanguage } from '../i18n/languages.js';
 import { translator } from '../i18n/i18n.js';
 import { lastDayOf, licencesOfCase } from '../licences/licences.js';
+import type { Keyring } from '../platform/crypto.js';
 import { formatDateForPeople, formatForPeople } from '../platform/time.js';
 import { groupItems, parseGeometry, type Answer, type Answers } from './answers.js';
+import { openAnswers } from './sealed.js';
 import type { FieldDefinition, FormDefinition } from './definition.js';
 import type { FeeLine } from './fees.js';
 import { formatMoney } from './fees.js';
@@ -104,14 +106,14 @@ const sizeWords = (bytes: number) => (bytes >= 1_048_576 ? `${(bytes / 1_048_576
 const typeWords: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPG', 'image/png': 'PNG' };
 
 /** Everything the panel shows, or null when the case is not an application. */
-export async function applicationPanelView(db: DB, options: {
+export async function applicationPanelView(db: DB, keyring: Keyring, options: {
   jurisdictionId: string; caseId: number; timeZone: string; canAct: boolean; canDecide: boolean; canRequestInformation: boolean; names: (actor: string) => Promise<string>;
 }): Promise<ApplicationPanelView | null> {
   const { jurisdictionId, caseId, timeZone } = options;
   const application = await store.findApplication(db, jurisdictionId, caseId);
   if (!application) return null;
   const definition = JSON.parse(application.definition) as FormDefinition;
-  const answers = JSON.parse(application.answers) as Answers;
+  const answers = openAnswers(keyring, application.answers);
   const documents = await store.documentsOfDraft(db, application.draft_id);
   const questions = new Map<string, string>(definition.pages.flatMap((p) => (p.fields ?? []).map((f) => [f.id, f.label] as const)));
   const refused = await auditEntriesOf(db, 'application_draft', application.draft_id, 'application_document.refused');

@@ -14,7 +14,7 @@ import { actorOf, engineContextOf, idempotencyKeyOf } from '../staff/actions.js'
 import { caseWorkingRoles, loadCase, newIdempotencyKey, personDepartmentId, staffAccess, type LoadedCase } from '../staff/case-data.js';
 import { ErrorSummary, formText, type FieldErrors } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import type { Answers } from './answers.js';
+import { openAnswers } from './sealed.js';
 import type { FormDefinition } from './definition.js';
 import { readDocument } from './documents.js';
 import { RequestInformationForm, ApplicantMessageForm } from './staff-panel.js';
@@ -157,7 +157,7 @@ export async function staffApplicationRoutes(app: FastifyInstance, { db, config,
 
   // ---- more information, and messages ----
   const itemsOf = async ({ application, definition }: Loaded) =>
-    changeableItems(definition, JSON.parse(application.answers) as Answers, await store.documentsOfDraft(db, application.draft_id));
+    changeableItems(definition, openAnswers(keyring, application.answers), await store.documentsOfDraft(db, application.draft_id));
   const showRequest = async (request: FastifyRequest, reply: FastifyReply, found: Loaded, values: { items: string[]; message: string }, errors: FieldErrors, status = 200) => {
     const title = `Ask for more information: application ${found.loaded.row.id}`;
     return renderPage(request, reply, {

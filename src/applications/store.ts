@@ -118,6 +118,18 @@ export async function insertApplication(trx: DB, row: {
   await trx.insertInto('applications').values(row).execute();
 }
 
+/** Sent applications whose stored answers do not match a pattern (not sealed, or not with the current key), by case id, a batch at a time. */
+export async function applicationAnswersNotLike(db: DB, pattern: string, afterCaseId: number, limit: number) {
+  return db.selectFrom('applications').select(['case_id', 'answers']).where('answers', 'not like', pattern).where('case_id', '>', afterCaseId)
+    .orderBy('case_id').limit(limit).execute();
+}
+
+/** Replaces an application's stored answers with the same answers sealed anew, unless they changed meanwhile. */
+export async function resealApplicationAnswers(trx: DB, caseId: number, stored: string, sealed: string): Promise<boolean> {
+  const result = await trx.updateTable('applications').set({ answers: sealed }).where('case_id', '=', caseId).where('answers', '=', stored).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function findApplication(db: DB, jurisdictionId: string, caseId: number) {
   return db.selectFrom('applications as a')
     .innerJoin('cases as c', 'c.id', 'a.case_id')

@@ -85,6 +85,8 @@ export async function removeReporter(trx: DB, caseId: number, removal: { action:
 
 export interface ReportedCase {
   caseId: number;
+  /** 'service_request' or 'application'. */
+  kind: string;
   serviceCode: string;
   requestedAt: string;
   contact: ReporterContact;
@@ -95,12 +97,12 @@ export async function casesReportedBy(db: DB, keyring: Keyring, jurisdictionId: 
   const hashes = [...new Set([...keyring.keys.values()].map((key) => lookupHash(makeKeyring(key), 'email', email)))];
   const rows = await db.selectFrom('case_reporters')
     .innerJoin('cases', 'cases.id', 'case_reporters.case_id')
-    .selectAll('case_reporters').select(['cases.service_code', 'cases.requested_at'])
+    .selectAll('case_reporters').select(['cases.service_code', 'cases.requested_at', 'cases.kind'])
     .where('cases.jurisdiction_id', '=', jurisdictionId)
     .where('case_reporters.email_hash', 'in', hashes)
     .orderBy('case_reporters.case_id')
     .execute();
-  return rows.map((row) => ({ caseId: row.case_id, serviceCode: row.service_code, requestedAt: row.requested_at, contact: openReporter(keyring, row) }));
+  return rows.map((row) => ({ caseId: row.case_id, kind: row.kind, serviceCode: row.service_code, requestedAt: row.requested_at, contact: openReporter(keyring, row) }));
 }
 
 /** A case's reporter details, opened; null when there are none (a guest gave none, or they were erased). */

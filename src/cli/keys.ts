@@ -5,7 +5,7 @@ import { resealUsers } from '../identity/users.js';
 import { addKeyToFile, loadKeys } from '../platform/keys.js';
 import { resealReporters } from '../cases/reporters.js';
 import { resealGuestFollowers } from '../cases/guest-followers.js';
-import { resealDrafts } from '../applications/applications.js';
+import { resealApplications, resealDrafts } from '../applications/applications.js';
 import { resealSubscriptions } from '../webhooks/subscriptions.js';
 import { resealForwardingKeys } from '../catalogue/forwarding.js';
 import { CLI_ACTOR, type CommandContext } from './context.js';
@@ -17,7 +17,8 @@ export function run(context: CommandContext): Promise<number> {
     await migrateToLatest(db);
     const loaded = loadKeys(config.databaseUrl, context.env);
     const keyring = loaded.file ? addKeyToFile(loaded.file) : loaded.keyring;
-    const resealed = await resealReporters(db, keyring) + await resealUsers(db, keyring) + await resealGuestFollowers(db, keyring) + await resealDrafts(db, keyring) + await resealSubscriptions(db, keyring) + await resealForwardingKeys(db, keyring);
+    const resealed = await resealReporters(db, keyring) + await resealUsers(db, keyring) + await resealGuestFollowers(db, keyring) + await resealDrafts(db, keyring) + await resealSubscriptions(db, keyring) + await resealForwardingKeys(db, keyring)
+      + await resealApplications(db, keyring, { rotating: true });
     await db.transaction().execute((trx) => appendAudit(trx, {
       actor: CLI_ACTOR, action: 'encryption_key.rotated', entityType: 'encryption_key', entityId: keyring.current.id, after: { resealed, keyFile: loaded.file !== null },
     }));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
@@ -62,12 +63,19 @@ for (const database of databasesUnderTest()) {
     const now = new Date('2026-12-07T06:00:00Z');
     let sent = 0;
     const keyring = makeKeyring(newKey());
+    // The document storage's interface, kept in memory: what the seed stores is read back from it.
+    const files = new Map<string, Buffer>();
+    const storage = {
+      put: async (bytes: Buffer) => { const key = randomUUID(); files.set(key, bytes); return key; },
+      get: async (key: string) => files.get(key)!,
+      remove: async (key: string) => { files.delete(key); },
+    };
     before(async () => {
       t = await createTestDatabase(database);
       await seedDemoCatalogue(t.db, jurisdictionId);
       await seedDemoDepartments(t.db, config, now);
       await seedDemoPeople(t.db, keyring, config);
-      sent = await seedDemoApplications(t.db, config, keyring, now);
+      sent = await seedDemoApplications(t.db, config, keyring, now, storage);
     });
     after(() => t.cleanup());
 
@@ -109,7 +117,7 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(refunds.map((r) => [stateOf(r.case_id), r.status, r.amount_pence]), [['refused', 'success', 3500]]);
       // A consultation answered and one waiting; an inspection booked and one recorded with its checklist.
       const consultations = await t.db.selectFrom('application_consultations').select(['case_id', 'reply']).execute();
-      assert.deepEqual(consultations.map((c) => c.reply === null).sort(), [false, true]);
+      assert.deepEqual(consultations.map((c) => c.reply === null).sort(), [false, false, true]);
       const inspections = await t.db.selectFrom('application_inspections').select(['case_id', 'status', 'outcome', 'results']).orderBy('starts_at').execute();
       assert.deepEqual(inspections.map((i) => [stateOf(i.case_id), i.status, i.outcome]).sort(), [['decision', 'done', 'pass'], ['inspection', 'booked', null]].sort());
       const recorded = inspections.find((i) => i.results !== null)!;
@@ -143,6 +151,41 @@ for (const database of databasesUnderTest()) {
       assert.equal(await seedDemoIfEmpty(t.db, config, keyring), null);
       const after = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(after.n), Number(before.n));
+    });
+    test('tree works applications carry a photo of each tree, kept through the document storage', async () => {
+      const trees = await t.db.selectFrom('applications as a').innerJoin('cases as c', 'c.id', 'a.case_id').select(['a.case_id', 'a.draft_id', 'c.state'])
+        .where('c.service_code', '=', 'tree-works').execute();
+      assert.ok(trees.length >= 3, `${trees.length} tree works applications`);
+      assert.ok(new Set(trees.map((a) => a.state)).size >= 3, 'in different states');
+      for (const application of trees) {
+        const documents = await t.db.selectFrom('application_documents').select(['storage_key', 'content_type', 'size', 'field']).where('draft_id', '=', application.draft_id).execute();
+        assert.ok(documents.length >= 1);
+        for (const d of documents) {
+          const bytes = files.get(d.storage_key);
+          assert.ok(bytes, 'the photo is in the storage');
+          assert.equal(d.content_type, 'image/jpeg');
+          assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a real JPEG');
+          assert.ok(d.size === bytes.length && d.size < 20_000, `${d.size} bytes`);
+        }
+      }
+    });
+
+    test('the history happens over past weeks, each step after the one before, none after the seed', async () => {
+      const sentAt = (await t.db.selectFrom('cases').select('requested_at').execute()).map((c) => Date.parse(String(c.requested_at)));
+      const weeks = (Math.max(...sentAt) - Math.min(...sentAt)) / (7 * 86_400_000);
+      assert.ok(weeks >= 4, `sent over ${weeks.toFixed(1)} weeks`);
+      assert.ok(sentAt.every((at) => at <= now.getTime()));
+      const actions = await t.db.selectFrom('case_actions').select(['case_id', 'created_at', 'id']).orderBy('case_id').orderBy('id').execute();
+      const byCase = new Map<number, number[]>();
+      for (const a of actions) byCase.set(a.case_id, [...(byCase.get(a.case_id) ?? []), Date.parse(String(a.created_at))]);
+      for (const [caseId, times] of byCase) {
+        assert.ok(times.every((at, n) => n === 0 || at >= times[n - 1]!), `case ${caseId}'s actions are in time order`);
+        assert.ok(times.every((at) => at <= now.getTime()), `case ${caseId}: nothing after the seed`);
+      }
+      const spread = new Set(actions.map((a) => String(a.created_at).slice(0, 10)));
+      assert.ok(spread.size >= 15, `actions on ${spread.size} different days`);
+      const issued = (await t.db.selectFrom('licences').select('issued_at').execute()).map((l) => Date.parse(String(l.issued_at)));
+      assert.ok(issued.every((at) => now.getTime() - at > 86_400_000), 'licences were issued days or years ago, not at seed time');
     });
   });
 }

@@ -16,8 +16,8 @@ import { demoAgencyTranslations } from './catalogue-translations.js';
 /** Spanish and Arabic words of one part of a form. */
 const tr = (es: Record<string, string>, ar: Record<string, string>): TextTranslations => ({ es, ar });
 
-// Fee schedules start before the demo's year of history, so every seeded day has a fee.
-const FEES_FROM = '2025-04-01';
+// Fee schedules start before the demo's oldest application (a taxi licence about to end after 3 years), so every seeded day has a fee.
+const FEES_FROM = '2023-04-01';
 
 export const demoApplicationGroup: ServiceGroup = {
   code: 'permits-and-licences', name: 'Permits and licences',
@@ -39,14 +39,18 @@ const declarationPage = {
 
 const streetParty: FormDefinition = {
   title: 'Apply to close a road for a street party',
+  licenceName: 'Street party road closure',
+  licencePermits: 'Closing the street shown on the map to traffic for the event, on the day and between the times given.',
   summary: 'Close your street to traffic for a party, a fair or a community event.',
   whatYouNeed: ['The date and times of the event', 'A map of the part of the street you want to close'],
   howLong: 'Apply at least 6 weeks before the event. We decide within 4 weeks.',
   translations: tr(
-    { title: 'Solicitar el cierre de una calle para una fiesta', summary: 'Cierre su calle al tráfico para una fiesta, una feria o un evento vecinal.',
+    { licenceName: 'Cierre de calle para una fiesta', licencePermits: 'Cerrar al tráfico la calle indicada en el mapa para el evento, el día y en el horario indicados.',
+      title: 'Solicitar el cierre de una calle para una fiesta', summary: 'Cierre su calle al tráfico para una fiesta, una feria o un evento vecinal.',
       'need.0': 'La fecha y el horario del evento', 'need.1': 'Un mapa del tramo de la calle que quiere cerrar',
       howLong: 'Solicítelo al menos 6 semanas antes del evento. Decidimos en un plazo de 4 semanas.', 'fee.Road closure': 'Cierre de calle' },
-    { title: 'طلب إغلاق طريق لحفلة في الشارع', summary: 'أغلق شارعك أمام حركة المرور لحفلة أو معرض أو فعالية مجتمعية.',
+    { licenceName: 'إغلاق شارع لحفلة', licencePermits: 'إغلاق الشارع المبيّن على الخريطة أمام حركة المرور للفعالية، في اليوم وبين الأوقات المحددة.',
+      title: 'طلب إغلاق طريق لحفلة في الشارع', summary: 'أغلق شارعك أمام حركة المرور لحفلة أو معرض أو فعالية مجتمعية.',
       'need.0': 'تاريخ الفعالية ومواعيدها', 'need.1': 'خريطة لجزء الشارع الذي تريد إغلاقه',
       howLong: 'قدّم الطلب قبل 6 أسابيع على الأقل من الفعالية. نقرر خلال 4 أسابيع.', 'fee.Road closure': 'إغلاق الطريق' },
   ),
@@ -78,14 +82,18 @@ const streetParty: FormDefinition = {
 
 const treeWorks: FormDefinition = {
   title: 'Apply for permission to work on protected trees',
+  licenceName: 'Consent for work on protected trees',
+  licencePermits: 'The work described on each tree listed in the application, done by the date given.',
   summary: 'Ask before you prune or fell a tree with a preservation order or in a conservation area.',
   whatYouNeed: ['A photo of each tree', 'What work you want done to each tree'],
   howLong: 'We decide within 8 weeks.',
   translations: tr(
-    { title: 'Solicitar permiso para trabajar en árboles protegidos', summary: 'Pida permiso antes de podar o talar un árbol protegido o en una zona de conservación.',
+    { licenceName: 'Permiso para trabajos en árboles protegidos', licencePermits: 'Los trabajos descritos en cada árbol de la solicitud, hechos antes de la fecha indicada.',
+      title: 'Solicitar permiso para trabajar en árboles protegidos', summary: 'Pida permiso antes de podar o talar un árbol protegido o en una zona de conservación.',
       'need.0': 'Una foto de cada árbol', 'need.1': 'Qué trabajo quiere hacer en cada árbol', howLong: 'Decidimos en un plazo de 8 semanas.',
       'fee.Application': 'Solicitud', 'fee.Each tree': 'Cada árbol' },
-    { title: 'طلب إذن للعمل على الأشجار المحمية', summary: 'اطلب الإذن قبل تقليم أو قطع شجرة محمية أو في منطقة محمية.',
+    { licenceName: 'إذن للعمل على الأشجار المحمية', licencePermits: 'الأعمال الموصوفة على كل شجرة مذكورة في الطلب، وتُنجز قبل التاريخ المحدد.',
+      title: 'طلب إذن للعمل على الأشجار المحمية', summary: 'اطلب الإذن قبل تقليم أو قطع شجرة محمية أو في منطقة محمية.',
       'need.0': 'صورة لكل شجرة', 'need.1': 'العمل الذي تريد القيام به على كل شجرة', howLong: 'نقرر خلال 8 أسابيع.',
       'fee.Application': 'الطلب', 'fee.Each tree': 'كل شجرة' },
   ),
@@ -136,13 +144,17 @@ const treeWorks: FormDefinition = {
 
 const foodBusiness: FormDefinition = {
   title: 'Register a food business',
+  licenceName: 'Food business registration',
+  licencePermits: 'Selling, cooking, storing or handing out food at the premises registered, subject to inspection.',
   summary: 'Register at least 28 days before you start selling, cooking, storing or handing out food.',
   whatYouNeed: ['The name and address of the business'],
   howLong: 'Registration is free and takes about 10 minutes. An inspector may visit.',
   translations: tr(
-    { title: 'Registrar un negocio de alimentación', summary: 'Regístrese al menos 28 días antes de empezar a vender, cocinar, almacenar o repartir alimentos.',
+    { licenceName: 'Registro de negocio de alimentación', licencePermits: 'Vender, cocinar, almacenar o repartir alimentos en el local registrado, sujeto a inspección.',
+      title: 'Registrar un negocio de alimentación', summary: 'Regístrese al menos 28 días antes de empezar a vender, cocinar, almacenar o repartir alimentos.',
       'need.0': 'El nombre y la dirección del negocio', howLong: 'El registro es gratuito y lleva unos 10 minutos. Puede visitarle un inspector.' },
-    { title: 'تسجيل نشاط تجاري غذائي', summary: 'سجّل قبل 28 يوماً على الأقل من بدء بيع الطعام أو طهيه أو تخزينه أو توزيعه.',
+    { licenceName: 'تسجيل نشاط تجاري غذائي', licencePermits: 'بيع الطعام أو طهيه أو تخزينه أو توزيعه في المكان المسجّل، مع الخضوع للتفتيش.',
+      title: 'تسجيل نشاط تجاري غذائي', summary: 'سجّل قبل 28 يوماً على الأقل من بدء بيع الطعام أو طهيه أو تخزينه أو توزيعه.',
       'need.0': 'اسم النشاط التجاري وعنوانه', howLong: 'التسجيل مجاني ويستغرق نحو 10 دقائق. قد يزورك مفتش.' },
   ),
   eligibility: [
@@ -194,17 +206,21 @@ const foodBusiness: FormDefinition = {
 
 const taxiDriver: FormDefinition = {
   title: 'Apply for a taxi driver licence',
+  licenceName: 'Taxi driver licence',
+  licencePermits: 'Driving a licensed taxi or private hire vehicle in Port Alder.',
   validityDays: 3 * 365,
   appealDays: 21,
   summary: 'Apply for a licence to drive a taxi or a private hire vehicle in Port Alder.',
   whatYouNeed: ['Your driving licence number', 'A criminal record check from the last 3 months'],
   howLong: 'We decide within 6 weeks, after a knowledge test and a medical.',
   translations: tr(
-    { title: 'Solicitar una licencia de conductor de taxi', summary: 'Solicite una licencia para conducir un taxi o un vehículo de alquiler con conductor en Port Alder.',
+    { licenceName: 'Licencia de conductor de taxi', licencePermits: 'Conducir un taxi o un vehículo de alquiler con conductor con licencia en Port Alder.',
+      title: 'Solicitar una licencia de conductor de taxi', summary: 'Solicite una licencia para conducir un taxi o un vehículo de alquiler con conductor en Port Alder.',
       'need.0': 'El número de su permiso de conducir', 'need.1': 'Un certificado de antecedentes penales de los últimos 3 meses',
       howLong: 'Decidimos en un plazo de 6 semanas, tras un examen de conocimientos y un reconocimiento médico.',
       'fee.Driver licence (3 years)': 'Licencia de conductor (3 años)', 'fee.Pension credit concession': 'Descuento por complemento de pensión' },
-    { title: 'طلب رخصة سائق سيارة أجرة', summary: 'قدّم طلباً للحصول على رخصة لقيادة سيارة أجرة أو سيارة خاصة للإيجار في بورت ألدر.',
+    { licenceName: 'رخصة سائق سيارة أجرة', licencePermits: 'قيادة سيارة أجرة مرخّصة أو سيارة خاصة للإيجار في بورت ألدر.',
+      title: 'طلب رخصة سائق سيارة أجرة', summary: 'قدّم طلباً للحصول على رخصة لقيادة سيارة أجرة أو سيارة خاصة للإيجار في بورت ألدر.',
       'need.0': 'رقم رخصة القيادة', 'need.1': 'شهادة حسن سيرة وسلوك من آخر 3 أشهر',
       howLong: 'نقرر خلال 6 أسابيع، بعد اختبار معرفة وفحص طبي.',
       'fee.Driver licence (3 years)': 'رخصة السائق (3 سنوات)', 'fee.Pension credit concession': 'تخفيض لمستحقي دعم المعاش' },

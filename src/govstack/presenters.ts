@@ -48,7 +48,7 @@ export const eForm = (form: ApplicationForm, latest: boolean) => ({ ...eFormList
 /** Who applied, as far as this API says: the sender's own applicant id, or which kind of Townhall applicant. */
 const applicantIdOf = (row: ApplicationRow) => row.applicant_id ?? (row.channel === 'web' ? 'townhall:web-applicant' : `townhall:${row.channel}-applicant`);
 
-export function applicationFile(jurisdictionId: string, row: ApplicationRow, workflow: WorkflowDefinition, documentUrls: Record<string, string[]>) {
+export function applicationFile(jurisdictionId: string, row: ApplicationRow, answers: Answers, workflow: WorkflowDefinition, documentUrls: Record<string, string[]>) {
   const definition = JSON.parse(row.definition) as ApplicationForm['definition'];
   return {
     fileId: String(row.case_id),
@@ -63,7 +63,7 @@ export function applicationFile(jurisdictionId: string, row: ApplicationRow, wor
       applicantId: applicantIdOf(row),
       applicationName: `${definition.title} ${row.case_id}`,
       created: row.created_at,
-      formData: { eFormId: String(row.form_id), data: answersAsData(definition, JSON.parse(row.answers) as Answers, documentUrls) },
+      formData: { eFormId: String(row.form_id), data: answersAsData(definition, answers, documentUrls) },
       documentUrls: Object.values(documentUrls).flat(),
     },
   };

@@ -9,6 +9,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyRefused } from '../apikeys/apikeys.js';
 import { MAX_DOCUMENT_BYTES, type ApplicationRouteOptions } from '../applications/routes.js';
+import { openAnswers } from '../applications/sealed.js';
 import { diskStorage, noScanner } from '../applications/storage.js';
 import { apiKeyAccess, authorisedKey, publicAccess } from '../identity/access.js';
 import type { RouteDeps } from '../platform/deps.js';
@@ -93,7 +94,7 @@ export async function govstackRoutes(app: FastifyInstance, { db, config, keyring
 
   // ==== applications ====
   const fileOf = async (row: Awaited<ReturnType<typeof applicationOf>>) =>
-    present.applicationFile(jurisdictionId, row, await workflowOf(db, row), await documentUrlsOf(db, config.publicUrl, row.draft_id));
+    present.applicationFile(jurisdictionId, row, openAnswers(keyring, row.answers), await workflowOf(db, row), await documentUrlsOf(db, config.publicUrl, row.draft_id));
 
   app.post('/services/:serviceId/applications', { config: write, schema: { ...hide, body: { ...specSchema('applicationFileSubmit'), type: 'object' } } }, async (request) => {
     const body = request.body as { applicantId: string; applicationName?: string; formData?: { eFormId?: string; data?: Record<string, unknown> }; documentUrls?: string[] };

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { licenceInWords, licenceWordsIn } from '../applications/licence-words.js';
 import { caseDepartments } from '../cases/queries.js';
 import { translate } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../identity/access.js';
@@ -75,7 +76,8 @@ export async function licenceRoutes(app: FastifyInstance, { db, config, keyring 
     const query = registerQuery(request, REGISTER_PAGE);
     const page = await registerOfLicences(db, jurisdictionId, query);
     const shown = shownFor(request);
-    return renderPage(request, reply, { title: wordsFor(shown.language)('registerTitle'), wide: true, cacheable: true, body: <RegisterView shown={shown} page={page} search={query.search.trim()} /> });
+    const words = await licenceWordsIn(db, jurisdictionId, shown.language);
+    return renderPage(request, reply, { title: wordsFor(shown.language)('registerTitle'), wide: true, cacheable: true, body: <RegisterView shown={shown} page={page} named={page.entries.map((e) => licenceInWords(e, words))} search={query.search.trim()} /> });
   });
   const openData = (entry: RegisterEntry) => ({
     number: entry.number, service_code: entry.serviceCode, service: entry.service, holder: entry.holder, permits: entry.permits,

@@ -69,7 +69,8 @@ export function VerifyPage({ shown, token, verdict, claims, error }: { shown: Sh
   );
 }
 
-export function RegisterView({ shown, page, search }: { shown: Shown; page: RegisterPage; search: string }) {
+/** The register: a table on a wide screen, each licence a block of labelled lines on a phone (table.stack-on-phone). */
+export function RegisterView({ shown, page, named, search }: { shown: Shown; page: RegisterPage; named: Array<{ name: string; permits: string | null }>; search: string }) {
   const w: Words = wordsFor(shown.language);
   const anyHolder = page.entries.some((e) => e.holder !== null);
   const link = (n: number) => `/licences?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(n) })}`;
@@ -90,11 +91,11 @@ export function RegisterView({ shown, page, search }: { shown: Shown; page: Regi
       <p>{w('registerCount', { count: page.total })}</p>
       {page.entries.length === 0 ? <p>{w('registerEmpty')}</p> : (
         <TableWrap label={w('registerTitle')}>
-          <table>
+          <table class="stack-on-phone register">
             <thead>
               <tr>
                 <th scope="col">{w('number')}</th>
-                <th scope="col">{w('service')}</th>
+                <th scope="col">{w('licence')}</th>
                 {anyHolder && <th scope="col">{w('holder')}</th>}
                 <th scope="col">{w('permits')}</th>
                 <th scope="col">{w('validUntil')}</th>
@@ -102,14 +103,15 @@ export function RegisterView({ shown, page, search }: { shown: Shown; page: Regi
               </tr>
             </thead>
             <tbody>
-              {page.entries.map((e) => (
+              {page.entries.map((e, n) => (
                 <tr key={e.number}>
-                  <td dir="ltr">{e.number}</td>
-                  <td>{e.service}</td>
-                  {anyHolder && <td>{e.holder ?? w('notPublished')}</td>}
-                  <td>{e.permits}</td>
-                  <td>{formatDateIn(lastDayOf(e.validUntil), shown.language, shown.timeZone)}</td>
-                  <td>{w(`status${e.status}`)}</td>
+                  <td data-label={w('number')}><span class="licence-number" dir="ltr">{e.number}</span></td>
+                  <td data-label={w('licence')}>{named[n]?.name ?? e.service}</td>
+                  {anyHolder && <td data-label={w('holder')}>{e.holder === null ? w('notPublished') : <bdi>{e.holder}</bdi>}</td>}
+                  {/* Nothing to say beyond the licence's name: the line is left out on a phone, the cell empty on a wide screen. */}
+                  <td data-label={w('permits')} class={named[n]?.permits === null ? 'empty' : undefined}>{named[n] ? named[n].permits : e.permits}</td>
+                  <td data-label={w('validUntil')}>{formatDateIn(lastDayOf(e.validUntil), shown.language, shown.timeZone)}</td>
+                  <td data-label={w('status')}>{w(`status${e.status}`)}</td>
                 </tr>
               ))}
             </tbody>

@@ -51,6 +51,9 @@ export function open(keyring: Keyring, field: string, sealed: string): string {
   return Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
 }
 
+/** How every sealed value starts, or every value sealed with one key: to find the values still to (re-)seal. */
+export const sealedPrefix = (keyId?: string): string => (keyId === undefined ? `${FORMAT}.` : `${FORMAT}.${keyId}.`);
+
 /** The id of the key that sealed a value, or null when it is not sealed. */
 export const sealedWith = (sealed: string): string | null => (sealed.startsWith(`${FORMAT}.`) ? sealed.split('.')[1] ?? null : null);
 

@@ -1,5 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The time `asAt` sets for the work it runs (and all that work awaits); none outside it. */
+const setTime = new AsyncLocalStorage<number>();
+
 /** Times are stored as UTC instants, written as ISO 8601 with a Z. */
-export const nowIso = (): string => new Date().toISOString();
+export const nowIso = (): string => new Date(setTime.getStore() ?? Date.now()).toISOString();
+
+/**
+ * Runs `work` as if it were `instant`: every nowIso() inside it reads that time. For the demo's
+ * history, which happens over past weeks through the same functions a person's actions call
+ * today (so its cases, audit entries and licences carry their own dates). Never for a request.
+ */
+export const asAt = <T>(instant: Date, work: () => Promise<T>): Promise<T> => setTime.run(instant.getTime(), work);
 
 /**
  * The years a date given to Townhall may fall in. Every date a person or a system sends (Open311

@@ -5,7 +5,7 @@
  * entry names the person only by a keyed hash.
  */
 import { appendAudit } from '../audit/audit.js';
-import { eraseDraftsOf } from '../applications/applications.js';
+import { applicationForExport, eraseDraftsOf } from '../applications/applications.js';
 import type { DocumentStorage } from '../applications/storage.js';
 import { listServices } from '../catalogue/catalogue.js';
 import type { DB } from '../db/connection.js';
@@ -23,6 +23,8 @@ export interface PersonalDataExport {
   subject: { email: string };
   generatedAt: string;
   serviceRequests: Array<{ serviceRequest: ServiceRequest; contact: ReporterContact; history: CaseHistoryEntry[]; feedback: GivenFeedback[] }>;
+  /** Applications (permits, licences) sent with the address, with their answers. */
+  applications: Array<{ application: Awaited<ReturnType<typeof applicationForExport>>; contact: ReporterContact; history: CaseHistoryEntry[] }>;
   /** Reports the address follows (or asked to follow) by email, without an account. */
   guestFollows: GuestFollow[];
 }
@@ -45,8 +47,14 @@ function checkEmail(email: string): string {
 export async function exportPersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, actor: string): Promise<PersonalDataExport> {
   const subject = checkEmail(email);
   const reported = await casesReportedBy(db, keyring, jurisdictionId, subject);
-  const serviceRequests = [];
+  const serviceRequests: PersonalDataExport['serviceRequests'] = [];
+  const applications: PersonalDataExport['applications'] = [];
   for (const item of reported) {
+    // An application is not a service request (it is kept out of Open311): it has a shape of its own.
+    if (item.kind === 'application') {
+      applications.push({ application: await applicationForExport(db, keyring, jurisdictionId, item.caseId), contact: item.contact, history: await caseHistory(db, item.caseId) });
+      continue;
+    }
     serviceRequests.push({
       serviceRequest: await getServiceRequest(db, jurisdictionId, String(item.caseId)),
       contact: item.contact,
@@ -58,9 +66,9 @@ export async function exportPersonalData(db: DB, keyring: Keyring, jurisdictionI
   const guestFollows = await guestFollowsOf(db, keyring, jurisdictionId, subject);
   await db.transaction().execute((trx) => appendAudit(trx, {
     actor, action: 'personal_data.exported', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
-    after: { service_requests: reported.map((r) => String(r.caseId)), guest_follows: guestFollows.map((f) => f.serviceRequestId) },
+    after: { service_requests: serviceRequests.map((r) => r.serviceRequest.id), applications: applications.map((a) => a.application.reference), guest_follows: guestFollows.map((f) => f.serviceRequestId) },
   }));
-  return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests, guestFollows };
+  return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests, applications, guestFollows };
 }
 
 export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, reason: string, actor: string,

@@ -111,10 +111,16 @@ export async function formSettingsRoutes(app: FastifyInstance, deps: RouteDeps):
 
   app.post('/admin/settings/forms/:code/publish', route, async (request, reply) => {
     const c = code(request);
-    const draft = await draftOf(c);
-    const problems = draftProblems(draft.definition);
-    if (problems.length > 0) return showForm(request, reply, { publishProblems: linkProblems(c, draft.definition, problems) });
-    const done = await attempt(() => publishFormDraft(db, jurisdictionId, c, actorOf(request)), 'title');
+    const revision = field(request.body, 'revision');
+    // With a revision, the publisher saw a draft: gone since, someone else published or discarded it (publishFormDraft says so, 409).
+    let draft: FormDraft | null;
+    if (revision) {
+      await serviceName(c);
+      draft = await loadFormDraft(db, jurisdictionId, c);
+    } else draft = await draftOf(c);
+    const problems = draft ? draftProblems(draft.definition) : [];
+    if (draft && problems.length > 0) return showForm(request, reply, { publishProblems: linkProblems(c, draft.definition, problems) });
+    const done = await attempt(() => publishFormDraft(db, jurisdictionId, c, actorOf(request), revision || undefined), 'title');
     if (!done.ok) return showForm(request, reply, { publishProblems: [{ href: `${formUrl(c)}#title`, text: Object.values(done.errors)[0]! }], status: done.status });
     return redirect(reply, `${formUrl(c)}?published=${done.value.version}`);
   });
@@ -135,7 +141,10 @@ export async function formSettingsRoutes(app: FastifyInstance, deps: RouteDeps):
 
   app.post('/admin/settings/forms/:code/details', route, async (request, reply) => {
     const b = request.body;
-    const input = { title: field(b, 'title'), summary: field(b, 'summary'), whatYouNeed: field(b, 'whatYouNeed'), howLong: field(b, 'howLong') };
+    const input = {
+      title: field(b, 'title'), summary: field(b, 'summary'), whatYouNeed: field(b, 'whatYouNeed'), howLong: field(b, 'howLong'),
+      licenceName: field(b, 'licenceName'), licencePermits: field(b, 'licencePermits'),
+    };
     const errors = checkDetails(input);
     if (has(errors)) return formWith(request, reply, input)(errors);
     return edit(request, reply, 'details', (d) => setDetails(d, input), `${formUrl(code(request))}#details`, formWith(request, reply, input), 'title');

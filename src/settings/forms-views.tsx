@@ -37,7 +37,7 @@ export function linkProblems(code: string, definition: FormDefinition, problems:
       const s = definition.fees[Number(fee[1]) - 1];
       if (s) return { href: `${formUrl(code)}/fees/${encodeURIComponent(s.effectiveFrom)}`, text };
     }
-    const top = /^(title|summary|howLong|whatYouNeed|pages|fees|eligibility)\b/.exec(text);
+    const top = /^(title|summary|howLong|whatYouNeed|licenceName|licencePermits|pages|fees|eligibility)\b/.exec(text);
     return { href: `${formUrl(code)}#${top ? top[1] : 'title'}`, text };
   });
 }
@@ -130,7 +130,7 @@ export function FormOverview({ code, name, draft, published, problems, errors, v
         </section>
       )}
       <div class="button-row">
-        <Button action={`${base}/publish`} csrf={csrf} label="Publish as a new version" secondary={false} />
+        <Button action={`${base}/publish`} csrf={csrf} label="Publish as a new version" secondary={false} hidden={{ revision: draft.updatedAt }} />
         <Button action={`${base}/discard`} csrf={csrf} label="Discard the draft" />
       </div>
 
@@ -140,6 +140,10 @@ export function FormOverview({ code, name, draft, published, problems, errors, v
         <TextArea name="summary" label="Summary" hint="Shown on the start page: what the service is for." value={values.summary ?? d.summary} error={errors.summary} rows={3} />
         <TextArea name="whatYouNeed" label="What you need" hint="One thing a line, such as: A photo of each tree." value={values.whatYouNeed ?? d.whatYouNeed.join('\n')} error={errors.whatYouNeed} rows={4} />
         <TextField name="howLong" label="How long it takes" value={values.howLong ?? d.howLong} error={errors.howLong} />
+        <TextField name="licenceName" label="Name of the licence (optional)" hint={'What an approval issues, such as: Taxi driver licence. Shown on the licence and in the public register. Left empty, the service\'s name is used.'}
+          value={values.licenceName ?? d.licenceName ?? ''} error={errors.licenceName} />
+        <TextArea name="licencePermits" label="What the licence permits (optional)" hint="Such as: Drive a licensed taxi or private hire vehicle in the borough. Shown on the licence and in the public register."
+          value={values.licencePermits ?? d.licencePermits ?? ''} error={errors.licencePermits} rows={2} />
         <button type="submit">Save the details</button>
       </PostForm>
 

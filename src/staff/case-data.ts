@@ -219,7 +219,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     attributes = Object.entries(answers).map(([code, value]) => [byCode.get(code)?.description ?? code.replace(/_/g, ' '), answerWords(byCode.get(code), value)]);
   } catch { attributes = []; }
   const { clocks, due } = await clockLines(db, config, loaded, formatTime, now);
-  const application = row.kind === 'application' ? await applicationPanelView(db, {
+  const application = row.kind === 'application' ? await applicationPanelView(db, keyring, {
     jurisdictionId: row.jurisdiction_id, caseId: row.id, timeZone: config.jurisdiction.timeZone, canAct,
     canDecide: transitions.some((t) => APPLICATION_DECISION_TRANSITIONS.includes(t.code)), canRequestInformation: transitions.some((t) => t.code === 'request_information'),
     names: async (actorId) => {
