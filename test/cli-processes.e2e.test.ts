@@ -9,9 +9,9 @@ import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runBuiltTownhall as townhall, townhallBin } from './built-release.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { sharedFile } from './shared-files.js';
 
 /** Starts a long-running command, waits for a line of its output, stops it with SIGTERM and gives its exit code. */
 async function runUntilStopped(args: string[], env: Record<string, string>, ready: RegExp, whileRunning: (output: string) => Promise<void> = async () => {}): Promise<number> {
@@ -93,7 +93,7 @@ describe('every command family runs from the built release', () => {
     const places = await townhall(['places', 'import', csv], t.env);
     assert.equal(places.code, 0, places.stderr);
     // The shipped profiles are found beside the release; three rows of the San Francisco sample load.
-    const sample = readFileSync(fileURLToPath(new URL('../../shared/data/311/san-francisco-311-cases-sample10k.csv', import.meta.url)), 'utf8').split('\n').slice(0, 4).join('\n');
+    const sample = readFileSync(sharedFile('data/311/san-francisco-311-cases-sample10k.csv'), 'utf8').split('\n').slice(0, 4).join('\n');
     const history = join(dir, 'history.csv');
     writeFileSync(history, `${sample}\n`);
     const imported = await townhall(['import', 'requests', history, '--profile', 'san-francisco-311', '--create-services'], t.env);
