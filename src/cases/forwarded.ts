@@ -156,13 +156,14 @@ export async function applyBackOfficeUpdate(db: DB, jurisdictionId: string, forw
   const now = nowIso();
   const updatedAt = update.updatedAt > now ? now : update.updatedAt;
   try {
-    await applyStatusUpdate(db, jurisdictionId, {
+    // A retried update id gives back the first answer (replayed), and changes nothing.
+    const answer = await applyStatusUpdate(db, jurisdictionId, {
       updateId: `forward:${forward.caseId}:${update.remoteUpdateId}`.slice(0, 300), requestId: String(forward.caseId),
       status: update.status, state: update.state, updatedAt, description: update.description, mediaUrl: update.mediaUrl,
     }, { id: `back_office:${forward.backOffice}`.slice(0, 120) }, notify, timeZone);
+    return !answer.replayed;
   } catch (error) {
     if (error instanceof DomainError && error.kind === 'conflict') return false;
     throw error;
   }
-  return true;
 }
