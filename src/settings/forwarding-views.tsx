@@ -24,11 +24,11 @@ export function ForwardingForm({ serviceCode, current, values, errors, csrf }: {
     <section aria-labelledby="forwarding">
       <h2 id="forwarding">Back office</h2>
       {current
-        ? <p>New cases of this service are sent to <strong>{current.backOffice}</strong> ({current.endpointUrl}) as its service <code>{current.remoteServiceCode}</code>. Its updates are fetched back into each case.</p>
+        ? <p>New cases of this service are sent to <strong>{current.backOffice}</strong> (<code>{current.endpointUrl}</code>) as its service <code>{current.remoteServiceCode}</code>. Its updates are fetched back into each case.</p>
         : <p>Townhall works this service's cases itself. To have an outside system that speaks Open311 GeoReport v2 work them instead, fill in its details: each new case is sent to it, and its status changes and public comments are brought back into the case.</p>}
       <PostForm action={forwardingUrl(serviceCode)} csrf={csrf}>
         <TextField name="backOffice" label="Back office name" hint="As staff know it, for example: Highways contractor." value={values.backOffice} error={errors.backOffice} />
-        <TextField name="endpointUrl" label="Open311 address" hint="The GeoReport v2 address, before /requests.json, for example https://backoffice.example.gov/open311/v2" value={values.endpointUrl} error={errors.endpointUrl} />
+        <TextField name="endpointUrl" label="Open311 address" hint="The GeoReport v2 address, up to but not including /requests.json. It usually ends in /open311/v2." value={values.endpointUrl} error={errors.endpointUrl} />
         <TextField name="remoteJurisdictionId" label="jurisdiction_id (optional)" hint="Only if the back office asks for one." value={values.remoteJurisdictionId} error={errors.remoteJurisdictionId} />
         <TextField name="remoteServiceCode" label="The back office's service_code" hint="Its code for this service, from its services list." value={values.remoteServiceCode} error={errors.remoteServiceCode} />
         <ApiKeyField saved={Boolean(current?.apiKeySealed)} error={errors.apiKey} />
