@@ -5,12 +5,12 @@
  * made once, so a request costs a lookup: nothing on disk is ever opened by a path from a request.
  * Also the language hook every page relies on.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib, gunzipSync, gzipSync } from 'node:zlib';
 import { acceptedEncodings } from '../platform/compression.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rememberChoice } from '../i18n/i18n.js';
@@ -41,13 +41,43 @@ export interface Asset {
 const makeAsset = (file: string): Asset => assetOf(readFileSync(file), extname(file));
 
 function assetOf(body: Buffer, extension: string): Asset {
-  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
+  const digest = createHash('sha256').update(body).digest('base64url');
+  const hash = digest.slice(0, 22);
   const asset: Asset = { type: contentTypes[extension] ?? 'application/octet-stream', identity: { body, etag: `"${hash}"` } };
   if (compressible.has(extension)) {
-    asset.gzip = { body: gzipSync(body, { level: 9 }), etag: `"${hash}-gz"` };
-    asset.br = { body: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }), etag: `"${hash}-br"` };
+    asset.gzip = { body: compressedOnce(body, `${digest}.l9.gz`, () => gzipSync(body, { level: 9 }), gunzipSync), etag: `"${hash}-gz"` };
+    asset.br = {
+      body: compressedOnce(body, `${digest}.q11.br`, () => brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }), brotliDecompressSync),
+      etag: `"${hash}-br"`,
+    };
   }
   return asset;
+}
+
+/**
+ * A compressed copy of an asset. Brotli at its best costs half a second of CPU for the assets
+ * together, at every start; processes that start many times over (the test suite starts a few
+ * hundred) may keep the copies in a folder named by TOWNHALL_ASSET_CACHE_DIR, under the
+ * content's hash. A copy found there is used only if it decompresses to exactly the asset, so
+ * a stale, broken or planted file is never served: it is made again.
+ */
+function compressedOnce(body: Buffer, name: string, compress: () => Buffer, decompress: (data: Buffer) => Buffer): Buffer {
+  const folder = process.env.TOWNHALL_ASSET_CACHE_DIR;
+  if (!folder) return compress();
+  const file = join(folder, name);
+  try {
+    const kept = readFileSync(file);
+    if (decompress(kept).equals(body)) return kept;
+  } catch { /* not there yet, or not a valid copy */ }
+  const made = compress();
+  try {
+    mkdirSync(folder, { recursive: true });
+    // Written under a name of its own and renamed: a process starting meanwhile never reads half.
+    const writing = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(writing, made);
+    renameSync(writing, file);
+  } catch { /* a cache that cannot be written only costs the time */ }
+  return made;
 }
 
 /** Every file under `dir` (known types only), by its path below `prefix`. */
