@@ -13,6 +13,7 @@ import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import type { Access } from '../src/identity/access.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
+import { plainRequest } from './plain-http.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 
 const staffRoles: Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin', 'emergency_officer', 'analyst'];
@@ -441,13 +442,14 @@ for (const database of databasesUnderTest()) {
           // Browsers send a CSRF token, but a wrong one: a request that passes the access rule
           // stops at the CSRF check, so the matrix changes nothing (no one is signed out or disabled).
           if (method === 'POST' && rule.kind !== 'api_key') params.set('_csrf', 'not-the-token');
-          // Uncompressed: compressing thousands of answers and decompressing them again was a
-          // fifth of this walk's CPU, and says nothing about access (compression.test.ts tests it).
+          // Uncompressed, and over plain node:http rather than fetch: compressing thousands of
+          // answers and decompressing them again was a fifth of this walk's CPU, fetch itself
+          // another, and neither says anything about access (compression.test.ts tests compression).
           const headers: Record<string, string> = { accept: 'text/html', 'accept-encoding': 'identity' };
           if (caller.session) headers.cookie = caller.session.cookie;
           const response = method === 'GET'
-            ? await fetch(`${t.baseUrl}${path}?${params}`, { headers, redirect: 'manual' })
-            : await fetch(`${t.baseUrl}${path}`, { method, body: params, headers, redirect: 'manual' });
+            ? await plainRequest(`${t.baseUrl}${path}?${params}`, { headers })
+            : await plainRequest(`${t.baseUrl}${path}`, { method, body: params, headers });
           const body = await response.text();
           const who = `${caller.name} on ${route}`;
           assert.ok(response.status < 500, `${who}: ${response.status}`);

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { createApiKey } from '../src/apikeys/apikeys.js';
 import type { Role } from '../src/identity/roles.js';
 import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall, type SignedIn } from './harness.js';
+import { plainRequest } from './plain-http.js';
 import { fixture, GRAFFITI, POTHOLE } from './open311/fixture-catalogue.js';
 
 /** Record numbers no row can have; each one must be refused, not passed to the database. */
@@ -56,14 +57,15 @@ for (const database of databasesUnderTest()) {
     /** Sends one request as the given person (or anonymously with a matching CSRF cookie). */
     async function send(method: string, path: string, fields: Record<string, string>, who: Session | null) {
       const csrf = who?.csrf ?? 'hostile-test-csrf-token-0123456789';
-      // Uncompressed: compressing every answer of the walk and decompressing it again costs a
-      // fifth of its CPU and tests nothing here (compression.test.ts tests compression).
+      // Uncompressed, and over plain node:http rather than fetch: compressing every answer of the
+      // walk and decompressing it again cost a fifth of its CPU, fetch itself another, and
+      // neither tests anything here (compression.test.ts tests compression).
       const headers: Record<string, string> = { accept: 'text/html', 'accept-encoding': 'identity', cookie: who ? who.cookie : `townhall_csrf=${csrf}` };
       if (method === 'GET' || method === 'HEAD') {
         const query = new URLSearchParams(fields).toString();
-        return fetch(`${t.baseUrl}${path}${query ? `?${query}` : ''}`, { method, headers, redirect: 'manual' });
+        return plainRequest(`${t.baseUrl}${path}${query ? `?${query}` : ''}`, { method, headers });
       }
-      return fetch(`${t.baseUrl}${path}`, { method, headers, redirect: 'manual', body: new URLSearchParams({ _csrf: csrf, api_key: t.apiKey, ...fields }) });
+      return plainRequest(`${t.baseUrl}${path}`, { method, headers, body: new URLSearchParams({ _csrf: csrf, api_key: t.apiKey, ...fields }) });
     }
 
     // Left out: streams (they stay open) and the training space's start and reset, which take no
