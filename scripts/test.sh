@@ -62,16 +62,16 @@ summaries=$(mktemp -d)
 trap 'rm -rf "$summaries"' EXIT
 total_passed=0 total_failed=0 failed_tiers=() lines=()
 
-run_tier() { # name, databases, files...
-  local name=$1 databases=$2
-  shift 2
+run_tier() { # name, databases, concurrency, files...
+  local name=$1 databases=$2 concurrency=$3
+  shift 3
   local started=$SECONDS status=0
   echo "== tier $name: $# files on $databases"
   # The compiled test tree (see scripts/build.js --tests): each file's JavaScript under .tests/.
   local compiled=()
   for file in "$@"; do compiled+=(".tests/${file%.ts}.js"); done
   # shellcheck disable=SC2046 # the reporter options are words
-  TOWNHALL_TEST_DATABASES=$databases node --enable-source-maps --test --test-concurrency=2 $(reporters "$summaries/$name") "${node_options[@]}" "${compiled[@]}" || status=$?
+  TOWNHALL_TEST_DATABASES=$databases node --enable-source-maps --test "--test-concurrency=$concurrency" $(reporters "$summaries/$name") "${node_options[@]}" "${compiled[@]}" || status=$?
   local took=$((SECONDS - started)) passed=0 failed=0
   if [ -s "$summaries/$name" ]; then
     sed -n '/^Slowest/,$p' "$summaries/$name"
@@ -89,13 +89,19 @@ run_tier() { # name, databases, files...
 # time share one tree. One file alone can still run as TypeScript: node --import tsx --test FILE.
 node scripts/build.js --tests --if-stale
 
+# Files run at once: two for the in-process tiers, which keep a core busy each. An end-to-end
+# file spends most of its time waiting (on Chromium, on its servers, on mail and retries): run
+# one at a time, each keeps a third of a core busy or less (CPU seconds over wall seconds, from
+# /usr/bin/time), so that tier runs four at once (TOWNHALL_TEST_E2E_CONCURRENCY to change it).
+e2e_concurrency=${TOWNHALL_TEST_E2E_CONCURRENCY:-3}
+
 for tier in "${tiers[@]}"; do
   case "$tier" in
-    fast) run_tier fast sqlite "${in_process[@]}" ;;
-    unit) run_tier unit sqlite "${without_databases[@]}" ;;
+    fast) run_tier fast sqlite 2 "${in_process[@]}" ;;
+    unit) run_tier unit sqlite 2 "${without_databases[@]}" ;;
     pg)
       if [ -n "${TOWNHALL_TEST_POSTGRES_URL:-}" ]; then
-        run_tier pg postgres "${on_databases[@]}"
+        run_tier pg postgres 2 "${on_databases[@]}"
       else
         lines+=("pg    skipped: no PostgreSQL")
       fi
@@ -103,7 +109,7 @@ for tier in "${tiers[@]}"; do
     e2e)
       # Real processes run the built release; before the build exists, they run the sources.
       [ -n "${TOWNHALL_TEST_BUILT:-}" ] || npm run build --if-present
-      run_tier e2e "sqlite${TOWNHALL_TEST_POSTGRES_URL:+,postgres}" "${end_to_end[@]}"
+      run_tier e2e "sqlite${TOWNHALL_TEST_POSTGRES_URL:+,postgres}" "$e2e_concurrency" "${end_to_end[@]}"
       ;;
   esac
 done
