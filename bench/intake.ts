@@ -12,6 +12,7 @@
  *   npm run bench:intake                      BENCH_SECONDS=10, BENCH_CONNECTIONS=50, 1,000,000 cases
  *   BENCH_QUICK=1 npm run bench:intake        3 s per figure, 200,000 cases: a quick look
  *   BENCH_OPEN_CASES=500000                   another size for the large city
+ *   BENCH_PARTS=ratios,rss                    only some parts (ratios, rss, city, plans; default all)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
@@ -31,6 +32,7 @@ const smallCity = 10_000;
 const serverScript = fileURLToPath(new URL('./intake-servers.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'townhall-bench-'));
 
+const parts = new Set((process.env.BENCH_PARTS ?? 'ratios,rss,city,plans').split(',').map((p) => p.trim()));
 const targets = { post: 0.3, get: 0.6, p99: 100, growth: 1.5, rssMb: 150 };
 
 interface Started { child: ChildProcess; base: string; apiKey: string }
@@ -133,52 +135,71 @@ const fixed = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
 
 try {
   // 1. Townhall against the bare baseline; the idle memory is read before the load.
-  const bareServer = await start('bare');
-  const bare = await measure(bareServer, 'bare').finally(() => stop(bareServer));
-  const idleRss = await idleReleaseRss();
-  const demoServer = await start('townhall');
-  const townhall = await measure(demoServer, 'townhall').finally(() => stop(demoServer));
+  let bare: Figures | null = null;
+  let townhall: Figures | null = null;
+  if (parts.has('ratios')) {
+    const bareServer = await start('bare');
+    bare = await measure(bareServer, 'bare').finally(() => stop(bareServer));
+  }
+  const idleRss = parts.has('rss') ? await idleReleaseRss() : null;
+  if (parts.has('ratios')) {
+    const demoServer = await start('townhall');
+    townhall = await measure(demoServer, 'townhall').finally(() => stop(demoServer));
+  }
 
   // 2. The same POSTs in a city with 10,000 open cases, then with a million.
   const cityFile = join(dir, 'city.db');
-  await stop(await start('townhall', cityFile)); // migrates and seeds the demo
-  const cityRate = async (open: number) => {
-    const started = Date.now();
-    const added = fillOpenCases(cityFile, open);
-    console.error(`  ${added.toLocaleString('en')} open cases added in ${((Date.now() - started) / 1000).toFixed(0)} s (now ${open.toLocaleString('en')})`);
-    const server = await start('townhall', cityFile);
-    try {
-      return await measurePosts(server, 'townhall');
-    } finally {
-      await stop(server);
-    }
-  };
-  const small = await cityRate(smallCity);
-  const large = await cityRate(largeCity);
+  let small: autocannon.Result | null = null;
+  let large: autocannon.Result | null = null;
+  if (parts.has('city') || parts.has('plans')) {
+    await stop(await start('townhall', cityFile)); // migrates and seeds the demo
+    const cityRate = async (open: number) => {
+      const started = Date.now();
+      const added = fillOpenCases(cityFile, open);
+      console.error(`  ${added.toLocaleString('en')} open cases added in ${((Date.now() - started) / 1000).toFixed(0)} s (now ${open.toLocaleString('en')})`);
+      if (!parts.has('city')) return null;
+      const server = await start('townhall', cityFile);
+      try {
+        return await measurePosts(server, 'townhall');
+      } finally {
+        await stop(server);
+      }
+    };
+    small = await cityRate(smallCity);
+    large = await cityRate(largeCity);
+  }
 
   // 3 and 4: printed last, with everything measured.
   const row = (name: string, f: Figures) => `${name.padEnd(10)} ${fixed(f.postRps)} ${fixed(f.postP99, 1)} ${fixed(f.getRps)} ${fixed(f.getP99, 1)} ${String(f.non2xx).padStart(8)}`;
   console.log(`\nIntake benchmark on SQLite: ${connections} connections, ${seconds} s per figure, an email on every POST${quick ? ' (quick run)' : ''}`);
-  console.log(`${''.padEnd(10)} ${'POST/s'.padStart(8)} ${'p99 ms'.padStart(8)} ${'GET/s'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}`);
-  console.log(row('bare', bare));
-  console.log(row('townhall', townhall));
-  const postRatio = townhall.postRps / bare.postRps;
-  const getRatio = townhall.getRps / bare.getRps;
-  const p99 = Math.max(townhall.postP99, townhall.getP99);
-  const growth = small.requests.average / large.requests.average;
+  if (bare && townhall) {
+    console.log(`${''.padEnd(10)} ${'POST/s'.padStart(8)} ${'p99 ms'.padStart(8)} ${'GET/s'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}`);
+    console.log(row('bare', bare));
+    console.log(row('townhall', townhall));
+  }
   console.log('\nfigure                                       measured      target   verdict');
   const line = (name: string, measured: string, target: string, met: boolean) => console.log(`${name.padEnd(44)} ${measured.padStart(9)} ${target.padStart(11)}   ${verdict(met)}`);
-  line('POST ratio townhall/bare', postRatio.toFixed(2), `>= ${targets.post}`, postRatio >= targets.post);
-  line('GET one request ratio townhall/bare', getRatio.toFixed(2), `>= ${targets.get}`, getRatio >= targets.get);
-  line('p99 latency, POST and GET (ms)', p99.toFixed(0), `<= ${targets.p99}`, p99 <= targets.p99);
-  line('non-2xx answers', String(townhall.non2xx), '0', townhall.non2xx === 0);
-  line(`POST/s with ${smallCity.toLocaleString('en')} open cases`, small.requests.average.toFixed(0), '', true);
-  line(`POST/s with ${largeCity.toLocaleString('en')} open cases`, large.requests.average.toFixed(0), '', true);
-  line('slow-down, small city to large', `${growth.toFixed(2)}x`, `<= ${targets.growth}x`, growth <= targets.growth);
-  line('idle RSS after the demo loads (MB)', idleRss.toFixed(0), `<= ${targets.rssMb}`, idleRss <= targets.rssMb);
+  if (bare && townhall) {
+    const postRatio = townhall.postRps / bare.postRps;
+    const getRatio = townhall.getRps / bare.getRps;
+    const p99 = Math.max(townhall.postP99, townhall.getP99);
+    line('POST ratio townhall/bare', postRatio.toFixed(2), `>= ${targets.post}`, postRatio >= targets.post);
+    line('GET one request ratio townhall/bare', getRatio.toFixed(2), `>= ${targets.get}`, getRatio >= targets.get);
+    line('p99 latency, POST and GET (ms)', p99.toFixed(0), `<= ${targets.p99}`, p99 <= targets.p99);
+    line('non-2xx answers', String(townhall.non2xx), '0', townhall.non2xx === 0);
+  }
+  if (small && large) {
+    const growth = small.requests.average / large.requests.average;
+    line(`POST/s with ${smallCity.toLocaleString('en')} open cases`, small.requests.average.toFixed(0), '', true);
+    line(`POST/s with ${largeCity.toLocaleString('en')} open cases`, large.requests.average.toFixed(0), '', true);
+    line('slow-down, small city to large', `${growth.toFixed(2)}x`, `<= ${targets.growth}x`, growth <= targets.growth);
+  }
+  if (idleRss !== null) line('idle RSS after the demo loads (MB)', idleRss.toFixed(0), `<= ${targets.rssMb}`, idleRss <= targets.rssMb);
 
-  console.log(`\nQuery plans of one POST and one GET with ${largeCity.toLocaleString('en')} open cases (SQLite EXPLAIN QUERY PLAN):`);
-  console.log(await explainHotQueries(cityFile));
+  if (parts.has('plans')) {
+    console.log(`\nQuery plans of one POST and one GET with ${largeCity.toLocaleString('en')} open cases (SQLite EXPLAIN QUERY PLAN):`);
+    console.log(await explainHotQueries(cityFile));
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,7 +15,7 @@ export { findCaseRow } from './store.js';
 
 export async function getServiceRequest(db: DB, jurisdictionId: string, id: string): Promise<ServiceRequest> {
   const caseId = parseId(id);
-  const row = caseId !== null ? await store.findCase(db, jurisdictionId, caseId) : undefined;
+  const row = caseId !== null ? await store.findPublicCase(db, jurisdictionId, caseId) : undefined;
   // An application is personal: it is never shown where service requests are (Open311, public pages).
   if (!row || row.kind !== 'service_request') throw notFound(`There is no service request with id "${id}".`);
   return toServiceRequest(row);
@@ -97,7 +97,7 @@ export async function closingActionId(db: DB, caseId: number): Promise<number | 
   return (await store.closingAction(db, caseId))?.id;
 }
 
-export function toServiceRequest(row: store.CaseWithService): ServiceRequest {
+export function toServiceRequest(row: store.PublicCase): ServiceRequest {
   return {
     id: String(row.id),
     serviceCode: row.service_code,

@@ -142,6 +142,26 @@ export async function findCase(db: DB, jurisdictionId: string, id: number): Prom
   return (await findCaseQuery(db, jurisdictionId, id))[0];
 }
 
+/** The columns a service request shows the public (toServiceRequest), and its kind. */
+export const publicCaseColumns = [
+  'cases.id', 'cases.kind', 'cases.service_code', 'cases.description', 'cases.lat', 'cases.long', 'cases.address_string', 'cases.address_id',
+  'cases.zipcode', 'cases.attributes', 'cases.media_urls', 'cases.status', 'cases.state', 'cases.status_notes', 'cases.agency_responsible',
+  'cases.channel', 'cases.token', 'cases.requested_at', 'cases.updated_at', 'cases.expected_at', 'cases.closed_at',
+] as const;
+export type PublicCase = Pick<CaseWithService, 'id' | 'kind' | 'service_code' | 'service_name' | 'service_notice' | 'description' | 'lat' | 'long'
+  | 'address_string' | 'address_id' | 'zipcode' | 'attributes' | 'media_urls' | 'status' | 'state' | 'status_notes' | 'agency_responsible'
+  | 'channel' | 'token' | 'requested_at' | 'updated_at' | 'expected_at' | 'closed_at'>;
+
+// The Open311 GET of one request and the track page read only what they show: a third fewer columns than findCase.
+const findPublicCaseQuery = compiledOnce((db: DB, jurisdictionId: string, id: number) => db.selectFrom('cases')
+  .innerJoin('services', (join) => join.onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id').onRef('services.code', '=', 'cases.service_code'))
+  .select([...publicCaseColumns, 'services.name as service_name', 'services.service_notice'])
+  .where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.id', '=', id));
+
+export async function findPublicCase(db: DB, jurisdictionId: string, id: number): Promise<PublicCase | undefined> {
+  return (await findPublicCaseQuery(db, jurisdictionId, id))[0];
+}
+
 export async function findCaseByToken(db: DB, jurisdictionId: string, token: string) {
   return db.selectFrom('cases').select(['id', 'token', 'kind']).where('jurisdiction_id', '=', jurisdictionId).where('token', '=', token).executeTakeFirst();
 }

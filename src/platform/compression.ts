@@ -30,6 +30,8 @@ export function acceptedEncodings(header: string | undefined): Set<string> {
 
 /** Adds a name to the response's Vary header once. */
 function addVary(current: unknown, name: string): string {
+  // Most answers have no Vary yet: nothing to split.
+  if (current === undefined || current === '') return name;
   const names = String(current ?? '').split(',').map((v) => v.trim()).filter(Boolean);
   return names.some((v) => v.toLowerCase() === name.toLowerCase() || v === '*') ? names.join(', ') : [...names, name].join(', ');
 }

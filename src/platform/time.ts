@@ -55,14 +55,17 @@ export function parseZonedDateTime(text: string): string | null {
 export const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-/** Offsets by zone and quarter hour: zones only change offset on quarter-hour boundaries. */
-const offsetCache = new Map<string, number>();
+/** Offsets by zone, then by quarter hour (a number key: no string is built per look-up): zones only change offset on quarter-hour boundaries. */
+const offsetCache = new Map<string, Map<number, number>>();
+const OFFSETS_KEPT = 50_000;
+let offsetsKept = 0;
 const QUARTER_HOUR = 900_000;
 
 /** Minutes the zone is ahead of UTC at the given instant. */
 function offsetMinutes(instantMs: number, timeZone: string): number {
-  const key = `${timeZone}|${Math.floor(instantMs / QUARTER_HOUR)}`;
-  const cached = offsetCache.get(key);
+  const key = Math.floor(instantMs / QUARTER_HOUR);
+  let ofZone = offsetCache.get(timeZone);
+  const cached = ofZone?.get(key);
   if (cached !== undefined) return cached;
   let formatter = offsetFormatters.get(timeZone);
   if (!formatter) {
@@ -75,8 +78,14 @@ function offsetMinutes(instantMs: number, timeZone: string): number {
   for (const part of formatter.formatToParts(new Date(instantMs))) parts[part.type] = part.value;
   const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   const offset = Math.round((local - Math.floor(instantMs / 1000) * 1000) / 60_000);
-  if (offsetCache.size > 50_000) offsetCache.clear();
-  offsetCache.set(key, offset);
+  if (offsetsKept >= OFFSETS_KEPT) {
+    offsetCache.clear();
+    offsetsKept = 0;
+    ofZone = undefined;
+  }
+  if (!ofZone) offsetCache.set(timeZone, (ofZone = new Map()));
+  ofZone.set(key, offset);
+  offsetsKept++;
   return offset;
 }
 
