@@ -24,6 +24,7 @@ import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/apikeys/apikeys.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
+import { checkpointInBackground } from '../src/db/checkpointer.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadKeys } from '../src/platform/keys.js';
 import { seedDemoIfEmpty } from '../src/demo/seed.js';
@@ -75,6 +76,8 @@ if (mode === 'townhall') {
   await seedDemoIfEmpty(db, config, keyring);
   const { key } = await createApiKey(db, { name: 'bench' }, 'bench');
   const app = await buildApp({ config, db, keyring, logger: false });
+  // As `townhall serve` does (BENCH_WRITER_CHECKPOINTS=1: as before, in the writing connection).
+  if (process.env.BENCH_WRITER_CHECKPOINTS !== '1') checkpointInBackground(db);
   if (inServer) {
     app.addHook('onResponse', (request, reply, done) => {
       inServer.record(Math.max(1, Math.round(reply.elapsedTime)));
