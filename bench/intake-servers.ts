@@ -7,10 +7,13 @@
  *   bare      Fastify and the same SQLite library doing one insert / one select per request
  * Prints "READY <port> <api key>" when listening. With BENCH_PROFILE=<file>, the server's CPU is
  * profiled from then until SIGTERM (the start-up, migrations and demo seeding left out) and the
- * profile written to that file: read it with bench/cpuprofile-top.ts.
+ * profile written to that file: read it with bench/cpuprofile-top.ts. With BENCH_LOOP_DELAY=1, the
+ * event loop's delay (how long a timer waited beyond its time: a stall blocks every request) is
+ * sampled from then, and its percentiles printed to stderr on SIGTERM.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +24,7 @@ import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/apikeys/apikeys.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
+import { checkpointInBackground } from '../src/db/checkpointer.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadKeys } from '../src/platform/keys.js';
 import { seedDemoIfEmpty } from '../src/demo/seed.js';
@@ -28,8 +32,20 @@ import { seedDemoIfEmpty } from '../src/demo/seed.js';
 const mode = process.argv[2];
 const profileFile = process.env.BENCH_PROFILE;
 const profiler = profileFile ? new Session() : null;
+const loopDelay = process.env.BENCH_LOOP_DELAY === '1' ? monitorEventLoopDelay({ resolution: 10 }) : null;
+let cpuAtReady: NodeJS.CpuUsage | undefined;
+/** With BENCH_LOOP_DELAY: each request's time in the server, from its first byte read to its answer sent (ms). */
+const inServer = loopDelay ? createHistogram() : null;
 // A clean exit on SIGTERM, so a server started with --cpu-prof writes its profile; its scratch folder goes too.
 process.on('SIGTERM', () => {
+  if (loopDelay) {
+    loopDelay.disable();
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    console.error(`event loop delay (ms): p50 ${ms(loopDelay.percentile(50))}  p90 ${ms(loopDelay.percentile(90))}  p99 ${ms(loopDelay.percentile(99))}  max ${ms(loopDelay.max)}  (over ${loopDelay.count} samples)`);
+    if (inServer && inServer.count > 0) console.error(`time in the server (ms): p50 ${inServer.percentile(50)}  p90 ${inServer.percentile(90)}  p99 ${inServer.percentile(99)}  max ${inServer.max}`);
+    const used = process.cpuUsage(cpuAtReady);
+    console.error(`SERVER CPU ${((used.user + used.system) / 1000).toFixed(0)} ms`);
+  }
   if (!profiler || !profileFile) process.exit(0);
   void profiler.post('Profiler.stop').then(({ profile }) => {
     writeFileSync(profileFile, JSON.stringify(profile));
@@ -38,6 +54,8 @@ process.on('SIGTERM', () => {
 });
 /** Says the server is ready, and starts profiling (when asked) from then. */
 async function ready(port: number, key: string): Promise<void> {
+  loopDelay?.enable();
+  cpuAtReady = process.cpuUsage();
   if (profiler) {
     profiler.connect();
     await profiler.post('Profiler.enable');
@@ -58,6 +76,14 @@ if (mode === 'townhall') {
   await seedDemoIfEmpty(db, config, keyring);
   const { key } = await createApiKey(db, { name: 'bench' }, 'bench');
   const app = await buildApp({ config, db, keyring, logger: false });
+  // As `townhall serve` does (BENCH_WRITER_CHECKPOINTS=1: as before, in the writing connection).
+  if (process.env.BENCH_WRITER_CHECKPOINTS !== '1') checkpointInBackground(db);
+  if (inServer) {
+    app.addHook('onResponse', (request, reply, done) => {
+      inServer.record(Math.max(1, Math.round(reply.elapsedTime)));
+      done();
+    });
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   await ready((app.server.address() as AddressInfo).port, key);
 } else if (mode === 'bare') {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { describeDatabase, openDatabase } from './db/connection.js';
+import { checkpointInBackground } from './db/checkpointer.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoApart } from './demo/seed-worker.js';
 import { configuredChannels, startDelivery } from './notifications/delivery.js';
@@ -36,6 +37,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (keys.created) app.log.warn(`Created a new encryption key file at ${keys.file}. Back it up, apart from the database: without it, residents' contact details cannot be read. Every app process must use this file or the same TOWNHALL_ENCRYPTION_KEY.`);
   const ran = await migrateToLatest(db);
   if (ran.length > 0) app.log.info({ migrations: ran }, 'database migrated');
+  // On SQLite, the log is copied back into the file by a worker thread, not between requests.
+  const checkpoints = checkpointInBackground(db);
   // Applications sent before their answers were sealed at rest are sealed now (a no-op once done).
   const sealedApplications = await resealApplications(db, keys.keyring);
   if (sealedApplications > 0) app.log.info({ applications: sealedApplications }, 'sent applications\' answers sealed at rest');
@@ -72,6 +75,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     clearInterval(retentionTimer);
     await scheduledJobs.stop();
     await emailDelivery.stop();
+    await checkpoints?.stop();
     await db.destroy();
   });
 

@@ -64,7 +64,7 @@ function openSqlite(path: string): DB {
   const reader = path === ':memory:' ? null : withStatementCache(openReader(path));
   // Kysely's own SQLite dialect, with a driver that lets changes waiting for the connection share one commit.
   const sqlite = new SqliteDialect({ database: statements as unknown as SQLite.Database });
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: {
       createAdapter: () => sqlite.createAdapter(),
       createDriver: () => new GroupCommitDriver(statements, reader),
@@ -72,7 +72,16 @@ function openSqlite(path: string): DB {
       createIntrospector: (db) => sqlite.createIntrospector(db),
     },
   });
+  sqliteWriters.set(db, {
+    file: path === ':memory:' ? path : resolve(path),
+    checkpointEvery: (pages) => { database.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`); },
+  });
+  return db;
 }
+
+/** The writing connection of each SQLite database: its file, and how often it checkpoints by itself (db/checkpointer.ts). */
+const sqliteWriters = new WeakMap<DB, { file: string; checkpointEvery(pages: number): void }>();
+export const sqliteWriterOf = (db: DB) => sqliteWriters.get(db);
 
 function openReader(path: string): SQLite.Database {
   const reader = new SQLite(path, { readonly: true });
