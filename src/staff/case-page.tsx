@@ -191,7 +191,6 @@ export function CasePage({ view }: { view: CaseView }) {
         </div>
         <div class="case-side">
           <CaseDetails view={v} />
-          {v.staffQuestions && <StaffQuestions view={v.staffQuestions} caseId={v.id} canAct={v.canAct} csrf={v.csrf} idempotencyKey={v.idempotencyKey} />}
           {v.canAct && <MoreActions view={v} others={others} />}
         </div>
       </div>
@@ -226,6 +225,8 @@ function CaseDetails({ view: v }: { view: CaseView }) {
           <ul class="photos">{v.photos.map((src, i) => <li key={src}><a href={src}><img src={src} alt={`Photo ${i + 1} from the reporter`} width={240} /></a></li>)}</ul>
         </>
       )}
+      {/* Beside what was reported: the council's own answers about the case. */}
+      {v.staffQuestions && <StaffQuestions view={v.staffQuestions} caseId={v.id} canAct={v.canAct} csrf={v.csrf} idempotencyKey={v.idempotencyKey} />}
       <h3>Reporter</h3>
       {v.canSeeContact
         ? <p><a href={`/staff/requests/${v.id}/contact`}>Show the reporter's contact details</a> (this is recorded)</p>

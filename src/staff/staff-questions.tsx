@@ -106,7 +106,7 @@ export function StaffQuestions({ view, caseId, canAct, csrf, idempotencyKey }: {
   const error = (name: string) => view.errors[name];
   return (
     <section aria-labelledby="staff-questions-heading" id="staff-questions" class="staff-questions">
-      <h2 id="staff-questions-heading">Staff questions</h2>
+      <h3 id="staff-questions-heading">Staff questions</h3>
       <p class="hint">Only staff see these. The reporter is never asked them.</p>
       {!canAct ? (
         <dl class="summary compact">
