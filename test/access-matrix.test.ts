@@ -206,6 +206,7 @@ const expectedRules: Record<string, Access> = {
   'POST /staff/requests/:id/actions': signedIn(staffRoles),
   'POST /staff/requests/:id/attachments': signedIn(staffRoles),
   'POST /staff/requests/:id/undo': signedIn(staffRoles),
+  'POST /staff/requests/:id/staff-answers': signedIn(staffRoles),
   'GET /staff/attachments/:id': signedIn(staffRoles),
   'POST /staff/bulk': signedIn(staffRoles),
   'POST /staff/bulk/undo': signedIn(staffRoles),

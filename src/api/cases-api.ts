@@ -9,7 +9,8 @@ import type { AuthenticatedKey } from '../apikeys/apikeys.js';
 import { appendAudit } from '../audit/audit.js';
 import { performCaseAction, type EngineContext } from '../cases/actions.js';
 import { caseHistory, casesForEvents, countServiceRequests, getServiceRequest, searchServiceRequests } from '../cases/queries.js';
-import type { PublicStatus, ServiceRequest } from '../cases/types.js';
+import type { AttributeAnswers, PublicStatus, ServiceRequest } from '../cases/types.js';
+import { parseStaffAnswers } from '../cases/staff-answers.js';
 import { listServices } from '../catalogue/catalogue.js';
 import { findUser } from '../identity/store.js';
 import type { RouteDeps } from '../platform/deps.js';
@@ -34,12 +35,15 @@ export interface CaseSummary {
   updatedAt: string;
   expectedAt: string | null;
   closedAt: string | null;
+  /** Answers to the service's staff-only questions (staff systems only: never in Open311 or public pages). */
+  staffAnswers: AttributeAnswers;
 }
 
-const present = (request: ServiceRequest, staff: { department_code: string | null; priority: string } | undefined): CaseSummary => ({
+const present = (request: ServiceRequest, staff: { department_code: string | null; priority: string; staff_answers: string } | undefined): CaseSummary => ({
   id: request.id, serviceCode: request.serviceCode, serviceName: request.serviceName, status: request.status, state: request.state,
   department: staff?.department_code ?? null, priority: staff?.priority ?? 'normal', description: request.description, lat: request.lat, long: request.long,
   address: request.addressString, mediaUrls: request.mediaUrls, requestedAt: request.requestedAt, updatedAt: request.updatedAt, expectedAt: request.expectedAt, closedAt: request.closedAt,
+  staffAnswers: parseStaffAnswers(staff?.staff_answers),
 });
 
 export interface CaseQuery {

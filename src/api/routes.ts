@@ -27,6 +27,9 @@ const caseSchema = loose({
   lat: Type.Union([Type.Number(), Type.Null()]), long: Type.Union([Type.Number(), Type.Null()]), address: Type.Union([Type.String(), Type.Null()]),
   mediaUrls: Type.Array(Type.String()), requestedAt: Type.String(), updatedAt: Type.String(),
   expectedAt: Type.Union([Type.String(), Type.Null()]), closedAt: Type.Union([Type.String(), Type.Null()]),
+  staffAnswers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), {
+    description: 'Answers to the service\'s staff-only questions, by question code (list answers by key, dates as ISO 8601 instants). Never in Open311 or on public pages.',
+  }),
 });
 const actionSchema = loose({
   action: Type.String(), actor: Type.String(), status: Type.Union([Type.String(), Type.Null()]), state: Type.Union([Type.String(), Type.Null()]),

@@ -7,13 +7,13 @@ const service: Service = {
   code: 'dumping', name: 'Dumped rubbish', description: '', groupCode: 'waste', groupName: 'Waste', keywords: [], type: 'realtime',
   active: true, agencyResponsible: null, serviceNotice: null, expectedDays: 3, retentionDays: 365, erasureExemption: null, department: null,
   attributes: [
-    { code: 'note', datatype: 'text', variable: false, required: false, order: 1, description: 'We cannot collect hazardous waste.', helpText: null, values: [] },
-    { code: 'what', datatype: 'singlevaluelist', variable: true, required: true, order: 2, description: 'What was dumped?', helpText: null, values: [{ key: 'furniture', name: 'Furniture' }, { key: 'bags', name: 'Bags' }] },
-    { code: 'hazards', datatype: 'multivaluelist', variable: true, required: false, order: 3, description: 'Any of these?', helpText: null, values: [{ key: 'glass', name: 'Glass' }, { key: 'needles', name: 'Needles' }, { key: 'oil', name: 'Oil' }] },
-    { code: 'bags', datatype: 'number', variable: true, required: false, order: 4, description: 'How many bags?', helpText: null, values: [] },
-    { code: 'seen', datatype: 'datetime', variable: true, required: false, order: 5, description: 'When did you see it?', helpText: null, values: [] },
-    { code: 'vehicle', datatype: 'string', variable: true, required: false, order: 6, description: 'Vehicle registration', helpText: null, values: [] },
-    { code: 'more', datatype: 'text', variable: true, required: false, order: 7, description: 'Anything else?', helpText: null, values: [] },
+    { code: 'note', datatype: 'text', variable: false, staffOnly: false, required: false, order: 1, description: 'We cannot collect hazardous waste.', helpText: null, values: [] },
+    { code: 'what', datatype: 'singlevaluelist', variable: true, staffOnly: false, required: true, order: 2, description: 'What was dumped?', helpText: null, values: [{ key: 'furniture', name: 'Furniture' }, { key: 'bags', name: 'Bags' }] },
+    { code: 'hazards', datatype: 'multivaluelist', variable: true, staffOnly: false, required: false, order: 3, description: 'Any of these?', helpText: null, values: [{ key: 'glass', name: 'Glass' }, { key: 'needles', name: 'Needles' }, { key: 'oil', name: 'Oil' }] },
+    { code: 'bags', datatype: 'number', variable: true, staffOnly: false, required: false, order: 4, description: 'How many bags?', helpText: null, values: [] },
+    { code: 'seen', datatype: 'datetime', variable: true, staffOnly: false, required: false, order: 5, description: 'When did you see it?', helpText: null, values: [] },
+    { code: 'vehicle', datatype: 'string', variable: true, staffOnly: false, required: false, order: 6, description: 'Vehicle registration', helpText: null, values: [] },
+    { code: 'more', datatype: 'text', variable: true, staffOnly: false, required: false, order: 7, description: 'Anything else?', helpText: null, values: [] },
   ],
 };
 

@@ -198,6 +198,6 @@ export async function casesForEvents(db: DB, ids: number[]) {
   return db.selectFrom('cases')
     .leftJoin('departments', 'departments.id', 'cases.department_id')
     .select(['cases.id', 'cases.jurisdiction_id', 'cases.kind', 'cases.service_code', 'departments.code as department_code', 'cases.status', 'cases.state',
-      'cases.priority', 'cases.requested_at', 'cases.updated_at', 'cases.closed_at'])
+      'cases.priority', 'cases.requested_at', 'cases.updated_at', 'cases.closed_at', 'cases.staff_answers'])
     .where('cases.id', 'in', ids).execute();
 }

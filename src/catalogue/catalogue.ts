@@ -102,6 +102,8 @@ function checkServiceInput(input: ServiceInput): string[] {
     if (!isList && values.length > 0) problems.push(`${label} is not a list, so it cannot have values.`);
     if (new Set(values.map((v) => v.key)).size !== values.length) problems.push(`${label} has two values with the same key.`);
     if (attribute.variable === false && attribute.required) problems.push(`${label} is informational (not variable), so it cannot be required.`);
+    if (attribute.variable === false && attribute.staffOnly) problems.push(`${label} is informational (not variable), so it cannot be for staff only: a staff-only question takes an answer.`);
+    if (attribute.staffOnly && attribute.required) problems.push(`${label} is for staff only, so it cannot be required: reporters do not answer it, and closing a case does not wait for it.`);
   }
   return problems;
 }
@@ -165,6 +167,8 @@ export function checkAttribute(attribute: AttributeInput): string[] {
   if (!isList && attribute.values.length > 0) problems.push('Only list questions have allowed values: leave them empty, or choose a list type.');
   if (new Set(attribute.values.map((v) => v.key)).size !== attribute.values.length) problems.push('Two allowed values have the same key.');
   if (!attribute.variable && attribute.required) problems.push('An information-only note cannot be required.');
+  if (!attribute.variable && attribute.staffOnly) problems.push('An information-only note cannot be for staff only: staff-only questions take an answer.');
+  if (attribute.staffOnly && attribute.required) problems.push('A staff-only question cannot be required: reporters do not answer it, and closing a case does not wait for it.');
   return problems;
 }
 

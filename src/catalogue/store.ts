@@ -60,6 +60,7 @@ export async function insertServiceRows(trx: DB, jurisdictionId: string, input: 
     code: a.code,
     datatype: a.datatype,
     variable: a.variable === false ? 0 : 1,
+    staff_only: a.staffOnly ? 1 : 0,
     required: a.required ? 1 : 0,
     sort_order: a.order,
     description: a.description,
@@ -119,6 +120,7 @@ function toAttribute(row: ServiceAttributeRow): ServiceAttribute {
     code: row.code,
     datatype: row.datatype as ServiceAttribute['datatype'],
     variable: row.variable === 1,
+    staffOnly: row.staff_only === 1,
     required: row.required === 1,
     order: row.sort_order,
     description: row.description,
@@ -164,7 +166,7 @@ export async function selectGroups(db: DB, jurisdictionId: string): Promise<Arra
 
 export async function upsertAttributeRow(trx: DB, jurisdictionId: string, serviceCode: string, a: ServiceAttribute): Promise<void> {
   const values = {
-    datatype: a.datatype, variable: a.variable ? 1 : 0, required: a.required ? 1 : 0, sort_order: a.order,
+    datatype: a.datatype, variable: a.variable ? 1 : 0, staff_only: a.staffOnly ? 1 : 0, required: a.required ? 1 : 0, sort_order: a.order,
     description: a.description, help_text: a.helpText, allowed_values: JSON.stringify(a.values),
     ...(a.translations === undefined ? {} : { translations: JSON.stringify(a.translations) }),
   };

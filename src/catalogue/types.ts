@@ -41,6 +41,11 @@ export interface ServiceAttribute {
   datatype: AttributeDatatype;
   /** false for an informational attribute that only shows text and takes no answer. */
   variable: boolean;
+  /**
+   * A question staff answer on the case page: residents never see or answer it, and no public
+   * reader (the portal, Open311, the track page) shows it or its answer.
+   */
+  staffOnly: boolean;
   required: boolean;
   order: number;
   /** The question shown to the reporter (Open311 "description"). */
@@ -92,9 +97,19 @@ export type ServiceInput = Omit<Service, 'groupName' | 'attributes' | 'active' |
   erasureExemption?: string | null;
   /** Default 365 days. */
   retentionDays?: number | null;
-  attributes: Array<Omit<ServiceAttribute, 'helpText' | 'values' | 'variable'> & {
+  attributes: Array<Omit<ServiceAttribute, 'helpText' | 'values' | 'variable' | 'staffOnly'> & {
     helpText?: string | null;
     values?: AttributeValue[];
     variable?: boolean;
+    staffOnly?: boolean;
   }>;
 };
+
+/** The questions residents are asked (and may answer): every one but the staff-only ones. */
+export const residentAttributes = (service: Pick<Service, 'attributes'>): ServiceAttribute[] => service.attributes.filter((a) => !a.staffOnly);
+
+/** The service as residents and public clients see it: its staff-only questions left out. */
+export const forResidents = <T extends Pick<Service, 'attributes'>>(service: T): T => ({ ...service, attributes: residentAttributes(service) });
+
+/** The questions staff answer on the case page. */
+export const staffAttributes = (service: Pick<Service, 'attributes'>): ServiceAttribute[] => service.attributes.filter((a) => a.staffOnly).sort((a, b) => a.order - b.order);

@@ -1,5 +1,5 @@
 /** The catalogue as residents see it: the search box, services by group, results, a service's page. */
-import type { Service } from './types.js';
+import { residentAttributes, type Service } from './types.js';
 import type { TypicalTime } from './usage.js';
 import { isolateFor, useTranslator } from '../i18n/i18n.js';
 
@@ -117,8 +117,8 @@ function Question({ question }: { question: Service['attributes'][number] }) {
 
 export function ServiceDetails({ service, typical }: { service: Service; typical: TypicalTime }) {
   const { t, language } = useTranslator();
-  const questions = service.attributes.filter((a) => a.variable);
-  const notes = service.attributes.filter((a) => !a.variable);
+  const questions = residentAttributes(service).filter((a) => a.variable);
+  const notes = residentAttributes(service).filter((a) => !a.variable);
   return (
     <>
       <span class="caption">{service.groupName}</span>

@@ -37,6 +37,7 @@ import * as caseImports from './migrations/060_case_imports.js';
 import * as webhooks from './migrations/063_webhooks.js';
 import * as open311Idempotency from './migrations/061_open311_idempotency.js';
 import * as forwarding from './migrations/062_forwarding.js';
+import * as staffQuestions from './migrations/064_staff_questions.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '063_webhooks': webhooks,
   '061_open311_idempotency': open311Idempotency,
   '062_forwarding': forwarding,
+  '064_staff_questions': staffQuestions,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -55,6 +55,8 @@ export interface ServiceAttributeTable {
   allowed_values: string;
   /** JSON: {"<language>": {"description", "helpText", "values": {"<key>": "<name>"}}} (migration 019). */
   translations: Generated<string>;
+  /** 1: a question for staff only; residents never see or answer it (migration 064). */
+  staff_only: Generated<number>;
 }
 
 /**
@@ -75,6 +77,8 @@ export interface CaseTable {
   zipcode: string | null;
   /** JSON object: attribute code -> string or string[]. */
   attributes: string;
+  /** JSON object: staff-only question code -> string or string[], set by staff only (migration 064). */
+  staff_answers: Generated<string>;
   /** JSON array of URLs. */
   media_urls: string;
   status: string;

@@ -27,7 +27,7 @@ function asService(input: ServiceInput): Service {
     retentionDays: input.retentionDays ?? null,
     department: input.department ?? null,
     erasureExemption: input.erasureExemption ?? null,
-    attributes: input.attributes.map((a) => ({ ...a, helpText: a.helpText ?? null, values: a.values ?? [], variable: a.variable ?? true })),
+    attributes: input.attributes.map((a) => ({ ...a, helpText: a.helpText ?? null, values: a.values ?? [], variable: a.variable ?? true, staffOnly: a.staffOnly ?? false })),
   };
 }
 

@@ -201,7 +201,7 @@ function stableHash(text: string): number {
 function answersFor(service: ServiceInput, caseText: string, caseId: string, description: string, requestedAt: number): AttributeAnswers {
   const answers: AttributeAnswers = {};
   for (const attribute of service.attributes) {
-    if (attribute.variable === false) continue;
+    if (attribute.variable === false || attribute.staffOnly) continue;
     const hinted = answerHints[`${service.code}.${attribute.code}`]?.find(([pattern]) => pattern.test(caseText))?.[1];
     const pick = stableHash(`${caseId}.${attribute.code}`);
     const keys = (attribute.values ?? []).map((v) => v.key);

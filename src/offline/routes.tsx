@@ -38,7 +38,7 @@ export function checkOfflineReport(values: Values, services: Service[], bounds: 
   const service = services.find((s) => s.code === values.service);
   if (!service) problems.service = 'offline.problem.service';
   // A service with questions that must be answered needs the full journey, which asks them.
-  else if (service.attributes.some((a) => a.variable && a.required)) problems.service = 'offline.problem.needsMore';
+  else if (service.attributes.some((a) => a.variable && a.required && !a.staffOnly)) problems.service = 'offline.problem.needsMore';
   const description = values.description.trim();
   if (!description) problems.description = 'offline.problem.description';
   else if ([...description].length > MAX_DESCRIPTION) problems.description = 'offline.problem.descriptionLong';

@@ -3,7 +3,7 @@
  * one place that decides what leaves the server through the API: reporters' contact details
  * are never part of it.
  */
-import type { Service } from '../catalogue/types.js';
+import { residentAttributes, type Service } from '../catalogue/types.js';
 import type { AppliedUpdate } from '../cases/outside-updates.js';
 import type { ServiceRequest } from '../cases/types.js';
 import { formatInZone } from '../platform/time.js';
@@ -37,7 +37,8 @@ export function serviceRow(service: Service): Row {
     service_code: service.code,
     service_name: service.name,
     description: service.description,
-    metadata: service.attributes.length > 0,
+    // Staff-only questions are the council's own: no client sees or sets them.
+    metadata: residentAttributes(service).length > 0,
     type: service.type,
     keywords: service.keywords.join(','),
     group: service.groupName,
@@ -47,7 +48,7 @@ export function serviceRow(service: Service): Row {
 export function serviceDefinition(service: Service): Row {
   return {
     service_code: service.code,
-    attributes: service.attributes.map((a) => ({
+    attributes: residentAttributes(service).map((a) => ({
       variable: a.variable,
       code: a.code,
       datatype: a.datatype,

@@ -11,7 +11,8 @@ import type { Translator } from '../i18n/i18n.js';
 /** Form field names: prefixed so a question's code never clashes with our own fields. */
 export const fieldName = (code: string) => `q-${code}`;
 
-export const questionsOf = (service: Service) => service.attributes.filter((a) => a.variable).sort((a, b) => a.order - b.order);
+/** The questions a reporter answers: never a staff-only one. */
+export const questionsOf = (service: Service) => service.attributes.filter((a) => a.variable && !a.staffOnly).sort((a, b) => a.order - b.order);
 
 /**
  * A local date and time in the council's time zone as an ISO instant with its offset

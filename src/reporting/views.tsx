@@ -1,6 +1,6 @@
 /** The pages of "Report a problem", one question each, in the GOV.UK pattern. */
 import type { ComponentChildren } from 'preact';
-import type { Service, ServiceAttribute } from '../catalogue/types.js';
+import { residentAttributes, type Service, type ServiceAttribute } from '../catalogue/types.js';
 import type { Bounds, MapConfig } from '../config.js';
 import { isolateFor, useTranslator } from '../i18n/i18n.js';
 import type { StoredPhoto } from '../media/photos.js';
@@ -259,7 +259,7 @@ export function DetailsPage({ service, typed, description, descriptionRequired, 
   service: Service; typed: Typed; description: string; descriptionRequired: boolean; errors: FieldErrors; csrf: string; fromCheck: boolean;
 }) {
   const { t } = useTranslator();
-  const sorted = [...service.attributes].sort((a, b) => a.order - b.order);
+  const sorted = residentAttributes(service).sort((a, b) => a.order - b.order);
   return (
     <>
       <BackLink href={fromCheck ? '/report/check' : '/report/location'} />

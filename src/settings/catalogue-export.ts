@@ -33,7 +33,7 @@ export async function readCatalogue(db: DB, jurisdictionId: string): Promise<Cat
     erasureExemption: s.erasureExemption, department: s.department, workflow: workflowCodes.get(s.code) ?? null,
     translations: s.translations ?? {},
     questions: s.attributes.map((a) => ({
-      code: a.code, datatype: a.datatype, description: a.description, required: a.required, variable: a.variable, helpText: a.helpText,
+      code: a.code, datatype: a.datatype, description: a.description, required: a.required, variable: a.variable, staffOnly: a.staffOnly, helpText: a.helpText,
       values: a.values.map((v) => ({ key: v.key, name: v.name })), translations: a.translations ?? {},
     })),
     applicationForm: forms.get(s.code) ?? null,

@@ -75,6 +75,7 @@ const questionSchema = Type.Object({
   description: Type.String({ description: 'The question, as the reporter reads it.' }),
   required: Type.Optional(Type.Boolean()),
   variable: Type.Optional(Type.Boolean({ description: 'false: an information-only note that takes no answer (default true).' })),
+  staffOnly: Type.Optional(Type.Boolean({ description: 'true: a question staff answer on the case page; residents, the portal and Open311 clients never see it or its answer (default false).' })),
   helpText: Type.Optional(orNull(Type.String())),
   values: Type.Optional(Type.Array(Type.Object({ key: Type.String({ minLength: 1 }), name: Type.String() }, closed), { description: 'The allowed answers of a list question.' })),
   translations: Type.Optional(byLanguage(Type.Object({
@@ -174,7 +175,7 @@ export interface Catalogue {
 }
 
 export interface CatalogueQuestion {
-  code: string; datatype: (typeof attributeDatatypes)[number]; description: string; required: boolean; variable: boolean; helpText: string | null;
+  code: string; datatype: (typeof attributeDatatypes)[number]; description: string; required: boolean; variable: boolean; staffOnly: boolean; helpText: string | null;
   values: Array<{ key: string; name: string }>; translations: Translations;
 }
 
@@ -209,7 +210,7 @@ export function normalizeCatalogue(file: CatalogueFile): Catalogue {
       department: s.department ?? null, workflow: s.workflow ?? null, translations: s.translations ?? {},
       questions: (s.questions ?? []).map((q) => ({
         code: q.code, datatype: q.datatype, description: q.description, required: q.required ?? false, variable: q.variable ?? true,
-        helpText: q.helpText ?? null, values: q.values ?? [], translations: q.translations ?? {},
+        staffOnly: q.staffOnly ?? false, helpText: q.helpText ?? null, values: q.values ?? [], translations: q.translations ?? {},
       })),
       applicationForm: s.applicationForm ?? null,
       licenceRegister: s.licenceRegister ?? null,
@@ -401,7 +402,7 @@ export function checkCatalogue(c: Catalogue): Problem[] {
       if (first !== undefined) problems.push([[...qat, 'code'], `Question "${q.code}" appears twice in this service (also questions[${first}]).`]);
       questionCodes.set(q.code, j);
       for (const p of checkAttribute(q)) {
-        const field = /code/.test(p) ? 'code' : /answer type/.test(p) ? 'datatype' : /text \(what/.test(p) ? 'description' : /value/.test(p) ? 'values' : 'required';
+        const field = /code/.test(p) ? 'code' : /answer type/.test(p) ? 'datatype' : /text \(what/.test(p) ? 'description' : /value/.test(p) ? 'values' : /staff only/.test(p) ? 'staffOnly' : 'required';
         problems.push([[...qat, field], p]);
       }
       problems.push(...checkTranslations(q.translations, qat));

@@ -118,7 +118,7 @@ export async function applyCatalogue(db: DB, jurisdictionId: string, file: Catal
       const before = currentServices.get(s.code);
       if (!before || canonical(before.questions) !== canonical(s.questions)) {
         await store.replaceQuestions(trx, jurisdictionId, s.code, s.questions.map((q) => ({
-          code: q.code, datatype: q.datatype, variable: q.variable ? 1 : 0, required: q.required ? 1 : 0, description: q.description,
+          code: q.code, datatype: q.datatype, variable: q.variable ? 1 : 0, staff_only: q.staffOnly ? 1 : 0, required: q.required ? 1 : 0, description: q.description,
           help_text: q.helpText, allowed_values: JSON.stringify(q.values), translations: JSON.stringify(q.translations),
         })));
       }

@@ -136,7 +136,7 @@ export async function upsertService(trx: DB, jurisdictionId: string, code: strin
 }
 
 /** The service's questions become exactly these, in this order. */
-export async function replaceQuestions(trx: DB, jurisdictionId: string, serviceCode: string, rows: Array<{ code: string; datatype: string; variable: number; required: number; description: string; help_text: string | null; allowed_values: string; translations: string }>): Promise<void> {
+export async function replaceQuestions(trx: DB, jurisdictionId: string, serviceCode: string, rows: Array<{ code: string; datatype: string; variable: number; staff_only: number; required: number; description: string; help_text: string | null; allowed_values: string; translations: string }>): Promise<void> {
   await trx.deleteFrom('service_attributes').where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).execute();
   if (rows.length === 0) return;
   await trx.insertInto('service_attributes').values(rows.map((row, i) => ({ jurisdiction_id: jurisdictionId, service_code: serviceCode, sort_order: i + 1, ...row }))).execute();

@@ -81,11 +81,11 @@ function parseAllowedValues(text: string): AttributeValue[] {
 function readAttribute(body: unknown): { values: AttributeFormValues; attribute: AttributeInput } {
   const values: AttributeFormValues = {
     code: field(body, 'attributeCode'), datatype: field(body, 'datatype'), required: ticked(body, 'required'), informational: ticked(body, 'informational'),
-    description: field(body, 'attributeDescription'), helpText: field(body, 'helpText'), values: field(body, 'allowedValues'),
+    staffOnly: ticked(body, 'staffOnly'), description: field(body, 'attributeDescription'), helpText: field(body, 'helpText'), values: field(body, 'allowedValues'),
   };
   const attribute: AttributeInput = {
     code: values.code, datatype: (attributeDatatypes as readonly string[]).includes(values.datatype) ? values.datatype as AttributeDatatype : 'string',
-    variable: !values.informational, required: values.required, description: values.description, helpText: values.helpText || null,
+    variable: !values.informational, staffOnly: values.staffOnly, required: values.required, description: values.description, helpText: values.helpText || null,
     values: parseAllowedValues(values.values),
   };
   return { values, attribute };

@@ -100,17 +100,18 @@ export interface AttributeFormValues {
   datatype: string;
   required: boolean;
   informational: boolean;
+  staffOnly: boolean;
   description: string;
   helpText: string;
   values: string;
 }
 
 export const attributeValuesOf = (a: ServiceAttribute): AttributeFormValues => ({
-  code: a.code, datatype: a.datatype, required: a.required, informational: !a.variable, description: a.description, helpText: a.helpText ?? '',
+  code: a.code, datatype: a.datatype, required: a.required, informational: !a.variable, staffOnly: a.staffOnly, description: a.description, helpText: a.helpText ?? '',
   values: a.values.map((v) => (v.key === v.name ? v.name : `${v.key}: ${v.name}`)).join('\n'),
 });
 
-export const emptyAttribute: AttributeFormValues = { code: '', datatype: 'string', required: false, informational: false, description: '', helpText: '', values: '' };
+export const emptyAttribute: AttributeFormValues = { code: '', datatype: 'string', required: false, informational: false, staffOnly: false, description: '', helpText: '', values: '' };
 
 const datatypeNames: Record<string, string> = {
   string: 'Short text', text: 'Long text', number: 'Number', datetime: 'Date and time', singlevaluelist: 'Choose one from a list', multivaluelist: 'Choose any from a list',
@@ -121,16 +122,18 @@ export function Questions({ service, csrf }: { service: Service; csrf: string })
   return (
     <>
       <h2 id="questions">Questions reporters are asked</h2>
+      <p class="hint">A question marked staff only is not asked of reporters: staff answer it on the case page.</p>
       {service.attributes.length === 0 ? <p>This service asks no questions of its own.</p> : (
         <TableWrap label="Questions">
           <table>
-            <thead><tr><th scope="col">Order</th><th scope="col">Question</th><th scope="col">Code</th><th scope="col">Answer</th><th scope="col">Required</th><th scope="col"><span class="hint">Actions</span></th></tr></thead>
+            <thead><tr><th scope="col">Order</th><th scope="col">Question</th><th scope="col">Code</th><th scope="col">Answer</th><th scope="col">Required</th><th scope="col">Who answers</th><th scope="col"><span class="hint">Actions</span></th></tr></thead>
             <tbody>
               {service.attributes.map((a, index) => (
                 <tr key={a.code}>
                   <td>{index + 1}</td><td>{a.description}</td><td><code>{a.code}</code></td>
                   <td>{a.variable ? datatypeNames[a.datatype] ?? a.datatype : 'Information only'}{a.values.length > 0 && `: ${a.values.map((v) => v.name).join(', ')}`}</td>
                   <td>{a.required ? 'Yes' : 'No'}</td>
+                  <td>{!a.variable ? '' : a.staffOnly ? 'Staff only' : 'Reporter'}</td>
                   <td>
                     <a href={`${base}?attribute=${encodeURIComponent(a.code)}#question-form`}>Change<span class="skip-link"> question {a.code}</span></a>
                     {index > 0 && <AttributeButton action={`${base}/attributes/move`} csrf={csrf} attribute={a.code} extra={['direction', 'up']} label="Move up" />}
@@ -171,6 +174,7 @@ export function AttributeForm({ serviceCode, values, errors, csrf, editing }: { 
         <TextArea name="allowedValues" label="Allowed values (list questions only)" hint={'One a line. A line "key: name" gives a key for the API; otherwise the name is the key.'} value={values.values} error={errors.allowedValues} />
         <Checkbox name="required" id="attribute-required" label="An answer is required" checked={values.required} />
         <Checkbox name="informational" id="attribute-informational" label="Information only: show the text, ask for no answer" checked={values.informational} />
+        <Checkbox name="staffOnly" id="attribute-staff-only" label="Staff only: staff answer it on the case page; reporters and Open311 apps never see it or its answer" checked={values.staffOnly} />
         <button type="submit">{editing ? 'Save question' : 'Add question'}</button>
       </PostForm>
     </section>

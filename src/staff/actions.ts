@@ -17,7 +17,7 @@ export const actionKinds = ['claim', 'assign', 'transition', 'set_priority', 'pu
 export type ActionKind = (typeof actionKinds)[number];
 
 /** What each action is called in the success banner. */
-export const doneMessages: Record<ActionKind | 'attachment' | 'undo' | 'decision' | 'information' | 'message' | 'counter_payment', string> = {
+export const doneMessages: Record<ActionKind | 'attachment' | 'undo' | 'decision' | 'information' | 'message' | 'counter_payment' | 'staff_answers', string> = {
   claim: 'You took the case.',
   assign: 'The case was assigned.',
   transition: 'The case moved on.',
@@ -35,6 +35,7 @@ export const doneMessages: Record<ActionKind | 'attachment' | 'undo' | 'decision
   information: 'The applicant was asked for more information. The statutory clock is paused until they reply.',
   message: 'Your message was sent to the applicant.',
   counter_payment: 'The payment at the counter was recorded.',
+  staff_answers: 'The staff answers were saved.',
 };
 
 export const MAX_TEXT = 4_000;

@@ -35,6 +35,7 @@ import { timeline } from './timeline.js';
 import { channelLabel, clockTime, dueWords, workingTimeWords } from './words.js';
 import * as store from './store.js';
 import { applicationWorkView } from '../applications/work-panel.js';
+import { staffQuestionsView } from './staff-questions.js';
 
 /** Roles that work cases (and so may act on them); analysts and emergency officers only read. */
 export const caseWorkingRoles: readonly Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin'];
@@ -161,7 +162,11 @@ async function forwardingLine(db: DB, config: Config, row: CaseRow, formatTime: 
   return { state: 'waiting', words: `Waiting to send to ${backOffice} (attempt ${Math.min(message.attempts + 1, max)} of ${max}, ${next}).${reason}`, fetched: null, fetchError: null };
 }
 
-export interface CaseExtras { errors?: FieldErrors; values?: Record<string, string>; publicText?: string; templateId?: string; done?: string | null }
+export interface CaseExtras {
+  errors?: FieldErrors; values?: Record<string, string>; publicText?: string; templateId?: string; done?: string | null;
+  /** What the staff questions' form sent, shown again with its errors. */
+  staffTyped?: Record<string, string | string[]>;
+}
 
 /** An answer as the reporter chose it: a list's key becomes the option's label. */
 function answerWords(attribute: ServiceAttribute | undefined, value: unknown): string {
@@ -251,6 +256,7 @@ export async function caseView(db: DB, config: Config, keyring: Keyring, request
     liveUrl: `/staff/events?topic=staff:case:${row.id}`,
     map: { tiles: request.server.site.map.tileUrl, attribution: request.server.site.map.attribution },
     application,
+    staffQuestions: staffQuestionsView(loaded.service, row.staff_answers, config.jurisdiction.timeZone, extras.staffTyped ? { typed: extras.staffTyped, errors: extras.errors ?? {} } : undefined),
     applicationWork: row.kind === 'application' ? await applicationWorkView(db, keyring, { jurisdictionId: row.jurisdiction_id, caseId: row.id, departmentId: loaded.departmentId, open: row.status === 'open' },
       { actor, csrf: person.csrfToken, idempotencyKey: newIdempotencyKey(), timeZone: config.jurisdiction.timeZone }) : null,
   };

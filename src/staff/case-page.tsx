@@ -14,6 +14,7 @@ import { priorityLabel } from './words.js';
 import { csrfAction } from '../web/csrf.js';
 import { ApplicationPanel, type ApplicationPanelView } from '../applications/staff-panel.js';
 import { ApplicationWork, type ApplicationWorkView } from '../applications/inspection-views.js';
+import { StaffQuestions, type StaffQuestionsView } from './staff-questions.js';
 
 export interface DueLine { at: string; words: string; overdue: boolean; explanation: string }
 export interface ClockLine { kind: string; status: string; due: string; left: string; target: string; breached: boolean; warned: boolean }
@@ -81,6 +82,8 @@ export interface CaseView {
   application: ApplicationPanelView | null;
   /** An application's consultations and inspections (applications/work-panel.ts); null for other kinds of case. */
   applicationWork?: ApplicationWorkView | null;
+  /** The service's staff-only questions and their answers; null when it asks none. */
+  staffQuestions?: StaffQuestionsView | null;
 }
 
 function ActionForm({ view, action, children, label, id, buttonClass, shortcut }: { view: CaseView; action: string; children?: ComponentChildren; label: string; id?: string; buttonClass?: string; shortcut?: string }) {
@@ -222,6 +225,8 @@ function CaseDetails({ view: v }: { view: CaseView }) {
           <ul class="photos">{v.photos.map((src, i) => <li key={src}><a href={src}><img src={src} alt={`Photo ${i + 1} from the reporter`} width={240} /></a></li>)}</ul>
         </>
       )}
+      {/* Beside what was reported: the council's own answers about the case. */}
+      {v.staffQuestions && <StaffQuestions view={v.staffQuestions} caseId={v.id} canAct={v.canAct} csrf={v.csrf} idempotencyKey={v.idempotencyKey} />}
       <h3>Reporter</h3>
       {v.canSeeContact
         ? <p><a href={`/staff/requests/${v.id}/contact`}>Show the reporter's contact details</a> (this is recorded)</p>

@@ -7,7 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.js';
 import { caseListScope, may } from '../identity/policy.js';
-import { DomainError, forbidden, httpStatusOf } from '../platform/errors.js';
+import { DomainError, forbidden, httpStatusOf, notFound } from '../platform/errors.js';
+import { setStaffAnswers } from '../cases/staff-answers.js';
+import { staffAttributes } from '../catalogue/types.js';
+import { readStaffAnswers } from './staff-questions.js';
 import { nowIso } from '../platform/time.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { contactForCase } from '../cases/reporters.js';
@@ -139,6 +142,25 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
       throw error;
     }
     return reply.redirect(`/staff/requests/${loaded.row.id}?done=${action}`, 303);
+  });
+
+  // The staff-only questions' answers (cases/staff-answers.ts): one action per changed answer.
+  app.post('/staff/requests/:id/staff-answers', { config: staff, schema: { hide: true } }, async (request, reply) => {
+    const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
+    const service = loaded.service;
+    if (!service || staffAttributes(service).length === 0) throw notFound(`Case ${loaded.row.id}'s service asks no staff questions.`);
+    const { given, typed, errors } = readStaffAnswers(service, request.body, config.jurisdiction.timeZone);
+    const again = (found: FieldErrors, status: number) => showCase(request, reply, loaded, { errors: found, staffTyped: typed }, status);
+    const key = idempotencyKeyOf(request, request.body);
+    if (!key) return again({ 'staff-questions-heading': 'This form is out of date. Reload the page and try again.' }, 400);
+    if (Object.keys(errors).length > 0) return again(errors, 400);
+    try {
+      await setStaffAnswers(db, engineContextOf(request, config, keyring), loaded.row.id, service, given, actorOf(request, await personDepartmentId(db, request)), key);
+    } catch (error) {
+      if (error instanceof DomainError && error.kind !== 'unauthenticated') return again({ 'staff-questions-heading': error.message }, httpStatusOf[error.kind]);
+      throw error;
+    }
+    return reply.redirect(`/staff/requests/${loaded.row.id}?done=staff_answers#staff-questions`, 303);
   });
 
   // Undo of the person's own last change (cases/undo.ts says when that is allowed).

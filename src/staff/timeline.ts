@@ -10,6 +10,7 @@ import type { WorkflowDefinition } from '../workflow/types.js';
 import type { Department } from './store.js';
 import * as store from './store.js';
 import { channelLabel, priorityLabel, workingTimeWords } from './words.js';
+import { staffAnswerWords } from '../cases/staff-answers.js';
 
 export interface HistoryLine { id: number; at: string; who: string; what: string; text: string | null; detail: string | null; isPublic: boolean }
 
@@ -95,6 +96,7 @@ export async function timeline(db: DB, keyring: Keyring, actions: ActionRecord[]
             : `Undone: assigned back to ${person(d.assignee ?? null)} (was ${person(d.from ?? null)})`;
         break;
       case 'attachment_added': what = 'File attached'; break;
+      case 'staff_answer': what = staffAnswerWords(d); break;
       case 'reopened': what = `Reopened${stateChange ? `, ${stateChange}` : ''}`; break;
       case 'forwarded': what = `Sent to ${String(d.backOffice)} as ${String(d.externalId ?? `token ${String(d.token)}`)}`; break;
       case 'status_update': what = `Status update${stateChange ? `: ${stateChange}` : ''}`; break;

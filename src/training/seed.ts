@@ -145,7 +145,7 @@ function inventCase(service: Service, bounds: Config['jurisdiction']['bounds'], 
 function inventAnswers(service: Service, pick: <T>(list: readonly T[]) => T): AttributeAnswers {
   const answers: AttributeAnswers = {};
   for (const attribute of service.attributes) {
-    if (!attribute.variable || !attribute.required) continue;
+    if (!attribute.variable || !attribute.required || attribute.staffOnly) continue;
     const keys = attribute.values.map((v) => v.key);
     switch (attribute.datatype) {
       case 'singlevaluelist': answers[attribute.code] = pick(keys); break;
