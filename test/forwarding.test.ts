@@ -15,6 +15,7 @@ import { forwardingChannel } from '../src/forwarding/send.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { deliverDue } from '../src/notifications/delivery.js';
+import { enqueue } from '../src/platform/outbox.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { WebClient } from './web-client.js';
 
@@ -110,6 +111,15 @@ for (const database of databasesUnderTest()) {
       const cursor = await t.db.selectFrom('forwarding_cursors').selectAll().executeTakeFirstOrThrow();
       assert.equal(cursor.updates_supported, 1);
       assert.ok((await findForward(t.db, caseId))?.lastFetchedAt, 'the fetch time is not kept');
+    });
+
+    test('the messages page names forwarded cases and webhook deliveries in plain words, never as "unknown"', async () => {
+      await t.db.transaction().execute((trx) => enqueue(trx, 'webhook', { subscriptionId: 7, eventId: 42 }, { idempotencyKey: 'webhook:7:42' }));
+      const page = await admin.get('/admin/messages');
+      assert.equal(page.status, 200);
+      assert.match(page.html, /<td>Case forwarded to a back office<\/td><td>Case \d+ forwarded to the back office \(client mode\)<\/td>/);
+      assert.match(page.html, /<td>Webhook delivery<\/td><td>A case change \(event 42\) sent to a webhook<\/td><td>Webhook subscription 7<\/td>/);
+      assert.doesNotMatch(page.html, /unknown|open311_forward/);
     });
   });
 }
