@@ -35,6 +35,7 @@ export function WebhooksPage({ subscriptions, csrf, form, errors, eventTypes, ca
       <ErrorSummary errors={errors} />
       <h1>Webhooks</h1>
       <p>A webhook sends case events to another system as they happen: signed CloudEvents, tried again for a while when the system is down, then kept as dead letters you can send again. A webhook that keeps failing is turned off and its contact emailed.</p>
+      {subscriptions.length === 0 ? <p>No webhooks yet.</p> : (
       <TableWrap label="Webhooks">
         <table>
           <caption>Webhooks</caption>
@@ -49,7 +50,7 @@ export function WebhooksPage({ subscriptions, csrf, form, errors, eventTypes, ca
           </tbody>
         </table>
       </TableWrap>
-      {subscriptions.length === 0 && <p>No webhooks yet.</p>}
+      )}
       <h2>Add a webhook</h2>
       <PostForm action="/admin/webhooks" csrf={csrf}>
         <Field name="name" label="Name" hint="Who receives the events, for example Highways contractor" value={form.name} error={errors.name} />
