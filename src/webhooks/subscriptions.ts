@@ -23,6 +23,13 @@ export const webhookEventTypes = [
 ] as const;
 export const caseKinds = ['service_request', 'application'] as const;
 
+/** Each event type in the words the staff case timeline (staff/timeline.ts) uses for that action. */
+export const webhookEventLabels: Record<(typeof webhookEventTypes)[number], string> = {
+  created: 'Reported', claim: 'Taken', assign: 'Assigned', transition: 'Moved to another state', set_priority: 'Priority changed',
+  public_update: 'Update sent to residents', note: 'Internal note', merge: 'Merged into another case', move_department: 'Moved to another department',
+  suspend_clock: 'Clock paused', resume_clock: 'Clock restarted', extend_clock: 'Clock extended', status_update: 'Status update', reopened: 'Reopened', undo: 'Undone',
+};
+
 const SECRET_FIELD = 'webhook_subscriptions.secret';
 const EMAIL_FIELD = 'webhook_subscriptions.contact_email';
 
