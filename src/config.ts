@@ -7,6 +7,7 @@ import { demoCity } from './demo/city.js';
 import { loadOidcProviders, oidcVariables, type OidcProviders } from './identity/oidc-config.js';
 import { loadMailConfig, mailVariables, type MailConfig } from './notifications/mail-config.js';
 import { loadNotificationConfig, notificationVariables, type NotificationConfig } from './notifications/settings.js';
+import type { OutboundPolicy } from './platform/outbound.js';
 
 export interface Bounds {
   minLat: number;
@@ -54,6 +55,11 @@ export interface Config {
   open311: Open311Settings;
   /** Client mode: how often the updates of cases forwarded to back offices are fetched, in seconds. */
   forwardingFetchSeconds: number;
+  /**
+   * Where Townhall itself sends requests (webhook receivers, client mode's back offices): public
+   * https addresses only, unless TOWNHALL_ALLOW_PRIVATE_WEBHOOKS=1 (for tests and closed networks).
+   */
+  outbound: OutboundPolicy;
 }
 
 export interface Open311Settings {
@@ -113,6 +119,7 @@ export const configVariables: Array<[name: string, meaning: string]> = [
   ['TOWNHALL_SIGN_IN_RATE_LIMIT', 'most sign-in, code and reset attempts (and requests to follow a report by email) per client address per minute, 0 for no limit (default 10)'],
   ['TOWNHALL_REPORT_RATE_LIMIT', 'most reports sent and address searches made from web pages per client address per minute, 0 for no limit (default 30)'],
   ['TOWNHALL_FORWARDING_FETCH_SECONDS', 'how often the updates of cases forwarded to outside Open311 back offices are fetched, in seconds (default 300)'],
+  ['TOWNHALL_ALLOW_PRIVATE_WEBHOOKS', '1 lets webhooks and client mode send to plain http and to private, loopback and other local addresses: for tests and closed networks only (default 0: public https addresses only)'],
   ['TOWNHALL_TRUST_PROXY', 'true behind a reverse proxy that sets X-Forwarded-For (default false)'],
   ['TOWNHALL_LOGO_FILE', 'a PNG, SVG or WebP logo shown in the header of every page (default: the council name alone)'],
   ['TOWNHALL_BRAND_COLOUR', 'the header colour as #rrggbb; must be dark enough for white text (default #0b0c0c)'],
@@ -166,6 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
   const signInRateLimit = integer(value('TOWNHALL_SIGN_IN_RATE_LIMIT') ?? '10', 'TOWNHALL_SIGN_IN_RATE_LIMIT', 0, 1_000_000, problems);
   const reportRateLimit = integer(value('TOWNHALL_REPORT_RATE_LIMIT') ?? '30', 'TOWNHALL_REPORT_RATE_LIMIT', 0, 1_000_000, problems);
   const forwardingFetchSeconds = integer(value('TOWNHALL_FORWARDING_FETCH_SECONDS') ?? '300', 'TOWNHALL_FORWARDING_FETCH_SECONDS', 1, 86_400, problems);
+  const allowPrivateText = (value('TOWNHALL_ALLOW_PRIVATE_WEBHOOKS') ?? '0').toLowerCase();
+  if (!['0', '1', 'true', 'false'].includes(allowPrivateText)) problems.push(`TOWNHALL_ALLOW_PRIVATE_WEBHOOKS must be 1 or 0; got "${allowPrivateText.slice(0, 20)}"`);
   const trustProxyText = (value('TOWNHALL_TRUST_PROXY') ?? 'false').toLowerCase();
   if (!['true', 'false'].includes(trustProxyText)) problems.push(`TOWNHALL_TRUST_PROXY must be true or false; got "${trustProxyText}"`);
 
@@ -208,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     reportRateLimit,
     trustProxy: trustProxyText === 'true',
     forwardingFetchSeconds,
+    outbound: { allowPrivateAddresses: allowPrivateText === '1' || allowPrivateText === 'true' },
     oidc,
     mail,
     notifications,

@@ -51,7 +51,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // the default under --demo without SMTP_URL; text messages when configured); otherwise they wait.
   // Webhook deliveries, and the cases of services worked by an outside back office (client mode),
   // leave through the same outbox and loop.
-  const workers = [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config), forwardingChannel(db, keys.keyring)];
+  const workers = [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config), forwardingChannel(db, keys.keyring, config.outbound)];
   const emailDelivery = startDelivery({ db, keyring: keys.keyring, config, log: app.log }, { demo: options.demo, workers });
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
@@ -68,7 +68,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     ...slaJobs({ db, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, timeZone: config.jurisdiction.timeZone, log: app.log }),
     pruneOldEvents,
     webhookDispatchJob(db, config),
-    ...forwardingJobs({ db, keyring: keys.keyring, jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, log: app.log }, config.forwardingFetchSeconds * 1000),
+    ...forwardingJobs({ db, keyring: keys.keyring, jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, outbound: config.outbound, log: app.log }, config.forwardingFetchSeconds * 1000),
     ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
   app.addHook('onClose', async () => {

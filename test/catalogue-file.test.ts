@@ -18,10 +18,12 @@ import { seedDemoCatalogue } from '../src/demo/seed.js';
 import { seedDemoDepartments } from '../src/demo/workspace.js';
 import { saveMessageTemplate } from '../src/notifications/message-templates.js';
 import { loadKeys } from '../src/platform/keys.js';
-import { settingsGeneration } from '../src/platform/settings-cache.js';
+import { lockSettings, settingsGeneration } from '../src/platform/settings-cache.js';
 import { saveDepartmentArea, saveRoutingRule } from '../src/routing/store.js';
 import { catalogueJsonSchema } from '../src/settings/catalogue-format.js';
-import { getDepartment } from '../src/settings/departments.js';
+import { getDepartment, updateDepartment } from '../src/settings/departments.js';
+import { readCatalogue } from '../src/settings/catalogue-export.js';
+import { applyCatalogue, planCatalogueImport } from '../src/settings/catalogue-import.js';
 import { saveResponseTemplate } from '../src/settings/response-templates.js';
 import { changeDraft, createWorkflow, publishDraft, putState } from '../src/settings/workflows.js';
 import { runTownhall as townhall } from './cli-run.js';
@@ -229,6 +231,43 @@ for (const database of databasesUnderTest()) {
       const dept = await townhall(['catalogue', 'import', file('no-parks.yaml'), '--yes'], empty.env);
       assert.equal(dept.code, 1);
       assert.match(dept.stderr, /Department "parks" has 1 staff account, so it cannot be removed/);
+    });
+
+    test('a change made between the diff shown and the import is never overwritten: the import is refused, and a settings writer waits for it', async () => {
+      const current = await readCatalogue(source.db, jurisdictionId);
+      const department = current.departments[0]!;
+      const file = { ...current, departments: current.departments.map((d) => (d === department ? { ...d, name: 'Named by the file' } : d)) };
+      const shown = await planCatalogueImport(source.db, jurisdictionId, file);
+      assert.deepEqual(shown.map((c) => [c.section, c.key, c.kind]), [['departments', department.code, 'changed']]);
+      // Someone renames the department on its settings page meanwhile.
+      const saved = await getDepartment(source.db, department.code);
+      await updateDepartment(source.db, department.code, { name: 'Renamed meanwhile', calendarId: saved.calendarId, assignment: saved.assignment }, 'user:1');
+      await assert.rejects(applyCatalogue(source.db, jurisdictionId, file, 'test', shown), (error: Error & { kind?: string }) => {
+        assert.match(error.message, /^Nothing was imported: the catalogue was changed by someone else after the changes were shown\. Run the import again/);
+        return true;
+      });
+      assert.equal((await getDepartment(source.db, department.code)).name, 'Renamed meanwhile', 'the change made meanwhile was overwritten');
+      // Shown again, it applies.
+      const again = await planCatalogueImport(source.db, jurisdictionId, file);
+      assert.deepEqual(await applyCatalogue(source.db, jurisdictionId, file, 'test', again), again);
+      assert.equal((await getDepartment(source.db, department.code)).name, 'Named by the file');
+
+      if (database.name === 'postgres') {
+        // While an import's transaction runs, another connection's settings change waits for it, then lands after it.
+        let renamed = false;
+        await source.db.transaction().execute(async (trx) => {
+          await lockSettings(trx);
+          const waiting = updateDepartment(source.db, department.code, { name: 'After the import', calendarId: saved.calendarId, assignment: saved.assignment }, 'user:1').then(() => { renamed = true; });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          assert.equal(renamed, false, 'a settings change ran during the import\'s transaction');
+          const other = current.departments[1]!;
+          await trx.updateTable('departments').set({ name: 'By the import' }).where('code', '=', other.code).execute();
+          void waiting;
+        });
+        for (let i = 0; i < 50 && !renamed; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(renamed, true);
+        assert.equal((await getDepartment(source.db, department.code)).name, 'After the import');
+      }
     });
   });
 }

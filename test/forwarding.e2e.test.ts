@@ -60,6 +60,8 @@ function environment(t: TestDatabase, jurisdictionId: string, name: string, port
     // Retries come quickly, and the back office's updates are fetched every second.
     OUTBOX_BACKOFF_BASE_MS: '300', OUTBOX_BACKOFF_CAP_MS: '1000', OUTBOX_MAX_ATTEMPTS: '50',
     TOWNHALL_FORWARDING_FETCH_SECONDS: '1',
+    // Both Townhalls are plain http on 127.0.0.1: the allowance for tests and closed networks.
+    TOWNHALL_ALLOW_PRIVATE_WEBHOOKS: '1',
   };
 }
 
@@ -94,7 +96,7 @@ for (const database of databasesUnderTest()) {
       const { keyring } = loadKeys(council.url, council.env);
       await saveForwarding(council.db, keyring, testJurisdiction.id, GRAFFITI, {
         backOffice: BACK_OFFICE_NAME, endpointUrl: `${officeUrl}/open311/v2`, remoteJurisdictionId: BACK_OFFICE_JURISDICTION, remoteServiceCode: GRAFFITI, apiKey: officeKey,
-      }, 'test');
+      }, 'test', { allowPrivateAddresses: true });
       // The key is kept sealed, never in clear.
       const stored = await council.db.selectFrom('service_forwarding').select('api_key_sealed').executeTakeFirstOrThrow();
       assert.ok(stored.api_key_sealed && !stored.api_key_sealed.includes(officeKey), 'the back office\'s API key is stored in clear');

@@ -15,6 +15,7 @@ import { forwardingChannel } from '../src/forwarding/send.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { deliverDue } from '../src/notifications/delivery.js';
+import { enqueue } from '../src/platform/outbox.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { WebClient } from './web-client.js';
 
@@ -34,7 +35,7 @@ for (const database of databasesUnderTest()) {
     let admin: WebClient;
     let backOfficeKey = '';
     before(async () => {
-      t = await startTownhall(database, { groups: [{ code: 'streets', name: 'Streets' }], services: [service('pothole', 'Pothole'), service('graffiti', 'Graffiti')] });
+      t = await startTownhall(database, { env: { TOWNHALL_ALLOW_PRIVATE_WEBHOOKS: '1' }, groups: [{ code: 'streets', name: 'Streets' }], services: [service('pothole', 'Pothole'), service('graffiti', 'Graffiti')] });
       const user = await createUser(t.db, t.keyring, { email: 'forwarding.admin@council.example', role: 'system_admin' }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test');
       const { token } = await startSession(t.db, Number(user.id), { limits: limitsFor('system_admin'), secondFactor: true });
       admin = new WebClient(t.baseUrl);
@@ -53,7 +54,7 @@ for (const database of databasesUnderTest()) {
       const bad = await admin.post('/admin/settings/services/pothole/forwarding', { ...fields(), backOffice: '', endpointUrl: 'ftp://example.org/x?y=1', remoteServiceCode: '' });
       assert.equal(bad.status, 400);
       assert.match(bad.html, /Give the back office a name/);
-      assert.match(bad.html, /The endpoint must be an http or https address/);
+      assert.match(bad.html, /The endpoint must be an https address/);
       assert.match(bad.html, /Give the back office&#39;s service_code|Give the back office's service_code/);
       assert.equal(await forwardingOf(t.db, t.jurisdiction.id, 'pothole'), null, 'a refused form saved something');
 
@@ -82,7 +83,7 @@ for (const database of databasesUnderTest()) {
       const queued = await t.db.selectFrom('outbox').select(['kind', 'status']).where('idempotency_key', '=', `forward:${caseId}`).execute();
       assert.deepEqual(queued, [{ kind: 'open311_forward', status: 'queued' }], 'the submission did not queue its forwarding');
 
-      const channel = forwardingChannel(t.db, t.keyring);
+      const channel = forwardingChannel(t.db, t.keyring, t.config.outbound);
       assert.equal((await deliverDue({ db: t.db, keyring: t.keyring }, [channel])).sent, 1);
       assert.equal((await deliverDue({ db: t.db, keyring: t.keyring }, [channel])).sent, 0, 'a sent case was claimed again');
       const forward = await findForward(t.db, caseId);
@@ -96,7 +97,7 @@ for (const database of databasesUnderTest()) {
         body: new URLSearchParams({ api_key: backOfficeKey, update_id: 'crew-1', service_request_id: forward.externalId, status: 'IN_PROGRESS', updated_datetime: new Date(Date.now() - 1000).toISOString(), description: 'A crew is on the way.' }),
       });
       assert.equal(update.status, 201, await update.text());
-      const deps = { db: t.db, keyring: t.keyring, jurisdictionId: t.jurisdiction.id, timeZone: t.jurisdiction.timeZone, notify: { keyring: t.keyring, publicUrl: t.baseUrl, council: t.jurisdiction.name } };
+      const deps = { db: t.db, keyring: t.keyring, jurisdictionId: t.jurisdiction.id, timeZone: t.jurisdiction.timeZone, notify: { keyring: t.keyring, publicUrl: t.baseUrl, council: t.jurisdiction.name }, outbound: t.config.outbound };
       const first = await fetchBackOfficeUpdates(deps);
       const again = await fetchBackOfficeUpdates(deps);
       assert.equal(first.failed, 0);
@@ -110,6 +111,15 @@ for (const database of databasesUnderTest()) {
       const cursor = await t.db.selectFrom('forwarding_cursors').selectAll().executeTakeFirstOrThrow();
       assert.equal(cursor.updates_supported, 1);
       assert.ok((await findForward(t.db, caseId))?.lastFetchedAt, 'the fetch time is not kept');
+    });
+
+    test('the messages page names forwarded cases and webhook deliveries in plain words, never as "unknown"', async () => {
+      await t.db.transaction().execute((trx) => enqueue(trx, 'webhook', { subscriptionId: 7, eventId: 42 }, { idempotencyKey: 'webhook:7:42' }));
+      const page = await admin.get('/admin/messages');
+      assert.equal(page.status, 200);
+      assert.match(page.html, /<td>Case forwarded to a back office<\/td><td>Case \d+ forwarded to the back office \(client mode\)<\/td>/);
+      assert.match(page.html, /<td>Webhook delivery<\/td><td>A case change \(event 42\) sent to a webhook<\/td><td>Webhook subscription 7<\/td>/);
+      assert.doesNotMatch(page.html, /unknown|open311_forward/);
     });
   });
 }

@@ -130,6 +130,16 @@ for (const database of databasesUnderTest()) {
       assert.equal((bad.json.problems as string[]).length, 5, JSON.stringify(bad.json.problems));
       assert.equal((await call('POST', '/webhooks', full, { name: 'x', url: 'https://x.example', eventTypes: ['exploded'], contactEmail: 'a@b.example' })).status, 400);
       assert.equal((await call('POST', '/webhooks', full, { name: 'x', url: 'https://x.example' })).status, 400, 'an API subscription names its contact');
+      // Server-side request forgery: plain http and private hosts are refused with the reason (this server runs without the allowance).
+      for (const [url, words] of [
+        ['http://hooks.contractor.example/in', /must start with https:\/\//], ['https://127.0.0.1:8443/in', /127\.0\.0\.1 is a private, local or reserved address/],
+        ['https://2130706433/in', /127\.0\.0\.1 is a private/], ['https://[::ffff:169.254.169.254]/latest', /::ffff:a9fe:a9fe is a private/], ['https://localhost/in', /names this machine/],
+      ] as const) {
+        const refused = await call('POST', '/webhooks', full, { name: 'x', url, contactEmail: 'a@b.example' });
+        assert.equal(refused.status, 400, url);
+        assert.match((refused.json.problems as string[]).join(' '), words, url);
+      }
+      assert.equal(t.config.outbound.allowPrivateAddresses, false);
     });
 
     test('the console: a system administrator adds a webhook (secret shown once), sees it, replays, with CSRF and plain errors', async () => {

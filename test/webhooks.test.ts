@@ -77,7 +77,8 @@ for (const database of databasesUnderTest()) {
     const receiver = new Receiver();
     let adminId = '';
     before(async () => {
-      t = await startTownhall(database, fixture);
+      // The receiver is plain http on 127.0.0.1: the allowance for tests and closed networks.
+      t = await startTownhall(database, { ...fixture, env: { TOWNHALL_ALLOW_PRIVATE_WEBHOOKS: '1' } });
       await receiver.start();
       adminId = (await createUser(t.db, t.keyring, { email: 'admin@example.org', role: 'system_admin', departmentCode: null }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test')).id;
       // The first pass places the dispatcher at the end of the log.
@@ -97,7 +98,7 @@ for (const database of databasesUnderTest()) {
     };
     const dispatch = () => dispatchCaseEvents(t.db, { publicUrl: t.baseUrl, jurisdictionId: t.jurisdiction.id });
     const channel = (options: { disableAfterFailures?: number } = {}) => webhookChannel(t.db, t.keyring, {
-      ratePerSecond: 1000, disableAfterFailures: options.disableAfterFailures ?? 100, disableAfterMs: 0, timeoutMs: 2000, sender: { publicUrl: t.baseUrl, council: 'Test Borough Council' },
+      ratePerSecond: 1000, disableAfterFailures: options.disableAfterFailures ?? 100, disableAfterMs: 0, timeoutMs: 2000, sender: { publicUrl: t.baseUrl, council: 'Test Borough Council' }, outbound: t.config.outbound,
     });
     const deliver = async (options: { disableAfterFailures?: number } = {}) => {
       await pause(10);
@@ -107,7 +108,7 @@ for (const database of databasesUnderTest()) {
     test('signed CloudEvents reach the receiver; failures (500, down) are retried and each event succeeds once after recovery', async () => {
       const { subscription, secret } = await createSubscription(t.db, t.keyring, t.jurisdiction.id, {
         name: 'Contractor', url: receiver.url, eventTypes: ['created'], caseKinds: ['service_request'], serviceCodes: [GRAFFITI], departmentCodes: [],
-      }, `user:${adminId}`);
+      }, `user:${adminId}`, t.config.outbound);
       assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
       const stored = await t.db.selectFrom('webhook_subscriptions').select('secret').where('id', '=', subscription.id).executeTakeFirstOrThrow();
       assert.ok(!stored.secret.includes(secret.slice(6)), 'the secret is sealed at rest');
@@ -155,6 +156,15 @@ for (const database of databasesUnderTest()) {
       assert.equal(successes.size, 3);
       assert.ok([...successes.values()].every((n) => n === 1), 'each event succeeded once');
       assert.ok(receiver.received.every((r) => verify(secret, r)));
+      // A retried delivery is the same CloudEvent: the failed attempts carried the id (and body) of the one that succeeded, so receivers deduplicate on it.
+      const failedAttempts = receiver.received.filter((r) => r.answered === 500);
+      assert.equal(failedAttempts.length, 2);
+      for (const attempt of failedAttempts) {
+        const success = receiver.received.find((r) => r.answered === 204 && r.id === attempt.id);
+        assert.ok(success, `the retry of ${attempt.id} came with another id`);
+        assert.equal(success.body, attempt.body);
+        assert.equal((JSON.parse(success.body) as { id: string }).id, attempt.id);
+      }
       assert.equal((await getSubscription(t.db, String(subscription.id))).consecutiveFailures, 0);
       // Filters: another service's case is not sent to this subscription.
       assert.equal(await dispatch(), 0);
@@ -167,7 +177,7 @@ for (const database of databasesUnderTest()) {
       await dead.stop();
       const { subscription } = await createSubscription(t.db, t.keyring, t.jurisdiction.id, {
         name: 'Gone away', url: deadUrl, eventTypes: [], caseKinds: [], serviceCodes: [], departmentCodes: [], contactEmail: 'owner@example.org',
-      }, 'api_key:1');
+      }, 'api_key:1', t.config.outbound);
       // Only this subscription hears of the next cases: the first test's is turned off.
       for (const row of await t.db.selectFrom('webhook_subscriptions').select('id').where('id', '!=', subscription.id).execute()) await setSubscriptionActive(t.db, String(row.id), false, 'test');
       await report('Graffiti A');
@@ -188,7 +198,7 @@ for (const database of databasesUnderTest()) {
 
       const { subscription: flaky, secret } = await createSubscription(t.db, t.keyring, t.jurisdiction.id, {
         name: 'Flaky', url: receiver.url, eventTypes: ['created'], caseKinds: [], serviceCodes: [], departmentCodes: [],
-      }, `user:${adminId}`);
+      }, `user:${adminId}`, t.config.outbound);
       receiver.answer = 503;
       const before = receiver.received.length;
       await report('Graffiti C');
@@ -215,6 +225,32 @@ for (const database of databasesUnderTest()) {
       assert.equal((await getSubscription(t.db, String(subscription.id))).consecutiveFailures, 0);
       await assert.rejects(replayDeliveries(t.db, String(flaky.id), { since: 'yesterday' }, 'test'), /Give the time/);
     });
+
+    test('a delivery is checked again when sent: an address no longer allowed is not connected to', async () => {
+      const watched = new Receiver();
+      await watched.start();
+      try {
+        const { subscription } = await createSubscription(t.db, t.keyring, t.jurisdiction.id, {
+          name: 'Moved inside', url: watched.url.replace('http:', 'https:'), eventTypes: ['created'], caseKinds: [], serviceCodes: [], departmentCodes: [], contactEmail: 'owner@example.org',
+        }, 'api_key:1', t.config.outbound);
+        // Only this subscription hears of the next case.
+        for (const row of await t.db.selectFrom('webhook_subscriptions').select('id').where('id', '!=', subscription.id).execute()) await setSubscriptionActive(t.db, String(row.id), false, 'test');
+        await report('Scrawl on the phone box');
+        assert.equal(await dispatch(), 1);
+        // This process sends without the allowance: the saved address (127.0.0.1) is refused before connecting.
+        const strict = webhookChannel(t.db, t.keyring, { ratePerSecond: 1000, disableAfterFailures: 100, disableAfterMs: 0, timeoutMs: 2000, sender: { publicUrl: t.baseUrl, council: 'Test' }, outbound: { allowPrivateAddresses: false } });
+        await pause(10);
+        const result = await deliverDue({ db: t.db, keyring: t.keyring, policy }, [strict]);
+        assert.equal(result.sent, 0);
+        const [delivery] = await listDeliveries(t.db, String(subscription.id));
+        assert.equal(delivery!.status, 'failed');
+        assert.match(delivery!.lastError ?? '', /^Not sent: The address 127\.0\.0\.1 is a private, local or reserved address/);
+        assert.equal(watched.received.length, 0);
+        await setSubscriptionActive(t.db, String(subscription.id), false, 'test');
+      } finally {
+        await watched.stop();
+      }
+    });
   });
 }
 
@@ -225,7 +261,7 @@ describe('webhook secrets under a rotated key', () => {
     try {
       const { subscription, secret } = await createSubscription(t.db, t.keyring, t.jurisdiction.id, {
         name: 'Rotated', url: 'https://receiver.example/hooks', eventTypes: [], caseKinds: [], serviceCodes: [], departmentCodes: [], contactEmail: 'ops@receiver.example',
-      }, 'test');
+      }, 'test', t.config.outbound);
       const { makeKeyring, newKey } = await import('../src/platform/crypto.js');
       const { resealSubscriptions, secretOf } = await import('../src/webhooks/subscriptions.js');
       const rotated = makeKeyring(newKey(), [t.keyring.current.key]);

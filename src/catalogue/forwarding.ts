@@ -9,6 +9,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { invalid, notFound } from '../platform/errors.js';
+import { outboundUrlProblem, type OutboundPolicy } from '../platform/outbound.js';
 import { settingsCache } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
 
@@ -62,12 +63,15 @@ export const forwardingApiKey = (keyring: Keyring, forwarding: Pick<ServiceForwa
   forwarding.apiKeySealed === null ? null : open(keyring, API_KEY_FIELD, forwarding.apiKeySealed);
 
 /** Every problem with a forwarding setting at once, in words an administrator can act on. */
-export function checkForwarding(input: ForwardingInput): Array<{ field: keyof ForwardingInput; problem: string }> {
+export async function checkForwarding(input: ForwardingInput, outbound: OutboundPolicy): Promise<Array<{ field: keyof ForwardingInput; problem: string }>> {
   const problems: Array<{ field: keyof ForwardingInput; problem: string }> = [];
   if (input.backOffice.trim() === '' || input.backOffice.length > 100) problems.push({ field: 'backOffice', problem: 'Give the back office a name of at most 100 characters, as staff know it.' });
   const url = URL.canParse(input.endpointUrl.trim()) ? new URL(input.endpointUrl.trim()) : null;
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || input.endpointUrl.length > 500 || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    problems.push({ field: 'endpointUrl', problem: 'The endpoint must be an http or https address without a query, such as https://backoffice.example.gov/open311/v2 (at most 500 characters).' });
+    problems.push({ field: 'endpointUrl', problem: 'The endpoint must be an https address without a query, such as https://backoffice.example.gov/open311/v2 (at most 500 characters).' });
+  } else {
+    const refused = await outboundUrlProblem(input.endpointUrl, outbound, 'The endpoint');
+    if (refused) problems.push({ field: 'endpointUrl', problem: refused });
   }
   if (input.remoteServiceCode.trim() === '' || input.remoteServiceCode.length > 200) problems.push({ field: 'remoteServiceCode', problem: 'Give the back office\'s service_code for this service (at most 200 characters).' });
   if (input.remoteJurisdictionId.length > 200) problems.push({ field: 'remoteJurisdictionId', problem: 'The jurisdiction_id may be at most 200 characters.' });
@@ -82,9 +86,9 @@ const auditView = (f: ServiceForwarding | null) => (f ? { backOffice: f.backOffi
  * Forwards a service's new cases to a back office (`input`), or stops forwarding them (null).
  * Cases already forwarded keep being fetched from the back office they went to. Audited.
  */
-export async function saveForwarding(db: DB, keyring: Keyring, jurisdictionId: string, serviceCode: string, input: ForwardingInput | null, actor: string): Promise<ServiceForwarding | null> {
+export async function saveForwarding(db: DB, keyring: Keyring, jurisdictionId: string, serviceCode: string, input: ForwardingInput | null, actor: string, outbound: OutboundPolicy): Promise<ServiceForwarding | null> {
   if (input) {
-    const problems = checkForwarding(input);
+    const problems = await checkForwarding(input, outbound);
     if (problems.length > 0) throw invalid(problems.map((p) => p.problem).join(' '), problems.map((p) => p.problem));
   }
   return db.transaction().execute(async (trx) => {

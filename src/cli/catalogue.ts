@@ -76,7 +76,7 @@ export function run(context: CommandContext): Promise<number> {
           return 1;
         }
       }
-      const applied = await applyCatalogue(db, jurisdictionId, catalogue, CLI_ACTOR);
+      const applied = await applyCatalogue(db, jurisdictionId, catalogue, CLI_ACTOR, plan);
       context.say(applied.length === 0 ? 'Nothing to change: the catalogue already matched the file.' : `Imported ${file}: ${applied.length} change${applied.length === 1 ? '' : 's'} made in one transaction, recorded in the audit trail.`);
       return 0;
     });

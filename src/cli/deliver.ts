@@ -17,7 +17,7 @@ export async function run(context: CommandContext): Promise<number> {
   const keepOpen = setInterval(() => {}, 2 ** 30);
   try {
     const config = loadConfig(context.env);
-    return await runDeliveryWorker(config, { moreChannels: (db, keyring) => [webhookWorker(db, keyring, config), forwardingChannel(db, keyring)] });
+    return await runDeliveryWorker(config, { moreChannels: (db, keyring) => [webhookWorker(db, keyring, config), forwardingChannel(db, keyring, config.outbound)] });
   } finally {
     clearInterval(keepOpen);
   }

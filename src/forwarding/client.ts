@@ -4,12 +4,15 @@
  * JSON only. Error texts name the back office's host and what it answered, never the API key
  * (they are kept in the outbox and shown to staff).
  */
+import { outboundRequest, OutboundRefused, type OutboundPolicy, type OutboundResponse } from '../platform/outbound.js';
 
 export interface BackOfficeAddress {
   /** The GeoReport v2 base, e.g. https://backoffice.example/open311/v2 (no trailing slash). */
   endpointUrl: string;
   jurisdictionId: string | null;
   apiKey: string | null;
+  /** Whether a private address or plain http may be called (TOWNHALL_ALLOW_PRIVATE_WEBHOOKS); checked on every call. */
+  outbound: OutboundPolicy;
 }
 
 /** A back office that answered, but not with what was asked (its status is kept for the caller). */
@@ -49,17 +52,19 @@ async function call(address: BackOfficeAddress, method: 'GET' | 'POST', path: st
   // The key goes with writes and with the updates feed, as FixMyStreet sends it; plain reads are public.
   if (address.apiKey && (method === 'POST' || path.startsWith('servicerequestupdates'))) params.set('api_key', address.apiKey);
   const url = `${address.endpointUrl}/${path}`;
-  let response: Response;
+  let response: OutboundResponse;
   try {
-    response = method === 'GET'
-      ? await fetch(`${url}?${params.toString()}`, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(TIMEOUT_MS) })
-      : await fetch(url, { method, body: params, headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const request = method === 'GET'
+      ? { method, headers: { accept: 'application/json', ...headers }, timeoutMs: TIMEOUT_MS }
+      : { method, body: params.toString(), headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...headers }, timeoutMs: TIMEOUT_MS };
+    response = await outboundRequest(method === 'GET' ? `${url}?${params.toString()}` : url, request, address.outbound);
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.name : 'error');
+    if (error instanceof OutboundRefused) throw new BackOfficeError(`Not sent to ${host}: ${error.message}`, null);
+    const cause = (error as { code?: string }).code ?? (error instanceof Error ? error.name : 'error');
     throw new BackOfficeError(`${host} could not be reached (${cause}).`, null);
   }
-  const text = await response.text();
-  if (!response.ok) throw new BackOfficeError(`${host} answered ${method} ${path} with ${response.status}: ${errorWords(text) || response.statusText}`, response.status);
+  const text = response.text;
+  if (response.status < 200 || response.status > 299) throw new BackOfficeError(`${host} answered ${method} ${path} with ${response.status}: ${errorWords(text) || response.statusText}`, response.status);
   try {
     return JSON.parse(text) as unknown;
   } catch {

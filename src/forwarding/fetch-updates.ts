@@ -17,6 +17,7 @@ import type { PublicStatus } from '../cases/types.js';
 import type { CaseChangeDeps } from '../notifications/case-updates.js';
 import type { Keyring } from '../platform/crypto.js';
 import type { ScheduledJob } from '../platform/jobs.js';
+import type { OutboundPolicy } from '../platform/outbound.js';
 import { nowIso, parseZonedDateTime } from '../platform/time.js';
 import { BackOfficeError, getRequest, getUpdates, requestIdOfToken, type BackOfficeAddress } from './client.js';
 
@@ -26,6 +27,8 @@ export interface FetchDeps {
   jurisdictionId: string;
   timeZone: string;
   notify: CaseChangeDeps;
+  /** Whether back offices at private addresses or plain http may be called (TOWNHALL_ALLOW_PRIVATE_WEBHOOKS). */
+  outbound: OutboundPolicy;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -58,7 +61,7 @@ export async function fetchBackOfficeUpdates(deps: FetchDeps): Promise<FetchResu
   for (const office of await backOfficesWithOpenCases(deps.db, deps.jurisdictionId)) {
     result.backOffices++;
     const setting = settings.find((s) => s.endpointUrl === office.endpointUrl);
-    const address: BackOfficeAddress = { endpointUrl: office.endpointUrl, jurisdictionId: setting?.remoteJurisdictionId ?? null, apiKey: setting ? forwardingApiKey(deps.keyring, setting) : null };
+    const address: BackOfficeAddress = { endpointUrl: office.endpointUrl, jurisdictionId: setting?.remoteJurisdictionId ?? null, apiKey: setting ? forwardingApiKey(deps.keyring, setting) : null, outbound: deps.outbound };
     const cases = await openForwardedCases(deps.db, deps.jurisdictionId, office.endpointUrl);
     const started = nowIso();
     try {

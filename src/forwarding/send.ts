@@ -14,19 +14,20 @@ import { findForward, FORWARD_MESSAGE_KIND, readForwardMessage, recordForwarded 
 import { getServiceRequest } from '../cases/queries.js';
 import { TokenBucket, type ChannelWorker } from '../notifications/delivery.js';
 import type { Keyring } from '../platform/crypto.js';
+import type { OutboundPolicy } from '../platform/outbound.js';
 import type { OutboxMessage } from '../platform/outbox.js';
 import { postRequest } from './client.js';
 
 /** Who the audit trail names for what client mode does. */
 export const FORWARDING_ACTOR = 'system:forwarding';
 
-export async function sendForwardedCase(db: DB, keyring: Keyring, message: Pick<OutboxMessage, 'payload'>): Promise<void> {
+export async function sendForwardedCase(db: DB, keyring: Keyring, message: Pick<OutboxMessage, 'payload'>, outbound: OutboundPolicy): Promise<void> {
   const { caseId, jurisdictionId } = readForwardMessage(message.payload);
   if (await findForward(db, caseId)) return;
   const request = await getServiceRequest(db, jurisdictionId, String(caseId));
   const forwarding = await forwardingOf(db, jurisdictionId, request.serviceCode);
   if (!forwarding) throw new Error(`The service "${request.serviceCode}" is no longer forwarded to a back office; change its settings, then retry.`);
-  const address = { endpointUrl: forwarding.endpointUrl, jurisdictionId: forwarding.remoteJurisdictionId, apiKey: forwardingApiKey(keyring, forwarding) };
+  const address = { endpointUrl: forwarding.endpointUrl, jurisdictionId: forwarding.remoteJurisdictionId, apiKey: forwardingApiKey(keyring, forwarding), outbound };
   const taken = await postRequest(address, {
     serviceCode: forwarding.remoteServiceCode, description: request.description, lat: request.lat, long: request.long,
     addressString: request.addressString, zipcode: request.zipcode, mediaUrl: request.mediaUrls[0] ?? null,
@@ -35,11 +36,11 @@ export async function sendForwardedCase(db: DB, keyring: Keyring, message: Pick<
 }
 
 /** The outbox channel of forwarded cases, for the delivery loop (at most `ratePerSecond` sends a second). */
-export function forwardingChannel(db: DB, keyring: Keyring, ratePerSecond = 10): ChannelWorker {
+export function forwardingChannel(db: DB, keyring: Keyring, outbound: OutboundPolicy, ratePerSecond = 10): ChannelWorker {
   return {
     kind: FORWARD_MESSAGE_KIND, provider: 'open311', bucket: new TokenBucket(ratePerSecond),
     describe: (message) => ({ caseId: (message.payload as { caseId?: number } | null)?.caseId ?? null }),
-    deliver: (message) => sendForwardedCase(db, keyring, message),
+    deliver: (message) => sendForwardedCase(db, keyring, message, outbound),
     close: () => {},
   };
 }

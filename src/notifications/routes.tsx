@@ -77,6 +77,14 @@ export async function notificationRoutes(app: FastifyInstance, { db, config, key
         recipient = maskPhone(sms.to);
         event = sms.event;
         opened = { subject: null, text: sms.body };
+      } else if (row.kind === 'webhook') {
+        const { subscriptionId, eventId } = payload as { subscriptionId?: number; eventId?: number };
+        recipient = `Webhook subscription ${subscriptionId ?? '?'}`;
+        event = `A case change (event ${eventId ?? '?'}) sent to a webhook`;
+      } else if (row.kind === 'open311_forward') {
+        const { caseId } = payload as { caseId?: number };
+        recipient = 'The service\'s back office';
+        event = `Case ${caseId ?? '?'} forwarded to the back office (client mode)`;
       }
     } catch {
       // A message sealed with a key this process no longer has: shown without its details.

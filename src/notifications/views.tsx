@@ -169,7 +169,7 @@ export function MessagesPage({ rows, status, counts, canRetry, csrf, notice }: {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td><a href={`/admin/messages/${r.id}`}>{r.id}</a></td><td>{r.kind}</td><td>{r.event}</td><td>{r.recipient}</td>
+                <td><a href={`/admin/messages/${r.id}`}>{r.id}</a></td><td>{outboxKindName(r.kind)}</td><td>{r.event}</td><td>{r.recipient}</td>
                 <td>{r.status}{r.provider ? ` (${r.provider})` : ''}</td><td>{r.attempts}</td><td>{r.lastError ?? ''}</td>
                 <td><time dateTime={r.createdAt}>{r.createdAt.slice(0, 16).replace('T', ' ')}</time></td>
                 <td>{canRetry && (r.status === 'failed' || r.status === 'dead') ? (
@@ -185,12 +185,16 @@ export function MessagesPage({ rows, status, counts, canRetry, csrf, notice }: {
   );
 }
 
+/** Each kind of outbox message in plain words (webhooks/dispatch.ts and cases/forwarded.ts name the last two). */
+const outboxKindNames: Record<string, string> = { email: 'Email', sms: 'Text message', webhook: 'Webhook delivery', open311_forward: 'Case forwarded to a back office' };
+export const outboxKindName = (kind: string): string => outboxKindNames[kind] ?? kind.replace(/_/g, ' ');
+
 export function MessagePage({ row, subject, text, htmlUrl }: { row: OutboxRow; subject: string | null; text: string | null; htmlUrl: string | null }) {
   return (
     <>
       <h1>Message {row.id}</h1>
       <dl>
-        <dt>Channel</dt><dd>{row.kind}</dd>
+        <dt>Channel</dt><dd>{outboxKindName(row.kind)}</dd>
         <dt>Event</dt><dd>{row.event}</dd>
         <dt>To</dt><dd>{row.recipient}</dd>
         <dt>Status</dt><dd>{row.status}{row.provider ? ` (by ${row.provider})` : ''}</dd>

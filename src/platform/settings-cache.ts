@@ -32,6 +32,15 @@ export function settingsGeneration(db: DB): Promise<number> {
  * change made in bulk): a number drawn at random, as the triggers do, so a rolled-back change
  * leaves nothing a later one could reuse.
  */
+/**
+ * Takes the settings write lock for the rest of the transaction: a write to the generation row
+ * (which leaves it as it is), so a writer of settings (whose triggers move that row) waits until
+ * this transaction ends, on PostgreSQL by the row's lock and on SQLite by the database's.
+ */
+export async function lockSettings(trx: DB): Promise<void> {
+  await trx.updateTable('settings_generation').set((eb) => ({ generation: eb.ref('generation') })).where('id', '=', 1).execute();
+}
+
 export async function bumpSettingsGeneration(trx: DB): Promise<void> {
   await trx.updateTable('settings_generation').set({ generation: Math.floor(Math.random() * Number.MAX_SAFE_INTEGER) }).where('id', '=', 1).execute();
 }

@@ -14,7 +14,7 @@
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import { DomainError } from '../platform/errors.js';
-import { bumpSettingsGeneration } from '../platform/settings-cache.js';
+import { bumpSettingsGeneration, lockSettings } from '../platform/settings-cache.js';
 import { nowIso } from '../platform/time.js';
 import { diffCatalogues, type ItemChange } from './catalogue-diff.js';
 import { readCatalogue } from './catalogue-export.js';
@@ -77,12 +77,35 @@ const canonical = (value: unknown) => JSON.stringify(value);
 /**
  * Makes the database's catalogue the file's, in one transaction, and returns what changed (empty:
  * it already was, and nothing is written). Throws a conflict naming every removal it refuses.
+ *
+ * The catalogue is read, compared and written in that one transaction, which first takes the
+ * settings write lock (the settings generation row, which every settings change moves: on
+ * PostgreSQL a row lock that other writers wait on, on SQLite the database's write lock), so no
+ * change made meanwhile is overwritten. `shown` is the diff a person confirmed (from
+ * planCatalogueImport): when the catalogue changed since, the import is refused rather than
+ * applying something else than what was shown.
  */
-export async function applyCatalogue(db: DB, jurisdictionId: string, file: Catalogue, actor: string): Promise<ItemChange[]> {
+export async function applyCatalogue(db: DB, jurisdictionId: string, file: Catalogue, actor: string, shown?: ItemChange[]): Promise<ItemChange[]> {
+  try {
+    return await applyLocked(db, jurisdictionId, file, actor, shown);
+  } catch (error) {
+    // PostgreSQL ends one of two transactions that wait on each other (a settings page saving the
+    // very row the import writes): nothing of the import was kept.
+    const code = (error as { code?: unknown }).code;
+    if (code === '40P01' || code === '40001') throw new DomainError('conflict', 'Nothing was imported: someone saved settings at the same moment. Run the import again to see the changes as they are now.');
+    throw error;
+  }
+}
+
+async function applyLocked(db: DB, jurisdictionId: string, file: Catalogue, actor: string, shown?: ItemChange[]): Promise<ItemChange[]> {
   return db.transaction().execute(async (trx) => {
+    await lockSettings(trx);
     const current = await readCatalogue(trx, jurisdictionId);
     const wanted = withBuiltIns(current, file);
     const changes = diffCatalogues(current, wanted);
+    if (shown !== undefined && canonical(shown) !== canonical(changes)) {
+      throw new DomainError('conflict', 'Nothing was imported: the catalogue was changed by someone else after the changes were shown. Run the import again to see the changes as they are now.');
+    }
     if (changes.length === 0) return changes;
     const refusals = await refusedRemovals(trx, jurisdictionId, current, wanted, changes);
     if (refusals.length > 0) throw new DomainError('conflict', `Nothing was imported. ${refusals.join(' ')}`, refusals);

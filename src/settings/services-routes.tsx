@@ -103,6 +103,7 @@ function attributeErrors(attribute: AttributeInput): FieldErrors {
 
 export async function serviceSettingsRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const jurisdictionId = config.jurisdiction.id;
+  const outbound = config.outbound;
   const choices = async (): Promise<ServiceChoices> => ({
     groups: await listServiceGroups(db, jurisdictionId),
     departments: await listDepartments(db),
@@ -257,10 +258,10 @@ export async function serviceSettingsRoutes(app: FastifyInstance, { db, config, 
     const input: ForwardingInput = { ...values, apiKey: field(body, 'apiKey') };
     if (!stopping) {
       const errors: FieldErrors = {};
-      for (const { field: name, problem } of checkForwarding(input)) errors[name] ??= problem;
+      for (const { field: name, problem } of await checkForwarding(input, outbound)) errors[name] ??= problem;
       if (Object.keys(errors).length > 0) return again(errors);
     }
-    const saved = await attempt(() => saveForwarding(db, keyring, jurisdictionId, service.code, stopping ? null : input, actorOf(request)), 'backOffice');
+    const saved = await attempt(() => saveForwarding(db, keyring, jurisdictionId, service.code, stopping ? null : input, actorOf(request), outbound), 'backOffice');
     if (!saved.ok) return again(saved.errors, saved.status);
     return reply.redirect(`${serviceUrl(service.code)}?saved=1#forwarding`, 303);
   });

@@ -57,7 +57,7 @@ export async function webhookApiRoutes(app: FastifyInstance, { db, config, keyri
     const created = await createSubscription(db, keyring, config.jurisdiction.id, {
       name: body.name, url: body.url, eventTypes: body.eventTypes ?? [], caseKinds: body.caseKinds ?? [], serviceCodes: body.serviceCodes ?? [],
       departmentCodes: body.departmentCodes ?? [], contactEmail: body.contactEmail,
-    }, ownerOf(request));
+    }, ownerOf(request), config.outbound);
     return reply.code(201).send({ subscription: present(created.subscription), secret: created.secret });
   });
 

@@ -11,6 +11,7 @@ import type { DB } from '../db/connection.js';
 import { queueEmail, type Sender } from '../notifications/email.js';
 import { TokenBucket, type ChannelWorker } from '../notifications/delivery.js';
 import type { Keyring } from '../platform/crypto.js';
+import { outboundRequest, OutboundRefused, OutboundTimeout, type OutboundPolicy } from '../platform/outbound.js';
 import { nowIso } from '../platform/time.js';
 import { WEBHOOK_KIND } from './dispatch.js';
 import { signedHeaders } from './signing.js';
@@ -24,6 +25,8 @@ export interface WebhookDeliveryOptions {
   /** How long a receiver may take to answer. */
   timeoutMs?: number;
   sender: Sender;
+  /** Whether private addresses and plain http may be sent to (TOWNHALL_ALLOW_PRIVATE_WEBHOOKS). */
+  outbound: OutboundPolicy;
 }
 
 /** A failed attempt, in words kept on the outbox row (never the receiver's answer body). */
@@ -41,13 +44,14 @@ export function webhookChannel(db: DB, keyring: Keyring, options: WebhookDeliver
       let code: number | null = null;
       let failure: string | null = null;
       try {
-        const response = await fetch(delivery.url, { method: 'POST', headers, body: delivery.body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        // Checked again at every attempt, on the address connected to: DNS may have changed since the subscription was saved.
+        const response = await outboundRequest(delivery.url, { method: 'POST', headers, body: delivery.body, timeoutMs: options.timeoutMs ?? 10_000, ignoreBody: true }, options.outbound);
         code = response.status;
-        await response.body?.cancel().catch(() => {});
         if (code < 200 || code > 299) failure = `The receiver answered HTTP ${code}.`;
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code;
-        failure = (error as Error).name === 'TimeoutError' ? 'The receiver did not answer in time.' : `The receiver could not be reached${cause ? ` (${cause})` : ''}.`;
+        const cause = (error as { code?: string }).code;
+        failure = error instanceof OutboundRefused ? `Not sent: ${error.message}`
+          : error instanceof OutboundTimeout ? 'The receiver did not answer in time.' : `The receiver could not be reached${cause ? ` (${cause})` : ''}.`;
       }
       await store.recordResponse(db, delivery.id, code);
       if (failure === null) {

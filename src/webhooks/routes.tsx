@@ -64,7 +64,7 @@ export async function webhookRoutes(app: FastifyInstance, { db, keyring, config 
       const created = await createSubscription(db, keyring, config.jurisdiction.id, {
         name: form.name, url: form.url, eventTypes: form.eventTypes, caseKinds: form.caseKinds, serviceCodes: codes(form.serviceCodes), departmentCodes: codes(form.departmentCodes),
         ...(form.contactEmail.trim() !== '' ? { contactEmail: form.contactEmail } : {}),
-      }, actor(request));
+      }, actor(request), config.outbound);
       return renderPage(request, reply, { title: 'Copy the signing secret now', englishOnly: true, status: 201, body: <WebhookCreatedPage subscription={created.subscription} secret={created.secret} /> });
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;

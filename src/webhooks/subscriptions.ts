@@ -9,6 +9,7 @@ import type { DB } from '../db/connection.js';
 import { accountOf } from '../identity/users.js';
 import { open, seal, sealedWith, type Keyring } from '../platform/crypto.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
+import { outboundUrlProblem, type OutboundPolicy } from '../platform/outbound.js';
 import { retryNow } from '../platform/outbox.js';
 import { nowIso } from '../platform/time.js';
 import { listDepartments } from '../settings/departments.js';
@@ -21,6 +22,13 @@ export const webhookEventTypes = [
   'suspend_clock', 'resume_clock', 'extend_clock', 'status_update', 'reopened', 'undo',
 ] as const;
 export const caseKinds = ['service_request', 'application'] as const;
+
+/** Each event type in the words the staff case timeline (staff/timeline.ts) uses for that action. */
+export const webhookEventLabels: Record<(typeof webhookEventTypes)[number], string> = {
+  created: 'Reported', claim: 'Taken', assign: 'Assigned', transition: 'Moved to another state', set_priority: 'Priority changed',
+  public_update: 'Update sent to residents', note: 'Internal note', merge: 'Merged into another case', move_department: 'Moved to another department',
+  suspend_clock: 'Clock paused', resume_clock: 'Clock restarted', extend_clock: 'Clock extended', status_update: 'Status update', reopened: 'Reopened', undo: 'Undone',
+};
 
 const SECRET_FIELD = 'webhook_subscriptions.secret';
 const EMAIL_FIELD = 'webhook_subscriptions.contact_email';
@@ -64,7 +72,7 @@ export function toSubscription(row: store.SubscriptionRow): Subscription {
 }
 
 /** Every problem with a new subscription at once. */
-async function check(db: DB, jurisdictionId: string, input: SubscriptionInput): Promise<string[]> {
+async function check(db: DB, jurisdictionId: string, input: SubscriptionInput, outbound: OutboundPolicy): Promise<string[]> {
   const problems: string[] = [];
   const name = input.name.trim();
   if (name === '' || name.length > 100) problems.push('Give the subscription a name of 1 to 100 characters that says who receives it, e.g. "Highways contractor".');
@@ -74,8 +82,12 @@ async function check(db: DB, jurisdictionId: string, input: SubscriptionInput): 
   } catch {
     // Reported below.
   }
-  if (!url || !['http:', 'https:'].includes(url.protocol) || input.url.length > 2000) problems.push('Give the address events are sent to, starting with https:// (or http:// inside the council\'s network), at most 2000 characters.');
+  if (!url || !['http:', 'https:'].includes(url.protocol) || input.url.length > 2000) problems.push('Give the address events are sent to, starting with https://, at most 2000 characters.');
   else if (url.username || url.password) problems.push('The address must not hold a user name or password: the signature proves who sends the events.');
+  else {
+    const refused = await outboundUrlProblem(input.url, outbound, 'The webhook address');
+    if (refused) problems.push(refused);
+  }
   const unknownTypes = input.eventTypes.filter((t) => !(webhookEventTypes as readonly string[]).includes(t));
   if (unknownTypes.length > 0) problems.push(`Unknown event type ${unknownTypes.slice(0, 5).join(', ')}; the types are ${webhookEventTypes.join(', ')}.`);
   const unknownKinds = input.caseKinds.filter((k) => !(caseKinds as readonly string[]).includes(k));
@@ -99,8 +111,8 @@ async function check(db: DB, jurisdictionId: string, input: SubscriptionInput): 
 }
 
 /** Makes a subscription; returns it with its secret, which is never shown again. */
-export async function createSubscription(db: DB, keyring: Keyring, jurisdictionId: string, input: SubscriptionInput, actor: string): Promise<{ subscription: Subscription; secret: string }> {
-  const problems = await check(db, jurisdictionId, input);
+export async function createSubscription(db: DB, keyring: Keyring, jurisdictionId: string, input: SubscriptionInput, actor: string, outbound: OutboundPolicy): Promise<{ subscription: Subscription; secret: string }> {
+  const problems = await check(db, jurisdictionId, input, outbound);
   let contactEmail = input.contactEmail?.trim();
   if (contactEmail === undefined && /^user:\d+$/.test(actor)) contactEmail = (await accountOf(db, keyring, Number(actor.slice(5)))).email;
   if (contactEmail === undefined) problems.push('Give contactEmail: the address told when the subscription is turned off after failing.');

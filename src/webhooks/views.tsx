@@ -1,6 +1,6 @@
 /** The webhook pages for system administrators (English only, like the other administration pages). */
 import { ErrorSummary, Field, PostForm, TableWrap, type FieldErrors } from '../web/forms.js';
-import type { DeliverySummary, Subscription } from './subscriptions.js';
+import { webhookEventLabels, type DeliverySummary, type Subscription } from './subscriptions.js';
 
 const when = (iso: string | null) => (iso ? <time dateTime={iso}>{iso.slice(0, 16).replace('T', ' ')} UTC</time> : '');
 const listed = (values: string[]) => (values.length === 0 ? 'all' : values.join(', '));
@@ -9,7 +9,7 @@ export interface SubscriptionForm {
   name: string; url: string; eventTypes: string[]; caseKinds: string[]; serviceCodes: string; departmentCodes: string; contactEmail: string;
 }
 
-function Checks({ name, legend, hint, options, chosen }: { name: string; legend: string; hint: string; options: readonly string[]; chosen: string[] }) {
+function Checks({ name, legend, hint, options, chosen, labels = {} }: { name: string; legend: string; hint: string; options: readonly string[]; chosen: string[]; labels?: Record<string, string> }) {
   return (
     <fieldset class="choices" aria-describedby={`${name}-hint`}>
       <legend>{legend}</legend>
@@ -19,7 +19,7 @@ function Checks({ name, legend, hint, options, chosen }: { name: string; legend:
         return (
           <div class="choice" key={option}>
             <input type="checkbox" id={id} name={name} value={option} checked={chosen.includes(option)} />
-            <label for={id}>{option.replace(/_/g, ' ')}</label>
+            <label for={id}>{labels[option] ?? option.replace(/_/g, ' ')}</label>
           </div>
         );
       })}
@@ -35,6 +35,7 @@ export function WebhooksPage({ subscriptions, csrf, form, errors, eventTypes, ca
       <ErrorSummary errors={errors} />
       <h1>Webhooks</h1>
       <p>A webhook sends case events to another system as they happen: signed CloudEvents, tried again for a while when the system is down, then kept as dead letters you can send again. A webhook that keeps failing is turned off and its contact emailed.</p>
+      {subscriptions.length === 0 ? <p>No webhooks yet.</p> : (
       <TableWrap label="Webhooks">
         <table>
           <caption>Webhooks</caption>
@@ -49,12 +50,12 @@ export function WebhooksPage({ subscriptions, csrf, form, errors, eventTypes, ca
           </tbody>
         </table>
       </TableWrap>
-      {subscriptions.length === 0 && <p>No webhooks yet.</p>}
+      )}
       <h2>Add a webhook</h2>
       <PostForm action="/admin/webhooks" csrf={csrf}>
         <Field name="name" label="Name" hint="Who receives the events, for example Highways contractor" value={form.name} error={errors.name} />
         <Field name="url" label="Address the events are sent to" hint="Starting with https://" value={form.url} error={errors.url} />
-        <Checks name="eventTypes" legend="Events" hint="Leave all unticked to send every event." options={eventTypes} chosen={form.eventTypes} />
+        <Checks name="eventTypes" legend="Events" hint="Leave all unticked to send every event." options={eventTypes} chosen={form.eventTypes} labels={webhookEventLabels} />
         <Checks name="caseKinds" legend="Kinds of case" hint="Leave all unticked for every kind." options={caseKinds} chosen={form.caseKinds} />
         <Field name="serviceCodes" label="Services (optional)" hint="Service codes separated by commas; empty for every service" value={form.serviceCodes} error={errors.serviceCodes} />
         <Field name="departmentCodes" label="Departments (optional)" hint="Department codes separated by commas; empty for every department" value={form.departmentCodes} error={errors.departmentCodes} />

@@ -14,5 +14,5 @@ export const webhookDispatchJob = (db: DB, config: Config): ScheduledJob => ({
 });
 
 export const webhookWorker = (db: DB, keyring: Keyring, config: Config): ChannelWorker => webhookChannel(db, keyring, {
-  ...config.notifications.webhooks, sender: { publicUrl: config.publicUrl, council: config.jurisdiction.name },
+  ...config.notifications.webhooks, outbound: config.outbound, sender: { publicUrl: config.publicUrl, council: config.jurisdiction.name },
 });
