@@ -35,6 +35,7 @@ import * as applicationJourney from './migrations/056_application_journey.js';
 import * as applicationLinks from './migrations/058_application_links.js';
 import * as caseImports from './migrations/060_case_imports.js';
 import * as webhooks from './migrations/063_webhooks.js';
+import * as clientModeAndImportFixes from './migrations/066_client_mode_and_import_fixes.js';
 import * as open311Idempotency from './migrations/061_open311_idempotency.js';
 import * as forwarding from './migrations/062_forwarding.js';
 
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '063_webhooks': webhooks,
   '061_open311_idempotency': open311Idempotency,
   '062_forwarding': forwarding,
+  '066_client_mode_and_import_fixes': clientModeAndImportFixes,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {
