@@ -4,7 +4,9 @@
  * by the case, in the submission's transaction: submit.ts); once the back office has taken it,
  * `recordForwarded` keeps its id for the case (`case_forwards`, owned here) with an appended
  * internal action and an audit entry; the back office's updates come back through
- * `applyBackOfficeUpdate`, each applied once however often it is fetched.
+ * `applyBackOfficeUpdate`, each applied once however often it is fetched, in both directions (a
+ * case the back office closes closes here; one it reopens opens here again), as appended public
+ * status updates with the back office as the actor.
  */
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
@@ -41,12 +43,14 @@ export interface CaseForward {
   remoteUpdatedAt: string | null;
   lastFetchedAt: string | null;
   lastFetchError: string | null;
+  /** The back office's public status last seen for the case (null: not seen since this was kept). */
+  remoteStatus: PublicStatus | null;
 }
 
-type ForwardRow = { case_id: number; back_office: string; endpoint_url: string; external_id: string | null; token: string | null; sent_at: string; remote_updated_at: string | null; last_fetched_at: string | null; last_fetch_error: string | null };
+type ForwardRow = { case_id: number; back_office: string; endpoint_url: string; external_id: string | null; token: string | null; sent_at: string; remote_updated_at: string | null; last_fetched_at: string | null; last_fetch_error: string | null; remote_status: PublicStatus | null };
 const fromRow = (r: ForwardRow): CaseForward => ({
   caseId: r.case_id, backOffice: r.back_office, endpointUrl: r.endpoint_url, externalId: r.external_id, token: r.token, sentAt: r.sent_at,
-  remoteUpdatedAt: r.remote_updated_at, lastFetchedAt: r.last_fetched_at, lastFetchError: r.last_fetch_error,
+  remoteUpdatedAt: r.remote_updated_at, lastFetchedAt: r.last_fetched_at, lastFetchError: r.last_fetch_error, remoteStatus: r.remote_status,
 });
 
 /** Where a case stands with its back office, for the staff case page. */
@@ -108,29 +112,40 @@ export async function recordFetched(db: DB, caseIds: readonly number[], at: stri
   }
 }
 
-/** A forwarded case still open here, with what residents see of it now. */
-export interface OpenForward extends CaseForward {
+/**
+ * How long after a forwarded case closed here its back office is still asked about it: a back
+ * office may reopen a case (the work was not done), and that is brought back within this time.
+ */
+export const REOPEN_WATCH_DAYS = 30;
+
+/** A forwarded case whose back office is asked about it, with what residents see of it now. */
+export interface WatchedForward extends CaseForward {
+  status: PublicStatus;
   statusNotes: string | null;
 }
 
-/** Cases sent to this back office that are still open here (the ones whose updates are fetched). */
-export async function openForwardedCases(db: DB, jurisdictionId: string, endpointUrl: string): Promise<OpenForward[]> {
-  const rows = await db.selectFrom('case_forwards').innerJoin('cases', 'cases.id', 'case_forwards.case_id').selectAll('case_forwards').select('cases.status_notes')
-    .where('case_forwards.endpoint_url', '=', endpointUrl).where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.status', '=', 'open')
+const watchedSince = () => new Date(Date.now() - REOPEN_WATCH_DAYS * 86_400_000).toISOString();
+
+/** Cases sent to this back office that are open here, or closed here within REOPEN_WATCH_DAYS (the ones whose updates are fetched). */
+export async function watchedForwardedCases(db: DB, jurisdictionId: string, endpointUrl: string): Promise<WatchedForward[]> {
+  const rows = await db.selectFrom('case_forwards').innerJoin('cases', 'cases.id', 'case_forwards.case_id').selectAll('case_forwards').select(['cases.status', 'cases.status_notes'])
+    .where('case_forwards.endpoint_url', '=', endpointUrl).where('cases.jurisdiction_id', '=', jurisdictionId)
+    .where((eb) => eb.or([eb('cases.status', '=', 'open'), eb('cases.closed_at', '>=', watchedSince())]))
     .orderBy('case_forwards.case_id').execute();
-  return rows.map((r) => ({ ...fromRow(r), statusNotes: r.status_notes }));
+  return rows.map((r) => ({ ...fromRow(r), status: r.status as PublicStatus, statusNotes: r.status_notes }));
 }
 
-/** The back office's updated_datetime last looked at for a case, applied or not. */
-export async function recordRemoteUpdatedAt(db: DB, caseId: number, updatedAt: string): Promise<void> {
-  await db.updateTable('case_forwards').set({ remote_updated_at: updatedAt }).where('case_id', '=', caseId).execute();
+/** What was last seen of a case at its back office: its updated_datetime and its public status. */
+export async function recordRemoteSeen(db: DB, caseId: number, seen: { updatedAt: string | null; status: PublicStatus }): Promise<void> {
+  await db.updateTable('case_forwards').set({ remote_status: seen.status, ...(seen.updatedAt !== null ? { remote_updated_at: seen.updatedAt } : {}) }).where('case_id', '=', caseId).execute();
 }
 
-/** The back offices that have open forwarded cases of this council (one fetch round each). */
-export async function backOfficesWithOpenCases(db: DB, jurisdictionId: string): Promise<Array<{ endpointUrl: string; earliestSentAt: string }>> {
+/** The back offices with forwarded cases of this council to ask about (one fetch round each). */
+export async function backOfficesToWatch(db: DB, jurisdictionId: string): Promise<Array<{ endpointUrl: string; earliestSentAt: string }>> {
   const rows = await db.selectFrom('case_forwards').innerJoin('cases', 'cases.id', 'case_forwards.case_id')
     .select(['case_forwards.endpoint_url as endpointUrl', (eb) => eb.fn.min('case_forwards.sent_at').as('earliestSentAt')])
-    .where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.status', '=', 'open')
+    .where('cases.jurisdiction_id', '=', jurisdictionId)
+    .where((eb) => eb.or([eb('cases.status', '=', 'open'), eb('cases.closed_at', '>=', watchedSince())]))
     .groupBy('case_forwards.endpoint_url').execute();
   return rows.map((r) => ({ endpointUrl: r.endpointUrl, earliestSentAt: String(r.earliestSentAt) }));
 }

@@ -122,9 +122,18 @@ async function serviceDepartment(trx: DB, jurisdictionId: string, serviceCode: s
  * the change's transaction.
  */
 export async function followOutsideChange(trx: DB, ctx: CaseContext, before: Pick<CaseRow, 'status'>, after: CaseRow, action: string): Promise<void> {
+  const version = await keepClocksInStep(trx, ctx, before, after, nowIso());
+  await publishEvents(trx, caseEvents(after, action, [after.department_id], { definition: version.definition }));
+}
+
+/**
+ * The clocks' side of a status change made outside the workspace, without live events (an
+ * import's update tells nobody): the resolution clock stops when the case closes and starts
+ * again, from `at`, when it reopens. Returns the case's workflow version.
+ */
+export async function keepClocksInStep(trx: DB, ctx: CaseContext, before: Pick<CaseRow, 'status'>, after: CaseRow, at: string) {
   const version = await caseWorkflow(trx, after);
   if (after.workflow_version_id === null) await setCaseColumns(trx, after.id, { workflow_version_id: version.id });
-  const at = nowIso();
   if (before.status !== 'closed' && after.status === 'closed') {
     await stopClock(trx, after.id, 'resolution', at);
     await refreshCaseDueAt(trx, after.id);
@@ -133,5 +142,5 @@ export async function followOutsideChange(trx: DB, ctx: CaseContext, before: Pic
     await startClockFor(trx, version.definition, after, 'resolution', after.state, ctx.timeZone, at);
     await refreshCaseDueAt(trx, after.id);
   }
-  await publishEvents(trx, caseEvents(after, action, [after.department_id], { definition: version.definition }));
+  return version;
 }

@@ -256,6 +256,15 @@ export async function casesByExternalIds(db: DB, jurisdictionId: string, externa
 /** Many cases in one statement (an import's batch), every row with the same columns: gives each new row's id and external id. */
 export const insertCaseRows = compiledInsertMany((db: DB, rows: NewCase[]) => db.insertInto('cases').values(rows).returning(['id', 'external_id']));
 
+/**
+ * The same, skipping a row whose external id the jurisdiction has already (another import made it
+ * at the same moment): only the rows made are answered. Both databases take the partial unique
+ * index as the conflict target with its WHERE.
+ */
+export const insertCaseRowsOrSkip = compiledInsertMany((db: DB, rows: NewCase[]) => db.insertInto('cases').values(rows)
+  .onConflict((oc) => oc.columns(['jurisdiction_id', 'external_id']).where('external_id', 'is not', null).doNothing())
+  .returning(['id', 'external_id']));
+
 export type ActionInsert = Insertable<CaseActionTable>;
 
 /** Many actions in one statement (an import's batch), every row with the same columns. */

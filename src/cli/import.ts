@@ -45,6 +45,8 @@ function describe(report: ImportReport): string[] {
     if (report.resumedFrom !== null) lines.push(`Resumed an interrupted import of this file: its first ${number(report.resumedFrom)} rows were loaded before.`);
     lines.push(`Imported ${report.file} through the profile ${report.profile} (import ${report.importId}).`);
     lines.push(`${number(report.rows)} rows: ${number(created)} cases created, ${number(updated)} updated, ${number(unchanged)} unchanged, ${number(report.counts.skipped)} left out for the problems below.`);
+    if (report.counts.kept > 0) lines.push(`${number(report.counts.kept)} changed rows were not applied: their cases were changed here after the row's updated date, and the later change wins.`);
+    if (report.counts.concurrent > 0) lines.push(`${number(report.counts.concurrent)} cases were made at the same moment by another import: they were compared with this file's rows, not made twice.`);
     if (created + updated === 0) lines.push('Nothing changed.');
     if (report.seconds > 0) lines.push(`${number(Math.round((report.rows - (report.resumedFrom ?? 0)) / report.seconds))} rows/s (${report.seconds.toFixed(1)} s). No messages were sent.`);
   }

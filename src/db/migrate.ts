@@ -35,6 +35,7 @@ import * as applicationJourney from './migrations/056_application_journey.js';
 import * as applicationLinks from './migrations/058_application_links.js';
 import * as caseImports from './migrations/060_case_imports.js';
 import * as webhooks from './migrations/063_webhooks.js';
+import * as clientModeAndImportFixes from './migrations/066_client_mode_and_import_fixes.js';
 import * as open311Idempotency from './migrations/061_open311_idempotency.js';
 import * as forwarding from './migrations/062_forwarding.js';
 import * as staffQuestions from './migrations/064_staff_questions.js';
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   '061_open311_idempotency': open311Idempotency,
   '062_forwarding': forwarding,
   '064_staff_questions': staffQuestions,
+  '066_client_mode_and_import_fixes': clientModeAndImportFixes,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

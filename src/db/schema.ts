@@ -123,6 +123,8 @@ export interface CaseImportTable {
   next_record: Generated<number>;
   /** JSON: created, updated, unchanged, skipped. */
   counts: Generated<string>;
+  /** While a run holds the import (renewed with each batch): another run of the same file waits until then (066). */
+  locked_until: Generated<string | null>;
 }
 
 /**
@@ -398,6 +400,8 @@ export interface CaseForwardTable {
   remote_updated_at: string | null;
   last_fetched_at: string | null;
   last_fetch_error: string | null;
+  /** The back office's public status last seen for the case (066): its changes are the news. */
+  remote_status: Generated<'open' | 'closed' | null>;
 }
 
 /** Per back office: whether it answers servicerequestupdates, and up to when they were fetched. */
@@ -405,6 +409,8 @@ export interface ForwardingCursorTable {
   endpoint_url: string;
   updates_supported: number | null;
   fetched_to: string | null;
+  /** Whether it answers GET requests.json?service_request_id=a,b,c (066); null until tried. */
+  list_supported: Generated<number | null>;
 }
 
 export interface OutboxTable {

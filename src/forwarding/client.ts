@@ -1,6 +1,7 @@
 /**
  * A small Open311 GeoReport v2 client, as FixMyStreet talks to a council's back office: POST
- * requests, GET tokens/{token}, GET requests/{id} and FixMyStreet's GET servicerequestupdates.
+ * requests, GET tokens/{token}, GET requests.json for a list of ids, GET requests/{id} and
+ * FixMyStreet's GET servicerequestupdates.
  * JSON only. Error texts name the back office's host and what it answered, never the API key
  * (they are kept in the outbox and shown to staff).
  */
@@ -22,7 +23,8 @@ export class BackOfficeError extends Error {
   }
 }
 
-const TIMEOUT_MS = 20_000;
+/** The longest a call to a back office may take (the sender holds its claim for longer than this). */
+export const TIMEOUT_MS = 20_000;
 
 const hostOf = (endpointUrl: string) => {
   try {
@@ -124,10 +126,42 @@ export interface RemoteRequest {
 
 /** GET requests/{id}.json. */
 export async function getRequest(address: BackOfficeAddress, id: string): Promise<RemoteRequest> {
-  const record = firstRecord(await call(address, 'GET', `requests/${encodeURIComponent(id)}.json`, new URLSearchParams()));
+  return readRecord(firstRecord(await call(address, 'GET', `requests/${encodeURIComponent(id)}.json`, new URLSearchParams())), id, hostOf(address.endpointUrl));
+}
+
+const readRecord = (record: Record<string, unknown> | null, id: string, host: string): RemoteRequest => {
   const status = text(record?.status);
-  if (!record || !status) throw new BackOfficeError(`${hostOf(address.endpointUrl)} answered request ${id} without its status.`, null);
+  if (!record || !status) throw new BackOfficeError(`${host} answered request ${id} without its status.`, null);
   return { id, status, statusNotes: text(record.status_notes), updatedAt: text(record.updated_datetime) };
+};
+
+/**
+ * GET requests.json?service_request_id=a,b,c: several requests in one call, as GeoReport v2
+ * defines it (the list overrides every other filter). Answers the records by id (ids the back
+ * office did not list are absent), or null when the back office does not take such a list: it
+ * refused the call (400, 404, 501), or answered with requests that were not asked for (it
+ * ignored the filter).
+ */
+export async function getRequests(address: BackOfficeAddress, ids: readonly string[]): Promise<Map<string, RemoteRequest> | null> {
+  const host = hostOf(address.endpointUrl);
+  let body: unknown;
+  try {
+    body = await call(address, 'GET', 'requests.json', new URLSearchParams({ service_request_id: ids.join(',') }));
+  } catch (error) {
+    if (error instanceof BackOfficeError && (error.status === 400 || error.status === 404 || error.status === 501)) return null;
+    throw error;
+  }
+  if (!Array.isArray(body)) throw new BackOfficeError(`${host} answered GET requests.json with something other than a list.`, null);
+  const asked = new Set(ids);
+  const found = new Map<string, RemoteRequest>();
+  for (const item of body as unknown[]) {
+    const record = item && typeof item === 'object' ? item as Record<string, unknown> : null;
+    const id = text(record?.service_request_id);
+    if (!id) continue;
+    if (!asked.has(id)) return null;
+    found.set(id, readRecord(record, id, host));
+  }
+  return found;
 }
 
 export interface RemoteUpdate {

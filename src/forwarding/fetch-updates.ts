@@ -1,17 +1,21 @@
 /**
- * Client mode, fetching: a scheduled job brings each back office's updates of the cases it was
- * sent back into them, as FixMyStreet's "fetch updates" does. For each back office with open
- * forwarded cases: its servicerequestupdates since the last fetch (a little overlap, for clocks
- * that differ), or, when it does not answer that extension, GET requests/{id} for each open
- * forwarded case (and, beside the feed, for what the feed does not list: see fetchOne). Each
- * update is applied once (keyed by the case and the back office's update id, or its
- * updated_datetime), as an appended public status update with an audit entry, so fetching the
- * same range twice changes nothing.
+ * Client mode, fetching: a scheduled job brings each back office's changes of the cases it was
+ * sent back into them, as FixMyStreet's "fetch updates" does. For each back office with cases to
+ * watch (open here, or closed here lately: it may reopen them): its servicerequestupdates since
+ * the last fetch (a little overlap, for clocks that differ) where it answers that extension, then
+ * the cases' own records, many in one call (GET requests.json?service_request_id=a,b,c, in
+ * batches), or one GET requests/{id} each where the back office does not take such a list. Each
+ * change is applied once (keyed by the case and the back office's update id, or its
+ * updated_datetime and status), as an appended public status update with the back office as the
+ * actor and an audit entry, so fetching the same range twice changes nothing. Status changes come
+ * back in both directions: closed there closes the case here, and reopened there (closed -> open)
+ * opens it here again; a change made here (staff closing the case) is not undone, because only
+ * a change of the back office's own status (against the one last seen there) is news.
  */
 import type { DB } from '../db/connection.js';
 import { forwardingApiKey, listForwarding } from '../catalogue/forwarding.js';
 import {
-  applyBackOfficeUpdate, backOfficesWithOpenCases, openForwardedCases, recordExternalId, recordFetched, recordRemoteUpdatedAt, type BackOfficeUpdate, type OpenForward,
+  applyBackOfficeUpdate, backOfficesToWatch, recordExternalId, recordFetched, recordRemoteSeen, watchedForwardedCases, type BackOfficeUpdate, type WatchedForward,
 } from '../cases/forwarded.js';
 import type { PublicStatus } from '../cases/types.js';
 import type { CaseChangeDeps } from '../notifications/case-updates.js';
@@ -19,7 +23,7 @@ import type { Keyring } from '../platform/crypto.js';
 import type { ScheduledJob } from '../platform/jobs.js';
 import type { OutboundPolicy } from '../platform/outbound.js';
 import { nowIso, parseZonedDateTime } from '../platform/time.js';
-import { BackOfficeError, getRequest, getUpdates, requestIdOfToken, type BackOfficeAddress } from './client.js';
+import { BackOfficeError, getRequest, getRequests, getUpdates, requestIdOfToken, type BackOfficeAddress, type RemoteRequest } from './client.js';
 
 export interface FetchDeps {
   db: DB;
@@ -55,14 +59,18 @@ export interface FetchResult {
   failed: number;
 }
 
+/** Ids per GET requests.json: short enough for any server's address limit. */
+const IDS_PER_LIST = 50;
+const MAX_LIST_CHARS = 1_500;
+
 export async function fetchBackOfficeUpdates(deps: FetchDeps): Promise<FetchResult> {
   const result: FetchResult = { backOffices: 0, applied: 0, failed: 0 };
   const settings = await listForwarding(deps.db, deps.jurisdictionId);
-  for (const office of await backOfficesWithOpenCases(deps.db, deps.jurisdictionId)) {
+  for (const office of await backOfficesToWatch(deps.db, deps.jurisdictionId)) {
     result.backOffices++;
     const setting = settings.find((s) => s.endpointUrl === office.endpointUrl);
     const address: BackOfficeAddress = { endpointUrl: office.endpointUrl, jurisdictionId: setting?.remoteJurisdictionId ?? null, apiKey: setting ? forwardingApiKey(deps.keyring, setting) : null, outbound: deps.outbound };
-    const cases = await openForwardedCases(deps.db, deps.jurisdictionId, office.endpointUrl);
+    const cases = await watchedForwardedCases(deps.db, deps.jurisdictionId, office.endpointUrl);
     const started = nowIso();
     try {
       await learnIds(deps, address, cases);
@@ -80,7 +88,7 @@ export async function fetchBackOfficeUpdates(deps: FetchDeps): Promise<FetchResu
 }
 
 /** Cases the back office answered with a token only: their id, once it has one. */
-async function learnIds(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[]): Promise<void> {
+async function learnIds(deps: FetchDeps, address: BackOfficeAddress, cases: WatchedForward[]): Promise<void> {
   for (const forward of cases) {
     if (forward.externalId !== null || forward.token === null) continue;
     const id = await requestIdOfToken(address, forward.token);
@@ -93,31 +101,36 @@ async function learnIds(deps: FetchDeps, address: BackOfficeAddress, cases: Open
 
 /**
  * One back office's round: its servicerequestupdates feed when it answers one (FixMyStreet's
- * extension: comments and status changes, each with its own id), then each open case's own
- * record (GET requests/{id}), for changes the feed does not list (a back office may list there
- * only some of its changes: Townhall lists the updates systems posted, not its staff's steps).
- * A record is news only when its updated_datetime moved and it says something the case does not
- * (another public status, other notes), so a change the feed already brought is not applied twice.
+ * extension: comments and status changes, each with its own id), then the cases' own records,
+ * for changes the feed does not list (a back office may list there only some of its changes:
+ * Townhall lists the updates systems posted, not its staff's steps).
  */
-async function fetchOne(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[], earliestSentAt: string): Promise<number> {
-  if (!cases.some((c) => c.externalId !== null)) return 0;
+async function fetchOne(deps: FetchDeps, address: BackOfficeAddress, cases: WatchedForward[], earliestSentAt: string): Promise<number> {
+  const known = cases.filter((c) => c.externalId !== null);
+  if (known.length === 0) return 0;
   const cursor = await deps.db.selectFrom('forwarding_cursors').selectAll().where('endpoint_url', '=', address.endpointUrl).executeTakeFirst();
   let applied = 0;
-  if (cursor?.updates_supported !== 0) applied += await fetchFeed(deps, address, cases, cursor?.fetched_to ?? earliestSentAt);
-  // The feed may have closed some: what is still open, as it now stands.
-  const stillOpen = (await openForwardedCases(deps.db, deps.jurisdictionId, address.endpointUrl)).filter((c) => c.externalId !== null);
-  return applied + await fetchEach(deps, address, stillOpen);
+  if (cursor?.updates_supported !== 0) applied += await fetchFeed(deps, address, known, cursor?.fetched_to ?? earliestSentAt);
+  return applied + await fetchRecords(deps, address, known, cursor?.list_supported ?? null);
 }
 
-async function fetchFeed(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[], fetchedTo: string): Promise<number> {
-  const byExternalId = new Map(cases.filter((c) => c.externalId !== null).map((c) => [c.externalId!, c]));
+/** Whether what the back office now says of a case is a change of its own, and what it changes here. */
+function statusNews(forward: WatchedForward, status: PublicStatus): boolean {
+  if (status === forward.status) return false;
+  // Never seen there before (cases forwarded before it was kept): closing is news, reopening cannot be told from our own closing.
+  if (forward.remoteStatus === null) return status === 'closed';
+  return status !== forward.remoteStatus;
+}
+
+async function fetchFeed(deps: FetchDeps, address: BackOfficeAddress, cases: WatchedForward[], fetchedTo: string): Promise<number> {
+  const byExternalId = new Map(cases.map((c) => [c.externalId!, c]));
   const to = nowIso();
   const from = new Date(Math.max(Date.parse(fetchedTo) - OVERLAP_MS, Date.parse(to) - MAX_RANGE_MS)).toISOString();
   let updates;
   try {
     updates = await getUpdates(address, from, to);
   } catch (error) {
-    // A back office without FixMyStreet's extension: each case's own record is enough, from now on.
+    // A back office without FixMyStreet's extension: the cases' own records are enough, from now on.
     if (!(error instanceof BackOfficeError && (error.status === 404 || error.status === 501))) throw error;
     await saveCursor(deps.db, address.endpointUrl, 0, null);
     return 0;
@@ -125,40 +138,103 @@ async function fetchFeed(deps: FetchDeps, address: BackOfficeAddress, cases: Ope
   let applied = 0;
   // Oldest first, so the case ends in the back office's latest state.
   updates.sort((a, b) => (parseZonedDateTime(a.updatedAt) ?? '').localeCompare(parseZonedDateTime(b.updatedAt) ?? ''));
+  const seen = new Set<WatchedForward>();
   for (const update of updates) {
     const forward = byExternalId.get(update.requestId);
     const updatedAt = parseZonedDateTime(update.updatedAt);
     if (!forward || !updatedAt) continue;
     const { status, state } = readRemoteStatus(update.status);
+    // An update at or before the latest one seen there (the overlap, given again) says nothing new of its status.
+    const fresh = forward.remoteUpdatedAt === null || updatedAt > forward.remoteUpdatedAt;
     // The back office's record of taking the case is not news here.
-    if (state === 'submitted' && !update.description) continue;
-    const change: BackOfficeUpdate = { remoteUpdateId: update.updateId, status, state, updatedAt, description: update.description, mediaUrl: update.mediaUrl };
-    if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
+    const taking = state === 'submitted' && !update.description;
+    // A case open here takes every update; a closed one only the back office's reopening, or a note on its closing.
+    const wanted = forward.status === 'open' ? !taking : fresh && (statusNews(forward, status) || (status === 'closed' && update.description !== null));
+    if (wanted) {
+      const change: BackOfficeUpdate = { remoteUpdateId: update.updateId, status, state, updatedAt, description: update.description, mediaUrl: update.mediaUrl };
+      if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
+      forward.status = status;
+      if (update.description !== null) forward.statusNotes = update.description;
+    }
+    if (fresh) {
+      forward.remoteStatus = status;
+      forward.remoteUpdatedAt = updatedAt;
+      seen.add(forward);
+    }
   }
+  for (const forward of seen) await recordRemoteSeen(deps.db, forward.caseId, { updatedAt: forward.remoteUpdatedAt, status: forward.remoteStatus! });
   await saveCursor(deps.db, address.endpointUrl, 1, to);
   return applied;
 }
 
-/** GET requests/{id} for each open case: news when its updated_datetime moved and it differs from the case. */
-async function fetchEach(deps: FetchDeps, address: BackOfficeAddress, cases: OpenForward[]): Promise<number> {
-  let applied = 0;
-  for (const forward of cases) {
-    const remote = await getRequest(address, forward.externalId!);
-    const updatedAt = remote.updatedAt ? parseZonedDateTime(remote.updatedAt) : null;
-    if (!updatedAt) continue;
-    const { status, state } = readRemoteStatus(remote.status);
-    // Closed there while open here is always news. Other notes are news only when the record moved
-    // (otherwise our own staff changed the notes here). Times are often to the second, so two
-    // changes may share one: the status is part of the key.
-    const moved = updatedAt !== forward.remoteUpdatedAt;
-    const news = status === 'closed' || (moved && remote.statusNotes !== null && remote.statusNotes !== forward.statusNotes);
-    if (news) {
-      const change: BackOfficeUpdate = { remoteUpdateId: `at:${updatedAt}:${status}`, status, state, updatedAt, description: remote.statusNotes, mediaUrl: null };
-      if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
+/** The cases' records: in lists of ids where the back office takes them, else one GET each. */
+async function fetchRecords(deps: FetchDeps, address: BackOfficeAddress, cases: WatchedForward[], listSupported: number | null): Promise<number> {
+  const records = new Map<string, RemoteRequest>();
+  let left = cases;
+  if (listSupported !== 0) {
+    for (const batch of idBatches(cases.map((c) => c.externalId!))) {
+      const listed = await getRequests(address, batch);
+      if (listed === null) {
+        await saveListSupport(deps.db, address.endpointUrl, 0);
+        deps.log?.info({ backOffice: address.endpointUrl }, 'the back office does not answer a list of service_request_id: its cases are asked for one by one');
+        break;
+      }
+      for (const [id, record] of listed) records.set(id, record);
+      if (listSupported === null && records.size > 0) {
+        await saveListSupport(deps.db, address.endpointUrl, 1);
+        listSupported = 1;
+      }
     }
-    if (moved) await recordRemoteUpdatedAt(deps.db, forward.caseId, updatedAt);
+    // What a list did not answer (the back office no longer lists it, or lists are not taken) is asked for on its own.
+    left = cases.filter((c) => !records.has(c.externalId!));
   }
+  for (const forward of left) records.set(forward.externalId!, await getRequest(address, forward.externalId!));
+  let applied = 0;
+  for (const forward of cases) applied += await applyRecord(deps, forward, records.get(forward.externalId!)!);
   return applied;
+}
+
+function idBatches(ids: string[]): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let chars = 0;
+  for (const id of ids) {
+    if (current.length > 0 && (current.length >= IDS_PER_LIST || chars + id.length + 1 > MAX_LIST_CHARS)) {
+      batches.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(id);
+    chars += id.length + 1;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * One case's record as the back office now has it: news when its status changed there since last
+ * seen (either way), or, for a case open here and there, when the record moved and says other
+ * notes than the case (otherwise our own staff changed the notes here).
+ */
+async function applyRecord(deps: FetchDeps, forward: WatchedForward, remote: RemoteRequest): Promise<number> {
+  const updatedAt = remote.updatedAt ? parseZonedDateTime(remote.updatedAt) : null;
+  if (!updatedAt) return 0;
+  const { status, state } = readRemoteStatus(remote.status);
+  const moved = updatedAt !== forward.remoteUpdatedAt;
+  const notes = moved && status === 'open' && forward.status === 'open' && remote.statusNotes !== null && remote.statusNotes !== forward.statusNotes;
+  let applied = 0;
+  if (statusNews(forward, status) || notes) {
+    // Times are often to the second, so two changes may share one: the status is part of the key.
+    const change: BackOfficeUpdate = { remoteUpdateId: `at:${updatedAt}:${status}`, status, state, updatedAt, description: remote.statusNotes, mediaUrl: null };
+    if (await applyBackOfficeUpdate(deps.db, deps.jurisdictionId, forward, change, deps.notify, deps.timeZone)) applied++;
+  }
+  if (moved || status !== forward.remoteStatus) await recordRemoteSeen(deps.db, forward.caseId, { updatedAt, status });
+  return applied;
+}
+
+async function saveListSupport(db: DB, endpointUrl: string, supported: 0 | 1): Promise<void> {
+  await db.insertInto('forwarding_cursors').values({ endpoint_url: endpointUrl, updates_supported: null, fetched_to: null, list_supported: supported })
+    .onConflict((oc) => oc.column('endpoint_url').doUpdateSet({ list_supported: supported })).execute();
 }
 
 async function saveCursor(db: DB, endpointUrl: string, updatesSupported: 0 | 1, fetchedTo: string | null): Promise<void> {

@@ -4,9 +4,12 @@
  * `deliver` outside any transaction and records the result: a back office that is down or
  * refuses is tried again after a growing, jittered gap, and the message is dead after the last
  * attempt (the staff case page says why). A case is sent at most once: the message is keyed by
- * the case, and a case the back office already took is not sent again. The one window no design
- * closes (the back office took it, and this process died before recording its id) is covered by
- * the Idempotency-Key header, which a back office that honours it uses to answer with the first case.
+ * the case, a case the back office already took is not sent again, and just before the POST the
+ * sender renews its claim on the message (holdClaim: a compare-and-set on its lease), so a worker
+ * that outlived its lease, while another took the message over, does not send it as well. The one
+ * window no claim closes (the back office took it, and this process died before recording its id)
+ * is covered by the Idempotency-Key header (the same key for every attempt of a case), which a
+ * back office that honours it (Townhall does) uses to answer a resend with the first case.
  */
 import type { DB } from '../db/connection.js';
 import { forwardingApiKey, forwardingOf } from '../catalogue/forwarding.js';
@@ -15,23 +18,30 @@ import { getServiceRequest } from '../cases/queries.js';
 import { TokenBucket, type ChannelWorker } from '../notifications/delivery.js';
 import type { Keyring } from '../platform/crypto.js';
 import type { OutboundPolicy } from '../platform/outbound.js';
-import type { OutboxMessage } from '../platform/outbox.js';
-import { postRequest } from './client.js';
+import { holdClaim, type OutboxMessage } from '../platform/outbox.js';
+import { postRequest, TIMEOUT_MS } from './client.js';
 
 /** Who the audit trail names for what client mode does. */
 export const FORWARDING_ACTOR = 'system:forwarding';
 
-export async function sendForwardedCase(db: DB, keyring: Keyring, message: Pick<OutboxMessage, 'payload'>, outbound: OutboundPolicy): Promise<void> {
+/** The Idempotency-Key of a case's POST to its back office: the same for every attempt, so a resend is known as one. */
+export const forwardIdempotencyKey = (jurisdictionId: string, caseId: number) => `townhall:${jurisdictionId}:case:${caseId}`;
+
+/** How long the sender holds its claim from just before the POST: well past the call's own timeout. */
+const HOLD_MS = 3 * TIMEOUT_MS;
+
+export async function sendForwardedCase(db: DB, keyring: Keyring, message: Pick<OutboxMessage, 'id' | 'payload' | 'lease'>, outbound: OutboundPolicy): Promise<void> {
   const { caseId, jurisdictionId } = readForwardMessage(message.payload);
   if (await findForward(db, caseId)) return;
   const request = await getServiceRequest(db, jurisdictionId, String(caseId));
   const forwarding = await forwardingOf(db, jurisdictionId, request.serviceCode);
   if (!forwarding) throw new Error(`The service "${request.serviceCode}" is no longer forwarded to a back office; change its settings, then retry.`);
   const address = { endpointUrl: forwarding.endpointUrl, jurisdictionId: forwarding.remoteJurisdictionId, apiKey: forwardingApiKey(keyring, forwarding), outbound };
+  await holdClaim(db, message, HOLD_MS);
   const taken = await postRequest(address, {
     serviceCode: forwarding.remoteServiceCode, description: request.description, lat: request.lat, long: request.long,
     addressString: request.addressString, zipcode: request.zipcode, mediaUrl: request.mediaUrls[0] ?? null,
-  }, `townhall:${jurisdictionId}:case:${caseId}`);
+  }, forwardIdempotencyKey(jurisdictionId, caseId));
   await recordForwarded(db, { caseId, jurisdictionId, backOffice: forwarding.backOffice, endpointUrl: forwarding.endpointUrl, externalId: taken.id, token: taken.token }, FORWARDING_ACTOR);
 }
 

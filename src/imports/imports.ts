@@ -14,7 +14,8 @@ import { createService, listServiceGroups, listServices, saveServiceGroup } from
 import { importCaseBatch, type ImportedCase } from '../cases/imports.js';
 import type { Bounds } from '../config.js';
 import type { DB } from '../db/connection.js';
-import { invalid } from '../platform/errors.js';
+import { conflict, invalid } from '../platform/errors.js';
+import { isUniqueViolation } from '../db/connection.js';
 import { nowIso } from '../platform/time.js';
 import { mappedServiceCodes, type LoadedProfile } from './profile.js';
 import { mapRow, missingColumns, readSource, type RowProblem } from './rows.js';
@@ -25,7 +26,7 @@ export type { ImportCounts } from './store.js';
 export interface ImportOptions {
   file: string;
   profile: LoadedProfile;
-  jurisdiction: { id: string; bounds: Bounds };
+  jurisdiction: { id: string; bounds: Bounds; timeZone?: string };
   actor: string;
   /** Check every row and report; write nothing. */
   dryRun: boolean;
@@ -107,29 +108,36 @@ export async function importRequests(db: DB, options: ImportOptions): Promise<Im
 
   const started = Date.now();
   const services = new Map((await listServices(db, jurisdictionId, { includeInactive: true })).map((s) => [s.code, { expectedDays: s.expectedDays, agencyResponsible: s.agencyResponsible }]));
-  const interrupted = await store.unfinishedImport(db, jurisdictionId, fileHash, profileHash);
-  const importId = interrupted?.id ?? await store.startImport(db, {
+  const { importId, interrupted } = await takeOrStartImport(db, {
     jurisdictionId, fileName: basename(options.file), fileHash, profileName, profileHash, actor: options.actor, at: nowIso(),
-  });
+  }, options.file);
   const counts = interrupted?.counts ?? store.noCounts();
   const from = interrupted?.next_record ?? 0;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   let batch = 0;
-  for (let at = from; at < mapped.length; at += batchSize) {
-    const slice = mapped.slice(at, at + batchSize);
-    const records = slice.filter((r): r is ImportedCase => r !== null);
-    const next = Math.min(at + batchSize, mapped.length);
-    await db.transaction().execute(async (trx) => {
-      const done = await importCaseBatch(trx, jurisdictionId, records, { actor: options.actor, importId, services });
-      counts.created += done.created;
-      counts.updated += done.updated;
-      counts.unchanged += done.unchanged;
-      counts.skipped += slice.length - records.length;
-      await store.recordProgress(trx, importId, next, counts);
-    });
-    batch++;
-    options.onProgress?.(next - from, mapped.length - from, Date.now() - started);
-    await options.afterBatch?.(batch);
+  try {
+    for (let at = from; at < mapped.length; at += batchSize) {
+      const slice = mapped.slice(at, at + batchSize);
+      const records = slice.filter((r): r is ImportedCase => r !== null);
+      const next = Math.min(at + batchSize, mapped.length);
+      await db.transaction().execute(async (trx) => {
+        const done = await importCaseBatch(trx, jurisdictionId, records, { actor: options.actor, importId, services, timeZone: options.jurisdiction.timeZone ?? 'UTC' });
+        counts.created += done.created;
+        counts.updated += done.updated;
+        counts.unchanged += done.unchanged;
+        counts.kept += done.kept;
+        counts.concurrent += done.concurrent;
+        counts.skipped += slice.length - records.length;
+        await store.recordProgress(trx, importId, next, counts);
+      });
+      batch++;
+      options.onProgress?.(next - from, mapped.length - from, Date.now() - started);
+      await options.afterBatch?.(batch);
+    }
+  } catch (error) {
+    // A run that stops with an error lets go of the import at once: the next run resumes it without waiting.
+    await store.releaseImport(db, importId).catch(() => {});
+    throw error;
   }
   await db.transaction().execute(async (trx) => {
     await store.finishImport(trx, importId, counts, nowIso());
@@ -157,5 +165,30 @@ async function createMissingServices(db: DB, jurisdictionId: string, loaded: Loa
       code, name: def.name, description: def.description ?? def.name, groupCode: def.group, keywords: [], type: 'realtime',
       agencyResponsible: null, serviceNotice: null, expectedDays: null, attributes: [],
     }, actor);
+  }
+}
+
+/**
+ * The run's import: the interrupted run of this file with this profile, taken over (resumed), or a
+ * new one. One run at a time holds an import: while another holds it (it committed a batch less
+ * than a minute ago), this one is refused with a clear message and writes nothing. Two runs that
+ * start the same file at the same moment meet on the index that allows one unfinished run per file.
+ */
+async function takeOrStartImport(db: DB, run: Parameters<typeof store.startImport>[1], file: string): Promise<{ importId: number; interrupted: Awaited<ReturnType<typeof store.unfinishedImport>> }> {
+  const busy = async (id: number | null) => {
+    const holder = id === null ? undefined : await store.lockHolder(db, id);
+    const since = holder ? ` (import ${holder.id}, started ${holder.started_at} by ${holder.actor})` : '';
+    return conflict(`Another import of ${basename(file)} with this profile is running${since}. Wait for it to finish; if it stopped, run the command again after a minute to resume it.`);
+  };
+  const interrupted = await store.unfinishedImport(db, run.jurisdictionId, run.fileHash, run.profileHash);
+  if (interrupted) {
+    if (!await store.takeImport(db, interrupted.id, new Date())) throw await busy(interrupted.id);
+    return { importId: interrupted.id, interrupted };
+  }
+  try {
+    return { importId: await store.startImport(db, run), interrupted: undefined };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw await busy((await store.unfinishedImport(db, run.jurisdictionId, run.fileHash, run.profileHash))?.id ?? null);
   }
 }

@@ -15,7 +15,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Keyring } from '../platform/crypto.js';
-import { claimDue, defaultRetryPolicy, markFailed, markSent, withoutAddresses, type OutboxMessage, type RetryPolicy } from '../platform/outbox.js';
+import { claimDue, ClaimLost, defaultRetryPolicy, markFailed, markSent, withoutAddresses, type OutboxMessage, type RetryPolicy } from '../platform/outbox.js';
 import { openQueuedEmail } from './email.js';
 import { describeServer, devMailSender, smtpSender, type EmailSender } from './smtp.js';
 import { consoleSmsProvider, httpSmsProvider, openQueuedSms, type SmsProvider } from './sms.js';
@@ -48,6 +48,7 @@ export interface ChannelWorker {
   bucket: TokenBucket;
   /** What may be logged about a message (never an address or text). */
   describe(message: OutboxMessage): Record<string, unknown>;
+  /** Sends the message; a channel that must send at most once renews its claim first (holdClaim, which may throw ClaimLost). */
   deliver(message: OutboxMessage): Promise<void>;
   close(): void;
 }
@@ -111,6 +112,11 @@ export async function deliverDue(deps: DeliveryDeps, workers: ChannelWorker[], o
     try {
       await worker.deliver(message);
     } catch (error) {
+      // Another worker took the message over (this one outlived its lease): it is that one's to send and record.
+      if (error instanceof ClaimLost) {
+        log?.warn({ outboxId: message.id, kind: message.kind }, 'a message was taken over by another worker before it was sent; this worker left it');
+        continue;
+      }
       const reason = withoutAddresses(error instanceof Error ? error.message : String(error));
       const dead = await markFailed(db, message, reason, policy);
       const details = { outboxId: message.id, kind: message.kind, ...worker.describe(message), attempts: message.attempts + 1, reason };

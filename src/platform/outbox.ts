@@ -129,6 +129,30 @@ export async function claimDue(db: DB, limit: number, options: { kinds?: readonl
   return db.isTransaction ? pick(db) : db.transaction().execute(pick);
 }
 
+/** A worker's claim on a message ran out and another worker holds it now: this one must not send it. */
+export class ClaimLost extends Error {
+  constructor(readonly outboxId: number) {
+    super(`Outbox message ${outboxId} was taken over by another worker; this one did not send it.`);
+  }
+}
+
+/**
+ * Holds a claimed message for at least `holdMs` more, just before a send that must happen once
+ * (a compare-and-set on the claim's lease: only the worker whose lease is still the message's
+ * wins). Sets `message.lease` to the renewed lease, which the result is then recorded under.
+ * Throws ClaimLost when another worker took the message over after this one's lease ran out.
+ * A message claimed without a lease (a direct call, not the delivery loop) is left as it is.
+ */
+export async function holdClaim(db: DB, message: Pick<OutboxMessage, 'id' | 'lease'>, holdMs: number, now = new Date()): Promise<void> {
+  if (message.lease === undefined) return;
+  const wanted = new Date(now.getTime() + holdMs).toISOString();
+  const lease = wanted > message.lease ? wanted : message.lease;
+  const result = await db.updateTable('outbox').set({ locked_until: lease })
+    .where('id', '=', message.id).where('status', '=', 'sending').where('locked_until', '=', message.lease).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new ClaimLost(message.id);
+  message.lease = lease;
+}
+
 /** Records a delivery. With the claim's lease, only while that lease still holds; returns whether it was recorded. */
 export async function markSent(db: DB, id: number, provider?: string, lease?: string): Promise<boolean> {
   let update = db.updateTable('outbox').set((eb) => ({
