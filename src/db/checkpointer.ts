@@ -23,7 +23,7 @@ export const WRITER_FALLBACK_PAGES = 10_000;
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
-const db = new SQLite(workerData.file);
+const db = new SQLite(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 0');
 let timer = null;
@@ -53,9 +53,10 @@ export interface Checkpointer {
 export function checkpointInBackground(db: DB, everyMs = CHECKPOINT_EVERY_MS): Checkpointer | null {
   const writer = sqliteWriterOf(db);
   if (!writer || writer.file === ':memory:') return null;
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(workerSource, {
     eval: true,
-    workerData: { file: writer.file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs },
+    workerData: { file: writer.file, driver, nativeBinding: nativeBindingOf(driver), everyMs },
   });
   // A process that forgets to stop it still ends: the thread keeps nothing alive.
   worker.unref();
@@ -75,4 +76,18 @@ export function checkpointInBackground(db: DB, everyMs = CHECKPOINT_EVERY_MS): C
       return stopping;
     },
   };
+}
+
+/**
+ * The native part of the driver as this thread resolves it, for the worker to load the same one: a
+ * thread does not share the module hooks of the thread that starts it (the Node 24 test runner
+ * swaps in a build for its ABI through such a hook). Null where the driver keeps it elsewhere: the
+ * worker then finds it as the driver does.
+ */
+function nativeBindingOf(driver: string): string | null {
+  try {
+    return createRequire(driver).resolve('../build/Release/better_sqlite3.node');
+  } catch {
+    return null;
+  }
 }
