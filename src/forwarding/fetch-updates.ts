@@ -213,15 +213,18 @@ function idBatches(ids: string[]): string[][] {
 
 /**
  * One case's record as the back office now has it: news when its status changed there since last
- * seen (either way), or, for a case open here and there, when the record moved and says other
- * notes than the case (otherwise our own staff changed the notes here).
+ * seen (either way), or, for a case open here and there, when it says other notes than the case.
  */
 async function applyRecord(deps: FetchDeps, forward: WatchedForward, remote: RemoteRequest): Promise<number> {
   const updatedAt = remote.updatedAt ? parseZonedDateTime(remote.updatedAt) : null;
   if (!updatedAt) return 0;
   const { status, state } = readRemoteStatus(remote.status);
   const moved = updatedAt !== forward.remoteUpdatedAt;
-  const notes = moved && status === 'open' && forward.status === 'open' && remote.statusNotes !== null && remote.statusNotes !== forward.statusNotes;
+  // Not only when the record's time moved: the back office gives times to the second, so a note
+  // added in the same second as the record last seen would be missed for good. A note applied
+  // before is known by its update key (the time and status), so our own staff's notes here are
+  // never overwritten by a note already brought back.
+  const notes = status === 'open' && forward.status === 'open' && remote.statusNotes !== null && remote.statusNotes !== forward.statusNotes;
   let applied = 0;
   if (statusNews(forward, status) || notes) {
     // Times are often to the second, so two changes may share one: the status is part of the key.
