@@ -266,10 +266,15 @@ export async function userNames(db: DB, keyring: Keyring, ids: number[]): Promis
   return new Map(rows.map((row) => [row.id, nameOf(keyring, row)]));
 }
 
-const definitions = new Map<number, { name: string; version: number; definition: WorkflowDefinition }>();
+type WorkflowVersionRead = { name: string; version: number; definition: WorkflowDefinition };
+// Per database, like the other caches: ids are only unique within one database (a process may
+// hold several, such as the tests).
+const definitionsByDatabase = new WeakMap<DB, Map<number, WorkflowVersionRead>>();
 
 /** Workflow versions by id (published versions never change, so they are kept once read). */
-export async function workflowVersions(db: DB, ids: Array<number | null>): Promise<Map<number, { name: string; version: number; definition: WorkflowDefinition }>> {
+export async function workflowVersions(db: DB, ids: Array<number | null>): Promise<Map<number, WorkflowVersionRead>> {
+  const definitions = definitionsByDatabase.get(db) ?? new Map<number, WorkflowVersionRead>();
+  definitionsByDatabase.set(db, definitions);
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
   const found = new Map(wanted.flatMap((id) => (definitions.has(id) ? [[id, definitions.get(id)!] as const] : [])));
   const missing = wanted.filter((id) => !found.has(id));
