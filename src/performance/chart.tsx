@@ -34,11 +34,14 @@ export function BarChart({ points, label, max, format }: { points: ChartPoint[];
         {points.map((point, i) => {
           const x = LEFT + i * step + (step - barWidth) / 2;
           const showLabel = i === 0 || i === points.length - 1 || i % 3 === 0;
+          // The first and last labels lean inwards, so they stay inside the picture.
+          const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
+          const labelX = i === 0 ? x : i === points.length - 1 ? x + barWidth : x + barWidth / 2;
           if (point.value === null) {
             return (
               <g key={point.label}>
                 <line x1={x} x2={x + barWidth} y1={baseline - 6} y2={baseline - 6} stroke="#505a5f" stroke-width="3" stroke-dasharray="6 4" />
-                {showLabel && <text x={x + barWidth / 2} y={HEIGHT - 10} text-anchor="middle" font-size="18" fill="#0b0c0c">{point.label}</text>}
+                {showLabel && <text x={labelX} y={HEIGHT - 10} text-anchor={anchor} font-size="18" fill="#0b0c0c">{point.label}</text>}
               </g>
             );
           }
@@ -46,8 +49,8 @@ export function BarChart({ points, label, max, format }: { points: ChartPoint[];
           return (
             <g key={point.label}>
               <rect x={x} y={baseline - height} width={barWidth} height={height} fill="#1d4ed8" />
-              {showLabel && <text x={x + barWidth / 2} y={HEIGHT - 10} text-anchor="middle" font-size="18" fill="#0b0c0c">{point.label}</text>}
-              {showLabel && <text x={x + barWidth / 2} y={baseline - height - 6} text-anchor="middle" font-size="18" fill="#0b0c0c">{format(point.value)}</text>}
+              {showLabel && <text x={labelX} y={HEIGHT - 10} text-anchor={anchor} font-size="18" fill="#0b0c0c">{point.label}</text>}
+              {showLabel && <text x={labelX} y={baseline - height - 6} text-anchor={anchor} font-size="18" fill="#0b0c0c">{format(point.value)}</text>}
             </g>
           );
         })}

@@ -100,11 +100,11 @@ function Measure({ spec, rows, costs, f, level }: { spec: MeasureSpec; rows: Mon
       <Heading id={`${spec.id}-title`}>{w(spec.title)}</Heading>
       {spec.id !== 'median' && <p>{w(spec.what)}</p>}
       <p class="headline">{headline === null ? w(spec.missing(year)) : w('headline', { value: spec.show(headline, f) })}</p>
-      <BarChart
+      {monthly.some(({ measures: m }) => spec.value(m) !== null) && <BarChart
         label={w('chartLabel', { measure: w(spec.title), from: f.month(rows[0]!.month, false), to: f.month(rows[last]!.month, true) })}
         points={monthly.map(({ row, measures: m }) => ({ label: f.month(row.month, false), value: spec.value(m) }))}
         max={spec.share ? 1 : undefined}
-        format={(v) => spec.show(v, f)} />
+        format={(v) => spec.show(v, f)} />}
       <details>
         <summary>{w('trend')}</summary>
         <TableWrap label={`${w(spec.title)}: ${w('trend')}`}>
