@@ -40,6 +40,8 @@ import { notificationRoutes } from './notifications/routes.js';
 import { trainingRoutes } from './training/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { licenceRoutes } from './licences/routes.js';
+import { performanceCostRoutes } from './performance/costs-routes.js';
+import { performanceRoutes } from './performance/routes.js';
 import { applicationRoutes, type ApplicationRouteOptions } from './applications/routes.js';
 import { govstackRoutes } from './govstack/routes.js';
 import { apiRoutes, API_PREFIX } from './api/routes.js';
@@ -151,5 +153,8 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await liveRoutes(app, deps);
   // Licences: /verify, the register, the published keys, the staff licence pages.
   await licenceRoutes(app, deps);
+  // Published performance: the public pages and the costs per channel they use.
+  await performanceRoutes(app, deps);
+  await performanceCostRoutes(app, deps);
   return app;
 }

@@ -215,6 +215,11 @@ const expectedRules: Record<string, Access> = {
   'GET /staff/requests/:id/location.geojson': signedIn(staffRoles),
   // ==== settings: services, departments, workflows, calendars, templates ====
   'GET /admin/settings': signedIn(['system_admin', 'department_admin']),
+  // ==== published performance (issue 14): public pages; the costs per channel, system admins ====
+  'GET /performance': { kind: 'public' },
+  'GET /performance/:code': { kind: 'public' },
+  'GET /admin/settings/performance': signedIn(['system_admin']),
+  'POST /admin/settings/performance': signedIn(['system_admin']),
   'GET /admin/settings/services': signedIn(['system_admin']),
   'GET /admin/settings/new-service': signedIn(['system_admin']),
   'GET /admin/settings/services/:code': signedIn(['system_admin']),

@@ -26,7 +26,9 @@ export interface AuditEntry {
     // licences (issue 12, part B)
     | 'licence' | 'licence_signing_key' | 'licence_register'
     // catalogue as code, history imports, webhooks (issue 13)
-    | 'catalogue' | 'case_import' | 'webhook_subscription' | 'webhook_delivery';
+    | 'catalogue' | 'case_import' | 'webhook_subscription' | 'webhook_delivery'
+    // published performance (issue 14)
+    | 'performance_costs';
   entityId: string;
   before?: unknown;
   after?: unknown;

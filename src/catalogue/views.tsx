@@ -144,6 +144,7 @@ export function ServiceDetails({ service, typical }: { service: Service; typical
 
       <h2>{t('catalogue.howLong')}</h2>
       <HowLong typical={typical} />
+      <p><a href={`/performance/${encodeURIComponent(service.code)}`}>{t('catalogue.performanceLink')}</a></p>
 
       {service.active
         ? <p><a class="button start" href={startReportUrl(service.code)} role="button" draggable={false}>{t('catalogue.start')}</a></p>

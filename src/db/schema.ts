@@ -872,7 +872,29 @@ export interface WebhookDispatchTable {
   last_event_id: number;
 }
 
+/** Report journeys started and sent, per service and local day (migration 069): counts only, nothing about people. */
+export interface JourneyCountTable {
+  jurisdiction_id: string;
+  /** YYYY-MM-DD in the jurisdiction's time zone: the day the journey was started. */
+  day: string;
+  service_code: string;
+  started: Generated<number>;
+  sent: Generated<number>;
+}
+
+/** What a transaction costs on each channel, as the council publishes it (migration 069). */
+export interface PerformanceCostTable {
+  jurisdiction_id: string;
+  /** ISO 4217 code, e.g. GBP. */
+  currency: string;
+  /** JSON: {"<channel>": minor units (pence, cents)}. */
+  costs: string;
+  updated_at: string;
+}
+
 export interface Database {
+  journey_counts: JourneyCountTable;
+  performance_costs: PerformanceCostTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_dispatch: WebhookDispatchTable;

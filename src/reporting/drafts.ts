@@ -31,6 +31,8 @@ export interface DraftData {
   photosDone?: boolean;
   contactDone?: boolean;
   contact?: { name?: string; email?: string; phone?: string };
+  /** The journey was counted as started (performance/journeys.ts): for this service, on this day. */
+  counted?: { service: string; day: string };
 }
 
 export interface Draft {

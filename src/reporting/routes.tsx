@@ -25,6 +25,7 @@ import { checkAnswers } from '../cases/answers.js';
 import { getServiceRequest } from '../cases/queries.js';
 import { MAX_DESCRIPTION } from '../cases/validate.js';
 import { submitCase } from '../cases/submit.js';
+import { countJourneySent, countJourneyStarted } from '../performance/journeys.js';
 import { nearbyOpenReports } from '../tracking/nearby.js';
 import { csrfToken } from '../web/csrf.js';
 import { formText, type FieldErrors } from '../web/forms.js';
@@ -82,6 +83,16 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
       return null;
     }
     return draft;
+  }
+
+  /**
+   * Saves the draft after a step is posted. The first step posted with a service chosen counts a
+   * journey started (performance/journeys.ts): a number per service and day, nothing about the
+   * person; the draft keeps only that it was counted, so the sending is counted against it.
+   */
+  async function save(request: FastifyRequest, reply: FastifyReply, draft: Draft) {
+    if (draft.data.service && !draft.data.counted) draft.data.counted = await countJourneyStarted(db, config.jurisdiction, draft.data.service);
+    await saveDraft(db, keyring, request, reply, draft);
   }
 
   /** After an answer: back to "Check your answers" when changing one (if all is answered), else the next step. */
@@ -173,7 +184,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
       delete draft.data.attributes;
       draft.data.detailsDone = false;
     }
-    await saveDraft(db, keyring, request, reply, draft);
+    await save(request, reply, draft);
     return next(request, reply, draft, '/report/location');
   });
 
@@ -210,11 +221,11 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     if (place.kind !== 'address') {
       // A street or an area is a long way from a point: show it on the map and ask for the spot.
       Object.assign(draft.data, { lat: place.lat, long: place.long, placeName: place.name });
-      await saveDraft(db, keyring, request, reply, draft);
+      await save(request, reply, draft);
       return locationPage(request, reply, draft, { refine: true, lat: String(place.lat), long: String(place.long) });
     }
     Object.assign(draft.data, { lat: place.lat, long: place.long, placeName: place.name, locationDone: true });
-    await saveDraft(db, keyring, request, reply, draft);
+    await save(request, reply, draft);
     return next(request, reply, draft, '/report/nearby');
   });
   app.post('/report/location', access, async (request, reply) => {
@@ -240,7 +251,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     const moved = lat !== draft.data.lat || long !== draft.data.long;
     draft.data = { ...draft.data, lat: lat ?? undefined, long: long ?? undefined, locationNote: note || undefined, locationDone: true };
     if (moved || lat === null) delete draft.data.placeName;
-    await saveDraft(db, keyring, request, reply, draft);
+    await save(request, reply, draft);
     return next(request, reply, draft, '/report/nearby');
   });
 
@@ -293,7 +304,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     else if ([...description].length > MAX_DESCRIPTION) errors.description = t('report.details.errorDescriptionLong', { limit: MAX_DESCRIPTION });
     if (Object.keys(errors).length > 0) return detailsPage(request, reply, service, typed, description, errors);
     Object.assign(draft.data, { attributes: answers, description: description || undefined, detailsDone: true });
-    await saveDraft(db, keyring, request, reply, draft);
+    await save(request, reply, draft);
     return next(request, reply, draft, '/report/photos');
   });
 
@@ -324,7 +335,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
         if (error instanceof DomainError && error.kind === 'invalid') return photosPage(request, reply, draft, { photo: known(error.message) });
         throw error;
       }
-      await saveDraft(db, keyring, request, reply, draft);
+      await save(request, reply, draft);
       return reply.redirect(photosAgain(request), 303);
     });
   });
@@ -338,7 +349,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     const draft = await draftFor(request, reply, 'photos');
     if (!draft) return;
     draft.data.photosDone = true;
-    await saveDraft(db, keyring, request, reply, draft);
+    await save(request, reply, draft);
     return next(request, reply, draft, signedInUser(request) === null ? '/report/contact' : '/report/check');
   });
 
@@ -363,7 +374,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     }
     draft.data.contact = { name: contact.name || undefined, email: contact.email || undefined, phone: contact.phone || undefined };
     draft.data.contactDone = true;
-    await saveDraft(db, keyring, request, reply, draft);
+    await save(request, reply, draft);
     return reply.redirect('/report/check', 303);
   });
 
@@ -425,6 +436,7 @@ async function journey(app: FastifyInstance, { db, config, keyring }: RouteDeps)
     }
     // The draft has done its work; should this fail, its key keeps it from making a second case.
     await deleteDraft(db, draft.id);
+    if (data.counted) await countJourneySent(db, jurisdictionId, data.counted);
     // A signed-in resident's messages about all their reports follow the language they report in.
     if (userId !== null) await rememberLanguage(db, userId, translate(request).language.code);
     clearDraftCookie(request, reply);

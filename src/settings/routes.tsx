@@ -33,6 +33,7 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps): Pro
             {everything && <li><a href="/admin/settings/routing">Routing</a>: which department gets a new case</li>}
             {everything && <li><a href="/admin/settings/calendars">Business calendars</a>: working hours and holidays that SLA clocks count</li>}
             <li><a href="/admin/settings/templates">Response templates</a>: ready-made public updates for staff</li>
+            {everything && <li><a href="/admin/settings/performance">Costs per transaction</a>: what a report costs on each channel, for the published performance page</li>}
             <li><a href="/admin">Staff and roles</a>: who can sign in and what they may do</li>
           </ul>
         </>

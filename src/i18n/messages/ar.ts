@@ -252,6 +252,7 @@ export const ar: Messages = {
   'catalogue.servicesIntro': 'اختر خدمة لترى ما تشمله، وما سنسألك عنه، وكم تستغرق عادةً.',
   'catalogue.noServices': 'لا توجد بعد خدمات يمكن الإبلاغ إليها.',
   'catalogue.unknownService': 'لا توجد خدمة على هذا العنوان. ربما تغير اسمها: ابحث عنها بين كل الخدمات أو باستخدام البحث.',
+  'catalogue.performanceLink': 'كيف نؤدي عملنا في هذه الخدمة',
   'catalogue.inactive': 'لم تعد هذه الخدمة تستقبل البلاغات.',
   'catalogue.browseOthers': 'تصفح الخدمات التي تستقبل البلاغات',
   'catalogue.covers': 'ما تشمله',
@@ -282,6 +283,7 @@ export const ar: Messages = {
   // ==== portal:info (keys 'info.*' or as documented; edit only your own sections) ====
   'info.accessibilityLink': 'إمكانية الوصول',
   'info.privacyLink': 'الخصوصية',
+  'info.performanceLink': 'كيف نؤدي عملنا',
   'info.noContact': 'لم تنشر البلدية بيانات التواصل معها على هذا الموقع بعد. تواصل معها بالطريقة المعتادة.',
   'info.accessibilityTitle': 'بيان إمكانية الوصول',
   'info.accessibilityKeywords': 'إمكانية الوصول, إعاقة, قارئ الشاشة, لوحة المفاتيح, خط كبير, WCAG',

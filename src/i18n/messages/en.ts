@@ -254,6 +254,7 @@ export const en = {
   'catalogue.servicesIntro': 'Choose a service to see what it covers, what we will ask you and how long it usually takes.',
   'catalogue.noServices': 'There are no services you can report to yet.',
   'catalogue.unknownService': 'There is no service at this address. It may have been renamed: find it among all services or search for it.',
+  'catalogue.performanceLink': 'How we are doing on this service',
   'catalogue.inactive': 'This service no longer takes reports.',
   'catalogue.browseOthers': 'Browse the services that take reports',
   'catalogue.covers': 'What it covers',
@@ -284,6 +285,7 @@ export const en = {
   // ==== portal:info (keys 'info.*' or as documented; edit only your own sections) ====
   'info.accessibilityLink': 'Accessibility',
   'info.privacyLink': 'Privacy',
+  'info.performanceLink': 'How we are doing',
   'info.noContact': 'The council has not published its contact details on this website yet. Contact it in the way you usually do.',
   'info.accessibilityTitle': 'Accessibility statement',
   'info.accessibilityKeywords': 'accessibility, disability, screen reader, keyboard, large text, WCAG',

@@ -248,6 +248,7 @@ export const es: Messages = {
   'catalogue.servicesIntro': 'Elija un servicio para ver qué cubre, qué le preguntaremos y cuánto suele tardar.',
   'catalogue.noServices': 'Todavía no hay servicios a los que avisar.',
   'catalogue.unknownService': 'No hay ningún servicio en esta dirección. Puede que haya cambiado de nombre: búsquelo entre todos los servicios o con el buscador.',
+  'catalogue.performanceLink': 'Cómo lo estamos haciendo con este servicio',
   'catalogue.inactive': 'Este servicio ya no acepta avisos.',
   'catalogue.browseOthers': 'Ver los servicios que aceptan avisos',
   'catalogue.covers': 'Qué cubre',
@@ -278,6 +279,7 @@ export const es: Messages = {
   // ==== portal:info (keys 'info.*' or as documented; edit only your own sections) ====
   'info.accessibilityLink': 'Accesibilidad',
   'info.privacyLink': 'Privacidad',
+  'info.performanceLink': 'Cómo lo estamos haciendo',
   'info.noContact': 'El ayuntamiento todavía no ha publicado sus datos de contacto en este sitio web. Contacte con él como lo haga normalmente.',
   'info.accessibilityTitle': 'Declaración de accesibilidad',
   'info.accessibilityKeywords': 'accesibilidad, discapacidad, lector de pantalla, teclado, letra grande, WCAG',
