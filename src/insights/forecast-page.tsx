@@ -11,6 +11,8 @@ export interface ForecastPageProps {
   problems: FilterProblem[];
   report: ForecastReport | null;
   query: string;
+  /** The service and department only: what the other tab takes. */
+  tabQuery: string;
   serviceName: (code: string) => string;
   /** The one service asked for, if any: its forecast is the one drawn. */
   service: string | null;
@@ -58,7 +60,7 @@ function ForecastChart({ series }: { series: SeriesForecast }) {
   );
 }
 
-export function ForecastPage({ choices, raw, problems, report, query, serviceName, service }: ForecastPageProps) {
+export function ForecastPage({ choices, raw, problems, report, query, tabQuery, serviceName, service }: ForecastPageProps) {
   const tr = useTranslator();
   const { t } = tr;
   const f = formatters(tr);
@@ -71,7 +73,7 @@ export function ForecastPage({ choices, raw, problems, report, query, serviceNam
   return (
     <>
       <div class="queue-head"><h1>{t('foresight.forecast')}</h1></div>
-      <InsightsTabs current="forecast" query={query} />
+      <InsightsTabs current="forecast" query={tabQuery} />
       <FilterErrors problems={problems} />
       <p>{t('foresight.forecast.intro')}</p>
       <ScopeNote choices={choices} />

@@ -75,12 +75,16 @@ export async function foresightRoutes(app: FastifyInstance, { db, config }: Rout
   app.get('/staff/insights/hotspots', { config: access, schema: { hide: true } }, async (request, reply) => {
     const setting = await settingOf(request);
     const checked = checkHotspotFilters(request.query, setting.context);
-    const raw = checked.ok ? { ...(request.query as Record<string, string>) } : checked.raw;
+    // The form shows the filters in force, defaults included, so sending it again changes nothing by itself.
+    const raw = checked.ok
+      ? { service: checked.filters.service ?? '', department: checked.filters.department ?? '', from: checked.filters.from, to: checked.filters.to, grid: String(checked.filters.grid) }
+      : checked.raw;
     const report = checked.ok && !inNoDepartment(setting) ? await hotspotReport(db, whereOf(setting, checked.filters.department), checked.filters) : null;
-    const query = checked.ok ? queryOf({ service: checked.filters.service, department: raw.department, from: raw.from, to: raw.to, grid: raw.grid }) : '';
+    const query = checked.ok ? queryOf(raw) : '';
+    const tabQuery = checked.ok ? queryOf({ service: raw.service, department: raw.department }) : '';
     return renderPage(request, reply, {
       title: setting.tr.t('foresight.hotspots'), wide: true, staffLayout: true, status: checked.ok ? 200 : 400,
-      body: <HotspotsPage choices={setting.choices} raw={raw} problems={checked.ok ? [] : checked.problems} report={report} query={query} serviceName={setting.serviceName} />,
+      body: <HotspotsPage choices={setting.choices} raw={raw} problems={checked.ok ? [] : checked.problems} report={report} query={query} tabQuery={tabQuery} serviceName={setting.serviceName} />,
     });
   });
 
@@ -101,13 +105,16 @@ export async function foresightRoutes(app: FastifyInstance, { db, config }: Rout
   app.get('/staff/insights/forecast', { config: access, schema: { hide: true } }, async (request, reply) => {
     const setting = await settingOf(request);
     const checked = checkForecastFilters(request.query, setting.context);
-    const raw = checked.ok ? { ...(request.query as Record<string, string>) } : checked.raw;
+    const raw = checked.ok
+      ? { service: checked.filters.service ?? '', department: checked.filters.department ?? '', minutes: String(checked.filters.minutes) }
+      : checked.raw;
     const report = checked.ok && !inNoDepartment(setting)
       ? await forecastReport(db, whereOf(setting, checked.filters.department), checked.filters, setting.context.today) : null;
-    const query = checked.ok ? queryOf({ service: checked.filters.service, department: raw.department, minutes: raw.minutes }) : '';
+    const query = checked.ok ? queryOf(raw) : '';
+    const tabQuery = checked.ok ? queryOf({ service: raw.service, department: raw.department }) : '';
     return renderPage(request, reply, {
       title: setting.tr.t('foresight.forecast'), wide: true, staffLayout: true, status: checked.ok ? 200 : 400,
-      body: <ForecastPage choices={setting.choices} raw={raw} problems={checked.ok ? [] : checked.problems} report={report} query={query}
+      body: <ForecastPage choices={setting.choices} raw={raw} problems={checked.ok ? [] : checked.problems} report={report} query={query} tabQuery={tabQuery}
         serviceName={setting.serviceName} service={checked.ok ? checked.filters.service : null} />,
     });
   });

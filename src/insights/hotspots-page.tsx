@@ -19,6 +19,8 @@ export interface HotspotsPageProps {
   report: HotspotReport | null;
   /** The current filters as a query string, for the CSV link and the other tab. */
   query: string;
+  /** The service and department only: what the other tab takes. */
+  tabQuery: string;
   serviceName: (code: string) => string;
 }
 
@@ -49,7 +51,7 @@ function HexagonMap({ cells }: { cells: HotspotCell[] }) {
   );
 }
 
-export function HotspotsPage({ choices, raw, problems, report, query, serviceName }: HotspotsPageProps) {
+export function HotspotsPage({ choices, raw, problems, report, query, tabQuery, serviceName }: HotspotsPageProps) {
   const tr = useTranslator();
   const { t } = tr;
   const f = formatters(tr);
@@ -58,7 +60,7 @@ export function HotspotsPage({ choices, raw, problems, report, query, serviceNam
   return (
     <>
       <div class="queue-head"><h1>{t('foresight.hotspots')}</h1></div>
-      <InsightsTabs current="hotspots" query={query} />
+      <InsightsTabs current="hotspots" query={tabQuery} />
       <FilterErrors problems={problems} />
       <p>{t('foresight.hotspots.intro')}</p>
       <ScopeNote choices={choices} />
