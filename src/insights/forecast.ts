@@ -92,7 +92,9 @@ export function baselineScale(series: readonly number[], lag: number): number | 
   const errors: number[] = [];
   for (let t = lag; t < series.length; t++) errors.push(Math.abs(series[t]! - series[t - lag]!));
   const scale = mean(errors);
-  return errors.length > 0 && scale > 0 ? scale : null;
+  // A series that repeats exactly has no scale; rounding leaves a trace of one, which is not one.
+  const size = mean(series.map(Math.abs));
+  return errors.length > 0 && scale > 1e-9 * (size + 1) ? scale : null;
 }
 
 /** Runs the smoothing equations once with given weights; `season` 0 for no seasons. */
