@@ -8,6 +8,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { dialectOf, type DB } from '../db/connection.js';
 import type { Database } from '../db/schema.js';
+import { DomainError } from '../platform/errors.js';
 import type { HotspotCase } from './hotspots.js';
 
 /**
@@ -52,9 +53,18 @@ export function hotspotQuery(db: DB, filter: HotspotFilter) {
   return query;
 }
 
-/** Located service requests made in [from, to): where, what and when, nothing personal. */
+/** The most cases one hotspots page reads (both periods): beyond, it asks for a narrower choice. */
+export const MAX_HOTSPOT_CASES = 400_000;
+
+/**
+ * Located service requests made in [from, to): where, what and when, nothing personal. More
+ * than MAX_HOTSPOT_CASES is refused (too_large) rather than held in memory.
+ */
 export async function casesForHotspots(db: DB, filter: HotspotFilter): Promise<HotspotCase[]> {
-  const rows = await hotspotQuery(db, filter).execute();
+  const rows = await hotspotQuery(db, filter).limit(MAX_HOTSPOT_CASES + 1).execute();
+  if (rows.length > MAX_HOTSPOT_CASES) {
+    throw new DomainError('too_large', 'This period and the one before hold more than 400,000 reports: choose a shorter period, one service or one department.');
+  }
   // The service is picked out here, not in SQL: with it there, a planner may read every case of
   // the service ever made (index cases_service_status) instead of the period's range.
   return rows.filter((r) => filter.serviceCode === undefined || r.service_code === filter.serviceCode).map((r) => ({
