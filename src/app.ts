@@ -46,6 +46,7 @@ import { applicationRoutes, type ApplicationRouteOptions } from './applications/
 import { govstackRoutes } from './govstack/routes.js';
 import { apiRoutes, API_PREFIX } from './api/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
+import { foresightRoutes } from './insights/foresight-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -151,6 +152,8 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await notificationRoutes(app, deps);
   await trainingRoutes(app, deps);
   await liveRoutes(app, deps);
+  // Staff analytics: hotspots and the forecast.
+  await foresightRoutes(app, deps);
   // Licences: /verify, the register, the published keys, the staff licence pages.
   await licenceRoutes(app, deps);
   // Published performance: the public pages and the costs per channel they use.

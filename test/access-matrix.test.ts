@@ -93,6 +93,11 @@ const expectedRules: Record<string, Access> = {
   'GET /staff': signedIn(staffRoles),
   'GET /staff/requests/:id': signedIn(staffRoles),
   'GET /staff/requests/:id/contact': signedIn(staffRoles),
+  // Staff analytics: hotspots and the forecast (supervisors and department admins see their own department only).
+  'GET /staff/insights/hotspots': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/insights/hotspots.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/insights/forecast': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/insights/forecast.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   // ==== portal: home, info pages, catalogue ====
   'GET /services': { kind: 'public' },
   'GET /search': { kind: 'public' },

@@ -223,6 +223,16 @@ function answersFor(service: ServiceInput, caseText: string, caseId: string, des
 const requiredColumns = ['CaseID', 'Opened', 'Closed', 'Status', 'Status.Notes', 'Category', 'Request.Type', 'Request.Details', 'Address', 'Point', 'Source'] as const;
 type Column = (typeof requiredColumns)[number];
 
+/**
+ * The demo service a sample case becomes (by the same rules as the demo history), or null when
+ * it fits none: for readers of the sample on its own time line (bench/forecast.ts).
+ */
+export function sampleServiceCode(row: Record<Column, string>): string | null {
+  const caseText = `${row['Request.Type']} | ${row['Request.Details']}`;
+  const rule = mappingRules.find((r) => r.category === row.Category && (!r.match || r.match.test(caseText)));
+  return rule?.service && demoServices.some((s) => s.code === rule.service) ? rule.service : null;
+}
+
 /** Reads the sample (plain or gzipped) into records keyed by column name. */
 export function readSampleCases(csvPath: string): Array<Record<Column, string>> {
   const [header, ...rows] = readCsvFile(csvPath);

@@ -4,8 +4,10 @@
  * few, many, other); durations follow "لمدة", so the dual is in its -ين form.
  */
 import type { Messages } from './en.js';
+import { foresightAr } from './foresight.js';
 
 export const ar: Messages = {
+  ...foresightAr,
   'frame.skipLink': 'انتقل إلى المحتوى الرئيسي',
   'frame.accountNav': 'حسابك',
   'frame.staff': 'مساحة عمل الموظفين',

@@ -7,7 +7,11 @@
  * `known.*` are sentences that other code (domain functions, the error handler) writes in
  * English: shown to a person, they are looked up by their English text and translated.
  */
+import { foresightEn } from './foresight.js';
+
 export const en = {
+  // Staff analytics: hotspots and forecast (src/insights/).
+  ...foresightEn,
   'frame.skipLink': 'Skip to main content',
   'frame.accountNav': 'Your account',
   'frame.staff': 'Staff workspace',

@@ -1,7 +1,9 @@
 /** Spanish. Same keys and placeholders as en.ts (the reference); see there for the rules. */
 import type { Messages } from './en.js';
+import { foresightEs } from './foresight.js';
 
 export const es: Messages = {
+  ...foresightEs,
   'frame.skipLink': 'Ir al contenido principal',
   'frame.accountNav': 'Su cuenta',
   'frame.staff': 'Área de personal',
