@@ -44,6 +44,7 @@ import { applicationRoutes, type ApplicationRouteOptions } from './applications/
 import { govstackRoutes } from './govstack/routes.js';
 import { apiRoutes, API_PREFIX } from './api/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
+import { openDataRoutes } from './opendata/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -151,5 +152,7 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await liveRoutes(app, deps);
   // Licences: /verify, the register, the published keys, the staff licence pages.
   await licenceRoutes(app, deps);
+  // Open data: downloads, the DCAT catalogues, the CKAN API and the council's open data settings.
+  await openDataRoutes(app, deps);
   return app;
 }

@@ -872,6 +872,13 @@ export interface WebhookDispatchTable {
   last_event_id: number;
 }
 
+/** The council's open data choices (migration 068): JSON, read and checked by opendata/settings.ts. */
+export interface OpenDataSettingsTable {
+  jurisdiction_id: string;
+  settings: string;
+  updated_at: string;
+}
+
 export interface Database {
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
@@ -895,6 +902,7 @@ export interface Database {
   application_payments: ApplicationPaymentTable;
   sign_in_throttles: SignInThrottleTable;
   settings_generation: SettingsGenerationTable;
+  open_data_settings: OpenDataSettingsTable;
   business_calendars: BusinessCalendarTable;
   workflows: WorkflowTable;
   workflow_versions: WorkflowVersionTable;
