@@ -21,6 +21,7 @@ import { perMinute } from '../platform/rate-limit.js';
 import { datasets, dcatAp, dcatUs } from './catalog.js';
 import { CkanError, runAction } from './ckan.js';
 import { mediaTypes, readExportRequest, requestsDownload, servicesDownload, type Format } from './export.js';
+import { ExportSlots } from './limits.js';
 import { openDataPage } from './views.js';
 import { getOpenDataSettings } from './settings.js';
 import { openDataSettingsRoutes } from './settings-routes.js';
@@ -47,8 +48,7 @@ export async function openDataRoutes(app: FastifyInstance, deps: RouteDeps): Pro
 
 function publicRoutes(app: FastifyInstance, { db, config }: RouteDeps): void {
   const jurisdictionId = config.jurisdiction.id;
-  const running = new Map<string, number>();
-  let runningInAll = 0;
+  const slots = new ExportSlots(EXPORTS_PER_CLIENT, EXPORTS_IN_ALL);
   const tooMany = (reply: FastifyReply, message: string) => reply.code(429).header('retry-after', '30').send({ error: 'too_many_requests', message });
 
   app.get('/open-data', { config: publicRead, schema: { hide: true } }, async (request, reply) => {
@@ -71,20 +71,13 @@ function publicRoutes(app: FastifyInstance, { db, config }: RouteDeps): void {
   const download = (format: Format) => async (request: FastifyRequest, reply: FastifyReply) => {
     const services = await listServices(db, jurisdictionId, { includeInactive: true });
     const exportRequest = await readExportRequest(db, config, request.query as Record<string, unknown>, services);
-    const client = request.ip;
-    const mine = running.get(client) ?? 0;
-    if (mine >= EXPORTS_PER_CLIENT) return tooMany(reply, `You already have ${EXPORTS_PER_CLIENT} downloads running. Wait for one to finish, then try again.`);
-    if (runningInAll >= EXPORTS_IN_ALL) return tooMany(reply, 'Many downloads are running at the moment. Try again in a minute.');
-    running.set(client, mine + 1);
-    runningInAll++;
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      runningInAll--;
-      const left = (running.get(client) ?? 1) - 1;
-      if (left <= 0) running.delete(client); else running.set(client, left);
-    };
+    const slot = slots.take(request.ip);
+    if ('refused' in slot) {
+      return tooMany(reply, slot.refused === 'client'
+        ? `You already have ${EXPORTS_PER_CLIENT} downloads running. Wait for one to finish, then try again.`
+        : 'Many downloads are running at the moment. Try again in a minute.');
+    }
+    const finish = slot.release;
     const settings = await getOpenDataSettings(db, config).catch((error: unknown) => { finish(); throw error; });
     const body = Readable.from(requestsDownload(db, config, settings, services, exportRequest, format), { objectMode: false });
     body.on('error', (error) => request.log.error({ err: error }, 'open data download failed part way'));

@@ -12,7 +12,7 @@ const emailAddress = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu
 const webAddress = /\b(?:https?:\/\/|www\.)\S+/giu;
 // Seven or more digits, possibly broken up by spaces, dots, dashes, slashes or brackets, with an
 // optional leading +: phone numbers in any country's way of writing them, and other long numbers.
-const longNumber = /\+?\(?\d(?:[\s().\/-]{0,3}\d){6,}\)?/gu;
+const longNumber = /\+?\(?\d(?:[\s()./-]{0,3}\d){6,}\)?/gu;
 
 export function screenText(text: string | null): string | null {
   if (text === null) return null;
