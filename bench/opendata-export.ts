@@ -24,8 +24,8 @@ const cityConfig = (file: string) => ({ DATABASE_URL: `sqlite:${file}`, LOG_LEVE
 
 interface Measure { seconds: number; rows: number; bytes: number; peakRssMb: number }
 
-/** In a child: the export through the server (the download route, streamed to /dev/null). */
-async function measureExport(file: string): Promise<Measure> {
+/** In a child: the export through the server (the download route, streamed to /dev/null); `idle` asks only for /healthz, for the server's own footprint. */
+async function measureExport(file: string, idle = false): Promise<Measure> {
   const { loadConfig } = await import('../src/config.js');
   const { openDatabase } = await import('../src/db/connection.js');
   const { buildApp } = await import('../src/app.js');
@@ -35,7 +35,7 @@ async function measureExport(file: string): Promise<Measure> {
   const app = await buildApp({ config, db, keyring: makeKeyring(newKey()), logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const started = process.hrtime.bigint();
-  const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/open-data/requests.csv`);
+  const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}${idle ? '/healthz' : '/open-data/requests.csv'}`);
   if (response.status !== 200 || !response.body) throw new Error(`The export answered ${response.status}`);
   let bytes = 0;
   let rows = -1; // the header line
@@ -96,7 +96,7 @@ async function prepareCity(file: string, cases: number): Promise<void> {
   process.stderr.write(` in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
-function inChild(kind: 'export' | 'baseline', file: string): Measure {
+function inChild(kind: 'export' | 'idle' | 'baseline', file: string): Measure {
   const script = fileURLToPath(import.meta.url);
   const output = execFileSync(process.execPath, ['--import', 'tsx', script, '--child', kind, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(output.trim().split('\n').pop()!) as Measure;
@@ -104,7 +104,7 @@ function inChild(kind: 'export' | 'baseline', file: string): Measure {
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
-  const measured = args[1] === 'export' ? await measureExport(args[2]!) : await measureBaseline(args[2]!);
+  const measured = args[1] === 'baseline' ? await measureBaseline(args[2]!) : await measureExport(args[2]!, args[1] === 'idle');
   process.stdout.write(`${JSON.stringify(measured)}\n`);
 } else {
   const cases = Number((args[0] ?? '100000').replace(/[_,]/g, ''));
@@ -115,10 +115,12 @@ if (args[0] === '--child') {
     console.log(`Open data export benchmark: ${cases.toLocaleString('en')} cases on SQLite`);
     await prepareCity(file, cases);
     const baseline = inChild('baseline', file);
+    const idle = inChild('idle', file);
     const exported = inChild('export', file);
     const line = (name: string, m: Measure) => console.log(`  ${name.padEnd(34)} ${m.seconds.toFixed(2).padStart(7)} s  ${(m.rows / m.seconds / 1000).toFixed(0).padStart(5)}k rows/s  peak RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB  ${(m.bytes / 1e6).toFixed(0)} MB written, ${m.rows.toLocaleString('en')} rows`);
     line('bare baseline (select, no format)', baseline);
     line('full CSV export over HTTP', exported);
+    console.log(`  the same server answering only /healthz: peak RSS ${idle.peakRssMb.toFixed(0)} MB, so the export itself adds ${(exported.peakRssMb - idle.peakRssMb).toFixed(0)} MB`);
     console.log(`  ratio to the baseline: ${(exported.seconds / baseline.seconds).toFixed(1)}x the time, ${(exported.peakRssMb / baseline.peakRssMb).toFixed(1)}x the peak memory`);
     const scaled = (exported.seconds * 1_000_000) / cases;
     console.log(`  targets at 1,000,000 cases: <= 20 s (${cases === 1_000_000 ? 'measured' : 'scaled linearly'}: ${scaled.toFixed(1)} s), peak RSS <= 256 MB (measured: ${exported.peakRssMb.toFixed(0)} MB)`);
