@@ -8,6 +8,7 @@ import type { Service } from '../catalogue/types.js';
 import { translate } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages/en.js';
 import type { Place } from '../places/places.js';
+import { Choices } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import { licenceOf, REQUESTS_DATASET, type Dataset } from './catalog.js';
 import type { OpenDataSettings } from './settings.js';
@@ -76,15 +77,8 @@ export function openDataPage(request: FastifyRequest, reply: FastifyReply, page:
               </select>
             </div>
           )}
-          <fieldset class="choices">
-            <legend>{t('openData.format')}</legend>
-            {(['csv', 'json', 'geojson'] as const).map((format, i) => (
-              <div class="radio" key={format}>
-                <input type="radio" id={`format-${format}`} name="format" value={format} checked={i === 0} />
-                <label for={`format-${format}`}>{format === 'geojson' ? 'GeoJSON' : format.toUpperCase()}</label>
-              </div>
-            ))}
-          </fieldset>
+          <Choices name="format" legend={t('openData.format')} chosen={['csv']}
+            options={[{ value: 'csv', label: 'CSV' }, { value: 'json', label: 'JSON' }, { value: 'geojson', label: 'GeoJSON' }]} />
           <div class="checkbox">
             <input type="checkbox" id="profile" name="profile" value="nyc311" />
             <label for="profile">{t('openData.nyc')}</label>
