@@ -35,7 +35,7 @@ export function openDataPage(request: FastifyRequest, reply: FastifyReply, page:
         <p>{t('openData.privacy')}</p>
         <p>{t(settings.freeText === 'withhold' ? 'openData.textWithheld' : 'openData.textScreened')}</p>
         {settings.coordinateDecimals !== null && <p>{t('openData.rounded', { places: settings.coordinateDecimals })}</p>}
-        <p>{rich('openData.licence', { licence: licence.title, link: (c) => <a href={licence.url} rel="license">{c}</a> })}</p>
+        <p>{rich('openData.licence', { name: licence.title, link: (c) => <a href={licence.url} rel="license">{c}</a> })}</p>
         <p>{t('openData.updated', { frequency: t(frequencyWords[settings.frequency]) })}</p>
 
         <h2>{t('openData.datasetsHeading')}</h2>

@@ -883,7 +883,7 @@ export const ar: Messages = {
   'openData.textWithheld': 'لا يُدرج ما كتبه الأشخاص في بلاغاتهم.',
   'openData.textScreened': 'يُدرج ما كتبه الأشخاص في بلاغاتهم بعد حذف عناوين البريد الإلكتروني وعناوين المواقع وأرقام الهواتف.',
   'openData.rounded': 'تُقرَّب المواقع إلى {places, plural, zero {# منزلة عشرية} one {منزلة عشرية واحدة} two {منزلتين عشريتين} few {# منازل عشرية} many {# منزلة عشرية} other {# منزلة عشرية}}، فتُظهر المكان التقريبي لكل مشكلة.',
-  'openData.licence': 'يمكنك استخدام البيانات بموجب هذا الترخيص: <link>{licence}</link>.',
+  'openData.licence': 'يمكنك استخدام البيانات بموجب هذا الترخيص: <link>{name}</link>.',
   'openData.updated': 'عدد مرات تحديث البيانات: {frequency}.',
   'openData.freqHourly': 'كل ساعة',
   'openData.freqDaily': 'كل يوم',

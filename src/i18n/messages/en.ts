@@ -885,7 +885,7 @@ export const en = {
   'openData.textWithheld': 'What people wrote in their reports is left out.',
   'openData.textScreened': 'What people wrote in their reports is included, with email addresses, web addresses and phone numbers removed.',
   'openData.rounded': 'Locations are rounded to {places, plural, one {# decimal place} other {# decimal places}}, so they show roughly where each problem is.',
-  'openData.licence': 'You may use the data under this licence: <link>{licence}</link>.',
+  'openData.licence': 'You may use the data under this licence: <link>{name}</link>.',
   'openData.updated': 'How often the data is updated: {frequency}.',
   'openData.freqHourly': 'every hour',
   'openData.freqDaily': 'every day',

@@ -879,7 +879,7 @@ export const es: Messages = {
   'openData.textWithheld': 'Lo que las personas escribieron en sus avisos no se incluye.',
   'openData.textScreened': 'Lo que las personas escribieron en sus avisos se incluye, sin direcciones de correo electrónico, direcciones web ni números de teléfono.',
   'openData.rounded': 'Las ubicaciones se redondean a {places, plural, one {# decimal} other {# decimales}}, así que muestran aproximadamente dónde está cada problema.',
-  'openData.licence': 'Puede usar los datos con esta licencia: <link>{licence}</link>.',
+  'openData.licence': 'Puede usar los datos con esta licencia: <link>{name}</link>.',
   'openData.updated': 'Con qué frecuencia se actualizan los datos: {frequency}.',
   'openData.freqHourly': 'cada hora',
   'openData.freqDaily': 'cada día',
