@@ -47,6 +47,7 @@ import { govstackRoutes } from './govstack/routes.js';
 import { apiRoutes, API_PREFIX } from './api/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { foresightRoutes } from './insights/foresight-routes.js';
+import { openDataRoutes } from './opendata/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -159,5 +160,7 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   // Published performance: the public pages and the costs per channel they use.
   await performanceRoutes(app, deps);
   await performanceCostRoutes(app, deps);
+  // Open data: downloads, the DCAT catalogues, the CKAN API and the council's open data settings.
+  await openDataRoutes(app, deps);
   return app;
 }

@@ -121,6 +121,8 @@ export function describePagesAccessible(title: string, languages: Language[]): v
       { name: 'a service page', path: '/services/007-pothole' },
       { name: 'accessibility statement', path: '/accessibility' },
       { name: 'privacy notice', path: '/privacy' },
+      { name: 'open data', path: '/open-data' },
+      { name: 'open data settings', path: '/admin/settings/open-data', as: 'system_admin' },
       // ==== portal: report journey ====
       // (Nearby reports, photo errors, contact details and "check your answers" are axe-checked in test/report-journey-browser.e2e.test.ts.)
       { name: 'report: choose a service', path: '/report/new' },

@@ -23,6 +23,8 @@ export interface AuditEntry {
     | 'application' | 'application_form' | 'application_draft' | 'application_payment'
     // settings (helper D): workflows, business calendars, response templates, routing rules
     | 'workflow' | 'business_calendar' | 'response_template' | 'routing_rule'
+    // open data (issue 14): the council's publishing choices
+    | 'open_data_settings'
     // licences (issue 12, part B)
     | 'licence' | 'licence_signing_key' | 'licence_register'
     // catalogue as code, history imports, webhooks (issue 13)

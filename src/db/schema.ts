@@ -892,6 +892,13 @@ export interface PerformanceCostTable {
   updated_at: string;
 }
 
+/** The council's open data choices (migration 068): JSON, read and checked by opendata/settings.ts. */
+export interface OpenDataSettingsTable {
+  jurisdiction_id: string;
+  settings: string;
+  updated_at: string;
+}
+
 export interface Database {
   journey_counts: JourneyCountTable;
   performance_costs: PerformanceCostTable;
@@ -917,6 +924,7 @@ export interface Database {
   application_payments: ApplicationPaymentTable;
   sign_in_throttles: SignInThrottleTable;
   settings_generation: SettingsGenerationTable;
+  open_data_settings: OpenDataSettingsTable;
   business_calendars: BusinessCalendarTable;
   workflows: WorkflowTable;
   workflow_versions: WorkflowVersionTable;

@@ -32,6 +32,7 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps): Pro
               : department && <li><a href={`/admin/settings/departments/${encodeURIComponent(department)}`}>Your department</a>: its area on the map and its business calendar</li>}
             {everything && <li><a href="/admin/settings/routing">Routing</a>: which department gets a new case</li>}
             {everything && <li><a href="/admin/settings/calendars">Business calendars</a>: working hours and holidays that SLA clocks count</li>}
+            {everything && <li><a href="/admin/settings/open-data">Open data</a>: what the council publishes, its licence, and whether descriptions are withheld or screened</li>}
             <li><a href="/admin/settings/templates">Response templates</a>: ready-made public updates for staff</li>
             {everything && <li><a href="/admin/settings/performance">Costs per transaction</a>: what a report costs on each channel, for the published performance page</li>}
             <li><a href="/admin">Staff and roles</a>: who can sign in and what they may do</li>

@@ -128,6 +128,7 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
             <li><a href="/accessibility">{t('info.accessibilityLink')}</a></li>
             <li><a href="/privacy">{t('info.privacyLink')}</a></li>
             <li><a href="/performance">{t('info.performanceLink')}</a></li>
+            <li><a href="/open-data">{t('openData.link')}</a></li>
           </ul>
           <p>{t('frame.footer', { council: isolateFor(language, site.council) })}</p>
         </footer>

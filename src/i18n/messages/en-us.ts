@@ -18,5 +18,6 @@ export const enUsSpelling: Partial<Messages> = {
   'applications.email.inspectionCancelledText': 'We have canceled the inspection on {when} for your application {reference} ({service}).\n\n{reason}\n\nSee your application here:\n{link}\n\n{council}',
   'track.state.cancelled': 'Canceled',
   'foresight.hotspots.centre': 'Center (latitude, longitude)',
+  'openData.licence': 'You may use the data under this license: <link>{name}</link>.',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
 };
