@@ -93,6 +93,10 @@ const expectedRules: Record<string, Access> = {
   'GET /staff': signedIn(staffRoles),
   'GET /staff/requests/:id': signedIn(staffRoles),
   'GET /staff/requests/:id/contact': signedIn(staffRoles),
+  // Staff analytics: analysts, supervisors, department admins (their own department) and system admins.
+  'GET /staff/insights': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  ...Object.fromEntries(['volume', 'backlog', 'time-to-close', 'sla', 'reopened', 'satisfaction', 'channels']
+    .map((figure) => [`GET /staff/insights/${figure}.csv`, signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin'])])),
   // ==== portal: home, info pages, catalogue ====
   'GET /services': { kind: 'public' },
   'GET /search': { kind: 'public' },

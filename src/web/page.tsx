@@ -41,6 +41,8 @@ export interface PageOptions {
    * and the language switcher is not offered (it would change only the frame).
    */
   englishOnly?: boolean;
+  /** A staff page that is translated (staff analytics): the staff console's denser styling, with the language switcher. */
+  staffStyles?: boolean;
 }
 
 /** The same address in another language: the path and its query, with `lang` set. */
@@ -91,7 +93,7 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
         {/* No favicon request: the browser would otherwise ask for /favicon.ico on every visit. */}
         <link rel="icon" href="data:," />
         {/* Staff and administration tools: the denser layout of a work console. */}
-        {options.englishOnly && <link rel="stylesheet" href="/assets/staff.css" />}
+        {(options.englishOnly || options.staffStyles) && <link rel="stylesheet" href="/assets/staff.css" />}
         {site.branding.colour && <link rel="stylesheet" href="/branding/theme.css" />}
         <script src="/assets/offline.js" defer></script>
       </head>
