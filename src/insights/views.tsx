@@ -19,17 +19,32 @@ export interface InsightsView {
   timeZone: string;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per language and style, made once (making one costs more than using it). */
+function dateFormat(locale: string, style: 'month' | 'day' | 'shortMonth' | 'shortDay'): Intl.DateTimeFormat {
+  const key = `${locale}|${style}`;
+  let format = formats.get(key);
+  if (!format) {
+    const options: Record<typeof style, Intl.DateTimeFormatOptions> = {
+      month: { month: 'long', year: 'numeric' }, day: { day: 'numeric', month: 'short', year: 'numeric' },
+      shortMonth: { month: 'short', year: '2-digit' }, shortDay: { day: 'numeric', month: 'short' },
+    };
+    format = new Intl.DateTimeFormat(locale, { ...options[style], timeZone: 'UTC' });
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** A period's name: "Week of 2 Mar 2026" or "March 2026", in the page's language. */
 export function periodName(locale: string, from: string, group: Filters['group'], weekOf: (date: string) => string): string {
   const date = new Date(`${from}T12:00:00Z`);
-  if (group === 'month') return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
-  return weekOf(new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date));
+  if (group === 'month') return dateFormat(locale, 'month').format(date);
+  return weekOf(dateFormat(locale, 'day').format(date));
 }
 
 /** A short axis label: "2 Mar" or "Mar 26". */
 function shortName(locale: string, from: string, group: Filters['group']): string {
-  const date = new Date(`${from}T12:00:00Z`);
-  return new Intl.DateTimeFormat(locale, group === 'month' ? { month: 'short', year: '2-digit', timeZone: 'UTC' } : { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
+  return dateFormat(locale, group === 'month' ? 'shortMonth' : 'shortDay').format(new Date(`${from}T12:00:00Z`));
 }
 
 function Select({ name, label, choices, chosen, allLabel }: { name: string; label: string; choices: Choice[]; chosen: string | null; allLabel: string }) {

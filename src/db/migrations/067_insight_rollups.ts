@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../connection.js';
 
 /**
  * Staff analytics (issue 14): the rollups dashboards read instead of scanning cases.
@@ -13,8 +14,11 @@ import { sql, type Kysely } from 'kysely';
  *   src/insights/buckets.ts), so medians and 90th percentiles are exact at the shown precision.
  * - insight_state: how far the refresh job has read (case_actions and feedback ids).
  * Written only by src/insights/rollups.ts, by a job: nothing is added to the submission path.
+ * On SQLite the two rollup tables are WITHOUT ROWID, so rows lie in key order (day first) and a
+ * range of days is read in one pass instead of one table lookup per index entry.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const clustered = dialectOf(db) === 'sqlite' ? sql`without rowid` : sql``;
   const key = ['day', 'service_code', 'department_id', 'area', 'channel'];
   await db.schema.createTable('insight_case_facts')
     .addColumn('case_id', 'integer', (c) => c.primaryKey())
@@ -52,6 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('satisfaction_sum', 'integer', (c) => c.notNull())
     .addColumn('satisfaction_count', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('insight_daily_pk', key as never)
+    .modifyEnd(clustered)
     .execute();
 
   await db.schema.createTable('insight_close_times')
@@ -63,6 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('bucket', 'integer', (c) => c.notNull())
     .addColumn('cases', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('insight_close_times_pk', [...key, 'bucket'] as never)
+    .modifyEnd(clustered)
     .execute();
 
   await db.schema.createTable('insight_state')
