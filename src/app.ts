@@ -27,6 +27,7 @@ import { renderErrorPage } from './web/error-page.js';
 import { wantsPage } from './web/page.js';
 import { webRoutes } from './web/routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { insightsRoutes } from './insights/routes.js';
 import { cataloguePages } from './catalogue/pages.js';
 import { homePage } from './web/home.js';
 import { infoPages } from './web/info-pages.js';
@@ -155,6 +156,8 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await liveRoutes(app, deps);
   // Staff analytics: hotspots and the forecast.
   await foresightRoutes(app, deps);
+  // Staff analytics, read from the rollups (src/insights).
+  await insightsRoutes(app, deps);
   // Licences: /verify, the register, the published keys, the staff licence pages.
   await licenceRoutes(app, deps);
   // Published performance: the public pages and the costs per channel they use.

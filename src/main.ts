@@ -15,6 +15,7 @@ import { forwardingChannel } from './forwarding/send.js';
 import { forwardingJobs } from './forwarding/fetch-updates.js';
 import { EVENT_RETENTION_DAYS, pruneEvents } from './platform/events.js';
 import { startScheduledJobs } from './platform/jobs.js';
+import { insightsJob } from './insights/rollups.js';
 import { licenceJobs } from './licences/renewals.js';
 import { loadKeys } from './platform/keys.js';
 import { slaJobs } from './jobs/escalation.js';
@@ -69,6 +70,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     pruneOldEvents,
     webhookDispatchJob(db, config),
     ...forwardingJobs({ db, keyring: keys.keyring, jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, outbound: config.outbound, log: app.log }, config.forwardingFetchSeconds * 1000),
+    // Staff analytics: the days touched by changed cases counted again every minute (src/insights).
+    insightsJob(db, { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone }),
     ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
   app.addHook('onClose', async () => {

@@ -98,6 +98,10 @@ const expectedRules: Record<string, Access> = {
   'GET /staff/insights/hotspots.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/forecast': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/forecast.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  // Staff analytics: analysts, supervisors, department admins (their own department) and system admins.
+  'GET /staff/insights': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  ...Object.fromEntries(['volume', 'backlog', 'time-to-close', 'sla', 'reopened', 'satisfaction', 'channels']
+    .map((figure) => [`GET /staff/insights/${figure}.csv`, signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin'])])),
   // ==== portal: home, info pages, catalogue ====
   'GET /services': { kind: 'public' },
   'GET /search': { kind: 'public' },

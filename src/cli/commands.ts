@@ -92,6 +92,12 @@ export const commands: Record<string, Command> = {
     positionals: true,
     load: () => import('./places.js'),
   },
+  insights: {
+    usage: 'townhall insights rebuild',
+    summary: 'Count the staff analytics figures again from every case (the rollups behind /staff/insights). The running servers keep them up to date every minute on their own; rebuild after loading places (areas) or history in bulk. Prints how many cases and days it counted and how long it took.',
+    positionals: true,
+    load: () => import('./insights.js'),
+  },
   import: {
     usage: 'townhall import requests FILE --profile NAME|FILE.json [--dry-run] [--create-services] [--json] [--batch-size N]',
     summary: 'Load past requests from another system\'s export (CSV or JSON Lines) through a mapping profile (shipped: san-francisco-311, nyc-311; docs/imports.md says how to write one). --dry-run checks every row and reports problems by line, writing nothing. The load keeps each case\'s dates, status and external id, sends no messages, and is audited as one import; a re-run changes nothing, an updated row updates its case, and an interrupted load resumes where it stopped. --create-services creates the services the profile defines that the catalogue lacks.',

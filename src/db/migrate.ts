@@ -39,6 +39,7 @@ import * as clientModeAndImportFixes from './migrations/066_client_mode_and_impo
 import * as open311Idempotency from './migrations/061_open311_idempotency.js';
 import * as forwarding from './migrations/062_forwarding.js';
 import * as staffQuestions from './migrations/064_staff_questions.js';
+import * as insightRollups from './migrations/067_insight_rollups.js';
 import * as openData from './migrations/068_open_data.js';
 import * as performance from './migrations/069_performance.js';
 
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
   '062_forwarding': forwarding,
   '064_staff_questions': staffQuestions,
   '066_client_mode_and_import_fixes': clientModeAndImportFixes,
+  '067_insight_rollups': insightRollups,
   '068_open_data': openData,
   '069_performance': performance,
 };

@@ -899,9 +899,68 @@ export interface OpenDataSettingsTable {
   updated_at: string;
 }
 
+/** Analytics per case (migration 067): written only by src/insights/rollups.ts. */
+export interface InsightCaseFactTable {
+  case_id: number;
+  opened_day: string;
+  closed_day: string | null;
+  service_code: string;
+  department_id: number;
+  area: string;
+  channel: string;
+  close_minutes: number | null;
+  promised: number;
+  kept_promise: number;
+  reopened: number;
+  feedback: number;
+  fixed: number;
+  satisfaction_sum: number;
+  satisfaction_count: number;
+}
+
+/** Figures per local day x service x department (0: none) x area ('': none) x channel (migration 067). */
+export interface InsightDailyTable {
+  day: string;
+  service_code: string;
+  department_id: number;
+  area: string;
+  channel: string;
+  opened: number;
+  closed: number;
+  promised: number;
+  kept_promise: number;
+  reopened: number;
+  feedback: number;
+  fixed: number;
+  satisfaction_sum: number;
+  satisfaction_count: number;
+}
+
+/** Closed cases per time-to-close bucket, per the same key as insight_daily (migration 067). */
+export interface InsightCloseTimeTable {
+  day: string;
+  service_code: string;
+  department_id: number;
+  area: string;
+  channel: string;
+  bucket: number;
+  cases: number;
+}
+
+export interface InsightStateTable {
+  name: string;
+  last_action_id: number;
+  last_feedback_id: number;
+  refreshed_at: string | null;
+}
+
 export interface Database {
   journey_counts: JourneyCountTable;
   performance_costs: PerformanceCostTable;
+  insight_case_facts: InsightCaseFactTable;
+  insight_daily: InsightDailyTable;
+  insight_close_times: InsightCloseTimeTable;
+  insight_state: InsightStateTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_dispatch: WebhookDispatchTable;

@@ -15,6 +15,8 @@ const seeAllCases: readonly Role[] = ['system_admin', 'analyst', 'emergency_offi
 export const staffRoles: readonly Role[] = ['case_worker', 'supervisor', 'department_admin', 'system_admin', 'emergency_officer', 'analyst'];
 export const userAdminRoles: readonly Role[] = ['system_admin', 'department_admin'];
 export const subjectAccessRoles: readonly Role[] = ['system_admin'];
+/** Who reads the staff analytics (/staff/insights): supervisors and department admins see their own department's figures, the others every department's (caseListScope). */
+export const insightsRoles: readonly Role[] = ['analyst', 'supervisor', 'department_admin', 'system_admin'];
 
 export type Decision =
   | { action: 'case.view'; record: { department: string | null } }

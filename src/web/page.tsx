@@ -41,7 +41,7 @@ export interface PageOptions {
    * and the language switcher is not offered (it would change only the frame).
    */
   englishOnly?: boolean;
-  /** A staff page that is translated: the staff layout (staff.css) with the person's language and switcher. */
+  /** A staff page that is translated (staff analytics): the staff layout (staff.css) with the person's language and switcher. */
   staffLayout?: boolean;
 }
 

@@ -1,0 +1,130 @@
+/**
+ * Staff analytics at scale (issue 14). Seeds the demo city (catalogue, departments, areas, a
+ * year of history), then fills it with cases in bulk SQL (bench/intake-seed.ts) and closes most
+ * of them at varied speeds, on several channels; rebuilds the rollups (prints the time); then
+ * asks the real app, as a signed-in analyst, for /staff/insights repeatedly and prints its p95
+ * beside a bare baseline measured in the same run: a plain count of the same cases by date range.
+ *
+ * Each measurement is its own function, so the CSV export and the forecast (issue 14's other
+ * parts) add theirs beside these.
+ *
+ * Run: npm run bench:analytics            (SQLite, in a temporary folder; 1,000,000 cases)
+ *      BENCH_CASES=200000 BENCH_REQUESTS=30 npm run bench:analytics
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { openDatabase, type DB } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { demoCity } from '../src/demo/city.js';
+import { seedDemo } from '../src/demo/seed.js';
+import { limitsFor, startSession } from '../src/identity/sessions.js';
+import { createUser } from '../src/identity/users.js';
+import { rebuildRollups } from '../src/insights/rollups.js';
+import { makeKeyring, newKey, type Keyring } from '../src/platform/crypto.js';
+import { todayInZone } from '../src/platform/time.js';
+import { fillOpenCases } from './intake-seed.js';
+
+const TOTAL = Number(process.env.BENCH_CASES ?? 1_000_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
+
+interface Bench { dir: string; path: string; config: Config; keyring: Keyring }
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const p95 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.ceil(samples.length * 0.95) - 1]!;
+const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+
+/** The demo city, then `TOTAL` cases in all: four in five closed, after minutes to weeks, some late. */
+async function seed(): Promise<Bench> {
+  const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'townhall-analytics-'));
+  const path = join(dir, 'townhall.db');
+  const config = loadConfig({ DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'silent', PORT: '0' });
+  const keyring = makeKeyring(newKey());
+  if (process.env.BENCH_DIR && existsSync(path)) return { dir, path, config, keyring };
+  const db = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  await seedDemo(db, config, keyring);
+  await db.destroy();
+  const started = performance.now();
+  fillOpenCases(path, TOTAL, (open) => process.stderr.write(`\r  ${open.toLocaleString('en-GB')} cases`));
+  process.stderr.write('\n');
+  const sqlite = new SQLite(path);
+  // Close four in five, from an hour to about five weeks after they came in; vary the channel.
+  sqlite.exec(`update cases set channel = case id % 7 when 0 then 'phone' when 1 then 'counter' when 2 then 'api' else 'web' end,
+      expected_at = strftime('%Y-%m-%dT%H:%M:%fZ', requested_at, '+10 days') where token like 'bulk-%'`);
+  sqlite.exec(`update cases set status = 'closed', state = 'closed',
+      closed_at = strftime('%Y-%m-%dT%H:%M:%fZ', requested_at, '+' || (60 + (id * 7919) % 50000) || ' minutes')
+      where token like 'bulk-%' and id % 5 <> 0 and strftime('%Y-%m-%dT%H:%M:%fZ', requested_at, '+' || (60 + (id * 7919) % 50000) || ' minutes') < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
+  sqlite.pragma('wal_checkpoint(truncate)');
+  const counts = sqlite.prepare("select count(*) as cases, sum(status = 'closed') as closed from cases").get() as { cases: number; closed: number };
+  sqlite.close();
+  console.log(`seeded ${counts.cases.toLocaleString('en-GB')} cases (${counts.closed.toLocaleString('en-GB')} closed) in ${seconds(performance.now() - started)}`);
+  return { dir, path, config, keyring };
+}
+
+async function rebuild(db: DB, bench: Bench): Promise<void> {
+  const started = performance.now();
+  const result = await rebuildRollups(db, { jurisdictionId: bench.config.jurisdiction.id, timeZone: bench.config.jurisdiction.timeZone });
+  const rows = await db.selectFrom('insight_daily').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const buckets = await db.selectFrom('insight_close_times').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  console.log(`rollups rebuilt: ${result.cases.toLocaleString('en-GB')} cases, ${result.days} days, ${Number(rows.n).toLocaleString('en-GB')} daily rows, ${Number(buckets.n).toLocaleString('en-GB')} histogram rows in ${seconds(performance.now() - started)}`);
+}
+
+async function timed(count: number, work: () => Promise<void>): Promise<number[]> {
+  await work();
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await work();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+/** The dashboard over HTTP (Fastify's inject: the whole route, rendering included, no socket). */
+async function dashboard(app: FastifyInstance, cookie: string, query: string): Promise<number[]> {
+  return timed(REQUESTS, async () => {
+    const response = await app.inject({ method: 'GET', url: `/staff/insights?${query}`, headers: { cookie } });
+    if (response.statusCode !== 200) throw new Error(`/staff/insights answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+  });
+}
+
+/** The bare baseline: counting the same range's cases straight from the cases table. */
+async function baseline(db: DB, bench: Bench, from: string): Promise<number[]> {
+  return timed(REQUESTS, async () => {
+    await sql`select count(*) as n from cases where jurisdiction_id = ${bench.config.jurisdiction.id} and requested_at >= ${from}`.execute(db);
+  });
+}
+
+// Later: csvExport(app, cookie) and forecastBacktest(db) beside these.
+
+const bench = await seed();
+const db = openDatabase(bench.config.databaseUrl);
+try {
+  await rebuild(db, bench);
+  const app = await buildApp({ config: bench.config, db, keyring: bench.keyring, logger: false });
+  const analyst = await createUser(db, bench.keyring, { email: 'analyst@bench.example', role: 'analyst' }, { publicUrl: 'http://localhost', issuer: 'Bench' }, 'bench');
+  const { token } = await startSession(db, Number(analyst.id), { limits: limitsFor('analyst'), secondFactor: true });
+  const cookie = `townhall_session=${token}`;
+  const today = todayInZone(demoCity.timeZone);
+  const yearAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 364 * 86_400_000).toISOString().slice(0, 10);
+  const twelveWeeks = new Date(Date.parse(`${today}T00:00:00Z`) - 83 * 86_400_000).toISOString().slice(0, 10);
+  const rows: Array<[string, number[], number[]]> = [
+    ['default: last 12 weeks by week', await dashboard(app, cookie, ''), await baseline(db, bench, twelveWeeks)],
+    ['a year by month', await dashboard(app, cookie, `from=${yearAgo}&to=${today}&group=month`), await baseline(db, bench, yearAgo)],
+    ['a year by month, one service', await dashboard(app, cookie, `from=${yearAgo}&to=${today}&group=month&service=pothole`), await baseline(db, bench, yearAgo)],
+  ];
+  console.log(`\n/staff/insights at ${TOTAL.toLocaleString('en-GB')} cases, ${REQUESTS} requests each (target p95 <= 300 ms):`);
+  for (const [what, page, bare] of rows) {
+    console.log(`  ${what.padEnd(32)} p95 ${p95(page).toFixed(0).padStart(5)} ms (median ${median(page).toFixed(0)} ms)   baseline count(*) p95 ${p95(bare).toFixed(0).padStart(5)} ms   ratio ${(p95(page) / p95(bare)).toFixed(2)}`);
+  }
+  await app.close();
+} finally {
+  await db.destroy().catch(() => {});
+  if (!process.env.BENCH_DIR) rmSync(bench.dir, { recursive: true, force: true });
+}
