@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import SQLite from 'better-sqlite3';
 import { fillOpenCases } from './intake-seed.js';
 
@@ -39,7 +40,7 @@ async function measureExport(file: string, idle = false): Promise<Measure> {
   if (response.status !== 200 || !response.body) throw new Error(`The export answered ${response.status}`);
   let bytes = 0;
   let rows = -1; // the header line
-  const counting = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const counting = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   counting.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
