@@ -2,6 +2,7 @@
  * Loads the demo city: its service catalogue and a year of historic requests based on a real
  * San Francisco 311 sample (public domain), shifted to end today.
  */
+import { seedDemoPerformance } from './performance.js';
 import { fileURLToPath } from 'node:url';
 import { createService, countServices, saveServiceGroup } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
@@ -45,6 +46,8 @@ export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = n
   const applications = await seedDemoApplications(db, config, keyring, now);
   // Addresses, streets and neighbourhoods, so a report can be placed by typing where it is.
   await seedDemoPlaces(db, config.jurisdiction.id, demoHistoryFile);
+  // Costs per channel, residents' answers and website journeys: the published performance's four measures.
+  await seedDemoPerformance(db, config.jurisdiction, SEED_ACTOR, now);
   return { services: demoServices.length, requests, people, applications };
 }
 

@@ -30,7 +30,7 @@ export function Chart({ kind, labels, series, rtl, formatNumber }: ChartProps) {
   const inner = { left: MARGIN.left, right: WIDTH - MARGIN.right, top: MARGIN.top, bottom: HEIGHT - MARGIN.bottom };
   const stackedTotals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const highest = kind === 'stacked' ? Math.max(0, ...stackedTotals) : Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
-  const y = scaleLinear().domain([0, highest > 0 ? highest : 1]).nice().range([inner.bottom, inner.top]);
+  const y = scaleLinear().domain([0, highest > 0 ? highest : 10]).nice().range([inner.bottom, inner.top]);
   const xRange: [number, number] = rtl ? [inner.right, inner.left] : [inner.left, inner.right];
   const yAxisX = rtl ? inner.right : inner.left;
   const band = scaleBand<number>().domain(labels.map((_, i) => i)).range(xRange).paddingInner(0.2).paddingOuter(0.1);
@@ -38,7 +38,8 @@ export function Chart({ kind, labels, series, rtl, formatNumber }: ChartProps) {
   const centre = (i: number) => kind === 'line' ? point(i)! : band(i)! + band.bandwidth() / 2;
   // Label at most about eight periods, so the words never overlap.
   const every = Math.max(1, Math.ceil(labels.length / 8));
-  const ticks = y.ticks(5);
+  // Whole numbers on the axis once the scale allows them (counts and percentages are never 0.2 of one).
+  const ticks = y.domain()[1]! >= 4 ? y.ticks(5).filter(Number.isInteger) : y.ticks(5);
   return (
     <svg class="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true" focusable="false">
       {ticks.map((tick) => (

@@ -98,7 +98,8 @@ function Measure({ spec, rows, costs, f, level }: { spec: MeasureSpec; rows: Mon
   return (
     <section class="measure" aria-labelledby={`${spec.id}-title`}>
       <Heading id={`${spec.id}-title`}>{w(spec.title)}</Heading>
-      {spec.id !== 'median' && <p>{w(spec.what)}</p>}
+      {/* A sub-measure (h3) is explained once, by its section. */}
+      {level === 'h2' && <p>{w(spec.what)}</p>}
       <p class="headline">{headline === null ? w(spec.missing(year)) : w('headline', { value: spec.show(headline, f) })}</p>
       {monthly.some(({ measures: m }) => spec.value(m) !== null) && <BarChart
         label={w('chartLabel', { measure: w(spec.title), from: f.month(rows[0]!.month, false), to: f.month(rows[last]!.month, true) })}
