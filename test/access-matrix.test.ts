@@ -348,6 +348,8 @@ const expectedRules: Record<string, Access> = {
   'GET /open-data/requests.geojson': { kind: 'public' },
   'GET /open-data/services.csv': { kind: 'public' },
   'GET /open-data/services.json': { kind: 'public' },
+  'GET /open-data/performance.csv': { kind: 'public' },
+  'GET /open-data/performance.json': { kind: 'public' },
   'GET /data.json': { kind: 'public' },
   'GET /catalog.jsonld': { kind: 'public' },
   'GET /api/3/action/:action': { kind: 'public' },
