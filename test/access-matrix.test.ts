@@ -96,6 +96,7 @@ const expectedRules: Record<string, Access> = {
   // Staff analytics: hotspots and the forecast (supervisors and department admins see their own department only).
   'GET /staff/insights/hotspots': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/hotspots.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/insights/repeat-locations.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/forecast': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/forecast.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   // Staff analytics: analysts, supervisors, department admins (their own department) and system admins.
