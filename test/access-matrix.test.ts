@@ -96,6 +96,7 @@ const expectedRules: Record<string, Access> = {
   // Staff analytics: hotspots and the forecast (supervisors and department admins see their own department only).
   'GET /staff/insights/hotspots': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/hotspots.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
+  'GET /staff/insights/repeat-locations.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/forecast': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   'GET /staff/insights/forecast.csv': signedIn(['analyst', 'supervisor', 'department_admin', 'system_admin']),
   // Staff analytics: analysts, supervisors, department admins (their own department) and system admins.
@@ -348,6 +349,8 @@ const expectedRules: Record<string, Access> = {
   'GET /open-data/requests.geojson': { kind: 'public' },
   'GET /open-data/services.csv': { kind: 'public' },
   'GET /open-data/services.json': { kind: 'public' },
+  'GET /open-data/performance.csv': { kind: 'public' },
+  'GET /open-data/performance.json': { kind: 'public' },
   'GET /data.json': { kind: 'public' },
   'GET /catalog.jsonld': { kind: 'public' },
   'GET /api/3/action/:action': { kind: 'public' },

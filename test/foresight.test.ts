@@ -173,6 +173,32 @@ for (const database of databasesUnderTest()) {
       assert.ok(!page.html.includes('Seeded for the hotspots test'));
     });
 
+    test('the repeat locations CSV lists the spots of the page with their cases, with the same filters and department scope', async () => {
+      const page = await people.analyst!.get(`/staff/insights/hotspots?from=${from}&to=${today}`);
+      assert.ok(page.html.includes(`href="/staff/insights/repeat-locations.csv?from=${from}&amp;to=${today}`), 'the page links to it');
+      const response = await people.analyst!.get(`/staff/insights/repeat-locations.csv?from=${from}&to=${today}`);
+      assert.equal(response.status, 200, response.html);
+      assert.match(response.headers.get('content-type') ?? '', /text\/csv/);
+      const rows = csvRows(response.html);
+      const repeats = page.html.slice(page.html.indexOf('id="repeats"'));
+      const linkedOnPage = [...repeats.matchAll(/href="\/staff\/requests\/(\d+)"/g)].map((m) => Number(m[1]));
+      assert.deepEqual(rows.flatMap((r) => r.case_ids!.split(' ').map(Number)), linkedOnPage, 'the same spots and cases, in the same order');
+      const spot = rows.find((r) => r.case_ids!.split(' ').map(Number).includes(cluster[0]!));
+      assert.ok(spot, 'the cluster is listed');
+      assert.deepEqual(spot.case_ids!.split(' ').map(Number).sort((a, b) => a - b), [...cluster].sort((a, b) => a - b));
+      assert.equal(spot.reports, '4');
+      assert.equal(spot.service_code, 'pothole');
+      for (const id of [...spread, ...mixed]) assert.ok(!rows.some((r) => r.case_ids!.split(' ').includes(String(id))), `case ${id} is no repeat`);
+      assert.ok(!response.html.includes('Seeded for the hotspots test'), 'no description');
+
+      const parks = csvRows((await people.analyst!.get(`/staff/insights/repeat-locations.csv?department=parks&from=${from}&to=${today}`)).html);
+      assert.ok(!parks.some((r) => r.service_code === 'pothole'), 'a department sees its own services\' spots only');
+      const bad = await people.analyst!.get('/staff/insights/repeat-locations.csv?grid=abc');
+      assert.equal(bad.status, 400);
+      assert.match(bad.html, /^grid: /);
+      assert.equal((await people.worker!.get('/staff/insights/repeat-locations.csv')).status, 403);
+    });
+
     test('practice cases in the training space are never counted', async () => {
       const rows = csvRows((await people.analyst!.get(`/staff/insights/hotspots.csv?from=${from}&to=${today}&grid=10`)).html);
       const clusterCell = latLngToCell(37.836, -122.36, 10);

@@ -8,23 +8,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { buildApp } from '../src/app.js';
 import { submitCase } from '../src/cases/submit.js';
-import { loadConfig, type Config } from '../src/config.js';
 import { demoCity } from '../src/demo/city.js';
-import { seedDemo } from '../src/demo/seed.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { REMOVED } from '../src/opendata/screen.js';
 import { defaultSettings, saveOpenDataSettings } from '../src/opendata/settings.js';
-import { makeKeyring, newKey, type Keyring } from '../src/platform/crypto.js';
 import { csvCell, parseCsv } from '../src/platform/csv.js';
 import { createTrainingCases } from '../src/training/seed.js';
 import { ensureTrainingSpace } from '../src/training/seed.js';
-import { createTestDatabase, databasesUnderTest, type TestDatabase } from './database.js';
+import { databasesUnderTest } from './database.js';
+import { startDemo, type Running } from './opendata/demo.js';
 
 const schemaFile = (name: string) => JSON.parse(readFileSync(new URL(`./opendata/dcat-us-v1.1/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -56,23 +52,6 @@ function dcatUsValidator() {
   addFormats(ajv);
   ajv.addSchema(asDraft7(schemaFile('dataset-non-federal.json')) as object);
   return ajv.compile(asDraft7(schemaFile('catalog.json')) as object);
-}
-
-interface Running { baseUrl: string; db: TestDatabase['db']; config: Config; keyring: Keyring; close(): Promise<void> }
-
-async function startDemo(database: { name: 'sqlite' | 'postgres' }): Promise<Running> {
-  const testDb = await createTestDatabase(database);
-  const b = demoCity.bounds;
-  const config = loadConfig({
-    DATABASE_URL: testDb.url, LOG_LEVEL: 'silent', PORT: '0', TOWNHALL_JURISDICTION_ID: demoCity.id, TOWNHALL_JURISDICTION_NAME: demoCity.name,
-    TOWNHALL_TIME_ZONE: demoCity.timeZone, TOWNHALL_BOUNDS: `${b.minLat},${b.minLong},${b.maxLat},${b.maxLong}`,
-  });
-  const keyring = makeKeyring(newKey());
-  await seedDemo(testDb.db, config, keyring, new Date('2026-12-07T06:00:00Z'));
-  const app = await buildApp({ config, db: testDb.db, keyring, logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  config.publicUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return { baseUrl: config.publicUrl, db: testDb.db, config, keyring, close: async () => { await app.close(); await testDb.cleanup(); } };
 }
 
 /** The same request's values as the CSV writes them (formula-safe text, numbers as they are). */
@@ -120,7 +99,7 @@ for (const database of databasesUnderTest()) {
       const catalog = await response.json() as { dataset: Array<{ identifier: string; license: string; distribution: Array<{ downloadURL: string }> }> };
       const validate = dcatUsValidator();
       assert.ok(validate(catalog), JSON.stringify(validate.errors, null, 1));
-      assert.equal(catalog.dataset.length, 2);
+      assert.deepEqual(catalog.dataset.map((d) => d.identifier.split('#')[1]), ['service-requests', 'services', 'performance']);
       assert.equal(catalog.dataset[0]!.license, 'https://creativecommons.org/licenses/by/4.0/');
       assert.ok(catalog.dataset[0]!.distribution.some((d) => d.downloadURL.endsWith('/open-data/requests.csv')));
       // The check itself can fail: a catalogue without its publisher does not pass.
@@ -130,7 +109,7 @@ for (const database of databasesUnderTest()) {
 
       const jsonld = await (await get('/catalog.jsonld')).json() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       assert.equal(jsonld['@type'], 'dcat:Catalog');
-      assert.equal(jsonld['dcat:dataset'].length, 2);
+      assert.equal(jsonld['dcat:dataset'].length, 3);
       assert.ok(jsonld['dcat:dataset'][0]['dcat:distribution'].every((d: Record<string, any>) => d['dct:license']['@id'] === catalog.dataset[0]!.license)); // eslint-disable-line @typescript-eslint/no-explicit-any
     });
 
@@ -243,7 +222,8 @@ for (const database of databasesUnderTest()) {
       assert.equal(search.status, 200);
       assert.equal(search.body.success, true);
       assert.match(search.body.help, /help_show\?name=package_search$/);
-      assert.equal(search.body.result.count, 1);
+      // The performance figures count requests too; the requests themselves come first.
+      assert.deepEqual(search.body.result.results.map((d: { name: string }) => d.name), ['service-requests', 'performance']);
       const dataset = search.body.result.results[0];
       assert.equal(dataset.name, 'service-requests');
       assert.equal(dataset.license_id, 'cc-by');
@@ -251,7 +231,7 @@ for (const database of databasesUnderTest()) {
       const resource = dataset.resources.find((r: { datastore_active: boolean }) => r.datastore_active);
       assert.ok(resource, 'one resource is in the datastore');
       assert.deepEqual((await ckan('package_show', { id: 'service-requests' })).body.result.resources.map((r: { id: string }) => r.id), dataset.resources.map((r: { id: string }) => r.id));
-      assert.deepEqual((await ckan('package_list')).body.result, ['service-requests', 'services']);
+      assert.deepEqual((await ckan('package_list')).body.result, ['service-requests', 'services', 'performance']);
       assert.deepEqual((await ckan('organization_list')).body.result, [demoCity.id]);
 
       const all = await casesInDb();

@@ -1,6 +1,6 @@
 /**
  * The staff analytics pages Hotspots (/staff/insights/hotspots) and Forecast
- * (/staff/insights/forecast), each with its CSV. For analysts and system administrators (every
+ * (/staff/insights/forecast), each with its CSV (Hotspots two: its cells, and its repeat locations). For analysts and system administrators (every
  * department) and for supervisors and department administrators (their own department only).
  * Filters live in the web address; a filter that does not fit gets a 400 page naming it.
  * Read-only: nothing here changes a case, so nothing is audited.
@@ -99,6 +99,21 @@ export async function foresightRoutes(app: FastifyInstance, { db, config }: Rout
         report!.period.from, report!.period.to, report!.previousPeriod.from, report!.previousPeriod.to]);
     }
     return reply.header('content-disposition', `attachment; filename="hotspots-${checked.filters.from}-${checked.filters.to}.csv"`)
+      .header('cache-control', 'no-store').type('text/csv; charset=utf-8').send(csvDocument(rows));
+  });
+
+  // The repeat locations table of the Hotspots page, with the same filters and the same access.
+  app.get('/staff/insights/repeat-locations.csv', { config: access, schema: { hide: true } }, async (request, reply) => {
+    const setting = await settingOf(request);
+    const checked = checkHotspotFilters(request.query, setting.context);
+    if (!checked.ok) return problemsAsText(reply, setting.tr, checked.problems);
+    const report = inNoDepartment(setting) ? null : await hotspotReport(db, whereOf(setting, checked.filters.department), checked.filters);
+    const rows: Array<Array<string | number>> = [['service_code', 'service_name', 'lat', 'long', 'address', 'reports', 'case_ids', 'period_from', 'period_to']];
+    for (const spot of report?.repeats ?? []) {
+      rows.push([spot.serviceCode, setting.serviceName(spot.serviceCode), spot.lat.toFixed(6), spot.long.toFixed(6), spot.addressString ?? '', spot.count,
+        spot.caseIds.join(' '), report!.period.from, report!.period.to]);
+    }
+    return reply.header('content-disposition', `attachment; filename="repeat-locations-${checked.filters.from}-${checked.filters.to}.csv"`)
       .header('cache-control', 'no-store').type('text/csv; charset=utf-8').send(csvDocument(rows));
   });
 

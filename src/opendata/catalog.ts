@@ -28,8 +28,11 @@ const formatName: Record<Format, Resource['format']> = { csv: 'CSV', json: 'JSON
 /** The dataset names, which are also their identifiers in every catalogue and the CKAN API. */
 export const REQUESTS_DATASET = 'service-requests';
 export const SERVICES_DATASET = 'services';
+export const PERFORMANCE_DATASET = 'performance';
 /** The CKAN datastore's resource id for the requests table. */
 export const REQUESTS_RESOURCE = 'service-requests-csv';
+/** The CKAN datastore's resource id for the performance table. */
+export const PERFORMANCE_RESOURCE = 'performance-csv';
 
 export async function datasets(db: DB, config: Config, settings: OpenDataSettings): Promise<Dataset[]> {
   const span = await caseSpan(db, config.jurisdiction.id);
@@ -69,7 +72,24 @@ export async function datasets(db: DB, config: Config, settings: OpenDataSetting
       path: `/open-data/services.${format}`, description: `The service catalogue as ${formatName[format]}.`, datastore: false,
     })),
   };
-  return [requests, services];
+  const performance: Dataset = {
+    name: PERFORMANCE_DATASET,
+    title: `${config.jurisdiction.name}: performance`,
+    notes: `How ${config.jurisdiction.name}'s services are doing, month by month over the last 12 months, for the council and for each service: `
+      + 'cost per transaction, user satisfaction, completion rate and digital take-up (the four measures of the service standard), '
+      + 'and how many requests were closed within the time promised, with the median days to close. The same figures as the performance pages. '
+      + 'A measure with too little data behind it is left empty.',
+    keywords: ['performance', 'service standard', 'kpi', 'council services'],
+    modified: now,
+    temporal: null,
+    resources: (['csv', 'json'] as const).map((format) => ({
+      id: `performance-${format}`, name: `Performance (${formatName[format]})`, format: formatName[format], mediaType: mediaTypes[format],
+      path: `/open-data/performance.${format}`,
+      description: `The performance figures as ${formatName[format]}, one row per month for the council and for each service. Filter with service (codes) and from, to (months like 2026-01).`,
+      datastore: format === 'csv',
+    })),
+  };
+  return [requests, services, performance];
 }
 
 export const licenceOf = (settings: OpenDataSettings) => licences.find((l) => l.id === settings.licence) ?? licences[0];

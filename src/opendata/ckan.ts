@@ -9,8 +9,9 @@
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import type { Service } from '../catalogue/types.js';
-import { REQUESTS_RESOURCE, licenceOf, type Dataset } from './catalog.js';
+import { PERFORMANCE_RESOURCE, REQUESTS_RESOURCE, licenceOf, type Dataset } from './catalog.js';
 import { serviceNamesOf } from './export.js';
+import { figuresFor, performanceColumns, performanceRows } from './performance.js';
 import { presenter, townhallColumns } from './records.js';
 import type { OpenDataSettings } from './settings.js';
 import { countPublicCases, publicCasePage, type CaseFilter } from './store.js';
@@ -32,7 +33,7 @@ export const actionHelp: Record<Action, string> = {
   package_show: 'Return the metadata of a dataset (package) and its resources. Parameters: id (the name or id).',
   organization_list: 'Return a list of the names of the site\'s organizations. Parameters: all_fields.',
   organization_show: 'Return the details of an organization. Parameters: id.',
-  datastore_search: 'Search a DataStore resource. Parameters: resource_id, filters (a JSON object of field: value or [values]), q (words), limit (at most 1000), offset, sort ("field asc|desc", by _id or service_request_id), include_total.',
+  datastore_search: 'Search a DataStore resource (service-requests-csv or performance-csv). Parameters: resource_id, filters (a JSON object of field: value or [values]), q (words), limit (at most 1000), offset, sort ("field asc|desc", by _id or service_request_id), include_total.',
   help_show: 'Return the help string of an action. Parameters: name.',
 };
 
@@ -192,10 +193,47 @@ function readSort(params: Params): boolean {
 
 const MAX_OFFSET = 10_000_000;
 
+/** The performance table: `_id` (the row's place, from 1), then the download's columns. */
+export const performanceFields = [{ id: '_id', type: 'int' }, ...performanceColumns.map((c) => ({ id: c.id, type: c.type, info: { label: c.id, notes: c.description } }))];
+const performanceFilterable = ['service_code', 'scope', 'month'];
+
+/**
+ * The performance table's rows, filtered: a few hundred rows (12 months of each service), worked
+ * out from the performance pages' figures, so filters, q and paging run over them in memory.
+ */
+async function performanceTable(ctx: CkanContext, params: Params): Promise<Array<Record<string, unknown>>> {
+  const sort = text(params, 'sort');
+  if (sort !== undefined && !/^\s*"?_id"?(\s+asc)?\s*$/i.test(sort)) throw validation('sort', 'this table is in one order only (sort by _id asc)');
+  const raw = text(params, 'filters');
+  const tests: Array<(row: Record<string, unknown>) => boolean> = [];
+  if (raw !== undefined && raw !== '') {
+    let parsed: unknown;
+    try { parsed = JSON.parse(raw); } catch { throw validation('filters', 'Not a JSON object: filters must be like {"service_code": "pothole"}'); }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw validation('filters', 'Not a JSON object: filters must be like {"service_code": "pothole"}');
+    for (const [field, value] of Object.entries(parsed as Record<string, unknown>)) {
+      if (!performanceFilterable.includes(field)) {
+        throw validation('filters', performanceFields.some((f) => f.id === field)
+          ? `field "${field}" cannot be filtered here; filter by ${performanceFilterable.join(', ')}`
+          : `field "${field.slice(0, 60)}" not in table`);
+      }
+      const values = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : null));
+      if (values.some((v) => v === null) || values.length === 0 || values.length > 1000) throw validation('filters', `the value of "${field}" must be a string or a list of up to 1000 of them`);
+      tests.push((row) => values.includes(row[field] as string));
+    }
+  }
+  const q = text(params, 'q');
+  const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length > 0) tests.push((row) => words.every((w) => `${String(row.service_code ?? '')} ${String(row.service_name ?? '')}`.toLowerCase().includes(w)));
+  const figures = await figuresFor(ctx.db, ctx.config);
+  return performanceRows(figures, {}, serviceNamesOf(ctx.services))
+    .map((row, i) => ({ _id: i + 1, ...row }))
+    .filter((row) => tests.every((t) => t(row)));
+}
+
 async function datastoreSearch(ctx: CkanContext, params: Params) {
   const resourceId = text(params, 'resource_id') ?? text(params, 'id');
   if (!resourceId) throw validation('resource_id', 'Missing value');
-  if (resourceId !== REQUESTS_RESOURCE) throw notFound(`Resource "${resourceId.slice(0, 80)}" was not found.`);
+  if (resourceId !== REQUESTS_RESOURCE && resourceId !== PERFORMANCE_RESOURCE) throw notFound(`Resource "${resourceId.slice(0, 80)}" was not found.`);
   const known = new Set(['resource_id', 'id', 'filters', 'q', 'limit', 'offset', 'sort', 'include_total', 'fields', 'records_format', 'plain', 'language', 'distinct', 'full_text', 'callback', '_']);
   const unknown = Object.keys(params).filter((k) => !known.has(k));
   if (unknown.length > 0) throw validation(unknown[0]!, `The input field ${unknown.join(', ')} was not expected.`);
@@ -204,11 +242,23 @@ async function datastoreSearch(ctx: CkanContext, params: Params) {
   const includeTotal = bool(params, 'include_total', true);
   const format = text(params, 'records_format') ?? 'objects';
   if (format !== 'objects') throw validation('records_format', 'Only "objects" is offered');
-  const filter = readFilters(params, ctx.services);
-  const descending = readSort(params);
-  const present = presenter('townhall', ctx.settings, serviceNamesOf(ctx.services), ctx.config.jurisdiction.timeZone);
-  const rows = await publicCasePage(ctx.db, ctx.config.jurisdiction.id, filter, limit, offset, descending);
-  const records = rows.map((row) => ({ _id: row.id, ...present.record(row) }));
+  let fields: Array<{ id: string; type: string }>;
+  let records: Array<Record<string, unknown>>;
+  let total: () => Promise<number>;
+  if (resourceId === PERFORMANCE_RESOURCE) {
+    const all = await performanceTable(ctx, params);
+    records = all.slice(offset, offset + limit);
+    fields = performanceFields;
+    total = async () => all.length;
+  } else {
+    const filter = readFilters(params, ctx.services);
+    const descending = readSort(params);
+    const present = presenter('townhall', ctx.settings, serviceNamesOf(ctx.services), ctx.config.jurisdiction.timeZone);
+    const rows = await publicCasePage(ctx.db, ctx.config.jurisdiction.id, filter, limit, offset, descending);
+    records = rows.map((row) => ({ _id: row.id, ...present.record(row) }));
+    fields = datastoreFields;
+    total = () => countPublicCases(ctx.db, ctx.config.jurisdiction.id, filter);
+  }
   const link = (at: number) => {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) if (key !== 'offset' && typeof value === 'string') query.set(key, value);
@@ -217,9 +267,9 @@ async function datastoreSearch(ctx: CkanContext, params: Params) {
   };
   return {
     resource_id: resourceId,
-    fields: datastoreFields,
+    fields,
     records,
-    ...(includeTotal ? { total: await countPublicCases(ctx.db, ctx.config.jurisdiction.id, filter), total_was_estimated: false } : {}),
+    ...(includeTotal ? { total: await total(), total_was_estimated: false } : {}),
     limit, offset, include_total: includeTotal, records_format: 'objects',
     ...(text(params, 'filters') ? { filters: JSON.parse(text(params, 'filters')!) as unknown } : {}),
     ...(text(params, 'q') ? { q: text(params, 'q') } : {}),

@@ -3,6 +3,7 @@
  *   /open-data                                     the page that lists the datasets, in plain words
  *   /open-data/requests.csv | .json | .geojson     service requests, streamed (filters: from, to, service, area, bbox, status, profile)
  *   /open-data/services.csv | .json                the service catalogue
+ *   /open-data/performance.csv | .json             the published performance figures, month by month (filters: service, from, to)
  *   /data.json                                     DCAT-US 1.1 catalogue
  *   /catalog.jsonld                                DCAT-AP catalogue as JSON-LD
  *   /api/3/action/{action}                         the CKAN Action API subset (ckan.ts)
@@ -22,6 +23,7 @@ import { datasets, dcatAp, dcatUs } from './catalog.js';
 import { CkanError, runAction } from './ckan.js';
 import { mediaTypes, readExportRequest, requestsDownload, servicesDownload, type Format } from './export.js';
 import { ExportSlots } from './limits.js';
+import { figuresFor, performanceDocument, performanceRows, readPerformanceRequest } from './performance.js';
 import { openDataPage } from './views.js';
 import { getOpenDataSettings } from './settings.js';
 import { openDataSettingsRoutes } from './settings-routes.js';
@@ -108,6 +110,22 @@ function publicRoutes(app: FastifyInstance, { db, config }: RouteDeps): void {
   };
   app.get('/open-data/services.csv', limitedDownload, services('csv'));
   app.get('/open-data/services.json', limitedDownload, services('json'));
+
+  // The performance pages' own figures (kept a few minutes), laid out as rows: small, so sent whole.
+  const performance = (format: 'csv' | 'json') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const catalogue = await listServices(db, jurisdictionId, { includeInactive: true });
+    const figures = await figuresFor(db, config);
+    const wanted = readPerformanceRequest(request.query as Record<string, unknown>, catalogue, figures.months);
+    const rows = performanceRows(figures, wanted, new Map(catalogue.map((s) => [s.code, s.name])));
+    return reply
+      .header('content-type', `${mediaTypes[format]}; charset=utf-8`)
+      .header('content-disposition', `${format === 'csv' ? 'attachment' : 'inline'}; filename="performance.${format}"`)
+      .header('cache-control', 'public, max-age=300')
+      .header('access-control-allow-origin', '*')
+      .send(performanceDocument(rows, format));
+  };
+  app.get('/open-data/performance.csv', limitedDownload, performance('csv'));
+  app.get('/open-data/performance.json', limitedDownload, performance('json'));
 
   const limitedApi = { config: { ...publicRead, rateLimit: perMinute(API_CALLS_PER_MINUTE) }, schema: { hide: true } };
   app.get('/data.json', limitedApi, async (_request, reply) => {

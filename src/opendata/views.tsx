@@ -10,7 +10,7 @@ import type { MessageKey } from '../i18n/messages/en.js';
 import type { Place } from '../places/places.js';
 import { Choices } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
-import { licenceOf, REQUESTS_DATASET, type Dataset } from './catalog.js';
+import { licenceOf, PERFORMANCE_DATASET, REQUESTS_DATASET, type Dataset } from './catalog.js';
 import type { OpenDataSettings } from './settings.js';
 
 const frequencyWords: Record<OpenDataSettings['frequency'], MessageKey> = {
@@ -24,7 +24,8 @@ export function openDataPage(request: FastifyRequest, reply: FastifyReply, page:
   const council = request.server.site.council;
   const { settings } = page;
   const licence = licenceOf(settings);
-  const titleOf = (d: Dataset) => t(d.name === REQUESTS_DATASET ? 'openData.requestsTitle' : 'openData.servicesTitle');
+  const titleOf = (d: Dataset) => t(d.name === REQUESTS_DATASET ? 'openData.requestsTitle' : d.name === PERFORMANCE_DATASET ? 'openData.performanceTitle' : 'openData.servicesTitle');
+  const textOf = (d: Dataset) => t(d.name === REQUESTS_DATASET ? 'openData.requestsText' : d.name === PERFORMANCE_DATASET ? 'openData.performanceText' : 'openData.servicesText');
   return renderPage(request, reply, {
     title: t('openData.title'),
     cacheable: true,
@@ -42,7 +43,7 @@ export function openDataPage(request: FastifyRequest, reply: FastifyReply, page:
         {page.datasets.map((d) => (
           <section key={d.name} aria-labelledby={`dataset-${d.name}`}>
             <h3 id={`dataset-${d.name}`}>{titleOf(d)}</h3>
-            <p>{t(d.name === REQUESTS_DATASET ? 'openData.requestsText' : 'openData.servicesText')}</p>
+            <p>{textOf(d)}</p>
             <ul>
               {d.resources.map((r) => <li key={r.id}><a href={r.path}>{t('openData.as', { dataset: titleOf(d), format: r.format })}</a></li>)}
             </ul>

@@ -58,16 +58,24 @@ export function readCsvFile(path: string): string[][] {
   return parseCsv((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
 }
 
+const plainNumber = /^-?\d+(\.\d+)?$/;
+const mustQuote = /[",\n\r]/;
+const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
 /**
  * One CSV field, as RFC 4180 quotes it, and safe to open in a spreadsheet: text that begins
  * like a formula (=, +, -, @, a tab or a carriage return) is written after a ' so it is read as
  * text (CSV injection). A plain number, negative ones included, is written as it is.
  */
 export function csvCell(value: string | number): string {
-  const text = String(value);
-  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const text = typeof value === 'number' ? String(value) : value;
+  // Most fields start with neither a formula's sign nor a tab, and hold no quote, comma or line
+  // break: they are written as they are with one scan (an open-data export writes millions).
+  const first = text.charCodeAt(0);
+  if (first !== 61 && first !== 43 && first !== 45 && first !== 64 && first !== 9 && first !== 13) return mustQuote.test(text) ? quoted(text) : text;
+  if (plainNumber.test(text)) return text;
+  const safe = `'${text}`;
+  return mustQuote.test(safe) ? quoted(safe) : safe;
 }
 
 /** A CSV document: each row's fields through csvCell, lines ended with CRLF as RFC 4180 has it. */

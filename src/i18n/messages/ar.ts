@@ -899,6 +899,8 @@ export const ar: Messages = {
   'openData.requestsText': 'كل مشكلة أُبلغت بها البلدية: ما هي، وأين ومتى، وما الذي حدث لها.',
   'openData.servicesTitle': 'الخدمات',
   'openData.servicesText': 'الخدمات التي يمكنك الإبلاغ عن مشكلات بشأنها، مع رموزها والقسم المسؤول عن كل منها.',
+  'openData.performanceTitle': 'الأداء',
+  'openData.performanceText': 'كيف تعمل خدماتنا، شهرًا بشهر خلال آخر 12 شهرًا، للمجلس ولكل خدمة: تكلفة المعاملة، والرضا، ومعدل الإكمال، والاستخدام الرقمي، ووقت الإغلاق مقارنةً بما وعدنا به. الأرقام نفسها المنشورة في صفحات الأداء.',
   'openData.as': '{dataset} بصيغة {format}',
   'openData.chooseHeading': 'اختر ما تريد تنزيله',
   'openData.from': 'من',

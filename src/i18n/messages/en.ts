@@ -903,6 +903,8 @@ export const en = {
   'openData.requestsText': 'Every problem reported to the council: what it was, where and when, and what happened to it.',
   'openData.servicesTitle': 'Services',
   'openData.servicesText': 'The services you can report problems about, with their codes and the department that deals with each one.',
+  'openData.performanceTitle': 'Performance',
+  'openData.performanceText': 'How our services are doing, month by month over the last 12 months, for the council and for each service: cost per transaction, satisfaction, completion rate, digital take-up and time to close against what we promised. The same figures as on our performance pages.',
   'openData.as': '{dataset} as {format}',
   'openData.chooseHeading': 'Choose what to download',
   'openData.from': 'From',

@@ -895,6 +895,8 @@ export const es: Messages = {
   'openData.requestsText': 'Cada problema comunicado al ayuntamiento: qué era, dónde y cuándo, y qué se hizo.',
   'openData.servicesTitle': 'Servicios',
   'openData.servicesText': 'Los servicios sobre los que puede comunicar problemas, con sus códigos y el departamento que se ocupa de cada uno.',
+  'openData.performanceTitle': 'Rendimiento',
+  'openData.performanceText': 'Cómo funcionan nuestros servicios, mes a mes durante los últimos 12 meses, para el ayuntamiento y para cada servicio: coste por transacción, satisfacción, tasa de finalización, uso digital y tiempo de cierre frente a lo prometido. Las mismas cifras que en nuestras páginas de rendimiento.',
   'openData.as': '{dataset} en {format}',
   'openData.chooseHeading': 'Elija qué descargar',
   'openData.from': 'Desde',
