@@ -14,6 +14,14 @@ import { csvCell } from '../platform/csv.js';
 import { invalid } from '../platform/errors.js';
 import type { Column, OpenRecord } from './records.js';
 
+
+/** Shares and days to four places, money to cents: what a reader can use, without a float's 0.6666666666666666. */
+function round(value: number | null, places: number): number | null {
+  if (value === null) return null;
+  const factor = 10 ** places;
+  return Math.round(value * factor) / factor;
+}
+
 export const performanceColumns: readonly Column[] = [
   { id: 'month', type: 'text', description: 'The month (YYYY-MM, in the council\'s time zone); the current month so far' },
   { id: 'scope', type: 'text', description: 'council (every service together) or service' },
@@ -91,16 +99,16 @@ export function performanceRows(figures: PerformanceFigures, request: Performanc
         service_name: code === null ? null : serviceNames.get(code) ?? code,
         requests: m.requests,
         currency: costs.currency,
-        cost_per_transaction: m.costPerTransaction === null ? null : m.costPerTransaction / 100,
-        satisfaction: m.satisfaction,
+        cost_per_transaction: m.costPerTransaction === null ? null : round(m.costPerTransaction / 100, 2),
+        satisfaction: round(m.satisfaction, 4),
         satisfaction_answers: m.rated,
-        completion_rate: m.completion,
+        completion_rate: round(m.completion, 4),
         journeys_started: m.journeysStarted,
         journeys_sent: counts.journeysSent,
-        digital_take_up: m.digitalTakeUp,
+        digital_take_up: round(m.digitalTakeUp, 4),
         closed: m.closed,
-        closed_in_time: m.inTime,
-        median_days_to_close: m.medianDays,
+        closed_in_time: round(m.inTime, 4),
+        median_days_to_close: round(m.medianDays, 4),
       });
     }
   };
