@@ -16,14 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import SQLite from 'better-sqlite3';
 import { fillOpenCases } from './intake-seed.js';
 
 const cityConfig = (file: string) => ({ DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent', PORT: '0' });
 
-interface Measure { seconds: number; rows: number; bytes: number; peakRssMb: number }
+export interface Measure { seconds: number; rows: number; bytes: number; peakRssMb: number }
 
 /** In a child: the export through the server (the download route, streamed to /dev/null); `idle` asks only for /healthz, for the server's own footprint. */
 async function measureExport(file: string, idle = false): Promise<Measure> {
@@ -103,11 +103,21 @@ function inChild(kind: 'export' | 'idle' | 'baseline', file: string): Measure {
   return JSON.parse(output.trim().split('\n').pop()!) as Measure;
 }
 
+/**
+ * The full CSV export and its bare baseline on an existing database (no seeding), each in its own
+ * process: for bench/analytics.ts, which prints them beside the dashboard's figures.
+ */
+export function exportBench(databaseFile: string): Promise<{ townhall: Measure; bare: Measure }> {
+  const bare = inChild('baseline', databaseFile);
+  return Promise.resolve({ townhall: inChild('export', databaseFile), bare });
+}
+
+const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
 const args = process.argv.slice(2);
-if (args[0] === '--child') {
+if (isMain && args[0] === '--child') {
   const measured = args[1] === 'baseline' ? await measureBaseline(args[2]!) : await measureExport(args[2]!, args[1] === 'idle');
   process.stdout.write(`${JSON.stringify(measured)}\n`);
-} else {
+} else if (isMain) {
   const cases = Number((args[0] ?? '100000').replace(/[_,]/g, ''));
   if (!Number.isInteger(cases) || cases < 1) throw new Error('Give the number of cases, e.g. npm run bench:export -- 1000000');
   const dir = mkdtempSync(join(tmpdir(), 'townhall-bench-export-'));
