@@ -145,6 +145,8 @@ try {
 
   console.log('\nforecast backtest on the weekly counts of these cases (latest 8 weeks held out; MAE in cases a week):');
   await backtestOnDatabase(db, bench.config.jurisdiction.id);
+  console.log('  (the filled cases are spread evenly over the last year, on a thin demo history before it: this shows the backtest run at this size, not');
+  console.log('   the model\'s skill on real demand; npm run bench:forecast backtests real and seasonal series)');
   await db.destroy();
 
   console.log('\nfull CSV export of every case (/open-data/requests.csv over HTTP, each in its own process; target <= 20 s, peak RSS <= 256 MB):');
