@@ -184,12 +184,12 @@ async function rebuild(db: DB, ctx: InsightsContext, now: string, options: Rebui
     await store.writeHeartbeat(trx, mark);
   };
   /** One chunk: fails if another process has taken the rebuild over (its mark went stale). */
-  const chunk = <T>(work: (trx: DB) => Promise<T>) => db.transaction().execute(async (trx) => {
+  const chunk: Chunk = (work, end) => db.transaction().execute(async (trx) => {
     await store.lockRollups(trx);
     const state = await store.readState(trx);
     if (state?.rebuildHeartbeat !== mark) throw new RebuildRunningError(state?.rebuildHeartbeat ?? 'unknown');
     const result = await work(trx);
-    await renew(trx);
+    if (!end?.last) await renew(trx);
     return result;
   });
   // Ids read before the cases: anything written after, or still being written, is read again by the next refresh.
@@ -204,6 +204,22 @@ async function rebuild(db: DB, ctx: InsightsContext, now: string, options: Rebui
     return store.settledIds(trx, new Date(Date.parse(now) - SETTLE_MS).toISOString());
   });
   if (!settled) return null;
+  try {
+    return await rebuildInChunks(db, ctx, now, options, settled, chunk);
+  } catch (error) {
+    // A rebuild that failed leaves a stale mark (if still its own): the next refresh starts one afresh, not from a half-built state.
+    await db.transaction().execute(async (trx) => {
+      await store.lockRollups(trx);
+      if ((await store.readState(trx))?.rebuildHeartbeat === mark) await store.writeHeartbeat(trx, `${new Date(0).toISOString()} failed`);
+    }).catch(() => {});
+    throw error;
+  }
+}
+
+/** Runs work in one transaction under the lock, if the rebuild's mark is still its own; renews the mark unless it is the last. */
+type Chunk = <T>(work: (trx: DB) => Promise<T>, end?: { last: true }) => Promise<T>;
+
+async function rebuildInChunks(db: DB, ctx: InsightsContext, now: string, options: RebuildOptions, settled: { actionId: number; feedbackId: number }, chunk: Chunk): Promise<RefreshResult> {
   const areas = await store.areaBoxes(db, ctx.jurisdictionId);
   const pageSize = options.pageSize ?? REBUILD_PAGE;
   const daysPerChunk = options.daysPerChunk ?? REBUILD_DAYS;
@@ -237,11 +253,8 @@ async function rebuild(db: DB, ctx: InsightsContext, now: string, options: Rebui
     await store.deleteOutside(trx, { ...first, firstWeek: range ? periodStart(range.from, 'week') : first.from, firstMonth: range ? periodStart(range.from, 'month') : first.from });
     return store.countedDays(trx);
   });
-  // The last write: the cursor, and the mark cleared (the chunk wrapper would renew it).
-  await db.transaction().execute(async (trx) => {
-    await store.lockRollups(trx);
-    await store.writeState(trx, { ...settled, refreshedAt: now });
-  });
+  // The last write: the cursor, and the mark cleared.
+  await chunk((trx) => store.writeState(trx, { ...settled, refreshedAt: now }), { last: true });
   return { cases: count, days: counted };
 }
 
