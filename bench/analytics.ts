@@ -73,10 +73,20 @@ async function seed(): Promise<Bench> {
 
 async function rebuild(db: DB, bench: Bench): Promise<void> {
   const started = performance.now();
-  const result = await rebuildRollups(db, { jurisdictionId: bench.config.jurisdiction.id, timeZone: bench.config.jurisdiction.timeZone }, undefined,
-    { onProgress: (done) => process.stderr.write(`\r  rebuilding: ${done.cases.toLocaleString('en-GB')} cases, ${done.days} days`) });
+  // Each progress call ends a chunk (one transaction): the longest gap is about the longest hold on SQLite's writer.
+  let last = started;
+  let longest = 0;
+  const result = await rebuildRollups(db, { jurisdictionId: bench.config.jurisdiction.id, timeZone: bench.config.jurisdiction.timeZone }, undefined, {
+    onProgress: (done) => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      process.stderr.write(`\r  rebuilding: ${done.cases.toLocaleString('en-GB')} cases, ${done.days} days`);
+    },
+  });
   process.stderr.write('\n');
   const took = performance.now() - started;
+  console.log(`  longest chunk (one transaction, holding SQLite's writer): ${(longest / 1000).toFixed(2)} s`);
   const count = async (table: 'insight_daily' | 'insight_close_times' | 'insight_day_totals' | 'insight_close_spans') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n).toLocaleString('en-GB');
   console.log(`rollups rebuilt in chunks: ${result.cases.toLocaleString('en-GB')} cases, ${result.days} days in ${seconds(took)}`);

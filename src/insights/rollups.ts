@@ -133,15 +133,15 @@ export async function refreshRollups(db: DB, ctx: InsightsContext, now = nowIso(
 }
 
 /** Counts the days again, then the weeks and months that hold them. */
-async function recount(trx: DB, set: store.DaySet): Promise<void> {
-  const days = 'days' in set ? set.days : daysBetween(set.from, set.to);
-  if (days.length === 0) return;
+async function recount(trx: DB, set: { days: string[] }): Promise<void> {
+  if (set.days.length === 0) return;
   await store.recountDays(trx, set);
   for (const span of ['week', 'month'] as const) {
-    const starts = [...new Set(days.map((d) => periodStart(d, span)))].sort();
-    for (const start of starts) await store.recountSpan(trx, span, start, periodEnd(start, span));
+    for (const start of spanStarts(set.days, span)) await store.recountSpan(trx, span, start, periodEnd(start, span));
   }
 }
+
+const spanStarts = (days: string[], span: 'week' | 'month') => [...new Set(days.map((d) => periodStart(d, span)))].sort();
 
 const DAY_MS = 86_400_000;
 const dayAfter = (day: string, n = 1) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
@@ -153,7 +153,7 @@ function daysBetween(from: string, to: string): string[] {
 
 /** Cases per transaction while a rebuild works out facts; days per transaction while it counts them. */
 const REBUILD_PAGE = 5000;
-const REBUILD_DAYS = 31;
+const REBUILD_DAYS = 4;
 
 export interface RebuildOptions {
   /** Return null, rather than throw, when another rebuild runs (the job's first run). */
@@ -168,7 +168,7 @@ export interface RebuildOptions {
  * Counts every case again: `townhall insights rebuild`, and the first run of the job. In chunks,
  * each its own short transaction under the rollups' lock, so SQLite's one writer is never held for
  * long and cases can be submitted meanwhile: first the facts, a page of cases at a time, then the
- * rollups, a month of days at a time, in SQL. A mark in insight_state (renewed by every chunk)
+ * rollups, a few days at a time, then each week's and month's histogram, in SQL. A mark in insight_state (renewed by every chunk)
  * keeps the refresh job away until the end, when the cursor is set to the action and feedback ids
  * settled before the rebuild began: whatever changed during it is counted by the next refresh.
  * While it runs, the dashboard shows each month's figures as they were or as rebuilt.
@@ -243,9 +243,17 @@ async function rebuildInChunks(db: DB, ctx: InsightsContext, now: string, option
   if (range) {
     for (let from = range.from; from <= range.to; from = dayAfter(from, daysPerChunk)) {
       const to = dayAfter(from, daysPerChunk - 1) < range.to ? dayAfter(from, daysPerChunk - 1) : range.to;
-      await chunk((trx) => recount(trx, { from, to }));
+      await chunk((trx) => store.recountDays(trx, { from, to }));
       days += daysBetween(from, to).length;
       options.onProgress?.({ cases: count, days });
+    }
+    // Then each week's and month's histogram from its days, one span a transaction.
+    const all = daysBetween(range.from, range.to);
+    for (const span of ['week', 'month'] as const) {
+      for (const start of spanStarts(all, span)) {
+        await chunk((trx) => store.recountSpan(trx, span, start, periodEnd(start, span)));
+        options.onProgress?.({ cases: count, days });
+      }
     }
   }
   const counted = await chunk(async (trx) => {
