@@ -5,8 +5,9 @@
  * asks the real app, as a signed-in analyst, for /staff/insights repeatedly and prints its p95
  * beside a bare baseline measured in the same run: a plain count of the same cases by date range.
  *
- * Each measurement is its own function, so the CSV export and the forecast (issue 14's other
- * parts) add theirs beside these.
+ * Then issue 14's other figures on the same database: a full CSV export of every case (time and
+ * peak RSS, bench/opendata-export.ts, each in its own process) beside a bare select, and the
+ * forecast's backtest error against its baseline on the database's weekly counts.
  *
  * Run: npm run bench:analytics            (SQLite, in a temporary folder; 1,000,000 cases)
  *      BENCH_CASES=200000 BENCH_REQUESTS=30 npm run bench:analytics
@@ -28,7 +29,9 @@ import { createUser } from '../src/identity/users.js';
 import { rebuildRollups } from '../src/insights/rollups.js';
 import { makeKeyring, newKey, type Keyring } from '../src/platform/crypto.js';
 import { todayInZone } from '../src/platform/time.js';
+import { backtestOnDatabase } from './forecast.js';
 import { fillOpenCases } from './intake-seed.js';
+import { exportBench } from './opendata-export.js';
 
 const TOTAL = Number(process.env.BENCH_CASES ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
@@ -52,6 +55,7 @@ async function seed(): Promise<Bench> {
   await db.destroy();
   const started = performance.now();
   fillOpenCases(path, TOTAL, (open) => process.stderr.write(`\r  ${open.toLocaleString('en-GB')} cases`));
+  console.log(`filled ${TOTAL.toLocaleString('en-GB')} cases in ${seconds(performance.now() - started)}`);
   process.stderr.write('\n');
   const sqlite = new SQLite(path);
   // Close four in five, from an hour to about five weeks after they came in; vary the channel.
@@ -69,10 +73,31 @@ async function seed(): Promise<Bench> {
 
 async function rebuild(db: DB, bench: Bench): Promise<void> {
   const started = performance.now();
-  const result = await rebuildRollups(db, { jurisdictionId: bench.config.jurisdiction.id, timeZone: bench.config.jurisdiction.timeZone });
-  const rows = await db.selectFrom('insight_daily').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const buckets = await db.selectFrom('insight_close_times').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  console.log(`rollups rebuilt: ${result.cases.toLocaleString('en-GB')} cases, ${result.days} days, ${Number(rows.n).toLocaleString('en-GB')} daily rows, ${Number(buckets.n).toLocaleString('en-GB')} histogram rows in ${seconds(performance.now() - started)}`);
+  // Each progress call ends a chunk (one transaction): the longest gap is about the longest hold on SQLite's writer.
+  let last = started;
+  let longest = 0;
+  const result = await rebuildRollups(db, { jurisdictionId: bench.config.jurisdiction.id, timeZone: bench.config.jurisdiction.timeZone }, undefined, {
+    onProgress: (done) => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      process.stderr.write(`\r  rebuilding: ${done.cases.toLocaleString('en-GB')} cases, ${done.days} days`);
+    },
+  });
+  process.stderr.write('\n');
+  const took = performance.now() - started;
+  console.log(`  longest chunk (one transaction, holding SQLite's writer): ${(longest / 1000).toFixed(2)} s`);
+  const count = async (table: 'insight_daily' | 'insight_close_times' | 'insight_day_totals' | 'insight_close_spans') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n).toLocaleString('en-GB');
+  console.log(`rollups rebuilt in chunks: ${result.cases.toLocaleString('en-GB')} cases, ${result.days} days in ${seconds(took)}`);
+  console.log(`  rows: fine ${await count('insight_daily')} daily, ${await count('insight_close_times')} histogram; coarse ${await count('insight_day_totals')} daily, ${await count('insight_close_spans')} histogram spans`);
+}
+
+/** The area with the most cases, for the views filtered by area (which read the fine tables). */
+async function busiestArea(db: DB): Promise<string> {
+  const row = await db.selectFrom('insight_case_facts').select(['area', (eb) => eb.fn.countAll<number>().as('n')]).where('area', '!=', '')
+    .groupBy('area').orderBy('n', 'desc').limit(1).executeTakeFirst();
+  return row?.area ?? '-';
 }
 
 async function timed(count: number, work: () => Promise<void>): Promise<number[]> {
@@ -101,7 +126,6 @@ async function baseline(db: DB, bench: Bench, from: string): Promise<number[]> {
   });
 }
 
-// Later: csvExport(app, cookie) and forecastBacktest(db) beside these.
 
 const bench = await seed();
 const db = openDatabase(bench.config.databaseUrl);
@@ -114,16 +138,33 @@ try {
   const today = todayInZone(demoCity.timeZone);
   const yearAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 364 * 86_400_000).toISOString().slice(0, 10);
   const twelveWeeks = new Date(Date.parse(`${today}T00:00:00Z`) - 83 * 86_400_000).toISOString().slice(0, 10);
+  const area = encodeURIComponent(await busiestArea(db));
   const rows: Array<[string, number[], number[]]> = [
     ['default: last 12 weeks by week', await dashboard(app, cookie, ''), await baseline(db, bench, twelveWeeks)],
     ['a year by month', await dashboard(app, cookie, `from=${yearAgo}&to=${today}&group=month`), await baseline(db, bench, yearAgo)],
     ['a year by month, one service', await dashboard(app, cookie, `from=${yearAgo}&to=${today}&group=month&service=pothole`), await baseline(db, bench, yearAgo)],
+    ['12 weeks, one channel (phone)', await dashboard(app, cookie, 'channel=phone'), await baseline(db, bench, twelveWeeks)],
+    ['12 weeks, one area (fine tables)', await dashboard(app, cookie, `area=${area}`), await baseline(db, bench, twelveWeeks)],
+    ['a year by month, one area', await dashboard(app, cookie, `from=${yearAgo}&to=${today}&group=month&area=${area}`), await baseline(db, bench, yearAgo)],
   ];
   console.log(`\n/staff/insights at ${TOTAL.toLocaleString('en-GB')} cases, ${REQUESTS} requests each (target p95 <= 300 ms):`);
   for (const [what, page, bare] of rows) {
     console.log(`  ${what.padEnd(32)} p95 ${p95(page).toFixed(0).padStart(5)} ms (median ${median(page).toFixed(0)} ms)   baseline count(*) p95 ${p95(bare).toFixed(0).padStart(5)} ms   ratio ${(p95(page) / p95(bare)).toFixed(2)}`);
   }
   await app.close();
+
+  console.log('\nforecast backtest on the weekly counts of these cases (latest 8 weeks held out; MAE in cases a week):');
+  await backtestOnDatabase(db, bench.config.jurisdiction.id);
+  console.log('  (the filled cases are spread evenly over the last year, on a thin demo history before it: this shows the backtest run at this size, not');
+  console.log('   the model\'s skill on real demand; npm run bench:forecast backtests real and seasonal series)');
+  await db.destroy();
+
+  console.log('\nfull CSV export of every case (/open-data/requests.csv over HTTP, each in its own process; target <= 20 s, peak RSS <= 256 MB):');
+  const exported = await exportBench(bench.path);
+  for (const [what, m] of [['Townhall export', exported.townhall], ['bare select, unformatted', exported.bare]] as const) {
+    console.log(`  ${what.padEnd(26)} ${m.seconds.toFixed(1).padStart(6)} s  peak RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB  ${m.rows.toLocaleString('en-GB')} rows, ${(m.bytes / 1e6).toFixed(0)} MB`);
+  }
+  console.log(`  ratio ${(exported.townhall.seconds / exported.bare.seconds).toFixed(2)} (time)`);
 } finally {
   await db.destroy().catch(() => {});
   if (!process.env.BENCH_DIR) rmSync(bench.dir, { recursive: true, force: true });

@@ -14,7 +14,9 @@
 import { pathToFileURL } from 'node:url';
 import { loadDemoHistory, localTimeToUtc, readSampleCases, sampleServiceCode } from '../src/demo/history.js';
 import { demoHistoryFile } from '../src/demo/seed.js';
+import type { DB } from '../src/db/connection.js';
 import { forecastSeries, SEASON_WEEKS, type ServiceForecast } from '../src/insights/forecast.js';
+import { weeklyCounts } from '../src/insights/foresight-store.js';
 
 const WEEK = 7 * 86_400_000;
 
@@ -120,6 +122,33 @@ export function forecastBench(print: (text: string) => void = console.log): void
   line(print, 'shape + trend + noise', run(Array.from({ length: weeks }, (_, t) => Math.round(shape(t) + 0.3 * t + (random() - 0.5) * 20))));
   print('');
   print(`${fits} series backtested and forecast in ${fitting.toFixed(0)} ms of fitting (${(fitting / fits).toFixed(1)} ms a series: two grid-search fits each)`);
+}
+
+/**
+ * The backtest on a database's own cases (bench/analytics.ts, at a million): whole weeks from the
+ * first Monday after the first case to the last Monday before `now`, counted by the database as
+ * the forecast page counts them; in total and per service. With under two years of weeks the
+ * model is Holt's damped trend against naive, as the forecast page does; the lines say which.
+ */
+export async function backtestOnDatabase(db: DB, jurisdictionId: string, print: (text: string) => void = console.log, now = new Date()): Promise<ServiceForecast> {
+  const first = await db.selectFrom('cases').select((eb) => eb.fn.min('requested_at').as('at')).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+  const monday = Date.UTC(1970, 0, 5);
+  const start = monday + Math.ceil((Date.parse(String(first?.at ?? now.toISOString())) - monday) / WEEK) * WEEK;
+  const end = monday + Math.floor((now.getTime() - monday) / WEEK) * WEEK;
+  const weeks = Math.max(0, Math.round((end - start) / WEEK));
+  const counts = await weeklyCounts(db, { jurisdictionId, from: new Date(start).toISOString(), to: new Date(end).toISOString() });
+  const series = new Map<string, number[]>();
+  for (const c of counts) {
+    for (const key of [c.serviceCode, 'all']) {
+      const s = series.get(key) ?? new Array<number>(weeks).fill(0);
+      if (c.week >= 0 && c.week < weeks) s[c.week]! += c.count;
+      series.set(key, s);
+    }
+  }
+  const total = forecastSeries(series.get('all') ?? []);
+  line(print, 'all services', total);
+  summary(print, [...series].filter(([k]) => k !== 'all').map(([, s]) => forecastSeries(s)));
+  return total;
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { applyStatusUpdate } from '../src/cases/outside-updates.js';
 import { seedDemo } from '../src/demo/seed.js';
 import { demoCity } from '../src/demo/city.js';
-import { rebuildRollups, refreshRollups } from '../src/insights/rollups.js';
+import { RebuildRunningError, REBUILD_STALE_MS, rebuildRollups, refreshRollups } from '../src/insights/rollups.js';
 import { parseCsv } from '../src/platform/csv.js';
 import { ensureTrainingSpace, createTrainingCases } from '../src/training/seed.js';
 import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall, type SignedIn } from './harness.js';
@@ -20,7 +20,10 @@ const localDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numer
 /** The council-local day of an instant, worked out apart from the code under test. */
 const localDay = (iso: string) => localDayFormat.format(new Date(iso));
 
-interface RawCase { id: number; requested_at: string; closed_at: string | null; status: string; expected_at: string | null; department_id: number | null; service_code: string }
+interface RawCase {
+  id: number; requested_at: string; closed_at: string | null; status: string; expected_at: string | null; department_id: number | null; service_code: string;
+  channel: string; lat: number | null; long: number | null;
+}
 
 /** Nearest-rank percentile of durations (ms), in tenths of a day rounded down, as the page shows it. */
 function percentileDays(durations: number[], p: number): number | null {
@@ -28,6 +31,20 @@ function percentileDays(durations: number[], p: number): number | null {
   const sorted = [...durations].sort((a, b) => a - b);
   const value = sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1]!;
   return Math.floor(value / (144 * 60_000)) / 10;
+}
+
+/** Weeks (from Monday) from..to as [first day, last day] pairs, cut to from..to. */
+function weeks(from: string, to: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  let start = Date.parse(`${from}T00:00:00Z`);
+  while (day(start) <= to) {
+    const monday = start - ((new Date(start).getUTCDay() + 6) % 7) * 86_400_000;
+    const sunday = day(monday + 6 * 86_400_000);
+    out.push([day(start), sunday > to ? to : sunday]);
+    start = monday + 7 * 86_400_000;
+  }
+  return out;
 }
 
 /** Months from..to as [first day, last day] pairs. */
@@ -65,7 +82,7 @@ for (const database of databasesUnderTest()) {
       await createTrainingCases(t.db, t.config, t.keyring, { count: 5 });
       await rebuildRollups(t.db, ctx(), seededOn.toISOString());
       analyst = await signedInAs(t, 'analyst@example.org', 'analyst', null);
-      raw = await t.db.selectFrom('cases').select(['id', 'requested_at', 'closed_at', 'status', 'expected_at', 'department_id', 'service_code'])
+      raw = await t.db.selectFrom('cases').select(['id', 'requested_at', 'closed_at', 'status', 'expected_at', 'department_id', 'service_code', 'channel', 'lat', 'long'])
         .where('jurisdiction_id', '=', t.config.jurisdiction.id).execute();
       assert.ok(raw.length > 2000, `the demo history is loaded (${raw.length} cases)`);
     });
@@ -103,6 +120,53 @@ for (const database of databasesUnderTest()) {
       });
       assert.ok(checkedMedians >= 10, 'most months had closed cases to compare');
       assert.ok(volume.rows.reduce((sum, r) => sum + r.values[0]!, 0) > 2000);
+    });
+
+    /** Volume and time to close per period of a view, against the raw cases the filter keeps. */
+    async function checkAgainstRaw(query: string, periods: Array<[string, string]>, keep: (c: RawCase) => boolean) {
+      const [volume, times] = [await csv('volume', query), await csv('time-to-close', query)];
+      assert.deepEqual(volume.rows.map((r) => [r.from, r.to]), periods, query);
+      let closedSeen = 0;
+      periods.forEach(([a, b], i) => {
+        const mine = raw.filter(keep);
+        const opened = mine.filter((c) => localDay(c.requested_at) >= a && localDay(c.requested_at) <= b).length;
+        const closed = mine.filter((c) => c.status === 'closed' && c.closed_at !== null && localDay(c.closed_at) >= a && localDay(c.closed_at) <= b);
+        closedSeen += closed.length;
+        assert.deepEqual(volume.rows[i]!.values, [opened, closed.length], `${query}: volume of ${a}`);
+        const durations = closed.map((c) => Date.parse(c.closed_at!) - Date.parse(c.requested_at));
+        assert.deepEqual(times.rows[i]!.values, [percentileDays(durations, 0.5), percentileDays(durations, 0.9), closed.length], `${query}: time to close in ${a}`);
+      });
+      assert.ok(closedSeen > 0, `${query}: some cases closed`);
+    }
+
+    test('week by week, whole weeks read from the coarse spans and the cut ones day by day, for every service, one, and one department', async () => {
+      const weekFrom = '2026-06-10';
+      const periods = weeks(weekFrom, to);
+      assert.ok(periods.length > 20);
+      await checkAgainstRaw(`from=${weekFrom}&to=${to}`, periods, () => true);
+      await checkAgainstRaw(`from=${weekFrom}&to=${to}&service=pothole`, periods, (c) => c.service_code === 'pothole');
+      const department = await t.db.selectFrom('departments').select(['id', 'code']).orderBy('id').executeTakeFirstOrThrow();
+      await checkAgainstRaw(`from=${weekFrom}&to=${to}&department=${department.code}`, periods, (c) => c.department_id === department.id);
+      await checkAgainstRaw(`from=${from}&to=${to}&group=month&department=-`, months(from, to), (c) => c.department_id === null);
+    });
+
+    test('views by channel and by area (the fine rollups) equal the raw cases', async () => {
+      await checkAgainstRaw(`from=${from}&to=${to}&group=month&channel=web`, months(from, to), (c) => c.channel === 'web');
+      // The area of a case worked out here apart: the smallest gazetteer area whose bounds hold its point.
+      const areas = await t.db.selectFrom('places').select(['name', 'min_lat', 'min_long', 'max_lat', 'max_long'])
+        .where('jurisdiction_id', '=', t.config.jurisdiction.id).where('kind', '=', 'area').execute();
+      const areaOf = (c: RawCase) => {
+        const holding = areas.filter((a) => c.lat !== null && c.long !== null && a.min_lat !== null && a.min_long !== null && a.max_lat !== null && a.max_long !== null
+          && c.lat >= a.min_lat && c.lat <= a.max_lat && c.long >= a.min_long && c.long <= a.max_long);
+        holding.sort((x, y) => (x.max_lat! - x.min_lat!) * (x.max_long! - x.min_long!) - (y.max_lat! - y.min_lat!) * (y.max_long! - y.min_long!));
+        return holding[0]?.name ?? '';
+      };
+      const counts = new Map<string, number>();
+      for (const c of raw) counts.set(areaOf(c), (counts.get(areaOf(c)) ?? 0) + 1);
+      const busiest = [...counts].filter(([name]) => name !== '').sort((x, y) => y[1] - x[1])[0];
+      assert.ok(busiest, 'the demo has cases in named areas');
+      await checkAgainstRaw(`from=${from}&to=${to}&group=month&area=${encodeURIComponent(busiest[0])}`, months(from, to), (c) => areaOf(c) === busiest[0]);
+      await checkAgainstRaw(`from=${from}&to=${to}&group=month&area=-&channel=web`, months(from, to), (c) => areaOf(c) === '' && c.channel === 'web');
     });
 
     test('weekly figures for one department, as its supervisor sees them; another department is refused', async () => {
@@ -179,8 +243,13 @@ for (const database of databasesUnderTest()) {
 
     test('the job picks up a case closed after its last run, and a second run changes nothing', async () => {
       const open = raw.filter((c) => c.status === 'open').sort((a, b) => a.id - b.id)[0]!;
-      const state = async () => t.db.selectFrom('insight_daily').select(['day', 'service_code', 'department_id', 'area', 'channel', 'opened', 'closed'])
-        .orderBy('day').orderBy('service_code').orderBy('department_id').orderBy('area').orderBy('channel').execute();
+      // Every rollup table, in full, in a fixed order.
+      const state = async () => ({
+        daily: await t.db.selectFrom('insight_daily').selectAll().orderBy('day').orderBy('service_code').orderBy('department_id').orderBy('area').orderBy('channel').execute(),
+        times: await t.db.selectFrom('insight_close_times').selectAll().orderBy('day').orderBy('service_code').orderBy('department_id').orderBy('area').orderBy('channel').orderBy('bucket').execute(),
+        totals: await t.db.selectFrom('insight_day_totals').selectAll().orderBy('day').orderBy('service_code').orderBy('department_id').orderBy('channel').execute(),
+        spans: await t.db.selectFrom('insight_close_spans').selectAll().orderBy('span').orderBy('service_code').orderBy('department_id').orderBy('start').orderBy('bucket').execute(),
+      });
       await refreshRollups(t.db, ctx());
       const closedBefore = (await csv('volume', `from=${from}&to=${to}&group=month`)).rows.reduce((sum, r) => sum + r.values[1]!, 0);
       const closedAt = new Date().toISOString();
@@ -200,6 +269,25 @@ for (const database of databasesUnderTest()) {
       const rebuilt = await rebuildRollups(t.db, ctx());
       assert.equal(rebuilt.cases, raw.length);
       assert.deepEqual(await state(), once, 'a rebuild counts the same');
+      // In many small chunks (a few hundred cases, ten days each, every one its own transaction): the same again.
+      const chunked = await rebuildRollups(t.db, ctx(), undefined, { pageSize: 400, daysPerChunk: 10 });
+      assert.equal(chunked.cases, raw.length);
+      assert.deepEqual(await state(), once, 'a chunked rebuild counts the same as the refresh');
+      assert.ok(once.spans.some((r) => r.span === 'week') && once.spans.some((r) => r.span === 'month') && once.spans.some((r) => r.service_code === '*'));
+    });
+
+    test('while a rebuild runs the refresh waits, a second rebuild is refused, and a rebuild that died is taken over', async () => {
+      const cursor = async () => t.db.selectFrom('insight_state').selectAll().executeTakeFirstOrThrow();
+      const before = await cursor();
+      await t.db.updateTable('insight_state').set({ rebuild_heartbeat: `${new Date().toISOString()} other` }).execute();
+      assert.deepEqual(await refreshRollups(t.db, ctx()), { cases: 0, days: 0 });
+      assert.equal((await cursor()).last_action_id, before.last_action_id, 'the refresh left the cursor alone');
+      await assert.rejects(rebuildRollups(t.db, ctx()), RebuildRunningError);
+      // Its mark went stale (the process died): the next refresh rebuilds, and clears it.
+      await t.db.updateTable('insight_state').set({ rebuild_heartbeat: `${new Date(Date.now() - REBUILD_STALE_MS - 60_000).toISOString()} other` }).execute();
+      const taken = await refreshRollups(t.db, ctx());
+      assert.equal(taken.cases, raw.length);
+      assert.equal((await cursor()).rebuild_heartbeat, null);
     });
   });
 }

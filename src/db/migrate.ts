@@ -42,6 +42,7 @@ import * as staffQuestions from './migrations/064_staff_questions.js';
 import * as insightRollups from './migrations/067_insight_rollups.js';
 import * as openData from './migrations/068_open_data.js';
 import * as performance from './migrations/069_performance.js';
+import * as insightCoarseRollups from './migrations/070_insight_coarse_rollups.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -82,6 +83,7 @@ const migrations: Record<string, Migration> = {
   '067_insight_rollups': insightRollups,
   '068_open_data': openData,
   '069_performance': performance,
+  '070_insight_coarse_rollups': insightCoarseRollups,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {

@@ -952,6 +952,35 @@ export interface InsightStateTable {
   last_action_id: number;
   last_feedback_id: number;
   refreshed_at: string | null;
+  /** Set while a rebuild runs, renewed by each of its chunks (migration 070). */
+  rebuild_heartbeat: string | null;
+}
+
+/** insight_daily's figures without area: per local day x service x department x channel (migration 070). */
+export interface InsightDayTotalTable {
+  day: string;
+  service_code: string;
+  department_id: number;
+  channel: string;
+  opened: number;
+  closed: number;
+  promised: number;
+  kept_promise: number;
+  reopened: number;
+  feedback: number;
+  fixed: number;
+  satisfaction_sum: number;
+  satisfaction_count: number;
+}
+
+/** Closed cases per time-to-close bucket per span (a day, a week from Monday, a month) x service x department (migration 070). */
+export interface InsightCloseSpanTable {
+  span: 'day' | 'week' | 'month';
+  start: string;
+  service_code: string;
+  department_id: number;
+  bucket: number;
+  cases: number;
 }
 
 export interface Database {
@@ -961,6 +990,8 @@ export interface Database {
   insight_daily: InsightDailyTable;
   insight_close_times: InsightCloseTimeTable;
   insight_state: InsightStateTable;
+  insight_day_totals: InsightDayTotalTable;
+  insight_close_spans: InsightCloseSpanTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_dispatch: WebhookDispatchTable;

@@ -74,15 +74,43 @@ const empty = (from: string, to: string): PeriodFigures => ({
   feedback: 0, fixed: 0, satisfactionSum: 0, satisfactionCount: 0, byChannel: {},
 });
 
+/** The last day of the whole period that starts on `start`. */
+export function periodEnd(start: string, grouping: Grouping): string {
+  if (grouping === 'week') return dayOf(dayMs(start) + 6 * DAY_MS);
+  const d = new Date(dayMs(start));
+  return dayOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
+}
+
+/** Whole periods read the histogram's week or month spans; the cut ones at the edges, their days. */
+export function closeTimeRead(ranges: Array<{ from: string; to: string }>, grouping: Grouping): store.CloseTimeRead {
+  const whole = ranges.filter((r) => r.from === periodStart(r.from, grouping) && r.to === periodEnd(r.from, grouping));
+  return {
+    span: grouping,
+    whole: whole.length === 0 ? null : { first: whole[0]!.from, last: whole[whole.length - 1]!.from },
+    days: ranges.filter((r) => !whole.includes(r)),
+  };
+}
+
 export async function loadFigures(db: DB, slice: Slice, grouping: Grouping, channelOrder: readonly string[]): Promise<Figures> {
-  const [days, startBacklog, times] = await Promise.all([
-    store.dayTotals(db, slice), store.backlogBefore(db, slice, slice.from), store.closeTimeTotals(db, slice),
-  ]);
   const ranges = periodsBetween(slice.from, slice.to, grouping);
+  const [days, startBacklog, times] = await Promise.all([
+    store.dayTotals(db, slice), store.backlogBefore(db, slice, slice.from), store.closeTimeTotals(db, slice, closeTimeRead(ranges, grouping)),
+  ]);
   const periods = ranges.map((r) => empty(r.from, r.to));
   const totals = empty(slice.from, slice.to);
   const index = new Map(ranges.map((r, i) => [r.from, i]));
-  const periodOf = (day: string) => periods[index.get(day < slice.from ? slice.from : periodStart(day, grouping) < slice.from ? slice.from : periodStart(day, grouping))!]!;
+  // Asked once per row (thousands): worked out once per day.
+  const periodIndex = new Map<string, number>();
+  const indexOf = (day: string) => {
+    let i = periodIndex.get(day);
+    if (i === undefined) {
+      const start = periodStart(day, grouping);
+      i = index.get(day < slice.from || start < slice.from ? slice.from : start)!;
+      periodIndex.set(day, i);
+    }
+    return i;
+  };
+  const periodOf = (day: string) => periods[indexOf(day)]!;
   const seen = new Set<string>();
   for (const d of days) {
     seen.add(d.channel);
@@ -108,7 +136,9 @@ export async function loadFigures(db: DB, slice: Slice, grouping: Grouping, chan
   const histograms = periods.map(() => new Map<number, number>());
   const all = new Map<number, number>();
   for (const t of times) {
-    for (const h of [histograms[periods.indexOf(periodOf(t.day))]!, all]) h.set(t.bucket, (h.get(t.bucket) ?? 0) + t.cases);
+    const h = histograms[indexOf(t.day)]!;
+    h.set(t.bucket, (h.get(t.bucket) ?? 0) + t.cases);
+    all.set(t.bucket, (all.get(t.bucket) ?? 0) + t.cases);
   }
   const percentiles = (p: PeriodFigures, h: Map<number, number>) => {
     const median = percentileBucket(h, 0.5);
