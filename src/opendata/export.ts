@@ -34,6 +34,20 @@ function single(query: Record<string, unknown>, name: string, problems: string[]
 }
 
 /** A start (`from`) or end (`to`, inclusive of its day) given as a day or as a date-time with its zone. */
+/**
+ * The `service` filter of a download (codes, comma-separated or repeated): the codes asked for, each
+ * checked against the catalogue, or undefined when none is given. Problems are added to `problems`.
+ */
+export function serviceFilter(value: unknown, services: readonly Service[], problems: string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const given = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  if (given.length > MAX_SERVICES) problems.push(`Ask for at most ${MAX_SERVICES} services at once.`);
+  const codes = new Set(services.map((s) => s.code));
+  const missing = given.filter((code) => !codes.has(code));
+  if (missing.length > 0) problems.push(`There is no service ${missing.slice(0, 5).map((c) => `"${c.slice(0, 64)}"`).join(', ')}. The service codes are in /open-data/services.csv.`);
+  return given.length > 0 ? [...new Set(given)] : undefined;
+}
+
 function instant(text: string, name: 'from' | 'to', timeZone: string, problems: string[]): string | undefined {
   if (isCalendarDate(text)) return name === 'from' ? dayInZone(text, timeZone).from : dayInZone(text, timeZone).to;
   const parsed = parseZonedDateTime(text);
@@ -64,15 +78,8 @@ export async function readExportRequest(db: DB, config: Config, query: Record<st
   if (to) filter.to = instant(to, 'to', timeZone, problems);
   if (filter.from && filter.to && filter.from >= filter.to) problems.push('from must be before to.');
 
-  const serviceValue = query.service;
-  if (serviceValue !== undefined) {
-    const given = (Array.isArray(serviceValue) ? serviceValue : [serviceValue]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
-    if (given.length > MAX_SERVICES) problems.push(`Ask for at most ${MAX_SERVICES} services at once.`);
-    const codes = new Set(services.map((s) => s.code));
-    const missing = given.filter((code) => !codes.has(code));
-    if (missing.length > 0) problems.push(`There is no service ${missing.slice(0, 5).map((c) => `"${c.slice(0, 64)}"`).join(', ')}. The service codes are in /open-data/services.csv.`);
-    if (given.length > 0) filter.serviceCodes = [...new Set(given)];
-  }
+  const serviceCodes = serviceFilter(query.service, services, problems);
+  if (serviceCodes) filter.serviceCodes = serviceCodes;
 
   const area = single(query, 'area', problems);
   const bbox = single(query, 'bbox', problems);

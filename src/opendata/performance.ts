@@ -13,6 +13,7 @@ import { emptyMonths, measuresOf, publishedFigures, type PerformanceFigures } fr
 import { csvCell } from '../platform/csv.js';
 import { invalid } from '../platform/errors.js';
 import type { Column, OpenRecord } from './records.js';
+import { serviceFilter } from './export.js';
 
 
 /** Shares and days to four places, money to cents: what a reader can use, without a float's 0.6666666666666666. */
@@ -50,7 +51,6 @@ export interface PerformanceRequest {
 }
 
 const known = ['service', 'from', 'to'];
-const MAX_SERVICES = 100;
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** The filters from a query, checked all at once; months are checked against the published ones. */
@@ -59,15 +59,8 @@ export function readPerformanceRequest(query: Record<string, unknown>, services:
   const unknown = Object.keys(query).filter((name) => !known.includes(name));
   if (unknown.length > 0) problems.push(`Unknown parameter${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 10).map((n) => n.slice(0, 40)).join(', ')}. This download takes ${known.join(', ')}.`);
   const request: PerformanceRequest = {};
-  const serviceValue = query.service;
-  if (serviceValue !== undefined) {
-    const given = (Array.isArray(serviceValue) ? serviceValue : [serviceValue]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
-    if (given.length > MAX_SERVICES) problems.push(`Ask for at most ${MAX_SERVICES} services at once.`);
-    const codes = new Set(services.map((s) => s.code));
-    const missing = given.filter((code) => !codes.has(code));
-    if (missing.length > 0) problems.push(`There is no service ${missing.slice(0, 5).map((c) => `"${c.slice(0, 64)}"`).join(', ')}. The service codes are in /open-data/services.csv.`);
-    if (given.length > 0) request.serviceCodes = [...new Set(given)];
-  }
+  const serviceCodes = serviceFilter(query.service, services, problems);
+  if (serviceCodes) request.serviceCodes = serviceCodes;
   const first = months[0]!;
   const last = months[months.length - 1]!;
   for (const name of ['from', 'to'] as const) {
