@@ -117,7 +117,7 @@ export function HotspotsPage({ choices, raw, problems, report, query, tabQuery, 
           )}
           <Section title={t('foresight.repeat.title')} id="repeats">
             <p>{t('foresight.repeat.intro', { distance: SAME_SPOT_METRES, minimum: REPEAT_REPORTS })}</p>
-            <p><a href={`/staff/insights/repeat-locations.csv${query}`} download>{t('foresight.csv')}</a></p>
+            <p><a href={`/staff/insights/repeat-locations.csv${query}`} download>{t('foresight.repeat.csv')}</a></p>
             {report.repeats.length === 0 ? <p>{t('foresight.repeat.none', { minimum: REPEAT_REPORTS })}</p> : (
               <TableWrap label={t('foresight.repeat.title')}>
                 <table class="figures">
