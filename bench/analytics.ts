@@ -38,6 +38,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
 
 interface Bench { dir: string; path: string; config: Config; keyring: Keyring }
 
+/** A progress line on a terminal, rewritten in place; nothing in a log. */
+const progress = (text: string) => { if (process.stderr.isTTY) process.stderr.write(`\r  ${text}`); };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const p95 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.ceil(samples.length * 0.95) - 1]!;
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
@@ -54,9 +56,9 @@ async function seed(): Promise<Bench> {
   await seedDemo(db, config, keyring);
   await db.destroy();
   const started = performance.now();
-  fillOpenCases(path, TOTAL, (open) => process.stderr.write(`\r  ${open.toLocaleString('en-GB')} cases`));
+  fillOpenCases(path, TOTAL, (open) => progress(`${open.toLocaleString('en-GB')} cases`));
   console.log(`filled ${TOTAL.toLocaleString('en-GB')} cases in ${seconds(performance.now() - started)}`);
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
   const sqlite = new SQLite(path);
   // Close four in five, from an hour to about five weeks after they came in; vary the channel.
   sqlite.exec(`update cases set channel = case id % 7 when 0 then 'phone' when 1 then 'counter' when 2 then 'api' else 'web' end,
@@ -81,10 +83,10 @@ async function rebuild(db: DB, bench: Bench): Promise<void> {
       const now = performance.now();
       longest = Math.max(longest, now - last);
       last = now;
-      process.stderr.write(`\r  rebuilding: ${done.cases.toLocaleString('en-GB')} cases, ${done.days} days`);
+      progress(`rebuilding: ${done.cases.toLocaleString('en-GB')} cases, ${done.days} days`);
     },
   });
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
   const took = performance.now() - started;
   console.log(`  longest chunk (one transaction, holding SQLite's writer): ${(longest / 1000).toFixed(2)} s`);
   const count = async (table: 'insight_daily' | 'insight_close_times' | 'insight_day_totals' | 'insight_close_spans') =>
