@@ -103,10 +103,10 @@ export function HotspotsPage({ choices, raw, problems, report, query, tabQuery, 
                       {top.map((cell, i) => (
                         <tr key={cell.cell}>
                           <td>{f.whole(i + 1)}</td>
-                          <td><bdi>{f.coordinate(cell.lat)}, {f.coordinate(cell.long)}</bdi></td>
+                          <td><bdi dir="ltr">{f.coordinate(cell.lat)}, {f.coordinate(cell.long)}</bdi></td>
                           <td>{f.whole(cell.count)}</td>
                           <td>{f.whole(cell.previous)}</td>
-                          <td><bdi>{f.signed(cell.change)}</bdi></td>
+                          <td><bdi dir="ltr">{f.signed(cell.change)}</bdi></td>
                         </tr>
                       ))}
                     </tbody>
@@ -131,7 +131,7 @@ export function HotspotsPage({ choices, raw, problems, report, query, tabQuery, 
                     {report.repeats.map((spot) => (
                       <tr key={`${spot.serviceCode}-${spot.caseIds[0]}`}>
                         <td>{serviceName(spot.serviceCode)}</td>
-                        <td><bdi>{spot.addressString ?? `${f.coordinate(spot.lat)}, ${f.coordinate(spot.long)}`}</bdi></td>
+                        <td>{spot.addressString ? <bdi>{spot.addressString}</bdi> : <bdi dir="ltr">{f.coordinate(spot.lat)}, {f.coordinate(spot.long)}</bdi>}</td>
                         <td>{f.whole(spot.count)}</td>
                         <td class="case-links">
                           {spot.caseIds.map((id, i) => <>{i > 0 && ' '}<a key={id} href={`/staff/requests/${id}`}>{t('foresight.repeat.caseLink', { id: String(id) })}</a></>)}
