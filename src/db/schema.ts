@@ -918,13 +918,8 @@ export interface InsightCaseFactTable {
   satisfaction_count: number;
 }
 
-/** Figures per local day x service x department (0: none) x area ('': none) x channel (migration 067). */
-export interface InsightDailyTable {
-  day: string;
-  service_code: string;
-  department_id: number;
-  area: string;
-  channel: string;
+/** The counts kept per day in the analytics rollups (docs/insights.md defines each). */
+export interface InsightDayMeasures {
   opened: number;
   closed: number;
   promised: number;
@@ -934,6 +929,15 @@ export interface InsightDailyTable {
   fixed: number;
   satisfaction_sum: number;
   satisfaction_count: number;
+}
+
+/** Figures per local day x service x department (0: none) x area ('': none) x channel (migration 067). */
+export interface InsightDailyTable extends InsightDayMeasures {
+  day: string;
+  service_code: string;
+  department_id: number;
+  area: string;
+  channel: string;
 }
 
 /** Closed cases per time-to-close bucket, per the same key as insight_daily (migration 067). */
@@ -957,20 +961,11 @@ export interface InsightStateTable {
 }
 
 /** insight_daily's figures without area: per local day x service x department x channel (migration 070). */
-export interface InsightDayTotalTable {
+export interface InsightDayTotalTable extends InsightDayMeasures {
   day: string;
   service_code: string;
   department_id: number;
   channel: string;
-  opened: number;
-  closed: number;
-  promised: number;
-  kept_promise: number;
-  reopened: number;
-  feedback: number;
-  fixed: number;
-  satisfaction_sum: number;
-  satisfaction_count: number;
 }
 
 /** Closed cases per time-to-close bucket per span (a day, a week from Monday, a month) x service x department (migration 070). */
