@@ -38,7 +38,7 @@ const layers = [
   { name: 'cases', paths: ['^src/cases/'], except: [pages] },
   {
     name: 'features',
-    paths: [pages, '^src/(api|applications|demo|feedback|forwarding|govstack|imports|insights|jobs|licences|offline|open311|opendata|performance|privacy|reporting|settings|staff|tracking|web|webhooks)/', '^src/training/seed\\.ts$'],
+    paths: [pages, '^src/(alerts|api|applications|demo|feedback|forwarding|govstack|imports|incidents|insights|jobs|licences|offline|open311|opendata|performance|privacy|reporting|settings|staff|tracking|web|webhooks)/', '^src/training/seed\\.ts$'],
     except: ['^src/demo/city\\.ts$', '^src/web/(page|forms|error-page|csrf|branding)\\.tsx?$'],
   },
   { name: 'entry-points', paths: ['^src/(app|cli|main)\\.ts$', '^src/cli/'] },
