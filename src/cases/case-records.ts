@@ -26,17 +26,20 @@ export interface CaseRecord {
   audit: { action: string; after: Record<string, unknown> };
   /** Sending the same form twice records it once. */
   idempotencyKey: string | null;
+  /** The kind of case it joins (default an application). */
+  kind?: 'application' | 'incident';
 }
 
 const KEY_PREFIX = 'record:';
 
-/** Appends the record to an open or closed application case; the action's id, or null when this key was used already. */
+/** Appends the record to an open or closed application (or incident) case; the action's id, or null when this key was used already. */
 export async function appendCaseRecord(trx: DB, jurisdictionId: string, caseId: number, record: CaseRecord): Promise<number | null> {
   if (!trx.isTransaction) throw new Error('appendCaseRecord runs in the caller\'s transaction.');
   if (record.idempotencyKey !== null && (!record.idempotencyKey.trim() || record.idempotencyKey.length > 200)) throw invalid('This form has no key: reload the page and send it again.');
   await lockCases(trx, [caseId]);
   const current = await findCase(trx, jurisdictionId, caseId);
-  if (!current || current.kind !== 'application') throw notFound(`There is no application ${caseId}.`);
+  const kind = record.kind ?? 'application';
+  if (!current || current.kind !== kind) throw notFound(`There is no ${kind} ${caseId}.`);
   const key = record.idempotencyKey === null ? null : KEY_PREFIX + record.idempotencyKey;
   if (key !== null) {
     const earlier = await actionByIdempotencyKey(trx, key);
@@ -48,7 +51,7 @@ export async function appendCaseRecord(trx: DB, jurisdictionId: string, caseId: 
     caseId, action: record.action, actor: record.actor, idempotencyKey: key, status: null, state: null,
     description: record.text, mediaUrl: null, details: record.details, isPublic: false, at,
   });
-  await appendAudit(trx, { actor: record.actor, action: record.audit.action, entityType: 'application', entityId: String(caseId), after: { ...record.audit.after, action_id: actionId } });
+  await appendAudit(trx, { actor: record.actor, action: record.audit.action, entityType: kind, entityId: String(caseId), after: { ...record.audit.after, action_id: actionId } });
   await publishEvents(trx, caseEvents(current, record.action, [current.department_id], null));
   return actionId;
 }

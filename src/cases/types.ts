@@ -3,7 +3,7 @@ import type { Bounds } from '../config.js';
 import type { Keyring } from '../platform/crypto.js';
 
 /** Which kind of case a row is: a resident's report, or an application for a permit or licence (which need not have a place). */
-export type CaseKind = 'service_request' | 'application';
+export type CaseKind = 'service_request' | 'application' | 'incident';
 
 /** How a request reached the council. */
 export const channels = ['web', 'api', 'phone', 'counter'] as const;

@@ -27,7 +27,8 @@ export interface CheckedCase {
  * council's area nor whether the service still takes reports is checked.
  */
 export async function checkNewCase(db: DB, jurisdictionId: string, bounds: Bounds, input: NewCase, imported = false): Promise<CheckedCase> {
-  const service = await findServiceForReport(db, jurisdictionId, input.serviceCode, imported);
+  // An incident's service is the council's internal one, never offered to the public (so never active).
+  const service = await findServiceForReport(db, jurisdictionId, input.serviceCode, imported || input.kind === 'incident');
   const problems: string[] = [];
   const description = input.description?.trim() || null;
   if (description && [...description].length > MAX_DESCRIPTION) problems.push(`The description must be at most ${MAX_DESCRIPTION} characters; it has ${[...description].length}.`);

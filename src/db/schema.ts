@@ -978,7 +978,66 @@ export interface InsightCloseSpanTable {
   cases: number;
 }
 
+/** An incident's own details (migration 073); the incident itself is a case of kind 'incident'. */
+export interface IncidentTable {
+  case_id: number;
+  title: string;
+  /** JSON: a CAP area ({polygons, circles}, places/geometry.ts). */
+  area: string;
+  area_description: string;
+  min_lat: number;
+  min_long: number;
+  max_lat: number;
+  max_long: number;
+  /** JSON array of service codes whose new reports in the area are suggested for linking. */
+  service_codes: string;
+  summary: string | null;
+}
+
+export interface IncidentTaskTable {
+  id: Generated<number>;
+  case_id: number;
+  department_id: number;
+  title: string;
+  owner_user_id: number | null;
+  due_at: string | null;
+  status: 'open' | 'done' | 'cancelled';
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IncidentLinkTable {
+  case_id: number;
+  report_id: number;
+  linked_by: number;
+  linked_at: string;
+}
+
+/** An unusual number of new reports of one service in one area in an hour (migration 073). */
+export interface SurgeFlagTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  service_code: string;
+  area_name: string;
+  window_start: string;
+  window_end: string;
+  reports: number;
+  expected: number;
+  /** JSON array of case ids. */
+  report_ids: string;
+  status: 'new' | 'opened' | 'dismissed';
+  incident_case_id: number | null;
+  decided_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  incidents: IncidentTable;
+  incident_tasks: IncidentTaskTable;
+  incident_links: IncidentLinkTable;
+  surge_flags: SurgeFlagTable;
   journey_counts: JourneyCountTable;
   performance_costs: PerformanceCostTable;
   insight_case_facts: InsightCaseFactTable;

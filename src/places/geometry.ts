@@ -174,3 +174,26 @@ export function areaToGeoJson(area: Area): { type: 'MultiPolygon'; coordinates: 
   const rings = [...area.polygons, ...area.circles.map((c) => circleToRing(c))];
   return { type: 'MultiPolygon', coordinates: rings.map((ring) => [ring.map((p) => [p.long, p.lat])]) };
 }
+
+/**
+ * Shapes typed or pasted one per line, each a CAP polygon ("lat,lon lat,lon ...") or a CAP circle
+ * ("lat,lon radius_km"): the area, or every problem with the line it is on.
+ */
+export function parseAreaText(text: string): { area: Area } | { problems: string[] } {
+  const area: Area = { polygons: [], circles: [] };
+  const problems: string[] = [];
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  lines.forEach((line, i) => {
+    const where = lines.length > 1 ? `Line ${i + 1}: ` : '';
+    const parts = line.split(/\s+/);
+    const read = parts.length === 2 && !parts[1]!.includes(',') ? parseCapCircle(line) : parseCapPolygon(line);
+    if ('problem' in read) problems.push(where + read.problem);
+    else if ('ring' in read) area.polygons.push(read.ring);
+    else area.circles.push(read.circle);
+  });
+  if (lines.length === 0) problems.push('Give the area: choose a named area, draw it on the map, or type a polygon or a circle.');
+  return problems.length > 0 ? { problems } : { area };
+}
+
+/** The area as CAP text, one shape per line (what parseAreaText reads back). */
+export const formatAreaText = (area: Area): string => [...area.polygons.map(formatCapPolygon), ...area.circles.map(formatCapCircle)].join('\n');

@@ -47,8 +47,9 @@ function mayDo(actor: WorkflowActor, roles: ReadonlyArray<Role | 'system'>, what
   if (!roles.includes(actor.role)) throw forbidden(`Your role (${actor.role.replace(/_/g, ' ')}) cannot ${what}.`);
 }
 
-/** Who may act on the case at all: its department's staff, a system admin, or a job. */
+/** Who may act on the case at all: its department's staff, a system admin, or a job; on an incident, its emergency officers. */
 export function checkActor(actor: WorkflowActor, current: CaseInHand, kind: CaseActionInput['kind']): void {
+  if (actor.role === 'emergency_officer' && current.kind === 'incident') return;
   if (actor.role === 'resident' || actor.role === 'analyst' || actor.role === 'emergency_officer') {
     throw forbidden('Your role can look at cases but not change them.');
   }
@@ -118,7 +119,7 @@ export async function planAction(trx: DB, current: CaseInHand, definition: Workf
       return { action: 'public_update', isPublic: true, description: body, details: input.templateId === undefined ? {} : { templateId: input.templateId }, changes: { status_notes: body } };
     }
     case 'note': {
-      mayDo(actor, [...WORKERS, 'system'], 'add notes');
+      mayDo(actor, current.kind === 'incident' ? [...WORKERS, 'system', 'emergency_officer'] : [...WORKERS, 'system'], 'add notes');
       return internal({}, {}, required(input.text, 'the text of the note'));
     }
     case 'merge': {
