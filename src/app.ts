@@ -28,6 +28,7 @@ import { wantsPage } from './web/page.js';
 import { webRoutes } from './web/routes.js';
 import { staffRoutes } from './staff/routes.js';
 import { insightsRoutes } from './insights/routes.js';
+import { incidentRoutes } from './incidents/routes.js';
 import { cataloguePages } from './catalogue/pages.js';
 import { homePage } from './web/home.js';
 import { infoPages } from './web/info-pages.js';
@@ -158,6 +159,7 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await foresightRoutes(app, deps);
   // Staff analytics, read from the rollups (src/insights).
   await insightsRoutes(app, deps);
+  await incidentRoutes(app, deps);
   // Licences: /verify, the register, the published keys, the staff licence pages.
   await licenceRoutes(app, deps);
   // Published performance: the public pages and the costs per channel they use.

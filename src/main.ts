@@ -16,6 +16,7 @@ import { forwardingJobs } from './forwarding/fetch-updates.js';
 import { EVENT_RETENTION_DAYS, pruneEvents } from './platform/events.js';
 import { startScheduledJobs } from './platform/jobs.js';
 import { insightsJob } from './insights/rollups.js';
+import { surgeJob } from './incidents/surge.js';
 import { licenceJobs } from './licences/renewals.js';
 import { loadKeys } from './platform/keys.js';
 import { slaJobs } from './jobs/escalation.js';
@@ -72,6 +73,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     ...forwardingJobs({ db, keyring: keys.keyring, jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, outbound: config.outbound, log: app.log }, config.forwardingFetchSeconds * 1000),
     // Staff analytics: the days touched by changed cases counted again every minute (src/insights).
     insightsJob(db, { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone }),
+    // Unusual numbers of new reports in one place, for emergency officers (src/incidents).
+    surgeJob(db, config.jurisdiction.id),
     ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
   app.addHook('onClose', async () => {
