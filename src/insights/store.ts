@@ -32,14 +32,15 @@ const caseColumns = ['id', 'service_code', 'department_id', 'lat', 'long', 'chan
 /** A page of a jurisdiction's cases by id, for a full rebuild. */
 export function casesAfter(db: DB, jurisdictionId: string, afterId: number, limit: number): Promise<CaseForInsight[]> {
   // `|| ''` keeps SQLite off the jurisdiction's indexes: through one it would sort every case of the jurisdiction for each page.
-  return db.selectFrom('cases').select(caseColumns).where(sql`jurisdiction_id || ''`, '=', jurisdictionId).where('id', '>', afterId)
+  return db.selectFrom('cases').select(caseColumns).where(sql`jurisdiction_id || ''`, '=', jurisdictionId).where('id', '>', afterId).where('kind', '<>', 'incident')
     .orderBy('id').limit(limit).execute();
 }
 
 export async function casesByIds(db: DB, jurisdictionId: string, ids: number[]): Promise<CaseForInsight[]> {
   const rows: CaseForInsight[] = [];
   for (const chunk of chunks(ids, 500)) {
-    rows.push(...await db.selectFrom('cases').select(caseColumns).where('jurisdiction_id', '=', jurisdictionId).where('id', 'in', chunk).execute());
+    // Incidents are the emergency officers' log, not work residents asked for: never counted.
+    rows.push(...await db.selectFrom('cases').select(caseColumns).where('jurisdiction_id', '=', jurisdictionId).where('id', 'in', chunk).where('kind', '<>', 'incident').execute());
   }
   return rows;
 }

@@ -100,6 +100,8 @@ export async function staffRoutes(app: FastifyInstance, { db, config, keyring }:
 
   app.get('/staff/requests/:id', { config: staff, schema: { hide: true } }, async (request, reply) => {
     const loaded = await loadCase(db, config, request, (request.params as { id: string }).id);
+    // An incident found in a queue or by its reference opens on its own page.
+    if (loaded.row.kind === 'incident') return reply.redirect(`/staff/incidents/${loaded.row.id}`, 303);
     const done = formText(request.query, 'done') as keyof typeof doneMessages;
     return showCase(request, reply, loaded, { templateId: formText(request.query, 'template'), done: Object.hasOwn(doneMessages, done) ? doneMessages[done] : null });
   });
