@@ -12,6 +12,7 @@ import { seedDemoApplications } from './application-examples.js';
 import { seedDemoApplicationServices } from './applications.js';
 import { demoServiceGroups, demoServices } from './catalogue-data.js';
 import { loadDemoHistory } from './history.js';
+import { flagDemoSurges, seedDemoBurst } from './incidents.js';
 import { importDemoHistory } from './history-import.js';
 import { seedDemoPeople } from './people.js';
 import { seedDemoPlaces } from './places.js';
@@ -40,12 +41,16 @@ export async function seedDemo(db: DB, config: Config, keyring: Keyring, now = n
   // 3,000 requests a year is a realistic load for a town of about 100,000 people, and seeds in seconds.
   const history = loadDemoHistory(demoHistoryFile, now, { limit: 3000 });
   const requests = await importDemoHistory(db, { jurisdiction: config.jurisdiction, keyring }, history, { id: SEED_ACTOR });
+  // A burst water main in the last hour: a dozen reports from one neighbourhood.
+  await seedDemoBurst(db, config, keyring, demoHistoryFile, now);
   // The staff workspace's queues: open cases in their departments, with their clocks running.
   await routeDemoOpenCases(db, config);
   // A few applications in the queue: received, waiting for more information, approved.
   const applications = await seedDemoApplications(db, config, keyring, now);
   // Addresses, streets and neighbourhoods, so a report can be placed by typing where it is.
   await seedDemoPlaces(db, config.jurisdiction.id, demoHistoryFile);
+  // The burst flagged to emergency officers as a possible incident.
+  await flagDemoSurges(db, config, now);
   // Costs per channel, residents' answers and website journeys: the published performance's four measures.
   await seedDemoPerformance(db, config.jurisdiction, SEED_ACTOR, now);
   return { services: demoServices.length, requests, people, applications };

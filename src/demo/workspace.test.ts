@@ -30,6 +30,13 @@ for (const database of databasesUnderTest()) {
       assert.ok(templates.every((row) => row.body.includes('{reference}')));
     });
 
+    test('the burst water main of the last hour waits for emergency officers as a possible incident', async () => {
+      const flags = await t.db.selectFrom('surge_flags').selectAll().execute();
+      assert.deepEqual(flags.map((f) => [f.service_code, f.area_name, f.reports, f.status]), [['water-leak', 'Mission', 12, 'new']]);
+      const routed = await t.db.selectFrom('cases').select('department_id').where('id', 'in', JSON.parse(flags[0]!.report_ids) as number[]).execute();
+      assert.ok(routed.every((c) => c.department_id !== null), 'the reports are in a department\'s queue');
+    });
+
     test('open cases are in departments\' queues with their clocks: most within their targets, some due soon, a few overdue', async () => {
       const all = await t.db.selectFrom('cases').select(['department_id', 'workflow_version_id', 'due_at', 'assigned_user_id', 'priority', 'state'])
         .where('jurisdiction_id', '=', config.jurisdiction.id).where('status', '=', 'open').execute();
