@@ -29,8 +29,8 @@ export function IncidentsPage({ incidents, possible, when, canRun, csrf, newKey 
                   <td>{when(p.window_start)} and {when(p.window_end)}</td>
                   {canRun && (
                     <td>
-                      <a href={`/staff/incidents/new?surge=${p.id}`}>Open an incident<span class="visually-hidden"> for {p.service_name} in {p.area_name}</span></a>
-                      <PostForm action={`/staff/incidents/surges/${p.id}/dismiss`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="link-button">Dismiss<span class="visually-hidden"> {p.service_name} in {p.area_name}</span></button></PostForm>
+                      <a href={`/staff/incidents/new?surge=${p.id}`} aria-label={`Open an incident: ${p.service_name} in ${p.area_name}`}>Open an incident</a>
+                      <PostForm action={`/staff/incidents/surges/${p.id}/dismiss`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="link-button" aria-label={`Dismiss: ${p.service_name} in ${p.area_name}`}>Dismiss</button></PostForm>
                     </td>
                   )}
                 </tr>
@@ -163,8 +163,8 @@ export function IncidentPage({ view, errors, values, when, canRun, departments, 
                       <PostForm action={`/staff/incidents/${current.id}/tasks/${t.id}`} csrf={csrf}>
                         <Key value={newKey()} />
                         {t.status === 'open'
-                          ? <><button type="submit" name="status" value="done" class="link-button">Mark done<span class="visually-hidden">: {t.title}</span></button>{canRun && <> <button type="submit" name="status" value="cancelled" class="link-button">Cancel<span class="visually-hidden"> task: {t.title}</span></button></>}</>
-                          : <button type="submit" name="status" value="open" class="link-button">Open again<span class="visually-hidden">: {t.title}</span></button>}
+                          ? <><button type="submit" name="status" value="done" class="link-button" aria-label={`Mark done: ${t.title}`}>Mark done</button>{canRun && <> <button type="submit" name="status" value="cancelled" class="link-button" aria-label={`Cancel the task: ${t.title}`}>Cancel</button></>}</>
+                          : <button type="submit" name="status" value="open" class="link-button" aria-label={`Open again: ${t.title}`}>Open again</button>}
                       </PostForm>
                     )}
                   </td>
@@ -199,7 +199,7 @@ export function IncidentPage({ view, errors, values, when, canRun, departments, 
               {view.linked.map((r) => (
                 <tr key={r.id}>
                   <td><a href={`/staff/requests/${r.id}`}>{r.id}</a></td><td>{r.service_name}</td><td>{r.address_string ?? 'On the map'}</td><td>{when(r.requested_at)}</td><td>{r.status === 'open' ? 'Open' : 'Closed'}</td>
-                  {canRun && open && <td><PostForm action={`/staff/incidents/${current.id}/links/${r.id}/remove`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="link-button">Unlink<span class="visually-hidden"> report {r.id}</span></button></PostForm></td>}
+                  {canRun && open && <td><PostForm action={`/staff/incidents/${current.id}/links/${r.id}/remove`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="link-button" aria-label={`Unlink report ${r.id}`}>Unlink</button></PostForm></td>}
                 </tr>
               ))}
             </tbody>
