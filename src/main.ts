@@ -22,6 +22,8 @@ import { slaJobs } from './jobs/escalation.js';
 import { anonymiseExpiredReporters } from './jobs/retention.js';
 import { diskStorage } from './applications/storage.js';
 import { resealApplications } from './applications/applications.js';
+import { alertFanOutJob } from './alerts/fan-out.js';
+import { alertChannels } from './alerts/fan-out-delivery.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -52,7 +54,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // the default under --demo without SMTP_URL; text messages when configured); otherwise they wait.
   // Webhook deliveries, and the cases of services worked by an outside back office (client mode),
   // leave through the same outbox and loop.
-  const workers = [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config), forwardingChannel(db, keys.keyring, config.outbound)];
+  const workers = [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config), forwardingChannel(db, keys.keyring, config.outbound),
+    // Emergency alerts' messages (src/alerts): their own channels and rate limits, claimed first (priority).
+    ...alertChannels(db, keys.keyring, config, app.log, { demo: options.demo })];
   const emailDelivery = startDelivery({ db, keyring: keys.keyring, config, log: app.log }, { demo: options.demo, workers });
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
@@ -72,6 +76,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     ...forwardingJobs({ db, keyring: keys.keyring, jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name }, outbound: config.outbound, log: app.log }, config.forwardingFetchSeconds * 1000),
     // Staff analytics: the days touched by changed cases counted again every minute (src/insights).
     insightsJob(db, { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone }),
+    // Emergency alerts: approved alerts fanned out to their subscribers every two seconds (src/alerts/fan-out.ts).
+    alertFanOutJob(db, config.jurisdiction.id),
     ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
   app.addHook('onClose', async () => {

@@ -473,11 +473,10 @@ export interface AlertSubscriptionRequestTable {
 /** One fan-out of an approved public alert to its subscribers (src/alerts/fan-out.ts). */
 export interface AlertFanOutTable {
   alert_id: number;
-  jurisdiction_id: string;
   /** JSON Area: the alert's, with the referenced alert's for an Update or Cancel. */
   area: string;
-  /** JSON: the texts per language (src/alerts/texts.ts). */
-  texts: string;
+  /** JSON: what the messages need of the alert (its type and infos; src/alerts/texts.ts words them). */
+  alert: string;
   cursor_lat: number | null;
   cursor_id: number | null;
   subscribers: Generated<number>;

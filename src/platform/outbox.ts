@@ -221,6 +221,24 @@ export async function countPending(db: DB, kind?: string): Promise<number> {
   return Number((await query.executeTakeFirstOrThrow()).n);
 }
 
+/**
+ * How many prioritised messages (priority > 0) whose idempotency key starts with `keyPrefix` are
+ * in each state: an alert's delivery figures (`alert:<id>:`). A range of the key on SQLite; a
+ * prefix match along the pattern index outbox_priority_keys on PostgreSQL (migration 072).
+ */
+export async function countPrioritisedByKeyPrefix(db: DB, keyPrefix: string): Promise<Record<OutboxStatus, number>> {
+  if (!/^[a-z0-9:]+$/.test(keyPrefix)) throw new Error('A key prefix is letters, digits and colons only (no LIKE wildcards).');
+  let query = db.selectFrom('outbox').select(['status', sql<number>`count(*)`.as('n')]).where('priority', '>', 0);
+  query = dialectOf(db) === 'postgres'
+    ? query.where('idempotency_key', 'like', `${keyPrefix}%`)
+    // ';' follows ':' in byte order: [prefix, prefix with its last ':' as ';') is every key with the prefix.
+    : query.where('idempotency_key', '>=', keyPrefix).where('idempotency_key', '<', `${keyPrefix.slice(0, -1)}${String.fromCharCode(keyPrefix.charCodeAt(keyPrefix.length - 1) + 1)}`);
+  const rows = await query.groupBy('status').execute();
+  const counts = Object.fromEntries(outboxStatuses.map((s) => [s, 0])) as Record<OutboxStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
 /** How many messages are in each state (for the staff view). */
 export async function countByStatus(db: DB): Promise<Record<OutboxStatus, number>> {
   const rows = await db.selectFrom('outbox').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();

@@ -13,9 +13,13 @@ import { columnTypes } from '../columns.js';
  * - alert_subscription_requests: the public form's requests in the last day (keyed hashes of
  *   the contact and the client address), for its rate limits.
  * - alert_fan_outs: one row per approved public alert still to be (or already) fanned out, with
- *   its matching area (for an Update or Cancel, with the area of the alert it follows), the texts
- *   per language, and the keyset cursor (lat, id) of the subscriptions done so far.
- * - outbox.priority: 0 for routine messages, 10 for alerts; the claim takes higher first.
+ *   its matching area (for an Update or Cancel, with the area of the alert it follows), what the
+ *   messages need of the alert (type and infos, JSON), and the keyset cursor (lat, id) of the
+ *   subscriptions done so far. No foreign key to the alert: its table is another module's.
+ * - outbox.priority: 0 for routine messages, 10 for alerts; the claim takes higher first, along
+ *   the partial index outbox_lane. An alert's delivery figures count its messages by their
+ *   idempotency key's prefix (alert:<id>:): SQLite's unique index serves that range; PostgreSQL's
+ *   may not under a non-C collation, so it gets a pattern index over the prioritised rows.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const t = columnTypes(db);
@@ -59,9 +63,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema.createTable('alert_fan_outs')
     .addColumn('alert_id', 'integer', (c) => c.primaryKey())
-    .addColumn('jurisdiction_id', 'text', (c) => c.notNull())
     .addColumn('area', 'text', (c) => c.notNull())
-    .addColumn('texts', 'text', (c) => c.notNull())
+    .addColumn('alert', 'text', (c) => c.notNull())
     .addColumn('cursor_lat', t.double)
     .addColumn('cursor_id', 'integer')
     .addColumn('subscribers', 'integer', (c) => c.notNull().defaultTo(0))
@@ -75,10 +78,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The claim walks this in order (highest priority, then oldest) over the rows still to send.
   await db.schema.createIndex('outbox_lane').on('outbox').columns(['priority desc', 'id'])
     .where(sql<boolean>`status in ('queued', 'failed', 'sending')`).execute();
+  if (t.postgres) await sql`create index outbox_priority_keys on outbox (idempotency_key text_pattern_ops) where priority > 0`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('outbox_lane').execute();
+  await sql`drop index if exists outbox_priority_keys`.execute(db);
   await db.schema.alterTable('outbox').dropColumn('priority').execute();
   for (const table of ['alert_fan_outs', 'alert_subscription_requests', 'alert_subscriptions']) await db.schema.dropTable(table).execute();
 }
