@@ -9,7 +9,7 @@ export type FanOutRow = Selectable<AlertFanOutTable>;
 
 /** Records a fan-out to do; a second call for the same alert changes nothing. */
 export async function insertFanOut(trx: DB, alertId: number, area: string, alert: string, at: string): Promise<void> {
-  await trx.insertInto('alert_fan_outs').values({ alert_id: alertId, area, alert, cursor_lat: null, cursor_id: null, started_at: at, finished_at: null })
+  await trx.insertInto('alert_fan_outs').values({ alert_id: alertId, area, alert, margin: null, cursor_lat: null, cursor_id: null, started_at: at, finished_at: null })
     .onConflict((oc) => oc.column('alert_id').doNothing()).execute();
 }
 
@@ -30,6 +30,10 @@ export async function fanOutForUpdate(trx: DB, alertId: number): Promise<FanOutR
 
 export async function pendingFanOuts(db: DB): Promise<number[]> {
   return (await db.selectFrom('alert_fan_outs').select('alert_id').where('finished_at', 'is', null).orderBy('alert_id').execute()).map((r) => r.alert_id);
+}
+
+export async function setMargin(trx: DB, alertId: number, margin: number): Promise<void> {
+  await trx.updateTable('alert_fan_outs').set({ margin }).where('alert_id', '=', alertId).execute();
 }
 
 export async function advanceFanOut(trx: DB, alertId: number, cursor: { lat: number; id: number } | null, matched: number, queued: number, finishedAt: string | null): Promise<void> {

@@ -8,7 +8,9 @@
  * commit) walks the subscriptions in chunks, each chunk one transaction:
  *
  * 1. the prefilter, in SQL: the confirmed subscriptions whose latitude lies in the alert's box
- *    (widened by the largest half-height of a subscribed area), in keyset order (lat, id) along
+ *    (widened by the largest half-height of a subscribed area, read once when the walk starts:
+ *    at most MAX_AREA_HALF_SPAN, and nothing for a council whose subscribers all gave an
+ *    address), in keyset order (lat, id) along
  *    the index (jurisdiction_id, lat, id), their box overlapping the alert's box;
  * 2. the exact test, in JS (`areaMatcher`): an address when the area holds its point; an area
  *    when the alert's area holds its centre or a corner of its box (so an alert over part of a
@@ -31,8 +33,7 @@ import { ALERT_PRIORITY, countPrioritisedByKeyPrefix, enqueueMany } from '../pla
 import { areaMatcher, boxOfArea, type Area, type LatLong } from '../places/geometry.js';
 import { nowIso } from '../platform/time.js';
 import * as store from './fan-out-store.js';
-import { subscriptionsInBand, type BandRow } from './subscriptions-store.js';
-import { MAX_AREA_HALF_SPAN } from './subscriptions.js';
+import { largestAreaHalfHeight, subscriptionsInBand, type BandRow } from './subscriptions-store.js';
 import type { Alert } from './types.js';
 
 export const ALERT_EMAIL_KIND = 'alert_email';
@@ -81,7 +82,8 @@ function placeMatcher(area: Area): (row: BandRow) => boolean {
   };
 }
 
-export interface FanOutProgress { alerts: number; chunks: number; tested: number; matched: number; queued: number }
+/** What a run did: `scanned` rows read in the band, `tested` of them in the box and tested exactly (`matchMs` spent on that test). */
+export interface FanOutProgress { alerts: number; chunks: number; scanned: number; tested: number; matched: number; queued: number; matchMs: number }
 
 /**
  * Walks every pending fan-out to its end, a chunk per transaction. `stopAfterChunks` (tests: a
@@ -89,7 +91,7 @@ export interface FanOutProgress { alerts: number; chunks: number; tested: number
  */
 export async function runAlertFanOuts(db: DB, jurisdictionId: string, options: { chunk?: number; stopAfterChunks?: number } = {}): Promise<FanOutProgress> {
   const chunk = options.chunk ?? FAN_OUT_CHUNK;
-  const progress: FanOutProgress = { alerts: 0, chunks: 0, tested: 0, matched: 0, queued: 0 };
+  const progress: FanOutProgress = { alerts: 0, chunks: 0, scanned: 0, tested: 0, matched: 0, queued: 0, matchMs: 0 };
   for (const alertId of await store.pendingFanOuts(db)) {
     progress.alerts++;
     for (;;) {
@@ -104,9 +106,16 @@ export async function runAlertFanOuts(db: DB, jurisdictionId: string, options: {
           return true;
         }
         const cursor = row.cursor_lat === null || row.cursor_id === null ? null : { lat: Number(row.cursor_lat), id: row.cursor_id };
-        const band = await subscriptionsInBand(trx, jurisdictionId, box, MAX_AREA_HALF_SPAN, cursor, chunk);
-        const matches = placeMatcher(area);
-        const inside = band.rows.filter(matches);
+        let margin = row.margin === null ? null : Number(row.margin);
+        if (margin === null) {
+          margin = await largestAreaHalfHeight(trx, jurisdictionId);
+          await store.setMargin(trx, alertId, margin);
+        }
+        const band = await subscriptionsInBand(trx, jurisdictionId, box, margin, cursor, chunk);
+        const matchStarted = performance.now();
+        const inside = band.rows.filter(placeMatcher(area));
+        progress.matchMs += performance.now() - matchStarted;
+        progress.scanned += band.scanned;
         const queued = await enqueueMany(trx, inside.map((s) => ({
           kind: s.channel === 'email' ? ALERT_EMAIL_KIND : ALERT_SMS_KIND,
           payload: { alert: alertId, subscription: s.id } satisfies AlertMessagePayload,

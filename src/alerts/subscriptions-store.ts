@@ -94,6 +94,13 @@ export async function subscriptionsInBand(db: DB, jurisdictionId: string, box: B
   return { scanned: rows.length, rows: inBox.map(({ confirmed_at: _c, unsubscribed_at: _u, ...r }) => ({ ...r, lat: Number(r.lat), long: Number(r.long) })), last: tail ? { lat: Number(tail.lat), id: tail.id } : null };
 }
 
+/** The largest half-height (degrees of latitude) of a subscribed area of the jurisdiction: how far the fan-out's band reaches beyond the alert's box. */
+export async function largestAreaHalfHeight(db: DB, jurisdictionId: string): Promise<number> {
+  const row = await db.selectFrom('alert_subscriptions').select((eb) => eb.fn.max(eb('max_lat', '-', eb.ref('lat'))).as('m'))
+    .where('jurisdiction_id', '=', jurisdictionId).where('place_kind', '=', 'area').executeTakeFirst();
+  return Math.max(0, Number(row?.m ?? 0));
+}
+
 /** The contacts of some subscriptions (sealed), for delivery. */
 export async function subscriptionsForDelivery(db: DB, ids: number[]): Promise<Array<Pick<SubscriptionRow, 'id' | 'contact' | 'channel' | 'language' | 'place_name' | 'unsubscribed_at'>>> {
   if (ids.length === 0) return [];

@@ -38,9 +38,9 @@ export const CONFIRMATIONS_PER_CONTACT_PER_DAY = 3;
 export const REQUESTS_PER_CLIENT_PER_HOUR = 20;
 /**
  * The largest half-height (degrees of latitude) of a subscribed area: the fan-out widens the
- * alert's latitude band by this much to find areas whose centre lies outside it (about 28 km).
+ * alert's latitude band by this much to find areas whose centre lies outside it (about 11 km).
  */
-export const MAX_AREA_HALF_SPAN = 0.25;
+export const MAX_AREA_HALF_SPAN = 0.1;
 export const CONFIRM_PATH = '/alerts/subscribe/confirm';
 
 const SEALED_FIELD = 'alert_subscriptions.contact';

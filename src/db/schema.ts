@@ -477,6 +477,8 @@ export interface AlertFanOutTable {
   area: string;
   /** JSON: what the messages need of the alert (its type and infos; src/alerts/texts.ts words them). */
   alert: string;
+  /** Degrees of latitude the band is widened by: the largest half-height of a subscribed area when the walk began. */
+  margin: number | null;
   cursor_lat: number | null;
   cursor_id: number | null;
   subscribers: Generated<number>;

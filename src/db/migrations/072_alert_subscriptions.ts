@@ -15,7 +15,8 @@ import { columnTypes } from '../columns.js';
  * - alert_fan_outs: one row per approved public alert still to be (or already) fanned out, with
  *   its matching area (for an Update or Cancel, with the area of the alert it follows), what the
  *   messages need of the alert (type and infos, JSON), and the keyset cursor (lat, id) of the
- *   subscriptions done so far. No foreign key to the alert: its table is another module's.
+ *   subscriptions done so far, and the band's margin (the largest half-height of a subscribed
+ *   area, read when the walk starts). No foreign key to the alert: its table is another module's.
  * - outbox.priority: 0 for routine messages, 10 for alerts; the claim takes higher first, along
  *   the partial index outbox_lane. An alert's delivery figures count its messages by their
  *   idempotency key's prefix (alert:<id>:): SQLite's unique index serves that range; PostgreSQL's
@@ -65,6 +66,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('alert_id', 'integer', (c) => c.primaryKey())
     .addColumn('area', 'text', (c) => c.notNull())
     .addColumn('alert', 'text', (c) => c.notNull())
+    .addColumn('margin', t.double)
     .addColumn('cursor_lat', t.double)
     .addColumn('cursor_id', 'integer')
     .addColumn('subscribers', 'integer', (c) => c.notNull().defaultTo(0))
