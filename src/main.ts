@@ -22,7 +22,8 @@ import { slaJobs } from './jobs/escalation.js';
 import { anonymiseExpiredReporters } from './jobs/retention.js';
 import { diskStorage } from './applications/storage.js';
 import { resealApplications } from './applications/applications.js';
-import { alertFanOutJob } from './alerts/fan-out.js';
+import { alertFanOutJob, startFanOutRunner } from './alerts/fan-out.js';
+import { pruneUnconfirmedSubscriptions } from './alerts/subscriptions.js';
 import { alertChannels } from './alerts/fan-out-delivery.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
@@ -78,10 +79,13 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     insightsJob(db, { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone }),
     // Emergency alerts: approved alerts fanned out to their subscribers every two seconds (src/alerts/fan-out.ts).
     alertFanOutJob(db, config.jurisdiction.id),
+    { name: 'alert-subscriptions-retention', everyMs: 60 * 60_000, run: () => pruneUnconfirmedSubscriptions(db) },
     ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
+  const stopFanOutRunner = startFanOutRunner(db, config.jurisdiction.id, app.log);
   app.addHook('onClose', async () => {
     clearInterval(retentionTimer);
+    await stopFanOutRunner();
     await scheduledJobs.stop();
     await emailDelivery.stop();
     await checkpoints?.stop();

@@ -10,7 +10,7 @@ import { httpSmsProvider } from '../notifications/sms.js';
 import { smtpSender } from '../notifications/smtp.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { claimDue, enqueue, type RetryPolicy } from '../platform/outbox.js';
-import { alertDeliveryFigures, alertMessageKey, runAlertFanOuts, startAlertFanOut } from './fan-out.js';
+import { alertDeliveryFigures, alertMessageKey, runAlertFanOuts, startAlertFanOut, startFanOutRunner, wakeAlertFanOut } from './fan-out.js';
 import { alertEmailChannel, alertSmsChannel } from './fan-out-delivery.js';
 import { sealContact, type PlaceToWatch } from './subscriptions.js';
 import { insertSubscription } from './subscriptions-store.js';
@@ -111,6 +111,17 @@ for (const database of databasesUnderTest()) {
       const before = (await keysOf(t.db, original.id)).map((k) => k.split(':').slice(2).join(':'));
       const now = (await keysOf(t.db, update.id)).map((k) => k.split(':').slice(2).join(':'));
       assert.deepEqual(now.sort(), [...before, `${circleSub}:email`].sort());
+    });
+
+    test('woken right after the approval, the process runs the fan-out at once', async () => {
+      const stop = startFanOutRunner(t.db, JURISDICTION, { error: () => {} });
+      const alert = alertOf();
+      await approve(t.db, alert);
+      wakeAlertFanOut();
+      wakeAlertFanOut();
+      await stop();
+      assert.ok((await keysOf(t.db, alert.id)).length > 0);
+      assert.notEqual((await t.db.selectFrom('alert_fan_outs').select('finished_at').where('alert_id', '=', alert.id).executeTakeFirstOrThrow()).finished_at, null);
     });
 
     test('the priority lane: alert messages are claimed before older routine ones', async () => {

@@ -142,6 +142,46 @@ export const alertFanOutJob = (db: DB, jurisdictionId: string): ScheduledJob => 
   run: () => runAlertFanOuts(db, jurisdictionId),
 });
 
+// The process's own runner, started by `serve`, so an approval need not wait for the job's next turn.
+let wake: (() => void) | null = null;
+
+/**
+ * Runs the pending fan-outs now, in this process, without waiting (the approval calls it after
+ * its transaction commits). A second runner at the same time is harmless: each chunk holds the
+ * fan-out's row, reads the cursor the other left, and the keys keep every message once. Does
+ * nothing where no runner was started (the CLI, tests): the job picks the fan-out up instead.
+ */
+export function wakeAlertFanOut(): void {
+  wake?.();
+}
+
+/** Starts this process's runner for wakeAlertFanOut; returns what stops it. */
+export function startFanOutRunner(db: DB, jurisdictionId: string, log: { error(obj: object, msg: string): void }): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  let again = false;
+  const run = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runAlertFanOuts(db, jurisdictionId)
+      .catch((error: unknown) => log.error({ err: error }, 'alert fan-out failed; the job will carry on from where it stopped'))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  wake = run;
+  return async () => {
+    if (wake === run) wake = null;
+    again = false;
+    while (running) await running;
+  };
+}
+
 /**
  * An alert's delivery figures for its page: subscribers matched so far, and its messages queued
  * (waiting or being tried again), sent and failed (given up on).

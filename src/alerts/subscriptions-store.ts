@@ -101,6 +101,13 @@ export async function largestAreaHalfHeight(db: DB, jurisdictionId: string): Pro
   return Math.max(0, Number(row?.m ?? 0));
 }
 
+/** Deletes subscriptions never confirmed and asked for before `before`, and those stopped before it. */
+export async function deleteStale(db: DB, before: string): Promise<number> {
+  const result = await db.deleteFrom('alert_subscriptions')
+    .where((eb) => eb.or([eb.and([eb('confirmed_at', 'is', null), eb('requested_at', '<', before)]), eb('unsubscribed_at', '<', before)])).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** The contacts of some subscriptions (sealed), for delivery. */
 export async function subscriptionsForDelivery(db: DB, ids: number[]): Promise<Array<Pick<SubscriptionRow, 'id' | 'contact' | 'channel' | 'language' | 'place_name' | 'unsubscribed_at'>>> {
   if (ids.length === 0) return [];

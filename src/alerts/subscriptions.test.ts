@@ -6,7 +6,7 @@ import { openQueuedSms } from '../notifications/sms.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
 import {
-  confirmByCode, confirmByLink, CONFIRMATIONS_PER_CONTACT_PER_DAY, endAccountSubscription, listAccountSubscriptions, MAX_CODE_ATTEMPTS, placeToWatch,
+  confirmByCode, confirmByLink, pruneUnconfirmedSubscriptions, CONFIRMATIONS_PER_CONTACT_PER_DAY, endAccountSubscription, listAccountSubscriptions, MAX_CODE_ATTEMPTS, placeToWatch,
   readUnsubscribeToken, REQUESTS_PER_CLIENT_PER_HOUR, requestSubscription, subscribeAccount, unsubscribeByToken, unsubscribeToken, type PlaceToWatch,
 } from './subscriptions.js';
 
@@ -112,6 +112,15 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(await listAccountSubscriptions(t.db, JURISDICTION, user.id), []);
       const audit = await t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'alert_subscription').execute();
       assert.ok(audit.some((a) => a.action === 'alert_subscription.ended'));
+    });
+
+    test('retention: unconfirmed and stopped subscriptions go once their links have long stopped working; confirmed ones stay', async () => {
+      const count = async () => Number((await t.db.selectFrom('alert_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const confirmed = Number((await t.db.selectFrom('alert_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('confirmed_at', 'is not', null).where('unsubscribed_at', 'is', null).executeTakeFirstOrThrow()).n);
+      assert.ok(await count() > confirmed);
+      assert.equal(await pruneUnconfirmedSubscriptions(t.db), 0, 'nothing is old yet');
+      await pruneUnconfirmedSubscriptions(t.db, Date.now() + 15 * 86_400_000);
+      assert.equal(await count(), confirmed);
     });
   });
 }

@@ -262,6 +262,14 @@ export async function unsubscribeByToken(db: DB, keyring: Keyring, token: string
   });
 }
 
+/**
+ * Retention: subscriptions never confirmed are deleted once their link or code has long stopped
+ * working (a contact nobody confirmed is not kept), and stopped ones after the same time.
+ */
+export async function pruneUnconfirmedSubscriptions(db: DB, now = Date.now()): Promise<number> {
+  return store.deleteStale(db, new Date(now - CONFIRM_MINUTES * 60_000 * 2).toISOString());
+}
+
 /** The contact of a subscription, opened (for delivery only). */
 export const openContact = (keyring: Keyring, sealed: string): string => open(keyring, SEALED_FIELD, sealed);
 
