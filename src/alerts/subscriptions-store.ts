@@ -101,6 +101,16 @@ export async function largestAreaHalfHeight(db: DB, jurisdictionId: string): Pro
   return Math.max(0, Number(row?.m ?? 0));
 }
 
+export async function subscriptionsByContact(db: DB, jurisdictionId: string, contactHashes: string[]): Promise<SubscriptionRow[]> {
+  return db.selectFrom('alert_subscriptions').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('contact_hash', 'in', contactHashes).orderBy('id').execute();
+}
+
+export async function deleteByContact(trx: DB, jurisdictionId: string, contactHashes: string[]): Promise<number> {
+  const result = await trx.deleteFrom('alert_subscriptions').where('jurisdiction_id', '=', jurisdictionId).where('contact_hash', 'in', contactHashes).executeTakeFirst();
+  await trx.deleteFrom('alert_subscription_requests').where('contact_hash', 'in', contactHashes).execute();
+  return Number(result.numDeletedRows);
+}
+
 /** Deletes subscriptions never confirmed and asked for before `before`, and those stopped before it. */
 export async function deleteStale(db: DB, before: string): Promise<number> {
   const result = await db.deleteFrom('alert_subscriptions')

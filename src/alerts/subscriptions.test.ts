@@ -6,7 +6,7 @@ import { openQueuedSms } from '../notifications/sms.js';
 import { makeKeyring, newKey } from '../platform/crypto.js';
 import { DomainError } from '../platform/errors.js';
 import {
-  confirmByCode, confirmByLink, pruneUnconfirmedSubscriptions, CONFIRMATIONS_PER_CONTACT_PER_DAY, endAccountSubscription, listAccountSubscriptions, MAX_CODE_ATTEMPTS, placeToWatch,
+  alertSubscriptionsOf, confirmByCode, confirmByLink, eraseAlertSubscriptionsOf, pruneUnconfirmedSubscriptions, CONFIRMATIONS_PER_CONTACT_PER_DAY, endAccountSubscription, listAccountSubscriptions, MAX_CODE_ATTEMPTS, placeToWatch,
   readUnsubscribeToken, REQUESTS_PER_CLIENT_PER_HOUR, requestSubscription, subscribeAccount, unsubscribeByToken, unsubscribeToken, type PlaceToWatch,
 } from './subscriptions.js';
 
@@ -112,6 +112,13 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual(await listAccountSubscriptions(t.db, JURISDICTION, user.id), []);
       const audit = await t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'alert_subscription').execute();
       assert.ok(audit.some((a) => a.action === 'alert_subscription.ended'));
+    });
+
+    test('the subject access export lists an address\'s subscriptions; erasure deletes them', async () => {
+      const listed = await alertSubscriptionsOf(t.db, keyring, JURISDICTION, 'ana@example.org');
+      assert.deepEqual(listed.map((s) => [s.place, s.channel, s.language, s.confirmedAt !== null]), [['10 Elm Street', 'email', 'es', true]]);
+      assert.equal(await t.db.transaction().execute((trx) => eraseAlertSubscriptionsOf(trx, keyring, JURISDICTION, 'ANA@example.org ')), 1);
+      assert.deepEqual(await alertSubscriptionsOf(t.db, keyring, JURISDICTION, 'ana@example.org'), []);
     });
 
     test('retention: unconfirmed and stopped subscriptions go once their links have long stopped working; confirmed ones stay', async () => {

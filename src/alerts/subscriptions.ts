@@ -262,6 +262,19 @@ export async function unsubscribeByToken(db: DB, keyring: Keyring, token: string
   });
 }
 
+/** An email address's alert subscriptions, for the subject access export. */
+export interface AlertSubscriptionExport { place: string; channel: SubscriptionChannel; language: string; askedAt: string; confirmedAt: string | null; stoppedAt: string | null }
+
+export async function alertSubscriptionsOf(db: DB, keyring: Keyring, jurisdictionId: string, email: string): Promise<AlertSubscriptionExport[]> {
+  const rows = await store.subscriptionsByContact(db, jurisdictionId, contactHashes(keyring, 'email', email.trim()));
+  return rows.map((r) => ({ place: r.place_name, channel: r.channel, language: r.language, askedAt: r.created_at, confirmedAt: r.confirmed_at, stoppedAt: r.unsubscribed_at }));
+}
+
+/** Erases an email address's alert subscriptions (and the counts of its requests); returns how many. Call inside the erasure's transaction. */
+export async function eraseAlertSubscriptionsOf(trx: DB, keyring: Keyring, jurisdictionId: string, email: string): Promise<number> {
+  return store.deleteByContact(trx, jurisdictionId, contactHashes(keyring, 'email', email.trim()));
+}
+
 /**
  * Retention: subscriptions never confirmed are deleted once their link or code has long stopped
  * working (a contact nobody confirmed is not kept), and stopped ones after the same time.
