@@ -60,6 +60,7 @@ for (const database of databasesUnderTest()) {
       const stop = await fetch(`${t.baseUrl}/alerts/unsubscribe/${unsubscribeToken(t.keyring, (await row()).id)}`, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
       assert.equal(stop.status, 200);
       assert.ok((await row()).unsubscribed_at);
+      assert.equal((await client.get(path)).status, 400, 'a used link says it no longer works');
       const forged = await new WebClient(t.baseUrl).get('/alerts/unsubscribe/s.1.00000000000000000000000000000000');
       assert.equal(forged.status, 404);
     });

@@ -18,7 +18,7 @@ import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import {
-  confirmByCode, confirmByLink, endAccountSubscription, listAccountSubscriptions, placeToWatch, readUnsubscribeToken, requestSubscription,
+  confirmByCode, confirmByLink, endAccountSubscription, linkUsable, listAccountSubscriptions, placeToWatch, readUnsubscribeToken, requestSubscription,
   subscribeAccount, subscriptionChannels, subscriptionLanguages, unsubscribeByToken, type SubscriptionChannel,
 } from './subscriptions.js';
 import { AccountAlertsPage, CheckEmailPage, CodePage, ConfirmPage, ResultPage, StopPage, SubscribePage, type SubscribeForm } from './subscription-views.js';
@@ -98,7 +98,9 @@ export async function subscriptionRoutes(app: FastifyInstance, { db, config, key
     // The emailed link: its page shows one button (a GET changes nothing); the button's POST confirms.
     scope.get('/alerts/subscribe/confirm', { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
       const { t } = translate(request);
-      return renderPage(request, reply, { title: t('alertSubs.confirmTitle'), body: <ConfirmPage token={formText(request.query, 'token').slice(0, 300)} csrf={csrf(request, reply)} /> });
+      const token = formText(request.query, 'token').slice(0, 300);
+      if (!await linkUsable(db, token)) return renderPage(request, reply, { title: t('alertSubs.goneTitle'), status: 400, body: <ResultPage result="gone" /> });
+      return renderPage(request, reply, { title: t('alertSubs.confirmTitle'), body: <ConfirmPage token={token} csrf={csrf(request, reply)} /> });
     });
     scope.post('/alerts/subscribe/confirm', { config: asking, schema: { hide: true } }, async (request, reply) => {
       const { t } = translate(request);

@@ -161,6 +161,13 @@ export async function requestSubscription(db: DB, keyring: Keyring, sender: Send
 
 export type ConfirmResult = 'confirmed' | 'already' | 'gone';
 
+/** Whether an emailed link would still work, without using it (for the page that shows its button). */
+export async function linkUsable(db: DB, token: string): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return false;
+  const row = await store.subscriptionByTokenHash(db, sha256Hex(token));
+  return !!row && row.channel === 'email' && Date.parse(row.requested_at) + CONFIRM_MINUTES * 60_000 > Date.now();
+}
+
 /** Uses an emailed link: the subscription starts. Twice is harmless; an old, replaced or unknown link is gone. */
 export async function confirmByLink(db: DB, token: string): Promise<ConfirmResult> {
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return 'gone';
