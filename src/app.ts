@@ -36,6 +36,7 @@ import { reportRoutes } from './reporting/routes.js';
 import { mediaRoutes } from './media/routes.js';
 import { offlineRoutes } from './offline/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
+import { subscriptionRoutes } from './alerts/subscription-routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
@@ -143,6 +144,8 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await offlineRoutes(app, deps);
   await trackingRoutes(app, deps);
   await feedbackRoutes(app, deps);
+  // Emergency alert subscriptions: /alerts/subscribe, its confirmations and stop links, /account/alerts.
+  await subscriptionRoutes(app, deps);
   // Permit and licence applications.
   await applicationRoutes(app, deps, applications);
   // The GovStack Registration Building Block API over the same application services.

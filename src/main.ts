@@ -23,6 +23,9 @@ import { slaJobs } from './jobs/escalation.js';
 import { anonymiseExpiredReporters } from './jobs/retention.js';
 import { diskStorage } from './applications/storage.js';
 import { resealApplications } from './applications/applications.js';
+import { alertFanOutJob, startFanOutRunner } from './alerts/fan-out.js';
+import { pruneUnconfirmedSubscriptions } from './alerts/subscriptions.js';
+import { alertChannels } from './alerts/fan-out-delivery.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -53,7 +56,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // the default under --demo without SMTP_URL; text messages when configured); otherwise they wait.
   // Webhook deliveries, and the cases of services worked by an outside back office (client mode),
   // leave through the same outbox and loop.
-  const workers = [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config), forwardingChannel(db, keys.keyring, config.outbound)];
+  const workers = [...configuredChannels(config, keys.keyring, app.log, { demo: options.demo }), webhookWorker(db, keys.keyring, config), forwardingChannel(db, keys.keyring, config.outbound),
+    // Emergency alerts' messages (src/alerts): their own channels and rate limits, claimed first (priority).
+    ...alertChannels(db, keys.keyring, config, app.log, { demo: options.demo })];
   const emailDelivery = startDelivery({ db, keyring: keys.keyring, config, log: app.log }, { demo: options.demo, workers });
   // Retention runs hourly in every process; on PostgreSQL a lock lets only one work at a time.
   const retentionTimer = setInterval(() => {
@@ -75,10 +80,15 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     insightsJob(db, { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone }),
     // Unusual numbers of new reports in one place, for emergency officers (src/incidents).
     surgeJob(db, config.jurisdiction.id),
+    // Emergency alerts: approved alerts fanned out to their subscribers every two seconds (src/alerts/fan-out.ts).
+    alertFanOutJob(db, config.jurisdiction.id),
+    { name: 'alert-subscriptions-retention', everyMs: 60 * 60_000, run: () => pruneUnconfirmedSubscriptions(db) },
     ...licenceJobs({ db, ctx: { jurisdictionId: config.jurisdiction.id, timeZone: config.jurisdiction.timeZone, notify: { keyring: keys.keyring, publicUrl: config.publicUrl, council: config.jurisdiction.name } } }),
   ], app.log);
+  const stopFanOutRunner = startFanOutRunner(db, config.jurisdiction.id, app.log);
   app.addHook('onClose', async () => {
     clearInterval(retentionTimer);
+    await stopFanOutRunner();
     await scheduledJobs.stop();
     await emailDelivery.stop();
     await checkpoints?.stop();

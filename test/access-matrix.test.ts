@@ -20,7 +20,7 @@ const staffRoles: Role[] = ['case_worker', 'supervisor', 'department_admin', 'sy
 const signedIn = (roles: Role[] | 'any'): Access => ({ kind: 'signed_in', roles });
 
 /** POSTs that need no CSRF token, by design: RFC 8058 one-click unsubscribe (the path holds a MAC of what it stops), the payment provider's signed callback. */
-const csrfExempt = new Set(['POST /unsubscribe/:token', 'POST /apply/payments/callback']);
+const csrfExempt = new Set(['POST /unsubscribe/:token', 'POST /apply/payments/callback', 'POST /alerts/unsubscribe/:token']);
 
 const expectedRules: Record<string, Access> = {
   'GET /healthz': { kind: 'public' },
@@ -145,6 +145,18 @@ const expectedRules: Record<string, Access> = {
   'POST /requests/:id/unfollow': { kind: 'public' },
   'POST /requests/:id/follow-by-email': { kind: 'public' },
   'GET /follow/confirm': { kind: 'public' },
+  // ==== emergency alert subscriptions (src/alerts/subscription-routes.tsx) ====
+  'GET /alerts/subscribe': { kind: 'public' },
+  'POST /alerts/subscribe': { kind: 'public' },
+  'GET /alerts/subscribe/code': { kind: 'public' },
+  'POST /alerts/subscribe/code': { kind: 'public' },
+  'GET /alerts/subscribe/confirm': { kind: 'public' },
+  'POST /alerts/subscribe/confirm': { kind: 'public' },
+  'GET /alerts/unsubscribe/:token': { kind: 'public' },
+  'POST /alerts/unsubscribe/:token': { kind: 'public' },
+  'GET /account/alerts': signedIn(['resident']),
+  'POST /account/alerts': signedIn(['resident']),
+  'POST /account/alerts/:id/stop': signedIn(['resident']),
   'POST /follow/confirm': { kind: 'public' },
   'GET /reports': { kind: 'public' },
   'GET /reports.geojson': { kind: 'public' },

@@ -154,6 +154,14 @@ export function describePagesAccessible(title: string, languages: Language[]): v
       { name: 'your reports', path: '/account/requests', as: 'resident' },
       { name: 'email choices', path: '/account/notifications', as: 'resident' },
       { name: 'email choices, saved', path: '/account/notifications', as: 'resident', post: {} },
+      // ==== emergency alert subscriptions ====
+      { name: 'alert subscription form', path: '/alerts/subscribe' },
+      { name: 'alert subscription form, places found', path: '/alerts/subscribe?q=Market' },
+      { name: 'alert subscription form with errors', path: '/alerts/subscribe', post: {} },
+      { name: 'alert subscription: enter the texted code', path: '/alerts/subscribe/code?s=1' },
+      { name: 'alert subscription: the emailed link', path: '/alerts/subscribe/confirm?token=not-a-token-we-ever-sent' },
+      { name: 'alerts: a stop link that does not work', path: '/alerts/unsubscribe/s.1.00000000000000000000000000000000' },
+      { name: 'your emergency alerts', path: '/account/alerts', as: 'resident' },
       // ==== portal: feedback ====
       { name: 'feedback when a case closes', get path() { return feedbackPath; } },
       { name: 'feedback when a case closes, with errors', get path() { return feedbackPath; }, post: {} },

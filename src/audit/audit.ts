@@ -32,7 +32,9 @@ export interface AuditEntry {
     // published performance (issue 14)
     | 'performance_costs'
     // incidents and surge flags (issue 15)
-    | 'incident' | 'incident_task' | 'surge_flag';
+    | 'incident' | 'incident_task' | 'surge_flag'
+    /** Emergency alert subscriptions (src/alerts/subscriptions.ts). */
+    | 'alert_subscription';
   entityId: string;
   before?: unknown;
   after?: unknown;

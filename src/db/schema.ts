@@ -429,6 +429,62 @@ export interface OutboxTable {
   idempotency_key: string | null;
   /** Who delivered it: smtp, dev (kept in the development mailbox), http, console. */
   provider: Generated<string | null>;
+  /** 0 routine; alerts 10 (migration 072): the claim takes higher first. */
+  priority: Generated<number>;
+}
+
+/** Alert subscriptions (migration 072, src/alerts/subscriptions.ts): a place, a channel, a sealed contact. */
+export interface AlertSubscriptionTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  /** Made from an account (null: the public form, confirmed by link or code). */
+  user_id: number | null;
+  place_id: number | null;
+  place_kind: 'address' | 'area';
+  place_name: string;
+  /** The place's centre, and its box (an address's box is its point): the fan-out's prefilter. */
+  lat: number;
+  long: number;
+  min_lat: number;
+  min_long: number;
+  max_lat: number;
+  max_long: number;
+  channel: 'email' | 'sms';
+  /** Sealed email address or phone number. */
+  contact: string;
+  contact_hash: string;
+  language: string;
+  /** SHA-256 of the emailed confirmation link's token or of the texted code (null once confirmed). */
+  token_hash: string | null;
+  code_attempts: Generated<number>;
+  requested_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  created_at: string;
+}
+
+/** The public subscription form's requests of the last day (rate limits). */
+export interface AlertSubscriptionRequestTable {
+  contact_hash: string;
+  client_hash: string;
+  requested_at: string;
+}
+
+/** One fan-out of an approved public alert to its subscribers (src/alerts/fan-out.ts). */
+export interface AlertFanOutTable {
+  alert_id: number;
+  /** JSON Area: the alert's, with the referenced alert's for an Update or Cancel. */
+  area: string;
+  /** JSON: what the messages need of the alert (its type and infos; src/alerts/texts.ts words them). */
+  alert: string;
+  /** Degrees of latitude the band is widened by: the largest half-height of a subscribed area when the walk began. */
+  margin: number | null;
+  cursor_lat: number | null;
+  cursor_id: number | null;
+  subscribers: Generated<number>;
+  queued: Generated<number>;
+  started_at: string;
+  finished_at: string | null;
 }
 
 /** One-time links (only their SHA-256 hash is stored). */
@@ -1092,6 +1148,9 @@ export interface Database {
   user_identities: UserIdentityTable;
   recovery_codes: RecoveryCodeTable;
   outbox: OutboxTable;
+  alert_subscriptions: AlertSubscriptionTable;
+  alert_subscription_requests: AlertSubscriptionRequestTable;
+  alert_fan_outs: AlertFanOutTable;
   service_forwarding: ServiceForwardingTable;
   case_forwards: CaseForwardTable;
   forwarding_cursors: ForwardingCursorTable;

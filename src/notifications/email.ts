@@ -44,7 +44,9 @@ export type EmailTemplate = 'verify_email' | 'already_registered' | 'reset_passw
   /** Inspections of applications (src/applications/inspections.ts): the invitation, a change, a cancellation, each with its .ics. */
   | 'inspection_invitation'
   /** A webhook subscription was turned off after failing (src/webhooks), to its contact. */
-  | 'webhook_disabled';
+  | 'webhook_disabled'
+  /** Emergency alerts (src/alerts/subscriptions.ts): the link that confirms a subscription made without an account. */
+  | 'alert_subscription_confirm';
 
 export interface QueuedEmail extends Email {
   template: EmailTemplate;

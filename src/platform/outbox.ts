@@ -15,7 +15,8 @@
  * Payloads are JSON. Whatever in them is personal (an address, a text holding a one-time link)
  * the caller seals first (platform/crypto.ts): the outbox table must never hold it in clear.
  */
-import { sql } from 'kysely';
+import { sql, type CompiledQuery, type Selectable } from 'kysely';
+import type { OutboxTable } from '../db/schema.js';
 import { compiledOnce } from '../db/compiled.js';
 import { dialectOf, type DB } from '../db/connection.js';
 import { nowIso } from './time.js';
@@ -38,6 +39,8 @@ export interface OutboxMessage {
   attempts: number;
   createdAt: string;
   idempotencyKey: string | null;
+  /** 0 routine; higher is claimed first (alerts: ALERT_PRIORITY). */
+  priority: number;
   /**
    * The lease this worker's claim set (locked_until). Results are recorded only while it still
    * holds: a worker that outlived its lease must not overwrite the result of the one that took over.
@@ -45,9 +48,14 @@ export interface OutboxMessage {
   lease?: string;
 }
 
+/** Routine messages: every one so far. */
+export const ROUTINE_PRIORITY = 0;
+/** Emergency alerts (src/alerts/fan-out.ts): claimed ahead of every routine message. */
+export const ALERT_PRIORITY = 10;
+
 /** Every submission with an email queues one: compiled once. */
-const enqueueQuery = compiledOnce((db: DB, kind: string, payload: string, at: string, key: string | null) => db.insertInto('outbox')
-  .values({ kind, payload, created_at: at, sent_at: null, last_error: null, status: 'queued', next_attempt_at: at, idempotency_key: key })
+const enqueueQuery = compiledOnce((db: DB, kind: string, payload: string, at: string, key: string | null, priority: number) => db.insertInto('outbox')
+  .values({ kind, payload, created_at: at, sent_at: null, last_error: null, status: 'queued', next_attempt_at: at, idempotency_key: key, priority })
   .onConflict((oc) => oc.column('idempotency_key').doNothing())
   .returning('id'));
 
@@ -56,11 +64,11 @@ const enqueueQuery = compiledOnce((db: DB, kind: string, payload: string, at: st
  * idempotency key, a second message with the same key inserts nothing (on both databases) and
  * the first one's id is returned.
  */
-export async function enqueue(trx: DB, kind: string, payload: object, options: { idempotencyKey?: string } = {}): Promise<number> {
+export async function enqueue(trx: DB, kind: string, payload: object, options: { idempotencyKey?: string; priority?: number } = {}): Promise<number> {
   if (!trx.isTransaction) throw new Error('outbox.enqueue needs the transaction of the change that causes the message, so both are saved or neither.');
   const at = nowIso();
   const key = options.idempotencyKey ?? null;
-  const [row] = await enqueueQuery(trx, kind, JSON.stringify(payload), at, key);
+  const [row] = await enqueueQuery(trx, kind, JSON.stringify(payload), at, key, options.priority ?? ROUTINE_PRIORITY);
   if (row) return row.id;
   const existing = await trx.selectFrom('outbox').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
   return existing.id;
@@ -70,14 +78,14 @@ export async function enqueue(trx: DB, kind: string, payload: object, options: {
  * Queues several messages in one statement (a change with many recipients, bulk work): the same
  * guarantees as enqueue, without a round trip per message. Returns how many were new.
  */
-export async function enqueueMany(trx: DB, messages: Array<{ kind: string; payload: object; idempotencyKey?: string }>): Promise<number> {
+export async function enqueueMany(trx: DB, messages: Array<{ kind: string; payload: object; idempotencyKey?: string; priority?: number }>): Promise<number> {
   if (!trx.isTransaction) throw new Error('outbox.enqueueMany needs the transaction of the change that causes the messages, so both are saved or neither.');
   let added = 0;
   const at = nowIso();
-  // Well under both databases' limits on bound parameters (8 a row).
+  // Well under both databases' limits on bound parameters (9 a row).
   for (let start = 0; start < messages.length; start += 500) {
     const rows = messages.slice(start, start + 500).map((m) => ({
-      kind: m.kind, payload: JSON.stringify(m.payload), created_at: at, sent_at: null, last_error: null, status: 'queued' as const, next_attempt_at: at, idempotency_key: m.idempotencyKey ?? null,
+      kind: m.kind, payload: JSON.stringify(m.payload), created_at: at, sent_at: null, last_error: null, status: 'queued' as const, next_attempt_at: at, idempotency_key: m.idempotencyKey ?? null, priority: m.priority ?? ROUTINE_PRIORITY,
     }));
     const inserted = await trx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
     added += inserted.length;
@@ -99,11 +107,36 @@ export async function withdrawQueued(trx: DB, keyPrefix: string): Promise<{ with
   return { withdrawn: Number(deleted.numDeletedRows), gone: Number(left?.n ?? 0) };
 }
 
-const toMessage = (row: { id: number; kind: string; payload: string; attempts: number; created_at: string; idempotency_key: string | null }): OutboxMessage =>
-  ({ id: row.id, kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, createdAt: row.created_at, idempotencyKey: row.idempotency_key });
+const toMessage = (row: { id: number; kind: string; payload: string; attempts: number; created_at: string; idempotency_key: string | null; priority: number }): OutboxMessage =>
+  ({ id: row.id, kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, createdAt: row.created_at, idempotencyKey: row.idempotency_key, priority: Number(row.priority) });
 
 /**
- * Claims up to `limit` due messages (oldest first, optionally of some kinds) in one short
+ * The claim's pick, compiled (exported so the alerts bench can print its plan). It must walk the
+ * partial index outbox_lane (priority desc, id, over the rows still to send; migration 072) in
+ * order and stop at `limit`: sorting every due row at each claim costs milliseconds per claim
+ * once a quarter of a million alert messages wait. So the status list that the OR implies is
+ * written out as literals (a partial index is usable only when its condition is provably met,
+ * which bound parameters are not), and on SQLite, whose planner prefers outbox_due and a sort
+ * even then, the table is read `indexed by outbox_lane`. PostgreSQL picks it by itself.
+ */
+export function dueQuery(trx: DB, at: string, limit: number, kinds?: readonly string[]): CompiledQuery<Selectable<OutboxTable>> {
+  let query = trx.selectFrom('outbox').selectAll()
+    .where(sql<boolean>`status in ('queued', 'failed', 'sending')`)
+    .where((eb) => eb.or([
+      eb.and([eb('status', 'in', ['queued', 'failed']), eb('next_attempt_at', '<=', at)]),
+      eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', at)]),
+    ]))
+    .orderBy('priority', 'desc').orderBy('id').limit(limit);
+  if (kinds) query = query.where('kind', 'in', [...kinds]);
+  if (dialectOf(trx) === 'postgres') return query.forUpdate().skipLocked().compile();
+  const compiled = query.compile();
+  const from = 'from "outbox"';
+  if (!compiled.sql.includes(from)) throw new Error('The outbox claim no longer reads "from outbox": update dueQuery.');
+  return { ...compiled, sql: compiled.sql.replace(from, `${from} indexed by "outbox_lane"`) };
+}
+
+/**
+ * Claims up to `limit` due messages (highest priority first, then oldest; optionally of some kinds) in one short
  * transaction of its own: due means queued or failed with next_attempt_at passed, or sending
  * with its lease ended (its worker died). Each is marked sending with a new lease.
  */
@@ -112,15 +145,7 @@ export async function claimDue(db: DB, limit: number, options: { kinds?: readonl
   const at = now.toISOString();
   const lockedUntil = new Date(now.getTime() + (options.leaseMs ?? defaultRetryPolicy.leaseMs)).toISOString();
   const pick = async (trx: DB) => {
-    let query = trx.selectFrom('outbox').selectAll()
-      .where((eb) => eb.or([
-        eb.and([eb('status', 'in', ['queued', 'failed']), eb('next_attempt_at', '<=', at)]),
-        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', at)]),
-      ]))
-      .orderBy('id').limit(limit);
-    if (options.kinds) query = query.where('kind', 'in', [...options.kinds]);
-    if (dialectOf(trx) === 'postgres') query = query.forUpdate().skipLocked();
-    const rows = await query.execute();
+    const rows = (await trx.executeQuery(dueQuery(trx, at, limit, options.kinds))).rows;
     if (rows.length === 0) return [];
     await trx.updateTable('outbox').set({ status: 'sending', locked_until: lockedUntil, last_attempt_at: at })
       .where('id', 'in', rows.map((r) => r.id)).execute();
@@ -209,6 +234,24 @@ export async function countPending(db: DB, kind?: string): Promise<number> {
   let query = db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['queued', 'sending', 'failed']);
   if (kind !== undefined) query = query.where('kind', '=', kind);
   return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * How many prioritised messages (priority > 0) whose idempotency key starts with `keyPrefix` are
+ * in each state: an alert's delivery figures (`alert:<id>:`). A range of the key on SQLite; a
+ * prefix match along the pattern index outbox_priority_keys on PostgreSQL (migration 072).
+ */
+export async function countPrioritisedByKeyPrefix(db: DB, keyPrefix: string): Promise<Record<OutboxStatus, number>> {
+  if (!/^[a-z0-9:]+$/.test(keyPrefix)) throw new Error('A key prefix is letters, digits and colons only (no LIKE wildcards).');
+  let query = db.selectFrom('outbox').select(['status', sql<number>`count(*)`.as('n')]).where('priority', '>', 0);
+  query = dialectOf(db) === 'postgres'
+    ? query.where('idempotency_key', 'like', `${keyPrefix}%`)
+    // ';' follows ':' in byte order: [prefix, prefix with its last ':' as ';') is every key with the prefix.
+    : query.where('idempotency_key', '>=', keyPrefix).where('idempotency_key', '<', `${keyPrefix.slice(0, -1)}${String.fromCharCode(keyPrefix.charCodeAt(keyPrefix.length - 1) + 1)}`);
+  const rows = await query.groupBy('status').execute();
+  const counts = Object.fromEntries(outboxStatuses.map((s) => [s, 0])) as Record<OutboxStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
 }
 
 /** How many messages are in each state (for the staff view). */

@@ -51,7 +51,7 @@ for (const database of databasesUnderTest()) {
 
     test('erasure removes the details except where the law requires keeping them, and says why', async () => {
       const result = await erasePersonalData(t.db, keyring, jurisdiction.id, 'ada@example.org', 'request by email of 3 March', 'staff:1');
-      assert.deepEqual(result, { erased: [ids.litter], unfollowed: [], kept: [{ serviceRequestId: ids.building, reason: EXEMPTION }], applicationDrafts: [] });
+      assert.deepEqual(result, { erased: [ids.litter], unfollowed: [], kept: [{ serviceRequestId: ids.building, reason: EXEMPTION }], applicationDrafts: [], alertSubscriptions: 0 });
       const remaining = await exportPersonalData(t.db, keyring, jurisdiction.id, 'ada@example.org', 'staff:1');
       assert.deepEqual(remaining.serviceRequests.map((r) => r.serviceRequest.id), [ids.building]);
       const feedback = await t.db.selectFrom('feedback').select(['comment', 'fixed']).where('case_id', '=', Number(ids.litter)).executeTakeFirstOrThrow();

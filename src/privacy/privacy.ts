@@ -15,6 +15,7 @@ import { invalid } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import { casesReportedBy, removeReporter } from '../cases/reporters.js';
 import { eraseGuestFollowsOf, guestFollowsOf, type GuestFollow } from '../cases/guest-followers.js';
+import { alertSubscriptionsOf, eraseAlertSubscriptionsOf, type AlertSubscriptionExport } from '../alerts/subscriptions.js';
 import { caseHistory, getServiceRequest, type CaseHistoryEntry } from '../cases/queries.js';
 import { type ServiceRequest } from '../cases/types.js';
 import type { ReporterContact } from '../cases/types.js';
@@ -27,6 +28,8 @@ export interface PersonalDataExport {
   applications: Array<{ application: Awaited<ReturnType<typeof applicationForExport>>; contact: ReporterContact; history: CaseHistoryEntry[] }>;
   /** Reports the address follows (or asked to follow) by email, without an account. */
   guestFollows: GuestFollow[];
+  /** Emergency alerts the address asked for (src/alerts/subscriptions.ts). */
+  alertSubscriptions: AlertSubscriptionExport[];
 }
 
 export interface ErasureResult {
@@ -36,6 +39,8 @@ export interface ErasureResult {
   kept: Array<{ serviceRequestId: string; reason: string }>;
   /** Application drafts never sent that gave the address (deleted, with their documents). */
   applicationDrafts: string[];
+  /** Emergency alert subscriptions of the address, deleted. */
+  alertSubscriptions: number;
 }
 
 function checkEmail(email: string): string {
@@ -64,11 +69,12 @@ export async function exportPersonalData(db: DB, keyring: Keyring, jurisdictionI
     });
   }
   const guestFollows = await guestFollowsOf(db, keyring, jurisdictionId, subject);
+  const alertSubscriptions = await alertSubscriptionsOf(db, keyring, jurisdictionId, subject);
   await db.transaction().execute((trx) => appendAudit(trx, {
     actor, action: 'personal_data.exported', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
-    after: { service_requests: serviceRequests.map((r) => r.serviceRequest.id), applications: applications.map((a) => a.application.reference), guest_follows: guestFollows.map((f) => f.serviceRequestId) },
+    after: { service_requests: serviceRequests.map((r) => r.serviceRequest.id), applications: applications.map((a) => a.application.reference), guest_follows: guestFollows.map((f) => f.serviceRequestId), alert_subscriptions: alertSubscriptions.length },
   }));
-  return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests, applications, guestFollows };
+  return { subject: { email: subject }, generatedAt: nowIso(), serviceRequests, applications, guestFollows, alertSubscriptions };
 }
 
 export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId: string, email: string, reason: string, actor: string,
@@ -79,7 +85,7 @@ export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId
   const applicationDrafts = await eraseDraftsOf(db, keyring, options.applicationDocuments ?? { remove: async () => undefined }, jurisdictionId, subject, actor);
   const exemptions = new Map((await listServices(db, jurisdictionId, { includeInactive: true })).map((s) => [s.code, s.erasureExemption]));
   const reported = await casesReportedBy(db, keyring, jurisdictionId, subject);
-  const result: ErasureResult = { erased: [], unfollowed: [], kept: [], applicationDrafts };
+  const result: ErasureResult = { erased: [], unfollowed: [], kept: [], applicationDrafts, alertSubscriptions: 0 };
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     for (const item of reported) {
@@ -93,9 +99,10 @@ export async function erasePersonalData(db: DB, keyring: Keyring, jurisdictionId
       result.erased.push(String(item.caseId));
     }
     result.unfollowed = await eraseGuestFollowsOf(trx, keyring, jurisdictionId, subject);
+    result.alertSubscriptions = await eraseAlertSubscriptionsOf(trx, keyring, jurisdictionId, subject);
     await appendAudit(trx, {
       actor, action: 'personal_data.erased', entityType: 'person', entityId: lookupHash(keyring, 'email', subject),
-      after: { reason: reason.trim(), erased: result.erased, unfollowed: result.unfollowed, kept: result.kept, applicationDrafts: applicationDrafts.length },
+      after: { reason: reason.trim(), erased: result.erased, unfollowed: result.unfollowed, kept: result.kept, applicationDrafts: applicationDrafts.length, alertSubscriptions: result.alertSubscriptions },
     });
   });
   return result;

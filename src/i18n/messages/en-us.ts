@@ -19,5 +19,9 @@ export const enUsSpelling: Partial<Messages> = {
   'track.state.cancelled': 'Canceled',
   'foresight.hotspots.centre': 'Center (latitude, longitude)',
   'openData.licence': 'You may use the data under this license: <link>{name}</link>.',
+  'known.alertAreaTooLarge': 'This area is too large to subscribe to: choose a neighborhood or an address in it.',
+  'alertSubs.searchLabel': 'Your address or neighborhood',
+  'alertSubs.noPlaces': 'We could not find that place. Check the spelling, or try a street or neighborhood name.',
+  'alertSubs.placeArea': 'The whole neighborhood',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
 };

@@ -55,6 +55,7 @@ export function AccountPage({ account, sessions, reports, csrf, timeZone, notice
         <ul>
           <li><a href="/account/requests">{t('account-cases.link')}</a></li>
           <li><a href="/account/notifications">{t('account-cases.notificationsLink')}</a></li>
+          <li><a href="/account/alerts">{t('alertSubs.accountTitle')}</a></li>
         </ul>
       )}
 
