@@ -30,7 +30,9 @@ export interface AuditEntry {
     // catalogue as code, history imports, webhooks (issue 13)
     | 'catalogue' | 'case_import' | 'webhook_subscription' | 'webhook_delivery'
     // published performance (issue 14)
-    | 'performance_costs';
+    | 'performance_costs'
+    // emergency alerts (issue 15)
+    | 'alert';
   entityId: string;
   before?: unknown;
   after?: unknown;

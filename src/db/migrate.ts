@@ -43,6 +43,7 @@ import * as insightRollups from './migrations/067_insight_rollups.js';
 import * as openData from './migrations/068_open_data.js';
 import * as performance from './migrations/069_performance.js';
 import * as insightCoarseRollups from './migrations/070_insight_coarse_rollups.js';
+import * as alerts from './migrations/071_alerts.js';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -84,6 +85,7 @@ const migrations: Record<string, Migration> = {
   '068_open_data': openData,
   '069_performance': performance,
   '070_insight_coarse_rollups': insightCoarseRollups,
+  '071_alerts': alerts,
 };
 
 export async function migrateToLatest(db: DB): Promise<string[]> {
