@@ -13,7 +13,7 @@ import type { DB } from '../db/connection.js';
 import type { Role } from '../identity/roles.js';
 import { areaMatcher, boxOfArea, parseCapCircle, parseCapPolygon, type Area, type LatLong } from '../places/geometry.js';
 import { DomainError, forbidden, invalid, notFound } from '../platform/errors.js';
-import { publishEvents } from '../platform/events.js';
+import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
 import { startAlertFanOut } from './fan-out.js';
 import * as store from './store.js';
@@ -28,7 +28,7 @@ export const alertRoles: readonly Role[] = ['emergency_officer', 'system_admin']
 export interface AlertActor { userId: number; role: Role }
 
 /** The public topic of alert changes (server-sent events): an event carries only the alert's id. */
-export const ALERTS_TOPIC = 'alerts';
+export const ALERTS_TOPIC = topics.publicAlerts;
 
 /** Longest texts, so one alert fits every channel's consumers (CAP suggests a headline under 160). */
 export const limits = { headline: 160, event: 120, description: 4000, instruction: 2000, contact: 300, web: 500, areaDescription: 300 } as const;
@@ -258,8 +258,8 @@ export const isPublic = (alert: Pick<Alert, 'stage' | 'status' | 'scope'>) => al
 
 /**
  * The public alerts in force: approved Actual Public alerts not expired and not replaced by an
- * approved Update or Cancel. A Cancel is kept (feeds tell their readers with it) unless `warnings`
- * asks only for what warns people (the banner, the map), newest first.
+ * approved Update or Cancel, newest first. A Cancel is left out (nothing to warn of) unless
+ * `includeCancels` asks for it (feeds tell their readers with it).
  */
 export async function currentPublicAlerts(db: DB, options: { includeCancels?: boolean; now?: string } = {}): Promise<Alert[]> {
   const [alerts, replaced] = await Promise.all([

@@ -20,4 +20,6 @@ export const enUsSpelling: Partial<Messages> = {
   'foresight.hotspots.centre': 'Center (latitude, longitude)',
   'openData.licence': 'You may use the data under this license: <link>{name}</link>.',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
+  'alerts.kind.Cancel': 'Canceled',
+  'alerts.cancelled': 'This alert was canceled.',
 };

@@ -1,6 +1,7 @@
 /*
  * Live updates of a report's page: when the server says the report changed, fetch the page
- * again and replace its [data-live] section, then say so to screen readers. Keyboard focus
+ * again and replace its [data-live] section, then say so to screen readers. An emergency alert
+ * approved meanwhile is heard the same way: the page's [data-alert-banner] is replaced too. Keyboard focus
  * (e.g. on the Follow button) is put back on the same control in the new section, or it would
  * fall to the start of the page. Without this script (or without EventSource) a reload shows
  * the same.
@@ -45,7 +46,12 @@
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-live]');
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        // The emergency alert banner (outside the section): shown or dropped as the page now has it.
+        var banner = document.querySelector('[data-alert-banner]');
+        var freshBanner = doc.querySelector('[data-alert-banner]');
+        if (banner && freshBanner && banner.innerHTML !== freshBanner.innerHTML) banner.innerHTML = freshBanner.innerHTML;
+        var fresh = doc.querySelector('[data-live]');
         if (!fresh) return;
         if (fresh.innerHTML === section.innerHTML) return;
         var focused = describe(document.activeElement);
