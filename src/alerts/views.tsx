@@ -303,6 +303,8 @@ export function AlertForm({ action, csrf, values, problems, areas, map, heading 
         })}
         <button type="submit">Save the draft</button>
       </form>
+      {/* Shows the map button and draws on it (the polygons field is the no-script way). */}
+      <script src="/assets/map.js" defer></script>
     </>
   );
 }
