@@ -78,7 +78,13 @@ for (const database of databasesUnderTest()) {
       assert.match(await own.text(), /another emergency officer must approve it/);
       assert.equal((await page(`/alerts/${id}`)).status, 404, 'a draft is not public');
       assert.equal((await page(`/alerts/${id}.cap.xml`)).status, 404);
-      assert.equal((await page(`/staff/alerts/${id}.cap.xml`, worker)).status, 200, 'staff see drafts');
+      const staffCap = await page(`/staff/alerts/${id}.cap.xml`, worker);
+      assert.equal(staffCap.status, 200, 'staff see drafts');
+      const draftXml = await staffCap.text();
+      assert.ok((await checkAgainstSchema(draftXml, capSchema)).valid, 'a draft\'s CAP message is valid too');
+      assert.doesNotMatch(draftXml, /<web>/, 'a draft points to no public page');
+      const list = await (await page('/staff/alerts', worker)).text();
+      assert.match(list, new RegExp(`<a href="/staff/alerts/${id}">${id}</a>`));
       assert.equal((await post(`/staff/alerts/${id}/reject`, second, { reason: 'Duplicate' })).status, 303);
     });
 
@@ -124,6 +130,7 @@ for (const database of databasesUnderTest()) {
       const test = await issue({ status: 'Test', 'en-headline': 'TEST siren' });
       const restricted = await issue({ scope: 'Restricted', 'en-headline': 'Staff only' });
       const atom = await (await fetch(`${t.baseUrl}/alerts.atom`)).text();
+      assert.match(await (await fetch(`${t.baseUrl}/alerts.atom?lang=%22%3E%3Cx`)).text(), /xml:lang="en"/, 'an unknown language is English');
       assert.match(atom, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
       assert.match(atom, new RegExp(`<link rel="alternate" type="application/cap\\+xml" href="${t.baseUrl}/alerts/${id}.cap.xml"/>`));
       assert.match(atom, /<title>Gas leak: keep away<\/title>/);

@@ -6,7 +6,7 @@
 import { areaToGeoJson, formatCapCircle, formatCapPolygon } from '../places/geometry.js';
 import { formatInZone } from '../platform/time.js';
 import { el, elWith, xmlDocument, type XmlElement } from '../platform/xml.js';
-import { infoIn } from './alerts.js';
+import { infoIn, isPublic } from './alerts.js';
 import type { Alert } from './types.js';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
@@ -52,7 +52,9 @@ export function capXml(alert: Alert, earlier: Alert | null, ctx: CapContext): st
     if (alert.onset) block.push(el('onset', time(alert.onset)));
     block.push(el('expires', time(alert.expires)), el('senderName', ctx.council), el('headline', info.headline), el('description', info.description));
     if (info.instruction) block.push(el('instruction', info.instruction));
-    block.push(el('web', info.web ?? pageUrl(ctx, alert)));
+    // Without a web address of its own, a public alert points to its page (others have none).
+    const web = info.web ?? (isPublic(alert) ? pageUrl(ctx, alert) : null);
+    if (web) block.push(el('web', web));
     if (info.contact) block.push(el('contact', info.contact));
     block.push(el('area', [
       el('areaDesc', alert.areaDescription),

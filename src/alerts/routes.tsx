@@ -16,6 +16,7 @@ import { DomainError, notFound } from '../platform/errors.js';
 import { parseId } from '../platform/ids.js';
 import { formatInZone, nowIso } from '../platform/time.js';
 import { wallClockToUtc } from '../platform/zoned-time.js';
+import { userNames } from '../staff/store.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import {
@@ -28,10 +29,12 @@ import { alertDeliveryFigures } from './fan-out.js';
 import type { Alert } from './types.js';
 import { AlertForm, AlertPage, AlertsPage, ArchivePage, formLanguages, StaffAlertList, StaffAlertPage, type AlertFormValues, type AlertState } from './views.js';
 
+/** A feed's ?lang=: a plain language code, else English. */
+const feedLanguage = (request: FastifyRequest) => { const code = formText(request.query, 'lang'); return /^[a-z]{2,3}$/.test(code) ? code : 'en'; };
 const NOT_FOUND = 'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.';
 const CAP_SUFFIX = '.cap.xml';
 
-export async function alertRoutes(app: FastifyInstance, { db, config }: RouteDeps): Promise<void> {
+export async function alertRoutes(app: FastifyInstance, { db, config, keyring }: RouteDeps): Promise<void> {
   const timeZone = config.jurisdiction.timeZone;
   const capContext = (): CapContext => ({ publicUrl: config.publicUrl, council: config.jurisdiction.name, timeZone });
   const mapSettings = () => ({ ...app.site.map, bounds: config.jurisdiction.bounds });
@@ -64,13 +67,13 @@ export async function alertRoutes(app: FastifyInstance, { db, config }: RouteDep
   });
 
   app.get('/alerts.atom', { config: open, schema: { tags: ['Alerts'], summary: 'The public alerts in force (Atom, OASIS CAP feed conventions), Cancels included' } }, async (request, reply) => {
-    const language = formText(request.query, 'lang') || 'en';
+    const language = feedLanguage(request);
     const alerts = await currentPublicAlerts(db, { includeCancels: true });
     return reply.header('cache-control', 'public, max-age=30').type('application/atom+xml; charset=utf-8').send(capAtomFeed(alerts, capContext(), language));
   });
 
   app.get('/alerts.geojson', { config: open, schema: { tags: ['Alerts'], summary: 'The areas of the public alerts in force (GeoJSON FeatureCollection)' } }, async (request, reply) => {
-    const language = formText(request.query, 'lang') || 'en';
+    const language = feedLanguage(request);
     return reply.header('cache-control', 'public, max-age=30').type('application/geo+json').send(alertsGeoJson(await alertsInForce(db), capContext(), language));
   });
 
@@ -95,9 +98,11 @@ export async function alertRoutes(app: FastifyInstance, { db, config }: RouteDep
   const mayAuthor = (request: FastifyRequest) => alertRoles.includes(request.person!.role);
 
   app.get('/staff/alerts', { config: staff, schema: { hide: true } }, async (request, reply) => {
+    const alerts = await alertList(db);
+    const figures = new Map(await Promise.all(alerts.filter((a) => a.stage === 'approved').map(async (a) => [a.id, await alertDeliveryFigures(db, a.id)] as const)));
     return renderPage(request, reply, {
       title: 'Emergency alerts', englishOnly: true, wide: true,
-      body: <StaffAlertList alerts={await alertList(db)} counts={await alertStageCounts(db)} timeZone={timeZone} mayAuthor={mayAuthor(request)} />,
+      body: <StaffAlertList alerts={alerts} figures={figures} counts={await alertStageCounts(db)} timeZone={timeZone} mayAuthor={mayAuthor(request)} />,
     });
   });
 
@@ -197,10 +202,11 @@ export async function alertRoutes(app: FastifyInstance, { db, config }: RouteDep
 
   const staffAlert = async (request: FastifyRequest, reply: FastifyReply, alert: Alert, problems: string[] = []) => {
     const references = alert.referencesId !== null ? await findAlert(db, alert.referencesId) : null;
+    const names = await userNames(db, keyring, [alert.draftedBy, ...(alert.approvedBy !== null ? [alert.approvedBy] : [])]);
     return renderPage(request, reply, {
       title: `Alert ${alert.id}`, englishOnly: true, wide: true, status: problems.length ? 400 : 200,
       body: <StaffAlertPage alert={alert} references={references} followers={await alertFollowers(db, alert.id)} figures={await alertDeliveryFigures(db, alert.id)}
-        timeZone={timeZone} csrf={request.person!.csrfToken} viewer={{ userId: request.person!.userId, mayAuthor: mayAuthor(request) }} problems={problems} />,
+        timeZone={timeZone} csrf={request.person!.csrfToken} viewer={{ userId: request.person!.userId, mayAuthor: mayAuthor(request) }} problems={problems} names={names} />,
     });
   };
 

@@ -157,7 +157,9 @@ export function AlertPage({ alert, language, timeZone, map, state, latestId }: {
 
 const stageLabel = (alert: Alert) => alert.stage;
 
-export function StaffAlertList({ alerts, counts, timeZone, mayAuthor }: { alerts: Alert[]; counts: Record<string, number>; timeZone: string; mayAuthor: boolean }) {
+export function StaffAlertList({ alerts, figures, counts, timeZone, mayAuthor }: {
+  alerts: Alert[]; figures: Map<number, AlertDeliveryFigures>; counts: Record<string, number>; timeZone: string; mayAuthor: boolean;
+}) {
   return (
     <>
       <h1>Emergency alerts</h1>
@@ -166,7 +168,7 @@ export function StaffAlertList({ alerts, counts, timeZone, mayAuthor }: { alerts
       <TableWrap label="Alerts">
         <table>
           <caption class="visually-hidden">Alerts, newest first</caption>
-          <thead><tr><th scope="col">No.</th><th scope="col">Headline</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Area</th><th scope="col">Expires</th></tr></thead>
+          <thead><tr><th scope="col">No.</th><th scope="col">Headline</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Area</th><th scope="col">Expires</th><th scope="col">Deliveries (queued · sent · failed)</th></tr></thead>
           <tbody>
             {alerts.map((a) => (
               <tr key={a.id}>
@@ -177,6 +179,7 @@ export function StaffAlertList({ alerts, counts, timeZone, mayAuthor }: { alerts
                 <td class={`alert-stage-${a.stage}`}>{stageLabel(a)}</td>
                 <td>{a.areaDescription}</td>
                 <td>{formatForPeople(a.expires, timeZone)}</td>
+                <td>{figures.has(a.id) ? `${figures.get(a.id)!.queued} · ${figures.get(a.id)!.sent} · ${figures.get(a.id)!.failed}` : '–'}</td>
               </tr>
             ))}
           </tbody>
@@ -309,10 +312,11 @@ export function AlertForm({ action, csrf, values, problems, areas, map, heading 
   );
 }
 
-export function StaffAlertPage({ alert, references, followers, figures, timeZone, csrf, viewer, problems }: {
+export function StaffAlertPage({ alert, references, followers, figures, timeZone, csrf, viewer, problems, names }: {
   alert: Alert; references: Alert | null; followers: Array<{ id: number; msg_type: string; stage: string }>; figures: AlertDeliveryFigures;
-  timeZone: string; csrf: string; viewer: { userId: number; mayAuthor: boolean }; problems: string[];
+  timeZone: string; csrf: string; viewer: { userId: number; mayAuthor: boolean }; problems: string[]; names: Map<number, string>;
 }) {
+  const who = (id: number) => `${names.get(id) ?? `user ${id}`}${id === viewer.userId ? ' (you)' : ''}`;
   const en = infoIn(alert, 'en');
   const mayDecide = viewer.mayAuthor && alert.stage === 'draft' && alert.draftedBy !== viewer.userId;
   const cancelled = followers.some((f) => f.stage === 'approved' && f.msg_type === 'Cancel');
@@ -329,8 +333,8 @@ export function StaffAlertPage({ alert, references, followers, figures, timeZone
       <dl class="alert-facts">
         <dt>Stage</dt><dd class={`alert-stage-${alert.stage}`}>{alert.stage}</dd>
         <dt>Identifier</dt><dd><code>{alert.identifier}</code></dd>
-        <dt>Drafted by</dt><dd>user {alert.draftedBy}{alert.draftedBy === viewer.userId ? ' (you)' : ''}</dd>
-        {alert.approvedBy !== null && <><dt>Approved by</dt><dd>user {alert.approvedBy}{alert.sent ? `, sent ${formatForPeople(alert.sent, timeZone)}` : ''}</dd></>}
+        <dt>Drafted by</dt><dd>{who(alert.draftedBy)}</dd>
+        {alert.approvedBy !== null && <><dt>Approved by</dt><dd>{who(alert.approvedBy)}{alert.sent ? `, sent ${formatForPeople(alert.sent, timeZone)}` : ''}</dd></>}
         {references && <><dt>Follows</dt><dd><a href={`/staff/alerts/${references.id}`}>Alert {references.id}: {infoIn(references, 'en').headline}</a></dd></>}
         {followers.length > 0 && <><dt>Followed by</dt><dd>{followers.map((f, i) => <span key={f.id}>{i > 0 ? ', ' : ''}<a href={`/staff/alerts/${f.id}`}>{f.msg_type} {f.id}</a> ({f.stage})</span>)}</dd></>}
         <dt>Area</dt><dd>{alert.areaDescription}</dd>
