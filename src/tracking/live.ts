@@ -15,8 +15,12 @@ export interface CaseChange {
   updatedAt: string;
 }
 
-/** Whatever the kind, the page only needs to know that the report changed. */
-const asUpdate = (event: HubEvent) => sseMessage(event, 'update');
+/**
+ * Whatever the kind, the page only needs to know that the report changed; an emergency alert is
+ * an `alert` event, which every open report page hears at once, so each fetches after a pause of
+ * its own (live.js) rather than all together.
+ */
+const asUpdate = (event: HubEvent) => sseMessage(event, event.topic === topics.publicAlerts ? 'alert' : 'update');
 
 export interface CaseStreamStart {
   caseId: number;

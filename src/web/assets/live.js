@@ -72,5 +72,7 @@
 
   var source = new window.EventSource(section.getAttribute('data-live'));
   source.addEventListener('update', refresh);
+  // An emergency alert reaches every open report page at once: each asks after its own short pause.
+  source.addEventListener('alert', function () { window.setTimeout(refresh, Math.random() * 2000); });
   window.addEventListener('pagehide', function () { source.close(); });
 })();
