@@ -2,7 +2,8 @@
  * The alert banner on every page: the public alerts in force, kept in memory for a few seconds
  * (so pages do not each ask the database), handed to the page kit per request as data
  * (`request.pageBanners`). An approval in this process empties the memory at once; other
- * processes see it within the few seconds.
+ * processes see it within the few seconds, and an open report page hearing of the alert asks
+ * again only after them.
  */
 import type { FastifyInstance } from 'fastify';
 import type { DB } from '../db/connection.js';
@@ -12,7 +13,7 @@ import { wantsPage } from '../web/page.js';
 import { covers, currentPublicAlerts, infoIn, onAlertApproved } from './alerts.js';
 import type { Alert } from './types.js';
 
-/** How long the list of alerts in force is kept in memory. */
+/** How long the list of alerts in force is kept in memory (live.js waits longer before it asks for a page after an alert). */
 export const CURRENT_ALERTS_TTL_MS = 3_000;
 
 interface Kept { at: number; generation: number; alerts: Alert[] }

@@ -72,7 +72,9 @@
 
   var source = new window.EventSource(section.getAttribute('data-live'));
   source.addEventListener('update', refresh);
-  // An emergency alert reaches every open report page at once: each asks after its own short pause.
-  source.addEventListener('alert', function () { window.setTimeout(refresh, Math.random() * 2000); });
+  // An emergency alert reaches every open report page at once: each asks after a pause of its own,
+  // longer than the 3 s a server keeps its list of alerts (alerts/banner.ts), so any process
+  // answering has read the list since the alert was approved.
+  source.addEventListener('alert', function () { window.setTimeout(refresh, 3200 + Math.random() * 2000); });
   window.addEventListener('pagehide', function () { source.close(); });
 })();
