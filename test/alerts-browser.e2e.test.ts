@@ -144,7 +144,7 @@ for (const database of databasesUnderTest()) {
     /** Starts an Update or Cancel of an approved alert from its page (the form comes prefilled). */
     async function follow(tab: Page, id: number, kind: 'Update' | 'Cancel'): Promise<void> {
       await tab.goto(`${t.baseUrl}/staff/alerts/${id}`);
-      await tab.getByRole('link', { name: kind, exact: true }).click();
+      await tab.getByRole('link', { name: kind === 'Update' ? 'Draft an Update' : 'Draft a Cancel' }).click();
       await tab.waitForURL(/\/staff\/alerts\/new\?follows=/);
       assert.equal(await tab.inputValue('#referencesId'), String(id));
       assert.equal(await tab.inputValue('#msgType'), kind);

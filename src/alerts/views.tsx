@@ -5,6 +5,7 @@
  */
 import type { Bounds } from '../config.js';
 import { useTranslator } from '../i18n/i18n.js';
+import { formatDate } from '../i18n/case-words.js';
 import { languageByCode } from '../i18n/languages.js';
 import { boxOfArea, circleToRing, formatCapCircle, formatCapPolygon, type Box } from '../places/geometry.js';
 import { formatForPeople } from '../platform/time.js';
@@ -65,7 +66,7 @@ function AlertSummary({ alert, language, timeZone, past }: { alert: Alert; langu
       </h2>
       <dl class="alert-facts">
         <dt>{t('alerts.area')}</dt><dd>{alert.areaDescription}</dd>
-        <dt>{t('alerts.until')}</dt><dd>{formatForPeople(alert.expires, timeZone)}</dd>
+        <dt>{t('alerts.until')}</dt><dd>{formatDate(alert.expires, language, timeZone, true)}</dd>
         <dt>{t('alerts.severity')}</dt><dd>{t(`alerts.severity.${info.severity}`)}</dd>
       </dl>
     </li>
@@ -134,9 +135,9 @@ export function AlertPage({ alert, language, timeZone, map, state, latestId }: {
       {state === 'replaced' && <p class="notice">{t('alerts.replaced')} {latestId !== null && <a href={`/alerts/${latestId}`}>{t('alerts.latest')}</a>}</p>}
       <dl class="alert-facts">
         <dt>{t('alerts.area')}</dt><dd>{alert.areaDescription}</dd>
-        {alert.onset && <><dt>{t('alerts.from')}</dt><dd>{formatForPeople(alert.onset, timeZone)}</dd></>}
-        <dt>{t('alerts.until')}</dt><dd>{formatForPeople(alert.expires, timeZone)}</dd>
-        {alert.sent && <><dt>{t('alerts.sent')}</dt><dd>{formatForPeople(alert.sent, timeZone)}</dd></>}
+        {alert.onset && <><dt>{t('alerts.from')}</dt><dd>{formatDate(alert.onset, language, timeZone, true)}</dd></>}
+        <dt>{t('alerts.until')}</dt><dd>{formatDate(alert.expires, language, timeZone, true)}</dd>
+        {alert.sent && <><dt>{t('alerts.sent')}</dt><dd>{formatDate(alert.sent, language, timeZone, true)}</dd></>}
         <dt>{t('alerts.severity')}</dt><dd>{t(`alerts.severity.${info.severity}`)}</dd>
       </dl>
       <div lang={info.language} dir={dirOf(info.language)}>
@@ -368,8 +369,8 @@ export function StaffAlertPage({ alert, references, followers, figures, timeZone
       )}
       {viewer.mayAuthor && alert.stage === 'approved' && alert.msgType !== 'Cancel' && !cancelled && (
         <p>
-          <a class="button" href={`/staff/alerts/new?follows=${alert.id}&type=Update`}>Update</a>{' '}
-          <a class="button secondary" href={`/staff/alerts/new?follows=${alert.id}&type=Cancel`}>Cancel</a>
+          <a class="button" href={`/staff/alerts/new?follows=${alert.id}&type=Update`}>Draft an Update</a>{' '}
+          <a class="button secondary" href={`/staff/alerts/new?follows=${alert.id}&type=Cancel`}>Draft a Cancel</a>
         </p>
       )}
       <p><a href="/staff/alerts">All alerts</a></p>
