@@ -211,7 +211,7 @@ for (const database of databasesUnderTest()) {
       await track.locator('.alert-banner').waitFor({ state: 'detached', timeout: 10_000 });
     });
 
-    test('an area drawn on the map; the public alert pages pass axe in every language', async () => {
+    test('an area drawn on the map; the staff pages pass axe, and the public ones in every language', async () => {
       const first = await signIn('officer3@example.org', 'emergency_officer');
       const second = await signIn('officer4@example.org', 'system_admin');
       const id = await draftAlert(first, {
@@ -221,7 +221,13 @@ for (const database of databasesUnderTest()) {
           ar: { event: 'تحذير من الفيضان', headline: 'فيضانات متوقعة قرب النهر', description: 'قد يفيض النهر الليلة.' },
         },
       });
+      await second.goto(`${t.baseUrl}/staff/alerts/${id}`);
+      assert.deepEqual(await axeViolations(second), [], 'the staff page of a draft, with Approve and Reject');
       await approve(second, id);
+      for (const path of ['/staff/alerts', '/staff/alerts/new', `/staff/alerts/${id}`]) {
+        await first.goto(`${t.baseUrl}${path}`);
+        assert.deepEqual(await axeViolations(first), [], path);
+      }
       const guest = await newTab();
       for (const lang of ['en', 'es', 'ar']) {
         for (const path of ['/alerts', `/alerts/${id}`, '/alerts/archive']) {
