@@ -125,6 +125,7 @@ for (const database of databasesUnderTest()) {
       const original = await approveAlert(t.db, pending.id, second);
       const update = await approveAlert(t.db, (await draftAlert(t.db, input({ msgType: 'Update', referencesId: original.id }), first, { sender })).id, second);
       assert.equal(update.referencesId, original.id);
+      await assert.rejects(draftAlert(t.db, input({ msgType: 'Cancel', referencesId: original.id }), first, { sender }), new RegExp(`replaced by its Update ${update.id}: cancel that one instead`));
       let current = (await currentPublicAlerts(t.db)).map((a) => a.id);
       assert.ok(current.includes(update.id) && !current.includes(original.id), 'the update replaces the original');
       const cancel = await approveAlert(t.db, (await draftAlert(t.db, input({ msgType: 'Cancel', referencesId: update.id }), first, { sender })).id, second);

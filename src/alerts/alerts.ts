@@ -150,6 +150,8 @@ async function checkReference(db: DB, fields: store.AlertFields, selfId?: number
   if (earlier.msgType === 'Cancel') throw invalid(`Alert ${earlier.id} is itself a Cancel: ${what} the alert it cancelled instead.`);
   const later = await store.followersOf(db, earlier.id);
   if (later.some((f) => f.stage === 'approved' && f.msg_type === 'Cancel')) throw invalid(`Alert ${earlier.id} has already been cancelled.`);
+  const newer = later.find((f) => f.stage === 'approved' && f.msg_type === 'Update' && f.id !== selfId);
+  if (newer) throw invalid(`Alert ${earlier.id} has been replaced by its Update ${newer.id}: ${what} that one instead.`);
 }
 
 export interface NewAlert { sender: string }

@@ -320,7 +320,8 @@ export function StaffAlertPage({ alert, references, followers, figures, timeZone
   const who = (id: number) => `${names.get(id) ?? `user ${id}`}${id === viewer.userId ? ' (you)' : ''}`;
   const en = infoIn(alert, 'en');
   const mayDecide = viewer.mayAuthor && alert.stage === 'draft' && alert.draftedBy !== viewer.userId;
-  const cancelled = followers.some((f) => f.stage === 'approved' && f.msg_type === 'Cancel');
+  // Only the latest approved message of a chain may be followed (alerts.ts refuses the others).
+  const followed = followers.some((f) => f.stage === 'approved');
   return (
     <>
       {problems.length > 0 && (
@@ -367,7 +368,7 @@ export function StaffAlertPage({ alert, references, followers, figures, timeZone
           </PostForm>
         </div>
       )}
-      {viewer.mayAuthor && alert.stage === 'approved' && alert.msgType !== 'Cancel' && !cancelled && (
+      {viewer.mayAuthor && alert.stage === 'approved' && alert.msgType !== 'Cancel' && !followed && (
         <p>
           <a class="button" href={`/staff/alerts/new?follows=${alert.id}&type=Update`}>Draft an Update</a>{' '}
           <a class="button secondary" href={`/staff/alerts/new?follows=${alert.id}&type=Cancel`}>Draft a Cancel</a>
