@@ -51,6 +51,8 @@ import { apiRoutes, API_PREFIX } from './api/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { foresightRoutes } from './insights/foresight-routes.js';
 import { openDataRoutes } from './opendata/routes.js';
+import { alertRoutes } from './alerts/routes.js';
+import { showAlertBanners } from './alerts/banner.js';
 
 export interface AppDeps {
   config: Config;
@@ -85,6 +87,8 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   enforceAccess(app, db);
   protectForms(app, { publicUrl: () => config.publicUrl, secure });
   refuseNulCharacters(app);
+  // The emergency alert banner every page shows while an alert is in force (handed to the page kit as data).
+  showAlertBanners(app, db);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(swagger, {
     openapi: {
@@ -170,5 +174,7 @@ export async function buildApp({ config, db, keyring, logger, applications }: Ap
   await performanceCostRoutes(app, deps);
   // Open data: downloads, the DCAT catalogues, the CKAN API and the council's open data settings.
   await openDataRoutes(app, deps);
+  // Emergency alerts: the public pages and feeds, the staff drafting and two-person approval.
+  await alertRoutes(app, deps);
   return app;
 }

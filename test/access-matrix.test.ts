@@ -397,6 +397,20 @@ const expectedRules: Record<string, Access> = {
   'GET /admin/webhooks/:id': signedIn(['system_admin']),
   'POST /admin/webhooks/:id/status': signedIn(['system_admin']),
   'POST /admin/webhooks/:id/replay': signedIn(['system_admin']),
+  // ==== emergency alerts: public pages and feeds; staff see every alert, officers draft and approve ====
+  'GET /alerts': { kind: 'public' },
+  'GET /alerts/archive': { kind: 'public' },
+  'GET /alerts.atom': { kind: 'public' },
+  'GET /alerts.geojson': { kind: 'public' },
+  'GET /alerts/:id': { kind: 'public' },
+  'GET /staff/alerts': signedIn(staffRoles),
+  'GET /staff/alerts/:id': signedIn(staffRoles),
+  'GET /staff/alerts/new': signedIn(['emergency_officer', 'system_admin']),
+  'POST /staff/alerts': signedIn(['emergency_officer', 'system_admin']),
+  'GET /staff/alerts/:id/edit': signedIn(['emergency_officer', 'system_admin']),
+  'POST /staff/alerts/:id': signedIn(['emergency_officer', 'system_admin']),
+  'POST /staff/alerts/:id/approve': signedIn(['emergency_officer', 'system_admin']),
+  'POST /staff/alerts/:id/reject': signedIn(['emergency_officer', 'system_admin']),
 };
 
 interface Caller {

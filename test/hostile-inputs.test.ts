@@ -34,6 +34,8 @@ for (const database of databasesUnderTest()) {
     let admin: Session;
     let worker: Session;
     let resident: Session;
+    /** Emergency alerts' drafting and approval are theirs (and system administrators'). */
+    let officer: Session;
     let requestId = '';
     /** A key for the REST API's routes (/api/v1), so a request reaches the handler that reads the number. */
     let staffSystemKey = '';
@@ -46,6 +48,7 @@ for (const database of databasesUnderTest()) {
       admin = await person('admin@example.org', 'system_admin', null);
       worker = await person('worker@example.org', 'case_worker', 'public-works');
       resident = await person('resident@example.org', 'resident', null);
+      officer = await person('officer@example.org', 'emergency_officer', null);
       staffSystemKey = (await createApiKey(t.db, { name: 'staff system', scopes: ['cases:read', 'cases:write', 'webhooks:manage'] }, 'test')).key;
       const created = await fetch(`${t.baseUrl}/open311/v2/requests.json`, {
         method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, address_string: '1 High Street', email: 'reporter@example.org' }),
@@ -75,7 +78,7 @@ for (const database of databasesUnderTest()) {
     const fill = (pattern: string, id: string) => pattern.replace(':format', 'json').replace(':service_code', POTHOLE).replace(':service_request_id', id)
       .replace(':token', 'not-a-token').replace(':audience', 'staff').replace(':id', id).replace(':code', 'public-works')
       .replace(':event', 'case_update').replace(':channel', 'email').replace(':language', 'en');
-    const callersFor = (url: string): Array<Session | null> => (url.startsWith('/staff') ? [worker] : url.startsWith('/admin') ? [admin] : url.startsWith('/account') ? [resident] : [null]);
+    const callersFor = (url: string): Array<Session | null> => (url.startsWith('/staff/alerts') ? [officer] : url.startsWith('/staff') ? [worker] : url.startsWith('/admin') ? [admin] : url.startsWith('/account') ? [resident] : [null]);
 
     test('every route with a record number in its path answers 4xx for one that cannot exist, never 500', async () => {
       const failures: string[] = [];

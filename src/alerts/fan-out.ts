@@ -186,7 +186,10 @@ export function startFanOutRunner(db: DB, jurisdictionId: string, log: { error(o
  * An alert's delivery figures for its page: subscribers matched so far, and its messages queued
  * (waiting or being tried again), sent and failed (given up on).
  */
-export async function alertDeliveryFigures(db: DB, alertId: number): Promise<{ subscribers: number; queued: number; sent: number; failed: number }> {
+/** An alert's messages: subscribers matched, and its messages queued, sent and failed. */
+export interface AlertDeliveryFigures { subscribers: number; queued: number; sent: number; failed: number }
+
+export async function alertDeliveryFigures(db: DB, alertId: number): Promise<AlertDeliveryFigures> {
   const row = await store.fanOut(db, alertId);
   if (!row) return { subscribers: 0, queued: 0, sent: 0, failed: 0 };
   const counts = await countPrioritisedByKeyPrefix(db, `alert:${alertId}:`);

@@ -34,7 +34,9 @@ export interface AuditEntry {
     // incidents and surge flags (issue 15)
     | 'incident' | 'incident_task' | 'surge_flag'
     /** Emergency alert subscriptions (src/alerts/subscriptions.ts). */
-    | 'alert_subscription';
+    | 'alert_subscription'
+    // emergency alerts (issue 15)
+    | 'alert';
   entityId: string;
   before?: unknown;
   after?: unknown;

@@ -43,6 +43,7 @@ import * as insightRollups from './migrations/067_insight_rollups.js';
 import * as openData from './migrations/068_open_data.js';
 import * as performance from './migrations/069_performance.js';
 import * as insightCoarseRollups from './migrations/070_insight_coarse_rollups.js';
+import * as alerts from './migrations/071_alerts.js';
 import * as alertSubscriptions from './migrations/072_alert_subscriptions.js';
 import * as incidents from './migrations/073_incidents.js';
 
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '068_open_data': openData,
   '069_performance': performance,
   '070_insight_coarse_rollups': insightCoarseRollups,
+  '071_alerts': alerts,
   '072_alert_subscriptions': alertSubscriptions,
   '073_incidents': incidents,
 };

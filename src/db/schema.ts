@@ -1089,6 +1089,49 @@ export interface SurgeFlagTable {
   updated_at: string;
 }
 
+/** Emergency alerts (migration 071): written only by src/alerts/store.ts. */
+export interface AlertTable {
+  id: Generated<number>;
+  identifier: string;
+  sender: string;
+  msg_type: string;
+  status: string;
+  scope: string;
+  references_id: number | null;
+  area_description: string;
+  /** JSON: the area's polygons and circles. */
+  area: string;
+  min_lat: number;
+  min_long: number;
+  max_lat: number;
+  max_long: number;
+  onset: string | null;
+  expires: string;
+  sent: string | null;
+  stage: string;
+  drafted_by: number;
+  approved_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An alert's words in one language (CAP `<info>`, migration 071). */
+export interface AlertInfoTable {
+  alert_id: number;
+  language: string;
+  /** JSON array of CAP categories. */
+  categories: string;
+  event: string;
+  urgency: string;
+  severity: string;
+  certainty: string;
+  headline: string;
+  description: string;
+  instruction: string;
+  web: string | null;
+  contact: string | null;
+}
+
 export interface Database {
   incidents: IncidentTable;
   incident_tasks: IncidentTaskTable;
@@ -1167,6 +1210,8 @@ export interface Database {
   audit_log: AuditLogTable;
   api_keys: ApiKeyTable;
   open311_idempotency_keys: Open311IdempotencyKeyTable;
+  alerts: AlertTable;
+  alert_infos: AlertInfoTable;
 }
 
 export type CaseRow = Selectable<CaseTable>;

@@ -22,6 +22,8 @@ export const demoPeople: Array<{ email: string; role: Role; department: string |
   { name: 'Alex Kim', email: 'admin@demo.townhall.example', role: 'system_admin', department: null },
   { name: 'Jordan Lee', email: 'analyst@demo.townhall.example', role: 'analyst', department: null },
   { name: 'Robin Silva', email: 'emergency@demo.townhall.example', role: 'emergency_officer', department: null },
+  // A second emergency officer: an alert one drafts, the other approves (the two-person rule).
+  { name: 'Morgan Reyes', email: 'emergency2@demo.townhall.example', role: 'emergency_officer', department: null },
 ];
 
 export async function seedDemoPeople(db: DB, keyring: Keyring, config: Config): Promise<number> {

@@ -21,6 +21,8 @@ export const topics = {
   staffCase: (caseId: number) => `staff:case:${caseId}`,
   department: (departmentId: number) => `staff:department:${departmentId}`,
   allStaff: 'staff:all',
+  /** Public: an emergency alert was approved (its id only), so open pages show or drop its banner. */
+  publicAlerts: 'alerts',
 } as const;
 
 /** The NOTIFY channel that tells other processes to read new events. */

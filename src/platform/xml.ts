@@ -7,9 +7,13 @@ export type XmlValue = string | number | boolean | null | undefined | XmlElement
 export interface XmlElement {
   name: string;
   value: XmlValue;
+  /** Attributes in order (namespaces, Atom's link href and type). */
+  attributes?: Record<string, string>;
 }
 
 export const el = (name: string, value: XmlValue): XmlElement => ({ name, value });
+/** An element with attributes, e.g. `<alert xmlns="...">` or `<link href="..." type="..."/>`. */
+export const elWith = (name: string, attributes: Record<string, string>, value: XmlValue): XmlElement => ({ name, value, attributes });
 
 export function escapeXml(text: string): string {
   // Characters XML 1.0 forbids cannot be escaped, only dropped.
@@ -27,18 +31,21 @@ export function xmlDocument(root: XmlElement): string {
 }
 
 function write(node: XmlElement, out: string[]): void {
-  const { name, value } = node;
+  const { value } = node;
+  const name = node.attributes
+    ? `${node.name}${Object.entries(node.attributes).map(([key, text]) => ` ${key}="${escapeXml(text)}"`).join('')}`
+    : node.name;
   if (value === null || value === undefined || value === '') {
     out.push(`<${name}/>`);
   } else if (Array.isArray(value)) {
     out.push(`<${name}>`);
     for (const child of value) write(child, out);
-    out.push(`</${name}>`);
+    out.push(`</${node.name}>`);
   } else if (typeof value === 'object') {
     out.push(`<${name}>`);
     write(value, out);
-    out.push(`</${name}>`);
+    out.push(`</${node.name}>`);
   } else {
-    out.push(`<${name}>${escapeXml(String(value))}</${name}>`);
+    out.push(`<${name}>${escapeXml(String(value))}</${node.name}>`);
   }
 }

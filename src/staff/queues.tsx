@@ -103,7 +103,7 @@ export function QueuePage({ view }: { view: QueueView }) {
       <div class="queue-head">
         <h1>{title}</h1>
         <p class="hint">{view.heading} {view.searching ? `${casesCount(view.lines.length)} found in every queue you can see${view.nextHref ? ' (first page)' : ''}.` : view.counts[f.queue] >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-GB')} or more cases in this queue.` : `${casesCount(view.counts[f.queue])} in this queue.`}</p>
-        <p class="hint">You appear as <a href="/staff/name">{view.me}</a>{!view.training && <> · <a href="/staff/training">Practise in the training space</a></>} · <a href="/staff/consultations">Consultations for your department</a> · <a href="/staff/incidents">Incidents</a></p>
+        <p class="hint">You appear as <a href="/staff/name">{view.me}</a>{!view.training && <> · <a href="/staff/training">Practise in the training space</a></>} · <a href="/staff/consultations">Consultations for your department</a> · <a href="/staff/alerts">Emergency alerts</a> · <a href="/staff/incidents">Incidents</a></p>
         <ShortcutHelp page="queue" />
       </div>
       <nav aria-label="Queues" class="queue-tabs">

@@ -1,7 +1,7 @@
 /**
  * Live updates of a report's public page (server-sent events), on the process's event hub:
  * every event of the topic "case:<id>" reaches the page as an `update` event whose id is the
- * event's id, so a browser that reconnects (sending Last-Event-ID) hears what it missed. Several
+ * event's id (and so does every emergency alert approved, for the page's alert banner), so a browser that reconnects (sending Last-Event-ID) hears what it missed. Several
  * app processes may share one PostgreSQL database; the hub hears of events from all of them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,8 +15,12 @@ export interface CaseChange {
   updatedAt: string;
 }
 
-/** Whatever the kind, the page only needs to know that the report changed. */
-const asUpdate = (event: HubEvent) => sseMessage(event, 'update');
+/**
+ * Whatever the kind, the page only needs to know that the report changed; an emergency alert is
+ * an `alert` event, which every open report page hears at once, so each fetches after a pause of
+ * its own (live.js) rather than all together.
+ */
+const asUpdate = (event: HubEvent) => sseMessage(event, event.topic === topics.publicAlerts ? 'alert' : 'update');
 
 export interface CaseStreamStart {
   caseId: number;
@@ -41,7 +45,8 @@ export function openCaseStream(streams: EventStreams, request: IncomingMessage, 
   const since = lastSeen === undefined && typeof header === 'string' && header ? header : start.since;
   const stale = lastSeen === undefined && since !== undefined && since !== start.current.updatedAt;
   return streams.open(request, response, {
-    topics: [topics.publicCase(start.caseId)],
+    // The report's changes, and emergency alerts (the page's alert banner).
+    topics: [topics.publicCase(start.caseId), topics.publicAlerts],
     after: lastSeen ?? start.position ?? undefined,
     client: start.client,
     format: asUpdate,

@@ -106,6 +106,8 @@ export async function trackingRoutes(app: FastifyInstance, { db, config, keyring
       // Anyone's view is the same public page, so it may be cached a little (privately: a guest's
       // form carries this browser's CSRF token); a signed-in view is theirs.
       cacheable: !person && !guestForm,
+      // The alert banner shows only the alerts whose area covers the report.
+      place: report.lat !== null && report.long !== null ? { lat: report.lat, long: report.long } : null,
       body: <TrackPage report={report} history={history} photos={photosOf(report)} viewer={viewer} reason={reason}
         // A guest's token only where there is a form to carry it (an open report).
         csrf={person || report.status !== 'closed' ? csrf(request, reply) : ''} notices={notices} timeZone={timeZone}

@@ -21,9 +21,26 @@ export interface Site {
   map: MapConfig;
 }
 
+/**
+ * An emergency alert shown at the top of every page while it is in force. The alerts module sets
+ * `request.pageBanners` for each page request (this kit knows nothing of alerts); a page about a
+ * place (a report's page) passes `place`, and only the alerts that cover it are shown.
+ */
+export interface PageBanner {
+  href: string;
+  headline: string;
+  /** The language of the headline (it may fall back to English). */
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  covers: (place: { lat: number; long: number }) => boolean;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     site: Site;
+  }
+  interface FastifyRequest {
+    pageBanners?: PageBanner[];
   }
 }
 
@@ -43,6 +60,28 @@ export interface PageOptions {
   englishOnly?: boolean;
   /** A staff page that is translated (staff analytics): the staff layout (staff.css) with the person's language and switcher. */
   staffLayout?: boolean;
+  /** Where the page's subject is (a report's point): the alert banner shows only alerts covering it. */
+  place?: { lat: number; long: number } | null;
+}
+
+/** The alert banner's place on the page; always there when banners are on, so live updates can fill it. */
+function AlertBanner({ banners, place, label, more }: { banners: PageBanner[]; place: { lat: number; long: number } | null | undefined; label: string; more: string }) {
+  const shown = place ? banners.filter((banner) => banner.covers(place)) : banners;
+  return (
+    <div data-alert-banner="" aria-live="polite">
+      {shown.length > 0 && (
+        <section class="alert-banner" aria-label={label}>
+          <ul>
+            {shown.map((banner) => (
+              <li key={banner.href}>
+                <strong>{label}:</strong> <span lang={banner.lang} dir={banner.dir}>{banner.headline}</span> <a href={banner.href}>{more}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
 }
 
 /** The same address in another language: the path and its query, with `lang` set. */
@@ -119,6 +158,7 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
           {/* Staff and administration pages are in English only: no switcher offering what they cannot give. */}
           {!options.englishOnly && <LanguageSwitcher request={request} current={language} label={t('frame.languageNav')} />}
         </header>
+        {request.pageBanners && <AlertBanner banners={request.pageBanners} place={options.place} label={t('alerts.banner.label')} more={t('alerts.banner.more')} />}
         <main id="main" class={options.wide ? 'wide' : undefined} lang={options.englishOnly && language !== english ? 'en' : undefined}
           dir={options.englishOnly && language.dir !== 'ltr' ? 'ltr' : undefined}>
           <TranslatorContext.Provider value={body}>{options.body}</TranslatorContext.Provider>
@@ -129,6 +169,7 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
             <li><a href="/privacy">{t('info.privacyLink')}</a></li>
             <li><a href="/performance">{t('info.performanceLink')}</a></li>
             <li><a href="/open-data">{t('openData.link')}</a></li>
+            <li><a href="/alerts">{t('alerts.footerLink')}</a></li>
           </ul>
           <p>{t('frame.footer', { council: isolateFor(language, site.council) })}</p>
         </footer>

@@ -5,9 +5,12 @@
  */
 import type { Messages } from './en.js';
 import { foresightAr } from './foresight.js';
+import { alertsAr } from './alerts.js';
 
 export const ar: Messages = {
   ...foresightAr,
+  // Emergency alerts' public pages and banner (src/alerts/).
+  ...alertsAr,
   'frame.skipLink': 'انتقل إلى المحتوى الرئيسي',
   'frame.accountNav': 'حسابك',
   'frame.staff': 'مساحة عمل الموظفين',

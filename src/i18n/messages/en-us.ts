@@ -24,4 +24,6 @@ export const enUsSpelling: Partial<Messages> = {
   'alertSubs.noPlaces': 'We could not find that place. Check the spelling, or try a street or neighborhood name.',
   'alertSubs.placeArea': 'The whole neighborhood',
   'reports.ignored': 'We did not recognize some of the filters, so we ignored them: {filters}.',
+  'alerts.kind.Cancel': 'Canceled',
+  'alerts.cancelled': 'This alert was canceled.',
 };

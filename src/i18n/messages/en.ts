@@ -8,10 +8,13 @@
  * English: shown to a person, they are looked up by their English text and translated.
  */
 import { foresightEn } from './foresight.js';
+import { alertsEn } from './alerts.js';
 
 export const en = {
   // Staff analytics: hotspots and forecast (src/insights/).
   ...foresightEn,
+  // Emergency alerts' public pages and banner (src/alerts/).
+  ...alertsEn,
   'frame.skipLink': 'Skip to main content',
   'frame.accountNav': 'Your account',
   'frame.staff': 'Staff workspace',

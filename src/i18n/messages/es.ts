@@ -1,9 +1,12 @@
 /** Spanish. Same keys and placeholders as en.ts (the reference); see there for the rules. */
 import type { Messages } from './en.js';
 import { foresightEs } from './foresight.js';
+import { alertsEs } from './alerts.js';
 
 export const es: Messages = {
   ...foresightEs,
+  // Emergency alerts' public pages and banner (src/alerts/).
+  ...alertsEs,
   'frame.skipLink': 'Ir al contenido principal',
   'frame.accountNav': 'Su cuenta',
   'frame.staff': 'Área de personal',

@@ -1,6 +1,7 @@
 /*
  * Live updates of a report's page: when the server says the report changed, fetch the page
- * again and replace its [data-live] section, then say so to screen readers. Keyboard focus
+ * again and replace its [data-live] section, then say so to screen readers. An emergency alert
+ * approved meanwhile is heard the same way: the page's [data-alert-banner] is replaced too. Keyboard focus
  * (e.g. on the Follow button) is put back on the same control in the new section, or it would
  * fall to the start of the page. Without this script (or without EventSource) a reload shows
  * the same.
@@ -45,7 +46,12 @@
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-live]');
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        // The emergency alert banner (outside the section): shown or dropped as the page now has it.
+        var banner = document.querySelector('[data-alert-banner]');
+        var freshBanner = doc.querySelector('[data-alert-banner]');
+        if (banner && freshBanner && banner.innerHTML !== freshBanner.innerHTML) banner.innerHTML = freshBanner.innerHTML;
+        var fresh = doc.querySelector('[data-live]');
         if (!fresh) return;
         if (fresh.innerHTML === section.innerHTML) return;
         var focused = describe(document.activeElement);
@@ -66,5 +72,9 @@
 
   var source = new window.EventSource(section.getAttribute('data-live'));
   source.addEventListener('update', refresh);
+  // An emergency alert reaches every open report page at once: each asks after a pause of its own,
+  // longer than the 3 s a server keeps its list of alerts (alerts/banner.ts), so any process
+  // answering has read the list since the alert was approved.
+  source.addEventListener('alert', function () { window.setTimeout(refresh, 3200 + Math.random() * 2000); });
   window.addEventListener('pagehide', function () { source.close(); });
 })();

@@ -10,6 +10,7 @@
  *                    the corners of the area in turn; the field gets GeoJSON (a Point, or a Polygon
  *                    whose ring is closed and runs anticlockwise, WGS84, 6 decimals) and stays
  *                    editable, so keyboard users type the place instead; what it holds is drawn;
+ *                    with data-format="cap" the field holds a CAP polygon instead (an alert's area);
  *   data-map="show"  reports from data-points-url (GeoJSON points with {id, title, status, url, open}),
  *                    each marker linking to its report, coloured and marked by open or closed;
  *                    points close together on screen are one numbered marker that zooms in.
@@ -123,6 +124,8 @@
     const field = document.getElementById(el.getAttribute('data-field') || '');
     if (!field) return;
     const isArea = el.getAttribute('data-shape') === 'area';
+    // data-format="cap": the field holds a CAP polygon ("lat,long lat,long ...", closed), as an alert's area does.
+    const cap = isArea && el.getAttribute('data-format') === 'cap';
     const area = boundsOf(el);
     // Corners are marked one click after another: a quick second click must not zoom.
     const map = base(el, s[isArea ? 'media.map.drawAreaLabel' : 'media.map.drawPointLabel'] || 'Map', { doubleClickZoom: false });
@@ -137,6 +140,10 @@
       }
       if (corners.length < 3) {
         field.value = '';
+        return;
+      }
+      if (cap) {
+        field.value = [...corners, corners[0]].map((c) => `${round(c.lat)},${round(c.lng)}`).join(' ');
         return;
       }
       let ring = corners.map((c) => [round(c.lng), round(c.lat)]);
@@ -167,6 +174,13 @@
     /** What the field holds already (drawn before, or typed), drawn on the map. */
     const read = () => {
       const text = field.value.trim();
+      if (cap) {
+        const pairs = (text.split(/\r?\n/)[0] || '').trim().split(/\s+/).map((pair) => pair.split(',').map(Number));
+        if (pairs.length < 4 || !pairs.every((p) => p.length === 2 && p.every(Number.isFinite))) return false;
+        corners = pairs.slice(0, -1).map((p) => L.latLng(p[0], p[1]));
+        redraw();
+        return true;
+      }
       const typed = /^(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$/.exec(text);
       let shape;
       try {
