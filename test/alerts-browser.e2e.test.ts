@@ -1,9 +1,14 @@
 /**
- * Emergency alerts in a real browser (Chromium), on both databases: a resident's report page is
- * open; one emergency officer drafts a boil-water alert in English and Spanish for a named area
- * (and a typed polygon), a second officer approves it, and the report's page shows the banner
- * without a reload. An Update and then a Cancel follow, each referencing the one before in its
- * CAP message; after the Cancel the banner goes. The public pages pass axe.
+ * Emergency alerts in a real browser (Chromium), on both databases: issue 15's done-when walk.
+ * Residents subscribe to places through the public form (by email, confirmed by the emailed link;
+ * by text message, confirmed by the texted code), inside the area and outside it. A resident's
+ * report page is open; one emergency officer drafts a boil-water alert in English and Spanish for
+ * a named area and an area drawn on the map, a second officer approves it; its CAP message is valid
+ * against the CAP 1.2 schema and the Atom feed lists it; the subscribers inside receive it over a
+ * real SMTP conversation and from the SMS test provider, those outside nothing; the report's page
+ * shows the banner without a reload. An Update and then a Cancel follow, each referencing the one
+ * before in its CAP message; after the Cancel the banner goes. An incident then links the reports in
+ * the area and gives two departments a task. The public pages pass axe.
  *
  * Written as small steps (signIn, draftAlert, approve, capOf...) so that later journeys
  * (subscribers, incidents) can reuse them.
@@ -12,12 +17,23 @@ import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { alertEmailChannel, alertSmsChannel } from '../src/alerts/fan-out-delivery.js';
+import { alertDeliveryFigures, runAlertFanOuts } from '../src/alerts/fan-out.js';
 import { startSession, limitsFor } from '../src/identity/sessions.js';
+import { deliverDue } from '../src/notifications/delivery.js';
+import { openQueuedEmail } from '../src/notifications/email.js';
+import { httpSmsProvider, openQueuedSms } from '../src/notifications/sms.js';
+import { smtpSender } from '../src/notifications/smtp.js';
+import type { RetryPolicy } from '../src/platform/outbox.js';
 import { createUser } from '../src/identity/users.js';
 import type { Role } from '../src/identity/roles.js';
 import { importPlaces } from '../src/places/places.js';
 import { axeViolations, launchBrowser } from './browser.js';
-import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
+import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall } from './harness.js';
+import { runIncident } from './incident-steps.js';
+import { sink } from './smtp-sink.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 import { sharedFile } from './shared-files.js';
 import { checkAgainstSchema } from './xml-schema.js';
@@ -26,6 +42,10 @@ const capSchema = pathToFileURL(sharedFile('specs/cap/CAP-v1.2.xsd'));
 /** A neighbourhood of the test council (London), as the gazetteer has it. */
 const WESTMINSTER = { kind: 'area' as const, name: 'Westminster', lat: 51.5, long: -0.14, bounds: { minLat: 51.49, minLong: -0.16, maxLat: 51.51, maxLong: -0.12 } };
 const INSIDE = { lat: '51.5014', long: '-0.1419' };
+/** Addresses residents subscribe to: one in Westminster, one far to the east. */
+const DOWNING = { kind: 'address' as const, name: '10 Downing Street', lat: 51.5034, long: -0.1276, bounds: null };
+const GREENWICH = { kind: 'address' as const, name: '1 Greenwich Park Road', lat: 51.41, long: 0.2, bounds: null };
+const fast: RetryPolicy = { maxAttempts: 3, backoffBaseMs: 5, backoffCapMs: 20, leaseMs: 5_000 };
 /** Typed beside the named area: a small triangle within it. */
 const TYPED_POLYGON = '51.495,-0.15 51.495,-0.13 51.505,-0.14 51.495,-0.15';
 
@@ -39,7 +59,7 @@ for (const database of databasesUnderTest()) {
 
     before(async () => {
       t = await startTownhall(database, fixture);
-      await importPlaces(t.db, t.jurisdiction.id, [WESTMINSTER]);
+      await importPlaces(t.db, t.jurisdiction.id, [WESTMINSTER, DOWNING, GREENWICH]);
       browser = await launchBrowser();
     });
     after(async () => {
@@ -71,6 +91,39 @@ for (const database of databasesUnderTest()) {
     async function reportAt(where: { lat: string; long: string }): Promise<string> {
       const created = await fetch(`${t.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: t.apiKey, service_code: GRAFFITI, ...where }) });
       return ((await created.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    }
+
+    const lastPayload = async (kind: string) => JSON.parse((await t.db.selectFrom('outbox').select('payload').where('kind', '=', kind).orderBy('id', 'desc').executeTakeFirstOrThrow()).payload) as unknown;
+
+    /**
+     * A resident subscribes through the public form, as a phone without an account does: finds the
+     * address, chooses it, the channel and the language; confirms by the emailed link's button or
+     * by typing the texted code. (The confirmation itself is read from the outbox, where the
+     * council's mail and text services would collect it.)
+     */
+    async function subscribeAt(address: string, channel: 'email' | 'sms', contact: string, language: 'en' | 'es'): Promise<void> {
+      const tab = await newTab();
+      await tab.goto(`${t.baseUrl}/alerts/subscribe?q=${encodeURIComponent(address)}`);
+      await tab.getByLabel(address).check();
+      await tab.locator(`input[name="channel"][value="${channel}"]`).check();
+      await tab.locator('input[name="contact"]').fill(contact);
+      await tab.locator(`input[name="language"][value="${language}"]`).check();
+      await Promise.all([tab.waitForNavigation(), tab.locator('form[action="/alerts/subscribe"] button[type="submit"]').last().click()]);
+      if (channel === 'email') {
+        const email = openQueuedEmail(t.keyring, await lastPayload('email'));
+        assert.equal(email.to, contact);
+        // The link as emailed, opened on this test's server.
+        await tab.goto(`${t.baseUrl}${/(\/alerts\/subscribe\/confirm\?token=[A-Za-z0-9_-]+)/.exec(email.text)![1]!}`);
+        await Promise.all([tab.waitForNavigation(), tab.locator('form[action="/alerts/subscribe/confirm"] button[type="submit"]').click()]);
+      } else {
+        const code = /(\d{6})/.exec(openQueuedSms(t.keyring, await lastPayload('sms')).body)![1]!;
+        await tab.locator('input[name="code"]').fill(code);
+        await Promise.all([tab.waitForNavigation(), tab.locator('form[action="/alerts/subscribe/code"] button[type="submit"]').click()]);
+      }
+      const row = await t.db.selectFrom('alert_subscriptions').select(['confirmed_at', 'place_name']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.ok(row.confirmed_at, `${contact} is confirmed`);
+      assert.equal(row.place_name, address);
+      await tab.context().close();
     }
 
     /** Opens a report's page and waits until it listens for live updates. */
@@ -164,7 +217,22 @@ for (const database of databasesUnderTest()) {
       return `${field('sender')},${field('identifier')},${field('sent')}`;
     };
 
-    test('one officer drafts, another approves, the open report page shows the banner live; Update then Cancel reference correctly', async () => {
+    test('done when: subscribers inside get it by email and text, the open report page shows the banner live, Update then Cancel reference correctly, an incident links the reports and gives two tasks', async () => {
+      await subscribeAt(DOWNING.name, 'email', 'inside@example.org', 'es');
+      await subscribeAt(DOWNING.name, 'sms', '+44 7700 900111', 'en');
+      await subscribeAt(GREENWICH.name, 'email', 'outside@example.org', 'en');
+      await subscribeAt(GREENWICH.name, 'sms', '+44 7700 900999', 'en');
+      const mail = sink();
+      const smtpUrl = await mail.listen();
+      const texts: Array<{ to: string; body: string }> = [];
+      const provider = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        request.on('end', () => { texts.push(JSON.parse(body) as { to: string; body: string }); response.writeHead(201, { 'content-type': 'application/json' }).end('{}'); });
+      });
+      await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+      after(async () => { provider.close(); await mail.close(); });
+
       const reportId = await reportAt(INSIDE);
       const track = await openTrackPage(reportId);
       assert.equal(await track.locator('.alert-banner').count(), 0, 'no alert yet');
@@ -172,7 +240,7 @@ for (const database of databasesUnderTest()) {
       const first = await signIn('officer1@example.org', 'emergency_officer');
       const second = await signIn('officer2@example.org', 'emergency_officer');
       const id = await draftAlert(first, {
-        area: 'Westminster', polygon: TYPED_POLYGON, categories: ['Health', 'Infra'],
+        area: 'Westminster', draw: [[0.44, 0.44], [0.56, 0.45], [0.55, 0.56], [0.45, 0.55]], categories: ['Health', 'Infra'],
         words: {
           en: { event: 'Boil water notice', headline: 'Boil tap water before drinking', description: 'A water main burst in Westminster.', instruction: 'Boil water for one minute.' },
           es: { event: 'Aviso de hervir el agua', headline: 'Hierva el agua del grifo antes de beberla', description: 'Se rompió una tubería en Westminster.' },
@@ -193,6 +261,25 @@ for (const database of databasesUnderTest()) {
       const atom = await (await fetch(`${t.baseUrl}/alerts.atom`)).text();
       assert.match(atom, new RegExp(`href="${t.baseUrl}/alerts/${id}\\.cap\\.xml"`));
 
+      // Every subscriber inside the area gets one message on their channel, in their language; those outside nothing.
+      const progress = await runAlertFanOuts(t.db, t.jurisdiction.id);
+      void progress;
+      const council = { publicUrl: t.baseUrl, council: t.jurisdiction.name };
+      const email = smtpSender({ smtpUrl, from: 'alerts@council.example' }, t.jurisdiction.name)!;
+      const workers = [alertEmailChannel(t.db, t.keyring, council, email, 1000), alertSmsChannel(t.db, t.keyring, council, httpSmsProvider(`http://127.0.0.1:${(provider.address() as AddressInfo).port}`, 'Council'), 1000)];
+      for (let i = 0; i < 20 && (await alertDeliveryFigures(t.db, id)).queued > 0; i++) await deliverDue({ db: t.db, keyring: t.keyring, policy: fast }, workers);
+      email.close();
+      assert.deepEqual(mail.accepted.map((m) => m.to), ['inside@example.org']);
+      assert.match(mail.accepted[0]!.subject, /Hierva el agua/, 'in the subscriber\'s language');
+      assert.ok(mail.accepted[0]!.text.includes(`${t.baseUrl}/alerts/${id}`));
+      assert.deepEqual(texts.map((m) => m.to), ['+447700900111']);
+      assert.ok([...texts[0]!.body].length <= 160, texts[0]!.body);
+      assert.match(texts[0]!.body, /Boil tap water/);
+      const figures = await alertDeliveryFigures(t.db, id);
+      assert.deepEqual([figures.subscribers, figures.sent, figures.failed, figures.queued], [2, 2, 0, 0]);
+      await first.goto(`${t.baseUrl}/staff/alerts/${id}`);
+      assert.match(await first.locator('main').textContent() ?? '', /0 queued · 2 sent · 0 failed/);
+
       await follow(first, id, 'Update');
       await first.fill('#en-headline', 'Still boil tap water before drinking');
       const update = await saveDraft(first);
@@ -209,6 +296,19 @@ for (const database of databasesUnderTest()) {
       assert.match(cancelXml, /<msgType>Cancel<\/msgType>/);
       assert.ok(cancelXml.includes(`<references>${reference(updateXml)}</references>`), 'the Cancel references the Update');
       await track.locator('.alert-banner').waitFor({ state: 'detached', timeout: 10_000 });
+
+      // The incident: the reports in the area linked, two departments given a task.
+      await signedInAs(t, 'rory@example.org', 'case_worker', 'roads');
+      await signedInAs(t, 'pat@example.org', 'case_worker', 'parks');
+      const nearby = await reportAt({ lat: '51.5005', long: '-0.1405' });
+      const departments = await t.db.selectFrom('departments').select(['code', 'name']).execute();
+      const named = (code: string) => departments.find((d) => d.code === code)!.name;
+      const incident = await runIncident(first, t.baseUrl, {
+        title: 'Burst water main, Westminster', areaText: '51.495,-0.15 51.495,-0.13 51.507,-0.13 51.507,-0.15 51.495,-0.15', reports: [Number(reportId), Number(nearby)],
+        tasks: [{ title: 'Close Whitehall to traffic', department: named('roads') }, { title: 'Water station in St James\'s Park', department: named('parks') }],
+      });
+      const tasks = await t.db.selectFrom('incident_tasks').select('status').where('case_id', '=', incident).execute();
+      assert.deepEqual(tasks.map((x) => x.status), ['open', 'open']);
     });
 
     test('an area drawn on the map; the staff pages pass axe, and the public ones in every language', async () => {
