@@ -10,6 +10,8 @@
  * Run: npm run bench:alerts                                  (SQLite, in a temporary folder)
  *      BENCH_POSTGRES_URL=postgres://... npm run bench:alerts (PostgreSQL, a schema of its own, dropped after)
  *      BENCH_SUBSCRIBERS=50000 to change the size.
+ * Then surge detection's precision and recall on the demo history with injected surges
+ * (bench/surge.ts; SQLite; BENCH_HISTORY_COPIES, BENCH_SURGES).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { demoCity } from '../src/demo/city.js';
 import { areaMatcher, pointInRing, type LatLong, type Ring } from '../src/places/geometry.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
 import { dueQuery } from '../src/platform/outbox.js';
+import { demoDatabase, measureSurgeDetection, printSurgeFigures, thickenHistory } from './surge.js';
 
 const TOTAL = Number(process.env.BENCH_SUBSCRIBERS ?? 250_000);
 const postgresUrl = process.env.BENCH_POSTGRES_URL;
@@ -166,11 +169,15 @@ async function main() {
     const claim = dueQuery(db, new Date().toISOString(), 10, ['email', 'sms', 'alert_email', 'alert_sms']);
     console.log(`plan, outbox claim: ${await planOf(db, claim)}`);
 
-    // --- Surge detection (issue 15, incidents): the lead adds its precision and recall here,
-    // --- on the demo history with injected surges, printed after the figures above.
   } finally {
     await close();
   }
+  // Surge detection (src/incidents/surge.ts): precision and recall on the demo history with injected surges (bench/surge.ts).
+  const demo = await demoDatabase();
+  const copies = Number(process.env.BENCH_HISTORY_COPIES ?? 20);
+  await thickenHistory(demo.db, demo.jurisdictionId, copies, seededRandom(7));
+  printSurgeFigures(await measureSurgeDetection(demo.db, demo.jurisdictionId, { surges: Number(process.env.BENCH_SURGES ?? 60) }));
+  await demo.done();
 }
 
 // Run when called as the bench; importing it (for its seeding functions) runs nothing.

@@ -46,8 +46,6 @@ const INSIDE = { lat: '51.5014', long: '-0.1419' };
 const DOWNING = { kind: 'address' as const, name: '10 Downing Street', lat: 51.5034, long: -0.1276, bounds: null };
 const GREENWICH = { kind: 'address' as const, name: '1 Greenwich Park Road', lat: 51.41, long: 0.2, bounds: null };
 const fast: RetryPolicy = { maxAttempts: 3, backoffBaseMs: 5, backoffCapMs: 20, leaseMs: 5_000 };
-/** Typed beside the named area: a small triangle within it. */
-const TYPED_POLYGON = '51.495,-0.15 51.495,-0.13 51.505,-0.14 51.495,-0.15';
 
 interface AlertWords { event: string; headline: string; description: string; instruction?: string }
 
