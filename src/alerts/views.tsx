@@ -98,6 +98,7 @@ export function AlertsPage({ alerts, language, timeZone, map }: { alerts: Alert[
           <ul class="alert-list">{alerts.map((a) => <AlertSummary key={a.id} alert={a} language={language} timeZone={timeZone} />)}</ul>
         </>
       )}
+      <p><a class="button" href="/alerts/subscribe">{t('alertSubs.title')}</a></p>
       <p><a href="/alerts/archive">{t('alerts.archiveLink')}</a></p>
       <Feeds />
     </>
@@ -148,6 +149,7 @@ export function AlertPage({ alert, language, timeZone, map, state, latestId }: {
       </div>
       {alert.msgType !== 'Cancel' && <AlertAreasMap alerts={[alert]} map={map} label={`${t('alerts.mapLabel')}: ${alert.areaDescription}`} />}
       {alert.referencesId !== null && <p><a href={`/alerts/${alert.referencesId}`}>{t('alerts.followsLink')}</a></p>}
+      <p><a href="/alerts/subscribe">{t('alertSubs.title')}</a></p>
       <p><a href={`/alerts/${alert.id}.cap.xml`} type="application/cap+xml">{t('alerts.capLink')}</a></p>
       <p><a href="/alerts">{t('alerts.back')}</a></p>
     </>
