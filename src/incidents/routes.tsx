@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedIn } from '../identity/access.js';
 import { staffRoles } from '../identity/policy.js';
+import { alertsInForce } from '../alerts/banner.js';
+import { boxOfArea } from '../places/geometry.js';
 import { getPlace, listAreas } from '../places/places.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, invalid, notFound } from '../platform/errors.js';
@@ -52,6 +54,11 @@ export async function incidentRoutes(app: FastifyInstance, { db, config, keyring
     return id;
   };
   const ctxOf = (request: FastifyRequest) => engineContextOf(request, config, keyring);
+  /** Public alerts in force whose area's box meets the incident's. */
+  const alertsOver = async (box: { min_lat: number; min_long: number; max_lat: number; max_long: number }) => (await alertsInForce(db)).filter((a) => {
+    const b = boxOfArea(a.area);
+    return b !== null && b.minLat <= box.max_lat && b.maxLat >= box.min_lat && b.minLong <= box.max_long && b.maxLong >= box.min_long;
+  }).map((a) => ({ id: a.id, headline: a.infos.find((i) => i.language === 'en')?.headline ?? a.infos[0]?.headline ?? a.identifier, area: a.area }));
 
   app.get('/staff/incidents', route(readers), async (request, reply) => {
     const ctx = ctxOf(request);
@@ -67,7 +74,8 @@ export async function incidentRoutes(app: FastifyInstance, { db, config, keyring
     const areas = (await listAreas(db, jurisdictionId)).filter((a) => a.bounds !== null);
     const surge = flag ? { serviceName: services.find((s) => s.code === flag.service_code)?.name ?? flag.service_code, areaName: flag.area_name, reports: flag.reports } : null;
     return page(request, reply, 'Open an incident', (
-      <NewIncidentPage values={values} errors={errors} areas={areas} services={services} csrf={request.person!.csrfToken} idempotencyKey={newIdempotencyKey()} surge={surge} />
+      <NewIncidentPage values={values} errors={errors} areas={areas} services={services} csrf={request.person!.csrfToken} idempotencyKey={newIdempotencyKey()} surge={surge}
+        map={{ ...app.site.map, bounds: config.jurisdiction.bounds }} />
     ), status);
   };
 
@@ -116,7 +124,7 @@ export async function incidentRoutes(app: FastifyInstance, { db, config, keyring
     ]) : [[], []];
     return page(request, reply, view.details.title, (
       <IncidentPage view={view} errors={errors} values={values} when={when} canRun={canRun} csrf={request.person!.csrfToken} newKey={newIdempotencyKey}
-        departments={departments} staff={staff.map((s) => ({ id: s.id, name: s.display_name ?? s.email, department: s.department }))} alerts={[]}
+        departments={departments} staff={staff.map((s) => ({ id: s.id, name: s.display_name ?? s.email, department: s.department }))} alerts={await alertsOver(view.details)}
         userDepartment={await departmentIdOf(db, request.person!.department ?? null)} />
     ), Object.keys(errors).length > 0 ? 400 : 200);
   };

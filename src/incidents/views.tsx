@@ -61,7 +61,8 @@ export function IncidentsPage({ incidents, possible, when, canRun, csrf, newKey 
 
 export interface NewIncidentValues { title: string; description: string; area_place: string; area: string; services: string[]; surge: string }
 
-export function NewIncidentPage({ values, errors, areas, services, csrf, idempotencyKey, surge }: {
+export function NewIncidentPage({ values, errors, areas, services, csrf, idempotencyKey, surge, map }: {
+  map: { tileUrl: string; attribution: string; bounds: { minLat: number; minLong: number; maxLat: number; maxLong: number } };
   values: NewIncidentValues; errors: FieldErrors; areas: Array<{ id: number; name: string }>; services: Array<{ code: string; name: string }>; csrf: string; idempotencyKey: string;
   surge: { serviceName: string; areaName: string; reports: number } | null;
 }) {
@@ -77,9 +78,11 @@ export function NewIncidentPage({ values, errors, areas, services, csrf, idempot
         <TextField name="title" label="Title" hint='Short and specific, for example "Burst water main, Mission District".' value={values.title} error={errors.title} />
         <TextArea name="description" label="What is happening (optional)" value={values.description} error={errors.description} />
         <Select name="area_place" label="Area" hint="A named area, or choose “Drawn or typed area” and give it below." options={[['', 'Drawn or typed area'], ...areas.map((a) => [String(a.id), a.name] as [string, string])]} value={values.area_place} error={errors.area_place} />
-        <div data-map="draw" data-map-target="area">
-          <TextArea name="area" label="Drawn or typed area" hint="One shape per line: a polygon as “latitude,longitude” pairs ending where it starts, or a circle as “latitude,longitude radius-in-km”." value={values.area} error={errors.area} rows={3} />
-        </div>
+        <TextArea name="area" label="Drawn or typed area" hint="One shape per line: a polygon as “latitude,longitude” pairs ending where it starts, or a circle as “latitude,longitude radius-in-km”. Drawing on the map fills this in." value={values.area} error={errors.area} rows={3} />
+        {/* The map loads only when asked (map.js); without JavaScript the button stays hidden and the field is typed. */}
+        <button type="button" class="secondary" id="area-map-button" hidden>Draw the area on a map</button>
+        <div class="map" data-map="draw" data-shape="area" data-format="cap" data-field="area" data-map-button="area-map-button"
+          data-bounds={`${map.bounds.minLat},${map.bounds.minLong},${map.bounds.maxLat},${map.bounds.maxLong}`} data-tiles={map.tileUrl} data-attribution={map.attribution} tabindex={-1}></div>
         <fieldset class={errors.services ? 'field-error' : undefined}>
           <legend>Services whose new reports belong to it</legend>
           <p class="hint" id="services-hint">New reports of these services in the area are suggested for linking. None chosen: every service.</p>
@@ -92,6 +95,7 @@ export function NewIncidentPage({ values, errors, areas, services, csrf, idempot
         </fieldset>
         <button type="submit">Open the incident</button>
       </PostForm>
+      <script src="/assets/map.js" defer></script>
     </>
   );
 }
