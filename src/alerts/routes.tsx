@@ -18,6 +18,7 @@ import { formatInZone, nowIso } from '../platform/time.js';
 import { wallClockToUtc } from '../platform/zoned-time.js';
 import { userNames } from '../staff/store.js';
 import { formText } from '../web/forms.js';
+import { alertTexts } from './texts.js';
 import { renderPage } from '../web/page.js';
 import {
   alertFollowers, alertList, alertRoles, alertStageCounts, approveAlert, currentPublicAlerts, draftAlert, editAlert, findAlert, isPublic,
@@ -206,7 +207,8 @@ export async function alertRoutes(app: FastifyInstance, { db, config, keyring }:
     return renderPage(request, reply, {
       title: `Alert ${alert.id}`, englishOnly: true, wide: true, status: problems.length ? 400 : 200,
       body: <StaffAlertPage alert={alert} references={references} followers={await alertFollowers(db, alert.id)} figures={await alertDeliveryFigures(db, alert.id)}
-        timeZone={timeZone} csrf={request.person!.csrfToken} viewer={{ userId: request.person!.userId, mayAuthor: mayAuthor(request) }} problems={problems} names={names} />,
+        timeZone={timeZone} csrf={request.person!.csrfToken} viewer={{ userId: request.person!.userId, mayAuthor: mayAuthor(request) }} problems={problems} names={names}
+        texts={alert.infos.map((info) => alertTexts(alert, info.language, { publicUrl: config.publicUrl, council: config.jurisdiction.name }))} />,
     });
   };
 

@@ -10,6 +10,7 @@ import { languageByCode } from '../i18n/languages.js';
 import { boxOfArea, circleToRing, formatCapCircle, formatCapPolygon, type Box } from '../places/geometry.js';
 import { formatForPeople } from '../platform/time.js';
 import { PostForm, TableWrap } from '../web/forms.js';
+import { CELL_LONG_LIMIT, CELL_SHORT_LIMIT, characters, SMS_LIMIT, smsParts, type AlertTexts } from './texts.js';
 import { tilesAround, worldPixels } from '../web/static-map.js';
 import { infoIn, limits } from './alerts.js';
 import type { AlertDeliveryFigures } from './fan-out.js';
@@ -315,7 +316,33 @@ export function AlertForm({ action, csrf, values, problems, areas, map, heading 
   );
 }
 
-export function StaffAlertPage({ alert, references, followers, figures, timeZone, csrf, viewer, problems, names }: {
+/** The short forms of each language, as subscribers' text messages and a cell-broadcast system take them. */
+function ShortTexts({ texts }: { texts: AlertTexts[] }) {
+  return (
+    <section>
+      <h2>Short texts</h2>
+      <p class="hint">What a subscriber's text message says, and the two lengths a cell-broadcast system takes, for pasting into other channels.</p>
+      <TableWrap label="Short texts">
+        <table class="dense">
+          <thead><tr><th scope="col">Language</th><th scope="col">Text message (at most {SMS_LIMIT} characters)</th><th scope="col">Cell broadcast (at most {CELL_SHORT_LIMIT})</th><th scope="col">Cell broadcast (at most {CELL_LONG_LIMIT})</th></tr></thead>
+          <tbody>
+            {texts.map((x) => (
+              <tr key={x.language} lang={x.language} dir={dirOf(x.language)}>
+                <th scope="row">{x.language}</th>
+                <td>{x.sms} <span class="hint">({characters(x.sms)} characters, {smsParts(x.sms) === 1 ? 'one SMS' : `${smsParts(x.sms)} SMS parts`})</span></td>
+                <td>{x.cellShort} <span class="hint">({characters(x.cellShort)})</span></td>
+                <td>{x.cellLong} <span class="hint">({characters(x.cellLong)})</span></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </section>
+  );
+}
+
+export function StaffAlertPage({ alert, references, followers, figures, timeZone, csrf, viewer, problems, names, texts }: {
+  texts: AlertTexts[];
   alert: Alert; references: Alert | null; followers: Array<{ id: number; msg_type: string; stage: string }>; figures: AlertDeliveryFigures;
   timeZone: string; csrf: string; viewer: { userId: number; mayAuthor: boolean }; problems: string[]; names: Map<number, string>;
 }) {
@@ -357,6 +384,7 @@ export function StaffAlertPage({ alert, references, followers, figures, timeZone
         </section>
       ))}
       <p><a href={`/staff/alerts/${alert.id}.cap.xml`}>The CAP message (XML)</a></p>
+      <ShortTexts texts={texts} />
       {alert.stage === 'draft' && alert.draftedBy === viewer.userId && (
         <p>Another emergency officer must approve this alert. <a href={`/staff/alerts/${alert.id}/edit`}>Change the draft</a></p>
       )}
