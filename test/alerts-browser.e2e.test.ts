@@ -17,8 +17,6 @@ import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { alertEmailChannel, alertSmsChannel } from '../src/alerts/fan-out-delivery.js';
 import { alertDeliveryFigures, runAlertFanOuts } from '../src/alerts/fan-out.js';
 import { startSession, limitsFor } from '../src/identity/sessions.js';
@@ -33,6 +31,7 @@ import { importPlaces } from '../src/places/places.js';
 import { axeViolations, launchBrowser } from './browser.js';
 import { databasesUnderTest, signedInAs, startTownhall, type RunningTownhall } from './harness.js';
 import { runIncident } from './incident-steps.js';
+import { startSmsProvider } from './sms-provider.js';
 import { sink } from './smtp-sink.js';
 import { fixture, GRAFFITI } from './open311/fixture-catalogue.js';
 import { sharedFile } from './shared-files.js';
@@ -222,14 +221,9 @@ for (const database of databasesUnderTest()) {
       await subscribeAt(GREENWICH.name, 'sms', '+44 7700 900999', 'en');
       const mail = sink();
       const smtpUrl = await mail.listen();
-      const texts: Array<{ to: string; body: string }> = [];
-      const provider = createServer((request, response) => {
-        let body = '';
-        request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
-        request.on('end', () => { texts.push(JSON.parse(body) as { to: string; body: string }); response.writeHead(201, { 'content-type': 'application/json' }).end('{}'); });
-      });
-      await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
-      after(async () => { provider.close(); await mail.close(); });
+      const provider = await startSmsProvider();
+      const texts = provider.texts;
+      after(async () => { await provider.close(); await mail.close(); });
 
       const reportId = await reportAt(INSIDE);
       const track = await openTrackPage(reportId);
@@ -264,7 +258,7 @@ for (const database of databasesUnderTest()) {
       void progress;
       const council = { publicUrl: t.baseUrl, council: t.jurisdiction.name };
       const email = smtpSender({ smtpUrl, from: 'alerts@council.example' }, t.jurisdiction.name)!;
-      const workers = [alertEmailChannel(t.db, t.keyring, council, email, 1000), alertSmsChannel(t.db, t.keyring, council, httpSmsProvider(`http://127.0.0.1:${(provider.address() as AddressInfo).port}`, 'Council'), 1000)];
+      const workers = [alertEmailChannel(t.db, t.keyring, council, email, 1000), alertSmsChannel(t.db, t.keyring, council, httpSmsProvider(provider.url, 'Council'), 1000)];
       for (let i = 0; i < 20 && (await alertDeliveryFigures(t.db, id)).queued > 0; i++) await deliverDue({ db: t.db, keyring: t.keyring, policy: fast }, workers);
       email.close();
       assert.deepEqual(mail.accepted.map((m) => m.to), ['inside@example.org']);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, databasesUnderTest, type TestDatabase } from '../../test/database.js';
+import { startSmsProvider } from '../../test/sms-provider.js';
 import { sink } from '../../test/smtp-sink.js';
 import type { DB } from '../db/connection.js';
 import { deliverDue } from '../notifications/delivery.js';
@@ -140,13 +139,8 @@ for (const database of databasesUnderTest()) {
       await t.db.updateTable('outbox').set({ status: 'sent' }).execute();
       const mail = sink();
       const smtpUrl = await mail.listen();
-      const texts: Array<{ to: string; body: string }> = [];
-      const provider = createServer((request, response) => {
-        let body = '';
-        request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
-        request.on('end', () => { texts.push(JSON.parse(body) as { to: string; body: string }); response.writeHead(201, { 'content-type': 'application/json' }).end('{}'); });
-      });
-      await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+      const provider = await startSmsProvider();
+      const texts = provider.texts;
       try {
         const spot = { lat: 37.7612, long: -122.4188 };
         await subscribe(t.db, at(spot, '10 Elm Street'), 'email', 'resident.in@example.org', { language: 'es' });
@@ -157,7 +151,7 @@ for (const database of databasesUnderTest()) {
         await approve(t.db, alert);
         await runAlertFanOuts(t.db, JURISDICTION);
         const email = smtpSender({ smtpUrl, from: 'alerts@council.example' }, sender.council)!;
-        const workers = [alertEmailChannel(t.db, keyring, sender, email, 1000), alertSmsChannel(t.db, keyring, sender, httpSmsProvider(`http://127.0.0.1:${(provider.address() as AddressInfo).port}`, 'Council'), 1000)];
+        const workers = [alertEmailChannel(t.db, keyring, sender, email, 1000), alertSmsChannel(t.db, keyring, sender, httpSmsProvider(provider.url, 'Council'), 1000)];
         for (let i = 0; i < 20 && (await alertDeliveryFigures(t.db, alert.id)).queued > 0; i++) await deliverDue({ db: t.db, keyring, policy: fast }, workers);
         email.close();
         // The earlier tests' subscribers at `inside` are within the circle too: only this test's are checked.
@@ -175,7 +169,7 @@ for (const database of databasesUnderTest()) {
         assert.equal(figures.sent, figures.subscribers);
         assert.equal(figures.sent, mail.accepted.length + texts.length);
       } finally {
-        provider.close();
+        await provider.close();
         await mail.close();
       }
     });
