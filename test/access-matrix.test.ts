@@ -405,6 +405,7 @@ const expectedRules: Record<string, Access> = {
   'GET /alerts/:id': { kind: 'public' },
   'GET /staff/alerts': signedIn(staffRoles),
   'GET /staff/alerts/:id': signedIn(staffRoles),
+  'GET /staff/alerts/:id/deliveries.json': signedIn(staffRoles),
   'GET /staff/alerts/new': signedIn(['emergency_officer', 'system_admin']),
   'POST /staff/alerts': signedIn(['emergency_officer', 'system_admin']),
   'GET /staff/alerts/:id/edit': signedIn(['emergency_officer', 'system_admin']),

@@ -271,6 +271,8 @@ for (const database of databasesUnderTest()) {
       assert.deepEqual([figures.subscribers, figures.sent, figures.failed, figures.queued], [2, 2, 0, 0]);
       await first.goto(`${t.baseUrl}/staff/alerts/${id}`);
       assert.match(await first.locator('main').textContent() ?? '', /0 queued · 2 sent · 0 failed/);
+      const current = await first.evaluate(async (path) => (await fetch(path)).json(), `/staff/alerts/${id}/deliveries.json`) as { sent: number; queued: number };
+      assert.deepEqual([current.sent, current.queued], [2, 0], 'the figures the page keeps current');
       // The short forms for other channels, in each language: the text message as subscribers got it.
       const shortTexts = first.getByRole('region', { name: 'Short texts' });
       assert.ok((await shortTexts.textContent() ?? '').includes(texts[0]!.body), 'the page shows the text message sent');

@@ -219,6 +219,12 @@ export async function alertRoutes(app: FastifyInstance, { db, config, keyring }:
     return cap ? sendCap(reply, alert) : staffAlert(request, reply, alert);
   });
 
+  // The figures the officer's page keeps current while the messages go out (assets/alert-deliveries.js).
+  app.get('/staff/alerts/:id/deliveries.json', { config: staff, schema: { hide: true } }, async (request, reply) => {
+    const alert = await findAlert(db, idParam(request));
+    return reply.header('cache-control', 'no-store').send(await alertDeliveryFigures(db, alert.id));
+  });
+
   const idParam = (request: FastifyRequest) => {
     const id = parseId((request.params as { id: string }).id);
     if (id === null) throw notFound(NOT_FOUND);

@@ -373,7 +373,7 @@ export function StaffAlertPage({ alert, references, followers, figures, timeZone
         {alert.area.circles.map((c, i) => <><dt key={`c${i}`}>Circle</dt><dd><code>{formatCapCircle(c)}</code></dd></>)}
         {alert.onset && <><dt>Onset</dt><dd>{formatForPeople(alert.onset, timeZone)}</dd></>}
         <dt>Expires</dt><dd>{formatForPeople(alert.expires, timeZone)}</dd>
-        <dt>Deliveries</dt><dd data-delivery-figures="">{figures.queued} queued · {figures.sent} sent · {figures.failed} failed</dd>
+        <dt>Deliveries</dt><dd data-delivery-figures="" data-src={alert.stage === 'approved' ? `/staff/alerts/${alert.id}/deliveries.json` : undefined}>{figures.queued} queued · {figures.sent} sent · {figures.failed} failed</dd>
       </dl>
       {alert.infos.map((info) => (
         <section key={info.language} lang={info.language} dir={dirOf(info.language)} aria-label={`In ${info.language}`}>
@@ -385,6 +385,7 @@ export function StaffAlertPage({ alert, references, followers, figures, timeZone
       ))}
       <p><a href={`/staff/alerts/${alert.id}.cap.xml`}>The CAP message (XML)</a></p>
       <ShortTexts texts={texts} />
+      {alert.stage === 'approved' && <script src="/assets/alert-deliveries.js" defer></script>}
       {alert.stage === 'draft' && alert.draftedBy === viewer.userId && (
         <p>Another emergency officer must approve this alert. <a href={`/staff/alerts/${alert.id}/edit`}>Change the draft</a></p>
       )}
