@@ -1,23 +1,12 @@
 /*
- * Maps, as progressive enhancement: the page works without them (the latitude and longitude
- * fields, the list of reports). Only when the page has a [data-map] element is the map library
- * loaded. Two kinds:
- *   data-map="pick"  choose a place: clicking the map or dragging the marker fills the form's
- *                    fields named by data-lat-field and data-long-field (6 decimals), and a
- *                    "Use my location" button does the same, within data-bounds only;
- *   data-map="draw"  draw a place for an application's form field (data-field names its textarea,
- *                    data-shape is "point" or "area"): clicks inside data-bounds mark the point, or
- *                    the corners of the area in turn; the field gets GeoJSON (a Point, or a Polygon
- *                    whose ring is closed and runs anticlockwise, WGS84, 6 decimals) and stays
- *                    editable, so keyboard users type the place instead; what it holds is drawn;
- *                    with data-format="cap" the field holds a CAP polygon instead (an alert's area);
- *   data-map="show"  reports from data-points-url (GeoJSON points with {id, title, status, url, open}),
- *                    each marker linking to its report, coloured and marked by open or closed;
- *                    points close together on screen are one numbered marker that zooms in.
- * Tiles come from data-tiles, credited with data-attribution.
- * A map with data-map-button="<id>" waits to be asked: the page shows a map drawn on the server,
- * and the (hidden) button of that id is shown; pressing it loads the library and the points.
- * The library's weight and its work on the main thread are then spent only by those who want it.
+ * Maps as progressive enhancement (pages work without them); Leaflet loads only for [data-map]:
+ *   pick  a place: map click or marker drag fills data-lat-field/data-long-field; "Use my location"
+ *   draw  data-field's textarea (data-shape point|area): clicks mark the point or the corners; it
+ *         gets GeoJSON (closed anticlockwise ring, 6 decimals), or with data-format="cap" a CAP
+ *         polygon; typed values are drawn, so the keyboard needs no map
+ *   show  reports from data-points-url as markers by status, close ones merged into a numbered one
+ * Clicks stay within data-bounds; tiles from data-tiles, credited with data-attribution. With
+ * data-map-button="<id>" the server's map stays until that (hidden, then shown) button is pressed.
  */
 (() => {
   'use strict';
@@ -124,7 +113,6 @@
     const field = document.getElementById(el.getAttribute('data-field') || '');
     if (!field) return;
     const isArea = el.getAttribute('data-shape') === 'area';
-    // data-format="cap": the field holds a CAP polygon ("lat,long lat,long ...", closed), as an alert's area does.
     const cap = isArea && el.getAttribute('data-format') === 'cap';
     const area = boundsOf(el);
     // Corners are marked one click after another: a quick second click must not zoom.
