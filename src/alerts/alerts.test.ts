@@ -49,6 +49,14 @@ test('every problem of a draft is named at once', async () => {
   for (const pattern of expected) assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in ${problems.join(' | ')}`);
 });
 
+test('an area exported from a GIS and pasted as GeoJSON stands beside CAP polygons; one with a hole is refused', async () => {
+  const ring = [[-122.43, 37.75], [-122.40, 37.75], [-122.40, 37.78], [-122.43, 37.78], [-122.43, 37.75]];
+  const checked = checkAlert(input({ polygons: [JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } })] }));
+  assert.deepEqual(checked.area.polygons[0]![0], { lat: 37.75, long: -122.43 });
+  const problems = await problemsOf(() => checkAlert(input({ polygons: [JSON.stringify({ type: 'Polygon', coordinates: [ring, ring] })] })));
+  assert.ok(problems.some((p) => /hole/.test(p)), problems.join(' | '));
+});
+
 test('an alert needs an area, a future expiry, English, and Update or Cancel a reference', async () => {
   const problems = await problemsOf(() => checkAlert(input({ polygons: [''], expires: inHours(-1), infos: [info('es')], msgType: 'Cancel' })));
   for (const pattern of [/Give the area/, /expiry time has passed/, /Write the alert in English/, /Cancel must name the approved alert it follows/]) {

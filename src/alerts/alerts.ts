@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.js';
 import type { DB } from '../db/connection.js';
 import type { Role } from '../identity/roles.js';
-import { areaMatcher, boxOfArea, parseCapCircle, parseCapPolygon, type Area, type LatLong } from '../places/geometry.js';
+import { areaMatcher, boxOfArea, geoJsonRings, looksLikeGeoJson, parseCapCircle, parseCapPolygon, type Area, type LatLong } from '../places/geometry.js';
 import { DomainError, forbidden, invalid, notFound } from '../platform/errors.js';
 import { publishEvents, topics } from '../platform/events.js';
 import { nowIso } from '../platform/time.js';
@@ -103,6 +103,12 @@ export function checkAlert(input: AlertInput, now = nowIso()): store.AlertFields
   problems.push(...tooLong('The area description', areaDescription, limits.areaDescription));
   const area: Area = { polygons: [], circles: [] };
   for (const text of input.polygons.filter((p) => p.trim())) {
+    // A GeoJSON area pasted whole (as a GIS exports it) stands beside CAP polygons.
+    if (looksLikeGeoJson(text)) {
+      const read = geoJsonRings(text);
+      if ('problem' in read) problems.push(read.problem); else area.polygons.push(...read.rings);
+      continue;
+    }
     const parsed = parseCapPolygon(text);
     if ('problem' in parsed) problems.push(parsed.problem); else area.polygons.push(parsed.ring);
   }

@@ -10,7 +10,7 @@ import { translate } from '../i18n/i18n.js';
 import { publicAccess, signedIn } from '../identity/access.js';
 import { staffRoles } from '../identity/policy.js';
 import { getPlace, listAreas } from '../places/places.js';
-import { boxToRing, formatCapPolygon } from '../places/geometry.js';
+import { boxToRing, formatCapPolygon, looksLikeGeoJson } from '../places/geometry.js';
 import type { RouteDeps } from '../platform/deps.js';
 import { DomainError, notFound } from '../platform/errors.js';
 import { parseId } from '../platform/ids.js';
@@ -148,7 +148,8 @@ export async function alertRoutes(app: FastifyInstance, { db, config, keyring }:
 
   /** The form as the domain's input: a named area becomes its box as a polygon; an empty language is left out. */
   const inputOf = async (values: AlertFormValues): Promise<AlertInput> => {
-    const polygons = values.polygons.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    // GeoJSON pasted whole is one entry; CAP polygons are one a line.
+    const polygons = looksLikeGeoJson(values.polygons) ? [values.polygons.trim()] : values.polygons.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     let areaDescription = values.areaDescription.trim();
     const placeId = parseId(values.areaPlace);
     if (placeId !== null) {

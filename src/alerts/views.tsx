@@ -267,7 +267,7 @@ export function AlertForm({ action, csrf, values, problems, areas, map, heading 
             <Text name="areaDescription" label="The area in words" hint="Left empty, the named area's name" value={values.areaDescription} maxLength={limits.areaDescription} />
           </div>
           <TextArea name="polygons" label="Polygons (CAP)" rows={3} value={values.polygons}
-            hint='One per line: "lat,long lat,long ...", at least four points, the last the same as the first. Drawing on the map fills this in.' />
+            hint='One per line: "lat,long lat,long ...", at least four points, the last the same as the first; or paste a GeoJSON area exported from a GIS. Drawing on the map fills this in.' />
           <button type="button" class="secondary" id="polygons-map-button" hidden>Draw the area on a map</button>
           <div class="map" data-map="draw" data-shape="area" data-format="cap" data-field="polygons" data-map-button="polygons-map-button"
             data-bounds={`${b.minLat},${b.minLong},${b.maxLat},${b.maxLong}`} data-tiles={map.tileUrl} data-attribution={map.attribution} tabindex={-1}></div>

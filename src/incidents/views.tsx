@@ -78,7 +78,7 @@ export function NewIncidentPage({ values, errors, areas, services, csrf, idempot
         <TextField name="title" label="Title" hint='Short and specific, for example "Burst water main, Mission District".' value={values.title} error={errors.title} />
         <TextArea name="description" label="What is happening (optional)" value={values.description} error={errors.description} />
         <Select name="area_place" label="Area" hint="A named area, or choose “Drawn or typed area” and give it below." options={[['', 'Drawn or typed area'], ...areas.map((a) => [String(a.id), a.name] as [string, string])]} value={values.area_place} error={errors.area_place} />
-        <TextArea name="area" label="Drawn or typed area" hint="One shape per line: a polygon as “latitude,longitude” pairs ending where it starts, or a circle as “latitude,longitude radius-in-km”. Drawing on the map fills this in." value={values.area} error={errors.area} rows={3} />
+        <TextArea name="area" label="Drawn or typed area" hint="One shape per line: a polygon as “latitude,longitude” pairs ending where it starts, or a circle as “latitude,longitude radius-in-km”; or paste a GeoJSON area exported from a GIS. Drawing on the map fills this in." value={values.area} error={errors.area} rows={3} />
         {/* The map loads only when asked (map.js); without JavaScript the button stays hidden and the field is typed. */}
         <button type="button" class="secondary" id="area-map-button" hidden>Draw the area on a map</button>
         <div class="map" data-map="draw" data-shape="area" data-format="cap" data-field="area" data-map-button="area-map-button"

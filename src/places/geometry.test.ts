@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { areaContains, areaMatcher, areaToGeoJson, boxOfArea, circleToRing, formatCapCircle, formatCapPolygon, parseCapCircle, parseCapPolygon, ringProblem } from './geometry.js';
+import { areaContains, areaMatcher, areaToGeoJson, boxOfArea, circleToRing, formatCapCircle, formatCapPolygon, geoJsonRings, parseAreaText, parseCapCircle, parseCapPolygon, ringProblem } from './geometry.js';
 
 const square = '37.75,-122.45 37.75,-122.4 37.8,-122.4 37.8,-122.45 37.75,-122.45';
 
@@ -51,5 +51,30 @@ describe('areas in CAP form', () => {
     const geo = areaToGeoJson(area);
     assert.deepEqual(geo.coordinates[0]![0]![0], [-122.45, 37.75]);
     assert.equal(circleToRing(circle).length, 49);
+  });
+});
+
+describe('areas pasted as GeoJSON', () => {
+  const square = [[-122.45, 37.75], [-122.4, 37.75], [-122.4, 37.8], [-122.45, 37.8], [-122.45, 37.75]];
+  test('a Feature, a FeatureCollection and a MultiPolygon become CAP rings in [lat, long] order', () => {
+    const feature = JSON.stringify({ type: 'Feature', properties: { name: 'Mission' }, geometry: { type: 'Polygon', coordinates: [square] } });
+    const read = geoJsonRings(feature);
+    assert.ok('rings' in read);
+    assert.equal(formatCapPolygon(read.rings[0]!), '37.75,-122.45 37.75,-122.4 37.8,-122.4 37.8,-122.45 37.75,-122.45');
+    const collection = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [[square], [square.map(([x, y]) => [x! + 1, y!])]] } }] });
+    const many = geoJsonRings(collection);
+    assert.ok('rings' in many && many.rings.length === 2);
+    const text = parseAreaText(`\n  ${feature}`);
+    assert.ok('area' in text && areaContains(text.area, { lat: 37.77, long: -122.42 }));
+  });
+
+  test('what CAP cannot hold is refused with the reason', () => {
+    const problem = (value: unknown) => { const r = geoJsonRings(typeof value === 'string' ? value : JSON.stringify(value)); return 'problem' in r ? r.problem : null; };
+    assert.match(problem({ type: 'Polygon', coordinates: [square, square] })!, /hole/);
+    assert.match(problem({ type: 'Point', coordinates: [0, 0] })!, /Point: an area must be made of Polygons/);
+    assert.match(problem('{ "type": "Polygon", ')!, /not valid JSON/);
+    assert.match(problem({ type: 'FeatureCollection', features: [] })!, /no polygon/);
+    assert.match(problem({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] })!, /crosses itself/);
+    assert.match(problem({ type: 'Polygon', coordinates: [[[0, 95], [1, 1], [1, 0], [0, 95]]] })!, /latitude 95/);
   });
 });

@@ -177,9 +177,14 @@ export function areaToGeoJson(area: Area): { type: 'MultiPolygon'; coordinates: 
 
 /**
  * Shapes typed or pasted one per line, each a CAP polygon ("lat,lon lat,lon ...") or a CAP circle
- * ("lat,lon radius_km"): the area, or every problem with the line it is on.
+ * ("lat,lon radius_km"), or a GeoJSON area pasted whole: the area, or every problem (with the
+ * line it is on).
  */
 export function parseAreaText(text: string): { area: Area } | { problems: string[] } {
+  if (looksLikeGeoJson(text)) {
+    const read = geoJsonRings(text);
+    return 'problem' in read ? { problems: [read.problem] } : { area: { polygons: read.rings, circles: [] } };
+  }
   const area: Area = { polygons: [], circles: [] };
   const problems: string[] = [];
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -197,3 +202,48 @@ export function parseAreaText(text: string): { area: Area } | { problems: string
 
 /** The area as CAP text, one shape per line (what parseAreaText reads back). */
 export const formatAreaText = (area: Area): string => [...area.polygons.map(formatCapPolygon), ...area.circles.map(formatCapCircle)].join('\n');
+
+/** The most polygons one pasted GeoJSON area may bring. */
+export const MAX_GEOJSON_POLYGONS = 50;
+
+/**
+ * An area exported from a GIS as GeoJSON (a Polygon or MultiPolygon geometry, a Feature or a
+ * FeatureCollection of them, [longitude, latitude] in WGS84): its polygons as CAP rings, or the
+ * reason it cannot be one. CAP areas have no holes, so a polygon with a hole is refused rather
+ * than silently filled.
+ */
+export function geoJsonRings(text: string): { rings: Ring[] } | { problem: string } {
+  let value: unknown;
+  try { value = JSON.parse(text); } catch { return { problem: 'The area looks like GeoJSON but is not valid JSON: paste the whole file\'s text.' }; }
+  const polygons: unknown[][] = [];
+  const visit = (node: unknown): string | null => {
+    const o = node as { type?: unknown; coordinates?: unknown; geometry?: unknown; features?: unknown } | null;
+    if (!o || typeof o !== 'object') return 'The GeoJSON holds something that is not a geometry.';
+    if (o.type === 'FeatureCollection' && Array.isArray(o.features)) { for (const f of o.features) { const p = visit(f); if (p) return p; } return null; }
+    if (o.type === 'Feature') return visit(o.geometry);
+    if (o.type === 'Polygon' && Array.isArray(o.coordinates)) { polygons.push(o.coordinates); return null; }
+    if (o.type === 'MultiPolygon' && Array.isArray(o.coordinates)) { for (const p of o.coordinates) polygons.push(Array.isArray(p) ? p : []); return null; }
+    return `The GeoJSON holds a ${typeof o.type === 'string' ? o.type.slice(0, 30) : 'shape'}: an area must be made of Polygons.`;
+  };
+  const problem = visit(value);
+  if (problem) return { problem };
+  if (polygons.length === 0) return { problem: 'The GeoJSON holds no polygon.' };
+  if (polygons.length > MAX_GEOJSON_POLYGONS) return { problem: `The GeoJSON holds ${polygons.length} polygons; an area may have at most ${MAX_GEOJSON_POLYGONS}.` };
+  const rings: Ring[] = [];
+  for (const [i, polygon] of polygons.entries()) {
+    const where = polygons.length > 1 ? `Polygon ${i + 1} of the GeoJSON: ` : 'The GeoJSON polygon: ';
+    if (polygon.length > 1) return { problem: `${where}it has a hole, which CAP areas cannot have. Remove the hole, or split the area in parts around it.` };
+    const outer = polygon[0];
+    if (!Array.isArray(outer)) return { problem: `${where}it has no outer ring.` };
+    const ring = outer.map((pair) => (Array.isArray(pair) && pair.length >= 2 ? { lat: Number(pair[1]), long: Number(pair[0]) } : { lat: Number.NaN, long: Number.NaN }))
+      .map((p) => ({ lat: Number(p.lat.toFixed(6)), long: Number(p.long.toFixed(6)) }));
+    for (const p of ring) { const bad = pointProblem(p); if (bad) return { problem: `${where}${bad}.` }; }
+    const shape = ringProblem(ring);
+    if (shape) return { problem: where + shape };
+    rings.push(ring);
+  }
+  return { rings };
+}
+
+/** Whether typed area text is GeoJSON rather than CAP lines. */
+export const looksLikeGeoJson = (text: string): boolean => text.trimStart().startsWith('{');
