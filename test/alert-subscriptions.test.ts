@@ -11,6 +11,7 @@ import { openQueuedSms } from '../src/notifications/sms.js';
 import { limitsFor, startSession } from '../src/identity/sessions.js';
 import { createUser } from '../src/identity/users.js';
 import { importPlaces } from '../src/places/places.js';
+import { approveAlert, draftAlert } from '../src/alerts/alerts.js';
 import { unsubscribeToken } from '../src/alerts/subscriptions.js';
 import { databasesUnderTest, startTownhall, type RunningTownhall } from './harness.js';
 import { fixture } from './open311/fixture-catalogue.js';
@@ -92,10 +93,24 @@ for (const database of databasesUnderTest()) {
       const added = await client.post('/account/alerts', { place: placeId });
       assert.equal(added.status, 200);
       assert.match(added.html, /You will get emergency alerts for (10 Juniper Road|Juniper Heights)\./);
+      // In the app: an alert approved over the place is listed on the account's page, in the resident's language.
+      const officer = async (n: number) => ({ userId: Number((await createUser(t.db, t.keyring, { email: `officer${n}.${database.name}@example.org`, role: 'emergency_officer', departmentCode: null }, { publicUrl: t.baseUrl, issuer: 'Test' }, 'test')).id), role: 'emergency_officer' as const });
+      const [first, second] = [await officer(1), await officer(2)];
+      const words = { categories: ['Health'], urgency: 'Immediate', severity: 'Severe', certainty: 'Observed', instruction: '', web: '', contact: '' };
+      const b = t.jurisdiction.bounds;
+      const alert = await draftAlert(t.db, {
+        msgType: 'Alert', status: 'Actual', scope: 'Public', referencesId: null, areaDescription: 'The whole council',
+        polygons: [`${b.minLat},${b.minLong} ${b.minLat},${b.maxLong} ${b.maxLat},${b.maxLong} ${b.maxLat},${b.minLong} ${b.minLat},${b.minLong}`], circles: [], onset: null,
+        expires: new Date(Date.now() + 3_600_000).toISOString(),
+        infos: [{ language: 'en', event: 'Storm', headline: 'Storm tonight: stay indoors', description: 'High winds.', ...words }, { language: 'es', event: 'Tormenta', headline: 'Tormenta esta noche: quédese en casa', description: 'Vientos fuertes.', ...words }],
+      }, first, { sender: t.jurisdiction.id });
+      await approveAlert(t.db, alert.id, second);
+      const inApp = await client.get('/account/alerts?lang=es');
+      assert.match(inApp.html, new RegExp(`<a href="/alerts/${alert.id}" lang="es">Tormenta esta noche: quédese en casa</a>`));
       const id = /action="\/account\/alerts\/(\d+)\/stop"/.exec(added.html)![1]!;
       const stopped = await client.post(`/account/alerts/${id}/stop`);
       assert.equal(stopped.status, 303);
-      assert.match((await client.get('/account/alerts')).html, /do not get emergency alerts/);
+      assert.match((await client.get('/account/alerts?lang=en')).html, /do not get emergency alerts/);
     });
   });
 }

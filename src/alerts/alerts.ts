@@ -282,9 +282,8 @@ export async function currentPublicAlerts(db: DB, options: { includeCancels?: bo
 /** Approved public alerts, current or not (the archive), newest first. */
 export const publicAlertArchive = (db: DB, limit = 200) => store.approvedAlerts(db, { status: 'Actual', scope: 'Public', limit });
 
-/** The alert's words in a language, else English, else its first. */
-export const infoIn = (alert: Alert, language: string): AlertInfo =>
-  alert.infos.find((i) => i.language === language) ?? alert.infos.find((i) => i.language === 'en') ?? alert.infos[0]!;
+/** The alert's words in a language, else English, else its first (one rule for pages and messages). */
+export { infoIn } from './texts.js';
 
 /** Whether an alert's area covers a point (matchers made once per alert). */
 const matchers = new WeakMap<Alert, (p: LatLong) => boolean>();

@@ -68,8 +68,8 @@ export async function startAlertFanOut(trx: DB, alert: Alert): Promise<void> {
   await store.insertFanOut(trx, alert.id, JSON.stringify(area), JSON.stringify(forMessages), nowIso());
 }
 
-/** Does a subscription's place count as inside the alert's area? */
-function placeMatcher(area: Area): (row: BandRow) => boolean {
+/** Does a subscription's place count as inside the alert's area? (The fan-out's rule, and the account page's.) */
+export function placeMatcher(area: Area): (row: Pick<BandRow, 'place_kind' | 'lat' | 'long' | 'min_lat' | 'min_long' | 'max_lat' | 'max_long'>) => boolean {
   const inside = areaMatcher(area);
   return (row) => {
     if (row.place_kind === 'address') return inside({ lat: row.lat, long: row.long });

@@ -18,9 +18,10 @@ import { csrfToken } from '../web/csrf.js';
 import { formText } from '../web/forms.js';
 import { renderPage } from '../web/page.js';
 import {
-  confirmByCode, confirmByLink, endAccountSubscription, linkUsable, listAccountSubscriptions, placeToWatch, readUnsubscribeToken, requestSubscription,
+  alertsOverAccountPlaces, confirmByCode, confirmByLink, endAccountSubscription, linkUsable, listAccountSubscriptions, placeToWatch, readUnsubscribeToken, requestSubscription,
   subscribeAccount, subscriptionChannels, subscriptionLanguages, unsubscribeByToken, type SubscriptionChannel,
 } from './subscriptions.js';
+import { alertsInForce } from './banner.js';
 import { AccountAlertsPage, CheckEmailPage, CodePage, ConfirmPage, ResultPage, StopPage, SubscribePage, type SubscribeForm } from './subscription-views.js';
 
 const residents = { access: signedIn(['resident']) };
@@ -132,7 +133,8 @@ export async function subscriptionRoutes(app: FastifyInstance, { db, config, key
     const subscriptions = await listAccountSubscriptions(db, jurisdictionId, request.person!.userId);
     return renderPage(request, reply, {
       title: t('alertSubs.accountTitle'), status: options.status,
-      body: <AccountAlertsPage subscriptions={subscriptions} q={q} places={await search(q)} csrf={csrf(request, reply)} added={options.added ?? null} errors={options.errors ?? {}} />,
+      body: <AccountAlertsPage subscriptions={subscriptions} q={q} places={await search(q)} csrf={csrf(request, reply)} added={options.added ?? null} errors={options.errors ?? {}}
+        inForce={await alertsOverAccountPlaces(db, jurisdictionId, request.person!.userId, await alertsInForce(db))} language={translate(request).language.code} />,
     });
   };
   app.get('/account/alerts', { config: residents, schema: { hide: true } }, async (request, reply) => accountPage(request, reply));

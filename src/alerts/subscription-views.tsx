@@ -7,6 +7,8 @@ import { useTranslator } from '../i18n/i18n.js';
 import type { Place } from '../places/places.js';
 import { Choices, ErrorSummary, Field, PostForm, type FieldErrors } from '../web/forms.js';
 import type { AccountSubscription } from './subscriptions.js';
+import { infoIn } from './texts.js';
+import type { Alert } from './types.js';
 
 export interface SubscribeForm { q: string; place: string; channel: string; contact: string; language: string }
 
@@ -100,12 +102,26 @@ export function StopPage({ action }: { action: string }) {
   );
 }
 
-export function AccountAlertsPage({ subscriptions, q, places, csrf, added, errors }: { subscriptions: AccountSubscription[]; q: string; places: Place[] | null; csrf: string; added: string | null; errors: FieldErrors }) {
+export function AccountAlertsPage({ subscriptions, q, places, csrf, added, errors, inForce, language }: {
+  subscriptions: AccountSubscription[]; q: string; places: Place[] | null; csrf: string; added: string | null; errors: FieldErrors;
+  inForce: Array<{ alert: Alert; places: string[] }>; language: string;
+}) {
   const { t } = useTranslator();
   return (
     <>
       <ErrorSummary errors={errors} />
       <h1>{t('alertSubs.accountTitle')}</h1>
+      {inForce.length > 0 && (
+        <section class="alert-list" aria-labelledby="alerts-now">
+          <h2 id="alerts-now">{t('alertSubs.accountNow')}</h2>
+          <ul>
+            {inForce.map(({ alert, places: covered }) => {
+              const info = infoIn(alert, language);
+              return <li key={alert.id}><a href={`/alerts/${alert.id}`} lang={info.language}>{info.headline}</a> ({t('alertSubs.accountNowPlaces', { places: covered.join(', ') })})</li>;
+            })}
+          </ul>
+        </section>
+      )}
       {added && <p role="status">{t('alertSubs.accountAdded', { place: added })}</p>}
       {subscriptions.length === 0 ? <p>{t('alertSubs.accountNone')}</p> : (
         <ul>

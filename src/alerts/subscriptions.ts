@@ -24,6 +24,8 @@ import { lookupHash, makeKeyring, open, seal, sha256Hex, type Keyring } from '..
 import { DomainError } from '../platform/errors.js';
 import { nowIso } from '../platform/time.js';
 import * as store from './subscriptions-store.js';
+import { placeMatcher } from './fan-out.js';
+import type { Alert } from './types.js';
 
 export const subscriptionChannels = ['email', 'sms'] as const;
 export type SubscriptionChannel = (typeof subscriptionChannels)[number];
@@ -227,6 +229,19 @@ export interface AccountSubscription { id: number; placeName: string; placeKind:
 
 export async function listAccountSubscriptions(db: DB, jurisdictionId: string, userId: number): Promise<AccountSubscription[]> {
   return (await store.accountSubscriptions(db, jurisdictionId, userId)).map((r) => ({ id: r.id, placeName: r.place_name, placeKind: r.place_kind, channel: r.channel, language: r.language, confirmed: r.confirmed_at !== null }));
+}
+
+/**
+ * In the app: of the alerts in force, those over a place the signed-in resident watches, with
+ * the places they cover (the fan-out's rule), for their account page.
+ */
+export async function alertsOverAccountPlaces(db: DB, jurisdictionId: string, userId: number, inForce: readonly Alert[]): Promise<Array<{ alert: Alert; places: string[] }>> {
+  if (inForce.length === 0) return [];
+  const rows = await store.accountSubscriptions(db, jurisdictionId, userId);
+  return inForce.map((alert) => {
+    const covers = placeMatcher(alert.area);
+    return { alert, places: [...new Set(rows.filter(covers).map((r) => r.place_name))] };
+  }).filter((a) => a.places.length > 0);
 }
 
 /** A signed-in resident stops one of their own subscriptions. */

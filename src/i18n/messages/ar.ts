@@ -1030,6 +1030,8 @@ export const ar: Messages = {
   "alertSubs.stopButton": "إيقاف هذه التنبيهات",
   "alertSubs.stoppedTitle": "أُوقفت التنبيهات",
   "alertSubs.stopped": "لن تصلك هذه التنبيهات بعد الآن.",
+  "alertSubs.accountNow": "سارية الآن لأماكنك",
+  "alertSubs.accountNowPlaces": "لـ {places}",
   "alertSubs.accountTitle": "تنبيهات الطوارئ الخاصة بك",
   "alertSubs.accountNone": "لا تصلك تنبيهات طوارئ لأي مكان بعد.",
   "alertSubs.accountAdd": "أضف مكانًا",

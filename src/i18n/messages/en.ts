@@ -1034,6 +1034,8 @@ export const en = {
   "alertSubs.stopButton": "Stop these alerts",
   "alertSubs.stoppedTitle": "Alerts stopped",
   "alertSubs.stopped": "You will not get these alerts any more.",
+  "alertSubs.accountNow": "In force now for your places",
+  "alertSubs.accountNowPlaces": "For {places}",
   "alertSubs.accountTitle": "Your emergency alerts",
   "alertSubs.accountNone": "You do not get emergency alerts for any place yet.",
   "alertSubs.accountAdd": "Add a place",

@@ -1026,6 +1026,8 @@ export const es: Messages = {
   "alertSubs.stopButton": "Dejar de recibir estas alertas",
   "alertSubs.stoppedTitle": "Alertas detenidas",
   "alertSubs.stopped": "Ya no recibirá estas alertas.",
+  "alertSubs.accountNow": "Vigentes ahora para sus lugares",
+  "alertSubs.accountNowPlaces": "Para {places}",
   "alertSubs.accountTitle": "Sus alertas de emergencia",
   "alertSubs.accountNone": "Aún no recibe alertas de emergencia para ningún lugar.",
   "alertSubs.accountAdd": "Añadir un lugar",
