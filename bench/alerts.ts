@@ -29,6 +29,7 @@ import { demoCity } from '../src/demo/city.js';
 import { areaMatcher, pointInRing, type LatLong, type Ring } from '../src/places/geometry.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
 import { dueQuery } from '../src/platform/outbox.js';
+import { randomStream } from './forecast.js';
 import { demoDatabase, measureSurgeDetection, printSurgeFigures, thickenHistory } from './surge.js';
 
 const TOTAL = Number(process.env.BENCH_SUBSCRIBERS ?? 250_000);
@@ -36,17 +37,8 @@ const postgresUrl = process.env.BENCH_POSTGRES_URL;
 const jurisdictionId = demoCity.id;
 const keyring = makeKeyring(newKey());
 
-/** A seeded random (mulberry32), so every run places the same subscribers. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded random, so every run places the same subscribers. */
+export const seededRandom = randomStream;
 
 /** Opens the bench database: a temporary SQLite file, or a schema of its own on PostgreSQL. */
 export async function openBenchDatabase(): Promise<{ db: DB; close(): Promise<void> }> {

@@ -63,8 +63,8 @@ function summary(print: (text: string) => void, results: ServiceForecast[]) {
   print(`  over ${done.length} services: mean MAE model ${modelMae.toFixed(2)}, baseline ${baselineMae.toFixed(2)}, ratio ${(modelMae / baselineMae).toFixed(2)}; the model better on ${wins} of ${done.length}`);
 }
 
-/** A repeatable pseudo-random stream (mulberry32). */
-function randomStream(seed: number): () => number {
+/** A repeatable pseudo-random stream (mulberry32): the benches' one seeded random. */
+export function randomStream(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

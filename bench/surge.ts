@@ -26,18 +26,9 @@ import { demoHistoryFile, seedDemo } from '../src/demo/seed.js';
 import { detectSurges, surgeRule } from '../src/incidents/surge.js';
 import { areaOf } from '../src/insights/rollups.js';
 import { areaBoxes } from '../src/insights/store.js';
+import { randomStream } from './forecast.js';
 import { makeKeyring, newKey } from '../src/platform/crypto.js';
 
-/** A seeded generator, so two runs inject the same surges. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SurgeFigures { runs: number; injected: number; truePositives: number; falsePositives: number; precision: number; recall: number; recallBySize: Array<{ sizes: string; recall: number; n: number }>; msPerRun: number; casesPerDay: number }
 
@@ -76,7 +67,7 @@ export async function thickenHistory(db: DB, jurisdictionId: string, copies: num
  * hour is judged on its own.
  */
 export async function measureSurgeDetection(db: DB, jurisdictionId: string, options: { surges: number; seed?: number }): Promise<SurgeFigures> {
-  const random = mulberry32(options.seed ?? 15);
+  const random = randomStream(options.seed ?? 15);
   const areas = (await areaBoxes(db, jurisdictionId)).filter((a) => a.maxLat - a.minLat > 0.002 && a.maxLong - a.minLong > 0.002);
   const now = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
   const hours = 28 * 24;
@@ -159,7 +150,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`seeded the demo city in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const copies = Number(process.env.BENCH_HISTORY_COPIES ?? 20);
   const thickened = performance.now();
-  const made = await thickenHistory(demo.db, demo.jurisdictionId, copies, mulberry32(7));
+  const made = await thickenHistory(demo.db, demo.jurisdictionId, copies, randomStream(7));
   console.log(`added ${made.toLocaleString('en-GB')} past reports (the sample ${copies} times) in ${((performance.now() - thickened) / 1000).toFixed(1)} s`);
   printSurgeFigures(await measureSurgeDetection(demo.db, demo.jurisdictionId, { surges: Number(process.env.BENCH_SURGES ?? 60) }));
   await demo.done();

@@ -50,40 +50,37 @@ async function subscriberOf(db: DB, id: number) {
   return row && row.unsubscribed_at === null ? row : null;
 }
 
-export function alertEmailChannel(db: DB, keyring: Keyring, sender: AlertSender, email: EmailSender, ratePerSecond: number): ChannelWorker {
+type Subscriber = NonNullable<Awaited<ReturnType<typeof subscriberOf>>>;
+
+/** One alert channel: its message's subscriber (none once stopped) and words in their language, handed to `send`. */
+function alertChannel(db: DB, sender: AlertSender, kind: string, provider: string, ratePerSecond: number,
+  send: (row: Subscriber, texts: AlertTexts, message: OutboxMessage) => Promise<void>, close: () => void): ChannelWorker {
   const textsOf = textsCache(db, sender);
   return {
-    kind: ALERT_EMAIL_KIND, provider: email.provider, bucket: new TokenBucket(ratePerSecond),
+    kind, provider, bucket: new TokenBucket(ratePerSecond),
     describe: (message) => ({ alert: (message.payload as Partial<AlertMessagePayload> | null)?.alert ?? 'unknown' }),
     async deliver(message) {
       const { alert, subscription } = payloadOf(message);
       const row = await subscriberOf(db, subscription);
-      if (!row) return;
-      const texts = await textsOf(alert, row.language);
-      const stop = unsubscribeLink(sender.publicUrl, keyring, row.id);
-      await email.send({
-        to: openContact(keyring, row.contact), subject: texts.subject, text: `${texts.email}\n\n${emailFooter(texts.language, row.place_name, stop)}`,
-        unsubscribeUrl: stop, language: texts.language,
-      }, { outboxId: message.id });
+      if (row) await send(row, await textsOf(alert, row.language), message);
     },
-    close: () => email.close(),
+    close,
   };
 }
 
+export function alertEmailChannel(db: DB, keyring: Keyring, sender: AlertSender, email: EmailSender, ratePerSecond: number): ChannelWorker {
+  return alertChannel(db, sender, ALERT_EMAIL_KIND, email.provider, ratePerSecond, async (row, texts, message) => {
+    const stop = unsubscribeLink(sender.publicUrl, keyring, row.id);
+    await email.send({
+      to: openContact(keyring, row.contact), subject: texts.subject, text: `${texts.email}\n\n${emailFooter(texts.language, row.place_name, stop)}`,
+      unsubscribeUrl: stop, language: texts.language,
+    }, { outboxId: message.id });
+  }, () => email.close());
+}
+
 export function alertSmsChannel(db: DB, keyring: Keyring, sender: AlertSender, provider: SmsProvider, ratePerSecond: number): ChannelWorker {
-  const textsOf = textsCache(db, sender);
-  return {
-    kind: ALERT_SMS_KIND, provider: provider.name, bucket: new TokenBucket(ratePerSecond),
-    describe: (message) => ({ alert: (message.payload as Partial<AlertMessagePayload> | null)?.alert ?? 'unknown' }),
-    async deliver(message) {
-      const { alert, subscription } = payloadOf(message);
-      const row = await subscriberOf(db, subscription);
-      if (!row) return;
-      const texts = await textsOf(alert, row.language);
-      await provider.send({ to: openContact(keyring, row.contact), body: texts.sms }, message.idempotencyKey ?? `outbox:${message.id}`);
-    },
-    close: () => {},
-  };
+  return alertChannel(db, sender, ALERT_SMS_KIND, provider.name, ratePerSecond,
+    (row, texts, message) => provider.send({ to: openContact(keyring, row.contact), body: texts.sms }, message.idempotencyKey ?? `outbox:${message.id}`), () => {});
 }
 
 /**

@@ -201,3 +201,50 @@ export async function casesForEvents(db: DB, ids: number[]) {
       'cases.priority', 'cases.requested_at', 'cases.updated_at', 'cases.closed_at', 'cases.staff_answers'])
     .where('cases.id', 'in', ids).execute();
 }
+
+// ---- Cases by place and time, for incidents and surge detection (read-only) ----
+
+const summaryColumns = ['cases.id', 'cases.kind', 'cases.service_code', 'services.name as service_name', 'cases.description', 'cases.address_string', 'cases.lat', 'cases.long', 'cases.status', 'cases.requested_at'] as const;
+const withService = (db: DB) => db.selectFrom('cases')
+  .innerJoin('services', (join) => join.onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id').onRef('services.code', '=', 'cases.service_code'));
+
+/** Cases by id with their service's name, newest first: the lines of a list of linked cases. */
+export async function caseSummaries(db: DB, jurisdictionId: string, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return withService(db).select([...summaryColumns]).where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.id', 'in', [...ids])
+    .orderBy('cases.requested_at', 'desc').orderBy('cases.id', 'desc').execute();
+}
+
+/** Which of these ids are residents' reports (never applications or incidents) of the jurisdiction. */
+export async function serviceRequestIds(db: DB, jurisdictionId: string, ids: readonly number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('cases').select('id').where('jurisdiction_id', '=', jurisdictionId).where('kind', '=', 'service_request').where('id', 'in', [...ids]).execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Residents' open reports in a box since a time, of the given services (all when none), newest
+ * first: candidates the caller checks against an exact area. Reads the (jurisdiction,
+ * requested_at) index range, then the box.
+ */
+export function openReportsInBox(db: DB, jurisdictionId: string, box: Bounds, since: string, serviceCodes: readonly string[], limit: number) {
+  let query = withService(db).select([...summaryColumns])
+    .where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.kind', '=', 'service_request').where('cases.status', '=', 'open')
+    .where('cases.requested_at', '>=', since)
+    .where('cases.lat', '>=', box.minLat).where('cases.lat', '<=', box.maxLat).where('cases.long', '>=', box.minLong).where('cases.long', '<=', box.maxLong);
+  if (serviceCodes.length > 0) query = query.where('cases.service_code', 'in', [...serviceCodes]);
+  return query.orderBy('cases.requested_at', 'desc').limit(limit).execute();
+}
+
+/** Residents' reports with a place made between two times (the surge job's hour). */
+export const reportsMadeBetween = (db: DB, jurisdictionId: string, from: string, to: string) => db.selectFrom('cases')
+  .select(['id', 'service_code', 'lat', 'long', 'requested_at'])
+  .where('jurisdiction_id', '=', jurisdictionId).where('kind', '=', 'service_request')
+  .where('requested_at', '>=', from).where('requested_at', '<', to).where('lat', 'is not', null).execute();
+
+/** The places of one service's reports in a box between two times (a past week's same hour). */
+export const serviceReportPlaces = (db: DB, jurisdictionId: string, serviceCode: string, box: Bounds, from: string, to: string) => db.selectFrom('cases')
+  .select(['lat', 'long'])
+  .where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).where('kind', '=', 'service_request')
+  .where('requested_at', '>=', from).where('requested_at', '<', to)
+  .where('lat', '>=', box.minLat).where('lat', '<=', box.maxLat).where('long', '>=', box.minLong).where('long', '<=', box.maxLong).execute();

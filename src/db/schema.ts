@@ -1037,6 +1037,8 @@ export interface InsightCloseSpanTable {
 /** An incident's own details (migration 073); the incident itself is a case of kind 'incident'. */
 export interface IncidentTable {
   case_id: number;
+  /** The case's jurisdiction, so lists of incidents read this table alone. */
+  jurisdiction_id: string;
   title: string;
   /** JSON: a CAP area ({polygons, circles}, places/geometry.ts). */
   area: string;

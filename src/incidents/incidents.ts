@@ -10,7 +10,7 @@
 import { appendAudit } from '../audit/audit.js';
 import { appendCaseRecord } from '../cases/case-records.js';
 import { performCaseAction, type EngineContext } from '../cases/actions.js';
-import { caseHistory } from '../cases/queries.js';
+import { caseHistory, caseSummaries, openReportsInBox, serviceRequestIds } from '../cases/queries.js';
 import { findCase } from '../cases/store.js';
 import { submitCase } from '../cases/submit.js';
 import type { SubmissionContext } from '../cases/types.js';
@@ -124,7 +124,7 @@ export async function openIncident(db: DB, ctx: EngineContext, submission: Submi
       actor: { id: actor.id }, idempotencyKey: `incident:${idempotencyKey}`,
       alongside: async (t, row) => {
         await store.insertIncident(t, {
-          case_id: row.id, title, area: JSON.stringify(checked.area), area_description: checked.areaDescription,
+          case_id: row.id, jurisdiction_id: ctx.jurisdictionId, title, area: JSON.stringify(checked.area), area_description: checked.areaDescription,
           min_lat: box.minLat, min_long: box.minLong, max_lat: box.maxLat, max_long: box.maxLong, service_codes: JSON.stringify([...new Set(input.serviceCodes)]), summary: null,
         });
       },
@@ -155,7 +155,7 @@ export async function addLogEntry(db: DB, ctx: EngineContext, caseId: number, te
 }
 
 async function link(trx: DB, ctx: EngineContext, caseId: number, reportIds: readonly number[], actor: WorkflowActor, idempotencyKey: string): Promise<number> {
-  const ids = await store.serviceRequestIds(trx, ctx.jurisdictionId, reportIds.filter(isId));
+  const ids = await serviceRequestIds(trx, ctx.jurisdictionId, reportIds.filter(isId));
   if (ids.length === 0) throw fieldsError({ reports: 'Choose reports to link: residents\' reports of this council, by their reference numbers.' });
   const fresh = await store.insertLinks(trx, caseId, ids, actor.userId ?? 0, nowIso());
   if (fresh.length === 0) return 0;
@@ -274,14 +274,23 @@ export async function incidentView(db: DB, jurisdictionId: string, caseId: numbe
   const inArea = areaMatcher(area);
   const box = { minLat: details.min_lat, minLong: details.min_long, maxLat: details.max_lat, maxLong: details.max_long };
   const since = new Date(Date.parse(current.requested_at) - SUGGEST_FROM_MS).toISOString();
-  const [log, tasks, linked, candidates] = await Promise.all([
-    caseHistory(db, caseId), store.tasksOf(db, caseId), store.linkedReports(db, caseId),
-    current.status === 'open' ? store.reportsInBox(db, jurisdictionId, box, since, services, caseId, MAX_SUGGESTIONS * 4) : Promise.resolve([]),
-  ]);
-  const suggestions = candidates.filter((r) => r.lat !== null && r.long !== null && inArea({ lat: r.lat, long: r.long })).slice(0, MAX_SUGGESTIONS);
+  const [log, tasks, linkedIds] = await Promise.all([caseHistory(db, caseId), store.tasksOf(db, caseId), store.linkedReportIds(db, caseId)]);
+  const linked = await caseSummaries(db, jurisdictionId, linkedIds);
+  const isLinked = new Set(linkedIds);
+  // Candidates from the box, then the exact area; linked ones left out.
+  const candidates = current.status === 'open' ? await openReportsInBox(db, jurisdictionId, box, since, services, MAX_SUGGESTIONS * 4 + isLinked.size) : [];
+  const suggestions = candidates.filter((r) => !isLinked.has(Number(r.id)) && r.lat !== null && r.long !== null && inArea({ lat: r.lat, long: r.long })).slice(0, MAX_SUGGESTIONS);
   return { current, details, area, services, log: log.reverse(), tasks, linked, suggestions };
 }
 
-export const listIncidents = store.listIncidents;
+/** The newest incidents, open ones first, with their case's state. */
+export async function listIncidents(db: DB, jurisdictionId: string) {
+  const rows = await store.listIncidents(db, jurisdictionId);
+  const cases = new Map((await caseSummaries(db, jurisdictionId, rows.map((r) => r.case_id))).map((c) => [Number(c.id), c]));
+  return rows.flatMap((r) => {
+    const c = cases.get(r.case_id);
+    return c ? [{ ...r, status: c.status, requested_at: c.requested_at }] : [];
+  }).sort((a, b) => (a.status === b.status ? b.case_id - a.case_id : a.status === 'open' ? -1 : 1));
+}
 export const possibleIncidents = store.newFlags;
 export const surgeFlag = store.findFlag;

@@ -2,7 +2,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DB } from '../db/connection.js';
 import type { IncidentTable, IncidentTaskTable, SurgeFlagTable } from '../db/schema.js';
-import type { Box } from '../places/geometry.js';
 
 export type IncidentRow = Selectable<IncidentTable>;
 export type TaskRow = Selectable<IncidentTaskTable>;
@@ -14,16 +13,15 @@ export const findIncident = (db: DB, caseId: number) => db.selectFrom('incidents
 
 export const setSummary = (trx: DB, caseId: number, summary: string) => trx.updateTable('incidents').set({ summary }).where('case_id', '=', caseId).execute();
 
-/** Incidents with their case's state, newest first. */
+/** The newest incidents' own rows, with their open tasks and linked reports counted (their case's state is read from the case module). */
 export function listIncidents(db: DB, jurisdictionId: string, limit = 100) {
-  return db.selectFrom('incidents').innerJoin('cases', 'cases.id', 'incidents.case_id')
-    .select(['incidents.case_id', 'incidents.title', 'incidents.area_description', 'cases.status', 'cases.requested_at', 'cases.closed_at'])
+  return db.selectFrom('incidents')
+    .select(['incidents.case_id', 'incidents.title', 'incidents.area_description'])
     .select((eb) => [
       eb.selectFrom('incident_tasks').select((e) => e.fn.countAll<number>().as('n')).whereRef('incident_tasks.case_id', '=', 'incidents.case_id').where('incident_tasks.status', '=', 'open').as('open_tasks'),
       eb.selectFrom('incident_links').select((e) => e.fn.countAll<number>().as('n')).whereRef('incident_links.case_id', '=', 'incidents.case_id').as('reports'),
     ])
-    .where('cases.jurisdiction_id', '=', jurisdictionId)
-    .orderBy('cases.status', 'desc').orderBy('incidents.case_id', 'desc').limit(limit).execute();
+    .where('incidents.jurisdiction_id', '=', jurisdictionId).orderBy('incidents.case_id', 'desc').limit(limit).execute();
 }
 
 export const insertTask = async (trx: DB, row: Insertable<IncidentTaskTable>): Promise<number> =>
@@ -55,51 +53,11 @@ export async function insertLinks(trx: DB, caseId: number, reportIds: readonly n
 export const deleteLink = async (trx: DB, caseId: number, reportId: number): Promise<boolean> =>
   Number((await trx.deleteFrom('incident_links').where('case_id', '=', caseId).where('report_id', '=', reportId).executeTakeFirst()).numDeletedRows) > 0;
 
-const reportColumns = ['cases.id', 'cases.service_code', 'services.name as service_name', 'cases.description', 'cases.address_string', 'cases.lat', 'cases.long', 'cases.status', 'cases.requested_at'] as const;
-
-/** The reports linked to an incident. */
-export function linkedReports(db: DB, caseId: number) {
-  return db.selectFrom('incident_links').innerJoin('cases', 'cases.id', 'incident_links.report_id')
-    .innerJoin('services', (join) => join.onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id').onRef('services.code', '=', 'cases.service_code'))
-    .select([...reportColumns, 'incident_links.linked_at'])
-    .where('incident_links.case_id', '=', caseId).orderBy('cases.requested_at', 'desc').execute();
-}
-
-/**
- * Residents' open reports in a box since a time, of the given services (all when none), not yet
- * linked to this incident: candidates for linking, checked against the exact area by the caller.
- * Reads the (jurisdiction, requested_at) index, then the box.
- */
-export function reportsInBox(db: DB, jurisdictionId: string, box: Box, since: string, serviceCodes: readonly string[], caseId: number, limit: number) {
-  let query = db.selectFrom('cases')
-    .innerJoin('services', (join) => join.onRef('services.jurisdiction_id', '=', 'cases.jurisdiction_id').onRef('services.code', '=', 'cases.service_code'))
-    .select([...reportColumns])
-    .where('cases.jurisdiction_id', '=', jurisdictionId).where('cases.kind', '=', 'service_request').where('cases.status', '=', 'open')
-    .where('cases.requested_at', '>=', since)
-    .where('cases.lat', '>=', box.minLat).where('cases.lat', '<=', box.maxLat).where('cases.long', '>=', box.minLong).where('cases.long', '<=', box.maxLong)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('incident_links').select('incident_links.report_id').whereRef('incident_links.report_id', '=', 'cases.id').where('incident_links.case_id', '=', caseId))));
-  if (serviceCodes.length > 0) query = query.where('cases.service_code', 'in', [...serviceCodes]);
-  return query.orderBy('cases.requested_at', 'desc').limit(limit).execute();
-}
-
-/** Service requests of a jurisdiction by id (for linking: only reports, never applications or incidents). */
-export const serviceRequestIds = async (db: DB, jurisdictionId: string, ids: readonly number[]): Promise<number[]> => (ids.length === 0 ? [] :
-  (await db.selectFrom('cases').select('id').where('jurisdiction_id', '=', jurisdictionId).where('kind', '=', 'service_request').where('id', 'in', [...ids]).execute()).map((r) => Number(r.id)));
+/** The ids of the reports linked to an incident. */
+export const linkedReportIds = async (db: DB, caseId: number): Promise<number[]> =>
+  (await db.selectFrom('incident_links').select('report_id').where('case_id', '=', caseId).execute()).map((r) => Number(r.report_id));
 
 // ==== surge flags ====
-
-/** New reports with a place since a time (the surge job's window). */
-export const reportsSince = (db: DB, jurisdictionId: string, from: string, to: string) => db.selectFrom('cases')
-  .select(['id', 'service_code', 'lat', 'long', 'requested_at'])
-  .where('jurisdiction_id', '=', jurisdictionId).where('kind', '=', 'service_request')
-  .where('requested_at', '>=', from).where('requested_at', '<', to).where('lat', 'is not', null).execute();
-
-/** One service's reports in a box between two times (a past week's same hour, for the usual level). */
-export const serviceReportsInBox = (db: DB, jurisdictionId: string, serviceCode: string, box: Box, from: string, to: string) => db.selectFrom('cases')
-  .select(['lat', 'long'])
-  .where('jurisdiction_id', '=', jurisdictionId).where('service_code', '=', serviceCode).where('kind', '=', 'service_request')
-  .where('requested_at', '>=', from).where('requested_at', '<', to)
-  .where('lat', '>=', box.minLat).where('lat', '<=', box.maxLat).where('long', '>=', box.minLong).where('long', '<=', box.maxLong).execute();
 
 /** The latest flag for a service and area still in play (new or opened) that ended after a time. */
 export const recentFlag = (db: DB, jurisdictionId: string, serviceCode: string, areaName: string, endedAfter: string) => db.selectFrom('surge_flags').selectAll()

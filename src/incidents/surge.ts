@@ -7,6 +7,7 @@
  * incident that links those reports. A flag grows while the surge lasts; a dismissed one is not
  * raised again for the same service and area for two hours.
  */
+import { reportsMadeBetween, serviceReportPlaces } from '../cases/queries.js';
 import type { DB } from '../db/connection.js';
 import { areaOf } from '../insights/rollups.js';
 import { areaBoxes, type AreaBox } from '../insights/store.js';
@@ -60,7 +61,7 @@ async function pastLevels(db: DB, jurisdictionId: string, c: Candidate, areas: r
   const levels: number[] = [];
   for (let week = 1; week <= rule.weeks; week++) {
     const from = windowStart - week * WEEK_MS - WINDOW_MS;
-    const rows = await store.serviceReportsInBox(db, jurisdictionId, c.serviceCode, c.area, new Date(from).toISOString(), new Date(from + 3 * WINDOW_MS).toISOString());
+    const rows = await serviceReportPlaces(db, jurisdictionId, c.serviceCode, c.area, new Date(from).toISOString(), new Date(from + 3 * WINDOW_MS).toISOString());
     levels.push(rows.filter((r) => areaOf(areas, r.lat, r.long) === c.area.name).length / 3);
   }
   return levels;
@@ -76,7 +77,7 @@ export async function detectSurges(db: DB, jurisdictionId: string, now = nowIso(
   if (areas.length === 0) return { candidates: 0, flagged: 0, extended: 0 };
   const byName = new Map(areas.map((a) => [a.name, a]));
   const groups = new Map<string, Candidate>();
-  for (const r of await store.reportsSince(db, jurisdictionId, new Date(start).toISOString(), now)) {
+  for (const r of await reportsMadeBetween(db, jurisdictionId, new Date(start).toISOString(), now)) {
     const name = areaOf(areas, r.lat, r.long);
     if (!name) continue;
     const key = `${r.service_code}\u0000${name}`;

@@ -19,6 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await widenKind(db, t.postgres, KIND_OLD, KIND_NEW);
   await db.schema.createTable('incidents')
     .addColumn('case_id', 'integer', (c) => c.primaryKey().references('cases.id').onDelete('cascade'))
+    .addColumn('jurisdiction_id', 'text', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('area', 'text', (c) => c.notNull())
     .addColumn('area_description', 'text', (c) => c.notNull())
@@ -29,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('service_codes', 'text', (c) => c.notNull())
     .addColumn('summary', 'text')
     .execute();
+  await db.schema.createIndex('incidents_jurisdiction').on('incidents').columns(['jurisdiction_id', 'case_id']).execute();
   await db.schema.createTable('incident_tasks')
     .addColumn('id', 'integer', (c) => t.serialId(c))
     .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id').onDelete('cascade'))
