@@ -30,7 +30,7 @@ export function IncidentsPage({ incidents, possible, when, canRun, csrf, newKey 
                   {canRun && (
                     <td>
                       <a href={`/staff/incidents/new?surge=${p.id}`} aria-label={`Open an incident: ${p.service_name} in ${p.area_name}`}>Open an incident</a>
-                      <PostForm action={`/staff/incidents/surges/${p.id}/dismiss`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="link-button" aria-label={`Dismiss: ${p.service_name} in ${p.area_name}`}>Dismiss</button></PostForm>
+                      <PostForm action={`/staff/incidents/surges/${p.id}/dismiss`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="secondary" aria-label={`Dismiss: ${p.service_name} in ${p.area_name}`}>Dismiss</button></PostForm>
                     </td>
                   )}
                 </tr>
@@ -167,8 +167,8 @@ export function IncidentPage({ view, errors, values, when, canRun, departments, 
                       <PostForm action={`/staff/incidents/${current.id}/tasks/${t.id}`} csrf={csrf}>
                         <Key value={newKey()} />
                         {t.status === 'open'
-                          ? <><button type="submit" name="status" value="done" class="link-button" aria-label={`Mark done: ${t.title}`}>Mark done</button>{canRun && <> <button type="submit" name="status" value="cancelled" class="link-button" aria-label={`Cancel the task: ${t.title}`}>Cancel</button></>}</>
-                          : <button type="submit" name="status" value="open" class="link-button" aria-label={`Open again: ${t.title}`}>Open again</button>}
+                          ? <><button type="submit" name="status" value="done" class="secondary" aria-label={`Mark done: ${t.title}`}>Mark done</button>{canRun && <> <button type="submit" name="status" value="cancelled" class="secondary" aria-label={`Cancel the task: ${t.title}`}>Cancel</button></>}</>
+                          : <button type="submit" name="status" value="open" class="secondary" aria-label={`Open again: ${t.title}`}>Open again</button>}
                       </PostForm>
                     )}
                   </td>
@@ -203,7 +203,7 @@ export function IncidentPage({ view, errors, values, when, canRun, departments, 
               {view.linked.map((r) => (
                 <tr key={r.id}>
                   <td><a href={`/staff/requests/${r.id}`}>{r.id}</a></td><td>{r.service_name}</td><td>{r.address_string ?? 'On the map'}</td><td>{when(r.requested_at)}</td><td>{r.status === 'open' ? 'Open' : 'Closed'}</td>
-                  {canRun && open && <td><PostForm action={`/staff/incidents/${current.id}/links/${r.id}/remove`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="link-button" aria-label={`Unlink report ${r.id}`}>Unlink</button></PostForm></td>}
+                  {canRun && open && <td><PostForm action={`/staff/incidents/${current.id}/links/${r.id}/remove`} csrf={csrf}><Key value={newKey()} /><button type="submit" class="secondary" aria-label={`Unlink report ${r.id}`}>Unlink</button></PostForm></td>}
                 </tr>
               ))}
             </tbody>
